@@ -1,0 +1,21 @@
+"""Write to and read the append-only audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from app.context import Context
+from db import audit as audit_db
+
+
+def record(ctx: Context, staff_id: int | None, action: str, entity: str | None = None,
+           entity_id: int | None = None, **detail: Any) -> int:
+    return audit_db.append(
+        ctx.db, store_id=ctx.store_id, at=ctx.now_iso(), staff_id=staff_id, action=action,
+        entity=entity, entity_id=entity_id,
+        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None)
+
+
+def entries(ctx: Context, limit: int = 200) -> list[dict]:
+    return audit_db.recent_entries(ctx.db, ctx.store_id, limit)

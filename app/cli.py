@@ -1,0 +1,200 @@
+"""The ``comeback`` command: the GUI by default, plus init, demo, log and friends.
+
+Errors go to stderr with exit code 2 and no traceback. Heavy modules (Qt, reportlab) are
+imported only by the subcommand that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.errors import ComebackError
+from app.i18n import _
+
+EXIT_ERROR = 2
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("comeback", appauthor=False)) / "comeback.db"
+
+
+def _with_parent(add_parser, common):
+    def add(name, **kwargs):
+        return add_parser(name, parents=[common], **kwargs)
+
+    return add
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="comeback",
+        description=_("Service recovery at the counter. Without a command, opens the app."))
+    parser.add_argument("--db", type=Path, default=None,
+                        help=_("database file (default: {path})").format(path=default_db_path()))
+    # --db is accepted before or after the command: "comeback demo --db x.db" works too.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                        help=_("database file"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser = _with_parent(sub.add_parser, common)
+
+    init = sub.add_parser("init", help=_("create a store in a new database"))
+    init.add_argument("--preset", default="restaurant", help=_("restaurant or retail"))
+    init.add_argument("--store", required=True, help=_("store name"))
+    init.add_argument("--currency", default="EUR", help=_("ISO currency code, e.g. NOK"))
+    init.add_argument("--locale", default="en_GB", help=_("formats, e.g. nb_NO"))
+    init.add_argument("--language", default=None, help=_("en, nb, es, nl or cs"))
+    init.add_argument("--tz", default="Europe/London", help=_("time zone, e.g. Europe/Oslo"))
+    init.add_argument("--owner", default=None, help=_("owner's name"))
+    init.add_argument("--owner-pin", default=None, help=_("owner's PIN (4–8 digits)"))
+
+    demo = sub.add_parser("demo", help=_("fill a database with realistic demo data"))
+    demo.add_argument("--weeks", type=int, default=8, help=_("weeks of history (1–260)"))
+    demo.add_argument("--seed", type=int, default=7, help=_("random seed"))
+    demo.add_argument("--if-empty", action="store_true",
+                      help=_("do nothing when the database already has incidents"))
+
+    log = sub.add_parser("log", help=_("log one incident"))
+    log.add_argument("--category", required=True, help=_("category code, e.g. cold_food"))
+    log.add_argument("--remedy", action="append", required=True, metavar="CODE[:AMOUNT]",
+                     help=_("remedy code, optionally with an amount in minor units; "
+                            "repeat for several"))
+    log.add_argument("--staff", default=None, help=_("staff name (default: the first cashier)"))
+    log.add_argument("--severity", default=None, help=_("low, medium or high"))
+    log.add_argument("--table", default=None, help=_("table or order number"))
+    log.add_argument("--guest", default=None, help=_("guest name"))
+    log.add_argument("--contact", default=None, help=_("guest phone or e-mail"))
+    log.add_argument("--note", default=None, help=_("note"))
+    log.add_argument("--pin", default=None, help=_("manager PIN, for remedies that need it"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    db_path = args.db or default_db_path()
+    try:
+        if args.command is None:
+            from ui.app import main as gui_main
+
+            return gui_main(db_path)
+        handler = COMMANDS[args.command]
+        return handler(args, db_path)
+    except ComebackError as error:
+        print(_("comeback: error: {message}").format(message=error), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _context(db_path: Path, must_exist: bool = True):
+    from app import i18n
+    from app.context import open_context
+    from app.setup import is_initialised
+
+    ctx = open_context(db_path)
+    if must_exist:
+        if not is_initialised(ctx):
+            raise ComebackError(_("{path} has no store yet: run comeback init first.").format(
+                path=db_path))
+        i18n.set_language(ctx.settings().language)
+    return ctx
+
+
+def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
+    from app.setup import init_store
+
+    ctx = _context(db_path, must_exist=False)
+    init_store(ctx, store_name=args.store, preset=args.preset, currency=args.currency,
+               locale=args.locale, language=args.language, timezone=args.tz,
+               owner_name=args.owner, owner_pin=args.owner_pin)
+    print(_("Created {store} in {path}.").format(store=args.store, path=db_path))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
+    from app import demo
+    from db.incidents import count_incidents
+
+    ctx = _context(db_path, must_exist=False)
+    if args.weeks < 1 or args.weeks > 260:
+        raise ComebackError(_("--weeks must be a whole number from 1 to 260."))
+    if args.if_empty and count_incidents(ctx.db, ctx.store_id, include_voided=True):
+        print(_("{path} already has data; left as it is.").format(path=db_path))
+        return 0
+    result = demo.generate(ctx, weeks=args.weeks, seed=args.seed)
+    print(_("Added {n} incidents over {weeks} weeks to {path}.").format(
+        n=result.incidents, weeks=result.weeks, path=db_path))
+    return 0
+
+
+def _remedy_requests(ctx, specs: list[str]):
+    from app import catalog
+    from app.errors import ValidationError
+    from app.models import RemedyRequest
+
+    requests = []
+    for spec in specs:
+        code, _sep, amount = spec.partition(":")
+        remedy = catalog.remedy_by_code(ctx, code.strip())
+        if amount:
+            if not amount.strip().isdigit():
+                raise ValidationError("remedy", _(
+                    "--remedy {spec}: the amount after ':' must be a whole number of minor "
+                    "units, 0 or more.").format(spec=spec))
+            requests.append(RemedyRequest(remedy.id, int(amount)))
+        else:
+            requests.append(RemedyRequest(remedy.id))
+    return requests
+
+
+def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
+    from app import approval, catalog, incidents, staff
+    from app.errors import ApprovalRequired
+    from app.formatting import money, short_time
+
+    ctx = _context(db_path)
+    category = catalog.category_by_code(ctx, args.category)
+    requests = _remedy_requests(ctx, args.remedy)
+    if args.staff:
+        member = staff.find_by_name(ctx, args.staff)
+    else:
+        members = staff.list_staff(ctx)
+        member = next((m for m in members if m.role.value == "cashier"), None) or (
+            members[0] if members else None)
+    fields = dict(category_id=category.id, remedies=requests,
+                  staff_id=member.id if member else None, severity=args.severity,
+                  table_ref=args.table, guest_name=args.guest, guest_contact=args.contact,
+                  note=args.note)
+    try:
+        logged = incidents.log_incident(ctx, **fields)
+    except ApprovalRequired:
+        if not args.pin:
+            raise
+        grant = approval.authorize(ctx, args.pin, for_what="log")
+        logged = incidents.log_incident(ctx, approval=grant, **fields)
+    settings = ctx.settings()
+    incident = logged.incident
+    print(_("Logged incident #{id}: {category} — {remedies} ({total}).").format(
+        id=incident.id, category=incident.category_label,
+        remedies=", ".join(r.label for r in incident.remedies),
+        total=money(incident.total_minor, settings.currency, settings.locale)))
+    print(_("Follow-up due at {time}.").format(
+        time=short_time(logged.followup.due_at, settings.timezone, settings.locale)))
+    if incident.flagged:
+        print(_("Call the manager now: repeat guest or severe failure."))
+    for code in logged.voucher_codes:
+        print(_("Voucher code: {code}").format(code=code))
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

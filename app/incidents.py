@@ -1,0 +1,285 @@
+"""Logging a service failure with its remedies and its follow-up, in one transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+
+from app import audit, catalog, vouchers
+from app.approval import Approval
+from app.clock import from_iso, to_iso
+from app.context import Context
+from app.errors import ApprovalRequired, NotFound, ValidationError, WindowClosed
+from app.i18n import _, ngettext
+from app.models import (
+    Changes,
+    FollowUp,
+    GivenRemedy,
+    Incident,
+    Logged,
+    Outcome,
+    RemedyKind,
+    RemedyRequest,
+    Severity,
+)
+from db import followups as followups_db
+from db import incidents as incidents_db
+from db import staff as staff_db
+
+NOTE_MAX = 500
+TABLE_MAX = 20
+GUEST_NAME_MAX = 80
+GUEST_CONTACT_MAX = 120
+AMOUNT_MAX = 10**9
+REMEDIES_MAX = 6
+
+
+def guest_key(name: str | None, contact: str | None) -> str | None:
+    """A normalised key for spotting the same guest again: phone digits, e-mail, or name."""
+    if contact and contact.strip():
+        text = contact.strip().casefold()
+        digits = re.sub(r"\D", "", text)
+        if "@" not in text and len(digits) >= 6:
+            return "tel:" + digits[-8:]
+        return "contact:" + re.sub(r"\s+", "", text)
+    if name and name.strip():
+        return "name:" + " ".join(name.casefold().split())
+    return None
+
+
+def _optional_text(field: str, value: str | None, limit: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(field, _("{field} must be text.").format(field=field))
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationError(field, ngettext(
+            "{field} can be at most {n} character (it has {m}).",
+            "{field} can be at most {n} characters (it has {m}).", limit,
+        ).format(field=_field_name(field), n=limit, m=len(value)))
+    return value or None
+
+
+def _field_name(field: str) -> str:
+    return {"note": _("Note"), "table_ref": _("Table or order"), "guest_name": _("Guest name"),
+            "guest_contact": _("Guest contact")}.get(field, field)
+
+
+def _amount(value: object, index: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"remedies[{index}].amount", _(
+            "Amount must be a whole number of minor units (cents, øre, haléřů), "
+            "0 or more."))
+    if value < 0 or value > AMOUNT_MAX:
+        raise ValidationError(f"remedies[{index}].amount", _(
+            "Amount must be between 0 and {max} minor units.").format(max=AMOUNT_MAX))
+    return value
+
+
+def _severity(value: Severity | str | None, default: Severity) -> Severity:
+    if value is None:
+        return default
+    try:
+        return Severity(value)
+    except ValueError:
+        raise ValidationError("severity", _("Severity must be low, medium or high.")) from None
+
+
+def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRequest],
+                 staff_id: int | None, severity: Severity | str | None = None,
+                 table_ref: str | None = None, guest_name: str | None = None,
+                 guest_contact: str | None = None, note: str | None = None,
+                 approval: Approval | None = None) -> Logged:
+    """Log one failure: incident + remedies + follow-up + vouchers + audit, all or nothing.
+
+    A repeat guest (an earlier failure within the store's window) or a severe failure is
+    flagged and its follow-up is due at once: it goes straight to the manager.
+    """
+    category = catalog.get_category(ctx, category_id)
+    if category.hidden:
+        raise ValidationError("category", _("The category {label} is hidden; pick another.")
+                              .format(label=category.label))
+    if not remedies:
+        raise ValidationError("remedies", _("Pick at least one remedy (Apology only counts)."))
+    if len(remedies) > REMEDIES_MAX:
+        raise ValidationError("remedies", _("At most {n} remedies on one incident.").format(
+            n=REMEDIES_MAX))
+    picked = []
+    for index, request in enumerate(remedies):
+        remedy = catalog.get_remedy(ctx, request.remedy_id)
+        amount = remedy.value_minor if request.amount_minor is None else _amount(
+            request.amount_minor, index)
+        picked.append((remedy, amount))
+    if staff_id is not None:
+        member = staff_db.staff_member(ctx.db, ctx.store_id, staff_id)
+        if member is None or not member["active"]:
+            raise NotFound("staff", _("No active staff member with id {id}.").format(id=staff_id))
+    severity = _severity(severity, category.default_severity)
+    note = _optional_text("note", note, NOTE_MAX)
+    table_ref = _optional_text("table_ref", table_ref, TABLE_MAX)
+    guest_name = _optional_text("guest_name", guest_name, GUEST_NAME_MAX)
+    guest_contact = _optional_text("guest_contact", guest_contact, GUEST_CONTACT_MAX)
+
+    now = ctx.clock.now()
+    needing = [remedy for remedy, amount in picked if remedy.needs_approval(amount)]
+    if needing and (approval is None or not approval.valid_at(now)):
+        raise ApprovalRequired(ngettext(
+            "{labels} needs a manager's or owner's PIN.",
+            "{labels} need a manager's or owner's PIN.", len(needing),
+        ).format(labels=", ".join(r.label for r in needing)), [r.code for r in needing])
+
+    settings = ctx.settings()
+    key = guest_key(guest_name, guest_contact)
+    repeat = key is not None and incidents_db.guest_had_incident_since(
+        ctx.db, ctx.store_id, key, to_iso(now - timedelta(days=settings.repeat_guest_days)))
+    flagged = repeat or severity is Severity.HIGH
+    due = now if flagged else now + timedelta(minutes=category.followup_minutes)
+    now_iso = to_iso(now)
+    with ctx.db.atomic():
+        incident_id = incidents_db.insert_incident(ctx.db, {
+            "store_id": ctx.store_id, "category_id": category.id,
+            "category_label": category.label, "staff_id": staff_id, "occurred_at": now_iso,
+            "severity": severity.value, "table_ref": table_ref, "guest_name": guest_name,
+            "guest_contact": guest_contact, "guest_key": key, "note": note,
+            "repeat_guest": int(repeat)})
+        codes = []
+        for remedy, amount in picked:
+            given_id = incidents_db.insert_incident_remedy(ctx.db, {
+                "incident_id": incident_id, "remedy_id": remedy.id, "kind": remedy.kind.value,
+                "label": remedy.label, "amount_minor": amount, "percent": remedy.percent,
+                "approved_by": approval.staff_id if remedy in needing else None,
+                "given_at": now_iso})
+            if remedy.kind is RemedyKind.VOUCHER:
+                codes.append(vouchers.issue(ctx, incident_id, given_id, amount,
+                                            settings.voucher_validity_days))
+        followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))
+        audit.record(ctx, staff_id, "incident.logged", "incident", incident_id,
+                     category=category.code, remedies=[r.code for r, _a in picked],
+                     total_minor=sum(a for _r, a in picked),
+                     approved_by=approval.staff_id if needing else None,
+                     flagged=flagged)
+    return Logged(incident=get_incident(ctx, incident_id),
+                  followup=get_followup(ctx, followup_id),
+                  changes=Changes(incidents=True, followups=True, vouchers=bool(codes),
+                                  incident_id=incident_id, followup_id=followup_id),
+                  voucher_codes=tuple(codes))
+
+
+def to_incident(row: dict, remedy_rows: list[dict]) -> Incident:
+    return Incident(
+        id=row["id"], category_id=row["category_id"], category_label=row["category_label"],
+        staff_id=row["staff_id"], occurred_at=from_iso(row["occurred_at"]),
+        severity=Severity(row["severity"]), table_ref=row["table_ref"],
+        guest_name=row["guest_name"], guest_contact=row["guest_contact"], note=row["note"],
+        repeat_guest=bool(row["repeat_guest"]),
+        voided_at=from_iso(row["voided_at"]) if row["voided_at"] else None,
+        remedies=tuple(GivenRemedy(
+            id=r["id"], remedy_id=r["remedy_id"], kind=RemedyKind(r["kind"]), label=r["label"],
+            amount_minor=r["amount_minor"], percent=r["percent"], approved_by=r["approved_by"])
+            for r in remedy_rows))
+
+
+def to_followup(row: dict) -> FollowUp:
+    def opt(name: str):
+        return from_iso(row[name]) if row[name] else None
+
+    return FollowUp(id=row["id"], incident_id=row["incident_id"], due_at=from_iso(row["due_at"]),
+                    original_due_at=from_iso(row["original_due_at"]),
+                    snooze_count=row["snooze_count"], escalated_at=opt("escalated_at"),
+                    done_at=opt("done_at"),
+                    outcome=Outcome(row["outcome"]) if row["outcome"] else None,
+                    missed_at=opt("missed_at"))
+
+
+def get_incident(ctx: Context, incident_id: int) -> Incident:
+    row = incidents_db.incident(ctx.db, ctx.store_id, incident_id)
+    if row is None:
+        raise NotFound("incident", _("No incident with number {id}.").format(id=incident_id))
+    return to_incident(row, incidents_db.incident_remedies(ctx.db, incident_id))
+
+
+def get_followup(ctx: Context, followup_id: int) -> FollowUp:
+    row = followups_db.followup(ctx.db, followup_id)
+    if row is None:
+        raise NotFound("followup", _("No follow-up with number {id}.").format(id=followup_id))
+    return to_followup(row)
+
+
+def void_incident(ctx: Context, incident_id: int, staff_id: int | None) -> Changes:
+    """Undo within the undo window: kept in the audit log, excluded from every figure."""
+    incident = get_incident(ctx, incident_id)
+    if incident.voided_at is not None:
+        return Changes()
+    window = ctx.settings().undo_window_seconds
+    now = ctx.clock.now()
+    if now - incident.occurred_at > timedelta(seconds=window):
+        raise WindowClosed(ngettext(
+            "Undo is only possible within {n} second of logging; this incident is final.",
+            "Undo is only possible within {n} seconds of logging; this incident is final.",
+            window).format(n=window))
+    with ctx.db.atomic():
+        incidents_db.update_incident(ctx.db, ctx.store_id, incident_id,
+                                     {"voided_at": to_iso(now), "voided_by": staff_id})
+        audit.record(ctx, staff_id, "incident.voided", "incident", incident_id)
+    return Changes(incidents=True, followups=True, vouchers=True, incident_id=incident_id)
+
+
+def update_details(ctx: Context, incident_id: int, staff_id: int | None, *,
+                   table_ref: str | None = None, guest_name: str | None = None,
+                   guest_contact: str | None = None, note: str | None = None,
+                   severity: Severity | str | None = None) -> Changes:
+    """Fill in optional details on a just-logged incident (within the edit window).
+
+    ``None`` leaves a field as it is; an empty string clears it. If the change makes the
+    incident a repeat guest's or severe, its open follow-up becomes due at once.
+    """
+    incident = get_incident(ctx, incident_id)
+    settings = ctx.settings()
+    now = ctx.clock.now()
+    if incident.voided_at is not None:
+        raise WindowClosed(_("This incident was undone; it cannot be changed."))
+    if now - incident.occurred_at > timedelta(minutes=settings.edit_window_minutes):
+        raise WindowClosed(ngettext(
+            "Details can be changed for {n} minute after logging; this incident is final.",
+            "Details can be changed for {n} minutes after logging; this incident is final.",
+            settings.edit_window_minutes).format(n=settings.edit_window_minutes))
+    values: dict = {}
+    for field, value, limit in (("table_ref", table_ref, TABLE_MAX),
+                                ("guest_name", guest_name, GUEST_NAME_MAX),
+                                ("guest_contact", guest_contact, GUEST_CONTACT_MAX),
+                                ("note", note, NOTE_MAX)):
+        if value is not None:
+            values[field] = _optional_text(field, value, limit)
+    if severity is not None:
+        values["severity"] = _severity(severity, incident.severity).value
+    if not values:
+        return Changes()
+    name = values.get("guest_name", incident.guest_name) if "guest_name" in values \
+        else incident.guest_name
+    contact = values.get("guest_contact") if "guest_contact" in values else incident.guest_contact
+    key = guest_key(name, contact)
+    values["guest_key"] = key
+    repeat = key is not None and incidents_db.guest_had_incident_since(
+        ctx.db, ctx.store_id, key,
+        to_iso(incident.occurred_at - timedelta(days=settings.repeat_guest_days)),
+        exclude_id=incident_id)
+    values["repeat_guest"] = int(repeat)
+    flagged = repeat or values.get("severity", incident.severity.value) == Severity.HIGH.value
+    with ctx.db.atomic():
+        incidents_db.update_incident(ctx.db, ctx.store_id, incident_id, values)
+        if flagged and not incident.flagged:
+            for row in followups_db.followups_for_incident(ctx.db, incident_id):
+                if row["done_at"] is None and row["missed_at"] is None \
+                        and from_iso(row["due_at"]) > now:
+                    followups_db.update_followup(ctx.db, row["id"], {"due_at": to_iso(now)})
+        audit.record(ctx, staff_id, "incident.details", "incident", incident_id,
+                     fields=sorted(k for k in values if k not in ("guest_key", "repeat_guest")))
+    return Changes(incidents=True, followups=flagged and not incident.flagged,
+                   incident_id=incident_id)
+
+
+def recent(ctx: Context, limit: int = 20) -> list[Incident]:
+    rows = incidents_db.recent_incidents(ctx.db, ctx.store_id, limit)
+    return [to_incident(r, incidents_db.incident_remedies(ctx.db, r["id"])) for r in rows]

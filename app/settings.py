@@ -1,0 +1,210 @@
+"""Every store setting, declared once (name, type, default, help) and read through here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.errors import ValidationError
+from app.i18n import LANGUAGES, N_, _
+from db import store as store_db
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_HOURS = {day: ["10:00", "22:00"] for day in WEEKDAYS}
+
+
+def _hhmm(value: str) -> int:
+    hours, minutes = value.split(":")
+    result = int(hours) * 60 + int(minutes)
+    if not (0 <= int(hours) <= 24 and 0 <= int(minutes) < 60 and result <= 24 * 60):
+        raise ValueError(value)
+    return result
+
+
+def _check_text(name: str, value: Any, spec: Setting) -> Any:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(name, _("{field} must not be empty.").format(field=spec.title()))
+    if len(value) > 80:
+        raise ValidationError(name, _("{field} can be at most {n} characters.").format(
+            field=spec.title(), n=80))
+    return value.strip()
+
+
+def _check_int(name: str, value: Any, spec: Setting) -> int:
+    low, high = spec.limits or (0, 10**6)
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            value = int(str(value).strip())
+        except ValueError:
+            raise ValidationError(name, _("{field} must be a whole number from {low} to {high}.")
+                                  .format(field=spec.title(), low=low, high=high)) from None
+    if not low <= value <= high:
+        raise ValidationError(name, _("{field} must be a whole number from {low} to {high}.")
+                              .format(field=spec.title(), low=low, high=high))
+    return value
+
+
+def _check_currency(name: str, value: Any, spec: Setting) -> str:
+    from babel.numbers import get_currency_name
+
+    code = str(value).strip().upper()
+    if len(code) != 3 or get_currency_name(code, locale="en") == code:
+        raise ValidationError(name, _("{field} must be an ISO currency code such as NOK, EUR, "
+                                      "CZK or GBP.").format(field=spec.title()))
+    return code
+
+
+def _check_locale(name: str, value: Any, spec: Setting) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(str(value).strip().replace("-", "_")))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValidationError(name, _("{field} must be a locale such as nb_NO, es_ES, nl_NL, "
+                                      "cs_CZ or en_GB.").format(field=spec.title())) from None
+
+
+def _check_language(name: str, value: Any, spec: Setting) -> str:
+    code = str(value).strip().lower()
+    if code not in LANGUAGES:
+        raise ValidationError(name, _("{field} must be one of: {allowed}.").format(
+            field=spec.title(), allowed=", ".join(LANGUAGES)))
+    return code
+
+
+def _check_timezone(name: str, value: Any, spec: Setting) -> str:
+    try:
+        ZoneInfo(str(value).strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(name, _("{field} must be a time zone such as Europe/Oslo or "
+                                      "Europe/Prague.").format(field=spec.title())) from None
+    return str(value).strip()
+
+
+def _check_preset(name: str, value: Any, spec: Setting) -> str:
+    if value not in ("restaurant", "retail"):
+        raise ValidationError(name, _("{field} must be restaurant or retail.").format(
+            field=spec.title()))
+    return value
+
+
+def _check_hours(name: str, value: Any, spec: Setting) -> dict:
+    message = _("{field}: give each weekday (mon…sun) as [\"HH:MM\", \"HH:MM\"] with opening "
+                "before closing, or null when closed.").format(field=spec.title())
+    if not isinstance(value, dict) or set(value) - set(WEEKDAYS):
+        raise ValidationError(name, message)
+    result = {}
+    for day in WEEKDAYS:
+        hours = value.get(day)
+        if hours is None:
+            result[day] = None
+            continue
+        try:
+            opens, closes = hours
+            if _hhmm(opens) >= _hhmm(closes):
+                raise ValueError
+        except (ValueError, TypeError, AttributeError):
+            raise ValidationError(name, message) from None
+        result[day] = [opens, closes]
+    return result
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    kind: str
+    default: Any
+    title_text: str
+    help_text: str
+    check: Callable[[str, Any, Setting], Any]
+    limits: tuple[int, int] | None = None
+    owner_only: bool = True
+
+    def title(self) -> str:
+        return _(self.title_text)
+
+    def help(self) -> str:
+        return _(self.help_text)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store_name", "text", "My store", N_("Store name"),
+            N_("Printed on the weekly summary and shown in the title bar."), _check_text),
+    Setting("preset", "choice", "restaurant", N_("Store type"),
+            N_("Restaurant or retail: decides the preset failures and remedies."), _check_preset),
+    Setting("currency", "currency", "EUR", N_("Currency"),
+            N_("ISO code of the money the store takes, e.g. NOK, EUR, CZK."), _check_currency),
+    Setting("locale", "locale", "en_GB", N_("Formats"),
+            N_("How money, numbers and dates are written, e.g. nb_NO or cs_CZ."), _check_locale),
+    Setting("language", "language", "en", N_("Language"),
+            N_("Language of the screens, the messages and the printed summary."),
+            _check_language),
+    Setting("timezone", "timezone", "Europe/London", N_("Time zone"),
+            N_("The store's time zone: days and weeks of the summary follow it."),
+            _check_timezone),
+    Setting("opening_hours", "hours", DEFAULT_HOURS, N_("Opening hours"),
+            N_("When the store is open; no reminders outside these hours."), _check_hours),
+    Setting("undo_window_seconds", "int", 60, N_("Undo window (seconds)"),
+            N_("How long the cashier can undo a logged incident."), _check_int,
+            limits=(5, 600)),
+    Setting("edit_window_minutes", "int", 15, N_("Edit window (minutes)"),
+            N_("How long the details of a logged incident can still be changed."), _check_int,
+            limits=(1, 240)),
+    Setting("repeat_guest_days", "int", 30, N_("Repeat-guest window (days)"),
+            N_("A guest with an earlier failure within this many days goes straight to the "
+               "manager."), _check_int, limits=(1, 365)),
+    Setting("followup_grace_minutes", "int", 5, N_("Escalation grace (minutes)"),
+            N_("A follow-up ignored this long after it is due is escalated to the owner."),
+            _check_int, limits=(1, 120)),
+    Setting("voucher_validity_days", "int", 90, N_("Voucher validity (days)"),
+            N_("How long a voucher handed to a guest can be redeemed."), _check_int,
+            limits=(1, 730)),
+    Setting("guest_contact_retention_days", "int", 365, N_("Keep guest contact (days)"),
+            N_("Guest names and contacts are erased after this many days."), _check_int,
+            limits=(1, 3650)),
+)
+BY_NAME = {spec.name: spec for spec in SETTINGS}
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    store_name: str
+    preset: str
+    currency: str
+    locale: str
+    language: str
+    timezone: str
+    opening_hours: dict
+    undo_window_seconds: int
+    edit_window_minutes: int
+    repeat_guest_days: int
+    followup_grace_minutes: int
+    voucher_validity_days: int
+    guest_contact_retention_days: int
+
+
+def validate(name: str, value: Any) -> Any:
+    spec = BY_NAME.get(name)
+    if spec is None:
+        raise ValidationError(name, _("Unknown setting {name}; known settings: {names}.").format(
+            name=name, names=", ".join(BY_NAME)))
+    return spec.check(name, value, spec)
+
+
+def load(db, store_id: int) -> StoreSettings:
+    stored = store_db.settings_values(db, store_id)
+    values = {}
+    for spec in SETTINGS:
+        values[spec.name] = json.loads(stored[spec.name]) if spec.name in stored else spec.default
+    return StoreSettings(**values)
+
+
+def write(db, store_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    """Validate every value first, then write them all (call inside a transaction)."""
+    clean = {name: validate(name, value) for name, value in values.items()}
+    for name, value in clean.items():
+        store_db.put_setting(db, store_id, name, json.dumps(value, ensure_ascii=False))
+    return clean

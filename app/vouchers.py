@@ -1,0 +1,82 @@
+"""Voucher codes: short, unique, easy to read aloud; redeeming one = the guest came back."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app import audit
+from app.clock import from_iso, to_iso
+from app.context import Context
+from app.errors import NotFound, StateError, ValidationError
+from app.i18n import _
+from app.models import Changes
+from db import vouchers as vouchers_db
+
+# No 0/O, 1/I/L, 5/S, 2/Z: nothing that is misread on a slip or misheard at the counter.
+ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
+CODE_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    code: str
+    incident_id: int
+    amount_minor: int
+    issued_at: datetime
+    changes: Changes
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _i in range(CODE_LENGTH))
+    return f"{raw[:3]}-{raw[3:]}"
+
+
+def normalise(code: str) -> str:
+    raw = "".join(ch for ch in str(code).upper() if ch.isalnum())
+    raw = raw.replace("O", "0").replace("I", "1").replace("L", "1")
+    return f"{raw[:3]}-{raw[3:]}" if len(raw) == CODE_LENGTH else raw
+
+
+def issue(ctx: Context, incident_id: int, incident_remedy_id: int, amount_minor: int,
+          validity_days: int) -> str:
+    """Create a voucher (inside the caller's transaction) and return its code."""
+    code = new_code()
+    while vouchers_db.code_exists(ctx.db, code):
+        code = new_code()
+    now = ctx.clock.now()
+    vouchers_db.insert_voucher(ctx.db, {
+        "code": code, "incident_id": incident_id, "incident_remedy_id": incident_remedy_id,
+        "amount_minor": amount_minor, "issued_at": to_iso(now),
+        "expires_at": to_iso(now + timedelta(days=validity_days))})
+    return code
+
+
+def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
+    """Record that the guest came back with their voucher, linked to the original incident."""
+    clean = normalise(code)
+    if len(clean.replace("-", "")) != CODE_LENGTH:
+        raise ValidationError("code", _("A voucher code has {n} letters and digits, like "
+                                        "K7M-3QX.").format(n=CODE_LENGTH))
+    row = vouchers_db.voucher_by_code(ctx.db, clean)
+    if row is None or row["store_id"] != ctx.store_id:
+        raise NotFound("code", _("No voucher with code {code}. Check the slip and try again.")
+                       .format(code=clean))
+    if row["incident_voided_at"]:
+        raise StateError(_("Voucher {code} was cancelled when its incident was undone.")
+                         .format(code=clean))
+    if row["redeemed_at"]:
+        raise StateError(_("Voucher {code} was already redeemed on {when}.").format(
+            code=clean, when=row["redeemed_at"][:10]))
+    now = ctx.clock.now()
+    if from_iso(row["expires_at"]) < now:
+        raise StateError(_("Voucher {code} expired on {when}.").format(
+            code=clean, when=row["expires_at"][:10]))
+    with ctx.db.atomic():
+        if not vouchers_db.mark_redeemed(ctx.db, row["id"], to_iso(now), staff_id):
+            raise StateError(_("Voucher {code} was already redeemed.").format(code=clean))
+        audit.record(ctx, staff_id, "voucher.redeemed", "incident", row["incident_id"],
+                     code=clean)
+    return Redeemed(clean, row["incident_id"], row["amount_minor"], from_iso(row["issued_at"]),
+                    Changes(vouchers=True, incident_id=row["incident_id"]))

@@ -1,0 +1,66 @@
+"""Incidents and the remedies given on them."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+INCIDENT_COLUMNS = ("store_id", "category_id", "category_label", "staff_id", "occurred_at",
+                    "severity", "table_ref", "guest_name", "guest_contact", "guest_key", "note",
+                    "repeat_guest")
+REMEDY_COLUMNS = ("incident_id", "remedy_id", "kind", "label", "amount_minor", "percent",
+                  "approved_by", "given_at")
+
+
+def insert_incident(db: Database, values: dict) -> int:
+    cols = list(values)
+    cursor = db.execute(
+        f"INSERT INTO incidents ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        list(values.values()))
+    return cursor.lastrowid
+
+
+def insert_incident_remedy(db: Database, values: dict) -> int:
+    cols = list(values)
+    cursor = db.execute(
+        f"INSERT INTO incident_remedies ({', '.join(cols)}) "
+        f"VALUES ({', '.join('?' * len(cols))})",
+        list(values.values()))
+    return cursor.lastrowid
+
+
+def incident(db: Database, store_id: int, incident_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM incidents WHERE store_id = ? AND id = ?",
+                         [store_id, incident_id]))
+    return rows[0] if rows else None
+
+
+def incident_remedies(db: Database, incident_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM incident_remedies WHERE incident_id = ? ORDER BY id",
+                         [incident_id]))
+
+
+def update_incident(db: Database, store_id: int, incident_id: int, values: dict) -> None:
+    sets = ", ".join(f"{name} = ?" for name in values)
+    db.execute(f"UPDATE incidents SET {sets} WHERE store_id = ? AND id = ?",
+               [*values.values(), store_id, incident_id])
+
+
+def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since: str,
+                             exclude_id: int | None = None) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM incidents WHERE store_id = ? AND guest_key = ? AND occurred_at >= ? "
+        "AND voided_at IS NULL AND id IS NOT ? LIMIT 1",
+        [store_id, guest_key, since, exclude_id]).fetchone()
+    return row is not None
+
+
+def recent_incidents(db: Database, store_id: int, limit: int = 50) -> list[dict]:
+    return list(db.query(
+        "SELECT * FROM incidents WHERE store_id = ? AND voided_at IS NULL "
+        "ORDER BY occurred_at DESC, id DESC LIMIT ?", [store_id, limit]))
+
+
+def count_incidents(db: Database, store_id: int, include_voided: bool = False) -> int:
+    where = "" if include_voided else " AND voided_at IS NULL"
+    return db.execute(f"SELECT count(*) FROM incidents WHERE store_id = ?{where}",
+                      [store_id]).fetchone()[0]

@@ -1,0 +1,178 @@
+"""Numbered schema migrations. Never edit one that has shipped: add the next number."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("comeback")
+
+
+def _run_script(db: Database, script: str) -> None:
+    """Run statements one by one: ``executescript`` would COMMIT the migration's transaction."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            db.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buffer.strip()[:60]}")
+
+
+@migrations(name="0001_initial_schema")
+def m0001_initial_schema(db: Database) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE stores (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL
+        );
+
+        -- Every store setting, declared in app/settings.py; value is JSON.
+        CREATE TABLE settings (
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (store_id, name)
+        );
+
+        CREATE TABLE staff (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('cashier', 'manager', 'owner')),
+            pin_hash TEXT,
+            pin_salt TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE categories (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            code TEXT NOT NULL,
+            label TEXT NOT NULL,
+            icon TEXT NOT NULL,
+            apology TEXT NOT NULL,
+            followup_minutes INTEGER NOT NULL CHECK (followup_minutes BETWEEN 0 AND 1440),
+            default_severity TEXT NOT NULL CHECK (default_severity IN ('low', 'medium', 'high')),
+            position INTEGER NOT NULL,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (store_id, code)
+        );
+
+        CREATE TABLE remedies (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            code TEXT NOT NULL,
+            label TEXT NOT NULL,
+            icon TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('remake', 'replace', 'comp_item',
+                'discount_percent', 'fixed_amount', 'voucher', 'refund', 'apology')),
+            value_minor INTEGER NOT NULL CHECK (value_minor >= 0),
+            percent INTEGER CHECK (percent IS NULL OR percent BETWEEN 1 AND 100),
+            approval_above_minor INTEGER CHECK (approval_above_minor IS NULL
+                OR approval_above_minor >= 0),
+            position INTEGER NOT NULL,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (store_id, code)
+        );
+
+        -- Suggested remedy by category (and optionally severity): shown first at the counter.
+        CREATE TABLE remedy_rules (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            category_id INTEGER NOT NULL REFERENCES categories(id),
+            severity TEXT CHECK (severity IS NULL OR severity IN ('low', 'medium', 'high')),
+            remedy_id INTEGER NOT NULL REFERENCES remedies(id)
+        );
+
+        -- One service failure. Labels are copied so history keeps what was logged.
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            category_id INTEGER NOT NULL REFERENCES categories(id),
+            category_label TEXT NOT NULL,
+            staff_id INTEGER REFERENCES staff(id),
+            occurred_at TEXT NOT NULL,           -- UTC ISO-8601
+            severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high')),
+            table_ref TEXT,
+            guest_name TEXT,
+            guest_contact TEXT,
+            guest_key TEXT,                      -- normalised contact/name, for repeat guests
+            note TEXT,
+            repeat_guest INTEGER NOT NULL DEFAULT 0,
+            voided_at TEXT,
+            voided_by INTEGER REFERENCES staff(id)
+        );
+
+        CREATE TABLE incident_remedies (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            remedy_id INTEGER NOT NULL REFERENCES remedies(id),
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+            percent INTEGER,
+            approved_by INTEGER REFERENCES staff(id),
+            given_at TEXT NOT NULL
+        );
+
+        CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            created_at TEXT NOT NULL,
+            original_due_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,                -- moves forward on snooze
+            snooze_count INTEGER NOT NULL DEFAULT 0,
+            escalated_at TEXT,
+            done_at TEXT,
+            done_by INTEGER REFERENCES staff(id),
+            outcome TEXT CHECK (outcome IS NULL OR outcome IN
+                ('delighted', 'satisfied', 'unhappy', 'left')),
+            outcome_note TEXT,
+            missed_at TEXT                       -- left open at closing time
+        );
+
+        CREATE TABLE vouchers (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            incident_remedy_id INTEGER NOT NULL REFERENCES incident_remedies(id),
+            amount_minor INTEGER NOT NULL,
+            issued_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            redeemed_at TEXT,
+            redeemed_by INTEGER REFERENCES staff(id)
+        );
+
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            staff_id INTEGER,
+            action TEXT NOT NULL,
+            entity TEXT,
+            entity_id INTEGER,
+            detail TEXT
+        );
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+        CREATE INDEX idx_incidents_store_time ON incidents (store_id, occurred_at);
+        CREATE INDEX idx_incidents_guest ON incidents (guest_key, occurred_at)
+            WHERE guest_key IS NOT NULL;
+        CREATE INDEX idx_incident_remedies_incident ON incident_remedies (incident_id);
+        CREATE INDEX idx_followups_incident ON followups (incident_id);
+        CREATE INDEX idx_followups_open ON followups (due_at) WHERE done_at IS NULL
+            AND missed_at IS NULL;
+        CREATE INDEX idx_vouchers_incident ON vouchers (incident_id);
+        CREATE INDEX idx_audit_action ON audit_log (action, at);
+        CREATE INDEX idx_staff_store ON staff (store_id);
+        """
+    )

@@ -1,0 +1,26 @@
+"""Stores and their settings (values are JSON text)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def store_exists(db: Database, store_id: int) -> bool:
+    return db.execute("SELECT 1 FROM stores WHERE id = ?", [store_id]).fetchone() is not None
+
+
+def insert_store(db: Database, store_id: int, created_at: str) -> None:
+    db.execute("INSERT INTO stores (id, created_at) VALUES (?, ?)", [store_id, created_at])
+
+
+def settings_values(db: Database, store_id: int) -> dict[str, str]:
+    rows = db.execute("SELECT name, value FROM settings WHERE store_id = ?", [store_id])
+    return {name: value for name, value in rows}
+
+
+def put_setting(db: Database, store_id: int, name: str, value_json: str) -> None:
+    db.execute(
+        "INSERT INTO settings (store_id, name, value) VALUES (?, ?, ?) "
+        "ON CONFLICT (store_id, name) DO UPDATE SET value = excluded.value",
+        [store_id, name, value_json],
+    )

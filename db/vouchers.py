@@ -1,0 +1,44 @@
+"""Vouchers handed out as a remedy, and their redemption (= the guest came back)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def code_exists(db: Database, code: str) -> bool:
+    return db.execute("SELECT 1 FROM vouchers WHERE code = ?", [code]).fetchone() is not None
+
+
+def insert_voucher(db: Database, values: dict) -> int:
+    cols = list(values)
+    cursor = db.execute(
+        f"INSERT INTO vouchers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        list(values.values()))
+    return cursor.lastrowid
+
+
+def voucher_by_code(db: Database, code: str) -> dict | None:
+    rows = list(db.query(
+        "SELECT v.*, i.store_id, i.voided_at AS incident_voided_at FROM vouchers v "
+        "JOIN incidents i ON i.id = v.incident_id WHERE v.code = ?", [code]))
+    return rows[0] if rows else None
+
+
+def vouchers_for_incident(db: Database, incident_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM vouchers WHERE incident_id = ? ORDER BY id",
+                         [incident_id]))
+
+
+def mark_redeemed(db: Database, voucher_id: int, at: str, staff_id: int | None) -> bool:
+    """Returns False when it was already redeemed (the guard is in the WHERE clause)."""
+    cursor = db.execute(
+        "UPDATE vouchers SET redeemed_at = ?, redeemed_by = ? "
+        "WHERE id = ? AND redeemed_at IS NULL", [at, staff_id, voucher_id])
+    return cursor.rowcount == 1
+
+
+def unredeemed(db: Database, store_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT v.* FROM vouchers v JOIN incidents i ON i.id = v.incident_id "
+        "WHERE i.store_id = ? AND v.redeemed_at IS NULL AND i.voided_at IS NULL ORDER BY v.id",
+        [store_id]))

@@ -1,0 +1,89 @@
+"""The main window: a banner area on top, a page strip, and the pages (counter first).
+
+Pages are added by :func:`ui.app.build_main_window`; each page is a QWidget with an
+optional ``retranslate()`` method called when the language changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from ui.controller import Controller
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.controller = controller
+        self.setObjectName("MainWindow")
+        central = QWidget(self)
+        self._layout = QVBoxLayout(central)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        #: Widgets that must not be missed (reminders) go here, above everything.
+        self.banner_area = QVBoxLayout()
+        self.banner_area.setSpacing(0)
+        self._layout.addLayout(self.banner_area)
+        self.nav = QWidget(objectName="NavBar")
+        self._nav_layout = QHBoxLayout(self.nav)
+        self._nav_layout.setContentsMargins(8, 6, 8, 6)
+        self._nav_group = QButtonGroup(self)
+        self._nav_group.setExclusive(True)
+        self._layout.addWidget(self.nav)
+        self.stack = QStackedWidget()
+        self._layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._pages: dict[str, tuple[QWidget, QPushButton, Callable[[], str]]] = {}
+        self._nav_layout.addStretch(1)
+        controller.language_changed.connect(lambda _code: self.retranslate())
+        self.retranslate()
+
+    def add_page(self, key: str, widget: QWidget, title: Callable[[], str],
+                 guard: Callable[[], bool] | None = None) -> None:
+        """Add a page with a nav button; ``guard`` may refuse opening it (e.g. asks a PIN)."""
+        button = QPushButton(title(), objectName=f"nav_{key}", checkable=True)
+        button.setMinimumHeight(44)
+        self._nav_group.addButton(button)
+        self._nav_layout.insertWidget(self._nav_layout.count() - 1, button)
+        self.stack.addWidget(widget)
+        self._pages[key] = (widget, button, title)
+        button.clicked.connect(lambda _checked=False, k=key, g=guard: self._open(k, g))
+        if len(self._pages) == 1:
+            button.setChecked(True)
+
+    def _open(self, key: str, guard: Callable[[], bool] | None) -> None:
+        if guard is not None and not guard():
+            self._pages[self.current_page()][1].setChecked(True)
+            return
+        self.show_page(key)
+
+    def show_page(self, key: str) -> None:
+        widget, button, _title = self._pages[key]
+        button.setChecked(True)
+        self.stack.setCurrentWidget(widget)
+
+    def current_page(self) -> str:
+        current = self.stack.currentWidget()
+        return next(k for k, (w, _b, _t) in self._pages.items() if w is current)
+
+    def page(self, key: str) -> QWidget:
+        return self._pages[key][0]
+
+    def retranslate(self) -> None:
+        name = self.controller.ctx.settings().store_name
+        self.setWindowTitle(_("Comeback — {store}").format(store=name))
+        for widget, button, title in self._pages.values():
+            button.setText(title())
+            if hasattr(widget, "retranslate"):
+                widget.retranslate()
