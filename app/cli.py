@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.errors import ComebackError
@@ -74,15 +74,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None,
+         gui: Callable[[Path], int] | None = None) -> int:
+    """Run one command; without a command, start ``gui`` (handed in by ``ui.entry``)."""
     parser = _parser()
     args = parser.parse_args(argv)
     db_path = args.db or default_db_path()
     try:
         if args.command is None:
-            from ui.app import main as gui_main
-
-            return gui_main(db_path)
+            if gui is None:
+                parser.error(_("a command is needed here: init, demo, log…"))
+            return gui(db_path)
         handler = COMMANDS[args.command]
         return handler(args, db_path)
     except ComebackError as error:

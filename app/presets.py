@@ -149,6 +149,13 @@ def load_preset(source: str | Path) -> Preset:
     reader = _Reader(path, text)
     head = data.get("preset", {})
     followup_default = head.get("followup_minutes", 5)
+    if isinstance(followup_default, bool) or not isinstance(followup_default, int) \
+            or not 0 <= followup_default <= 240:
+        line = next((n for n, text_line in enumerate(text.splitlines(), 1)
+                     if text_line.strip().startswith("followup_minutes")), 1)
+        raise PresetError(_("{file}, line {line}, field {field}: {problem}").format(
+            file=path.name, line=line, field="preset.followup_minutes",
+            problem=_("must be a whole number from {low} to {high}").format(low=0, high=240)))
     categories, codes = [], set()
     for i, item in enumerate(data.get("category", [])):
         code = reader.text_field(item, "category", i, "code", 40)

@@ -1,0 +1,61 @@
+"""The SQLite file: pragmas, migrations, and the append-only audit log."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from db.connection import open_database, pending_migrations, pragma
+from db.migrations import migrations
+
+TABLES = {"stores", "settings", "staff", "categories", "remedies", "remedy_rules", "incidents",
+          "incident_remedies", "followups", "vouchers", "audit_log"}
+
+
+def test_a_file_database_is_wal_with_foreign_keys_and_full_sync(tmp_path):
+    database = open_database(tmp_path / "store.db")
+    assert pragma(database, "journal_mode") == "wal"
+    assert pragma(database, "foreign_keys") == 1
+    assert pragma(database, "synchronous") == 2  # FULL
+    database.close()
+
+
+def test_migrations_build_the_schema_on_an_empty_file(tmp_path):
+    database = open_database(tmp_path / "new.db")
+    assert set(database.table_names()) >= TABLES
+    assert pending_migrations(database) == []
+    assert [m.name for m in migrations.applied(database)][0] == "0001_initial_schema"
+    database.close()
+
+
+def test_opening_an_already_migrated_file_changes_nothing(tmp_path):
+    path = tmp_path / "store.db"
+    first = open_database(path)
+    first["stores"].insert({"id": 1, "created_at": "2026-11-16T11:00:00+00:00"})
+    applied = [(m.name, m.applied_at) for m in migrations.applied(first)]
+    first.close()
+    again = open_database(path)
+    assert [(m.name, m.applied_at) for m in migrations.applied(again)] == applied
+    assert again["stores"].count == 1
+    again.close()
+
+
+def test_summary_indexes_exist(db):
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"idx_incidents_store_time", "idx_followups_open", "idx_incidents_guest"} <= names
+
+
+def test_foreign_keys_are_enforced(db):
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO incident_remedies (incident_id, remedy_id, kind, label, "
+                   "amount_minor, given_at) VALUES (42, 42, 'remake', 'x', 0, 'now')")
+
+
+def test_audit_log_refuses_update_and_delete(ctx):
+    entry = next(iter(ctx.db["audit_log"].rows))
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        ctx.db.execute("UPDATE audit_log SET action = 'tampered' WHERE id = ?", [entry["id"]])
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        ctx.db.execute("DELETE FROM audit_log WHERE id = ?", [entry["id"]])
+    assert ctx.db["audit_log"].get(entry["id"])["action"] == entry["action"]
