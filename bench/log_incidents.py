@@ -1,0 +1,90 @@
+"""Log 2,000 incidents through the service on a file database; compare with raw sqlite3.
+
+The floor is a single-row INSERT + COMMIT with plain sqlite3 on a file in the same journal
+mode (WAL) with synchronous=FULL, measured in the same run. Target: service p99 ≤ 4× floor p99.
+
+    python -m bench.log_incidents [--n 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def floor_raw_insert(path: Path, n: int) -> list[float]:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, at TEXT, label TEXT, amount INTEGER)")
+    samples = []
+    for i in range(n):
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO t (at, label, amount) VALUES (?, ?, ?)",
+                     ("2026-11-16T11:00:00+00:00", "Cold food", i))
+        conn.execute("COMMIT")
+        samples.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    return samples
+
+
+def service_log(folder: Path, n: int) -> list[float]:
+    from app import catalog, incidents, staff
+    from app.clock import FixedClock
+    from app.context import open_context
+    from app.models import RemedyRequest, Role
+    from app.setup import init_store
+
+    clock = FixedClock(datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc))
+    ctx = open_context(folder / "service.db", clock)
+    init_store(ctx, store_name="Bench", preset="restaurant", currency="NOK", locale="nb_NO",
+               timezone="Europe/Oslo")
+    cashier, _changes = staff.add_staff(ctx, "Sam", Role.CASHIER)
+    cats = catalog.categories(ctx)
+    rems = [r for r in catalog.remedies(ctx) if not r.needs_approval(r.value_minor)]
+    samples = []
+    for i in range(n):
+        clock.advance(seconds=37)
+        start = time.perf_counter()
+        incidents.log_incident(
+            ctx, category_id=cats[i % len(cats)].id, staff_id=cashier.id,
+            remedies=[RemedyRequest(rems[i % len(rems)].id)],
+            table_ref=str(i % 20) if i % 3 else None,
+            guest_name=f"Guest {i % 150}" if i % 4 == 0 else None)
+        samples.append((time.perf_counter() - start) * 1000)
+    ctx.db.close()
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        # Half the floor before and half after, so drift in the machine hits both sides.
+        floor = floor_raw_insert(folder / "floor1.db", args.n // 2)
+        service = service_log(folder, args.n)
+        floor += floor_raw_insert(folder / "floor2.db", args.n - args.n // 2)
+    f50, f99 = statistics.median(floor), percentile(floor, 0.99)
+    s50, s99 = statistics.median(service), percentile(service, 0.99)
+    print(f"raw sqlite3 INSERT+COMMIT (WAL, synchronous=FULL), n={args.n}: "
+          f"p50 {f50:.3f} ms  p99 {f99:.3f} ms")
+    print(f"log_incident through the service,            n={args.n}: "
+          f"p50 {s50:.3f} ms  p99 {s99:.3f} ms")
+    print(f"ratio service/floor: p50 {s50 / f50:.2f}x  p99 {s99 / f99:.2f}x  (target p99 ≤ 4x)")
+
+
+if __name__ == "__main__":
+    main()
