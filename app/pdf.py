@@ -1,0 +1,390 @@
+"""The weekly recovery summary as a printable PDF (reportlab platypus).
+
+Page 1: the store, the week and the four headline numbers, the top three things to fix,
+and the charts. Page 2 on: the tables (categories, staff, follow-ups and outcomes,
+remedies, who to watch), the week's notes as typed, and the definitions. Every page has
+"Page x of y" and the printed date. DejaVu Sans is embedded so names and notes in Czech,
+Norwegian, Spanish or Dutch print as typed.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app import pdf_charts as charts
+from app.i18n import _, ngettext
+from app.pdf_charts import ACCENT, BAD, FONT, FONT_BOLD, GOOD, INK, MUTED, PANEL, RULE
+from app.report_text import (
+    Formats,
+    fix_detail,
+    footnotes,
+    headlines,
+    outcome_label,
+    severity_label,
+    trend_text,
+)
+from app.summary import WeeklySummary
+
+MARGIN = 16 * mm
+TONES = {"good": GOOD, "bad": BAD, "neutral": MUTED}
+GUESTS_SHOWN = 8
+
+
+def _style(name: str, size: float = 9, font: str = FONT, color=INK, leading: float | None = None,
+           **extra) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, textColor=color,
+                          leading=leading or size * 1.3, **extra)
+
+
+BODY = _style("body")
+SMALL = _style("small", 7.5, color=MUTED)
+KICKER = _style("kicker", 8, FONT_BOLD, ACCENT)
+STORE = _style("store", 20, FONT_BOLD, leading=24)
+WEEK = _style("week", 11, color=MUTED)
+H2 = _style("h2", 12.5, FONT_BOLD, spaceBefore=10, spaceAfter=5)
+CARD_LABEL = _style("card_label", 8, color=MUTED)
+CARD_VALUE = _style("card_value", 18, FONT_BOLD, leading=22)
+FIX_TITLE = _style("fix_title", 11.5, FONT_BOLD)
+FIX_RANK = _style("fix_rank", 20, FONT_BOLD, ACCENT, leading=22)
+CELL = _style("cell", 8.5)
+CELL_RIGHT = _style("cell_right", 8.5, alignment=TA_RIGHT)
+HEAD = _style("head", 7.5, FONT_BOLD, MUTED)
+HEAD_RIGHT = _style("head_right", 7.5, FONT_BOLD, MUTED, alignment=TA_RIGHT)
+NOTE = _style("note", 8.5, leading=11.5)
+
+
+def page_size(locale: str):
+    """Letter in the US and Canada, A4 everywhere else."""
+    return LETTER if locale.split("_")[-1] in ("US", "CA") else A4
+
+
+def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO) -> None:
+    """Write the summary's PDF to a path or a binary file object."""
+    charts.register_fonts()
+    size = page_size(summary.locale)
+    fmt = Formats(summary)
+    if isinstance(target, str | Path):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    doc = SimpleDocTemplate(
+        target if not isinstance(target, Path) else str(target), pagesize=size,
+        leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN + 6 * mm,
+        title=_("Weekly recovery summary — {store}, {week}").format(
+            store=summary.store_name, week=fmt.week_title()),
+        author=summary.store_name, creator="Comeback", invariant=True)
+    width = size[0] - 2 * MARGIN - 12  # the frame pads 6 pt on each side
+    story = _cover(summary, fmt, width)
+    story += _empty(summary, fmt) if summary.empty else _report(summary, fmt, width)
+    doc.build(story, canvasmaker=_numbered_canvas(summary, fmt))
+
+
+def pdf_bytes(summary: WeeklySummary) -> bytes:
+    buffer = io.BytesIO()
+    render_pdf(summary, buffer)
+    return buffer.getvalue()
+
+
+def _numbered_canvas(summary: WeeklySummary, fmt: Formats):
+    footer_left = _("{store} · {week}").format(store=summary.store_name, week=fmt.week_title())
+    printed = _("Printed {when}").format(when=fmt.printed())
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        """Keeps every page until the end so each footer can say 'Page x of y'."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._footer(number, len(self._pages))
+                super().showPage()
+            super().save()
+
+        def _footer(self, number: int, total: int) -> None:
+            width, _height = self._pagesize
+            y = MARGIN - 2 * mm
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            self.line(MARGIN, y + 10, width - MARGIN, y + 10)
+            self.setFont(FONT, 7.5)
+            self.setFillColor(MUTED)
+            self.drawString(MARGIN, y, footer_left)
+            self.drawCentredString(width / 2, y, printed)
+            self.drawRightString(width - MARGIN, y, _("Page {page} of {pages}").format(
+                page=number, pages=total))
+
+    return NumberedCanvas
+
+
+def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
+    """A paragraph of plain text (escaped: names and notes may hold '<' or '&')."""
+    return Paragraph(escape(text), style)
+
+
+def _colored(text: str, color) -> str:
+    return f'<font color="#{color.hexval()[2:]}">{escape(text)}</font>'
+
+
+def _cover(summary: WeeklySummary, fmt: Formats, width: float) -> list:
+    story = [_p(_("WEEKLY RECOVERY SUMMARY"), KICKER), Spacer(1, 3),
+             _p(summary.store_name, STORE),
+             _p(_("{week} · {dates}").format(week=fmt.week_title(), dates=fmt.week_range()),
+                WEEK)]
+    if not summary.complete:
+        story.append(_p(_("This week is not over yet: figures up to {when}.").format(
+            when=fmt.printed()), SMALL))
+    story.append(Spacer(1, 10))
+    cards, gap = [], 6
+    card_w = (width - 3 * gap) / 4
+    for item in headlines(summary):
+        cards.append([_p(item.label, CARD_LABEL), _p(item.value, _fitting(item.value, card_w)),
+                      Paragraph(_colored(item.change, TONES[item.tone]), CARD_LABEL)])
+    row = [cards[0], "", cards[1], "", cards[2], "", cards[3]]
+    table = Table([row], colWidths=[card_w, gap] * 3 + [card_w])
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 9),
+             ("LEFTPADDING", (0, 0), (-1, -1), 9), ("RIGHTPADDING", (0, 0), (-1, -1), 6)]
+    style += [("BACKGROUND", (c, 0), (c, 0), PANEL) for c in (0, 2, 4, 6)]
+    style += [("LINEABOVE", (c, 0), (c, 0), 2, ACCENT) for c in (0, 2, 4, 6)]
+    table.setStyle(TableStyle(style))
+    story.append(table)
+    return story
+
+
+def _fitting(text: str, width: float) -> ParagraphStyle:
+    """The card value style, shrunk until the figure fits on one line."""
+    size = CARD_VALUE.fontSize
+    while size > 10 and stringWidth(text, FONT_BOLD, size) > width - 16:
+        size -= 1
+    return _style(f"card_value_{size}", size, FONT_BOLD, leading=22)
+
+
+def _empty(summary: WeeklySummary, fmt: Formats) -> list:
+    lines = [_p(_("No incidents this week"), _style("empty", 22, FONT_BOLD, leading=28)),
+             Spacer(1, 6),
+             _p(_("Nothing went wrong for a guest between {dates}, or nothing was logged.")
+                .format(dates=fmt.week_range()), WEEK)]
+    if summary.last.incidents:
+        lines.append(_p(ngettext("Last week there was {n} incident.",
+                                 "Last week there were {n} incidents.",
+                                 summary.last.incidents).format(n=summary.last.incidents),
+                        WEEK))
+    box = Table([[lines]], colWidths=[None])
+    box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), PANEL),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 18),
+                             ("TOPPADDING", (0, 0), (-1, -1), 22),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 24)]))
+    return [Spacer(1, 28), box]
+
+
+def _fixes(summary: WeeklySummary) -> list:
+    story = [_p(_("What to fix first"), H2)]
+    if not summary.fixes:
+        return story
+    rows = []
+    for fix in summary.fixes:
+        tone = {"up": BAD, "new": BAD, "down": GOOD}.get(fix.trend, MUTED)
+        rows.append([_p(str(fix.rank), FIX_RANK), [
+            Paragraph(f"{escape(fix.label)}&nbsp;&nbsp;"
+                      f"<font size='8.5' name='{FONT}'>{_colored(trend_text(fix), tone)}"
+                      "</font>", FIX_TITLE),
+            _p(fix_detail(summary, fix), BODY)]])
+    table = Table(rows, colWidths=[26, None])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.5, RULE)]))
+    story.append(table)
+    return story
+
+
+def _side_by_side(left, right, width: float, gap: float = 14) -> Table:
+    half = (width - gap) / 2
+    table = Table([[left, right]], colWidths=[half + gap, half])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def _report(summary: WeeklySummary, fmt: Formats, width: float) -> list:
+    half = (width - 14) / 2
+    story = _fixes(summary)
+    story += [Spacer(1, 12),
+              _side_by_side(charts.category_bars(summary, half, 200),
+                            charts.day_bars(summary, half, 200), width),
+              Spacer(1, 12),
+              _side_by_side(charts.recovery_line(summary, half, 160),
+                            charts.hour_bars(summary, half, 160), width),
+              PageBreak()]
+    story += _tables(summary, fmt, half, width)
+    story += _notes(summary, fmt)
+    story += [Spacer(1, 10)] + [_p(text, SMALL) for text in footnotes()]
+    return story
+
+
+def _grid(head: list[str], rows: list[list], width: float,
+          flag_rows: tuple[int, ...] = ()) -> Table:
+    """A plain data table: header, thin rules; the first column is text, the others are
+    right-aligned figures sized to their widest entry (translations may be longer)."""
+    cells = [[_p(h, HEAD_RIGHT if i else HEAD) for i, h in enumerate(head)]]
+    for row in rows:
+        cells.append([cell if isinstance(cell, Paragraph) else
+                      _p(str(cell), CELL_RIGHT if i else CELL) for i, cell in enumerate(row)])
+    figures = [max([stringWidth(head[i], FONT_BOLD, HEAD.fontSize)]
+                   + [stringWidth(str(r[i]), FONT, CELL.fontSize) for r in rows]) + 7
+               for i in range(1, len(head))]
+    first = width - sum(figures)
+    if first < width * 0.28:
+        scale = width * 0.72 / sum(figures)
+        figures, first = [f * scale for f in figures], width * 0.28
+    table = Table(cells, colWidths=[first, *figures], repeatRows=1)
+    style = [("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+             ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+             ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    style += [("BACKGROUND", (0, r + 1), (-1, r + 1), colors.HexColor("#fef3f2"))
+              for r in flag_rows]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _section(title: str, *flowables) -> list:
+    return [_p(title, H2), *flowables]
+
+
+def _tables(summary: WeeklySummary, fmt: Formats, half: float, width: float) -> list:
+    this, last = summary.this, summary.last
+    total = this.incidents or 1
+    cats = [[c.label, c.incidents, c.incidents_before, fmt.money_whole(c.value_minor),
+             fmt.percent(c.incidents / total)] for c in summary.categories]
+    by_category = _section(_("By category"), _grid(
+        [_("Category"), _("Incidents"), _("Last week"), _("Remedies"), _("Share")], cats,
+        half))
+    staff = []
+    for s in summary.staff:
+        name = escape(s.name)
+        if s.stands_out:
+            name += "&nbsp; " + _colored(_("watch"), BAD)
+        staff.append([Paragraph(name, CELL), s.incidents, s.comps,
+                      fmt.money_whole(s.value_minor), fmt.money_whole(s.value_before)])
+    by_staff = _section(_("By staff member"), _grid(
+        [_("Staff"), _("Incidents"), _("Comps"), _("Value"), _("Last week")], staff,
+        half,
+        flag_rows=tuple(i for i, s in enumerate(summary.staff) if s.stands_out)))
+    story = [_side_by_side(by_category, by_staff, width), Spacer(1, 8)]
+    fu, fu_last = this.followups, last.followups
+    follow = [[_("On time"), fu.on_time, fu_last.on_time], [_("Late"), fu.late, fu_last.late],
+              [_("Missed"), fu.missed, fu_last.missed],
+              [_("Escalated"), fu.escalated, fu_last.escalated],
+              [_("Median minutes to the check"), _minutes(fmt, fu.median_minutes),
+               _minutes(fmt, fu_last.median_minutes)]]
+    if fu.open:
+        follow.insert(3, [_("Still open"), fu.open, fu_last.open])
+    o, o_last = this.outcomes, last.outcomes
+    outcomes = [[outcome_label(code), getattr(o, code), getattr(o_last, code)]
+                for code in ("delighted", "satisfied", "unhappy", "left")]
+    outcomes.append([_("Recovery rate"), fmt.percent(o.rate), fmt.percent(o_last.rate)])
+    story.append(_side_by_side(
+        _section(_("Follow-ups"), _grid([_("Check-back"), _("This week"), _("Last week")],
+                                        follow, half)),
+        _section(_("Outcomes"), _grid([_("Guest"), _("This week"), _("Last week")],
+                                      outcomes, half)), width))
+    story.append(Spacer(1, 8))
+    remedies = [[r.label, r.given, r.given_before, fmt.money_whole(r.value_minor)]
+                for r in summary.remedies]
+    remedies.append([_p(_("Total"), _style("total", 8.5, FONT_BOLD)), this.remedies_given,
+                     last.remedies_given, fmt.money_whole(this.value_minor)])
+    story.append(_side_by_side(
+        _section(_("Remedies given"), _grid(
+            [_("Remedy"), _("Given"), _("Last week"), _("Value")], remedies, half)),
+        _watch(summary, fmt, half), width))
+    return story
+
+
+def _minutes(fmt: Formats, value: float | None) -> str:
+    return "–" if value is None else fmt.number(value)
+
+
+def _watch(summary: WeeklySummary, fmt: Formats, width: float) -> list:
+    this, last = summary.this, summary.last
+    story = _section(_("Expect abuse: who to watch"), _p(
+        _("Repeat guests: {n} (last week {before}). Severe incidents: {severe} "
+          "(last week {severe_before}).").format(
+            n=this.repeat_guests, before=last.repeat_guests, severe=this.severe,
+            severe_before=last.severe), CELL), Spacer(1, 4))
+    guests = [[g.name, g.comps, fmt.money_whole(g.value_minor)]
+              for g in summary.guests_to_watch[:GUESTS_SHOWN]]
+    if guests:
+        story.append(_grid([_("Guest comped twice or more in 30 days"), _("Comps"),
+                            _("Value")], guests, width))
+        hidden = len(summary.guests_to_watch) - len(guests)
+        if hidden > 0:
+            story.append(_p(ngettext("…and {n} more guest.", "…and {n} more guests.", hidden)
+                            .format(n=hidden), SMALL))
+    else:
+        story.append(_p(_("No guest was comped more than once in 30 days."), CELL))
+    story.append(Spacer(1, 5))
+    standing = [s for s in summary.staff if s.stands_out]
+    for s in standing:
+        story.append(_p(_("{name} gave {value} in {n} comps this week, well above the other "
+                          "staff: worth a friendly look.").format(
+            name=s.name, value=fmt.money_whole(s.value_minor), n=s.comps), CELL))
+    if not standing:
+        story.append(_p(_("No staff member's comps stand out this week."), CELL))
+    return story
+
+
+def _notes(summary: WeeklySummary, fmt: Formats) -> list:
+    if not summary.notes:
+        return []
+    story = [CondPageBreak(40 * mm), _p(_("Notes from the week"), H2)]
+    for note in summary.notes:
+        parts = [fmt.moment(note.at), note.category]
+        if note.table_ref:
+            parts.append(_("table {table}").format(table=note.table_ref))
+        if note.guest_name:
+            parts.append(note.guest_name)
+        if note.severity == "high":
+            parts.append(severity_label(note.severity))
+        head = escape(" · ".join(parts))
+        text = f"<b>{head}</b><br/>{escape(note.note)}" if note.note else f"<b>{head}</b>"
+        ending = outcome_label(note.outcome)
+        if note.outcome_note:
+            ending = _("{outcome}: {note}").format(outcome=ending, note=note.outcome_note)
+        text += f"<br/>{_colored(ending, MUTED)}"
+        story.append(KeepTogether([Paragraph(text, NOTE), Spacer(1, 5)]))
+    if summary.notes_left_out:
+        story.append(_p(ngettext("…and {n} more note.", "…and {n} more notes.",
+                                 summary.notes_left_out).format(n=summary.notes_left_out),
+                        SMALL))
+    return story

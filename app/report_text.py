@@ -1,0 +1,192 @@
+"""The wording and number formats of the weekly summary, shared by the PDF, the printout
+and the Reports screen, so paper and screen always say the same thing.
+
+Money goes through :func:`app.formatting.money`; percentages, week ranges and hours use
+Babel with the store's locale. Every sentence goes through ``_``/``ngettext``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_interval, format_skeleton, format_time
+from babel.numbers import format_decimal, format_percent
+
+from app import formatting
+from app.i18n import _, ngettext
+from app.models import Outcome, Severity
+from app.summary import Fix, WeeklySummary
+
+UP, DOWN = "▲", "▼"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One big number with its change against last week.
+
+    ``tone`` is 'good', 'bad' or 'neutral': more incidents is bad, more guests won back
+    is good.
+    """
+
+    key: str
+    label: str
+    value: str
+    change: str
+    tone: str
+
+
+class Formats:
+    """Numbers, money and dates in one summary's currency and locale."""
+
+    def __init__(self, summary: WeeklySummary) -> None:
+        self.summary = summary
+        self.locale = summary.locale
+        self.currency = summary.currency
+
+    def money(self, minor: int) -> str:
+        return formatting.money(minor, self.currency, self.locale)
+
+    def money_whole(self, minor: int) -> str:
+        """Rounded to whole units for tables: 'kr 1 590', '€ 1.590'."""
+        from babel import Locale
+        from babel.numbers import format_currency
+
+        value = Decimal(minor).scaleb(-formatting.minor_digits(self.currency))
+        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
+        return format_currency(value.quantize(Decimal(1), ROUND_HALF_UP), self.currency,
+                               format=pattern.replace(".00", ""), locale=self.locale,
+                               currency_digits=False)
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, rate: float | None) -> str:
+        return "–" if rate is None else format_percent(rate, locale=self.locale)
+
+    def week_title(self) -> str:
+        return _("Week {number}, {year}").format(number=self.summary.week.number,
+                                                 year=self.summary.week.year)
+
+    def week_range(self) -> str:
+        days = self.summary.days
+        return format_interval(days[0], days[-1], "yMMMd", locale=self.locale)
+
+    def day(self, day: date) -> str:
+        """Short weekday and day of month: 'man. 16.', 'Mon 16'."""
+        return format_skeleton("Ed", day, locale=self.locale)
+
+    def day_lines(self, day: date) -> str:
+        """Weekday over day of month, for chart axes."""
+        return "\n".join((format_skeleton("E", day, locale=self.locale),
+                          format_skeleton("d", day, locale=self.locale)))
+
+    def weekday(self, index: int) -> str:
+        return formatting.weekday_name(self.summary.days[index], self.locale, "wide")
+
+    def hour(self, hour: int) -> str:
+        return format_time(time(hour, 0), format="short", locale=self.locale)
+
+    def moment(self, when: datetime) -> str:
+        day = format_skeleton("MMMEd", when.date(), locale=self.locale)
+        return _("{day}, {time}").format(day=day, time=format_time(
+            when.time(), format="short", locale=self.locale))
+
+    def printed(self) -> str:
+        return formatting.short_datetime(self.summary.generated_at, self.summary.timezone,
+                                         self.locale)
+
+
+def _count_change(now: int, before: int) -> str:
+    if now == before:
+        return _("same as last week")
+    arrow = UP if now > before else DOWN
+    return _("{arrow} {n} vs last week ({before})").format(arrow=arrow, n=abs(now - before),
+                                                           before=before)
+
+
+def _tone(now: float | None, before: float | None, higher_is_good: bool) -> str:
+    if now is None or before is None or now == before:
+        return "neutral"
+    return "good" if (now > before) == higher_is_good else "bad"
+
+
+def headlines(summary: WeeklySummary) -> tuple[Headline, ...]:
+    """Incidents, cost of recovery, recovery rate and guests who came back."""
+    fmt = Formats(summary)
+    this, last = summary.this, summary.last
+    if this.value_minor == last.value_minor:
+        cost_change = _("same as last week")
+    else:
+        cost_change = _("{arrow} {amount} vs last week").format(
+            arrow=UP if this.value_minor > last.value_minor else DOWN,
+            amount=fmt.money(abs(this.value_minor - last.value_minor)))
+    rate, rate_before = this.outcomes.rate, last.outcomes.rate
+    if rate is None or rate_before is None:
+        rate_change = _("last week: {rate}").format(rate=fmt.percent(rate_before))
+    elif round(rate * 100) == round(rate_before * 100):
+        rate_change = _("same as last week")
+    else:
+        points = abs(round(rate * 100) - round(rate_before * 100))
+        rate_change = ngettext("{arrow} {n} point vs last week",
+                               "{arrow} {n} points vs last week", points).format(
+            arrow=UP if rate > rate_before else DOWN, n=points)
+    return (
+        Headline("incidents", _("Incidents"), fmt.number(this.incidents),
+                 _count_change(this.incidents, last.incidents),
+                 _tone(this.incidents, last.incidents, higher_is_good=False)),
+        Headline("cost", _("Cost of remedies"), fmt.money(this.value_minor), cost_change,
+                 _tone(this.value_minor, last.value_minor, higher_is_good=False)),
+        Headline("recovery", _("Recovery rate"), fmt.percent(rate), rate_change,
+                 _tone(rate, rate_before, higher_is_good=True)),
+        Headline("came_back", _("Guests who came back"), fmt.number(this.came_back),
+                 _count_change(this.came_back, last.came_back),
+                 _tone(this.came_back, last.came_back, higher_is_good=True)),
+    )
+
+
+def trend_text(fix: Fix) -> str:
+    if fix.trend == "new":
+        return _("new this week")
+    if fix.trend == "same":
+        return _("same as last week ({n})").format(n=fix.incidents_before)
+    return _("{arrow} from {n} last week").format(arrow=UP if fix.trend == "up" else DOWN,
+                                                  n=fix.incidents_before)
+
+
+def fix_detail(summary: WeeklySummary, fix: Fix) -> str:
+    """'26 incidents, kr 1 590,00 in remedies; most often on Wednesday around 12:00.'"""
+    fmt = Formats(summary)
+    incidents = ngettext("{n} incident", "{n} incidents", fix.incidents).format(
+        n=fix.incidents)
+    return _("{incidents}, {amount} in remedies; most often on {weekday} around {hour}.")\
+        .format(incidents=incidents, amount=fmt.money_whole(fix.value_minor),
+                weekday=fmt.weekday(fix.peak_weekday), hour=fmt.hour(fix.peak_hour))
+
+
+def outcome_label(code: str | None) -> str:
+    return Outcome(code).label() if code else _("no outcome yet")
+
+
+def severity_label(code: str) -> str:
+    return Severity(code).label()
+
+
+def footnotes() -> tuple[str, ...]:
+    """The definitions behind the figures, printed at the end of the PDF."""
+    return (
+        _("Weeks run Monday to Sunday in the store's time zone. Undone incidents are not "
+          "counted."),
+        _("On time: the first check-back was recorded within the escalation grace after it "
+          "was first due. Missed: marked missed at closing or still open when the week "
+          "ended."),
+        _("Recovery rate: delighted and satisfied guests out of all guests with a recorded "
+          "outcome (the latest outcome of each incident)."),
+        _("Guests who came back: vouchers redeemed during this week, whenever they were "
+          "handed out."),
+        _("Guests to watch: comped more than once in 30 days. Staff to watch: comp value "
+          "above 1.5 times the staff median, with at least 3 comps."),
+        _("Top things to fix: score = share of the week's incidents + share of the week's "
+          "remedy value."),
+    )

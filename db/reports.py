@@ -1,0 +1,80 @@
+"""Every query of the weekly summary and of the CSV export.
+
+All summary reads filter on ``store_id`` and a half-open ``occurred_at`` range
+``[start, end)`` of UTC ISO strings, so SQLite walks ``idx_incidents_store_time`` and never
+the whole table. Voided incidents are left out of every summary figure. Grouping by local
+day and hour happens in ``app.summary`` (SQLite knows no time zones).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+# One row per live incident: what happened, what it cost, how its first follow-up went and
+# how the guest's story ended (the latest recorded outcome).
+_INCIDENT_ROWS = """
+SELECT i.id, i.occurred_at, i.category_id,
+       coalesce(c.label, i.category_label) AS category_label, c.code AS category_code,
+       i.staff_id, s.name AS staff_name, i.severity, i.repeat_guest, i.guest_key,
+       i.guest_name, i.guest_contact, i.table_ref, i.note,
+       (SELECT count(*) FROM incident_remedies r WHERE r.incident_id = i.id) AS remedies,
+       (SELECT coalesce(sum(r.amount_minor), 0) FROM incident_remedies r
+         WHERE r.incident_id = i.id) AS value_minor,
+       f.original_due_at AS due_at, f.done_at, f.missed_at,
+       (SELECT count(*) FROM followups e WHERE e.incident_id = i.id
+         AND e.escalated_at IS NOT NULL) AS escalations,
+       last.outcome, last.outcome_note
+FROM incidents i
+LEFT JOIN categories c ON c.id = i.category_id
+LEFT JOIN staff s ON s.id = i.staff_id
+LEFT JOIN followups f ON f.id = (SELECT min(id) FROM followups WHERE incident_id = i.id)
+LEFT JOIN followups last ON last.id = (
+    SELECT id FROM followups WHERE incident_id = i.id AND outcome IS NOT NULL
+    ORDER BY done_at DESC, id DESC LIMIT 1)
+WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? AND i.voided_at IS NULL
+ORDER BY i.occurred_at, i.id
+"""
+
+
+def incident_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
+    """Live incidents with ``start <= occurred_at < end``, oldest first, with their
+    remedy count and value, first follow-up timing and latest outcome."""
+    return list(db.query(_INCIDENT_ROWS, [store_id, start, end]))
+
+
+def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str) -> list[dict]:
+    """Remedies given per remedy: ``given``/``value_minor`` for ``[split, end)`` (this
+    week) and ``given_before``/``value_before`` for ``[start, split)`` (last week)."""
+    return list(db.query(
+        """
+        SELECT r.remedy_id, coalesce(m.label, r.label) AS label, r.kind,
+               sum(i.occurred_at >= :split) AS given,
+               sum(CASE WHEN i.occurred_at >= :split THEN r.amount_minor ELSE 0 END)
+                   AS value_minor,
+               sum(i.occurred_at < :split) AS given_before,
+               sum(CASE WHEN i.occurred_at < :split THEN r.amount_minor ELSE 0 END)
+                   AS value_before
+        FROM incidents i
+        JOIN incident_remedies r ON r.incident_id = i.id
+        LEFT JOIN remedies m ON m.id = r.remedy_id
+        WHERE i.store_id = :store AND i.occurred_at >= :start AND i.occurred_at < :end
+          AND i.voided_at IS NULL
+        GROUP BY r.remedy_id
+        ORDER BY value_minor DESC, given DESC, label
+        """, {"store": store_id, "start": start, "split": split, "end": end}))
+
+
+def redeemed_voucher_times(db: Database, store_id: int, start: str, end: str) -> list[str]:
+    """When each voucher of the store's live incidents was redeemed in ``[start, end)``."""
+    return [row[0] for row in db.execute(
+        "SELECT v.redeemed_at FROM vouchers v JOIN incidents i ON i.id = v.incident_id "
+        "WHERE v.redeemed_at >= ? AND v.redeemed_at < ? AND i.store_id = ? "
+        "AND i.voided_at IS NULL ORDER BY v.redeemed_at",
+        [start, end, store_id])]
+
+
+def count_in_range(db: Database, store_id: int, start: str, end: str) -> int:
+    """Bare count of incidents in the range: the benchmark's floor."""
+    return db.execute(
+        "SELECT count(*) FROM incidents WHERE store_id = ? AND occurred_at >= ? "
+        "AND occurred_at < ?", [store_id, start, end]).fetchone()[0]
