@@ -64,3 +64,12 @@ def count_incidents(db: Database, store_id: int, include_voided: bool = False) -
     where = "" if include_voided else " AND voided_at IS NULL"
     return db.execute(f"SELECT count(*) FROM incidents WHERE store_id = ?{where}",
                       [store_id]).fetchone()[0]
+
+
+def erase_guest_details_before(db: Database, store_id: int, before: str) -> int:
+    """Blank guest name, contact and key on incidents older than ``before``; returns count."""
+    cursor = db.execute(
+        "UPDATE incidents SET guest_name = NULL, guest_contact = NULL, guest_key = NULL "
+        "WHERE store_id = ? AND occurred_at < ? AND (guest_name IS NOT NULL "
+        "OR guest_contact IS NOT NULL OR guest_key IS NOT NULL)", [store_id, before])
+    return cursor.rowcount
