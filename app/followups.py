@@ -1,17 +1,217 @@
-"""Follow-up rules: what is due, outcomes, snooze, escalation, service hours."""
+"""Follow-up rules: what is due, snooze, escalation, service hours, outcomes, further remedies.
+
+The reminder scheduler in ``ui/`` only arms a timer. Everything it must know — what is due
+now, when to look again, what to escalate, what was left open at closing — is decided here
+with the injected clock, so it is tested without Qt.
+
+For every open follow-up of a live incident, with the store's hours and grace period:
+
+* its **closing** is the end of the service day of its due time (the start of that day when
+  the store is closed that day); once passed, the follow-up is *missed* (``sweep_missed``);
+* its **alert time** is its due time, or the opening time when it falls due before opening;
+  none when it falls due after closing (it is never alerted, only missed);
+* its **escalation time** is the alert time plus ``followup_grace_minutes``, if before closing.
+
+``due_followups`` lists those whose alert time has come; ``next_due_at`` is the earliest
+alert, escalation or closing still to happen, so one single-shot timer is enough.
+"""
 
 from __future__ import annotations
 
-from app import audit
-from app.clock import to_iso
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from app import audit, catalog, vouchers
+from app.approval import Approval
+from app.clock import from_iso, to_iso
 from app.context import Context
-from app.errors import StateError, ValidationError
-from app.i18n import _
-from app.incidents import get_followup, get_incident
-from app.models import Changes, Outcome
+from app.errors import ApprovalRequired, StateError, ValidationError
+from app.i18n import _, ngettext
+from app.incidents import AMOUNT_MAX, REMEDIES_MAX, get_followup, get_incident, to_followup
+from app.models import Changes, FollowUp, Outcome, RemedyKind, RemedyRequest
+from app.service_hours import ServiceHours
 from db import followups as followups_db
+from db import incidents as incidents_db
 
 OUTCOME_NOTE_MAX = 500
+SNOOZE_MINUTES = (2, 5, 10)
+
+
+def service_hours(ctx: Context) -> ServiceHours:
+    return ServiceHours.from_settings(ctx.settings())
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """When one open follow-up must be alerted, escalated and given up at closing."""
+
+    row: dict
+    closing: datetime
+    alert_at: datetime | None
+    escalate_at: datetime | None
+
+    @property
+    def alerted(self) -> bool:
+        return self.row.get("alerted_at") is not None
+
+    @property
+    def escalated(self) -> bool:
+        return self.row["escalated_at"] is not None
+
+
+def _plans(ctx: Context) -> list[_Plan]:
+    settings = ctx.settings()
+    hours = ServiceHours.from_settings(settings)
+    grace = timedelta(minutes=settings.followup_grace_minutes)
+    plans = []
+    for row in followups_db.open_followups(ctx.db, ctx.store_id):
+        due = from_iso(row["due_at"])
+        closing = hours.closing_of_day(due)
+        alert_at = hours.next_opening(due)
+        if alert_at is not None and alert_at >= closing:
+            alert_at = None
+        escalate_at = alert_at + grace if alert_at is not None else None
+        if escalate_at is not None and escalate_at >= closing:
+            escalate_at = None
+        plans.append(_Plan(row, closing, alert_at, escalate_at))
+    return plans
+
+
+def due_followups(ctx: Context) -> list[FollowUp]:
+    """Open follow-ups whose alert time has come (in opening hours), oldest due first.
+
+    Already-announced ones stay in the list: it is what the banner shows.
+    """
+    now = ctx.clock.now()
+    return [to_followup(p.row) for p in _plans(ctx)
+            if p.closing > now and p.alert_at is not None and p.alert_at <= now]
+
+
+def next_due_at(ctx: Context) -> datetime | None:
+    """The earliest moment something must happen: an alert, an escalation or a closing.
+
+    A moment in the past means "look now"; None means nothing is open.
+    """
+    moments = []
+    for plan in _plans(ctx):
+        moments.append(plan.closing)
+        if plan.alert_at is not None and not plan.alerted:
+            moments.append(plan.alert_at)
+        if plan.escalate_at is not None and not plan.escalated:
+            moments.append(plan.escalate_at)
+    return min(moments, default=None)
+
+
+def mark_alerted(ctx: Context, followups: Iterable[FollowUp]) -> list[FollowUp]:
+    """Remember that these due follow-ups were announced; returns only the ones announced now.
+
+    After a restart the same due follow-ups are shown again, but each one is announced (sound,
+    tray) once: the stamp survives in the database.
+    """
+    ids = [f.id for f in followups]
+    if not ids:
+        return []
+    with ctx.db.atomic():
+        fresh = followups_db.mark_alerted(ctx.db, ids, ctx.now_iso())
+        for followup_id in fresh:
+            audit.record(ctx, None, "followup.alerted", "followup", followup_id)
+    return [to_followup(r) for r in followups_db.followups_by_ids(ctx.db, fresh)]
+
+
+def escalate_overdue(ctx: Context) -> list[FollowUp]:
+    """Escalate every follow-up still open ``followup_grace_minutes`` after its alert.
+
+    Idempotent: a follow-up is escalated (and audited) once; returns those escalated now.
+    """
+    now = ctx.clock.now()
+    todo = [p for p in _plans(ctx) if not p.escalated and p.escalate_at is not None
+            and p.escalate_at <= now < p.closing]
+    done = []
+    with ctx.db.atomic():
+        for plan in todo:
+            if followups_db.mark_escalated(ctx.db, plan.row["id"], to_iso(now)):
+                audit.record(ctx, None, "followup.escalated", "followup", plan.row["id"],
+                             due_at=plan.row["due_at"])
+                done.append(plan.row["id"])
+    return [to_followup(r) for r in followups_db.followups_by_ids(ctx.db, done)]
+
+
+def sweep_missed(ctx: Context) -> list[FollowUp]:
+    """Mark missed every follow-up still open when its service day closed.
+
+    Run by the scheduler at closing and at start-up (the app may have been off at closing).
+    ``missed_at`` is the closing time itself, so figures put it on the right day.
+    """
+    now = ctx.clock.now()
+    todo = [p for p in _plans(ctx) if p.closing <= now]
+    done = []
+    with ctx.db.atomic():
+        for plan in todo:
+            at = max(plan.closing, from_iso(plan.row["created_at"]))
+            if followups_db.mark_missed_if_open(ctx.db, plan.row["id"], to_iso(at)):
+                audit.record(ctx, None, "followup.missed", "followup", plan.row["id"],
+                             due_at=plan.row["due_at"])
+                done.append(plan.row["id"])
+    return [to_followup(r) for r in followups_db.followups_by_ids(ctx.db, done)]
+
+
+def mark_missed(ctx: Context, followup_id: int) -> Changes:
+    """Record that nobody checked back on the guest (counted as missed in the figures)."""
+    with ctx.db.atomic():
+        if followups_db.mark_missed_if_open(ctx.db, followup_id, ctx.now_iso()):
+            audit.record(ctx, None, "followup.missed", "followup", followup_id)
+    return Changes(followups=True, followup_id=followup_id)
+
+
+def open_followups(ctx: Context) -> list[FollowUp]:
+    """Every open follow-up of a live incident, the earliest due first."""
+    return [to_followup(r) for r in followups_db.open_followups(ctx.db, ctx.store_id)]
+
+
+@dataclass(frozen=True)
+class LeftOpen:
+    """Follow-ups nobody closed on the last service day that has ended (``day``)."""
+
+    day: date | None
+    followups: tuple[FollowUp, ...]
+
+
+def left_open(ctx: Context) -> LeftOpen:
+    """What was left open at the last closing: listed the next morning."""
+    hours = service_hours(ctx)
+    day = hours.last_service_day(ctx.clock.now())
+    if day is None:
+        return LeftOpen(None, ())
+    rows = followups_db.missed_due_between(
+        ctx.db, ctx.store_id, to_iso(hours.start_of_day(day)),
+        to_iso(hours.start_of_day(day + timedelta(days=1))))
+    return LeftOpen(day, tuple(to_followup(r) for r in rows))
+
+
+def _open_followup(ctx: Context, followup_id: int) -> FollowUp:
+    followup = get_followup(ctx, followup_id)
+    if followup.done_at is not None:
+        raise StateError(_("This follow-up was already closed."))
+    if followup.missed_at is not None:
+        raise StateError(_("This follow-up was left open at closing and counts as missed."))
+    incident = get_incident(ctx, followup.incident_id)
+    if incident.voided_at is not None:
+        raise StateError(_("This incident was undone; there is nothing to follow up."))
+    return followup
+
+
+def snooze(ctx: Context, followup_id: int, minutes: int, staff_id: int | None) -> Changes:
+    """Put a reminder off for 2, 5 or 10 minutes from now; counted and audited."""
+    if minutes not in SNOOZE_MINUTES:
+        raise ValidationError("minutes", _("Snooze for 2, 5 or 10 minutes."))
+    followup = _open_followup(ctx, followup_id)
+    due = ctx.clock.now() + timedelta(minutes=minutes)
+    with ctx.db.atomic():
+        followups_db.move_due(ctx.db, followup_id, to_iso(due), snoozed=True)
+        audit.record(ctx, staff_id, "followup.snoozed", "followup", followup_id,
+                     minutes=minutes, snoozes=followup.snooze_count + 1)
+    return Changes(followups=True, incident_id=followup.incident_id, followup_id=followup_id)
 
 
 def record_outcome(ctx: Context, followup_id: int, outcome: Outcome | str,
@@ -26,20 +226,93 @@ def record_outcome(ctx: Context, followup_id: int, outcome: Outcome | str,
     if note and len(note) > OUTCOME_NOTE_MAX:
         raise ValidationError("note", _("Note can be at most {n} characters.").format(
             n=OUTCOME_NOTE_MAX))
-    followup = get_followup(ctx, followup_id)
-    if followup.done_at is not None:
-        raise StateError(_("This follow-up was already closed."))
-    incident = get_incident(ctx, followup.incident_id)
-    if incident.voided_at is not None:
-        raise StateError(_("This incident was undone; there is nothing to follow up."))
+    followup = _open_followup(ctx, followup_id)
     with ctx.db.atomic():
-        followups_db.update_followup(ctx.db, followup_id, {
-            "done_at": ctx.now_iso(), "done_by": staff_id, "outcome": outcome.value,
-            "outcome_note": note})
+        if not followups_db.close_if_open(ctx.db, followup_id, {
+                "done_at": ctx.now_iso(), "done_by": staff_id, "outcome": outcome.value,
+                "outcome_note": note}):
+            raise StateError(_("This follow-up was already closed."))
         audit.record(ctx, staff_id, "followup.outcome", "followup", followup_id,
                      outcome=outcome.value)
-    return Changes(followups=True, incident_id=incident.id, followup_id=followup_id)
+    return Changes(followups=True, incident_id=followup.incident_id, followup_id=followup_id)
 
 
-def mark_missed(ctx: Context, followup_id: int) -> None:
-    followups_db.update_followup(ctx.db, followup_id, {"missed_at": to_iso(ctx.clock.now())})
+@dataclass(frozen=True)
+class FurtherRemedy:
+    """Result of :func:`further_remedy`: the new follow-up and any voucher codes."""
+
+    followup: FollowUp
+    changes: Changes
+    voucher_codes: tuple[str, ...] = ()
+
+
+def _amount(value: object, index: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= AMOUNT_MAX:
+        raise ValidationError(f"remedies[{index}].amount", _(
+            "Amount must be between 0 and {max} minor units.").format(max=AMOUNT_MAX))
+    return value
+
+
+def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequest],
+                   staff_id: int | None, approval: Approval | None = None) -> FurtherRemedy:
+    """The guest is still unhappy: give more (same approval rules) and check back again.
+
+    Adds the remedies to the incident (+ vouchers) and a new follow-up, in one transaction.
+    The earlier follow-up must be closed first (its outcome recorded).
+    """
+    incident = get_incident(ctx, incident_id)
+    if incident.voided_at is not None:
+        raise StateError(_("This incident was undone; there is nothing to follow up."))
+    if not remedies:
+        raise ValidationError("remedies", _("Pick at least one remedy (Apology only counts)."))
+    if len(remedies) > REMEDIES_MAX:
+        raise ValidationError("remedies", _("At most {n} remedies on one incident.").format(
+            n=REMEDIES_MAX))
+    picked = []
+    for index, request in enumerate(remedies):
+        remedy = catalog.get_remedy(ctx, request.remedy_id)
+        amount = remedy.value_minor if request.amount_minor is None else _amount(
+            request.amount_minor, index)
+        picked.append((remedy, amount))
+    if followups_db.open_followup_of_incident(ctx.db, incident_id) is not None:
+        raise StateError(_("Record how the last check went before giving something more."))
+    now = ctx.clock.now()
+    needing = [remedy for remedy, amount in picked if remedy.needs_approval(amount)]
+    if needing and (approval is None or not approval.valid_at(now)):
+        raise ApprovalRequired(ngettext(
+            "{labels} needs a manager's or owner's PIN.",
+            "{labels} need a manager's or owner's PIN.", len(needing),
+        ).format(labels=", ".join(r.label for r in needing)), [r.code for r in needing])
+    settings = ctx.settings()
+    minutes = catalog.get_category(ctx, incident.category_id).followup_minutes
+    now_iso = to_iso(now)
+    with ctx.db.atomic():
+        codes = []
+        for remedy, amount in picked:
+            given_id = incidents_db.insert_incident_remedy(ctx.db, {
+                "incident_id": incident_id, "remedy_id": remedy.id, "kind": remedy.kind.value,
+                "label": remedy.label, "amount_minor": amount, "percent": remedy.percent,
+                "approved_by": approval.staff_id if remedy in needing else None,
+                "given_at": now_iso})
+            if remedy.kind is RemedyKind.VOUCHER:
+                codes.append(vouchers.issue(ctx, incident_id, given_id, amount,
+                                            settings.voucher_validity_days))
+        followup_id = followups_db.insert_followup(
+            ctx.db, incident_id, now_iso, to_iso(now + timedelta(minutes=minutes)))
+        audit.record(ctx, staff_id, "incident.further_remedy", "incident", incident_id,
+                     remedies=[r.code for r, _a in picked],
+                     total_minor=sum(a for _r, a in picked),
+                     approved_by=approval.staff_id if needing else None)
+    return FurtherRemedy(
+        followup=get_followup(ctx, followup_id),
+        changes=Changes(incidents=True, followups=True, vouchers=bool(codes),
+                        incident_id=incident_id, followup_id=followup_id),
+        voucher_codes=tuple(codes))
+
+
+def set_due_at(ctx: Context, followup_id: int, due_at: datetime) -> Changes:
+    """Move a follow-up's due time without counting a snooze (benchmarks, tools)."""
+    _open_followup(ctx, followup_id)
+    with ctx.db.atomic():
+        followups_db.move_due(ctx.db, followup_id, to_iso(due_at), snoozed=False)
+    return Changes(followups=True, followup_id=followup_id)

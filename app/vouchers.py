@@ -10,6 +10,7 @@ from app import audit
 from app.clock import from_iso, to_iso
 from app.context import Context
 from app.errors import NotFound, StateError, ValidationError
+from app.formatting import local_time, medium_date, short_time
 from app.i18n import _
 from app.models import Changes
 from db import vouchers as vouchers_db
@@ -53,6 +54,14 @@ def issue(ctx: Context, incident_id: int, incident_remedy_id: int, amount_minor:
     return code
 
 
+def _local(ctx: Context, iso: str) -> tuple[str, str]:
+    """A stored UTC time as the store's local date and time, in the store's locale."""
+    settings = ctx.settings()
+    when = from_iso(iso)
+    return (medium_date(local_time(when, settings.timezone).date(), settings.locale),
+            short_time(when, settings.timezone, settings.locale))
+
+
 def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
     """Record that the guest came back with their voucher, linked to the original incident."""
     clean = normalise(code)
@@ -67,12 +76,14 @@ def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
         raise StateError(_("Voucher {code} was cancelled when its incident was undone.")
                          .format(code=clean))
     if row["redeemed_at"]:
-        raise StateError(_("Voucher {code} was already redeemed on {when}.").format(
-            code=clean, when=row["redeemed_at"][:10]))
+        day, time = _local(ctx, row["redeemed_at"])
+        raise StateError(_("Voucher {code} was already redeemed on {date} at {time}; a voucher "
+                           "can be used once.").format(code=clean, date=day, time=time))
     now = ctx.clock.now()
     if from_iso(row["expires_at"]) < now:
-        raise StateError(_("Voucher {code} expired on {when}.").format(
-            code=clean, when=row["expires_at"][:10]))
+        day, _time = _local(ctx, row["expires_at"])
+        raise StateError(_("Voucher {code} expired on {date} and can no longer be used.")
+                         .format(code=clean, date=day))
     with ctx.db.atomic():
         if not vouchers_db.mark_redeemed(ctx.db, row["id"], to_iso(now), staff_id):
             raise StateError(_("Voucher {code} was already redeemed.").format(code=clean))

@@ -45,3 +45,98 @@ def next_open_due(db: Database, store_id: int) -> str | None:
 def close_open_followups_of_incident(db: Database, incident_id: int, at: str) -> None:
     db.execute("UPDATE followups SET done_at = ? WHERE incident_id = ? AND done_at IS NULL "
                "AND missed_at IS NULL", [at, incident_id])
+
+
+def _marks(values: list) -> str:
+    return ",".join("?" * len(values))
+
+
+def followups_by_ids(db: Database, followup_ids: list[int]) -> list[dict]:
+    if not followup_ids:
+        return []
+    return list(db.query(f"SELECT * FROM followups WHERE id IN ({_marks(followup_ids)}) "
+                         "ORDER BY due_at, id", list(followup_ids)))
+
+
+def open_followup_of_incident(db: Database, incident_id: int) -> dict | None:
+    rows = list(db.query(
+        "SELECT * FROM followups WHERE incident_id = ? AND done_at IS NULL "
+        "AND missed_at IS NULL ORDER BY id LIMIT 1", [incident_id]))
+    return rows[0] if rows else None
+
+
+def mark_alerted(db: Database, followup_ids: list[int], at: str) -> list[int]:
+    """Stamp ``alerted_at`` on those not stamped yet; returns the ids this call stamped."""
+    if not followup_ids:
+        return []
+    rows = db.execute(
+        f"UPDATE followups SET alerted_at = ? WHERE id IN ({_marks(followup_ids)}) "
+        "AND alerted_at IS NULL AND done_at IS NULL AND missed_at IS NULL RETURNING id",
+        [at, *followup_ids]).fetchall()
+    return sorted(row[0] for row in rows)
+
+
+def mark_escalated(db: Database, followup_id: int, at: str) -> bool:
+    """False when it was already escalated or is no longer open (the guard is the WHERE)."""
+    cursor = db.execute(
+        "UPDATE followups SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL "
+        "AND done_at IS NULL AND missed_at IS NULL", [at, followup_id])
+    return cursor.rowcount == 1
+
+
+def mark_missed_if_open(db: Database, followup_id: int, at: str) -> bool:
+    cursor = db.execute(
+        "UPDATE followups SET missed_at = ? WHERE id = ? AND done_at IS NULL "
+        "AND missed_at IS NULL", [at, followup_id])
+    return cursor.rowcount == 1
+
+
+def close_if_open(db: Database, followup_id: int, values: dict) -> bool:
+    """Write the outcome columns only while the follow-up is still open."""
+    sets = ", ".join(f"{name} = ?" for name in values)
+    cursor = db.execute(
+        f"UPDATE followups SET {sets} WHERE id = ? AND done_at IS NULL AND missed_at IS NULL",
+        [*values.values(), followup_id])
+    return cursor.rowcount == 1
+
+
+def move_due(db: Database, followup_id: int, due_at: str, *, snoozed: bool) -> bool:
+    """New due time (snooze, or a test/benchmark setting it); it will be announced again."""
+    cursor = db.execute(
+        "UPDATE followups SET due_at = ?, alerted_at = NULL, "
+        "snooze_count = snooze_count + ? WHERE id = ? AND done_at IS NULL "
+        "AND missed_at IS NULL", [due_at, int(snoozed), followup_id])
+    return cursor.rowcount == 1
+
+
+def missed_due_between(db: Database, store_id: int, start: str, end: str) -> list[dict]:
+    """Follow-ups marked missed whose due time lies in [start, end), oldest first."""
+    return list(db.query(
+        "SELECT f.* FROM followups f JOIN incidents i ON i.id = f.incident_id "
+        "WHERE i.store_id = ? AND f.missed_at IS NOT NULL AND i.voided_at IS NULL "
+        "AND f.due_at >= ? AND f.due_at < ? ORDER BY f.due_at, f.id", [store_id, start, end]))
+
+
+def incident_rows(db: Database, incident_ids: list[int]) -> list[dict]:
+    """Incidents with the name of the staff member who logged them."""
+    if not incident_ids:
+        return []
+    return list(db.query(
+        "SELECT i.*, s.name AS staff_name FROM incidents i LEFT JOIN staff s "
+        f"ON s.id = i.staff_id WHERE i.id IN ({_marks(incident_ids)})", list(incident_ids)))
+
+
+def remedy_rows(db: Database, incident_ids: list[int]) -> list[dict]:
+    if not incident_ids:
+        return []
+    return list(db.query(
+        f"SELECT * FROM incident_remedies WHERE incident_id IN ({_marks(incident_ids)}) "
+        "ORDER BY incident_id, id", list(incident_ids)))
+
+
+def voucher_rows(db: Database, incident_ids: list[int]) -> list[dict]:
+    if not incident_ids:
+        return []
+    return list(db.query(
+        f"SELECT * FROM vouchers WHERE incident_id IN ({_marks(incident_ids)}) "
+        "ORDER BY incident_id, id", list(incident_ids)))

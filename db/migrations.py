@@ -176,3 +176,19 @@ def m0001_initial_schema(db: Database) -> None:
         CREATE INDEX idx_staff_store ON staff (store_id);
         """
     )
+
+
+@migrations(name="0002_followup_alerted_at")
+def m0002_followup_alerted_at(db: Database) -> None:
+    """Remember when a due follow-up was announced, so a restart never announces it twice.
+
+    ``alerted_at`` is cleared when the follow-up is snoozed (the new due time is announced
+    again). The partial index serves the "left open yesterday" list.
+    """
+    _run_script(
+        db,
+        """
+        ALTER TABLE followups ADD COLUMN alerted_at TEXT;
+        CREATE INDEX idx_followups_missed ON followups (due_at) WHERE missed_at IS NOT NULL;
+        """
+    )
