@@ -154,7 +154,7 @@ def compile_all() -> None:
 
 
 def key(message: Message) -> tuple[str | None, str]:
-    return message.context, message.id[0] if isinstance(message.id, tuple) else message.id
+    return message.context, message.id if isinstance(message.id, str) else message.id[0]
 
 
 def fields(text: str) -> set[str]:
@@ -178,7 +178,8 @@ def placeholder_problem(message: Message) -> str | None:
 
 
 def translated(catalog: Catalog) -> dict[tuple, object]:
-    return {key(m): m.string for m in catalog if m.id and not m.fuzzy}
+    return {key(m): m.string if isinstance(m.string, str) else tuple(m.string)
+            for m in catalog if m.id and not m.fuzzy}
 
 
 def problems(lang: str, template: Catalog) -> dict[str, list[str]]:
