@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("--contact", default=None, help=_("guest phone or e-mail"))
     log.add_argument("--note", default=None, help=_("note"))
     log.add_argument("--pin", default=None, help=_("manager PIN, for remedies that need it"))
+
+    from app.cli_reports import add_parsers  # report, export, import (no reportlab here)
+
+    add_parsers(sub)
     return parser
 
 
@@ -195,7 +199,26 @@ def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log}
+def cmd_report(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_reports
+
+    return cli_reports.cmd_report(args, _context(db_path))
+
+
+def cmd_export(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_reports
+
+    return cli_reports.cmd_export(args, _context(db_path))
+
+
+def cmd_import(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_reports
+
+    return cli_reports.cmd_import(args, _context(db_path))
+
+
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_report,
+            "export": cmd_export, "import": cmd_import}
 
 
 if __name__ == "__main__":

@@ -78,3 +78,44 @@ def count_in_range(db: Database, store_id: int, start: str, end: str) -> int:
     return db.execute(
         "SELECT count(*) FROM incidents WHERE store_id = ? AND occurred_at >= ? "
         "AND occurred_at < ?", [store_id, start, end]).fetchone()[0]
+
+
+# -- CSV export ---------------------------------------------------------------------------
+
+def export_incidents(db: Database, store_id: int) -> list[dict]:
+    """Every incident of the store, voided ones too, oldest first (ties in logging order)."""
+    return list(db.query(
+        "SELECT i.*, c.code AS category_code, s.name AS staff_name FROM incidents i "
+        "JOIN categories c ON c.id = i.category_id LEFT JOIN staff s ON s.id = i.staff_id "
+        "WHERE i.store_id = ? ORDER BY i.occurred_at, i.id", [store_id]))
+
+
+def export_remedies(db: Database, store_id: int) -> list[dict]:
+    """Remedies given in the store, with the remedy code and approver, in given order."""
+    return list(db.query(
+        "SELECT r.*, m.code AS remedy_code, a.name AS approver_name FROM incident_remedies r "
+        "JOIN incidents i ON i.id = r.incident_id JOIN remedies m ON m.id = r.remedy_id "
+        "LEFT JOIN staff a ON a.id = r.approved_by WHERE i.store_id = ? "
+        "ORDER BY r.incident_id, r.id", [store_id]))
+
+
+def export_vouchers(db: Database, store_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT v.* FROM vouchers v JOIN incidents i ON i.id = v.incident_id "
+        "WHERE i.store_id = ? ORDER BY v.incident_id, v.incident_remedy_id, v.id", [store_id]))
+
+
+def export_followups(db: Database, store_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT f.*, s.name AS done_by_name FROM followups f "
+        "JOIN incidents i ON i.id = f.incident_id LEFT JOIN staff s ON s.id = f.done_by "
+        "WHERE i.store_id = ? ORDER BY f.incident_id, f.id", [store_id]))
+
+
+def incident_exists(db: Database, store_id: int, occurred_at: str, category_id: int,
+                    staff_id: int | None) -> bool:
+    """Is this exact incident (time, category, staff) already stored? Guards re-imports."""
+    return db.execute(
+        "SELECT 1 FROM incidents WHERE store_id = ? AND occurred_at = ? AND category_id = ? "
+        "AND staff_id IS ? LIMIT 1", [store_id, occurred_at, category_id, staff_id]
+    ).fetchone() is not None

@@ -1,0 +1,103 @@
+"""``comeback report``, ``comeback export`` and ``comeback import``.
+
+Kept apart from :mod:`app.cli` so that starting the GUI never imports reportlab; each
+handler imports what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+from app.errors import ComebackError
+from app.i18n import _
+
+PROBLEMS_SHOWN = 20
+
+
+def add_parsers(sub) -> None:
+    """Register the three subcommands on ``comeback``'s subparsers."""
+    report = sub.add_parser("report", help=_("write the weekly recovery summary (PDF or CSV)"))
+    report.add_argument("--week", default=None, metavar="YYYY-Www",
+                        help=_("ISO week, e.g. 2026-W47 (default: the last complete week)"))
+    report.add_argument("--out", type=Path, default=None,
+                        help=_("file to write (default: summary-WEEK.pdf or .csv here)"))
+    report.add_argument("--format", choices=("pdf", "csv"), default=None,
+                        help=_("pdf or csv (default: from --out's extension, else pdf)"))
+    export = sub.add_parser("export", help=_("write every incident to a CSV file"))
+    export.add_argument("--out", required=True,
+                        help=_("CSV file to write, or - for standard output"))
+    imp = sub.add_parser("import", help=_("add incidents from a CSV file (same format)"))
+    imp.add_argument("file", type=Path, help=_("CSV file to read"))
+
+
+def cmd_report(args: argparse.Namespace, ctx) -> int:
+    from app import summary as summary_mod
+
+    week = summary_mod.Week.parse(args.week) if args.week else \
+        summary_mod.last_complete_week(ctx)
+    kind = args.format or ("csv" if args.out and args.out.suffix.lower() == ".csv" else "pdf")
+    out = args.out or Path(f"summary-{week}.{kind}")
+    data = summary_mod.weekly_summary(ctx, week)
+    try:
+        if kind == "csv":
+            from app.csvio import write_summary_csv
+
+            write_summary_csv(data, out)
+        else:
+            from app.pdf import render_pdf
+
+            render_pdf(data, out)
+    except OSError as error:
+        raise ComebackError(_("Could not write {path}: {reason}").format(
+            path=out, reason=error.strerror or error)) from None
+    print(_("Wrote the summary of {week} to {path}: {n} incidents.").format(
+        week=week, path=out, n=data.this.incidents))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, ctx) -> int:
+    from app.csvio import ENCODING, export_csv
+
+    if args.out == "-":
+        sys.stdout.reconfigure(encoding=ENCODING, newline="")
+        try:
+            export_csv(ctx, sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:  # "comeback export --out - | head" is fine
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    try:
+        count = export_csv(ctx, Path(args.out))
+    except OSError as error:
+        raise ComebackError(_("Could not write {path}: {reason}").format(
+            path=args.out, reason=error.strerror or error)) from None
+    print(_("Exported {n} incidents to {path}.").format(n=count, path=args.out))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, ctx) -> int:
+    from app.csv_import import import_csv
+    from app.csvio import ImportRefused
+
+    try:
+        result = import_csv(ctx, args.file)
+    except ImportRefused as refused:
+        print(_("comeback: error: {message}").format(message=refused), file=sys.stderr)
+        lines = refused.lines()
+        if len(lines) > PROBLEMS_SHOWN:
+            lines = lines[:PROBLEMS_SHOWN] + [_("…and {n} more.").format(
+                n=len(lines) - PROBLEMS_SHOWN)]
+        print(textwrap.indent("\n".join(lines), "  "), file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError) as error:
+        raise ComebackError(_("Could not read {path}: {reason}").format(
+            path=args.file, reason=getattr(error, "strerror", None) or error)) from None
+    print(_("Imported {n} incidents from {path}.").format(n=result.incidents, path=args.file))
+    if result.staff_created:
+        print(_("Added as inactive cashiers (activate them in the back office): {names}.")
+              .format(names=", ".join(result.staff_created)))
+    return 0
