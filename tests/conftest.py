@@ -67,3 +67,74 @@ def ctx(bare_ctx) -> Context:
 @pytest.fixture
 def people(ctx) -> dict[str, int]:
     return {member.name: member.id for member in staff.list_staff(ctx)}
+
+
+# -- the weekly summary's hand-built week (tests/test_summary*.py, test_pdf*.py) ---------------
+
+CZECH_NOTE = "Příliš dlouhé čekání u stolu 7, polévka vychladla, host odešel domů"
+NORWEGIAN_NOTE = "Kylling var rå i midten — kokken er varslet"
+
+
+@pytest.fixture
+def hand_built_week(ctx, clock, people):
+    """Week 2026-W47 (16–22 Nov, Oslo = UTC+1) and W46, logged through the services.
+
+    W47: 7 live incidents + 1 voided; W46: 3. Every figure is worked out by hand in
+    tests/test_summary.py. Returns the clock, set to Tue 24 Nov (both weeks complete).
+    """
+    from app import followups, incidents, vouchers
+    from app.approval import Approval
+    from app.catalog import category_by_code, remedy_by_code
+    from app.models import RemedyRequest
+
+    def at(text: str) -> datetime:
+        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+    def log(when: str, category: str, remedies: list[tuple[str, int]], who: str, **extra):
+        clock.set(at(when))
+        return incidents.log_incident(
+            ctx, category_id=category_by_code(ctx, category).id,
+            remedies=[RemedyRequest(remedy_by_code(ctx, code).id, amount)
+                      for code, amount in remedies],
+            staff_id=people[who],
+            approval=Approval(people["Marco"], "Marco", clock.now()), **extra)
+
+    def outcome(logged, when: str, result: str, note: str | None = None) -> None:
+        clock.set(at(when))
+        followups.record_outcome(ctx, logged.followup.id, result, people["Marco"], note)
+
+    kari = {"guest_name": "Kari Nordmann", "guest_contact": "+47 912 34 567"}
+    # Last week, W46 (Mon 9 – Sun 15 Nov).
+    p1 = log("2026-11-10T11:00:00", "long_wait", [("free_drink", 3500)], "Sam")
+    outcome(p1, "2026-11-10T11:06:00", "delighted")
+    p2 = log("2026-11-11T17:00:00", "cold_food", [("voucher", 10000)], "Marco")
+    outcome(p2, "2026-11-11T17:20:00", "satisfied")
+    p3 = log("2026-11-12T11:00:00", "cold_food", [("remake", 12000)], "Sam")
+    outcome(p3, "2026-11-12T11:05:00", "satisfied")
+    # This week, W47 (Mon 16 – Sun 22 Nov).
+    a = log("2026-11-16T11:10:00", "cold_food", [("remake", 12000)], "Sam", table_ref="7",
+            note=CZECH_NOTE)
+    outcome(a, "2026-11-16T11:16:00", "delighted")
+    b = log("2026-11-16T18:30:00", "long_wait", [("free_drink", 3500)], "Sam", **kari)
+    outcome(b, "2026-11-16T18:42:00", "satisfied")
+    c = log("2026-11-17T11:00:00", "wrong_order", [("refund", 25000)], "Sam")
+    clock.advance(seconds=30)
+    incidents.void_incident(ctx, c.incident.id, people["Sam"])
+    d = log("2026-11-17T17:00:00", "long_wait", [("voucher", 10000)], "Sam")
+    outcome(d, "2026-11-17T17:08:00", "delighted")
+    e = log("2026-11-18T11:40:00", "long_wait", [("free_drink", 3500)], "Marco", **kari)
+    outcome(e, "2026-11-18T11:43:00", "unhappy", "Fortsatt misfornøyd med ventetiden")
+    clock.set(at("2026-11-19T11:00:00"))
+    vouchers.redeem(ctx, d.voucher_codes[0], people["Sam"])
+    f = log("2026-11-20T17:05:00", "wrong_order", [("remake", 12000), ("free_dessert", 6500)],
+            "Sam")
+    clock.set(at("2026-11-20T22:00:00"))
+    followups.mark_missed(ctx, f.followup.id)
+    clock.set(at("2026-11-21T12:30:00"))
+    vouchers.redeem(ctx, p2.voucher_codes[0], people["Sam"])
+    g = log("2026-11-21T12:00:00", "undercooked", [("comp_item", 14000)], "Ingrid",
+            note=NORWEGIAN_NOTE)
+    outcome(g, "2026-11-21T12:04:00", "left")
+    log("2026-11-22T22:30:00", "long_wait", [("apology", 0)], "Sam")
+    clock.set(at("2026-11-24T09:00:00"))
+    return clock
