@@ -2,16 +2,14 @@
 """Comeback's translation catalogs: extract → update → compile → check.
 
     python scripts/i18n.py update    # extract every string, merge it into each .po
-    python scripts/i18n.py compile   # .po → .mo (both are committed: a fresh clone just runs)
+    python scripts/i18n.py compile   # .po → .mo and Qt overlays .ts → .qm (all committed)
     python scripts/i18n.py check     # missing, untranslated, fuzzy, obsolete, placeholders,
-                                     # stale .mo, plural forms; exit status 1 if anything is off
+                                     # plural forms, stale .mo/.qm; exit status 1 if any
 
-Strings come from the Python sources in app/, ui/ and db/ (keywords ``_``, ``N_``,
-``ngettext``, ``pgettext``) and from the preset menus in assets/presets/*.toml (category
-``label`` and ``apology``, remedy ``label``): the UI shows those through ``_()``, so a store's
-stored English preset text is translated on screen while labels the owner typed pass through.
-New strings arrive untranslated; an English string that changed a little arrives as a fuzzy
-entry with its old translation as a hint. Only the standard library and Babel's API are used.
+Strings come from app/, ui/ and db/ (``_``, ``N_``, ``ngettext``, ``pgettext``) and from the
+preset menus (scripts/i18n_presets.py). New strings arrive untranslated; an English string that
+changed a little arrives fuzzy with its old translation as a hint. Standard library and Babel's
+API, plus the wheel's lrelease for Qt overlays (assets/locale/qt/*.ts).
 """
 
 from __future__ import annotations
@@ -20,73 +18,46 @@ import argparse
 import gettext
 import io
 import string
+import subprocess
 import sys
-from collections.abc import Iterator
+import tempfile
 from pathlib import Path
 
-import tomllib
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+from i18n_presets import extract_presets  # noqa: E402
+
 from app.i18n import DOMAIN, LANGUAGES, LOCALE_DIR  # noqa: E402
 
 TARGETS = tuple(code for code in LANGUAGES if code != "en")
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
+QT_OVERLAYS = LOCALE_DIR / "qt"  # qtbase_<lang>.ts: Qt's own strings the wheel lacks for us
 SOURCE_DIRS = ("app", "ui", "db")
 PRESET_DIR = ROOT / "assets" / "presets"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
-COMMENT_TAGS = ("Translators:",)
-PRESET_FIELDS = {"category": ("label", "apology"), "remedy": ("label",)}
-# The plural rule every catalog must carry (gettext's, as in the GNU gettext manual).
-PLURALS = {
-    "nb": (2, lambda n: int(n != 1)),
-    "es": (2, lambda n: int(n != 1)),
-    "nl": (2, lambda n: int(n != 1)),
-    "cs": (3, lambda n: 0 if n == 1 else 1 if 2 <= n <= 4 else 2),
-}
+# The plural rule each catalog must carry (as in the GNU gettext manual): (nplurals, rule).
+PLURALS = {"nb": (2, lambda n: int(n != 1)), "es": (2, lambda n: int(n != 1)),
+           "nl": (2, lambda n: int(n != 1)),
+           "cs": (3, lambda n: 0 if n == 1 else 1 if 2 <= n <= 4 else 2)}
 _DATE_HEADERS = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
-
-
-def extract_presets(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
-    """Babel extraction method for a preset menu (TOML): the texts the UI shows via ``_()``."""
-    text = fileobj.read().decode("utf-8")
-    lines = text.splitlines()
-    data = tomllib.loads(text)
-    for table, fields in PRESET_FIELDS.items():
-        for item in data.get(table, []):
-            for field in fields:
-                value = item.get(field)
-                if not isinstance(value, str) or not value.strip():
-                    continue
-                lineno = next((n for n, line in enumerate(lines, 1)
-                               if line.lstrip().startswith(field) and value in line), 1)
-                note = f"Preset {table} '{item.get('code', '?')}': {field}"
-                if field == "apology":
-                    note += " (said to the guest; a sincere apology, no excuses)"
-                yield lineno, "_", value.strip(), [note]
-
-
-def sources() -> Iterator[tuple[Path, object]]:
-    for folder in SOURCE_DIRS:
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            yield path, "python"
-    for path in sorted(PRESET_DIR.glob("*.toml")):
-        yield path, extract_presets
 
 
 def extract() -> Catalog:
     """Every translatable string in the code and the presets, as a template catalog."""
     template = new_catalog(None)
-    for path, method in sources():
+    sources = [(path, "python") for folder in SOURCE_DIRS
+               for path in sorted((ROOT / folder).rglob("*.py"))]
+    for path, method in sources + [(p, extract_presets) for p in sorted(PRESET_DIR.glob("*.toml"))]:
         where = path.relative_to(ROOT).as_posix()
         for lineno, message, comments, context in extract_from_file(
-                method, path, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
+                method, path, keywords=KEYWORDS, comment_tags=("Translators:",),
                 strip_comment_tags=True):
-            if message and (message[0] if isinstance(message, tuple) else message):
+            if message and (message if isinstance(message, str) else message[0]):
                 template.add(message, None, [(where, lineno)], auto_comments=comments,
                              context=context)
     return template
@@ -98,8 +69,8 @@ def new_catalog(lang: str | None) -> Catalog:
         locale=lang, domain=DOMAIN, project="Comeback", version="1", charset="utf-8",
         header_comment=f"# {name or 'Template'} catalog of Comeback: UI, CLI, PDF and presets.\n"
         "# Update with: python scripts/i18n.py update; see assets/locale/GLOSSARY.md.",
-        msgid_bugs_address="", copyright_holder="Comeback", fuzzy=False,
-        last_translator="Comeback translators", language_team=name or "Comeback translators")
+        copyright_holder="Comeback", fuzzy=False, last_translator="Comeback translators",
+        language_team=name or "Comeback translators")
     catalog.msgid_bugs_address = ""  # Babel turns an empty argument into EMAIL@ADDRESS
     return catalog
 
@@ -113,8 +84,7 @@ def mo_path(lang: str) -> Path:
 
 
 def load(lang: str) -> Catalog:
-    with po_path(lang).open("rb") as handle:
-        return read_po(handle, locale=lang, domain=DOMAIN)
+    return read_po(io.BytesIO(po_path(lang).read_bytes()), locale=lang, domain=DOMAIN)
 
 
 def save(catalog: Catalog, path: Path) -> bool:
@@ -124,15 +94,14 @@ def save(catalog: Catalog, path: Path) -> bool:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, sort_output=True, include_lineno=False,
              ignore_obsolete=True, include_previous=True)
-    new = buffer.getvalue()
 
     def undated(data: bytes) -> list[bytes]:
         return [line for line in data.splitlines() if not line.startswith(_DATE_HEADERS)]
 
-    if path.exists() and undated(path.read_bytes()) == undated(new):
+    if path.exists() and undated(path.read_bytes()) == undated(buffer.getvalue()):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(new)
+    path.write_bytes(buffer.getvalue())
     return True
 
 
@@ -147,14 +116,42 @@ def update() -> Catalog:
     return template
 
 
+def lrelease(ts: Path, qm: Path) -> None:
+    """Compile a Qt .ts with the lrelease binary inside the PySide6 wheel."""
+    import PySide6
+
+    tool = next(Path(PySide6.__file__).parent.glob("lrelease*"))
+    subprocess.run([str(tool), "-silent", str(ts), "-qm", str(qm)], check=True)
+
+
 def compile_all() -> None:
     for lang in TARGETS:
         with mo_path(lang).open("wb") as handle:
             write_mo(handle, load(lang), use_fuzzy=False)
+    for ts in sorted(QT_OVERLAYS.glob("*.ts")):
+        lrelease(ts, ts.with_suffix(".qm"))
+
+
+def stale_qt_overlays() -> list[str]:
+    """Qt overlay .qm files that differ from a fresh lrelease of their .ts."""
+    stale = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for ts in sorted(QT_OVERLAYS.glob("*.ts")):
+            qm, fresh = ts.with_suffix(".qm"), Path(tmp) / "fresh.qm"
+            lrelease(ts, fresh)
+            if not qm.exists() or qm.read_bytes() != fresh.read_bytes():
+                stale.append(f"{qm.relative_to(ROOT)}: run python scripts/i18n.py compile")
+    return stale
+
+
+def forms(message: Message) -> tuple[str, ...]:
+    return (message.string,) if isinstance(message.string, str) else tuple(message.string)
 
 
 def key(message: Message) -> tuple[str | None, str]:
-    return message.context, message.id if isinstance(message.id, str) else message.id[0]
+    context = message.context  # Babel's read_mo leaves a .mo file's context as bytes
+    context = context.decode() if isinstance(context, bytes) else context
+    return context, message.id if isinstance(message.id, str) else message.id[0]
 
 
 def fields(text: str) -> set[str]:
@@ -167,19 +164,16 @@ def fields(text: str) -> set[str]:
 
 
 def placeholder_problem(message: Message) -> str | None:
-    ids = message.id if isinstance(message.id, tuple) else (message.id,)
-    forms = message.string if isinstance(message.string, tuple) else (message.string,)
-    wanted = set().union(*(fields(text) for text in ids))
-    got = [fields(form) for form in forms]
-    plural = isinstance(message.id, tuple)
+    plural = not isinstance(message.id, str)
+    wanted = set().union(*(fields(text) for text in (message.id if plural else [message.id])))
+    got = [fields(form) for form in forms(message)]
     if any(form - wanted for form in got) or (set().union(*got) if plural else got[0]) != wanted:
         return f"placeholders {sorted(wanted)} vs {[sorted(form) for form in got]}"
     return None
 
 
-def translated(catalog: Catalog) -> dict[tuple, object]:
-    return {key(m): m.string if isinstance(m.string, str) else tuple(m.string)
-            for m in catalog if m.id and not m.fuzzy}
+def translated(catalog: Catalog) -> dict[tuple, tuple[str, ...]]:
+    return {key(m): forms(m) for m in catalog if m.id and not m.fuzzy}
 
 
 def problems(lang: str, template: Catalog) -> dict[str, list[str]]:
@@ -187,11 +181,11 @@ def problems(lang: str, template: Catalog) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {kind: [] for kind in (
         "missing", "untranslated", "fuzzy", "obsolete", "placeholders", "plural forms",
         "stale .mo")}
+    wanted = {key(m): m for m in template if m.id}
     if not po_path(lang).exists():
-        found["missing"] = [key(m)[1] for m in template if m.id]
+        found["missing"] = [k[1] for k in wanted]
         return found
     catalog = load(lang)
-    wanted = {key(m): m for m in template if m.id}
     have = {key(m): m for m in catalog if m.id}
     found["missing"] = [k[1] for k in wanted if k not in have]
     found["obsolete"] = [k[1] for k in have if k not in wanted]
@@ -200,24 +194,20 @@ def problems(lang: str, template: Catalog) -> dict[str, list[str]]:
     plural_fn = gettext.c2py(catalog.plural_expr)
     if catalog.num_plurals != count or any(plural_fn(n) != rule(n) for n in range(1000)):
         found["plural forms"].append(catalog.plural_forms)
-    for k, message in have.items():
-        forms = message.string if isinstance(message.string, tuple) else (message.string,)
-        if k in wanted and isinstance(wanted[k].id, tuple) != isinstance(message.id, tuple):
+    for k, message in ((k, m) for k, m in have.items() if k in wanted):
+        plural = not isinstance(message.id, str)
+        if isinstance(wanted[k].id, str) == plural:
             found["missing"].append(f"{k[1]} (plural form changed)")
         elif message.fuzzy:
             found["fuzzy"].append(k[1])
-        elif not all(forms) or (isinstance(message.id, tuple) and len(forms) != count):
+        elif not all(forms(message)) or (plural and len(forms(message)) != count):
             found["untranslated"].append(k[1])
         elif problem := placeholder_problem(message):
             found["placeholders"].append(f"{k[1]}: {problem}")
-    if not mo_path(lang).exists():
-        found["stale .mo"].append(f"{mo_path(lang).name} does not exist")
-    else:
-        with mo_path(lang).open("rb") as handle:
-            compiled = read_mo(handle)
-        if translated(compiled) != translated(catalog) or (
-                compiled.plural_forms != catalog.plural_forms):
-            found["stale .mo"].append("run: python scripts/i18n.py compile")
+    compiled = read_mo(io.BytesIO(mo_path(lang).read_bytes())) if mo_path(lang).exists() else None
+    if compiled is None or translated(compiled) != translated(catalog) or (
+            compiled.plural_forms != catalog.plural_forms):
+        found["stale .mo"].append(f"{mo_path(lang).name}: run python scripts/i18n.py compile")
     return found
 
 
@@ -233,25 +223,26 @@ def check() -> int:
             for item in items:
                 print(f"  {kind}: {item!r}")
         status |= bool(total)
-    return status
+    stale = stale_qt_overlays()
+    print(f"Qt overlays: {'ok' if not stale else ', '.join(stale)}")
+    return int(bool(status or stale))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("update", "compile", "check"))
-    args = parser.parse_args(argv)
-    if args.command == "update":
+    command = parser.parse_args(argv).command
+    if command == "update":
         template = update()
         print(f"{len([m for m in template if m.id])} strings; catalogs updated.")
         for lang in TARGETS:
-            todo = [m for m in load(lang) if m.id and (m.fuzzy or not all(
-                m.string if isinstance(m.string, tuple) else (m.string,)))]
+            todo = [m for m in load(lang) if m.id and (m.fuzzy or not all(forms(m)))]
             print(f"{lang}: {len(todo)} to translate or review")
-        return 0
-    if args.command == "compile":
+    elif command == "compile":
         compile_all()
-        return 0
-    return check()
+    else:
+        return check()
+    return 0
 
 
 if __name__ == "__main__":
