@@ -275,8 +275,10 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     for row in rows:
         row["local"] = from_iso(row["occurred_at"]).astimezone(tz)
         row["week"] = Week.containing(row["local"].date())
-    this_rows = [r for r in rows if r["week"] == week]
-    last_rows = [r for r in rows if r["week"] == week.shifted(-1)]
+    by_week: dict[Week, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_week[row["week"]].append(row)
+    this_rows, last_rows = by_week[week], by_week[week.shifted(-1)]
     redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, to_iso(prev_start),
                                                  to_iso(end))
     came_back_this = sum(1 for t in redeemed if t >= to_iso(start))
@@ -301,7 +303,7 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         generated_at=now, this=this, last=last, categories=categories,
         staff=_staff(this_rows, last_rows), remedies=remedies, guests_to_watch=guests_this,
         fixes=_fixes(this_rows, categories), notes=tuple(notes[:NOTES_MAX]),
-        notes_left_out=max(0, len(notes) - NOTES_MAX), trend=_trend(rows, week))
+        notes_left_out=max(0, len(notes) - NOTES_MAX), trend=_trend(by_week, week))
 
 
 def _followups(rows: list[dict], grace: int, complete: bool) -> FollowUpFigures:
@@ -439,11 +441,11 @@ def _notes(rows: list[dict]) -> list[NoteLine]:
     return lines
 
 
-def _trend(rows: list[dict], week: Week) -> tuple[RatePoint, ...]:
+def _trend(by_week: dict[Week, list[dict]], week: Week) -> tuple[RatePoint, ...]:
     points = []
     for back in range(TREND_WEEKS - 1, -1, -1):
         target = week.shifted(-back)
-        outcomes = [r["outcome"] for r in rows if r["week"] == target and r["outcome"]]
+        outcomes = [r["outcome"] for r in by_week.get(target, ()) if r["outcome"]]
         points.append(RatePoint(target, len(outcomes),
                                 sum(1 for o in outcomes if Outcome(o).recovered)))
     return tuple(points)

