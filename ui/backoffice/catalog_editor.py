@@ -1,0 +1,227 @@
+"""The shared shape of the Categories and Remedies tabs: the list in counter order (hidden
+ones greyed) with Add / Up / Down / Hide, and an editor form for the selected item.
+
+Subclasses say what the items are and how the form reads and writes them. Every change
+goes through an ``app.catalog_admin`` service and is announced, so the counter rebuilds
+its tiles at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import ComebackError
+from app.i18n import _
+from app.models import Changes, Staff
+from ui import icons
+from ui.backoffice.common import MUTED, Errors, Field, message_label, section, set_message
+from ui.controller import Controller
+
+
+def keep_stored(text: str, stored: str) -> str:
+    """A preset label is shown translated; saving it untouched keeps the stored text."""
+    return stored if text.strip() == _(stored).strip() else text
+
+
+class CatalogEditor(QWidget):
+    """List + editor form. Subclasses implement the ``_items``/``_fill``/``_write`` hooks."""
+
+    list_name = "catalog_list"
+
+    def __init__(self, controller: Controller, signed_in: Callable[[], Staff | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller, self.signed_in = controller, signed_in
+        self.items: list = []
+        self.editing = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(24)
+
+        left = QVBoxLayout()
+        self.list = QListWidget(objectName=self.list_name)
+        self.list.setIconSize(QSize(28, 28))
+        self.list.currentRowChanged.connect(self._selected)
+        left.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(objectName="add")
+        self.add_button.clicked.connect(self.new_item)
+        self.up_button = QPushButton(objectName="up")
+        self.up_button.clicked.connect(lambda: self.move(-1))
+        self.down_button = QPushButton(objectName="down")
+        self.down_button.clicked.connect(lambda: self.move(1))
+        self.hide_button = QPushButton(objectName="hide")
+        self.hide_button.clicked.connect(self.toggle_hidden)
+        for button in (self.add_button, self.up_button, self.down_button, self.hide_button):
+            buttons.addWidget(button)
+        left.addLayout(buttons)
+        layout.addLayout(left, 2)
+
+        self.form = QVBoxLayout()
+        self.form.setSpacing(8)
+        self.form_title = section()
+        self.form.addWidget(self.form_title)
+        self.message = message_label()
+        self.errors = Errors(self.message)
+        self.label_edit = QLineEdit(objectName="label", maxLength=40)
+        self.label_field = self.add_field(Field("label", self.label_edit, lambda: _("Label")))
+        self._build_form()
+        self.form.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        self.save_button = QPushButton(objectName="Primary")
+        self.save_button.clicked.connect(self.save)
+        bottom.addWidget(self.save_button)
+        self.form.addLayout(bottom)
+        layout.addLayout(self.form, 3)
+
+    def add_field(self, field: Field, *aliases: str) -> Field:
+        self.errors.add(field, *aliases)
+        self.form.addWidget(field)
+        return field
+
+    # -- hooks ------------------------------------------------------------------------------
+    def _build_form(self) -> None:
+        """Add the fields after Label."""
+
+    def _items(self) -> list:
+        raise NotImplementedError
+
+    def _fill(self, item) -> None:
+        """Put ``item`` (None = a new one) into the form."""
+        raise NotImplementedError
+
+    def _write(self, by: int | None, item) -> tuple[int, Changes]:
+        """Save the form as a new item (``item`` None) or over ``item``; return its id."""
+        raise NotImplementedError
+
+    def _move(self, by: int | None, item_id: int, step: int) -> Changes:
+        raise NotImplementedError
+
+    def _set_hidden(self, by: int | None, item_id: int, hidden: bool) -> Changes:
+        raise NotImplementedError
+
+    def _titles(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    # -- list -------------------------------------------------------------------------------
+    def reload(self, select_id: int | None = None) -> None:
+        keep = select_id if select_id is not None else getattr(self.editing, "id", None)
+        self.items = self._items()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for item in self.items:
+            text = _(item.label) if not item.hidden else _("{label} (hidden)").format(
+                label=_(item.label))
+            row = QListWidgetItem(icons.icon(item.icon, 28), text)
+            row.setData(Qt.UserRole, item.id)
+            if item.hidden:
+                row.setForeground(QColor(MUTED))
+            self.list.addItem(row)
+        self.list.blockSignals(False)
+        ids = [item.id for item in self.items]
+        if keep in ids:
+            self.list.setCurrentRow(ids.index(keep))
+            self._edit(self.items[ids.index(keep)])
+        elif self.items:
+            self.list.setCurrentRow(0)
+            self._edit(self.items[0])
+        else:
+            self._edit(None)
+
+    def select(self, item_id: int) -> None:
+        self.list.setCurrentRow([item.id for item in self.items].index(item_id))
+
+    def _selected(self, row: int) -> None:
+        if 0 <= row < len(self.items):
+            self._edit(self.items[row])
+
+    def _edit(self, item) -> None:
+        self.editing = item
+        self.errors.clear()
+        self._fill(item)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        titles = self._titles()
+        item = self.editing
+        self.form_title.setText(titles["new"] if item is None else _(item.label))
+        self.hide_button.setText(titles["show"] if item is not None and item.hidden
+                                 else titles["hide"])
+        editable = self.may_edit()
+        for button in (self.up_button, self.down_button, self.hide_button):
+            button.setEnabled(editable and item is not None)
+        self.add_button.setEnabled(editable)
+        self.save_button.setEnabled(editable)
+
+    def may_edit(self) -> bool:
+        from app import admin
+
+        return admin.may(self.signed_in(), admin.CATALOG)
+
+    def new_item(self) -> None:
+        self.list.blockSignals(True)
+        self.list.setCurrentRow(-1)
+        self.list.clearSelection()
+        self.list.blockSignals(False)
+        self._edit(None)
+        self.label_edit.setFocus()
+
+    # -- actions ----------------------------------------------------------------------------
+    def _by(self) -> int | None:
+        member = self.signed_in()
+        return member.id if member else None
+
+    def _run(self, action: Callable[[], tuple[int | None, Changes]], saved: str) -> bool:
+        self.errors.clear()
+        try:
+            item_id, changes = action()
+        except ComebackError as error:
+            self.errors.show(error)
+            return False
+        self.controller.announce(changes)
+        self.reload(select_id=item_id)
+        set_message(self.message, saved if changes != Changes() else _("Nothing changed."))
+        return True
+
+    def save(self) -> bool:
+        item = self.editing
+        return self._run(lambda: self._write(self._by(), item), _("Saved: the counter shows "
+                                                                  "it now."))
+
+    def move(self, step: int) -> bool:
+        item = self.editing
+        if item is None:
+            return False
+        return self._run(lambda: (item.id, self._move(self._by(), item.id, step)),
+                         _("Moved."))
+
+    def toggle_hidden(self) -> bool:
+        item = self.editing
+        if item is None:
+            return False
+        hidden = not item.hidden
+        return self._run(lambda: (item.id, self._set_hidden(self._by(), item.id, hidden)),
+                         _("Hidden from the counter.") if hidden else _("Back on the counter."))
+
+    def retranslate(self) -> None:
+        titles = self._titles()
+        self.add_button.setText(titles["add"])
+        self.up_button.setText(_("Move up"))
+        self.down_button.setText(_("Move down"))
+        self.save_button.setText(_("Save"))
+        for field in self.errors.fields.values():
+            field.retranslate()
+        self.reload()

@@ -1,0 +1,206 @@
+"""The back office page: opened with a manager's or owner's PIN, locked again when left.
+
+Tabs: Staff, Categories, Remedies, Rules, Store settings, and (owner only) Audit log.
+What the signed-in person may change follows :mod:`app.admin`; the rest is read-only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import admin
+from app.errors import ApprovalLocked, PinRejected
+from app.i18n import _
+from app.models import Changes, Staff
+from ui.backoffice.audit_tab import AuditTab
+from ui.backoffice.categories_tab import CategoriesTab
+from ui.backoffice.common import QSS
+from ui.backoffice.remedies_tab import RemediesTab
+from ui.backoffice.rules_tab import RulesTab
+from ui.backoffice.settings_tab import SettingsTab
+from ui.backoffice.staff_tab import StaffTab
+from ui.controller import Controller
+from ui.pinpad import PinPad
+
+
+class PinDialog(QDialog):
+    """A modal PIN pad; the caller checks each PIN and accepts or lets the pad say why."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("BackOfficePin")
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.pad = PinPad(self)
+        layout.addWidget(self.pad)
+        self.pad.cancelled.connect(self.reject)
+        self.resize(520, 660)
+        self.setWindowTitle(_("Back office"))
+
+
+class BackOfficePage(QWidget):
+    """The owner's and manager's screens behind a PIN.
+
+    Signals:
+        opened(object): the :class:`app.models.Staff` who unlocked the back office.
+        locked(): the back office was locked (Lock button, or the page was left).
+    """
+
+    opened = Signal(object)
+    locked = Signal()
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("BackOfficePage")
+        self.setStyleSheet(QSS)
+        self.controller = controller
+        self.session: Staff | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        header = QWidget(objectName="BackOfficeHeader")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(16, 4, 12, 4)
+        self.who_label = QLabel(objectName="SectionTitle")
+        row.addWidget(self.who_label, 1)
+        self.lock_button = QPushButton(objectName="backoffice_lock")
+        self.lock_button.clicked.connect(self.lock)
+        row.addWidget(self.lock_button)
+        layout.addWidget(header)
+
+        self.stack = QStackedWidget()
+        self.locked_label = QLabel(objectName="FieldHelp")
+        self.stack.addWidget(self.locked_label)
+        self.tabs: QTabWidget | None = None
+        self._tabs: list = []
+        layout.addWidget(self.stack, 1)
+        controller.changed.connect(self._on_changed)
+        self.retranslate()
+        self.lock()
+
+    def _build_tabs(self) -> QTabWidget:
+        """The tabs are built on first unlock, so the app starts as fast as the counter."""
+        if self.tabs is not None:
+            return self.tabs
+        controller = self.controller
+        self.tabs = QTabWidget(objectName="backoffice_tabs")
+        self.tabs.setDocumentMode(True)
+
+        def me() -> Staff | None:
+            return self.session
+
+        def my_id() -> int | None:
+            return self.session.id if self.session else None
+
+        self.staff_tab = StaffTab(controller, me)
+        self.categories_tab = CategoriesTab(controller, me)
+        self.remedies_tab = RemediesTab(controller, me)
+        self.rules_tab = RulesTab(controller, my_id)
+        self.settings_tab = SettingsTab(controller, my_id)
+        self.audit_tab = AuditTab(controller)
+        self._tabs = [(self.staff_tab, lambda: _("Staff")),
+                      (self.categories_tab, lambda: _("Categories")),
+                      (self.remedies_tab, lambda: _("Remedies")),
+                      (self.rules_tab, lambda: _("Rules")),
+                      (self.settings_tab, lambda: _("Store settings")),
+                      (self.audit_tab, lambda: _("Audit log"))]
+        for widget, title in self._tabs:
+            self.tabs.addTab(widget, title())
+        self.stack.addWidget(self.tabs)
+        return self.tabs
+
+    # -- access -----------------------------------------------------------------------------
+    def request_access(self, parent: QWidget | None = None) -> bool:
+        """Ask for a manager's or owner's PIN (modal); True once the back office is open.
+
+        A cashier's PIN or a wrong one is refused on the pad with the reason; Cancel gives up.
+        """
+        dialog = PinDialog(parent or self.window())
+        dialog.pad.open(lambda: _("Back office"),
+                        lambda: _("A manager's or the owner's PIN opens the back office."))
+
+        def check(pin: str) -> None:
+            try:
+                member = admin.open_back_office(self.controller.ctx, pin)
+            except (PinRejected, ApprovalLocked) as error:
+                dialog.pad.reject(str(error))
+                return
+            self.unlock(member)
+            dialog.accept()
+
+        dialog.pad.submitted.connect(check)
+        accepted = dialog.exec() == QDialog.Accepted
+        dialog.deleteLater()
+        return accepted
+
+    def unlock(self, member: Staff) -> None:
+        """Open the back office for ``member`` (a manager or owner whose PIN was checked)."""
+        self.session = member
+        self._build_tabs()
+        owner = admin.may(member, admin.SETTINGS)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.audit_tab), admin.may(member,
+                                                                             admin.AUDIT))
+        self.rules_tab.set_editable(admin.may(member, admin.RULES))
+        self.settings_tab.set_editable(owner)
+        for tab in (self.staff_tab, self.categories_tab, self.remedies_tab, self.rules_tab,
+                    self.settings_tab, self.audit_tab):
+            tab.reload()
+        self.tabs.setCurrentIndex(0)
+        self.stack.setCurrentWidget(self.tabs)
+        self._retitle()
+        self.opened.emit(member)
+
+    def lock(self) -> None:
+        was_open = self.session is not None
+        self.session = None
+        self.stack.setCurrentWidget(self.locked_label)
+        self._retitle()
+        if was_open:
+            self.locked.emit()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """Leaving the page locks it: the next visit asks for a PIN again."""
+        self.lock()
+        super().hideEvent(event)
+
+    # -- updates ----------------------------------------------------------------------------
+    def _on_changed(self, changes: Changes) -> None:
+        if self.session is None or self.tabs is None:
+            return
+        if changes.staff:
+            self.staff_tab.reload()
+        if changes.catalog or changes.settings:
+            self.categories_tab.reload()
+            self.remedies_tab.reload()
+            self.rules_tab.reload()
+        if changes.settings:
+            self.settings_tab.reload()
+        self.audit_tab.reload()
+
+    def _retitle(self) -> None:
+        if self.session is None:
+            self.who_label.setText(_("Back office (locked)"))
+        else:
+            self.who_label.setText(_("Back office · {name} ({role})").format(
+                name=self.session.name, role=self.session.role.label()))
+        self.lock_button.setVisible(self.session is not None)
+
+    def retranslate(self) -> None:
+        for index, (widget, title) in enumerate(self._tabs):
+            self.tabs.setTabText(index, title())
+            widget.retranslate()  # reloads what it shows
+        self.lock_button.setText(_("Lock"))
+        self.locked_label.setText(_("Locked. Open the back office again with a manager's or "
+                                    "the owner's PIN."))
+        self._retitle()
