@@ -138,3 +138,66 @@ def hand_built_week(ctx, clock, people):
     log("2026-11-22T22:30:00", "long_wait", [("apology", 0)], "Sam")
     clock.set(at("2026-11-24T09:00:00"))
     return clock
+
+
+# -- fake timers for the reminder scheduler, banner and queue (tests/test_scheduler.py, …) -----
+
+class FakeTimer:
+    """Stands in for QTimer: records how it was armed; a test fires it with ``fire()``."""
+
+    def __init__(self, parent=None) -> None:
+        from PySide6.QtCore import QObject, Signal
+
+        class _Emitter(QObject):
+            timeout = Signal()
+
+        self._emitter = _Emitter(parent)
+        self.timeout = self._emitter.timeout
+        self.single_shot = False
+        self.timer_type = None
+        self._interval = 0
+        self.active = False
+        self.starts: list[int] = []
+
+    def setSingleShot(self, value: bool) -> None:  # noqa: N802 (QTimer API)
+        self.single_shot = value
+
+    def setTimerType(self, value) -> None:  # noqa: N802
+        self.timer_type = value
+
+    def setInterval(self, ms: int) -> None:  # noqa: N802
+        self._interval = ms
+
+    def interval(self) -> int:
+        return self._interval
+
+    def start(self, ms: int | None = None) -> None:
+        if ms is not None:
+            self._interval = ms
+        self.active = True
+        self.starts.append(self._interval)
+
+    def stop(self) -> None:
+        self.active = False
+
+    def isActive(self) -> bool:  # noqa: N802
+        return self.active
+
+    def fire(self) -> None:
+        if self.single_shot:
+            self.active = False
+        self.timeout.emit()
+
+
+@pytest.fixture
+def fake_timers():
+    """A timer factory for widgets that take one; ``fake_timers.made`` lists every timer."""
+    made: list[FakeTimer] = []
+
+    def factory(parent=None) -> FakeTimer:
+        timer = FakeTimer(parent)
+        made.append(timer)
+        return timer
+
+    factory.made = made
+    return factory

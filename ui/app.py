@@ -12,6 +12,7 @@ from app.context import Context
 from app.i18n import _
 from ui.controller import Controller
 from ui.main_window import MainWindow
+from ui.reminders import install_reminders
 
 
 def build_main_window(ctx: Context) -> MainWindow:
@@ -22,6 +23,7 @@ def build_main_window(ctx: Context) -> MainWindow:
     window = MainWindow(controller)
     placeholder = QLabel(_("Counter"))
     window.add_page("counter", placeholder, lambda: _("Counter"))
+    window.reminders = install_reminders(window)
     return window
 
 

@@ -1,0 +1,104 @@
+"""Redeem a voucher at the counter: type the code or scan it (a scanner types it + Enter).
+
+A redeemed voucher is the proof that a guest came back; the message says so, with the value
+and the original failure. Twice, unknown or expired codes get the service's clear message.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+
+from app import vouchers
+from app.errors import ComebackError
+from app.formatting import local_time, medium_date, money
+from app.i18n import _
+from app.incidents import get_incident
+from ui.controller import Controller
+
+STYLE = """
+#VoucherRedeem { background: #1E242B; border: 1px solid #323C47; border-radius: 12px; }
+#VoucherRedeem QLabel { background: transparent; }
+#VoucherTitle { font-size: 14pt; font-weight: 700; }
+#VoucherCode { font-size: 18pt; font-weight: 700; letter-spacing: 2px; min-height: 46px; }
+#VoucherButton { font-size: 15pt; font-weight: 700; min-height: 46px; padding: 2px 22px; }
+#VoucherMessage { font-size: 13pt; color: #9AA8B5; }
+#VoucherMessage[kind="ok"] { color: #7FD3A1; }
+#VoucherMessage[kind="error"] { color: #F08A80; }
+"""
+
+
+class VoucherRedeem(QFrame):
+    """Code field + Redeem button + the answer.
+
+    Signals:
+        redeemed(object): the :class:`app.vouchers.Redeemed` after a successful redeem.
+    """
+
+    redeemed = Signal(object)
+
+    def __init__(self, controller: Controller, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("VoucherRedeem")
+        self.setStyleSheet(STYLE)
+        self.controller = controller
+        self.ctx = controller.ctx
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 10, 16, 10)
+        outer.setSpacing(6)
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        self.title_label = QLabel(objectName="VoucherTitle")
+        row.addWidget(self.title_label)
+        self.code_edit = QLineEdit(objectName="VoucherCode")
+        self.code_edit.setMaxLength(16)
+        self.code_edit.returnPressed.connect(self.redeem)
+        row.addWidget(self.code_edit, 1)
+        self.redeem_button = QPushButton(objectName="VoucherButton")
+        self.redeem_button.clicked.connect(self.redeem)
+        row.addWidget(self.redeem_button)
+        outer.addLayout(row)
+        self.message_label = QLabel(objectName="VoucherMessage", wordWrap=True)
+        self.message_label.setTextFormat(Qt.PlainText)
+        outer.addWidget(self.message_label)
+        self._kind = "info"
+        self.retranslate()
+
+    def set_message(self, text: str, kind: str) -> None:
+        self._kind = kind
+        self.message_label.setText(text)
+        self.message_label.setProperty("kind", kind)
+        self.message_label.style().unpolish(self.message_label)
+        self.message_label.style().polish(self.message_label)
+
+    def message(self) -> str:
+        return self.message_label.text()
+
+    def redeem(self) -> None:
+        code = self.code_edit.text()
+        member = self.controller.current_staff
+        try:
+            done = vouchers.redeem(self.ctx, code, member.id if member else None)
+        except ComebackError as error:
+            self.set_message(str(error), "error")
+            self.code_edit.selectAll()
+            self.code_edit.setFocus()
+            return
+        settings = self.ctx.settings()
+        incident = get_incident(self.ctx, done.incident_id)
+        self.set_message(_("Welcome back! Voucher {code} for {amount} is redeemed: the guest "
+                           "came back after “{what}” on {date}.").format(
+            code=done.code, amount=money(done.amount_minor, settings.currency, settings.locale),
+            what=_(incident.category_label),
+            date=medium_date(local_time(incident.occurred_at, settings.timezone).date(),
+                             settings.locale)), "ok")
+        self.code_edit.clear()
+        self.controller.announce(done.changes)
+        self.redeemed.emit(done)
+
+    def retranslate(self) -> None:
+        self.title_label.setText(_("Voucher"))
+        self.code_edit.setPlaceholderText(_("Code, e.g. K7M-3QX"))
+        self.redeem_button.setText(_("Redeem"))
+        if self._kind == "info":
+            self.set_message(_("A guest brought a voucher back? Type or scan its code."), "info")
