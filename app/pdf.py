@@ -23,7 +23,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     CondPageBreak,
-    KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -246,7 +245,7 @@ def _report(summary: WeeklySummary, fmt: Formats, width: float) -> list:
                             charts.hour_bars(summary, half, 160), width),
               PageBreak()]
     story += _tables(summary, fmt, half, width)
-    story += _notes(summary, fmt)
+    story += _notes(summary, fmt, width)
     story += [Spacer(1, 10)] + [_p(text, SMALL) for text in footnotes()]
     return story
 
@@ -364,25 +363,32 @@ def _watch(summary: WeeklySummary, fmt: Formats, width: float) -> list:
     return story
 
 
-def _notes(summary: WeeklySummary, fmt: Formats) -> list:
+def _notes(summary: WeeklySummary, fmt: Formats, width: float) -> list:
+    """The week's notes as typed, severe ones first: when and what on the left, the note
+    and how it ended on the right."""
     if not summary.notes:
         return []
-    story = [CondPageBreak(40 * mm), _p(_("Notes from the week"), H2)]
+    rows = []
     for note in summary.notes:
-        parts = [fmt.moment(note.at), note.category]
+        what = [note.category]
         if note.table_ref:
-            parts.append(_("table {table}").format(table=note.table_ref))
+            what.append(_("table {table}").format(table=note.table_ref))
         if note.guest_name:
-            parts.append(note.guest_name)
+            what.append(note.guest_name)
+        left = f"<b>{escape(fmt.moment(note.at))}</b><br/>{escape(' · '.join(what))}"
         if note.severity == "high":
-            parts.append(severity_label(note.severity))
-        head = escape(" · ".join(parts))
-        text = f"<b>{head}</b><br/>{escape(note.note)}" if note.note else f"<b>{head}</b>"
+            left += "<br/>" + _colored(severity_label(note.severity), BAD)
         ending = outcome_label(note.outcome)
         if note.outcome_note:
             ending = _("{outcome}: {note}").format(outcome=ending, note=note.outcome_note)
-        text += f"<br/>{_colored(ending, MUTED)}"
-        story.append(KeepTogether([Paragraph(text, NOTE), Spacer(1, 5)]))
+        right = (escape(note.note) + "<br/>" if note.note else "") + _colored(ending, MUTED)
+        rows.append([Paragraph(left, NOTE), Paragraph(right, NOTE)])
+    table = Table(rows, colWidths=[width * 0.32, width * 0.68])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    story = [CondPageBreak(40 * mm), _p(_("Notes from the week"), H2), table]
     if summary.notes_left_out:
         story.append(_p(ngettext("…and {n} more note.", "…and {n} more notes.",
                                  summary.notes_left_out).format(n=summary.notes_left_out),

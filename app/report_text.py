@@ -121,7 +121,7 @@ def headlines(summary: WeeklySummary) -> tuple[Headline, ...]:
     else:
         cost_change = _("{arrow} {amount} vs last week").format(
             arrow=UP if this.value_minor > last.value_minor else DOWN,
-            amount=fmt.money(abs(this.value_minor - last.value_minor)))
+            amount=fmt.money_whole(abs(this.value_minor - last.value_minor)))
     rate, rate_before = this.outcomes.rate, last.outcomes.rate
     if rate is None or rate_before is None:
         rate_change = _("last week: {rate}").format(rate=fmt.percent(rate_before))
@@ -166,7 +166,7 @@ def fix_detail(summary: WeeklySummary, fix: Fix) -> str:
 
 
 def outcome_label(code: str | None) -> str:
-    return Outcome(code).label() if code else _("no outcome yet")
+    return Outcome(code).label() if code else _("no outcome recorded")
 
 
 def severity_label(code: str) -> str:
