@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("--note", default=None, help=_("note"))
     log.add_argument("--pin", default=None, help=_("manager PIN, for remedies that need it"))
 
+    redeem = sub.add_parser("redeem", help=_("redeem a voucher: the guest came back"))
+    redeem.add_argument("code", help=_("the voucher code, e.g. K7M-3QX"))
+    redeem.add_argument("--staff", default=None, help=_("who redeemed it (staff name)"))
+    sub.add_parser("followups", help=_("list open follow-ups and those left open at the "
+                                       "last closing"))
+
     from app.cli_reports import add_parsers  # report, export, import (no reportlab here)
 
     add_parsers(sub)
@@ -217,8 +223,62 @@ def cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     return cli_reports.cmd_import(args, _context(db_path))
 
 
+def cmd_redeem(args: argparse.Namespace, db_path: Path) -> int:
+    from app import staff, vouchers
+    from app.formatting import local_time, medium_date, money
+    from app.incidents import get_incident
+
+    ctx = _context(db_path)
+    member = staff.find_by_name(ctx, args.staff) if args.staff else None
+    done = vouchers.redeem(ctx, args.code, member.id if member else None)
+    settings = ctx.settings()
+    incident = get_incident(ctx, done.incident_id)
+    print(_("Voucher {code} for {amount} redeemed: the guest came back after “{what}” on "
+            "{date} (incident #{id}).").format(
+        code=done.code, amount=money(done.amount_minor, settings.currency, settings.locale),
+        what=_(incident.category_label), id=incident.id,
+        date=medium_date(local_time(incident.occurred_at, settings.timezone).date(),
+                         settings.locale)))
+    return 0
+
+
+def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
+    """Open follow-ups, earliest due first, then what the last closing left open.
+
+    Like the app at start-up, it first marks missed what a closing left open.
+    """
+    from app import followups
+    from app.followup_items import countdown, given, items_for, open_items, place, what_happened
+    from app.formatting import medium_date, short_time
+
+    ctx = _context(db_path)
+    followups.sweep_missed(ctx)
+    settings = ctx.settings()
+    now = ctx.clock.now()
+    items = open_items(ctx)
+    print(_("Open follow-ups: {n}").format(n=len(items)))
+    for item in items:
+        line = _("  due {time} ({countdown}) · {place} — {what} · {given}").format(
+            time=short_time(item.followup.due_at, settings.timezone, settings.locale),
+            countdown=countdown(item.seconds_to_due(now)), place=place(item),
+            what=what_happened(item), given=given(item))
+        if item.escalated:
+            line = _("{line} · escalated").format(line=line)
+        print(line)
+    left = followups.left_open(ctx)
+    if left.followups:
+        print(_("Left open at closing on {date}: {n}").format(
+            date=medium_date(left.day, settings.locale), n=len(left.followups)))
+        for item in items_for(ctx, left.followups):
+            print(_("  due {time} · {place} — {what} · {given}").format(
+                time=short_time(item.followup.due_at, settings.timezone, settings.locale),
+                place=place(item), what=what_happened(item), given=given(item)))
+    return 0
+
+
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_report,
-            "export": cmd_export, "import": cmd_import}
+            "export": cmd_export, "import": cmd_import, "redeem": cmd_redeem,
+            "followups": cmd_followups}
 
 
 if __name__ == "__main__":
