@@ -156,6 +156,9 @@ def test_deactivating_someone_keeps_them_listed_as_former_staff(qtbot, window, c
 def test_a_new_category_appears_on_the_counter_without_a_restart(qtbot, window, ctx):
     open_backoffice(qtbot, window, MANAGER_PIN)
     tab = show_tab(qtbot, window, "categories_tab")
+    assert [b.text() for b in (tab.add_button, tab.up_button, tab.down_button,
+                               tab.hide_button, tab.save_button)] == [
+        "Add a category", "Move up", "Move down", "Hide", "Save"]
     click(qtbot, tab.add_button)
     qtbot.keyClicks(tab.label_edit, "Broken glass")
     tab.icon_picker.set_value("warning")

@@ -69,7 +69,7 @@ class FirstRunSetup(QWidget):
         outer.setSpacing(8)
         self.welcome = QLabel(objectName="Welcome")
         outer.addWidget(self.welcome)
-        self.intro = QLabel(objectName="FieldHelp", wordWrap=True)
+        self.intro = QLabel(objectName="BoHelp", wordWrap=True)
         outer.addWidget(self.intro)
         self.message = message_label()
         self.errors = Errors(self.message)
@@ -162,7 +162,7 @@ class FirstRunSetup(QWidget):
         for field in (self.pin_field, self.confirm_field):
             pins.setAlignment(field, Qt.AlignTop)
         right.addLayout(pins)
-        self.pin_help = QLabel(objectName="FieldHelp", wordWrap=True)
+        self.pin_help = QLabel(objectName="BoHelp", wordWrap=True)
         right.addWidget(self.pin_help)
         right.addStretch(1)
 

@@ -83,7 +83,7 @@ class AuditTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         top = QHBoxLayout()
-        self.note = QLabel(objectName="FieldHelp", wordWrap=True)
+        self.note = QLabel(objectName="BoHelp", wordWrap=True)
         top.addWidget(self.note, 1)
         self.refresh_button = QPushButton(objectName="audit_refresh")
         self.refresh_button.clicked.connect(self.reload)

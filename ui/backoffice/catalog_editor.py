@@ -86,6 +86,7 @@ class CatalogEditor(QWidget):
         bottom.addWidget(self.save_button)
         self.form.addLayout(bottom)
         layout.addLayout(self.form, 3)
+        self.retranslate()
 
     def add_field(self, field: Field, *aliases: str) -> Field:
         self.errors.add(field, *aliases)

@@ -32,12 +32,12 @@ CHECK_ICON = (icons.ICON_DIR / "check.svg").as_posix()
 CHEVRON = (Path(__file__).resolve().parent / "chevron-down.svg").as_posix()
 CHEVRON_UP = (Path(__file__).resolve().parent / "chevron-up.svg").as_posix()
 QSS = f"""
-#FieldLabel {{ font-size: 12pt; font-weight: 600; }}
-#FieldHelp {{ font-size: 10pt; color: {MUTED}; }}
-#FieldError {{ font-size: 11pt; color: {ALERT_TEXT}; }}
-#FormMessage {{ font-size: 12pt; color: {MUTED}; }}
-#FormMessage[kind="error"] {{ color: {ALERT_TEXT}; }}
-#SectionTitle {{ font-size: 15pt; font-weight: 600; }}
+#BoLabel {{ font-size: 12pt; font-weight: 600; }}
+#BoHelp {{ font-size: 10pt; color: {MUTED}; }}
+#BoError {{ font-size: 11pt; color: {ALERT_TEXT}; }}
+#BoMessage {{ font-size: 12pt; color: {MUTED}; }}
+#BoMessage[kind="error"] {{ color: {ALERT_TEXT}; }}
+#BoSection {{ font-size: 15pt; font-weight: 600; }}
 #BackOfficeHeader {{ background: {SURFACE}; border-bottom: 1px solid {BORDER}; }}
 #backoffice_lock {{ min-height: 24px; padding: 2px 16px; font-size: 12pt; }}
 QTabWidget::pane {{ border: none; border-top: 1px solid {BORDER}; }}
@@ -63,6 +63,7 @@ QComboBox QAbstractItemView {{ background: {SURFACE}; border: 1px solid {BORDER}
 QPlainTextEdit {{ padding: 4px 8px; font-size: 13pt; }}
 QSpinBox, QTimeEdit {{ max-width: 150px; background: {BG}; border: 1px solid {BORDER}; }}
 QSpinBox:focus, QTimeEdit:focus {{ border-color: {ACCENT}; }}
+QAbstractSpinBox:disabled {{ color: #5C6975; border-color: #262E37; }}
 QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ border: none; width: 24px;
     background: transparent; }}
 QAbstractSpinBox::up-button {{ subcontrol-origin: border; subcontrol-position: top right; }}
@@ -94,14 +95,14 @@ class Field(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
-        self.label = QLabel(objectName="FieldLabel")
+        self.label = QLabel(objectName="BoLabel")
         self.label.setBuddy(widget)
         layout.addWidget(self.label)
         layout.addWidget(widget)
-        self.help_label = QLabel(objectName="FieldHelp", wordWrap=True)
+        self.help_label = QLabel(objectName="BoHelp", wordWrap=True)
         self.help_label.setVisible(help_text is not None)
         layout.addWidget(self.help_label)
-        self.error_label = QLabel(objectName="FieldError", wordWrap=True)
+        self.error_label = QLabel(objectName="BoError", wordWrap=True)
         self.error_label.setVisible(False)
         layout.addWidget(self.error_label)
         self.retranslate()
@@ -157,13 +158,13 @@ def set_message(label: QLabel, text: str, kind: str = "info") -> None:
 
 
 def message_label() -> QLabel:
-    label = QLabel(objectName="FormMessage", wordWrap=True)
+    label = QLabel(objectName="BoMessage", wordWrap=True)
     label.setMinimumHeight(24)
     return label
 
 
 def section(text: str = "") -> QLabel:
-    return QLabel(text, objectName="SectionTitle")
+    return QLabel(text, objectName="BoSection")
 
 
 class IconPicker(QListWidget):

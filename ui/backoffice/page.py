@@ -72,7 +72,7 @@ class BackOfficePage(QWidget):
         header = QWidget(objectName="BackOfficeHeader")
         row = QHBoxLayout(header)
         row.setContentsMargins(16, 4, 12, 4)
-        self.who_label = QLabel(objectName="SectionTitle")
+        self.who_label = QLabel(objectName="BoSection")
         row.addWidget(self.who_label, 1)
         self.lock_button = QPushButton(objectName="backoffice_lock")
         self.lock_button.clicked.connect(self.lock)
@@ -80,7 +80,7 @@ class BackOfficePage(QWidget):
         layout.addWidget(header)
 
         self.stack = QStackedWidget()
-        self.locked_label = QLabel(objectName="FieldHelp")
+        self.locked_label = QLabel(objectName="BoHelp")
         self.stack.addWidget(self.locked_label)
         self.tabs: QTabWidget | None = None
         self._tabs: list = []

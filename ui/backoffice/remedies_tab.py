@@ -6,6 +6,7 @@ stored as minor units; an empty threshold means the remedy never needs a PIN.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from app import catalog, catalog_admin
@@ -39,24 +40,35 @@ class RemediesTab(CatalogEditor):
         for kind in RemedyKind:
             self.kind_box.addItem(kind.label(), kind.value)
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
-        self.kind_field = self.add_field(Field("kind", self.kind_box, lambda: _("Kind")))
-        self.value_currency, self.threshold_currency = QLabel(), QLabel()
-        value_box, self.value_edit = money_input("value", self.value_currency)
-        self.value_field = self.add_field(Field(
-            "value_minor", value_box, lambda: _("Usual value"),
-            lambda: _("What it usually costs the store; the cashier can change it.")))
-        self.value_field.widget = self.value_edit
+        self.kind_field = Field("kind", self.kind_box, lambda: _("Kind"))
         self.percent_spin = QSpinBox(objectName="percent")
         self.percent_spin.setRange(0, 100)
         self.percent_spin.setSuffix(" %")
-        self.percent_field = self.add_field(Field("percent", self.percent_spin,
-                                                  lambda: _("Discount percent")))
+        self.percent_field = Field("percent", self.percent_spin, lambda: _("Discount"))
+        self._row(self.kind_field, self.percent_field)
+        self.value_currency, self.threshold_currency = QLabel(), QLabel()
+        value_box, self.value_edit = money_input("value", self.value_currency)
+        self.value_field = Field("value_minor", value_box, lambda: _("Usual value"),
+                                 lambda: _("What it usually costs the store."))
+        self.value_field.widget = self.value_edit
         threshold_box, self.threshold_edit = money_input("approval_above",
                                                          self.threshold_currency)
-        self.threshold_field = self.add_field(Field(
+        self.threshold_field = Field(
             "approval_above_minor", threshold_box, lambda: _("Needs a manager's PIN above"),
-            lambda: _("Leave empty when this remedy never needs a PIN.")))
+            lambda: _("Empty: never needs a PIN."))
         self.threshold_field.widget = self.threshold_edit
+        self._row(self.value_field, self.threshold_field)
+
+    def _row(self, first: Field, second: Field) -> None:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.setSpacing(24)
+        line.addWidget(first, 1, Qt.AlignTop)
+        line.addWidget(second, 1, Qt.AlignTop)
+        self.errors.add(first)
+        self.errors.add(second)
+        self.form.addWidget(row)
 
     def _titles(self) -> dict[str, str]:
         return {"new": _("New remedy"), "add": _("Add a remedy"),

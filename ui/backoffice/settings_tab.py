@@ -32,7 +32,7 @@ class SettingsTab(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        self.note = QLabel(objectName="FieldHelp", wordWrap=True)
+        self.note = QLabel(objectName="BoHelp", wordWrap=True)
         layout.addWidget(self.note)
         self.form = SettingsForm(controller, store_columns(), signed_in)
         layout.addWidget(self.form, 1)

@@ -1,0 +1,105 @@
+"""Screenshots of the first-run setup and the back office for docs/, at 1024×768.
+
+The first run is grabbed on an empty database (time zone guess Europe/Oslo, English
+chosen, a store and an owner typed in); the back office on a demo store, opened by the
+owner: the staff list (one former cashier), the category editor, and the remedy editor.
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots_backoffice.py [--out docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from app import admin, catalog, demo, staff  # noqa: E402
+from app.clock import FixedClock  # noqa: E402
+from app.context import open_context  # noqa: E402
+
+# Monday 16 November 2026, 12:00 in Oslo.
+NOW = datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc)
+SIZE = (1024, 768)
+
+
+def grab(widget: QWidget, app: QApplication, path: Path) -> None:
+    for _i in range(3):
+        app.processEvents()
+    widget.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def first_run(app: QApplication, out: Path, tmp: Path) -> None:
+    from ui.first_run import FirstRunSetup
+    from ui.theme import apply_theme
+
+    apply_theme(app)
+    ctx = open_context(tmp / "new.db", FixedClock(NOW))
+    page = FirstRunSetup(ctx, timezone_guess="Europe/Oslo")
+    page.language.setCurrentIndex(page.language.findData("en"))
+    page.store_name.setText("Fjord Kafé")
+    page.owner_name.setText("Ingrid Solberg")
+    page.pin.setText("4821")
+    page.pin_confirm.setText("4821")
+    page.resize(*SIZE)
+    page.show()
+    grab(page, app, out / "first-run.png")
+    page.hours_button.setChecked(True)
+    page.hours.days["sun"].setChecked(False)
+    grab(page, app, out / "first-run-hours.png")
+    page.close()
+
+
+def back_office(app: QApplication, out: Path, tmp: Path) -> None:
+    from ui.app import build_main_window
+
+    ctx = open_context(tmp / "demo.db", FixedClock(NOW))
+    demo.generate(ctx, weeks=2, seed=7, end=NOW)
+    owner = staff.find_by_name(ctx, "Ingrid")
+    ola = staff.find_by_name(ctx, "Ola")
+    admin.save_staff(ctx, owner.id, ola.id, name=ola.name, role="cashier", active=False)
+    window = build_main_window(ctx)
+    window.resize(*SIZE)
+    window.show()
+    page = window.page("backoffice")
+    page.unlock(owner)
+    window.show_page("backoffice")
+
+    page.tabs.setCurrentWidget(page.staff_tab)
+    page.staff_tab.select(staff.find_by_name(ctx, "Aisha").id)
+    grab(window, app, out / "staff.png")
+
+    page.tabs.setCurrentWidget(page.categories_tab)
+    page.categories_tab.select(catalog.category_by_code(ctx, "long_wait").id)
+    grab(window, app, out / "categories.png")
+
+    page.tabs.setCurrentWidget(page.remedies_tab)
+    page.remedies_tab.select(catalog.remedy_by_code(ctx, "discount_20").id)
+    grab(window, app, out / "categories-remedies.png")
+    window.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    args = parser.parse_args()
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        first_run(app, out, Path(tmp))
+        back_office(app, out, Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
