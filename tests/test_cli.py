@@ -15,8 +15,8 @@ from db.connection import open_database
 def store_db(tmp_path):
     path = tmp_path / "store.db"
     assert main(["init", "--db", str(path), "--preset", "restaurant", "--store", "Fjord Kafé",
-                 "--currency", "NOK", "--locale", "nb_NO", "--tz", "Europe/Oslo",
-                 "--owner", "Ingrid", "--owner-pin", "4821"]) == 0
+                 "--currency", "NOK", "--locale", "nb_NO", "--language", "en",
+                 "--tz", "Europe/Oslo", "--owner", "Ingrid", "--owner-pin", "4821"]) == 0
     return path
 
 
@@ -68,6 +68,16 @@ def test_log_refusals_exit_2_with_a_clear_message(store_db, capsys, args, messag
     captured = capsys.readouterr()
     assert message in captured.err and "Traceback" not in captured.err
     assert open_database(store_db)["incidents"].count == 0
+
+
+def test_cli_messages_follow_the_store_language(tmp_path, capsys):
+    path = tmp_path / "oslo.db"
+    assert main(["init", "--db", str(path), "--store", "Fjord Kafé", "--currency", "NOK",
+                 "--locale", "nb_NO", "--tz", "Europe/Oslo"]) == 0  # language from locale
+    assert main(["log", "--db", str(path), "--category", "cold_food",
+                 "--remedy", "refund"]) == 2
+    err = capsys.readouterr().err
+    assert "feil" in err and "PIN" in err and "needs" not in err
 
 
 def test_log_on_a_database_without_a_store_says_what_to_do(tmp_path, capsys):
