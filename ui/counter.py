@@ -1,0 +1,549 @@
+"""The counter screen: a cashier logs a failure and its remedy in two taps.
+
+Tap a failure tile, then a remedy tile: the incident is saved at once. Around those two taps:
+the apology line to say, several remedies with "+" and "Done", a manager's PIN when a remedy
+is above its threshold, optional details, Undo while the undo window lasts, "call the manager
+now" for repeat guests and severe failures, a quick staff switch, and keys for a keyboard
+wedge (digits pick tiles, Enter confirms, Esc goes back).
+
+The page calls ``app`` services itself and hands what changed to the controller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import catalog
+from app import staff as staff_service
+from app.errors import (
+    ApprovalLocked,
+    ApprovalRequired,
+    ComebackError,
+    PinRejected,
+    WindowClosed,
+)
+from app.i18n import _
+from app.models import Category, Changes, Incident, Logged, Remedy, RemedyRequest, Staff
+from ui import icons
+from ui.controller import Controller
+from ui.counter_tiles import Tile, TileGrid, repolish
+from ui.staff_switch import StaffButton
+
+if TYPE_CHECKING:
+    from app.approval import Approval
+    from ui.counter_confirm import ConfirmationBar, TimerFactory
+    from ui.counter_remedies import RemedyStep
+    from ui.details_panel import DetailsPanel
+    from ui.pinpad import PinPad
+    from ui.staff_switch import StaffSwitch
+
+CATEGORIES, REMEDIES, PIN, STAFF = "categories", "remedies", "pin", "staff"
+# Start-up is lean: the parts a first paint does not show (remedy step, PIN pad, staff list,
+# details panel, confirmation bar) and the services behind them are built on first use.
+
+
+class _CurrentPageStack(QStackedWidget):
+    """Asks only for the room the page on show needs (hidden pages do not make the window
+    taller: the PIN pad is tall, the failure tiles can shrink)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+
+class CounterPage(QWidget):
+    """The counter page of the main window (signals: none; it talks to the controller)."""
+
+    def __init__(self, controller: Controller, timer_factory: TimerFactory = QTimer,
+                 parent: QWidget | None = None) -> None:
+        """``timer_factory(parent)`` makes the undo countdown's timer (tests pass a fake)."""
+        super().__init__(parent)
+        self.setObjectName("CounterPage")
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.controller = controller
+        self.ctx = controller.ctx
+        self.step = CATEGORIES
+        self.last_logged: Logged | None = None
+        self._categories: list[Category] = []
+        self._approving: list[RemedyRequest] | None = None
+        self._switching_to: Staff | None = None
+        self._timer_factory = timer_factory
+        self._remedy_step: RemedyStep | None = None
+        self._pinpad: PinPad | None = None
+        self._staff_switch: StaffSwitch | None = None
+        self._details: DetailsPanel | None = None
+        self._confirm_bar: ConfirmationBar | None = None
+        self._build()
+        self._connect()
+        self.rebuild_categories()
+        self.staff_button.set_member(controller.current_staff)
+        self.retranslate()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        self._outer = outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self._body = body = QHBoxLayout()
+        body.setSpacing(0)
+        outer.addLayout(body, 1)
+        main = QVBoxLayout()
+        main.setContentsMargins(20, 14, 20, 16)
+        main.setSpacing(10)
+        body.addLayout(main, 1)
+        header = QHBoxLayout()
+        header.setSpacing(12)
+        self.back_button = QPushButton(objectName="BigButton")
+        self.back_button.setFocusPolicy(Qt.NoFocus)
+        self.back_button.setIcon(icons.icon("back", 24))
+        self.back_button.setIconSize(QSize(24, 24))
+        self.back_button.clicked.connect(self.go_back)
+        self.back_button.hide()
+        header.addWidget(self.back_button)
+        self.heading = QLabel(objectName="Heading", wordWrap=True)
+        header.addWidget(self.heading, 1)
+        self.staff_button = StaffButton()
+        header.addWidget(self.staff_button)
+        self.details_toggle = QPushButton(objectName="DetailsToggle", checkable=True)
+        self.details_toggle.setFocusPolicy(Qt.NoFocus)
+        header.addWidget(self.details_toggle)
+        main.addLayout(header)
+        self.status_label = QLabel(objectName="Status", wordWrap=True)
+        self.status_label.hide()
+        main.addWidget(self.status_label)
+        self.stack = _CurrentPageStack()
+        self.category_grid = TileGrid()
+        self.empty_label = QLabel(objectName="Heading", wordWrap=True)
+        self.empty_label.setAlignment(Qt.AlignCenter)
+        categories_page = QWidget()
+        categories_layout = QVBoxLayout(categories_page)
+        categories_layout.setContentsMargins(0, 0, 0, 0)
+        categories_layout.addWidget(self.empty_label)
+        categories_layout.addWidget(self.category_grid, 1)
+        self._pages: dict[str, QWidget] = {CATEGORIES: categories_page}
+        self.stack.addWidget(categories_page)
+        main.addWidget(self.stack, 1)
+
+    def _connect(self) -> None:
+        """Every signal connection of the page, in one place."""
+        c = self.controller
+        c.changed.connect(self._on_changed)
+        c.staff_changed.connect(self.staff_button.set_member)
+        c.language_changed.connect(lambda _code: self.retranslate())
+        self.staff_button.clicked.connect(self.open_staff_switch)
+        self.details_toggle.toggled.connect(self._toggle_details)
+
+    # -- parts built on first use (their connections are made here too) ----------------------
+    @property
+    def remedy_step(self) -> RemedyStep:
+        if self._remedy_step is None:
+            from ui.counter_remedies import RemedyStep
+
+            self._remedy_step = RemedyStep()
+            self._remedy_step.tapped.connect(lambda remedy: self.give([remedy]))
+            self._remedy_step.done.connect(self.give)
+            self._add_page(REMEDIES, self._remedy_step)
+        return self._remedy_step
+
+    @property
+    def pinpad(self) -> PinPad:
+        if self._pinpad is None:
+            from ui.pinpad import PinPad
+
+            self._pinpad = PinPad()
+            self._pinpad.submitted.connect(self._pin_submitted)
+            self._pinpad.cancelled.connect(self._pin_cancelled)
+            self._add_page(PIN, self._pinpad)
+        return self._pinpad
+
+    @property
+    def staff_switch(self) -> StaffSwitch:
+        if self._staff_switch is None:
+            from ui.staff_switch import StaffSwitch
+
+            self._staff_switch = StaffSwitch()
+            self._staff_switch.picked.connect(self._staff_picked)
+            self._add_page(STAFF, self._staff_switch)
+        return self._staff_switch
+
+    @property
+    def details(self) -> DetailsPanel:
+        if self._details is None:
+            from ui.details_panel import DetailsPanel
+
+            self._details = panel = DetailsPanel()
+            panel.hide()
+            panel.closed.connect(lambda: self.details_toggle.setChecked(False))
+            panel.save_requested.connect(self.save_details)
+            panel.new_requested.connect(panel.set_next)
+            self._body.addWidget(panel)
+            bar = self._confirm_bar
+            if bar is not None and bar.isVisible() and self.last_logged is not None:
+                panel.set_last(self.last_logged.incident,
+                               *self._panel_times(self.last_logged.incident))
+        return self._details
+
+    @property
+    def confirm_bar(self) -> ConfirmationBar:
+        if self._confirm_bar is None:
+            from ui.counter_confirm import ConfirmationBar
+
+            self._confirm_bar = bar = ConfirmationBar(self.ctx.clock, self._timer_factory)
+            bar.undo_clicked.connect(self.undo)
+            bar.details_clicked.connect(lambda: self.details_toggle.setChecked(True))
+            bar.expired.connect(self._undo_window_over)
+            self._outer.addWidget(bar)
+        return self._confirm_bar
+
+    def _add_page(self, step: str, widget: QWidget) -> None:
+        self._pages[step] = widget
+        self.stack.addWidget(widget)
+
+    def _toggle_details(self, on: bool) -> None:
+        self.details.setVisible(on)
+
+    def _details_mode(self) -> str:
+        return self._details.mode if self._details is not None else "next"
+
+    def _next_details(self) -> dict:
+        return self._details.next_values() if self._details is not None else {}
+
+    def rebuild_categories(self) -> None:
+        """(Re)build the failure tiles from the catalog, e.g. after a back-office change."""
+        self._categories = catalog.categories(self.ctx)
+        tiles = []
+        for category in self._categories:
+            tile = Tile(_(category.label), category.icon)
+            tile.clicked.connect(lambda _checked=False, c=category: self.pick_category(c))
+            tiles.append(tile)
+        self.category_grid.set_tiles(tiles)
+        self.empty_label.setVisible(not tiles)
+
+    def category_tiles(self) -> list[Tile]:
+        return self.category_grid.tiles()
+
+    def category_tile(self, code: str) -> Tile:
+        index = next(i for i, c in enumerate(self._categories) if c.code == code)
+        return self.category_grid.tiles()[index]
+
+    # -- steps ------------------------------------------------------------------------------
+    def _show_step(self, step: str) -> None:
+        self.step = step
+        self.stack.setCurrentWidget(self._pages[step])
+        self.back_button.setVisible(step in (REMEDIES, STAFF))
+        self._retranslate_heading()
+        if step == PIN:
+            self.pinpad.entry.setFocus()
+        elif not self._focus_in_details():
+            self.setFocus()
+
+    def pick_category(self, category: Category) -> None:
+        """First tap: show the remedies, suggested first, and the apology line."""
+        self.set_status("")
+        severity = self._next_details().get("severity") or category.default_severity
+        remedies = catalog.remedies_for(self.ctx, category.id, severity)
+        suggested = catalog.suggested_remedies(self.ctx, category.id, severity)
+        self.remedy_step.show_category(category, remedies, suggested, self.ctx.settings())
+        self._show_step(REMEDIES)
+
+    def go_back(self) -> None:
+        if self.step == PIN:
+            self.pinpad.cancel()
+        elif self.step in (REMEDIES, STAFF):
+            if self._remedy_step is not None:
+                self._remedy_step.clear_pending()
+            self._show_step(CATEGORIES)
+
+    # -- giving remedies (the second tap) ----------------------------------------------------
+    def give(self, remedies: Sequence[Remedy], grant: Approval | None = None) -> Logged | None:
+        """Log the chosen category with ``remedies`` now; asks for a PIN when one is needed."""
+        category = self.remedy_step.category
+        if category is None:
+            return None
+        from app import incidents
+
+        requests = [RemedyRequest(r.id) for r in remedies]
+        if self._details_mode() == "last" and self.details.is_dirty():
+            self.save_details()
+        member = self.controller.current_staff
+        try:
+            logged = incidents.log_incident(
+                self.ctx, category_id=category.id, remedies=requests,
+                staff_id=member.id if member else None, approval=grant,
+                **self._next_details())
+        except ApprovalRequired as needed:
+            self._ask_approval(requests, str(needed))
+            return None
+        except ComebackError as error:
+            if self.step == PIN:
+                self._show_step(REMEDIES)
+            self.set_status(str(error), "error")
+            return None
+        self.controller.announce(logged.changes)
+        self._logged(logged)
+        return logged
+
+    def _logged(self, logged: Logged) -> None:
+        self.last_logged = logged
+        self._approving = None
+        self.remedy_step.clear_pending()
+        member = self.controller.current_staff
+        self.confirm_bar.show_logged(logged, self.ctx.settings(),
+                                     member.name if member else None)
+        if self._details is not None:
+            self._details.set_last(logged.incident, *self._panel_times(logged.incident))
+        self.set_status("")
+        self._show_step(CATEGORIES)
+
+    def _ask_approval(self, requests: list[RemedyRequest], why: str) -> None:
+        self._approving, self._switching_to = requests, None
+        self.pinpad.open(lambda: _("Manager approval"), lambda: why)
+        self._show_step(PIN)
+
+    def _pin_submitted(self, pin: str) -> None:
+        if not pin:
+            self.pinpad.reject(_("Type the PIN first."))
+            return
+        if self._switching_to is not None:
+            self._check_staff_pin(self._switching_to, pin)
+            return
+        if self._approving is None:
+            return
+        from app import approval
+
+        codes = ",".join(str(r.remedy_id) for r in self._approving)
+        try:
+            grant = approval.authorize(self.ctx, pin, for_what=f"counter:{codes}")
+        except (PinRejected, ApprovalLocked) as refused:
+            self.pinpad.reject(str(refused))
+            return
+        remedies = [catalog.get_remedy(self.ctx, r.remedy_id) for r in self._approving]
+        self.give(remedies, grant)
+
+    def _pin_cancelled(self) -> None:
+        if self._switching_to is not None:
+            self._switching_to = None
+            self._show_step(STAFF)
+            return
+        self._approving = None
+        self._show_step(REMEDIES)
+        self.set_status(_("Cancelled: nothing was saved."))
+
+    # -- after the taps ---------------------------------------------------------------------
+    def undo(self, incident_id: int) -> None:
+        from app import incidents
+
+        member = self.controller.current_staff
+        try:
+            changes = incidents.void_incident(self.ctx, incident_id,
+                                              member.id if member else None)
+        except WindowClosed as closed:
+            self.confirm_bar.finish()
+            self.set_status(str(closed), "error")
+            return
+        label = self.last_logged.incident.category_label if self.last_logged else ""
+        self.confirm_bar.clear()
+        if self._details is not None and self._details.incident_id == incident_id:
+            self._details.set_next()
+        self.controller.announce(changes)
+        self.set_status(_("Undone: {category} is not counted anywhere.").format(
+            category=_(label)))
+
+    def _undo_window_over(self, incident_id: int) -> None:
+        panel = self._details
+        if panel is not None and panel.incident_id == incident_id and not panel.is_dirty():
+            panel.set_next()
+
+    def save_details(self) -> None:
+        """Save the panel's fields on the incident just logged (within the edit window)."""
+        from app import incidents
+        from ui.counter_confirm import flag_text
+
+        incident_id = self._details.incident_id if self._details is not None else None
+        if self._details_mode() != "last" or incident_id is None:
+            return
+        member = self.controller.current_staff
+        before = incidents.get_incident(self.ctx, incident_id)
+        try:
+            changes = incidents.update_details(self.ctx, incident_id,
+                                               member.id if member else None,
+                                               **self.details.values())
+        except ComebackError as error:
+            self.details.set_message(str(error), "error")
+            return
+        self.controller.announce(changes)
+        after = incidents.get_incident(self.ctx, incident_id)
+        self.details.set_last(after, *self._panel_times(after))
+        self.details.set_message(_("Details saved."))
+        if after.flagged and not before.flagged and self.last_logged is not None:
+            followup = incidents.get_followup(self.ctx, self.last_logged.followup.id)
+            self.last_logged = Logged(after, followup, changes, self.last_logged.voucher_codes)
+            if self.confirm_bar.incident_id() == incident_id:
+                member = self.controller.current_staff
+                self.confirm_bar.show_logged(self.last_logged, self.ctx.settings(),
+                                             member.name if member else None)
+            else:
+                self.set_status(flag_text(after.repeat_guest, after.severity,
+                                          self.ctx.settings().repeat_guest_days), "error")
+
+    def _panel_times(self, incident: Incident) -> tuple[str, str]:
+        from app.formatting import short_time  # Babel dates: first needed after a save
+
+        s = self.ctx.settings()
+        until = incident.occurred_at + timedelta(minutes=s.edit_window_minutes)
+        return (short_time(incident.occurred_at, s.timezone, s.locale),
+                short_time(until, s.timezone, s.locale))
+
+    # -- who is at the counter ---------------------------------------------------------------
+    def open_staff_switch(self) -> None:
+        current = self.controller.current_staff
+        self.staff_switch.load(staff_service.list_staff(self.ctx),
+                               current.id if current else None)
+        self._show_step(STAFF)
+
+    def _staff_picked(self, member: Staff) -> None:
+        if not member.role.can_approve:
+            self.controller.set_current_staff(member)
+            self._show_step(CATEGORIES)
+            return
+        self._switching_to, self._approving = member, None
+        self.pinpad.open(lambda: _("PIN for {name}").format(name=member.name),
+                         lambda: _("Managers and owners confirm with their own PIN."))
+        self._show_step(PIN)
+
+    def _check_staff_pin(self, member: Staff, pin: str) -> None:
+        if not staff_service.verify_pin(self.ctx, member.id, pin):
+            self.pinpad.reject(_("That is not {name}'s PIN. Try again.").format(
+                name=member.name))
+            return
+        self._switching_to = None
+        self.controller.set_current_staff(member)
+        self._show_step(CATEGORIES)
+
+    def _focus_in_details(self) -> bool:
+        focus = self.focusWidget()
+        return (focus is not None and self._details is not None
+                and self._details.isAncestorOf(focus))
+
+    # -- keyboard ---------------------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        key, text = event.key(), event.text()
+        if key == Qt.Key_Escape:
+            self.go_back()
+        elif key in (Qt.Key_Return, Qt.Key_Enter):
+            self._confirm_key()
+        elif len(text) == 1 and text.isdigit():
+            self._digit_key(text)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def _confirm_key(self) -> None:
+        if self._focus_in_details() and self._details_mode() == "last":
+            self.save_details()
+        elif self.step == REMEDIES:
+            self.remedy_step.finish()
+        elif self.step == PIN:
+            self.pinpad.submit()
+
+    def _digit_key(self, digit: str) -> None:
+        if self.step == PIN:
+            self.pinpad.press(digit)
+            return
+        grid = {CATEGORIES: self.category_grid, REMEDIES: self.remedy_step.grid,
+                STAFF: self.staff_switch.grid}[self.step]
+        tile = grid.tile_for_key(digit)
+        if tile is not None:
+            tile.click()
+
+    # -- reacting to the rest of the app -----------------------------------------------------
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.catalog:
+            self.rebuild_categories()
+            if self.step in (REMEDIES, PIN) and self._remedy_step is not None \
+                    and self._remedy_step.category is not None:
+                fresh = [c for c in self._categories
+                         if c.id == self.remedy_step.category.id]
+                if fresh and self.step == REMEDIES:
+                    self.pick_category(fresh[0])
+                elif not fresh:
+                    self._approving = None
+                    self._show_step(CATEGORIES)
+        if changes.staff:
+            self._refresh_current_staff()
+        if changes.settings:
+            self.retranslate()
+
+    def _refresh_current_staff(self) -> None:
+        current = self.controller.current_staff
+        members = {m.id: m for m in staff_service.list_staff(self.ctx)}
+        fresh = members.get(current.id) if current else None
+        if fresh is None:
+            self.controller.set_current_staff(self.controller.default_staff())
+        elif fresh != current:
+            self.controller.set_current_staff(fresh)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self.step != PIN:
+            self.setFocus()
+
+    # -- texts ------------------------------------------------------------------------------
+    def set_status(self, text: str, kind: str = "info") -> None:
+        self.status_label.setText(text)
+        self.status_label.setProperty("kind", kind)
+        repolish(self.status_label)
+        self.status_label.setVisible(bool(text))
+
+    def status(self) -> str:
+        return self.status_label.text()
+
+    def _retranslate_heading(self) -> None:
+        category = self._remedy_step.category if self._remedy_step is not None else None
+        label = _(category.label) if category is not None else ""
+        if self.step == REMEDIES:
+            text = _("{category}: what are you giving?").format(category=label)
+        elif self.step == PIN and self._switching_to is not None:
+            text = _("Switch to {name}").format(name=self._switching_to.name)
+        elif self.step == PIN:
+            text = _("{category}: a manager must approve").format(category=label)
+        elif self.step == STAFF:
+            text = _("Who's at the counter? Tap your name.")
+        else:
+            text = _("What went wrong? Tap it.")
+        self.heading.setText(text)
+
+    def retranslate(self) -> None:
+        for category, tile in zip(self._categories, self.category_grid.tiles(), strict=False):
+            tile.set_texts(_(category.label))
+        self.empty_label.setText(_("No failure categories yet. A manager can add them in the "
+                                   "back office."))
+        self.back_button.setText(_("Back"))
+        self.details_toggle.setText(_("Details"))
+        self.details_toggle.setToolTip(_("Table, guest, note and severity (optional)"))
+        self._retranslate_heading()
+        for child in (self.staff_button, self._remedy_step, self._pinpad, self._staff_switch,
+                      self._details, self._confirm_bar):
+            if child is not None:
+                child.retranslate()

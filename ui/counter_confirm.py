@@ -1,0 +1,179 @@
+"""The confirmation bar: what was just logged, with Undo while the undo window lasts.
+
+A flagged incident (repeat guest or severe) turns the bar red with "Call the manager now"
+and the reason. The countdown ticks once a second, and only while the bar is shown; when
+the window has passed the bar hides itself and the incident is final.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.clock import Clock
+from app.i18n import _, ngettext
+from app.models import Logged, Severity
+from app.settings import StoreSettings
+from ui import icons
+from ui.counter_tiles import repolish
+
+TICK_MS = 1000
+TimerFactory = Callable[[QObject], QTimer]
+
+
+def flag_text(repeat: bool, severity: Severity, days: int) -> str:
+    """Why an incident goes straight to the manager, or "" when it does not."""
+    severe = severity is Severity.HIGH
+    if repeat and severe:
+        return _("Call the manager now — severe, and a repeat guest")
+    if repeat:
+        return ngettext("Call the manager now — repeat guest (a failure within {n} day)",
+                        "Call the manager now — repeat guest (a failure within {n} days)",
+                        days).format(n=days)
+    if severe:
+        return _("Call the manager now — severe failure")
+    return ""
+
+
+class ConfirmationBar(QFrame):
+    """Shown after every save.
+
+    Signals:
+        undo_clicked(int): the incident id whose Undo was tapped.
+        details_clicked(): "Add details" was tapped.
+        expired(int): the undo window of this incident id passed; it is final now.
+    """
+
+    undo_clicked = Signal(int)
+    details_clicked = Signal()
+    expired = Signal(int)
+
+    def __init__(self, clock: Clock, timer_factory: TimerFactory = QTimer,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConfirmBar")
+        self._clock = clock
+        self._logged: Logged | None = None
+        self._texts: Callable[[], tuple[str, str, str, str]] = lambda: ("", "", "", "")
+        self._deadline: datetime | None = None
+        self.timer = timer_factory(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self.tick)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(20, 10, 16, 10)
+        row.setSpacing(16)
+        self.icon_label = QLabel()
+        row.addWidget(self.icon_label, 0, Qt.AlignVCenter)
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        self.flag_label = QLabel(objectName="FlagLine", wordWrap=True)
+        column.addWidget(self.flag_label)
+        self.title_label = QLabel(objectName="ConfirmTitle", wordWrap=True)
+        column.addWidget(self.title_label)
+        self.line_label = QLabel(objectName="ConfirmLine", wordWrap=True)
+        column.addWidget(self.line_label)
+        row.addLayout(column, 1)
+        self.details_button = QPushButton(objectName="BigButton")
+        self.details_button.setFocusPolicy(Qt.NoFocus)
+        self.details_button.clicked.connect(self.details_clicked)
+        row.addWidget(self.details_button, 0, Qt.AlignVCenter)
+        self.undo_button = QPushButton(objectName="UndoButton")
+        self.undo_button.setFocusPolicy(Qt.NoFocus)
+        self.undo_button.setIcon(icons.icon("undo", 26))
+        self.undo_button.setIconSize(QSize(26, 26))
+        self.undo_button.clicked.connect(self._undo)
+        row.addWidget(self.undo_button, 0, Qt.AlignVCenter)
+        self.hide()
+
+    # -- showing ----------------------------------------------------------------------------
+    def show_logged(self, logged: Logged, settings: StoreSettings, staff_name: str | None) -> None:
+        """Show ``logged`` and start the undo countdown from its logging time."""
+        from app.formatting import money, short_time  # Babel: only once something is logged
+
+        incident = logged.incident
+        self._logged = logged
+        self._deadline = incident.occurred_at + timedelta(seconds=settings.undo_window_seconds)
+        total = money(incident.total_minor, settings.currency, settings.locale)
+        due = short_time(logged.followup.due_at, settings.timezone, settings.locale)
+        days, codes = settings.repeat_guest_days, ", ".join(logged.voucher_codes)
+        flagged = incident.flagged
+        self.setProperty("state", "flagged" if flagged else "ok")
+        repolish(self)
+        self.icon_label.setPixmap(icons.pixmap("warning" if flagged else "check", 44))
+
+        def texts() -> tuple[str, str, str, str]:
+            title = _("Logged: {category} — {remedies}").format(
+                category=_(incident.category_label),
+                remedies=", ".join(_(r.label) for r in incident.remedies))
+            if flagged:
+                line = _("Total {total} · the manager's check is due now · by {name}")
+            else:
+                line = _("Total {total} · manager checks back at {time} · by {name}")
+            line = line.format(total=total, time=due, name=staff_name or _("nobody"))
+            if codes:
+                line = _("{line} · voucher code {codes}").format(line=line, codes=codes)
+            return title, line, flag_text(incident.repeat_guest, incident.severity,
+                                                days), _("Add details")
+
+        self._texts = texts
+        self.retranslate()
+        self.undo_button.setEnabled(True)
+        self.show()
+        self.timer.start()
+        self.tick()
+
+    def remaining_seconds(self) -> int:
+        if self._deadline is None:
+            return 0
+        return max(0, math.ceil((self._deadline - self._clock.now()).total_seconds()))
+
+    def incident_id(self) -> int | None:
+        return self._logged.incident.id if self._logged else None
+
+    def is_flagged(self) -> bool:
+        return self.property("state") == "flagged"
+
+    def tick(self) -> None:
+        """Once a second while shown: count down; at zero the incident is final."""
+        if self._logged is None:
+            self.timer.stop()
+            return
+        left = self.remaining_seconds()
+        if left <= 0:
+            self.finish()
+            return
+        self.undo_button.setText(_("Undo ({n} s)").format(n=left))
+
+    def finish(self) -> None:
+        """The undo window is over (or the incident was undone): hide, stop ticking."""
+        self.timer.stop()
+        logged, self._logged = self._logged, None
+        self.hide()
+        if logged is not None:
+            self.expired.emit(logged.incident.id)
+
+    def clear(self) -> None:
+        """Hide without announcing expiry (after an undo)."""
+        self.timer.stop()
+        self._logged = None
+        self.hide()
+
+    def _undo(self) -> None:
+        if self._logged is not None:
+            self.undo_clicked.emit(self._logged.incident.id)
+
+    def retranslate(self) -> None:
+        title, line, flag, details = self._texts()
+        self.title_label.setText(title)
+        self.line_label.setText(line)
+        self.flag_label.setText(flag)
+        self.flag_label.setVisible(bool(flag))
+        self.details_button.setText(details)
+        self.undo_button.setToolTip(_("Undo: the incident is taken out of every figure"))
+        if self._logged is not None:
+            self.tick()
+

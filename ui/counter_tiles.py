@@ -1,0 +1,312 @@
+"""Big touch tiles and the grid that lays them out for the counter.
+
+A :class:`Tile` is one thumb-sized button: its keyboard number, an icon, a title and an
+optional value line, plus badges ("Suggested", "PIN") and, for remedies, a round "+" that
+adds it to a multi-remedy list. A long press on the tile does the same as "+".
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import icons, theme
+
+MIN_TILE_W = 200
+NARROWEST_TILE_W = 140
+MIN_TILE_H = 64
+MAX_TILE_H = 270
+COMPACT_H = 150  # below this a tile shows no icon
+ICON_PX = 44
+BIG_ICON_PX = 60
+SPACING = 14
+LONG_PRESS_S = 0.5
+#: Seconds since an arbitrary point; replaced in tests so a long press needs no sleeping.
+monotonic: Callable[[], float] = time.monotonic
+
+
+def key_number(index: int) -> str:
+    """The digit that picks the tile at ``index`` (0-based): 1…9, then 0 for the tenth."""
+    return str((index + 1) % 10) if index < 10 else ""
+
+
+def _label(name: str, text: str = "", wrap: bool = False,
+           align: Qt.AlignmentFlag = Qt.AlignCenter) -> QLabel:
+    label = QLabel(text, objectName=name)
+    label.setAlignment(align)
+    label.setWordWrap(wrap)
+    label.setAttribute(Qt.WA_TransparentForMouseEvents)
+    return label
+
+
+def repolish(widget: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property changed."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class Tile(QPushButton):
+    """One big tile.
+
+    Signals:
+        clicked(): inherited; a normal tap.
+        add_toggled(bool): the "+" was tapped, or the tile was long-pressed (remedy tiles).
+    """
+
+    add_toggled = Signal(bool)
+
+    def __init__(self, title: str, icon_name: str, *, subtitle: str = "", number: str = "",
+                 addable: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Tile")
+        self.setFocusPolicy(Qt.NoFocus)
+        self.icon_name = icon_name
+        self._pressed_at: float | None = None
+        self._compact: bool | None = None
+        self._fitted: tuple | None = None
+        # Corner pieces are placed by hand (see _arrange); the middle is a layout.
+        self.number_label = _label("TileNumber", number)
+        self.number_label.setParent(self)
+        self.number_label.setVisible(bool(number))
+        self.badge_label = _label("TileBadge")
+        self.badge_label.setParent(self)
+        self.badge_label.hide()
+        self.lock_label = _label("TileLock")
+        self.lock_label.setParent(self)
+        self.lock_label.hide()
+        self.add_button: QPushButton | None = None
+        if addable:
+            self.add_button = QPushButton(self, objectName="TileAdd", checkable=True)
+            self.add_button.setFocusPolicy(Qt.NoFocus)
+            self.add_button.setIcon(icons.icon("plus", 28))
+            self.add_button.setIconSize(QSize(28, 28))
+            self.add_button.toggled.connect(self._on_add_toggled)
+        self._middle = QVBoxLayout(self)
+        self._middle.setSpacing(2)
+        self._middle.addStretch(1)
+        self.icon_label = _label("TileIcon")
+        self._icon_px = 0  # rendered on the first _arrange, at the size the tile has room for
+        self._middle.addWidget(self.icon_label)
+        self.title_label = _label("TileTitle", title, wrap=True)
+        self._middle.addWidget(self.title_label)
+        self.sub_label = _label("TileSub", subtitle)
+        self.sub_label.setVisible(bool(subtitle))
+        self._middle.addWidget(self.sub_label)
+        self._middle.addStretch(1)
+        self.setAccessibleName(title)
+
+    # -- texts and states --------------------------------------------------------------------
+    def title(self) -> str:
+        return self.title_label.text()
+
+    def set_texts(self, title: str, subtitle: str = "") -> None:
+        self.title_label.setText(title)
+        self.sub_label.setText(subtitle)
+        self.sub_label.setVisible(bool(subtitle))
+        self.setAccessibleName(title)
+        self._arrange()
+
+    def set_number(self, number: str) -> None:
+        self.number_label.setText(number)
+        self.number_label.setVisible(bool(number))
+        self._arrange()
+
+    def set_badge(self, text: str) -> None:
+        """A word in the top corner ("Suggested"); left out on a short tile."""
+        self.badge_label.setText(text)
+        self._arrange()
+
+    def set_lock(self, text: str) -> None:
+        """Marks a remedy that needs a manager's PIN."""
+        self.lock_label.setText(text)
+        self._arrange()
+
+    def is_compact(self) -> bool:
+        return bool(self._compact)
+
+    def set_suggested(self, on: bool) -> None:
+        self.setProperty("suggested", on)
+        repolish(self)
+
+    def set_picked(self, on: bool) -> None:
+        """Shown as part of a multi-remedy list (accent border, "+" checked)."""
+        self.setProperty("picked", on)
+        repolish(self)
+        if self.add_button is not None and self.add_button.isChecked() != on:
+            self.add_button.blockSignals(True)
+            self.add_button.setChecked(on)
+            self.add_button.blockSignals(False)
+            self._update_add_icon(on)
+
+    def is_picked(self) -> bool:
+        return bool(self.property("picked"))
+
+    def _update_add_icon(self, on: bool) -> None:
+        if self.add_button is not None:
+            self.add_button.setIcon(icons.icon("check" if on else "plus", 28))
+
+    def _on_add_toggled(self, on: bool) -> None:
+        self._update_add_icon(on)
+        self.add_toggled.emit(on)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Tall tile: number, badges and "+" along the top, icon over the title. Short tile:
+        no icon, "+" on the right, the title between the corner pieces."""
+        w, h = self.width(), self.height()
+        compact = h < COMPACT_H
+        if compact != self._compact:
+            self._compact = compact
+            self.icon_label.setVisible(not compact)
+        icon_px = ICON_PX if h < 180 else BIG_ICON_PX
+        if not compact and icon_px != self._icon_px:
+            self._icon_px = icon_px
+            self.icon_label.setPixmap(icons.pixmap(self.icon_name, icon_px))
+        self.number_label.adjustSize()
+        self.number_label.move(10, (h - self.number_label.height()) // 2 if compact else 10)
+        right = w - 8
+        if self.add_button is not None:
+            y = (h - 52) // 2 if compact else 8
+            self.add_button.setGeometry(right - 52, y, 52, 52)
+            right -= 58
+        self.lock_label.setVisible(bool(self.lock_label.text()))
+        self.lock_label.adjustSize()
+        if compact:
+            self.lock_label.move(10, h - 6 - self.lock_label.height())
+        else:
+            self.lock_label.move(right - self.lock_label.width(), 12)
+            right -= self.lock_label.width() + 6 if self.lock_label.text() else 0
+        self.badge_label.setVisible(bool(self.badge_label.text()) and not compact)
+        self.badge_label.adjustSize()
+        self.badge_label.move(right - self.badge_label.width(), 12)
+        if compact:
+            left, right = (42 if self.number_label.text() else 10), (64 if self.add_button else 10)
+            self._middle.setContentsMargins(left, 4, right, 4)
+        else:
+            left = right = 12
+            self._middle.setContentsMargins(12, 62 if self.add_button else 36, 12, 10)
+        self._fit_title(w - left - right)
+
+    def _fit_title(self, room: int) -> None:
+        """The largest font (down to 11 pt) in which the title's longest word fits: long
+        Dutch and Czech words wrap at spaces, never get cut."""
+        key = (room, self._compact, self.title_label.text())
+        if key == self._fitted:
+            return
+        self._fitted = key
+        words = self.title_label.text().split() or [""]
+        size = theme.TILE_COMPACT_PT if self._compact else theme.TILE_PT
+        font = theme.counter_font(size, 600)
+        while size > 11 and max(QFontMetrics(font).horizontalAdvance(w) for w in words) > room:
+            size -= 1
+            font.setPointSize(size)
+        self.title_label.setFont(font)
+
+    # -- long press = "+" -------------------------------------------------------------------
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._pressed_at = monotonic()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        held = monotonic() - self._pressed_at if self._pressed_at is not None else 0.0
+        self._pressed_at = None
+        if self.add_button is not None and held >= LONG_PRESS_S and self.isDown():
+            self.setDown(False)
+            event.accept()
+            self.add_button.toggle()
+            return
+        super().mouseReleaseEvent(event)
+
+
+class TileGrid(QWidget):
+    """Tiles in as many balanced columns as fit, rows as tall as the space allows.
+
+    The grid places its tiles itself: it never asks the window to grow (a tile shrinks to
+    ``MIN_TILE_H`` at worst, and shows no icon when short) and tiles stop growing at
+    ``MAX_TILE_H``, top-aligned, on a big screen.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tiles: list[Tile] = []
+        self._columns = 1
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+
+    def tiles(self) -> list[Tile]:
+        return list(self._tiles)
+
+    def set_tiles(self, tiles: Sequence[Tile]) -> None:
+        for tile in self._tiles:
+            tile.hide()
+            tile.deleteLater()
+        self._tiles = list(tiles)
+        for index, tile in enumerate(self._tiles):
+            tile.setParent(self)
+            tile.set_number(key_number(index))
+        self._place()
+        for tile in self._tiles:
+            tile.show()
+
+    def tile_for_key(self, digit: str) -> Tile | None:
+        """The tile a digit key picks (1…9, 0 = the tenth), if there is one."""
+        if not digit.isdigit() or len(digit) != 1:
+            return None
+        index = (int(digit) - 1) % 10
+        return self._tiles[index] if index < len(self._tiles) else None
+
+    def columns(self) -> int:
+        return self._columns
+
+    @staticmethod
+    def columns_for(count: int, width: int) -> int:
+        if count == 0:
+            return 1
+        fit = max(1, min(6, (width + SPACING) // (MIN_TILE_W + SPACING)))
+        rows = math.ceil(count / fit)
+        return math.ceil(count / rows)
+
+    def _fit_height(self, columns: int) -> int:
+        rows = max(1, math.ceil(len(self._tiles) / columns))
+        return (self.height() - (rows - 1) * SPACING) // rows
+
+    def tile_height(self) -> int:
+        return max(MIN_TILE_H, min(MAX_TILE_H, self._fit_height(self._columns)))
+
+    def _place(self) -> None:
+        columns = self.columns_for(len(self._tiles), self.width())
+        # Short of height (a banner above, say): more, narrower columns before shorter rows.
+        while (self._fit_height(columns) < MIN_TILE_H and columns < len(self._tiles)
+               and (self.width() - columns * SPACING) / (columns + 1) >= NARROWEST_TILE_W):
+            columns += 1
+        self._columns = columns
+        width = (self.width() - (columns - 1) * SPACING) / columns
+        height = self.tile_height()
+        for index, tile in enumerate(self._tiles):
+            row, column = divmod(index, columns)
+            x = round(column * (width + SPACING))
+            tile.setGeometry(x, row * (height + SPACING),
+                             round((column + 1) * (width + SPACING) - SPACING) - x, height)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(4 * MIN_TILE_W, 2 * MIN_TILE_H)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(MIN_TILE_W, MIN_TILE_H)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._place()
