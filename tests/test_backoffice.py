@@ -299,3 +299,15 @@ def test_the_owner_reads_who_changed_what_in_the_audit_log(qtbot, window, ctx):
     assert "voucher_validity_days" in first[3] and "60" in first[3]
     actions = [table.item(r, 2).text() for r in range(table.rowCount())]
     assert "Back office opened" in actions
+
+
+def test_a_new_store_name_shows_in_the_title_bar_at_once(qtbot, window, ctx):
+    open_backoffice(qtbot, window, OWNER_PIN)
+    form = show_tab(qtbot, window, "settings_tab").form
+    name = form.inputs["store_name"]
+    name.selectAll()
+    qtbot.keyClicks(name, "Fjord Bistro")
+    click(qtbot, form.save_button)
+    assert ctx.settings().store_name == "Fjord Bistro"
+    assert "Fjord Bistro" in window.windowTitle()
+    assert form.message.text() == "Saved."
