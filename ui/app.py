@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app import i18n
 from app.context import Context
 from app.i18n import _
+from app.setup import is_initialised
+from ui.backoffice import BackOfficePage
 from ui.controller import Controller
 from ui.counter import CounterPage
 from ui.main_window import MainWindow
@@ -28,6 +30,13 @@ def build_main_window(ctx: Context) -> MainWindow:
     apply_theme(QApplication.instance())
     window = MainWindow(controller)
     window.add_page("counter", CounterPage(controller), lambda: _("Counter"))
+    backoffice = BackOfficePage(controller)
+    window.add_page("backoffice", backoffice, lambda: _("Back office"),
+                    guard=lambda: backoffice.session is not None
+                    or backoffice.request_access(window))
+    backoffice.locked.connect(lambda: window.current_page() == "backoffice"
+                              and window.show_page("counter"))
+    controller.changed.connect(lambda changes: changes.settings and window.retranslate())
     window.reminders = install_reminders(window)
     return window
 
@@ -38,11 +47,30 @@ def main(db_path: str | Path | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Comeback")
     ctx = open_context(db_path)
+    if not is_initialised(ctx):
+        return _first_run_then_counter(app, ctx)
     window = build_main_window(ctx)
     window.resize(1024, 768)
     window.show()
     if os.environ.get("COMEBACK_BENCH_READY") == "1":
         _report_first_paint(app, window.page("counter"))
+    return app.exec()
+
+
+def _first_run_then_counter(app: QApplication, ctx: Context) -> int:
+    """No store in the database yet: the first-run setup, then the counter, in one run."""
+    from ui.first_run import show_first_run
+
+    apply_theme(app)
+    windows: list[QWidget] = []
+
+    def open_counter(_changes: object) -> None:
+        window = build_main_window(ctx)
+        window.resize(1024, 768)
+        window.show()
+        windows.append(window)
+
+    windows.append(show_first_run(ctx, open_counter))
     return app.exec()
 
 
