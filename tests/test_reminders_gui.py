@@ -255,7 +255,7 @@ def test_queue_lists_what_was_left_open_yesterday(window, clock, people):
     queue = window.reminders.queue
     assert queue.row_ids() == []
     assert queue.missed_title.isVisible()
-    assert queue.missed_title.text() == "Left open yesterday (1)"
+    assert queue.missed_title.text() == "Left open yesterday: 1, counted as missed"
     assert "Table 9 — Cold food" in queue.missed_rows[0].text()
 
 

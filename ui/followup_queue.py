@@ -39,6 +39,7 @@ from ui.scheduler import TimerFactory, qtimer_factory
 from ui.voucher_redeem import VoucherRedeem
 
 TICK_MS = 1000
+COUNTDOWN_WIDTH = 200
 STYLE = """
 #QueueTitle { font-size: 20pt; font-weight: 700; }
 #QueueEmpty { font-size: 15pt; color: #9AA8B5; padding: 18px 4px; }
@@ -47,7 +48,7 @@ STYLE = """
 #QueueRow[state="overdue"] { background: #3A2A12; border-color: #F4B740; }
 #QueueRow[state="escalated"] { background: #4A1C1A; border-color: #E05A4F; }
 #QueueRow QLabel { background: transparent; }
-#RowCountdown { font-size: 19pt; font-weight: 800; min-width: 150px; }
+#RowCountdown { font-size: 19pt; font-weight: 800; }
 #QueueRow[state="overdue"] #RowCountdown { color: #F4B740; }
 #QueueRow[state="escalated"] #RowCountdown { color: #FF8A80; }
 #RowHeadline { font-size: 15pt; font-weight: 700; }
@@ -81,7 +82,8 @@ class QueueRow(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 8, 10, 8)
         layout.setSpacing(12)
-        self.countdown_label = _label("RowCountdown")
+        self.countdown_label = _label("RowCountdown", wrap=True)
+        self.countdown_label.setFixedWidth(COUNTDOWN_WIDTH)
         layout.addWidget(self.countdown_label)
         middle = QVBoxLayout()
         middle.setSpacing(2)
@@ -226,7 +228,7 @@ class FollowUpQueue(QWidget):
         for label, item in zip(self.missed_rows, self._missed_items, strict=True):
             settings = item.settings
             label.setText(_("{time} · {place} — {what} · {given}").format(
-                time=short_time(item.followup.due_at, settings.timezone, settings.locale),
+                time=short_time(item.incident.occurred_at, settings.timezone, settings.locale),
                 place=place(item), what=what_happened(item), given=given(item)))
         day = self._left_open.day
         count = len(self._missed_items)
@@ -236,12 +238,14 @@ class FollowUpQueue(QWidget):
         settings = self.ctx.settings()
         today = followups.service_hours(self.ctx).local_date(self.ctx.clock.now())
         if day == today:
-            title = ngettext("Left open at closing today ({n})",
-                             "Left open at closing today ({n})", count)
+            title = ngettext("Left open at closing today: {n}, counted as missed",
+                             "Left open at closing today: {n}, counted as missed", count)
         elif day == today - timedelta(days=1):
-            title = ngettext("Left open yesterday ({n})", "Left open yesterday ({n})", count)
+            title = ngettext("Left open yesterday: {n}, counted as missed",
+                             "Left open yesterday: {n}, counted as missed", count)
         else:
-            title = ngettext("Left open on {day} ({n})", "Left open on {day} ({n})", count)
+            title = ngettext("Left open on {day}: {n}, counted as missed",
+                             "Left open on {day}: {n}, counted as missed", count)
         self.missed_title.setText(title.format(
             n=count, day=weekday_name(day, settings.locale, "wide")))
 

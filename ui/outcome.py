@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -29,6 +30,8 @@ from ui.controller import Controller
 from ui.pinpad import PinPad
 
 CHOOSE, MORE, PIN, DONE = range(4)
+#: The counter's PIN pad spreads its digits over all the height it gets: keep it compact.
+PIN_HEIGHT = 460
 COLOURS = {Outcome.DELIGHTED: "#2F8F5B", Outcome.SATISFIED: "#2F6F9F",
            Outcome.UNHAPPY: "#B5472F", Outcome.LEFT: "#4E5A66"}
 HINTS = {Outcome.DELIGHTED: lambda: _("Won back: happier than before"),
@@ -57,6 +60,7 @@ STYLE = """
 def _label(name: str) -> QLabel:
     label = QLabel(objectName=name, wordWrap=True)
     label.setTextFormat(Qt.PlainText)
+    label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)  # space goes to buttons
     return label
 
 
@@ -98,7 +102,14 @@ class OutcomeDialog(QDialog):
         self.pinpad = PinPad()
         self.pinpad.submitted.connect(self._pin_submitted)
         self.pinpad.cancelled.connect(self._pin_cancelled)
-        self.stack.addWidget(self.pinpad)
+        self.pinpad.setMaximumHeight(PIN_HEIGHT)
+        pin_page = QWidget()
+        pin_layout = QVBoxLayout(pin_page)
+        pin_layout.setContentsMargins(0, 0, 0, 0)
+        pin_layout.addStretch(1)
+        pin_layout.addWidget(self.pinpad)
+        pin_layout.addStretch(1)
+        self.stack.addWidget(pin_page)
         self.stack.addWidget(self._build_done())
         controller.language_changed.connect(lambda _code: self.retranslate())
         self.retranslate()
@@ -119,6 +130,8 @@ class OutcomeDialog(QDialog):
         for index, outcome in enumerate(Outcome):
             button = QPushButton(objectName="OutcomeButton")
             button.setStyleSheet(f"background: {COLOURS[outcome]};")
+            button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+            button.setMaximumHeight(170)
             button.clicked.connect(lambda _checked=False, o=outcome: self.choose(o))
             self.outcome_buttons[outcome] = button
             grid.addWidget(button, index // 2, index % 2)
@@ -145,7 +158,8 @@ class OutcomeDialog(QDialog):
         layout.addWidget(self.more_hint)
         self.remedy_grid = QGridLayout()
         self.remedy_grid.setSpacing(12)
-        layout.addLayout(self.remedy_grid, 1)
+        layout.addLayout(self.remedy_grid, 3)
+        layout.addStretch(1)
         self.remedy_buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         row.addStretch(1)
@@ -190,6 +204,8 @@ class OutcomeDialog(QDialog):
             if remedy.needs_approval(remedy.value_minor):
                 text = _("{remedy} · PIN").format(remedy=text)
             button = QPushButton(text, objectName="RemedyChoice")
+            button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+            button.setMaximumHeight(150)
             button.clicked.connect(lambda _checked=False, r=remedy: self.give(r))
             self.remedy_buttons[remedy.code] = button
             self.remedy_grid.addWidget(button, index // 4, index % 4)

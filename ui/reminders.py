@@ -34,16 +34,17 @@ _BASE = """
 #ReminderBanner {{ background: {bg}; border-bottom: 5px solid {edge}; }}
 #ReminderBanner QLabel {{ color: {fg}; background: transparent; }}
 #BannerTag {{ font-size: 13pt; font-weight: 800; }}
-#BannerHeadline {{ font-size: 23pt; font-weight: 800; }}
-#BannerAgo {{ font-size: 17pt; font-weight: 700; }}
-#BannerGiven {{ font-size: 15pt; }}
-#BannerSay {{ font-size: 18pt; font-style: italic; background: {say}; border-radius: 8px;
-    padding: 6px 14px; }}
+#BannerHeadline {{ font-size: 22pt; font-weight: 800; }}
+#BannerAgo {{ font-size: 16pt; font-weight: 700; }}
+#BannerGiven {{ font-size: 14pt; }}
+#BannerSay {{ font-size: 17pt; font-style: italic; background: {say}; border-radius: 8px;
+    padding: 3px 12px; }}
 #BannerOutcome {{ font-size: 16pt; font-weight: 800; color: {btn_fg}; background: {btn_bg};
-    border: none; border-radius: 12px; min-height: 54px; padding: 2px 26px; }}
+    border: none; border-radius: 12px; min-height: 48px; padding: 2px 26px; }}
 #BannerSnooze, #BannerMore {{ font-size: 14pt; font-weight: 700; color: {fg};
-    background: {say}; border: 2px solid {fg}; border-radius: 12px; min-height: 50px;
+    background: {say}; border: 2px solid {fg}; border-radius: 12px; min-height: 44px;
     padding: 2px 14px; }}
+#BannerMore {{ background: transparent; border-style: dashed; }}
 #BannerSnoozeLabel {{ font-size: 13pt; font-weight: 700; }}
 """
 NORMAL = _BASE.format(bg="#F4B740", edge="#A86F12", fg="#17130B", say="rgba(255,255,255,90)",
@@ -79,8 +80,8 @@ class ReminderBanner(QFrame):
         self.items: list[FollowUpItem] = []
         self._level = ""
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(22, 12, 22, 14)
-        outer.setSpacing(6)
+        outer.setContentsMargins(20, 8, 20, 10)
+        outer.setSpacing(4)
         top = QHBoxLayout()
         self.tag_label = _label("BannerTag", wrap=True)
         top.addWidget(self.tag_label, 1)

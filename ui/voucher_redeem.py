@@ -20,7 +20,7 @@ STYLE = """
 #VoucherRedeem { background: #1E242B; border: 1px solid #323C47; border-radius: 12px; }
 #VoucherRedeem QLabel { background: transparent; }
 #VoucherTitle { font-size: 14pt; font-weight: 700; }
-#VoucherCode { font-size: 18pt; font-weight: 700; letter-spacing: 2px; min-height: 46px; }
+#VoucherCode { font-size: 16pt; font-weight: 700; min-height: 44px; }
 #VoucherButton { font-size: 15pt; font-weight: 700; min-height: 46px; padding: 2px 22px; }
 #VoucherMessage { font-size: 13pt; color: #9AA8B5; }
 #VoucherMessage[kind="ok"] { color: #7FD3A1; }
@@ -65,7 +65,9 @@ class VoucherRedeem(QFrame):
         self.retranslate()
 
     def set_message(self, text: str, kind: str) -> None:
+        """Show an answer (``ok``/``error``); ``info`` hides the line (the field says it)."""
         self._kind = kind
+        self.message_label.setVisible(kind != "info")
         self.message_label.setText(text)
         self.message_label.setProperty("kind", kind)
         self.message_label.style().unpolish(self.message_label)
@@ -97,8 +99,8 @@ class VoucherRedeem(QFrame):
         self.redeemed.emit(done)
 
     def retranslate(self) -> None:
-        self.title_label.setText(_("Voucher"))
-        self.code_edit.setPlaceholderText(_("Code, e.g. K7M-3QX"))
+        self.title_label.setText(_("Guest back with a voucher?"))
+        self.code_edit.setPlaceholderText(_("Type or scan the code, e.g. K7M-3QX"))
         self.redeem_button.setText(_("Redeem"))
         if self._kind == "info":
-            self.set_message(_("A guest brought a voucher back? Type or scan its code."), "info")
+            self.set_message("", "info")
