@@ -37,6 +37,9 @@ def build_main_window(ctx: Context) -> MainWindow:
     backoffice.locked.connect(lambda: window.current_page() == "backoffice"
                               and window.show_page("counter"))
     controller.changed.connect(lambda changes: changes.settings and window.retranslate())
+    from ui.reports import ReportsPage
+
+    window.add_page("reports", ReportsPage(controller), lambda: _("Reports"))
     window.reminders = install_reminders(window)
     return window
 
