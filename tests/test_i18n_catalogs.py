@@ -176,3 +176,24 @@ def test_unknown_language_and_unknown_context_fall_back_to_english():
     assert _("Cold food") == "Cold food"
     i18n.set_language("nb")
     assert pgettext("no such context", "Cold food") == "Cold food"
+
+
+def test_check_reports_missing_obsolete_fuzzy_and_stale_mo(tmp_path, monkeypatch, template):
+    import shutil
+
+    shutil.copytree(tool.LOCALE_DIR, tmp_path / "locale")
+    monkeypatch.setattr(tool, "LOCALE_DIR", tmp_path / "locale")
+    catalog = tool.load("nl")
+    del catalog["Cold food"]
+    catalog.add("A string nobody uses any more", "Een string die niemand meer gebruikt")
+    catalog["Voucher"].flags.add("fuzzy")
+    catalog["Remake"].string = "Opnieuw bereiden"
+    tool.save(catalog, tool.po_path("nl"))
+    found = tool.problems("nl", template)
+    assert found["missing"] == ["Cold food"]
+    assert found["obsolete"] == ["A string nobody uses any more"]
+    assert found["fuzzy"] == ["Voucher"]
+    assert found["stale .mo"]
+    catalog["{n} incident"].string = ("{n} incident", "")
+    tool.save(catalog, tool.po_path("nl"))
+    assert "{n} incident" in tool.problems("nl", template)["untranslated"]
