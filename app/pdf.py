@@ -38,6 +38,7 @@ from app.report_text import (
     Formats,
     fix_detail,
     footnotes,
+    glance,
     headlines,
     outcome_label,
     severity_label,
@@ -64,6 +65,7 @@ WEEK = _style("week", 11, color=MUTED)
 H2 = _style("h2", 12.5, FONT_BOLD, spaceBefore=10, spaceAfter=5)
 CARD_LABEL = _style("card_label", 8, color=MUTED)
 CARD_VALUE = _style("card_value", 18, FONT_BOLD, leading=22)
+GLANCE_VALUE = _style("glance_value", 13, FONT_BOLD, leading=16)
 FIX_TITLE = _style("fix_title", 11.5, FONT_BOLD)
 FIX_RANK = _style("fix_rank", 20, FONT_BOLD, ACCENT, leading=22)
 CELL = _style("cell", 8.5)
@@ -237,17 +239,32 @@ def _side_by_side(left, right, width: float, gap: float = 14) -> Table:
 def _report(summary: WeeklySummary, fmt: Formats, width: float) -> list:
     half = (width - 14) / 2
     story = _fixes(summary)
-    story += [Spacer(1, 12),
-              _side_by_side(charts.category_bars(summary, half, 200),
-                            charts.day_bars(summary, half, 200), width),
+    story += [Spacer(1, 10), _glance(summary, width), Spacer(1, 14),
+              _side_by_side(charts.category_bars(summary, half, 180),
+                            charts.day_bars(summary, half, 180), width),
               Spacer(1, 12),
-              _side_by_side(charts.recovery_line(summary, half, 160),
-                            charts.hour_bars(summary, half, 160), width),
+              _side_by_side(charts.recovery_line(summary, half, 135),
+                            charts.hour_bars(summary, half, 135), width),
               PageBreak()]
     story += _tables(summary, fmt, half, width)
     story += _notes(summary, fmt, width)
     story += [Spacer(1, 10)] + [_p(text, SMALL) for text in footnotes()]
     return story
+
+
+def _glance(summary: WeeklySummary, width: float) -> Table:
+    """A thin row of secondary figures under the improvement plan."""
+    items = glance(summary)
+    row = [[_p(item.label, CARD_LABEL), _p(item.value, GLANCE_VALUE), _p(item.change, SMALL)]
+           for item in items]
+    table = Table([row], colWidths=[width / len(items)] * len(items))
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
+        ("LINEBEFORE", (1, 0), (-1, 0), 0.5, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ("LEFTPADDING", (0, 0), (-1, -1), 7)]))
+    return table
 
 
 def _grid(head: list[str], rows: list[list], width: float,
@@ -259,7 +276,7 @@ def _grid(head: list[str], rows: list[list], width: float,
         cells.append([cell if isinstance(cell, Paragraph) else
                       _p(str(cell), CELL_RIGHT if i else CELL) for i, cell in enumerate(row)])
     figures = [max([stringWidth(head[i], FONT_BOLD, HEAD.fontSize)]
-                   + [stringWidth(str(r[i]), FONT, CELL.fontSize) for r in rows]) + 7
+                   + [stringWidth(str(r[i]), FONT, CELL.fontSize) for r in rows]) + 5
                for i in range(1, len(head))]
     first = width - sum(figures)
     if first < width * 0.28:

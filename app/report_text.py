@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale, localedata
 from babel.dates import format_interval, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 
-from app import formatting
+from app import formatting, i18n
 from app.i18n import _, ngettext
 from app.models import Outcome, Severity
 from app.summary import Fix, WeeklySummary
@@ -37,20 +38,34 @@ class Headline:
     tone: str
 
 
+def words_locale(locale: str, language: str) -> str:
+    """The locale for dates that hold words (weekdays, months) inside translated text.
+
+    Numbers and money follow the store's locale; but an English summary for a store with
+    Norwegian formats should say "Monday", not "mandag": the language's own variant for
+    the store's country (en_NO) when CLDR has one, else the bare language.
+    """
+    store = Locale.parse(locale)
+    if store.language == language:
+        return locale
+    regional = f"{language}_{store.territory}" if store.territory else language
+    return regional if localedata.exists(regional) else language
+
+
 class Formats:
-    """Numbers, money and dates in one summary's currency and locale."""
+    """Numbers and money in one summary's currency and locale; dates in its words."""
 
     def __init__(self, summary: WeeklySummary) -> None:
         self.summary = summary
         self.locale = summary.locale
         self.currency = summary.currency
+        self.dates = words_locale(summary.locale, i18n.language())
 
     def money(self, minor: int) -> str:
         return formatting.money(minor, self.currency, self.locale)
 
     def money_whole(self, minor: int) -> str:
         """Rounded to whole units for tables: 'kr 1 590', '€ 1.590'."""
-        from babel import Locale
         from babel.numbers import format_currency
 
         value = Decimal(minor).scaleb(-formatting.minor_digits(self.currency))
@@ -71,31 +86,31 @@ class Formats:
 
     def week_range(self) -> str:
         days = self.summary.days
-        return format_interval(days[0], days[-1], "yMMMd", locale=self.locale)
+        return format_interval(days[0], days[-1], "yMMMd", locale=self.dates)
 
     def day(self, day: date) -> str:
         """Short weekday and day of month: 'man. 16.', 'Mon 16'."""
-        return format_skeleton("Ed", day, locale=self.locale)
+        return format_skeleton("Ed", day, locale=self.dates)
 
     def day_lines(self, day: date) -> str:
         """Weekday over day of month, for chart axes."""
-        return "\n".join((format_skeleton("E", day, locale=self.locale),
-                          format_skeleton("d", day, locale=self.locale)))
+        return "\n".join((format_skeleton("E", day, locale=self.dates),
+                          format_skeleton("d", day, locale=self.dates)))
 
     def weekday(self, index: int) -> str:
-        return formatting.weekday_name(self.summary.days[index], self.locale, "wide")
+        return formatting.weekday_name(self.summary.days[index], self.dates, "wide")
 
     def hour(self, hour: int) -> str:
-        return format_time(time(hour, 0), format="short", locale=self.locale)
+        return format_time(time(hour, 0), format="short", locale=self.dates)
 
     def moment(self, when: datetime) -> str:
-        day = format_skeleton("MMMEd", when.date(), locale=self.locale)
+        day = format_skeleton("MMMEd", when.date(), locale=self.dates)
         return _("{day}, {time}").format(day=day, time=format_time(
-            when.time(), format="short", locale=self.locale))
+            when.time(), format="short", locale=self.dates))
 
     def printed(self) -> str:
         return formatting.short_datetime(self.summary.generated_at, self.summary.timezone,
-                                         self.locale)
+                                         self.dates)
 
 
 def _count_change(now: int, before: int) -> str:
@@ -143,6 +158,35 @@ def headlines(summary: WeeklySummary) -> tuple[Headline, ...]:
         Headline("came_back", _("Guests who came back"), fmt.number(this.came_back),
                  _count_change(this.came_back, last.came_back),
                  _tone(this.came_back, last.came_back, higher_is_good=True)),
+    )
+
+
+def glance(summary: WeeklySummary) -> tuple[Headline, ...]:
+    """The second row of figures: follow-ups, minutes to the check, repeat and severe
+    incidents, who to watch (tone is 'neutral': context, not a verdict)."""
+    fmt = Formats(summary)
+    this, last = summary.this, summary.last
+    fu = this.followups
+    checked = fu.on_time + fu.late + fu.missed
+    minutes = fu.median_minutes
+    before = last.followups.median_minutes
+    return (
+        Headline("on_time", _("On-time checks"),
+                 fmt.percent(fu.on_time / checked if checked else None),
+                 _("{late} late, {missed} missed").format(late=fu.late, missed=fu.missed),
+                 "neutral"),
+        Headline("minutes", _("Minutes to the check"),
+                 "–" if minutes is None else fmt.number(minutes),
+                 _("last week: {minutes}").format(
+                     minutes="–" if before is None else fmt.number(before)), "neutral"),
+        Headline("repeat", _("Repeat guests"), fmt.number(this.repeat_guests),
+                 _count_change(this.repeat_guests, last.repeat_guests), "neutral"),
+        Headline("severe", _("Severe incidents"), fmt.number(this.severe),
+                 _count_change(this.severe, last.severe), "neutral"),
+        Headline("watch", _("To watch"), fmt.number(this.guests_to_watch
+                                                    + this.staff_to_watch),
+                 _("{guests} guests, {staff} staff").format(
+                     guests=this.guests_to_watch, staff=this.staff_to_watch), "neutral"),
     )
 
 

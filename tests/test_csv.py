@@ -190,3 +190,13 @@ def test_voucher_codes_and_redemptions_survive_the_round_trip(ctx, hand_built_we
     other = fresh_store(hand_built_week)
     import_csv(other, stream(export_bytes(ctx).decode(ENCODING)))
     assert weekly_summary(other, "2026-W47").this.came_back == 2
+
+
+def test_docs_show_the_header_and_rows_export_really_writes(ctx, hand_built_week):
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "csv-format.md").read_text(encoding="utf-8")
+    example = doc.split("```\n", 2)[1].split("```", 1)[0].splitlines()
+    assert example[0] == HEADER
+    exported = export_bytes(ctx).decode(ENCODING).split("\r\n")
+    assert example[1] in exported and example[2] in exported

@@ -41,7 +41,7 @@ def week_pdf(ctx, hand_built_week, tmp_path):
 def test_page_one_has_the_store_week_and_headline_numbers_with_changes(week_pdf):
     first = pages(week_pdf)[0]
     assert "Fjord Kafé" in first
-    assert "Week 47, 2026" in first and "16.–22. nov. 2026" in first
+    assert "Week 47, 2026" in first and "16–22 Nov 2026" in first
     assert "Incidents" in first and "▲ 4 vs last week (3)" in first
     assert "615,00 kr" in first and "▲ 360 kr vs last week" in first
     assert "60 %" in first and "▼ 40 points vs last week" in first
@@ -77,7 +77,7 @@ def test_every_page_is_numbered_and_dated(week_pdf):
     assert len(numbered) == 2
     for number, page in enumerate(numbered, start=1):
         assert f"Page {number} of 2" in page
-        assert "Printed 24.11.2026, 10:00" in page
+        assert "Printed 24/11/2026, 10:00" in page
 
 
 def test_dejavu_sans_is_embedded(week_pdf):
@@ -107,3 +107,23 @@ def test_markup_in_names_and_notes_is_printed_literally(ctx, clock, people, tmp_
     render_pdf(weekly_summary(ctx, "2026-W46"), path)
     text = pdf_text(path)
     assert "Soup <i>cold</i> & late" in text and "Bob <b> & Co" in text
+
+
+def test_dates_speak_the_summary_language_and_money_keeps_the_store_format(
+        ctx, hand_built_week, tmp_path):
+    from app import i18n
+
+    i18n.set_language("nb")
+    path = tmp_path / "nb.pdf"
+    render_pdf(weekly_summary(ctx, "2026-W47"), path)
+    first = pages(path)[0]
+    assert "16.–22. nov. 2026" in first and "615,00 kr" in first
+
+
+@pytest.mark.parametrize("locale, language, expected", [
+    ("nb_NO", "en", "en_NO"), ("nb_NO", "nb", "nb_NO"), ("cs_CZ", "cs", "cs_CZ"),
+    ("nb_NO", "cs", "cs"), ("es_ES", "nl", "nl")])
+def test_words_locale_keeps_the_country_where_cldr_knows_it(locale, language, expected):
+    from app.report_text import words_locale
+
+    assert words_locale(locale, language) == expected
