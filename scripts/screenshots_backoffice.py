@@ -32,7 +32,7 @@ SIZE = (1024, 768)
 
 
 def grab(widget: QWidget, app: QApplication, path: Path) -> None:
-    for _i in range(3):
+    for _i in range(6):  # icon grids re-fit their height after the first layout
         app.processEvents()
     widget.grab().save(str(path))
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
@@ -74,15 +74,15 @@ def back_office(app: QApplication, out: Path, tmp: Path) -> None:
     page.unlock(owner)
     window.show_page("backoffice")
 
-    page.tabs.setCurrentWidget(page.staff_tab)
+    page.show_tab(page.staff_tab)
     page.staff_tab.select(staff.find_by_name(ctx, "Aisha").id)
     grab(window, app, out / "staff.png")
 
-    page.tabs.setCurrentWidget(page.categories_tab)
+    page.show_tab(page.categories_tab)
     page.categories_tab.select(catalog.category_by_code(ctx, "long_wait").id)
     grab(window, app, out / "categories.png")
 
-    page.tabs.setCurrentWidget(page.remedies_tab)
+    page.show_tab(page.remedies_tab)
     page.remedies_tab.select(catalog.remedy_by_code(ctx, "discount_20").id)
     grab(window, app, out / "categories-remedies.png")
     window.close()

@@ -30,7 +30,7 @@ from app.models import Changes
 from app.setup import init_store
 from app.staff import NAME_MAX, PIN_MAX, PIN_MIN
 from ui import icons
-from ui.backoffice.common import QSS, Errors, Field, message_label, section
+from ui.backoffice.common import QSS, Errors, Field, let_combos_shrink, message_label, section
 from ui.backoffice.hours import HoursEditor, summary
 from ui.backoffice.settings_form import combo, combo_value, language_combo, set_combo_text
 from ui.backoffice.staff_tab import pin_input
@@ -174,6 +174,7 @@ class FirstRunSetup(QWidget):
         outer.addLayout(bottom)
         self.store_name.returnPressed.connect(self.owner_name.setFocus)
         self.pin_confirm.returnPressed.connect(self.submit)
+        let_combos_shrink(self)
         self.retranslate()
 
     def _field(self, layout: QVBoxLayout | QHBoxLayout, name: str, widget: QWidget,

@@ -9,9 +9,10 @@ its tiles at once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -64,8 +65,12 @@ class CatalogEditor(QWidget):
         self.down_button.clicked.connect(lambda: self.move(1))
         self.hide_button = QPushButton(objectName="hide")
         self.hide_button.clicked.connect(self.toggle_hidden)
+        for button, name in ((self.up_button, "chevron-up"), (self.down_button, "chevron-down")):
+            button.setIcon(QIcon(str(Path(__file__).resolve().parent / f"{name}.svg")))
+            button.setIconSize(QSize(20, 20))
         for button in (self.add_button, self.up_button, self.down_button, self.hide_button):
             buttons.addWidget(button)
+        buttons.addStretch(1)
         left.addLayout(buttons)
         layout.addLayout(left, 2)
 
@@ -220,8 +225,9 @@ class CatalogEditor(QWidget):
     def retranslate(self) -> None:
         titles = self._titles()
         self.add_button.setText(titles["add"])
-        self.up_button.setText(_("Move up"))
-        self.down_button.setText(_("Move down"))
+        for button, text in ((self.up_button, _("Move up")), (self.down_button, _("Move down"))):
+            button.setToolTip(text)
+            button.setAccessibleName(text)
         self.save_button.setText(_("Save"))
         for field in self.errors.fields.values():
             field.retranslate()

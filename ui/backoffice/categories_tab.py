@@ -39,6 +39,8 @@ class CategoriesTab(CatalogEditor):
             self.severity_box.addItem(severity.label(), severity.value)
         self.severity_field = Field("default_severity", self.severity_box,
                                     lambda: _("Usual severity"))
+        for field in (self.minutes_field, self.severity_field):
+            field.label.setWordWrap(True)
         line.addWidget(self.minutes_field, 0, Qt.AlignTop)
         line.addWidget(self.severity_field, 0, Qt.AlignTop)
         line.addStretch(1)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QLabel,
     QListView,
     QListWidget,
@@ -150,6 +151,14 @@ class Errors:
             set_message(self.message, str(error), "error")
 
 
+def let_combos_shrink(root: QWidget) -> None:
+    """Combo boxes under ``root`` stop demanding the width of their longest item (a long
+    time zone or a Czech label), so every screen fits 1024 px in every language."""
+    for box in root.findChildren(QComboBox):
+        box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(8)
+
+
 def set_message(label: QLabel, text: str, kind: str = "info") -> None:
     label.setText(text)
     label.setProperty("kind", kind)
@@ -182,6 +191,7 @@ class IconPicker(QListWidget):
         self.setSpacing(0)
         self.setUniformItemSizes(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         for name in names:
             item = QListWidgetItem(icons.icon(name, 28), "")
             item.setData(Qt.UserRole, name)
@@ -191,12 +201,16 @@ class IconPicker(QListWidget):
 
     def _fit(self) -> None:
         """As tall as all rows at the current width: every icon visible, no scrolling."""
-        per_row = max(1, (self.viewport().width() or 600) // self.gridSize().width())
+        per_row = max(1, ((self.viewport().width() or 600) - 4) // self.gridSize().width())
         rows = -(-self.count() // per_row)
         self.setFixedHeight(rows * self.gridSize().height() + 2 * self.frameWidth() + 4)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
         self._fit()
 
     def value(self) -> str | None:

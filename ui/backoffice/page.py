@@ -6,12 +6,14 @@ What the signed-in person may change follows :mod:`app.admin`; the rest is read-
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -24,7 +26,7 @@ from app.i18n import _
 from app.models import Changes, Staff
 from ui.backoffice.audit_tab import AuditTab
 from ui.backoffice.categories_tab import CategoriesTab
-from ui.backoffice.common import QSS
+from ui.backoffice.common import QSS, let_combos_shrink
 from ui.backoffice.remedies_tab import RemediesTab
 from ui.backoffice.rules_tab import RulesTab
 from ui.backoffice.settings_tab import SettingsTab
@@ -84,6 +86,7 @@ class BackOfficePage(QWidget):
         self.stack.addWidget(self.locked_label)
         self.tabs: QTabWidget | None = None
         self._tabs: list = []
+        self._scrolls: dict[QWidget, QScrollArea] = {}
         layout.addWidget(self.stack, 1)
         controller.changed.connect(self._on_changed)
         self.retranslate()
@@ -116,9 +119,27 @@ class BackOfficePage(QWidget):
                       (self.settings_tab, lambda: _("Store settings")),
                       (self.audit_tab, lambda: _("Audit log"))]
         for widget, title in self._tabs:
-            self.tabs.addTab(widget, title())
+            # Each tab scrolls rather than making the window taller than 768 px (a reminder
+            # banner above the pages can take some of the height).
+            scroll = QScrollArea(frameShape=QFrame.NoFrame, widgetResizable=True)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+            scroll.setWidget(widget)
+            self._scrolls[widget] = scroll
+            self.tabs.addTab(scroll, title())
         self.stack.addWidget(self.tabs)
+        let_combos_shrink(self.tabs)
         return self.tabs
+
+    def index_of(self, tab: QWidget) -> int:
+        """The tab bar index of one of the tabs (staff_tab, categories_tab…)."""
+        return self.tabs.indexOf(self._scrolls[tab]) if self.tabs is not None else -1
+
+    def current_tab(self) -> QWidget | None:
+        scroll = self.tabs.currentWidget() if self.tabs is not None else None
+        return scroll.widget() if isinstance(scroll, QScrollArea) else None
+
+    def show_tab(self, tab: QWidget) -> None:
+        self.tabs.setCurrentIndex(self.index_of(tab))
 
     # -- access -----------------------------------------------------------------------------
     def request_access(self, parent: QWidget | None = None) -> bool:
@@ -149,8 +170,7 @@ class BackOfficePage(QWidget):
         self.session = member
         self._build_tabs()
         owner = admin.may(member, admin.SETTINGS)
-        self.tabs.setTabVisible(self.tabs.indexOf(self.audit_tab), admin.may(member,
-                                                                             admin.AUDIT))
+        self.tabs.setTabVisible(self.index_of(self.audit_tab), admin.may(member, admin.AUDIT))
         self.rules_tab.set_editable(admin.may(member, admin.RULES))
         self.settings_tab.set_editable(owner)
         for tab in (self.staff_tab, self.categories_tab, self.remedies_tab, self.rules_tab,

@@ -64,6 +64,8 @@ class RemediesTab(CatalogEditor):
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         line.setSpacing(24)
+        for field in (first, second):
+            field.label.setWordWrap(True)
         line.addWidget(first, 1, Qt.AlignTop)
         line.addWidget(second, 1, Qt.AlignTop)
         self.errors.add(first)
