@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from ui.staff_switch import StaffSwitch
 
 CATEGORIES, REMEDIES, PIN, STAFF = "categories", "remedies", "pin", "staff"
+HEADER_H = 64
 # Start-up is lean: the parts a first paint does not show (remedy step, PIN pad, staff list,
 # details panel, confirmation bar) and the services behind them are built on first use.
 
@@ -111,7 +112,12 @@ class CounterPage(QWidget):
         main.setContentsMargins(20, 14, 20, 16)
         main.setSpacing(10)
         body.addLayout(main, 1)
-        header = QHBoxLayout()
+        # A header of fixed height: the tiles below keep their size from step to step
+        # (no re-layout of every tile on each tap).
+        header_bar = QWidget()
+        header_bar.setFixedHeight(HEADER_H)
+        header = QHBoxLayout(header_bar)
+        header.setContentsMargins(0, 0, 0, 0)
         header.setSpacing(12)
         self.back_button = QPushButton(objectName="BigButton")
         self.back_button.setFocusPolicy(Qt.NoFocus)
@@ -127,7 +133,7 @@ class CounterPage(QWidget):
         self.details_toggle = QPushButton(objectName="DetailsToggle", checkable=True)
         self.details_toggle.setFocusPolicy(Qt.NoFocus)
         header.addWidget(self.details_toggle)
-        main.addLayout(header)
+        main.addWidget(header_bar)
         self.status_label = QLabel(objectName="Status", wordWrap=True)
         self.status_label.hide()
         main.addWidget(self.status_label)

@@ -99,8 +99,9 @@ class RemedyStep(QWidget):
         self._show_pending()
 
     def clear_pending(self) -> None:
-        self.pending = []
-        self._show_pending()
+        if self.pending:
+            self.pending = []
+            self._show_pending()
 
     def finish(self) -> None:
         if self.pending:

@@ -75,6 +75,7 @@ class Tile(QPushButton):
         self._pressed_at: float | None = None
         self._compact: bool | None = None
         self._fitted: tuple | None = None
+        self._stale = True
         # Corner pieces are placed by hand (see _arrange); the middle is a layout.
         self.number_label = _label("TileNumber", number)
         self.number_label.setParent(self)
@@ -115,34 +116,36 @@ class Tile(QPushButton):
         self.sub_label.setText(subtitle)
         self.sub_label.setVisible(bool(subtitle))
         self.setAccessibleName(title)
-        self._arrange()
+        self._rearrange()
 
     def set_number(self, number: str) -> None:
         self.number_label.setText(number)
         self.number_label.setVisible(bool(number))
-        self._arrange()
+        self._rearrange()
 
     def set_badge(self, text: str) -> None:
         """A word in the top corner ("Suggested"); left out on a short tile."""
         self.badge_label.setText(text)
-        self._arrange()
+        self._rearrange()
 
     def set_lock(self, text: str) -> None:
         """Marks a remedy that needs a manager's PIN."""
         self.lock_label.setText(text)
-        self._arrange()
+        self._rearrange()
 
     def is_compact(self) -> bool:
         return bool(self._compact)
 
     def set_suggested(self, on: bool) -> None:
-        self.setProperty("suggested", on)
-        repolish(self)
+        if bool(self.property("suggested")) != on:
+            self.setProperty("suggested", on)
+            repolish(self)
 
     def set_picked(self, on: bool) -> None:
         """Shown as part of a multi-remedy list (accent border, "+" checked)."""
-        self.setProperty("picked", on)
-        repolish(self)
+        if bool(self.property("picked")) != on:
+            self.setProperty("picked", on)
+            repolish(self)
         if self.add_button is not None and self.add_button.isChecked() != on:
             self.add_button.blockSignals(True)
             self.add_button.setChecked(on)
@@ -160,13 +163,26 @@ class Tile(QPushButton):
         self._update_add_icon(on)
         self.add_toggled.emit(on)
 
+    def _rearrange(self) -> None:
+        # A hidden tile is arranged when it is shown (and gets its size).
+        if self.isVisible():
+            self._arrange()
+        else:
+            self._stale = True
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         self._arrange()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self._arrange()
+
     def _arrange(self) -> None:
         """Tall tile: number, badges and "+" along the top, icon over the title. Short tile:
         no icon, "+" on the right, the title between the corner pieces."""
+        self._stale = False
         w, h = self.width(), self.height()
         compact = h < COMPACT_H
         if compact != self._compact:

@@ -1,0 +1,108 @@
+"""Cold start of ``comeback --db <demo db>`` to the counter painted and interactive.
+
+Each run spawns a fresh process and times from just before the spawn to the moment it
+prints "ready": with COMEBACK_BENCH_READY=1 the app prints that from a 0 ms single shot
+after the counter page's first paint (so the event loop is free: the screen takes taps).
+The floor is a bare PySide6 window (``bench/bare_window.py``) timed the same way, in the
+same run, runs alternating so drift in the machine hits both. Peak RSS per process comes
+from ``os.wait4``. Offscreen QPA unless QT_QPA_PLATFORM says otherwise; the OS file cache
+is warm (one unmeasured warm-up each), the Python process is not.
+
+Targets: app median ≤ 1.5× the floor, app peak RSS ≤ 120 MB.
+
+    python -m bench.startup [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TARGET_RATIO, TARGET_RSS_MB = 1.5, 120.0
+
+
+def make_demo_db(path: Path) -> int:
+    from app import demo
+    from app.clock import FixedClock
+    from app.context import open_context
+
+    clock = FixedClock(datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc))
+    ctx = open_context(path, clock)
+    result = demo.generate(ctx, weeks=8, seed=7, end=clock.now())
+    ctx.db.close()
+    return result.incidents
+
+
+def app_command(db: Path) -> list[str]:
+    script = shutil.which("comeback")
+    if script:
+        return [script, "--db", str(db)]
+    return [sys.executable, "-m", "ui.entry", "--db", str(db)]
+
+
+def run_once(command: list[str]) -> tuple[float, float, str]:
+    """(ms from spawn to "ready", peak RSS in MB, what the process said after "ready")."""
+    env = dict(os.environ, COMEBACK_BENCH_READY="1")
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, text=True, cwd=HERE.parent)
+    line = proc.stdout.readline()
+    elapsed = (time.perf_counter() - start) * 1000
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    errors = proc.stderr.read()
+    proc.stdout.close()
+    proc.stderr.close()
+    if not line.startswith("ready"):
+        raise SystemExit(f"{command[0]} did not report ready (exit {proc.returncode}):\n"
+                         f"{errors}")
+    return elapsed, usage.ru_maxrss / 1024, line.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    bare = [sys.executable, str(HERE / "bare_window.py")]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "demo.db"
+        count = make_demo_db(db)
+        app = app_command(db)
+        run_once(bare), run_once(app)  # warm the OS file cache; not counted
+        floor, ours, rss_floor, rss_ours, own = [], [], [], [], []
+        for _i in range(max(7, args.runs)):
+            ms, rss, _line = run_once(bare)
+            floor.append(ms)
+            rss_floor.append(rss)
+            ms, rss, line = run_once(app)
+            ours.append(ms)
+            rss_ours.append(rss)
+            own.append(float(line.split()[1]))
+    f50, a50 = statistics.median(floor), statistics.median(ours)
+    print(f"demo database: {count} incidents; QPA {os.environ.get('QT_QPA_PLATFORM', 'offscreen')}"
+          f"; runs {len(ours)} each, alternating")
+    print(f"bare PySide6 window, first paint:  median {f50:6.1f} ms  "
+          f"(min {min(floor):.1f}, max {max(floor):.1f})  peak RSS {max(rss_floor):.1f} MB")
+    print(f"comeback counter painted + idle:   median {a50:6.1f} ms  "
+          f"(min {min(ours):.1f}, max {max(ours):.1f})  peak RSS {max(rss_ours):.1f} MB")
+    print(f"  (the app's own count from process start, 10 ms ticks: median "
+          f"{statistics.median(own):.0f} ms)")
+    ratio = a50 / f50
+    print(f"ratio comeback/bare: {ratio:.2f}x (target ≤ {TARGET_RATIO}x) "
+          f"{'OK' if ratio <= TARGET_RATIO else 'OVER'};  peak RSS {max(rss_ours):.1f} MB "
+          f"(target ≤ {TARGET_RSS_MB:.0f} MB) "
+          f"{'OK' if max(rss_ours) <= TARGET_RSS_MB else 'OVER'}")
+
+
+if __name__ == "__main__":
+    main()
