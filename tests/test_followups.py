@@ -231,8 +231,8 @@ def test_no_reminders_on_a_closed_day(ctx, clock, people):
 def test_restart_shows_every_overdue_followup_and_announces_each_only_once(tmp_path, clock):
     path = tmp_path / "store.db"
     first = Context(open_database(path), clock)
-    init_store(first, store_name="Kafé", preset="restaurant", currency="NOK",
-               locale="nb_NO", timezone="Europe/Oslo", owner_name="Ingrid", owner_pin="4821")
+    init_store(first, store_name="Kafé", preset="restaurant", currency="NOK", locale="nb_NO",
+               language="en", timezone="Europe/Oslo", owner_name="Ingrid", owner_pin="4821")
     cat = catalog.category_by_code(first, "cold_food").id
     remake = catalog.remedy_by_code(first, "remake").id
     ids = [incidents.log_incident(first, category_id=cat, staff_id=None,

@@ -292,7 +292,7 @@ def test_after_a_restart_every_overdue_followup_is_shown_at_once_and_announced_o
     path = tmp_path / "store.db"
     ctx = Context(open_database(path), clock)
     init_store(ctx, store_name="Kafé", preset="restaurant", currency="NOK", locale="nb_NO",
-               timezone="Europe/Oslo", owner_name="Ingrid", owner_pin="4821")
+               language="en", timezone="Europe/Oslo", owner_name="Ingrid", owner_pin="4821")
     remake = catalog.remedy_by_code(ctx, "remake").id
     ids = [incidents.log_incident(ctx, category_id=catalog.category_by_code(ctx, "cold_food").id,
                                   staff_id=None, remedies=[RemedyRequest(remake)],
