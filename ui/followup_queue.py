@@ -7,7 +7,7 @@ countdown ticks once a second only while the page is on screen; hidden, it costs
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -102,7 +102,7 @@ class QueueRow(QFrame):
         layout.addWidget(self.snooze_button)
         self.retranslate()
 
-    def tick(self, now) -> None:
+    def tick(self, now: datetime) -> None:
         seconds = self.item.seconds_to_due(now)
         self.countdown_label.setText(countdown(seconds))
         state = "escalated" if self.item.escalated else "overdue" if seconds <= 0 else "waiting"

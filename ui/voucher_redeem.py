@@ -7,7 +7,15 @@ and the original failure. Twice, unknown or expired codes get the service's clea
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import vouchers
 from app.errors import ComebackError
@@ -37,7 +45,7 @@ class VoucherRedeem(QFrame):
 
     redeemed = Signal(object)
 
-    def __init__(self, controller: Controller, parent=None) -> None:
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("VoucherRedeem")
         self.setStyleSheet(STYLE)
