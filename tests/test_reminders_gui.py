@@ -395,3 +395,17 @@ def test_banner_and_queue_retranslate_on_a_language_switch(window, clock, people
     assert banner.tag_label.text() == "«Time to check on the guest»"
     assert queue.voucher.redeem_button.text() == "«Redeem»"
     assert queue.rows[0].outcome_button.text() == "«How did it go?»"
+
+
+def test_a_closed_outcome_step_is_gone_and_a_language_switch_after_it_is_harmless(
+        window, clock, people, qtbot):
+    _log(window, people)
+    clock.advance(minutes=5)
+    _fire(window)
+    window.reminders.banner.outcome_button.click()
+    dialog = _dialog(window)
+    with qtbot.waitSignal(dialog.destroyed, timeout=1000):
+        qtbot.mouseClick(dialog.cancel_button, Qt.LeftButton)  # WA_DeleteOnClose
+    window.controller.set_language("en")
+    assert window.findChildren(OutcomeDialog) == []
+    assert window.reminders.banner.isVisible()

@@ -185,9 +185,12 @@ class FollowUpQueue(QWidget):
         self._left_open = followups.LeftOpen(None, ())
         self._missed_items: list[FollowUpItem] = []
         self.missed_rows: list[QLabel] = []
-        controller.changed.connect(lambda _changes: self.mark_dirty())
+        controller.changed.connect(self._on_changed)
 
     # -- data -------------------------------------------------------------------------------
+    def _on_changed(self, _changes: object) -> None:
+        self.mark_dirty()
+
     def mark_dirty(self) -> None:
         """Something changed: redraw now if on screen, else when next shown."""
         self._dirty = True

@@ -111,7 +111,10 @@ class OutcomeDialog(QDialog):
         pin_layout.addStretch(1)
         self.stack.addWidget(pin_page)
         self.stack.addWidget(self._build_done())
-        controller.language_changed.connect(lambda _code: self.retranslate())
+        controller.language_changed.connect(self._on_language)  # dropped when deleted
+        self.retranslate()
+
+    def _on_language(self, _code: str) -> None:
         self.retranslate()
 
     # -- pages ------------------------------------------------------------------------------

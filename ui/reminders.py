@@ -119,11 +119,18 @@ class ReminderBanner(QFrame):
         self.ago_timer = (timer_factory or qtimer_factory)(self)
         self.ago_timer.setInterval(AGO_REFRESH_MS)
         self.ago_timer.timeout.connect(self._show_current)
-        controller.changed.connect(lambda _changes: self.refresh())
-        controller.language_changed.connect(lambda _code: self.retranslate())
+        # Bound methods, not lambdas: Qt drops them when this widget is destroyed.
+        controller.changed.connect(self._on_changed)
+        controller.language_changed.connect(self._on_language)
         self._set_level("normal")
         self.retranslate()
         self.hide()
+
+    def _on_changed(self, _changes: object) -> None:
+        self.refresh()
+
+    def _on_language(self, _code: str) -> None:
+        self.retranslate()
 
     # -- state ------------------------------------------------------------------------------
     def current(self) -> FollowUpItem | None:
