@@ -110,10 +110,12 @@ def test_markup_in_names_and_notes_is_printed_literally(ctx, clock, people, tmp_
 
 
 def test_dates_speak_the_summary_language_and_money_keeps_the_store_format(
-        ctx, hand_built_week, tmp_path):
-    from app import i18n
+        ctx, hand_built_week, tmp_path, monkeypatch):
+    from app import report_text
 
-    i18n.set_language("nb")
+    # Only the dates' language: switching the whole catalog would wake every window's
+    # language listener left over from other tests.
+    monkeypatch.setattr(report_text.i18n, "language", lambda: "nb")
     path = tmp_path / "nb.pdf"
     render_pdf(weekly_summary(ctx, "2026-W47"), path)
     first = pages(path)[0]
