@@ -19,6 +19,8 @@ day. Voided incidents count nowhere. Definitions (also printed as footnotes on t
   **Guests to watch**: the same guest (same contact, or name) comped more than once in the
   30 days up to the end of the week, at least once this week. **Staff to watch**: comp value
   this week above 1.5× the median of the staff who logged incidents, with at least 3 comps.
+* Category and remedy labels are given in the current language (preset labels are in the
+  catalog; a store's own labels stay as typed).
 * **Top things to fix**: categories ranked by score = share of the week's incidents +
   share of the week's remedy value (0–2); ties go to more incidents, then the label.
   Trend compares the category's incidents with last week's.
@@ -293,7 +295,7 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
                     staff=_staff(last_rows, []))
     categories = _categories(this_rows, last_rows)
     remedies = tuple(
-        RemedyFigure(r["label"], r["kind"], r["given"], r["value_minor"], r["given_before"])
+        RemedyFigure(_(r["label"]), r["kind"], r["given"], r["value_minor"], r["given_before"])
         for r in reports_db.remedy_totals(ctx.db, ctx.store_id, to_iso(prev_start),
                                           to_iso(start), to_iso(end)) if r["given"])
     notes = _notes(this_rows)
@@ -355,7 +357,7 @@ def _categories(this_rows: list[dict], last_rows: list[dict]) -> tuple[CategoryF
     before: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for bucket, rows in ((now, this_rows), (before, last_rows)):
         for row in rows:
-            info[row["category_id"]] = (row["category_code"] or "", row["category_label"])
+            info[row["category_id"]] = (row["category_code"] or "", _(row["category_label"]))
             bucket[row["category_id"]][0] += 1
             bucket[row["category_id"]][1] += row["value_minor"]
     figures = [CategoryFigure(cid, info[cid][0], info[cid][1], now[cid][0], now[cid][1],
@@ -432,7 +434,7 @@ def _fixes(rows: list[dict], categories: tuple[CategoryFigure, ...]) -> tuple[Fi
 
 
 def _notes(rows: list[dict]) -> list[NoteLine]:
-    lines = [NoteLine(at=r["local"], category=r["category_label"], severity=r["severity"],
+    lines = [NoteLine(at=r["local"], category=_(r["category_label"]), severity=r["severity"],
                       table_ref=r["table_ref"], guest_name=r["guest_name"],
                       staff_name=r["staff_name"], note=r["note"] or "",
                       outcome=r["outcome"], outcome_note=r["outcome_note"])
