@@ -13,8 +13,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app import i18n
 from app.context import Context
 from app.i18n import _
-from app.setup import is_initialised
-from ui.backoffice import BackOfficePage
 from ui.controller import Controller
 from ui.counter import CounterPage
 from ui.main_window import MainWindow
@@ -50,16 +48,27 @@ def build_main_window(ctx: Context) -> MainWindow:
     apply_theme(QApplication.instance())
     window = MainWindow(controller)
     window.add_page("counter", CounterPage(controller), lambda: _("Counter"))
-    backoffice = BackOfficePage(controller)
-    window.add_page("backoffice", backoffice, lambda: _("Back office"),
-                    guard=lambda: backoffice.session is not None
-                    or backoffice.request_access(window))
-    backoffice.locked.connect(lambda: window.current_page() == "backoffice"
-                              and window.show_page("counter"))
-    controller.changed.connect(lambda changes: changes.settings and window.retranslate())
-    from ui.reports import ReportsPage
+    # Pages behind a tap are built (and their modules imported) when first opened, so the
+    # counter is up sooner; see MainWindow.add_page.
 
-    window.add_page("reports", ReportsPage(controller), lambda: _("Reports"))
+    def backoffice_page() -> QWidget:
+        from ui.backoffice import BackOfficePage
+
+        page = BackOfficePage(controller)
+        page.locked.connect(lambda: window.current_page() == "backoffice"
+                            and window.show_page("counter"))
+        return page
+
+    def reports_page() -> QWidget:
+        from ui.reports import ReportsPage
+
+        return ReportsPage(controller)
+
+    window.add_page("backoffice", backoffice_page, lambda: _("Back office"),
+                    guard=lambda: window.page("backoffice").session is not None
+                    or window.page("backoffice").request_access(window))
+    controller.changed.connect(lambda changes: changes.settings and window.retranslate())
+    window.add_page("reports", reports_page, lambda: _("Reports"))
     window.reminders = install_reminders(window)
     return window
 
@@ -70,6 +79,8 @@ def main(db_path: str | Path | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Comeback")
     ctx = open_context(db_path)
+    from app.setup import is_initialised
+
     if not is_initialised(ctx):
         return _first_run_then_counter(app, ctx)
     window = build_main_window(ctx)

@@ -1,7 +1,9 @@
 """The main window: a banner area on top, a page strip, and the pages (counter first).
 
 Pages are added by :func:`ui.app.build_main_window`; each page is a QWidget with an
-optional ``retranslate()`` method called when the language changes.
+optional ``retranslate()`` method called when the language changes. A page can also be
+given as a factory: it is then built the first time it is shown or asked for with
+:meth:`MainWindow.page`, so pages behind a tap do not slow the start to the counter.
 """
 
 from __future__ import annotations
@@ -45,13 +47,20 @@ class MainWindow(QMainWindow):
         self._layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._pages: dict[str, tuple[QWidget, QPushButton, Callable[[], str]]] = {}
+        self._factories: dict[str, Callable[[], QWidget]] = {}
         self._nav_layout.addStretch(1)
         controller.language_changed.connect(lambda _code: self.retranslate())
         self.retranslate()
 
-    def add_page(self, key: str, widget: QWidget, title: Callable[[], str],
-                 guard: Callable[[], bool] | None = None) -> None:
-        """Add a page with a nav button; ``guard`` may refuse opening it (e.g. asks a PIN)."""
+    def add_page(self, key: str, widget: QWidget | Callable[[], QWidget],
+                 title: Callable[[], str], guard: Callable[[], bool] | None = None) -> None:
+        """Add a page with a nav button; ``guard`` may refuse opening it (e.g. asks a PIN).
+
+        ``widget`` may be a factory returning the page: it is called on first use.
+        """
+        if not isinstance(widget, QWidget):
+            self._factories[key] = widget
+            widget = QWidget()
         button = QPushButton(title(), objectName=f"nav_{key}", checkable=True)
         button.setMinimumHeight(44)
         self._nav_group.addButton(button)
@@ -71,19 +80,31 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         widget, button, _title = self._pages[key]
         button.setChecked(True)
-        self.stack.setCurrentWidget(widget)
+        self.stack.setCurrentWidget(self.page(key))
 
     def current_page(self) -> str:
         current = self.stack.currentWidget()
         return next(k for k, (w, _b, _t) in self._pages.items() if w is current)
 
     def page(self, key: str) -> QWidget:
+        """The page widget (a page given as a factory is built now, once)."""
+        factory = self._factories.pop(key, None)
+        if factory is not None:
+            placeholder, button, title = self._pages[key]
+            widget = factory()
+            index = self.stack.indexOf(placeholder)
+            self.stack.insertWidget(index, widget)
+            self._pages[key] = (widget, button, title)
+            if self.stack.currentWidget() is placeholder:
+                self.stack.setCurrentWidget(widget)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
         return self._pages[key][0]
 
     def retranslate(self) -> None:
         name = self.controller.ctx.settings().store_name
         self.setWindowTitle(_("Comeback — {store}").format(store=name))
-        for widget, button, title in self._pages.values():
+        for key, (widget, button, title) in self._pages.items():
             button.setText(title())
-            if hasattr(widget, "retranslate"):
+            if key not in self._factories and hasattr(widget, "retranslate"):
                 widget.retranslate()
