@@ -241,7 +241,8 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
                     staff=_staff(last_rows, []))
     categories = _categories(this_rows, last_rows)
     remedies = tuple(
-        RemedyFigure(_(r["label"]), r["kind"], r["given"], r["value_minor"], r["given_before"])
+        RemedyFigure(_shown(r["label"]), r["kind"], r["given"], r["value_minor"],
+                     r["given_before"])
         for r in reports_db.remedy_totals(ctx.db, ctx.store_id, to_iso(prev_start),
                                           to_iso(start), to_iso(end)) if r["given"])
     notes = _notes(this_rows)
@@ -252,6 +253,11 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         staff=_staff(this_rows, last_rows), remedies=remedies, guests_to_watch=guests_this,
         fixes=_fixes(this_rows, categories), notes=tuple(notes[:NOTES_MAX]),
         notes_left_out=max(0, len(notes) - NOTES_MAX), trend=_trend(by_week, week))
+
+
+def _shown(label: str) -> str:
+    """A stored label in the current language (preset labels are in the catalog)."""
+    return _(label)
 
 
 def _followups(rows: list[dict], grace: int, complete: bool) -> FollowUpFigures:
@@ -303,7 +309,8 @@ def _categories(this_rows: list[dict], last_rows: list[dict]) -> tuple[CategoryF
     before: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for bucket, rows in ((now, this_rows), (before, last_rows)):
         for row in rows:
-            info[row["category_id"]] = (row["category_code"] or "", _(row["category_label"]))
+            info[row["category_id"]] = (row["category_code"] or "",
+                                         _shown(row["category_label"]))
             bucket[row["category_id"]][0] += 1
             bucket[row["category_id"]][1] += row["value_minor"]
     figures = [CategoryFigure(cid, info[cid][0], info[cid][1], now[cid][0], now[cid][1],
@@ -380,7 +387,8 @@ def _fixes(rows: list[dict], categories: tuple[CategoryFigure, ...]) -> tuple[Fi
 
 
 def _notes(rows: list[dict]) -> list[NoteLine]:
-    lines = [NoteLine(at=r["local"], category=_(r["category_label"]), severity=r["severity"],
+    lines = [NoteLine(at=r["local"], category=_shown(r["category_label"]),
+                      severity=r["severity"],
                       table_ref=r["table_ref"], guest_name=r["guest_name"],
                       staff_name=r["staff_name"], note=r["note"] or "",
                       outcome=r["outcome"], outcome_note=r["outcome_note"])
