@@ -15,15 +15,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QWidget
 
 from app import catalog
 from app import staff as staff_service
@@ -36,119 +29,28 @@ from app.errors import (
 )
 from app.i18n import _
 from app.models import Category, Changes, Incident, Logged, Remedy, RemedyRequest, Staff
-from ui import icons
 from ui.controller import Controller
-from ui.counter_tiles import Tile, TileGrid, repolish
-from ui.staff_switch import StaffButton
+from ui.counter_parts import CATEGORIES, PIN, REMEDIES, STAFF, CounterParts
+from ui.counter_tiles import Tile
 
 if TYPE_CHECKING:
     from app.approval import Approval
-    from ui.counter_confirm import ConfirmationBar, TimerFactory
-    from ui.counter_remedies import RemedyStep
-    from ui.details_panel import DetailsPanel
-    from ui.pinpad import PinPad
-    from ui.staff_switch import StaffSwitch
+    from ui.counter_confirm import TimerFactory
 
-CATEGORIES, REMEDIES, PIN, STAFF = "categories", "remedies", "pin", "staff"
-HEADER_H = 64
-# Start-up is lean: the parts a first paint does not show (remedy step, PIN pad, staff list,
-# details panel, confirmation bar) and the services behind them are built on first use.
+__all__ = ["CATEGORIES", "PIN", "REMEDIES", "STAFF", "CounterPage"]
 
 
-class _CurrentPageStack(QStackedWidget):
-    """Asks only for the room the page on show needs (hidden pages do not make the window
-    taller: the PIN pad is tall, the failure tiles can shrink)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.currentChanged.connect(lambda _index: self.updateGeometry())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        page = self.currentWidget()
-        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        page = self.currentWidget()
-        return page.sizeHint() if page is not None else super().sizeHint()
-
-
-class CounterPage(QWidget):
+class CounterPage(CounterParts):
     """The counter page of the main window (signals: none; it talks to the controller)."""
 
     def __init__(self, controller: Controller, timer_factory: TimerFactory = QTimer,
                  parent: QWidget | None = None) -> None:
         """``timer_factory(parent)`` makes the undo countdown's timer (tests pass a fake)."""
-        super().__init__(parent)
-        self.setObjectName("CounterPage")
-        self.setFocusPolicy(Qt.StrongFocus)
-        self.controller = controller
-        self.ctx = controller.ctx
-        self.step = CATEGORIES
-        self.last_logged: Logged | None = None
-        self._categories: list[Category] = []
-        self._approving: list[RemedyRequest] | None = None
-        self._switching_to: Staff | None = None
-        self._timer_factory = timer_factory
-        self._remedy_step: RemedyStep | None = None
-        self._pinpad: PinPad | None = None
-        self._staff_switch: StaffSwitch | None = None
-        self._details: DetailsPanel | None = None
-        self._confirm_bar: ConfirmationBar | None = None
-        self._build()
+        super().__init__(controller, timer_factory, parent)
         self._connect()
         self.rebuild_categories()
         self.staff_button.set_member(controller.current_staff)
         self.retranslate()
-
-    # -- building ---------------------------------------------------------------------------
-    def _build(self) -> None:
-        self._outer = outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        self._body = body = QHBoxLayout()
-        body.setSpacing(0)
-        outer.addLayout(body, 1)
-        main = QVBoxLayout()
-        main.setContentsMargins(20, 14, 20, 16)
-        main.setSpacing(10)
-        body.addLayout(main, 1)
-        # A header of fixed height: the tiles below keep their size from step to step
-        # (no re-layout of every tile on each tap).
-        header_bar = QWidget()
-        header_bar.setFixedHeight(HEADER_H)
-        header = QHBoxLayout(header_bar)
-        header.setContentsMargins(0, 0, 0, 0)
-        header.setSpacing(12)
-        self.back_button = QPushButton(objectName="BigButton")
-        self.back_button.setFocusPolicy(Qt.NoFocus)
-        self.back_button.setIcon(icons.icon("back", 24))
-        self.back_button.setIconSize(QSize(24, 24))
-        self.back_button.clicked.connect(self.go_back)
-        self.back_button.hide()
-        header.addWidget(self.back_button)
-        self.heading = QLabel(objectName="Heading", wordWrap=True)
-        header.addWidget(self.heading, 1)
-        self.staff_button = StaffButton()
-        header.addWidget(self.staff_button)
-        self.details_toggle = QPushButton(objectName="DetailsToggle", checkable=True)
-        self.details_toggle.setFocusPolicy(Qt.NoFocus)
-        header.addWidget(self.details_toggle)
-        main.addWidget(header_bar)
-        self.status_label = QLabel(objectName="Status", wordWrap=True)
-        self.status_label.hide()
-        main.addWidget(self.status_label)
-        self.stack = _CurrentPageStack()
-        self.category_grid = TileGrid()
-        self.empty_label = QLabel(objectName="Heading", wordWrap=True)
-        self.empty_label.setAlignment(Qt.AlignCenter)
-        categories_page = QWidget()
-        categories_layout = QVBoxLayout(categories_page)
-        categories_layout.setContentsMargins(0, 0, 0, 0)
-        categories_layout.addWidget(self.empty_label)
-        categories_layout.addWidget(self.category_grid, 1)
-        self._pages: dict[str, QWidget] = {CATEGORIES: categories_page}
-        self.stack.addWidget(categories_page)
-        main.addWidget(self.stack, 1)
 
     def _connect(self) -> None:
         """Every signal connection of the page, in one place."""
@@ -156,74 +58,32 @@ class CounterPage(QWidget):
         c.changed.connect(self._on_changed)
         c.staff_changed.connect(self.staff_button.set_member)
         c.language_changed.connect(lambda _code: self.retranslate())
+        self.back_button.clicked.connect(self.go_back)
         self.staff_button.clicked.connect(self.open_staff_switch)
         self.details_toggle.toggled.connect(self._toggle_details)
 
-    # -- parts built on first use (their connections are made here too) ----------------------
-    @property
-    def remedy_step(self) -> RemedyStep:
-        if self._remedy_step is None:
-            from ui.counter_remedies import RemedyStep
-
-            self._remedy_step = RemedyStep()
-            self._remedy_step.tapped.connect(lambda remedy: self.give([remedy]))
-            self._remedy_step.done.connect(self.give)
-            self._add_page(REMEDIES, self._remedy_step)
-        return self._remedy_step
-
-    @property
-    def pinpad(self) -> PinPad:
-        if self._pinpad is None:
-            from ui.pinpad import PinPad
-
-            self._pinpad = PinPad()
-            self._pinpad.submitted.connect(self._pin_submitted)
-            self._pinpad.cancelled.connect(self._pin_cancelled)
-            self._add_page(PIN, self._pinpad)
-        return self._pinpad
-
-    @property
-    def staff_switch(self) -> StaffSwitch:
-        if self._staff_switch is None:
-            from ui.staff_switch import StaffSwitch
-
-            self._staff_switch = StaffSwitch()
-            self._staff_switch.picked.connect(self._staff_picked)
-            self._add_page(STAFF, self._staff_switch)
-        return self._staff_switch
-
-    @property
-    def details(self) -> DetailsPanel:
-        if self._details is None:
-            from ui.details_panel import DetailsPanel
-
-            self._details = panel = DetailsPanel()
-            panel.hide()
-            panel.closed.connect(lambda: self.details_toggle.setChecked(False))
-            panel.save_requested.connect(self.save_details)
-            panel.new_requested.connect(panel.set_next)
-            self._body.addWidget(panel)
+    def _wire_part(self, part: QWidget) -> None:
+        """The connections of a part built on first use (see CounterParts)."""
+        if part is self._remedy_step:
+            part.tapped.connect(lambda remedy: self.give([remedy]))
+            part.done.connect(self.give)
+        elif part is self._pinpad:
+            part.submitted.connect(self._pin_submitted)
+            part.cancelled.connect(self._pin_cancelled)
+        elif part is self._staff_switch:
+            part.picked.connect(self._staff_picked)
+        elif part is self._details:
+            part.closed.connect(lambda: self.details_toggle.setChecked(False))
+            part.save_requested.connect(self.save_details)
+            part.new_requested.connect(part.set_next)
             bar = self._confirm_bar
             if bar is not None and bar.isVisible() and self.last_logged is not None:
-                panel.set_last(self.last_logged.incident,
-                               *self._panel_times(self.last_logged.incident))
-        return self._details
-
-    @property
-    def confirm_bar(self) -> ConfirmationBar:
-        if self._confirm_bar is None:
-            from ui.counter_confirm import ConfirmationBar
-
-            self._confirm_bar = bar = ConfirmationBar(self.ctx.clock, self._timer_factory)
-            bar.undo_clicked.connect(self.undo)
-            bar.details_clicked.connect(lambda: self.details_toggle.setChecked(True))
-            bar.expired.connect(self._undo_window_over)
-            self._outer.addWidget(bar)
-        return self._confirm_bar
-
-    def _add_page(self, step: str, widget: QWidget) -> None:
-        self._pages[step] = widget
-        self.stack.addWidget(widget)
+                part.set_last(self.last_logged.incident,
+                              *self._panel_times(self.last_logged.incident))
+        elif part is self._confirm_bar:
+            part.undo_clicked.connect(self.undo)
+            part.details_clicked.connect(lambda: self.details_toggle.setChecked(True))
+            part.expired.connect(self._undo_window_over)
 
     def _toggle_details(self, on: bool) -> None:
         self.details.setVisible(on)
@@ -516,15 +376,6 @@ class CounterPage(QWidget):
             self.setFocus()
 
     # -- texts ------------------------------------------------------------------------------
-    def set_status(self, text: str, kind: str = "info") -> None:
-        self.status_label.setText(text)
-        self.status_label.setProperty("kind", kind)
-        repolish(self.status_label)
-        self.status_label.setVisible(bool(text))
-
-    def status(self) -> str:
-        return self.status_label.text()
-
     def _retranslate_heading(self) -> None:
         category = self._remedy_step.category if self._remedy_step is not None else None
         label = _(category.label) if category is not None else ""

@@ -1,0 +1,198 @@
+"""The counter's widgets: header, status line, the step stack, details panel, undo bar.
+
+:class:`CounterParts` lays them out; what they do is in :class:`ui.counter.CounterPage`.
+The parts a first paint does not show (the remedy step, PIN pad, staff list, details panel
+and confirmation bar) are built on first use, with their modules, to keep start-up lean;
+the page wires each one as it is built (:meth:`CounterParts._wire_part`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import Category, Logged, RemedyRequest, Staff
+from ui import icons
+from ui.controller import Controller
+from ui.counter_tiles import TileGrid, repolish
+from ui.staff_switch import StaffButton
+
+if TYPE_CHECKING:
+    from ui.counter_confirm import ConfirmationBar, TimerFactory
+    from ui.counter_remedies import RemedyStep
+    from ui.details_panel import DetailsPanel
+    from ui.pinpad import PinPad
+    from ui.staff_switch import StaffSwitch
+
+CATEGORIES, REMEDIES, PIN, STAFF = "categories", "remedies", "pin", "staff"
+HEADER_H = 64
+
+
+class _CurrentPageStack(QStackedWidget):
+    """Asks only for the room the page on show needs (hidden pages do not make the window
+    taller: the PIN pad is tall, the failure tiles can shrink)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+
+
+class CounterParts(QWidget):
+    """The widgets of the counter page, laid out for a touch screen (no signals of its own)."""
+
+    def __init__(self, controller: Controller, timer_factory: TimerFactory = QTimer,
+                 parent: QWidget | None = None) -> None:
+        """``timer_factory(parent)`` makes the undo countdown's timer (tests pass a fake)."""
+        super().__init__(parent)
+        self.setObjectName("CounterPage")
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.controller = controller
+        self.ctx = controller.ctx
+        self.step = CATEGORIES
+        self.last_logged: Logged | None = None
+        self._categories: list[Category] = []
+        self._approving: list[RemedyRequest] | None = None
+        self._switching_to: Staff | None = None
+        self._timer_factory = timer_factory
+        self._remedy_step: RemedyStep | None = None
+        self._pinpad: PinPad | None = None
+        self._staff_switch: StaffSwitch | None = None
+        self._details: DetailsPanel | None = None
+        self._confirm_bar: ConfirmationBar | None = None
+        self._build()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        self._outer = outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self._body = body = QHBoxLayout()
+        body.setSpacing(0)
+        outer.addLayout(body, 1)
+        main = QVBoxLayout()
+        main.setContentsMargins(20, 14, 20, 16)
+        main.setSpacing(10)
+        body.addLayout(main, 1)
+        # A header of fixed height: the tiles below keep their size from step to step
+        # (no re-layout of every tile on each tap).
+        header_bar = QWidget()
+        header_bar.setFixedHeight(HEADER_H)
+        header = QHBoxLayout(header_bar)
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(12)
+        self.back_button = QPushButton(objectName="BigButton")
+        self.back_button.setFocusPolicy(Qt.NoFocus)
+        self.back_button.setIcon(icons.icon("back", 24))
+        self.back_button.setIconSize(QSize(24, 24))
+        self.back_button.hide()
+        header.addWidget(self.back_button)
+        self.heading = QLabel(objectName="Heading", wordWrap=True)
+        header.addWidget(self.heading, 1)
+        self.staff_button = StaffButton()
+        header.addWidget(self.staff_button)
+        self.details_toggle = QPushButton(objectName="DetailsToggle", checkable=True)
+        self.details_toggle.setFocusPolicy(Qt.NoFocus)
+        header.addWidget(self.details_toggle)
+        main.addWidget(header_bar)
+        self.status_label = QLabel(objectName="Status", wordWrap=True)
+        self.status_label.hide()
+        main.addWidget(self.status_label)
+        self.stack = _CurrentPageStack()
+        self.category_grid = TileGrid()
+        self.empty_label = QLabel(objectName="Heading", wordWrap=True)
+        self.empty_label.setAlignment(Qt.AlignCenter)
+        categories_page = QWidget()
+        categories_layout = QVBoxLayout(categories_page)
+        categories_layout.setContentsMargins(0, 0, 0, 0)
+        categories_layout.addWidget(self.empty_label)
+        categories_layout.addWidget(self.category_grid, 1)
+        self._pages: dict[str, QWidget] = {CATEGORIES: categories_page}
+        self.stack.addWidget(categories_page)
+        main.addWidget(self.stack, 1)
+
+    # -- parts built on first use -----------------------------------------------------------
+    @property
+    def remedy_step(self) -> RemedyStep:
+        if self._remedy_step is None:
+            from ui.counter_remedies import RemedyStep
+
+            self._remedy_step = RemedyStep()
+            self._add_page(REMEDIES, self._remedy_step)
+            self._wire_part(self._remedy_step)
+        return self._remedy_step
+
+    @property
+    def pinpad(self) -> PinPad:
+        if self._pinpad is None:
+            from ui.pinpad import PinPad
+
+            self._pinpad = PinPad()
+            self._add_page(PIN, self._pinpad)
+            self._wire_part(self._pinpad)
+        return self._pinpad
+
+    @property
+    def staff_switch(self) -> StaffSwitch:
+        if self._staff_switch is None:
+            from ui.staff_switch import StaffSwitch
+
+            self._staff_switch = StaffSwitch()
+            self._add_page(STAFF, self._staff_switch)
+            self._wire_part(self._staff_switch)
+        return self._staff_switch
+
+    @property
+    def details(self) -> DetailsPanel:
+        if self._details is None:
+            from ui.details_panel import DetailsPanel
+
+            self._details = panel = DetailsPanel()
+            panel.hide()
+            self._body.addWidget(panel)
+            self._wire_part(panel)
+        return self._details
+
+    @property
+    def confirm_bar(self) -> ConfirmationBar:
+        if self._confirm_bar is None:
+            from ui.counter_confirm import ConfirmationBar
+
+            self._confirm_bar = ConfirmationBar(self.ctx.clock, self._timer_factory)
+            self._outer.addWidget(self._confirm_bar)
+            self._wire_part(self._confirm_bar)
+        return self._confirm_bar
+
+    def _add_page(self, step: str, widget: QWidget) -> None:
+        self._pages[step] = widget
+        self.stack.addWidget(widget)
+
+    def _wire_part(self, part: QWidget) -> None:
+        """Connect a part just built (the page's behaviour lives in the subclass)."""
+
+    # -- status line ------------------------------------------------------------------------
+    def set_status(self, text: str, kind: str = "info") -> None:
+        self.status_label.setText(text)
+        self.status_label.setProperty("kind", kind)
+        repolish(self.status_label)
+        self.status_label.setVisible(bool(text))
+
+    def status(self) -> str:
+        return self.status_label.text()
