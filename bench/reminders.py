@@ -33,10 +33,6 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow  # noqa: E402
 
 TARGET_S = 1.0
-# PySide6 6.12.0 on Python 3.11 drops one reference to None in every processEvents() and
-# QEventLoop.exec() call (None becomes immortal only in 3.12); None starts with ~5,000, so a
-# long run aborts with "none_dealloc". Extra references keep the benchmark alive.
-NONE_REFS = [None] * 1_000_000
 DUE_IN_S = 3
 ALL_DAY = dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), ["00:00", "24:00"])
 

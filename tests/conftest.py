@@ -202,9 +202,3 @@ def fake_timers():
     factory.made = made
     return factory
 
-
-# PySide6 6.12.0 on Python 3.11 drops one reference to None in every processEvents() and
-# QEventLoop.exec() call (None is immortal only from Python 3.12). pytest-qt calls them in
-# every wait and teardown, and None starts with ~5,000 references: a long session aborted
-# with "Fatal Python error: none_dealloc". Extra references held for the session keep it up.
-_NONE_REFS = [None] * 1_000_000
