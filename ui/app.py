@@ -20,26 +20,6 @@ from ui.reminders import install_reminders
 from ui.theme import apply_theme
 
 
-def _survive_pyside_none_leak() -> None:
-    """PySide6 6.12.0 drops one reference to None on every call of a C++ method that returns
-    void, and one to True on every signal emit (seen on Python 3.11; from 3.12 on these are
-    immortal and it does not matter), so after a few thousand calls Python aborts with
-    "none_dealloc: deallocating None". Give them the headroom Python 3.12 gives them. Only
-    for that version, and never on a debug build."""
-    import shiboken6
-
-    if (sys.version_info >= (3, 12) or shiboken6.__version__ != "6.12.0"
-            or hasattr(sys, "gettotalrefcount")):
-        return
-    import ctypes
-
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
-_survive_pyside_none_leak()
-
-
 def build_main_window(ctx: Context) -> MainWindow:
     """The whole app on a context; used by ``main`` and by the GUI tests."""
     i18n.set_language(ctx.settings().language)
