@@ -98,7 +98,7 @@ class CounterParts(QWidget):
         header = QHBoxLayout(header_bar)
         header.setContentsMargins(0, 0, 0, 0)
         header.setSpacing(12)
-        self.back_button = QPushButton(objectName="BigButton")
+        self.back_button = QPushButton(objectName="BackButton")
         self.back_button.setFocusPolicy(Qt.NoFocus)
         self.back_button.setIcon(icons.icon("back", 24))
         self.back_button.setIconSize(QSize(24, 24))

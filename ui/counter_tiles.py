@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
@@ -27,7 +28,6 @@ MIN_TILE_W = 200
 NARROWEST_TILE_W = 140
 MIN_TILE_H = 64
 MAX_TILE_H = 270
-COMPACT_H = 150  # below this a tile shows no icon
 ICON_PX = 44
 BIG_ICON_PX = 60
 SPACING = 14
@@ -48,6 +48,25 @@ def _label(name: str, text: str = "", wrap: bool = False,
     label.setWordWrap(wrap)
     label.setAttribute(Qt.WA_TransparentForMouseEvents)
     return label
+
+
+@lru_cache(maxsize=512)
+def _fitted_font(text: str, room: int, size: int) -> QFont:
+    """The largest font, from ``size`` down to 11 pt, in which the longest word of ``text``
+    fits ``room`` pixels: long Dutch and Czech words wrap at spaces, never get cut."""
+    words = text.split() or [""]
+    font = theme.counter_font(size, 600)
+    while size > 11 and max(QFontMetrics(font).horizontalAdvance(w) for w in words) > room:
+        size -= 1
+        font.setPointSize(size)
+    return font
+
+
+@lru_cache(maxsize=512)
+def _text_height(text: str, font: QFont, room: int) -> int:
+    """Height of ``text`` word-wrapped to ``room`` pixels in ``font``."""
+    return QFontMetrics(font).boundingRect(QRect(0, 0, max(room, 1), 10_000),
+                                           int(Qt.TextWordWrap), text).height()
 
 
 def repolish(widget: QWidget) -> None:
@@ -74,7 +93,6 @@ class Tile(QPushButton):
         self.icon_name = icon_name
         self._pressed_at: float | None = None
         self._compact: bool | None = None
-        self._fitted: tuple | None = None
         self._stale = True
         # Corner pieces are placed by hand (see _arrange); the middle is a layout.
         self.number_label = _label("TileNumber", number)
@@ -180,20 +198,26 @@ class Tile(QPushButton):
             self._arrange()
 
     def _arrange(self) -> None:
-        """Tall tile: number, badges and "+" along the top, icon over the title. Short tile:
-        no icon, "+" on the right, the title between the corner pieces."""
+        """Tall tile (when icon, title and value fit): number, badges and "+" along the top,
+        the icon over the title. Short tile: no icon, the number in the corner, "+" on the
+        right, the title across the width."""
         self._stale = False
         w, h = self.width(), self.height()
-        compact = h < COMPACT_H
+        text = self.title_label.text()
+        tall_top = 62 if self.add_button is not None else 36
+        tall_font = _fitted_font(text, w - 32, theme.TILE_PT)
+        needed = (tall_top + ICON_PX + _text_height(text, tall_font, w - 32)
+                  + (24 if self.sub_label.text() else 0) + 12)
+        compact = h < needed
         if compact != self._compact:
             self._compact = compact
             self.icon_label.setVisible(not compact)
-        icon_px = ICON_PX if h < 180 else BIG_ICON_PX
+        icon_px = BIG_ICON_PX if h >= needed + BIG_ICON_PX - ICON_PX + 16 else ICON_PX
         if not compact and icon_px != self._icon_px:
             self._icon_px = icon_px
             self.icon_label.setPixmap(icons.pixmap(self.icon_name, icon_px))
         self.number_label.adjustSize()
-        self.number_label.move(10, (h - self.number_label.height()) // 2 if compact else 10)
+        self.number_label.move(6 if compact else 10, 5 if compact else 10)
         right = w - 8
         if self.add_button is not None:
             y = (h - 52) // 2 if compact else 8
@@ -202,35 +226,22 @@ class Tile(QPushButton):
         self.lock_label.setVisible(bool(self.lock_label.text()))
         self.lock_label.adjustSize()
         if compact:
-            self.lock_label.move(10, h - 6 - self.lock_label.height())
+            self.lock_label.move(6, h - 5 - self.lock_label.height())
         else:
             self.lock_label.move(right - self.lock_label.width(), 12)
             right -= self.lock_label.width() + 6 if self.lock_label.text() else 0
         self.badge_label.setVisible(bool(self.badge_label.text()) and not compact)
         self.badge_label.adjustSize()
         self.badge_label.move(right - self.badge_label.width(), 12)
-        if compact:
-            left, right = (42 if self.number_label.text() else 10), (64 if self.add_button else 10)
-            self._middle.setContentsMargins(left, 4, right, 4)
+        if compact:  # the number sits in the corner; the title gets the whole width
+            right_room = 64 if self.add_button is not None else 10
+            self._middle.setContentsMargins(10, 4, right_room, 4)
+            font = _fitted_font(text, w - 10 - right_room - 8, theme.TILE_COMPACT_PT)
         else:
-            left = right = 12
-            self._middle.setContentsMargins(12, 62 if self.add_button else 36, 12, 10)
-        self._fit_title(w - left - right)
-
-    def _fit_title(self, room: int) -> None:
-        """The largest font (down to 11 pt) in which the title's longest word fits: long
-        Dutch and Czech words wrap at spaces, never get cut."""
-        key = (room, self._compact, self.title_label.text())
-        if key == self._fitted:
-            return
-        self._fitted = key
-        words = self.title_label.text().split() or [""]
-        size = theme.TILE_COMPACT_PT if self._compact else theme.TILE_PT
-        font = theme.counter_font(size, 600)
-        while size > 11 and max(QFontMetrics(font).horizontalAdvance(w) for w in words) > room:
-            size -= 1
-            font.setPointSize(size)
-        self.title_label.setFont(font)
+            self._middle.setContentsMargins(12, tall_top, 12, 10)
+            font = tall_font
+        if font != self.title_label.font():
+            self.title_label.setFont(font)
 
     # -- long press = "+" -------------------------------------------------------------------
     def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)

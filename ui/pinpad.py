@@ -8,7 +8,7 @@ or closes it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QRegularExpression, QSize, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +41,7 @@ class PinPad(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("PinPad")
-        self._title_fn = lambda: _("Manager PIN")
+        self._title_fn = lambda: _("Manager's PIN")
         self._prompt_fn = lambda: ""
         # Landscape: what it is for and the entry on the left, the digits on the right, so
         # the pad fits under the header and the confirmation bar at 1024×768.
@@ -56,7 +57,11 @@ class PinPad(QWidget):
         outer.addWidget(left, 0, Qt.AlignVCenter)
         grid = QGridLayout()
         grid.setSpacing(10)
-        outer.addLayout(grid)
+        keypad = QVBoxLayout()  # the digits stay together, centred in the height there is
+        keypad.addStretch(1)
+        keypad.addLayout(grid)
+        keypad.addStretch(1)
+        outer.addLayout(keypad, 2)
         outer.addStretch(1)
 
         head = QHBoxLayout()
@@ -86,12 +91,15 @@ class PinPad(QWidget):
             grid.addWidget(self._digit(digit), index // 3, index % 3)
         self.back_button = QPushButton(objectName="PinDigit")
         self.back_button.setFocusPolicy(Qt.NoFocus)
-        self.back_button.setIcon(icons.icon("back", 28))
+        self.back_button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.back_button.setIcon(icons.icon("back", 32))
+        self.back_button.setIconSize(QSize(32, 32))
         self.back_button.clicked.connect(self.entry.backspace)
         grid.addWidget(self.back_button, 3, 0)
         grid.addWidget(self._digit("0"), 3, 1)
-        self.clear_button = QPushButton(objectName="PinDigit")
+        self.clear_button = QPushButton(objectName="PinClear")
         self.clear_button.setFocusPolicy(Qt.NoFocus)
+        self.clear_button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.clear_button.clicked.connect(self.entry.clear)
         grid.addWidget(self.clear_button, 3, 2)
 
@@ -110,6 +118,7 @@ class PinPad(QWidget):
 
     def _digit(self, digit: str) -> QPushButton:
         button = QPushButton(digit, objectName="PinDigit")
+        button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         button.setFocusPolicy(Qt.NoFocus)
         button.clicked.connect(lambda _checked=False, d=digit: self.press(d))
         self.digit_buttons[digit] = button

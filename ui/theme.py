@@ -75,7 +75,8 @@ QPushButton:focus {{ border-color: {ACCENT}; }}
 #Primary {{ font-size: 16pt; font-weight: 700; min-height: 56px; padding: 6px 28px;
     background: {OK}; border-color: {OK}; border-radius: 12px; }}
 #Primary:hover {{ background: #37A568; }}
-#StaffButton {{ font-size: 14pt; min-height: 48px; padding: 4px 18px; border-radius: 24px; }}
+#StaffButton, #BackButton {{ font-size: 14pt; min-height: 48px; padding: 4px 18px;
+    border-radius: 24px; }}
 #DetailsToggle {{ font-size: 14pt; min-height: 48px; padding: 4px 18px; border-radius: 24px; }}
 #DetailsToggle:checked {{ border-color: {ACCENT}; background: #1D3447; }}
 #PendingBar {{ background: #1D3447; border: 1px solid {ACCENT}; border-radius: 12px; }}
@@ -95,8 +96,10 @@ QPushButton:focus {{ border-color: {ACCENT}; }}
 #PinEntry {{ font-size: 30pt; letter-spacing: 10px; padding: 8px 14px; min-height: 64px;
     background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 12px; }}
 #PinEntry:focus {{ border-color: {ACCENT}; }}
-#PinDigit {{ font-size: 24pt; font-weight: 600; min-height: 56px; min-width: 80px; padding: 0;
+#PinDigit, #PinClear {{ font-size: 24pt; font-weight: 600; min-height: 60px; min-width: 80px;
+    max-width: 130px; padding: 0;
     border-radius: 14px; }}
+#PinClear {{ font-size: 15pt; }}
 #PinMessage {{ font-size: 14pt; color: #F08A80; }}
 #PinMessage[kind="info"] {{ color: {MUTED}; }}
 
@@ -110,7 +113,7 @@ QPushButton:focus {{ border-color: {ACCENT}; }}
 QLineEdit, QPlainTextEdit {{ background: {BG}; border: 1px solid {BORDER}; border-radius: 8px;
     padding: 5px 10px; font-size: 14pt; selection-background-color: {ACCENT}; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border-color: {ACCENT}; }}
-#SeverityButton {{ font-size: 12pt; min-height: 44px; padding: 2px 8px; }}
+#SeverityButton {{ font-size: 11pt; min-height: 44px; padding: 2px 4px; }}
 #SeverityButton:checked {{ background: #1D3447; border-color: {ACCENT}; }}
 #SeverityButton[level="high"]:checked {{ background: {ALERT_BG}; border-color: {ALERT}; }}
 """

@@ -1,0 +1,100 @@
+"""Screenshots of the counter screen for docs/ and the README, on a demo database.
+
+Builds the real window offscreen on a fresh demo store (``app.demo.generate`` with a fixed
+clock), drives it like a cashier and grabs each state at 1024×768, plus the counter and the
+remedy step at 1920×1080 to check that it scales.
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots_counter.py [--out docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app import demo, staff  # noqa: E402
+from app.clock import FixedClock  # noqa: E402
+from app.context import open_context  # noqa: E402
+
+# Monday 16 November 2026, 12:00 in Oslo: lunch.
+NOW = datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc)
+
+
+def settle(app: QApplication) -> None:
+    for _i in range(3):
+        app.processEvents()
+
+
+def grab(window, app: QApplication, path: Path) -> None:
+    settle(app)
+    window.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    args = parser.parse_args()
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from ui.app import build_main_window
+
+    with tempfile.TemporaryDirectory() as tmp:
+        clock = FixedClock(NOW)
+        ctx = open_context(Path(tmp) / "demo.db", clock)
+        demo.generate(ctx, weeks=8, seed=7, end=NOW)
+        window = build_main_window(ctx)
+        page = window.page("counter")
+        sam = staff.find_by_name(ctx, "Sam")
+        window.controller.set_current_staff(sam)
+        for size, suffix in (((1920, 1080), "_1920"), ((1024, 768), "")):
+            window.resize(*size)
+            window.show()
+            page.go_back()
+            grab(window, app, out / f"counter{suffix}.png")
+            page.category_tile("cold_food").click()
+            grab(window, app, out / f"remedy{suffix}.png")
+        page.remedy_step.tile_for("free_dessert").add_button.click()
+        page.remedy_step.tile_for("free_drink").add_button.click()
+        grab(window, app, out / "remedy_multi.png")
+        page.remedy_step.clear_pending()
+        page.remedy_step.tile_for("refund").click()
+        for digit in "73":
+            page.pinpad.digit_buttons[digit].click()
+        grab(window, app, out / "pinpad.png")
+        page.pinpad.cancel()
+        page.go_back()
+        page.category_tile("cold_food").click()
+        page.remedy_step.tile_for("remake").click()
+        grab(window, app, out / "confirm.png")
+        clock.advance(minutes=2)
+        page.details_toggle.click()
+        page.details.new_button.click()
+        page.details.guest_edit.setText("Ana García")
+        page.details.table_edit.setText("12")
+        grab(window, app, out / "counter_details.png")
+        page.category_tile("foreign_object").click()
+        page.remedy_step.tile_for("comp_item").click()
+        grab(window, app, out / "confirm_flagged.png")
+        page.details_toggle.click()
+        page.open_staff_switch()
+        grab(window, app, out / "counter_staff.png")
+        page.go_back()
+        window.close()
+        ctx.db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
