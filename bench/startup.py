@@ -43,7 +43,9 @@ def make_demo_db(path: Path) -> int:
 
 
 def app_command(db: Path) -> list[str]:
-    script = shutil.which("comeback")
+    """The installed ``comeback`` of this interpreter's environment (a venv's, if run there)."""
+    beside = Path(sys.executable).parent / "comeback"
+    script = str(beside) if beside.exists() else shutil.which("comeback")
     if script:
         return [script, "--db", str(db)]
     return [sys.executable, "-m", "ui.entry", "--db", str(db)]
@@ -89,6 +91,11 @@ def main() -> None:
             rss_ours.append(rss)
             own.append(float(line.split()[1]))
     f50, a50 = statistics.median(floor), statistics.median(ours)
+    import importlib.util
+
+    numpy = "numpy installed (sqlite-utils imports it)" if importlib.util.find_spec(
+        "numpy") else "no numpy"
+    print(f"python {sys.executable} ({numpy}); app: {app[0]}")
     print(f"demo database: {count} incidents; QPA {os.environ.get('QT_QPA_PLATFORM', 'offscreen')}"
           f"; runs {len(ours)} each, alternating")
     print(f"bare PySide6 window, first paint:  median {f50:6.1f} ms  "
