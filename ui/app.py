@@ -44,12 +44,13 @@ def build_main_window(ctx: Context) -> MainWindow:
 
         return ReportsPage(controller)
 
+    # Nav order: what the counter needs most first, the owner's pages last.
+    window.reminders = install_reminders(window)
+    window.add_page("reports", reports_page, lambda: _("Reports"))
     window.add_page("backoffice", backoffice_page, lambda: _("Back office"),
                     guard=lambda: window.page("backoffice").session is not None
                     or window.page("backoffice").request_access(window))
     controller.changed.connect(lambda changes: changes.settings and window.retranslate())
-    window.add_page("reports", reports_page, lambda: _("Reports"))
-    window.reminders = install_reminders(window)
     return window
 
 
@@ -63,6 +64,9 @@ def main(db_path: str | Path | None) -> int:
 
     if not is_initialised(ctx):
         return _first_run_then_counter(app, ctx)
+    from app.privacy import erase_expired_guest_details
+
+    erase_expired_guest_details(ctx)
     window = build_main_window(ctx)
     window.resize(1024, 768)
     window.show()

@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, tuple[QWidget, QPushButton, Callable[[], str]]] = {}
         self._factories: dict[str, Callable[[], QWidget]] = {}
         self._nav_layout.addStretch(1)
-        controller.language_changed.connect(lambda _code: self.retranslate())
+        controller.language_changed.connect(self._on_language_changed)
         self.retranslate()
 
     def add_page(self, key: str, widget: QWidget | Callable[[], QWidget],
@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
         return self._pages[key][0]
+
+    def _on_language_changed(self, _code: str) -> None:
+        self.retranslate()
 
     def retranslate(self) -> None:
         name = self.controller.ctx.settings().store_name
