@@ -22,9 +22,13 @@ DEMO_STAFF = (("Ingrid", Role.OWNER, "4821"), ("Marco", Role.MANAGER, "7392"),
               ("Aisha", Role.MANAGER, "5160"), ("Sam", Role.CASHIER, None),
               ("Lucía", Role.CASHIER, None), ("Jan", Role.CASHIER, None),
               ("Tereza", Role.CASHIER, None), ("Ola", Role.CASHIER, None))
-GUESTS = ("Kari Nordmann", "Ana García", "Pieter de Vries", "Jana Nováková", "Tom Baker",
-          "Sofie Hansen", "Javier Ruiz", "Emma Jansen", "Petr Dvořák", "Lars Øvrebø",
-          "María López", "Daan Bakker", "Eva Svobodová", "Oliver Smith", "Ingeborg Ås")
+FIRST_NAMES = ("Kari", "Ana", "Pieter", "Jana", "Tom", "Sofie", "Javier", "Emma", "Petr",
+               "Lars", "María", "Daan", "Eva", "Oliver", "Ingeborg", "Lucas", "Mette", "Tomáš",
+               "Carmen", "Noor")
+LAST_NAMES = ("Nordmann", "García", "de Vries", "Nováková", "Baker", "Hansen", "Ruiz",
+              "Jansen", "Dvořák", "Øvrebø", "López", "Bakker", "Svobodová", "Smith", "Ås")
+# A few regulars come often; everyone else is one of 300 names, so repeats stay rare.
+REGULARS = ("Kari Nordmann", "Pieter de Vries", "Jana Nováková")
 NOTES = ("Příliš dlouhé čekání u stolu 7, polévka vychladla, host odešel domů",
          "Gjesten var hyggelig, men skuffet over ventetiden",
          "Pidió sin gluten, llegó con pan", "Bestelling kwam zonder saus",
@@ -125,8 +129,9 @@ def _one_incident(ctx, clock, rng, cats, cashiers, managers, week_index) -> int:
         comp = next((r for r in options if r.kind is RemedyKind.COMP_ITEM), None)
         if comp and comp.id not in [p.remedy_id for p in picked]:
             picked.append(RemedyRequest(comp.id))
-    guest = rng.choice(GUESTS[:6]) if rng.random() < 0.1 else (
-        rng.choice(GUESTS) if rng.random() < 0.25 else None)
+    roll = rng.random()
+    guest = (rng.choice(REGULARS) if roll < 0.015 else
+             f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" if roll < 0.2 else None)
     approver = rng.choice(managers)
     logged = incidents.log_incident(
         ctx, category_id=category.id, remedies=picked, staff_id=cashier.id, severity=severity,

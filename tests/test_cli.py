@@ -87,7 +87,7 @@ def test_log_on_a_database_without_a_store_says_what_to_do(tmp_path, capsys):
 
 def test_demo_fills_every_table_and_if_empty_leaves_data_alone(tmp_path, capsys):
     path = tmp_path / "demo.db"
-    assert main(["demo", "--db", str(path), "--weeks", "2"]) == 0
+    assert main(["demo", "--db", str(path), "--weeks", "4"]) == 0
     database = open_database(path)
     counts = {t: database[t].count for t in database.table_names()}
     for table in ("staff", "categories", "remedies", "incidents", "incident_remedies",
