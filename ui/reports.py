@@ -337,8 +337,8 @@ class ReportsPage(QWidget):
             _("{delighted} delighted, {satisfied} satisfied,\n{unhappy} still unhappy, "
               "{left} left.").format(delighted=o.delighted, satisfied=o.satisfied,
                                      unhappy=o.unhappy, left=o.left),
-            _("{guests} guests and {staff} staff to watch.\nRepeat guests {repeat}, severe "
-              "{severe}.").format(repeat=this.repeat_guests, severe=this.severe,
+            _("Guests to watch: {guests} · staff: {staff}\nRepeat guests: {repeat} · "
+              "severe: {severe}").format(repeat=this.repeat_guests, severe=this.severe,
                                   guests=this.guests_to_watch, staff=this.staff_to_watch),
         )
         for title, label, panel, heading, text in zip(
