@@ -183,7 +183,7 @@ class CounterPage(CounterParts):
 
     def _ask_approval(self, requests: list[RemedyRequest], why: str) -> None:
         self._approving, self._switching_to = requests, None
-        self.pinpad.open(lambda: _("Manager's PIN"), lambda: why)
+        self.pinpad.open(lambda: _("Manager PIN"), lambda: why)
         self._show_step(PIN)
 
     def _pin_submitted(self, pin: str) -> None:

@@ -41,7 +41,7 @@ class PinPad(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("PinPad")
-        self._title_fn = lambda: _("Manager's PIN")
+        self._title_fn = lambda: _("Manager PIN")
         self._prompt_fn = lambda: ""
         # Landscape: what it is for and the entry on the left, the digits on the right, so
         # the pad fits under the header and the confirmation bar at 1024×768.
