@@ -57,7 +57,7 @@ class CounterPage(CounterParts):
         c = self.controller
         c.changed.connect(self._on_changed)
         c.staff_changed.connect(self.staff_button.set_member)
-        c.language_changed.connect(lambda _code: self.retranslate())
+        c.language_changed.connect(self._on_language_changed)  # bound: dropped with the page
         self.back_button.clicked.connect(self.go_back)
         self.staff_button.clicked.connect(self.open_staff_switch)
         self.details_toggle.toggled.connect(self._toggle_details)
@@ -360,6 +360,9 @@ class CounterPage(CounterParts):
             self._refresh_current_staff()
         if changes.settings:
             self.retranslate()
+
+    def _on_language_changed(self, _code: str) -> None:
+        self.retranslate()
 
     def _refresh_current_staff(self) -> None:
         current = self.controller.current_staff
