@@ -1,8 +1,10 @@
 """Cold start of ``comeback --db <demo db>`` to the counter painted and interactive.
 
-Each run spawns a fresh process and times from just before the spawn to the moment it
-prints "ready": with COMEBACK_BENCH_READY=1 the app prints that from a 0 ms single shot
-after the counter page's first paint (so the event loop is free: the screen takes taps).
+Each run spawns a fresh process and times from just before the spawn to two moments the
+app prints with COMEBACK_BENCH_READY=1: "painted", from a 0 ms single shot after the counter
+page's first paint (the counter is on screen and the event loop is free), and "ready", once
+the reminder banner, follow-up queue and scheduler (installed right after that first paint)
+are up and the loop is free again: from then on nothing is left to load.
 The floor is a bare PySide6 window (``bench/bare_window.py``) timed the same way, in the
 same run, runs alternating so drift in the machine hits both. Peak RSS per process comes
 from ``os.wait4``. Offscreen QPA unless QT_QPA_PLATFORM says otherwise; the OS file cache
@@ -51,14 +53,24 @@ def app_command(db: Path) -> list[str]:
     return [sys.executable, "-m", "ui.entry", "--db", str(db)]
 
 
-def run_once(command: list[str]) -> tuple[float, float, str]:
-    """(ms from spawn to "ready", peak RSS in MB, what the process said after "ready")."""
+def run_once(command: list[str]) -> tuple[float, float, float, str]:
+    """(ms to "painted", ms to "ready", peak RSS in MB, the "ready" line).
+
+    A process that prints only "ready" (the bare window) has painted = ready.
+    """
     env = dict(os.environ, COMEBACK_BENCH_READY="1")
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # An installed app starts from cached bytecode; this sandbox sets PYTHONDONTWRITEBYTECODE,
+    # which would recompile every module of ours on every start. The warm-up run writes the
+    # .pyc files (as a user's first start does), the measured runs use them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env, text=True, cwd=HERE.parent)
     line = proc.stdout.readline()
+    painted = (time.perf_counter() - start) * 1000
+    if line.startswith("painted"):
+        line = proc.stdout.readline()
     elapsed = (time.perf_counter() - start) * 1000
     _pid, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -68,7 +80,7 @@ def run_once(command: list[str]) -> tuple[float, float, str]:
     if not line.startswith("ready"):
         raise SystemExit(f"{command[0]} did not report ready (exit {proc.returncode}):\n"
                          f"{errors}")
-    return elapsed, usage.ru_maxrss / 1024, line.strip()
+    return painted, elapsed, usage.ru_maxrss / 1024, line.strip()
 
 
 def main() -> None:
@@ -81,16 +93,18 @@ def main() -> None:
         count = make_demo_db(db)
         app = app_command(db)
         run_once(bare), run_once(app)  # warm the OS file cache; not counted
-        floor, ours, rss_floor, rss_ours, own = [], [], [], [], []
+        floor, painted, ours, rss_floor, rss_ours, own = [], [], [], [], [], []
         for _i in range(max(7, args.runs)):
-            ms, rss, _line = run_once(bare)
+            _p, ms, rss, _line = run_once(bare)
             floor.append(ms)
             rss_floor.append(rss)
-            ms, rss, line = run_once(app)
+            first, ms, rss, line = run_once(app)
+            painted.append(first)
             ours.append(ms)
             rss_ours.append(rss)
             own.append(float(line.split()[1]))
     f50, a50 = statistics.median(floor), statistics.median(ours)
+    p50 = statistics.median(painted)
     import importlib.util
 
     numpy = "numpy installed (sqlite-utils imports it)" if importlib.util.find_spec(
@@ -100,12 +114,15 @@ def main() -> None:
           f"; runs {len(ours)} each, alternating")
     print(f"bare PySide6 window, first paint:  median {f50:6.1f} ms  "
           f"(min {min(floor):.1f}, max {max(floor):.1f})  peak RSS {max(rss_floor):.1f} MB")
-    print(f"comeback counter painted + idle:   median {a50:6.1f} ms  "
+    print(f"comeback counter painted + idle:   median {p50:6.1f} ms  "
+          f"(min {min(painted):.1f}, max {max(painted):.1f})  ratio {p50 / f50:.2f}x")
+    print(f"comeback all loaded (+ reminders): median {a50:6.1f} ms  "
           f"(min {min(ours):.1f}, max {max(ours):.1f})  peak RSS {max(rss_ours):.1f} MB")
     print(f"  (the app's own count from process start, 10 ms ticks: median "
           f"{statistics.median(own):.0f} ms)")
-    ratio = a50 / f50
-    print(f"ratio comeback/bare: {ratio:.2f}x (target ≤ {TARGET_RATIO}x) "
+    ratio = p50 / f50
+    print(f"ratio counter painted/bare: {ratio:.2f}x, all loaded/bare: {a50 / f50:.2f}x "
+          f"(target ≤ {TARGET_RATIO}x) "
           f"{'OK' if ratio <= TARGET_RATIO else 'OVER'};  peak RSS {max(rss_ours):.1f} MB "
           f"(target ≤ {TARGET_RSS_MB:.0f} MB) "
           f"{'OK' if max(rss_ours) <= TARGET_RSS_MB else 'OVER'}")

@@ -53,10 +53,12 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     def add_page(self, key: str, widget: QWidget | Callable[[], QWidget],
-                 title: Callable[[], str], guard: Callable[[], bool] | None = None) -> None:
+                 title: Callable[[], str], guard: Callable[[], bool] | None = None,
+                 position: int | None = None) -> None:
         """Add a page with a nav button; ``guard`` may refuse opening it (e.g. asks a PIN).
 
         ``widget`` may be a factory returning the page: it is called on first use.
+        ``position`` puts the nav button at that index (default: last).
         """
         if not isinstance(widget, QWidget):
             self._factories[key] = widget
@@ -64,7 +66,8 @@ class MainWindow(QMainWindow):
         button = QPushButton(title(), objectName=f"nav_{key}", checkable=True)
         button.setMinimumHeight(44)
         self._nav_group.addButton(button)
-        self._nav_layout.insertWidget(self._nav_layout.count() - 1, button)
+        last = self._nav_layout.count() - 1
+        self._nav_layout.insertWidget(last if position is None else min(position, last), button)
         self.stack.addWidget(widget)
         self._pages[key] = (widget, button, title)
         button.clicked.connect(lambda _checked=False, k=key, g=guard: self._open(k, g))

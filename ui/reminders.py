@@ -247,7 +247,7 @@ def install_reminders(window: MainWindow, *, timer_factory: TimerFactory | None 
     banner = ReminderBanner(controller, timer_factory=timer_factory)
     window.banner_area.addWidget(banner)
     queue = FollowUpQueue(controller, timer_factory=timer_factory)
-    window.add_page("followups", queue, lambda: _("Follow-ups"))
+    window.add_page("followups", queue, lambda: _("Follow-ups"), position=1)
     alerter = alerter or Alerter(window)
     scheduler = ReminderScheduler(controller, timer_factory=timer_factory, parent=window)
 
