@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from app import audit, catalog, followups, incidents, staff, vouchers
+from app import audit, catalog, followups, incidents, remedies_given, staff, vouchers
 from app.clock import from_iso, to_iso
 from app.context import Context
 from app.csvio import COLUMNS, ENCODING, REQUIRED, SEP, ImportRefused, parse_amount
@@ -212,9 +212,9 @@ class _Checker:
         codes = [c.strip() for c in cells.get("remedies", "").split(SEP) if c.strip()]
         if not codes:
             raise _Bad(_("remedies is empty: give at least one remedy code (apology counts)."))
-        if len(codes) > incidents.REMEDIES_MAX:
+        if len(codes) > remedies_given.REMEDIES_MAX:
             raise _Bad(_("at most {n} remedies on one incident.").format(
-                n=incidents.REMEDIES_MAX))
+                n=remedies_given.REMEDIES_MAX))
         unknown = [c for c in codes if c not in self.remedies]
         if unknown:
             raise _Bad(_("remedy {code} does not exist; known: {known}.").format(
@@ -240,7 +240,7 @@ class _Checker:
                     raise _Bad(_("remedy_amounts: {value} is not an amount like 89.00 "
                                  "(0 or more, a dot for decimals).").format(
                         value=amounts[index].strip())) from None
-                if amount > incidents.AMOUNT_MAX:
+                if amount > remedies_given.AMOUNT_MAX:
                     raise _Bad(_("remedy_amounts: {value} is too large.").format(
                         value=amounts[index].strip()))
             result.append((remedy, amount, self._name("approved_by", approvers[index])))

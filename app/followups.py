@@ -22,17 +22,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app import audit, catalog, vouchers
+from app import audit, catalog, remedies_given
 from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
-from app.errors import ApprovalRequired, StateError, ValidationError
-from app.i18n import _, ngettext
-from app.incidents import AMOUNT_MAX, REMEDIES_MAX, get_followup, get_incident, to_followup
-from app.models import Changes, FollowUp, Outcome, RemedyKind, RemedyRequest
+from app.errors import StateError, ValidationError
+from app.i18n import _
+from app.incidents import get_followup, get_incident, to_followup
+from app.models import Changes, FollowUp, Outcome, RemedyRequest
 from app.service_hours import ServiceHours
 from db import followups as followups_db
-from db import incidents as incidents_db
 
 OUTCOME_NOTE_MAX = 500
 SNOOZE_MINUTES = (2, 5, 10)
@@ -246,13 +245,6 @@ class FurtherRemedy:
     voucher_codes: tuple[str, ...] = ()
 
 
-def _amount(value: object, index: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= AMOUNT_MAX:
-        raise ValidationError(f"remedies[{index}].amount", _(
-            "Amount must be between 0 and {max} minor units.").format(max=AMOUNT_MAX))
-    return value
-
-
 def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequest],
                    staff_id: int | None, approval: Approval | None = None) -> FurtherRemedy:
     """The guest is still unhappy: give more (same approval rules) and check back again.
@@ -263,40 +255,17 @@ def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequ
     incident = get_incident(ctx, incident_id)
     if incident.voided_at is not None:
         raise StateError(_("This incident was undone; there is nothing to follow up."))
-    if not remedies:
-        raise ValidationError("remedies", _("Pick at least one remedy (Apology only counts)."))
-    if len(remedies) > REMEDIES_MAX:
-        raise ValidationError("remedies", _("At most {n} remedies on one incident.").format(
-            n=REMEDIES_MAX))
-    picked = []
-    for index, request in enumerate(remedies):
-        remedy = catalog.get_remedy(ctx, request.remedy_id)
-        amount = remedy.value_minor if request.amount_minor is None else _amount(
-            request.amount_minor, index)
-        picked.append((remedy, amount))
+    picked = remedies_given.check_requests(ctx, remedies)
     if followups_db.open_followup_of_incident(ctx.db, incident_id) is not None:
         raise StateError(_("Record how the last check went before giving something more."))
     now = ctx.clock.now()
-    needing = [remedy for remedy, amount in picked if remedy.needs_approval(amount)]
-    if needing and (approval is None or not approval.valid_at(now)):
-        raise ApprovalRequired(ngettext(
-            "{labels} needs a manager's or owner's PIN.",
-            "{labels} need a manager's or owner's PIN.", len(needing),
-        ).format(labels=", ".join(r.label for r in needing)), [r.code for r in needing])
+    needing = remedies_given.needing_approval(picked, approval, now)
     settings = ctx.settings()
     minutes = catalog.get_category(ctx, incident.category_id).followup_minutes
     now_iso = to_iso(now)
     with ctx.db.atomic():
-        codes = []
-        for remedy, amount in picked:
-            given_id = incidents_db.insert_incident_remedy(ctx.db, {
-                "incident_id": incident_id, "remedy_id": remedy.id, "kind": remedy.kind.value,
-                "label": remedy.label, "amount_minor": amount, "percent": remedy.percent,
-                "approved_by": approval.staff_id if remedy in needing else None,
-                "given_at": now_iso})
-            if remedy.kind is RemedyKind.VOUCHER:
-                codes.append(vouchers.issue(ctx, incident_id, given_id, amount,
-                                            settings.voucher_validity_days))
+        codes = remedies_given.write_given(ctx, incident_id, picked, needing, approval, now_iso,
+                                           settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(
             ctx.db, incident_id, now_iso, to_iso(now + timedelta(minutes=minutes)))
         audit.record(ctx, staff_id, "incident.further_remedy", "incident", incident_id,

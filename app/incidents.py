@@ -6,11 +6,11 @@ import re
 from collections.abc import Sequence
 from datetime import timedelta
 
-from app import audit, catalog, vouchers
+from app import audit, catalog, remedies_given
 from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
-from app.errors import ApprovalRequired, NotFound, ValidationError, WindowClosed
+from app.errors import NotFound, ValidationError, WindowClosed
 from app.i18n import _, ngettext
 from app.models import (
     Changes,
@@ -31,8 +31,6 @@ NOTE_MAX = 500
 TABLE_MAX = 20
 GUEST_NAME_MAX = 80
 GUEST_CONTACT_MAX = 120
-AMOUNT_MAX = 10**9
-REMEDIES_MAX = 6
 
 
 def guest_key(name: str | None, contact: str | None) -> str | None:
@@ -67,17 +65,6 @@ def _field_name(field: str) -> str:
             "guest_contact": _("Guest contact")}.get(field, field)
 
 
-def _amount(value: object, index: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"remedies[{index}].amount", _(
-            "Amount must be a whole number of minor units (cents, øre, haléřů), "
-            "0 or more."))
-    if value < 0 or value > AMOUNT_MAX:
-        raise ValidationError(f"remedies[{index}].amount", _(
-            "Amount must be between 0 and {max} minor units.").format(max=AMOUNT_MAX))
-    return value
-
-
 def _severity(value: Severity | str | None, default: Severity) -> Severity:
     if value is None:
         return default
@@ -101,17 +88,7 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     if category.hidden:
         raise ValidationError("category", _("The category {label} is hidden; pick another.")
                               .format(label=category.label))
-    if not remedies:
-        raise ValidationError("remedies", _("Pick at least one remedy (Apology only counts)."))
-    if len(remedies) > REMEDIES_MAX:
-        raise ValidationError("remedies", _("At most {n} remedies on one incident.").format(
-            n=REMEDIES_MAX))
-    picked = []
-    for index, request in enumerate(remedies):
-        remedy = catalog.get_remedy(ctx, request.remedy_id)
-        amount = remedy.value_minor if request.amount_minor is None else _amount(
-            request.amount_minor, index)
-        picked.append((remedy, amount))
+    picked = remedies_given.check_requests(ctx, remedies)
     if staff_id is not None:
         member = staff_db.staff_member(ctx.db, ctx.store_id, staff_id)
         if member is None or not member["active"]:
@@ -123,12 +100,7 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     guest_contact = _optional_text("guest_contact", guest_contact, GUEST_CONTACT_MAX)
 
     now = ctx.clock.now()
-    needing = [remedy for remedy, amount in picked if remedy.needs_approval(amount)]
-    if needing and (approval is None or not approval.valid_at(now)):
-        raise ApprovalRequired(ngettext(
-            "{labels} needs a manager's or owner's PIN.",
-            "{labels} need a manager's or owner's PIN.", len(needing),
-        ).format(labels=", ".join(r.label for r in needing)), [r.code for r in needing])
+    needing = remedies_given.needing_approval(picked, approval, now)
 
     settings = ctx.settings()
     key = guest_key(guest_name, guest_contact)
@@ -144,16 +116,8 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
             "severity": severity.value, "table_ref": table_ref, "guest_name": guest_name,
             "guest_contact": guest_contact, "guest_key": key, "note": note,
             "repeat_guest": int(repeat)})
-        codes = []
-        for remedy, amount in picked:
-            given_id = incidents_db.insert_incident_remedy(ctx.db, {
-                "incident_id": incident_id, "remedy_id": remedy.id, "kind": remedy.kind.value,
-                "label": remedy.label, "amount_minor": amount, "percent": remedy.percent,
-                "approved_by": approval.staff_id if remedy in needing else None,
-                "given_at": now_iso})
-            if remedy.kind is RemedyKind.VOUCHER:
-                codes.append(vouchers.issue(ctx, incident_id, given_id, amount,
-                                            settings.voucher_validity_days))
+        codes = remedies_given.write_given(ctx, incident_id, picked, needing, approval, now_iso,
+                                           settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))
         audit.record(ctx, staff_id, "incident.logged", "incident", incident_id,
                      category=category.code, remedies=[r.code for r, _a in picked],

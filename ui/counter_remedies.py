@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _, ngettext
-from app.incidents import REMEDIES_MAX
 from app.models import Category, Remedy
+from app.remedies_given import REMEDIES_MAX
 from app.settings import StoreSettings
 from ui.counter_tiles import Tile, TileGrid
 

@@ -1,0 +1,77 @@
+"""Remedies given on an incident: checking what was asked, the approval rule, writing it.
+
+Shared by logging an incident and by a further remedy when the guest is still unhappy, so
+both follow the same limits and the same manager-approval rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from app import catalog, vouchers
+from app.approval import Approval
+from app.context import Context
+from app.errors import ApprovalRequired, ValidationError
+from app.i18n import _, ngettext
+from app.models import Remedy, RemedyKind, RemedyRequest
+from db import incidents as incidents_db
+
+AMOUNT_MAX = 10**9
+REMEDIES_MAX = 6
+
+Picked = list[tuple[Remedy, int]]
+
+
+def _amount(value: object, index: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"remedies[{index}].amount", _(
+            "Amount must be a whole number of minor units (cents, øre, haléřů), "
+            "0 or more."))
+    if value < 0 or value > AMOUNT_MAX:
+        raise ValidationError(f"remedies[{index}].amount", _(
+            "Amount must be between 0 and {max} minor units.").format(max=AMOUNT_MAX))
+    return value
+
+
+def check_requests(ctx: Context, remedies: Sequence[RemedyRequest]) -> Picked:
+    """Each requested remedy with its amount (the remedy's default when none was given)."""
+    if not remedies:
+        raise ValidationError("remedies", _("Pick at least one remedy (Apology only counts)."))
+    if len(remedies) > REMEDIES_MAX:
+        raise ValidationError("remedies", _("At most {n} remedies on one incident.").format(
+            n=REMEDIES_MAX))
+    picked = []
+    for index, request in enumerate(remedies):
+        remedy = catalog.get_remedy(ctx, request.remedy_id)
+        amount = remedy.value_minor if request.amount_minor is None else _amount(
+            request.amount_minor, index)
+        picked.append((remedy, amount))
+    return picked
+
+
+def needing_approval(picked: Picked, approval: Approval | None, now: datetime) -> list[Remedy]:
+    """The remedies above their threshold; raises ApprovalRequired without a valid approval."""
+    needing = [remedy for remedy, amount in picked if remedy.needs_approval(amount)]
+    if needing and (approval is None or not approval.valid_at(now)):
+        raise ApprovalRequired(ngettext(
+            "{labels} needs a manager's or owner's PIN.",
+            "{labels} need a manager's or owner's PIN.", len(needing),
+        ).format(labels=", ".join(r.label for r in needing)), [r.code for r in needing])
+    return needing
+
+
+def write_given(ctx: Context, incident_id: int, picked: Picked, needing: list[Remedy],
+                approval: Approval | None, given_at: str, voucher_days: int) -> list[str]:
+    """Insert the remedies (and a voucher for each voucher remedy) inside the caller's
+    transaction; returns the voucher codes."""
+    codes = []
+    for remedy, amount in picked:
+        given_id = incidents_db.insert_incident_remedy(ctx.db, {
+            "incident_id": incident_id, "remedy_id": remedy.id, "kind": remedy.kind.value,
+            "label": remedy.label, "amount_minor": amount, "percent": remedy.percent,
+            "approved_by": approval.staff_id if approval and remedy in needing else None,
+            "given_at": given_at})
+        if remedy.kind is RemedyKind.VOUCHER:
+            codes.append(vouchers.issue(ctx, incident_id, given_id, amount, voucher_days))
+    return codes
