@@ -193,8 +193,8 @@ def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
     settings = ctx.settings()
     incident = logged.incident
     print(_("Logged incident #{id}: {category} — {remedies} ({total}).").format(
-        id=incident.id, category=incident.category_label,
-        remedies=", ".join(r.label for r in incident.remedies),
+        id=incident.id, category=_(incident.category_label),
+        remedies=", ".join(_(r.label) for r in incident.remedies),
         total=money(incident.total_minor, settings.currency, settings.locale)))
     print(_("Follow-up due at {time}.").format(
         time=short_time(logged.followup.due_at, settings.timezone, settings.locale)))

@@ -50,7 +50,8 @@ def _optional_text(field: str, value: str | None, limit: int) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValidationError(field, _("{field} must be text.").format(field=field))
+        raise ValidationError(field, _("{field} must be text.").format(
+            field=_field_name(field)))
     value = value.strip()
     if len(value) > limit:
         raise ValidationError(field, ngettext(

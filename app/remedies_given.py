@@ -57,7 +57,7 @@ def needing_approval(picked: Picked, approval: Approval | None, now: datetime) -
         raise ApprovalRequired(ngettext(
             "{labels} needs a manager's or owner's PIN.",
             "{labels} need a manager's or owner's PIN.", len(needing),
-        ).format(labels=", ".join(r.label for r in needing)), [r.code for r in needing])
+        ).format(labels=", ".join(_(r.label) for r in needing)), [r.code for r in needing])
     return needing
 
 

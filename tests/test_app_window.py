@@ -28,3 +28,21 @@ def test_reminders_added_after_the_first_paint_still_sit_second(qtbot, ctx):
     assert _nav_titles(window) == ["Counter", "Follow-ups", "Reports", "Back office"]
     assert window.banner_area.count() == 1
     assert window.current_page() == "counter"
+
+
+def test_qt_own_buttons_speak_the_store_language(qtbot, bare_ctx):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.setup import init_store
+
+    init_store(bare_ctx, store_name="Kavárna", preset="restaurant", currency="CZK",
+               locale="cs_CZ", language="cs", timezone="Europe/Prague")
+    window = build_main_window(bare_ctx)
+    qtbot.addWidget(window)
+    box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    qtbot.addWidget(box)
+    assert box.button(QDialogButtonBox.Cancel).text() == "Zrušit"
+    window.controller.set_language("en")
+    box2 = QDialogButtonBox(QDialogButtonBox.Cancel)
+    qtbot.addWidget(box2)
+    assert box2.button(QDialogButtonBox.Cancel).text() == "Cancel"

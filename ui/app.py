@@ -26,6 +26,9 @@ def build_main_window(ctx: Context, *, reminders: bool = True) -> MainWindow:
     which ``main`` calls right after the counter's first paint.
     """
     i18n.set_language(ctx.settings().language)
+    from ui import qt_translations
+
+    qt_translations.install()  # Qt's own buttons and dialogs follow the store language
     controller = Controller(ctx)
     controller.set_current_staff(controller.default_staff())
     apply_theme(QApplication.instance())
