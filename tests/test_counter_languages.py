@@ -11,16 +11,18 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from app import catalog, i18n
+from app import catalog, i18n, staff
 from app.i18n import _
+from app.models import Role
 from app.setup import init_store
 from ui.app import build_main_window
 
-STORES = {"en": ("Harbour Café", "GBP", "en_GB", "Europe/London"),
-          "nb": ("Fjord Kafé", "NOK", "nb_NO", "Europe/Oslo"),
-          "es": ("Café del Puerto", "EUR", "es_ES", "Europe/Madrid"),
-          "nl": ("Grachtcafé", "EUR", "nl_NL", "Europe/Amsterdam"),
-          "cs": ("Kavárna U Mostu", "CZK", "cs_CZ", "Europe/Prague")}
+#: language: (store, currency, locale, time zone, owner, cashier)
+STORES = {"en": ("Harbour Café", "GBP", "en_GB", "Europe/London", "Olivia", "Sam"),
+          "nb": ("Fjord Kafé", "NOK", "nb_NO", "Europe/Oslo", "Ingrid", "Sindre"),
+          "es": ("Café del Puerto", "EUR", "es_ES", "Europe/Madrid", "Carmen", "Lucía"),
+          "nl": ("Grachtcafé", "EUR", "nl_NL", "Europe/Amsterdam", "Femke", "Daan"),
+          "cs": ("Kavárna U Mostu", "CZK", "cs_CZ", "Europe/Prague", "Zdeňka", "Jiří")}
 NAV = ("Counter", "Follow-ups", "Reports", "Back office")
 HEADING = "What went wrong? Tap it."
 
@@ -94,9 +96,11 @@ def _button_problems(buttons) -> list[str]:
 @pytest.fixture(params=sorted(STORES))
 def window(request, qtbot, bare_ctx):
     """The whole window for a store in one of the five languages, at 1024×768."""
-    name, currency, locale, tz = STORES[request.param]
+    name, currency, locale, tz, owner, cashier = STORES[request.param]
     init_store(bare_ctx, store_name=name, preset="restaurant", currency=currency,
-               locale=locale, language=request.param, timezone=tz)
+               locale=locale, language=request.param, timezone=tz, owner_name=owner,
+               owner_pin="4821")
+    staff.add_staff(bare_ctx, cashier, Role.CASHIER)
     win = build_main_window(bare_ctx)
     qtbot.addWidget(win)
     win.resize(1024, 768)
@@ -193,3 +197,48 @@ def test_remedy_step_on_screen_follows_a_language_switch(qtbot, ctx):
     assert page.heading.text() == _("{category}: what are you giving?").format(
         category=_("Wrong order"))
     assert _tile_problems(step.grid.tiles()) == []
+
+
+def _all_text_problems(window) -> list[str]:
+    """Every visible label and push button in the window that cannot show all its text."""
+    _settle()
+    problems = [p for label in window.findChildren(QLabel)
+                if label.isVisible() and label.text() and label.pixmap().isNull()
+                for p in [_clipped(label)] if p]
+    return problems + _button_problems(window.findChildren(QPushButton))
+
+
+def _crowd(qtbot, window):
+    """Log a severe incident and open the details: the follow-up banner on top, the undo
+    bar below and the details panel at the side all take room from the tiles."""
+    page = window.page("counter")
+    qtbot.mouseClick(page.category_tile("undercooked"), Qt.LeftButton)
+    qtbot.mouseClick(page.remedy_step.tile_for("remake"), Qt.LeftButton)
+    assert page.confirm_bar.isVisible()
+    qtbot.mouseClick(page.details_toggle, Qt.LeftButton)
+    assert page.details.isVisible() and page.details.save_button.isVisible()
+    _settle()
+    assert window.banner_area.count() and window.banner_area.itemAt(0).widget().isVisible()
+    return page
+
+
+def test_crowded_counter_after_a_severe_incident_keeps_every_text_whole(qtbot, window):
+    """Banner, undo bar and details panel at once: the failure tiles go short and narrow
+    (no icon, the number left out when it would cover the title), the heading gets smaller,
+    the details buttons stack — and no text anywhere is cut or covered."""
+    page = _crowd(qtbot, window)
+    assert all(tile.is_compact() for tile in page.category_grid.tiles())
+    assert _tile_problems(page.category_grid.tiles()) == []
+    assert _all_text_problems(window) == []
+
+
+@pytest.mark.xfail(reason="known layout limit, every language: with the banner, the undo bar "
+                   "and the details panel all open, the remedy step has less than two rows "
+                   "of 64 px tiles and room for about 96 px of title beside each '+'; needs "
+                   "a counter layout decision (e.g. details over the tiles)", strict=False)
+def test_crowded_remedy_step_keeps_every_text_whole(qtbot, window):
+    page = _crowd(qtbot, window)
+    qtbot.mouseClick(page.category_tile("rude_service"), Qt.LeftButton)
+    assert page.remedy_step.isVisible() and page.back_button.isVisible()
+    assert _tile_problems(page.remedy_step.grid.tiles()) == []
+    assert _all_text_problems(window) == []

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import Category, Logged, RemedyRequest, Staff
-from ui import icons
+from ui import icons, theme
 from ui.controller import Controller
 from ui.counter_tiles import TileGrid, repolish
 from ui.staff_switch import StaffButton
@@ -53,6 +54,44 @@ class _CurrentPageStack(QStackedWidget):
         page = self.currentWidget()
         return page.sizeHint() if page is not None else super().sizeHint()
 
+
+
+class FittedHeading(QLabel):
+    """The step's heading in the fixed-height header: word-wrapped, and set a little smaller
+    when a long heading (Dutch, Czech, a narrow header beside the details panel) would
+    otherwise need more lines than the header has room for."""
+
+    SMALLEST_PT = 12
+
+    def __init__(self) -> None:
+        super().__init__(objectName="Heading", wordWrap=True)
+        self._pt = theme.HEADING_PT
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.contentsRect()
+        if room.width() <= 0 or room.height() <= 0:
+            return
+        font = QFont(self.font())
+        flags = int(self.alignment() | Qt.TextWordWrap)
+        size = theme.HEADING_PT
+        while size > self.SMALLEST_PT:
+            font.setPointSize(size)
+            needed = QFontMetrics(font).boundingRect(QRect(0, 0, room.width(), 10_000),
+                                                     flags, self.text())
+            if needed.height() <= room.height() and needed.width() <= room.width():
+                break
+            size -= 1
+        if size != self._pt:
+            self._pt = size
+            self.setStyleSheet("" if size == theme.HEADING_PT else f"font-size: {size}pt;")
 
 
 class CounterParts(QWidget):
@@ -104,7 +143,7 @@ class CounterParts(QWidget):
         self.back_button.setIconSize(QSize(24, 24))
         self.back_button.hide()
         header.addWidget(self.back_button)
-        self.heading = QLabel(objectName="Heading", wordWrap=True)
+        self.heading = FittedHeading()
         header.addWidget(self.heading, 1)
         self.staff_button = StaffButton()
         header.addWidget(self.staff_button)

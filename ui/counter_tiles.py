@@ -30,6 +30,7 @@ MIN_TILE_H = 64
 MAX_TILE_H = 270
 ICON_PX = 44
 BIG_ICON_PX = 60
+ADD_PX, ADD_COMPACT_PX = 52, 40  # the round "+" (sizes also in ui/theme.py)
 SPACING = 14
 LONG_PRESS_S = 0.5
 #: Seconds since an arbitrary point; replaced in tests so a long press needs no sleeping.
@@ -52,11 +53,11 @@ def _label(name: str, text: str = "", wrap: bool = False,
 
 @lru_cache(maxsize=512)
 def _fitted_font(text: str, room: int, size: int) -> QFont:
-    """The largest font, from ``size`` down to 11 pt, in which the longest word of ``text``
+    """The largest font, from ``size`` down to 10 pt, in which the longest word of ``text``
     fits ``room`` pixels: long Dutch and Czech words wrap at spaces, never get cut."""
     words = text.split() or [""]
     font = theme.counter_font(size, 600)
-    while size > 11 and max(QFontMetrics(font).horizontalAdvance(w) for w in words) > room:
+    while size > 10 and max(QFontMetrics(font).horizontalAdvance(w) for w in words) > room:
         size -= 1
         font.setPointSize(size)
     return font
@@ -212,6 +213,11 @@ class Tile(QPushButton):
         if compact != self._compact:
             self._compact = compact
             self.icon_label.setVisible(not compact)
+            # A smaller "+" and value line leave a short tile's title the width it needs.
+            for part in (self.add_button, self.sub_label):
+                if part is not None:
+                    part.setProperty("compact", compact)
+                    repolish(part)
         icon_px = BIG_ICON_PX if h >= needed + BIG_ICON_PX - ICON_PX + 16 else ICON_PX
         if not compact and icon_px != self._icon_px:
             self._icon_px = icon_px
@@ -220,9 +226,10 @@ class Tile(QPushButton):
         self.number_label.move(6 if compact else 10, 5 if compact else 10)
         right = w - 8
         if self.add_button is not None:
-            y = (h - 52) // 2 if compact else 8
-            self.add_button.setGeometry(right - 52, y, 52, 52)
-            right -= 58
+            size = ADD_COMPACT_PX if compact else ADD_PX
+            y = (h - size) // 2 if compact else 8
+            self.add_button.setGeometry(right - size, y, size, size)
+            right -= size + 6
         self.lock_label.setVisible(bool(self.lock_label.text()))
         self.lock_label.adjustSize()
         if compact:
@@ -233,11 +240,25 @@ class Tile(QPushButton):
         self.badge_label.setVisible(bool(self.badge_label.text()) and not compact)
         self.badge_label.adjustSize()
         self.badge_label.move(right - self.badge_label.width(), 12)
-        if compact:  # the number sits in the corner; the title gets the whole width
-            right_room = 64 if self.add_button is not None else 10
-            self._middle.setContentsMargins(10, 4, right_room, 4)
-            font = _fitted_font(text, w - 10 - right_room - 8, theme.TILE_COMPACT_PT)
+        if compact:  # the title gets the whole width, between the number and the lock
+            right_room = ADD_COMPACT_PX + 12 if self.add_button is not None else 8
+            room = w - 8 - right_room
+            font = _fitted_font(text, room - 4, theme.TILE_COMPACT_PT)
+            sub = 2 + self.sub_label.sizeHint().height() if self.sub_label.text() else 0
+            block = _text_height(text, font, room) + sub
+            top = self.number_label.geometry().bottom() + 3
+            bottom = self.lock_label.height() + 8 if self.lock_label.text() else 4
+            # The number keeps a band of its own above the title on a tile tall enough for
+            # two lines below it; on a shorter one it is left out (its digit still picks
+            # the tile), never drawn over a long Dutch or Czech label.
+            two_lines = 2 * QFontMetrics(theme.counter_font(theme.TILE_COMPACT_PT,
+                                                            600)).lineSpacing() + sub
+            number = (bool(self.number_label.text())
+                      and top + max(block, two_lines) + bottom <= h)
+            self.number_label.setVisible(number)
+            self._middle.setContentsMargins(8, top if number else 4, right_room, bottom)
         else:
+            self.number_label.setVisible(bool(self.number_label.text()))
             self._middle.setContentsMargins(12, tall_top, 12, 10)
             font = tall_font
         if font != self.title_label.font():

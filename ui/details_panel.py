@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
@@ -113,7 +114,8 @@ class DetailsPanel(QFrame):
         outer.addWidget(self.message_label)
         outer.addStretch(1)
         outer = actions_at
-        actions = QHBoxLayout()
+        # Side by side when both labels fit the panel's width, else one above the other.
+        self._actions = actions = QBoxLayout(QBoxLayout.LeftToRight)
         actions.setSpacing(8)
         self.new_button = QPushButton(objectName="BigButton")
         self.new_button.setFocusPolicy(Qt.NoFocus)
@@ -222,3 +224,17 @@ class DetailsPanel(QFrame):
             self.severity_buttons[level.value].setText(level.label())
         self.save_button.setText(_("Save details"))
         self.new_button.setText(_("New incident"))
+        self._fit_actions()
+
+    def _fit_actions(self) -> None:
+        """Stack the two buttons when their labels (longer in Dutch, Spanish and Czech) do
+        not fit side by side in the panel's fixed width."""
+        margins = self.layout().contentsMargins()
+        room = PANEL_WIDTH - margins.left() - margins.right() - self._actions.spacing()
+        needed = self.new_button.sizeHint().width() + self.save_button.sizeHint().width()
+        self._actions.setDirection(QBoxLayout.LeftToRight if needed <= room
+                                   else QBoxLayout.TopToBottom)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._fit_actions()  # sizes under the panel's own style rules, known once shown

@@ -30,6 +30,7 @@ BASE_PT = 12
 TILE_PT = 18
 TILE_SUB_PT = 14
 TILE_COMPACT_PT = 15
+TILE_SUB_COMPACT_PT = 12
 HEADING_PT = 20
 SAY_PT = 19
 
@@ -63,6 +64,9 @@ QPushButton:focus {{ border-color: {ACCENT}; }}
 #TileAdd {{ min-width: 52px; max-width: 52px; min-height: 52px; max-height: 52px;
     padding: 0; border-radius: 26px; background: {SURFACE_HI}; }}
 #TileAdd:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
+#TileAdd[compact="true"] {{ min-width: 40px; max-width: 40px; min-height: 40px;
+    max-height: 40px; border-radius: 20px; }}
+#TileSub[compact="true"] {{ font-size: {TILE_SUB_COMPACT_PT}pt; }}
 
 #Heading {{ font-size: {HEADING_PT}pt; font-weight: 600; }}
 #Muted {{ color: {MUTED}; }}
