@@ -8,6 +8,7 @@ adds it to a multi-remedy list. A long press on the tile does the same as "+".
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -51,11 +52,16 @@ def _label(name: str, text: str = "", wrap: bool = False,
     return label
 
 
+#: Where a label may wrap: white space other than the no-break and narrow no-break spaces.
+_BREAKS = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 @lru_cache(maxsize=512)
 def _fitted_font(text: str, room: int, size: int) -> QFont:
     """The largest font, from ``size`` down to 10 pt, in which the longest word of ``text``
-    fits ``room`` pixels: long Dutch and Czech words wrap at spaces, never get cut."""
-    words = text.split() or [""]
+    fits ``room`` pixels: long Dutch and Czech words wrap at spaces, never get cut. A
+    no-break space (Czech 's\u00a0alergeny') joins two words into one that must fit."""
+    words = _BREAKS.split(text.strip()) or [""]
     font = theme.counter_font(size, 600)
     while size > 10 and max(QFontMetrics(font).horizontalAdvance(w) for w in words) > room:
         size -= 1
