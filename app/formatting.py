@@ -1,7 +1,8 @@
 """Money, numbers, dates and weeks in the store's locale (Babel / CLDR).
 
 Babel rather than hand-written code: it knows every currency's minor units and symbol
-placement (``kr 1 234,50``, ``1.234,50 €``, ``1 234,50 Kč``) and localised weekday names.
+placement (``1 234,50 kr``, ``1.234,50 €``, ``€ 1.234,50``, ``1 234,50 Kč``; CLDR's
+spaces are no-break ones) and localised weekday names.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ def minor_digits(currency: str) -> int:
 
 
 def money(amount_minor: int, currency: str, locale: str) -> str:
-    """Format integer minor units: money(123450, 'NOK', 'nb_NO') == 'kr 1 234,50'."""
+    """Format integer minor units: money(123450, 'NOK', 'nb_NO') == '1\xa0234,50\xa0kr'."""
     digits = minor_digits(currency)
     from decimal import Decimal
 
