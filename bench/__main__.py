@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-#: Modules here that are not benchmarks themselves (the floor a benchmark spawns).
-HELPERS = {"bare_window"}
+#: Modules here that are not benchmarks themselves (the floor a benchmark spawns, the
+#: helpers they share).
+HELPERS = {"bare_window", "common"}
 
 
 def benchmarks() -> dict[str, str]:

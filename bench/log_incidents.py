@@ -9,34 +9,12 @@ mode (WAL) with synchronous=FULL, measured in the same run. Target: service p99 
 from __future__ import annotations
 
 import argparse
-import sqlite3
-import statistics
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def floor_raw_insert(path: Path, n: int) -> list[float]:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, at TEXT, label TEXT, amount INTEGER)")
-    samples = []
-    for i in range(n):
-        start = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.execute("INSERT INTO t (at, label, amount) VALUES (?, ?, ?)",
-                     ("2026-11-16T11:00:00+00:00", "Cold food", i))
-        conn.execute("COMMIT")
-        samples.append((time.perf_counter() - start) * 1000)
-    conn.close()
-    return samples
+from bench.common import p50_p99, raw_insert_floor
 
 
 def service_log(folder: Path, n: int) -> list[float]:
@@ -74,11 +52,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         # Half the floor before and half after, so drift in the machine hits both sides.
-        floor = floor_raw_insert(folder / "floor1.db", args.n // 2)
+        floor = raw_insert_floor(folder / "floor1.db", args.n // 2)
         service = service_log(folder, args.n)
-        floor += floor_raw_insert(folder / "floor2.db", args.n - args.n // 2)
-    f50, f99 = statistics.median(floor), percentile(floor, 0.99)
-    s50, s99 = statistics.median(service), percentile(service, 0.99)
+        floor += raw_insert_floor(folder / "floor2.db", args.n - args.n // 2)
+    f50, f99 = p50_p99(floor)
+    s50, s99 = p50_p99(service)
     print(f"raw sqlite3 INSERT+COMMIT (WAL, synchronous=FULL), n={args.n}: "
           f"p50 {f50:.3f} ms  p99 {f99:.3f} ms")
     print(f"log_incident through the service,            n={args.n}: "

@@ -73,6 +73,13 @@ def spin_until(app: QApplication, done, timeout_s: float) -> None:
     poll.stop()
 
 
+def close_window(app: QApplication, window) -> None:
+    """Close ``window``, delete it and let the event loop run 50 ms to carry that out."""
+    window.close()
+    window.deleteLater()
+    spin_until(app, lambda: False, 0.05)
+
+
 def wall_to_perf(wall: datetime) -> float:
     """A wall-clock instant on the perf_counter scale (taken now, so drift is nil)."""
     return time.perf_counter() + (wall - datetime.now(timezone.utc)).total_seconds()
@@ -122,9 +129,7 @@ def one_reminder(app: QApplication, folder: Path, run: int) -> tuple[float, floa
     due_perf = wall_to_perf(due)
     spin_until(app, lambda: painted.at is not None, DUE_IN_S + 5)
     window.reminders.scheduler.stop()
-    window.close()
-    window.deleteLater()
-    spin_until(app, lambda: False, 0.05)
+    close_window(app, window)
     ctx.db.close()
     if not fired or painted.at is None:
         raise SystemExit("the reminder did not fire within 5 s of its due time")
@@ -176,9 +181,7 @@ def one_restart(app: QApplication, path: Path, count: int) -> tuple[float, float
     spin_until(app, lambda: queue_paint.at is not None, 5)
     rows = len(queue.rows)
     window.reminders.scheduler.stop()
-    window.close()
-    window.deleteLater()
-    spin_until(app, lambda: False, 0.05)
+    close_window(app, window)
     ctx.db.close()
     if rows != count or not window.reminders.banner.items:
         raise SystemExit(f"after the restart the queue showed {rows} of {count} follow-ups")
@@ -195,9 +198,7 @@ def one_bare_window(app: QApplication) -> float:
     paint.arm()
     window.show()
     spin_until(app, lambda: paint.at is not None, 5)
-    window.close()
-    window.deleteLater()
-    spin_until(app, lambda: False, 0.05)
+    close_window(app, window)
     return paint.at - start
 
 

@@ -24,6 +24,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from bench.common import cache_ready, fresh_database
 from bench.summary_query import fill
 
 CACHE = Path("/tmp/comeback-bench-report.db")
@@ -40,11 +41,8 @@ def build(path: Path, seed: int = 5) -> None:
     from app.clock import FixedClock
     from app.context import Context
     from app.setup import init_store
-    from db.connection import open_database
 
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    database = open_database(path)
+    database = fresh_database(path)
     ctx = Context(database, FixedClock(MONDAY - timedelta(weeks=9)))
     init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
                locale="nb_NO", language="en", timezone="Europe/Oslo")
@@ -65,16 +63,6 @@ def build(path: Path, seed: int = 5) -> None:
     conn.close()
 
 
-def ready(path: Path) -> bool:
-    if not path.exists():
-        return False
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("PRAGMA user_version").fetchone()[0] == MARK
-    finally:
-        conn.close()
-
-
 def timed(command: list[str], runs: int) -> list[float]:
     times = []
     for _ in range(runs):
@@ -89,7 +77,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
-    if args.rebuild or not ready(CACHE):
+    if args.rebuild or not cache_ready(CACHE, MARK):
         print(f"building {CACHE}…")
         build(CACHE)
     comeback = shutil.which("comeback")

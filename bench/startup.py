@@ -28,18 +28,14 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.common import demo_store
+
 HERE = Path(__file__).resolve().parent
 TARGET_RATIO, TARGET_RSS_MB = 1.5, 120.0
 
 
 def make_demo_db(path: Path) -> int:
-    from app import demo
-    from app.clock import FixedClock
-    from app.context import open_context
-
-    clock = FixedClock(datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc))
-    ctx = open_context(path, clock)
-    result = demo.generate(ctx, weeks=8, seed=7, end=clock.now())
+    ctx, _clock, result = demo_store(path, datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc))
     ctx.db.close()
     return result.incidents
 

@@ -23,6 +23,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from bench.common import cache_ready, fresh_database, p50_p99
+
 CACHE = Path("/tmp/comeback-bench-1m.db")
 STORES, YEARS, INCIDENTS = 50, 5, 1_000_000
 END = datetime(2026, 11, 16, tzinfo=timezone.utc)  # a Monday
@@ -35,11 +37,8 @@ def build(path: Path, stores: int = STORES, incidents: int = INCIDENTS,
     from app.clock import FixedClock
     from app.context import Context
     from app.setup import init_store
-    from db.connection import open_database
 
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    database = open_database(path)
+    database = fresh_database(path)
     clock = FixedClock(END - timedelta(days=365 * years + 7))
     for store in range(1, stores + 1):
         init_store(Context(database, clock, store), store_name=f"Store {store}",
@@ -140,28 +139,12 @@ def _flush(conn, inc, rem, fol, vou) -> None:
         rows.clear()
 
 
-def ready(path: Path) -> bool:
-    if not path.exists():
-        return False
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("PRAGMA user_version").fetchone()[0] == MARK
-    finally:
-        conn.close()
-
-
-def _ms(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1,
-                                                   round(0.99 * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
-    if args.rebuild or not ready(CACHE):
+    if args.rebuild or not cache_ready(CACHE, MARK):
         began = time.perf_counter()
         print(f"building {CACHE} ({INCIDENTS:,} incidents, {STORES} stores, {YEARS} years)…")
         build(CACHE)
@@ -199,9 +182,9 @@ def main() -> None:
         summary = weekly_summary(ctx, week)
         summary_ms.append((time.perf_counter() - began) * 1000)
         rows.append((count, summary.this.incidents))
-    median, p99 = _ms(summary_ms)
-    floor_median, floor_p99 = _ms(floor_ms)
-    fetch_median, fetch_p99 = _ms(fetch_ms)
+    median, p99 = p50_p99(summary_ms)
+    floor_median, floor_p99 = p50_p99(floor_ms)
+    fetch_median, fetch_p99 = p50_p99(fetch_ms)
     print(f"database: {total:,} incidents, {STORES} stores; {args.runs} random (store, week) "
           f"pairs; {statistics.mean(r[1] for r in rows):.0f} incidents/week, "
           f"{statistics.mean(r[0] for r in rows):.0f} rows in the 8 weeks read")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -29,30 +28,10 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.common import demo_store, percentile, raw_insert_floor
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TARGET_P99_MS = 50.0
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def floor_insert(path: Path, n: int) -> list[float]:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, at TEXT, label TEXT, amount INTEGER)")
-    samples = []
-    for i in range(n):
-        start = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.execute("INSERT INTO t (at, label, amount) VALUES (?, ?, ?)",
-                     ("2026-11-16T11:00:00+00:00", "Cold food", i))
-        conn.execute("COMMIT")
-        samples.append((time.perf_counter() - start) * 1000)
-    conn.close()
-    return samples
 
 
 def line(name: str, samples: list[float]) -> str:
@@ -72,9 +51,7 @@ def main() -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app import catalog, demo, followups, staff
-    from app.clock import FixedClock
-    from app.context import open_context
+    from app import catalog, followups, staff
     from app.models import Outcome
     from db.connection import pragma
     from db.incidents import count_incidents
@@ -83,9 +60,8 @@ def main() -> None:
     from ui.app import build_main_window
 
     with tempfile.TemporaryDirectory() as tmp:
-        clock = FixedClock(datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc))
-        ctx = open_context(Path(tmp) / "store.db", clock)
-        demo.generate(ctx, weeks=8, seed=7, end=clock.now())
+        ctx, clock, _result = demo_store(Path(tmp) / "store.db",
+                                         datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc))
         assert pragma(ctx.db, "synchronous") == 2, "expected synchronous=FULL"
         window = build_main_window(ctx)
         window.resize(1024, 768)
@@ -123,7 +99,7 @@ def main() -> None:
         logged = count_incidents(ctx.db, ctx.store_id) - before
         window.close()
         ctx.db.close()
-        floor = floor_insert(Path(tmp) / "floor.db", taps)
+        floor = raw_insert_floor(Path(tmp) / "floor.db", taps)
     assert logged == taps + 20, f"expected {taps + 20} incidents, found {logged}"
     manager = "nobody records outcomes" if args.no_manager else "a manager keeps up"
     print(f"{taps} taps on a demo store (file database, WAL, synchronous=FULL), offscreen; "

@@ -1,0 +1,81 @@
+"""Helpers the benchmark modules share (not a benchmark itself).
+
+Percentiles, the raw-sqlite3 INSERT floor, the cached-database check and the demo store.
+The app is imported inside the functions, so a benchmark can set QT_QPA_PLATFORM first and
+``python -m bench --list`` stays light.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import time
+from datetime import datetime
+from pathlib import Path
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The sample at rank ``round(q * (n - 1))`` of the sorted samples (0 ≤ q ≤ 1)."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def p50_p99(samples: list[float]) -> tuple[float, float]:
+    """(median, 99th percentile) of ``samples``."""
+    return statistics.median(samples), percentile(samples, 0.99)
+
+
+def raw_insert_floor(path: Path, n: int) -> list[float]:
+    """ms per single-row INSERT + COMMIT, ``n`` times, with plain sqlite3 on a new file at
+    ``path`` in WAL mode with synchronous=FULL (the pragmas the app uses)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, at TEXT, label TEXT, amount INTEGER)")
+    samples = []
+    for i in range(n):
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO t (at, label, amount) VALUES (?, ?, ?)",
+                     ("2026-11-16T11:00:00+00:00", "Cold food", i))
+        conn.execute("COMMIT")
+        samples.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    return samples
+
+
+def cache_ready(path: Path, mark: int) -> bool:
+    """Whether the cached database at ``path`` was built to the end (its user_version is
+    ``mark``, set as the last step of the build)."""
+    if not path.exists():
+        return False
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0] == mark
+    finally:
+        conn.close()
+
+
+def fresh_database(path: Path):
+    """A new migrated database at ``path`` (any old one, with its -wal/-shm, removed first)."""
+    from db.connection import open_database
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return open_database(path)
+
+
+def demo_store(path: Path, at: datetime):
+    """The demo store (8 weeks, seed 7, ending ``at``) in a file database at ``path``.
+
+    Returns ``(ctx, clock, result)``: the open context, its FixedClock at ``at`` and what
+    :func:`app.demo.generate` returned. The caller closes ``ctx.db``.
+    """
+    from app import demo
+    from app.clock import FixedClock
+    from app.context import open_context
+
+    clock = FixedClock(at)
+    ctx = open_context(path, clock)
+    result = demo.generate(ctx, weeks=8, seed=7, end=clock.now())
+    return ctx, clock, result
