@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from db._sql import insert_row, update_row
+
 CATEGORY_FIELDS = ("code", "label", "icon", "apology", "followup_minutes", "default_severity",
                    "position", "hidden")
 REMEDY_FIELDS = ("code", "label", "icon", "kind", "value_minor", "percent",
@@ -36,17 +38,11 @@ def category_with_label(db: Database, store_id: int, label: str) -> dict | None:
 
 
 def insert_category(db: Database, store_id: int, values: dict) -> int:
-    cols = ["store_id", *values]
-    cursor = db.execute(
-        f"INSERT INTO categories ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        [store_id, *values.values()])
-    return cursor.lastrowid
+    return insert_row(db, "categories", {"store_id": store_id, **values})
 
 
 def update_category(db: Database, store_id: int, category_id: int, values: dict) -> None:
-    sets = ", ".join(f"{name} = ?" for name in values)
-    db.execute(f"UPDATE categories SET {sets} WHERE store_id = ? AND id = ?",
-               [*values.values(), store_id, category_id])
+    update_row(db, "categories", {"store_id": store_id, "id": category_id}, values)
 
 
 def remedies(db: Database, store_id: int, include_hidden: bool = False) -> list[dict]:
@@ -68,17 +64,11 @@ def remedy_by_code(db: Database, store_id: int, code: str) -> dict | None:
 
 
 def insert_remedy(db: Database, store_id: int, values: dict) -> int:
-    cols = ["store_id", *values]
-    cursor = db.execute(
-        f"INSERT INTO remedies ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        [store_id, *values.values()])
-    return cursor.lastrowid
+    return insert_row(db, "remedies", {"store_id": store_id, **values})
 
 
 def update_remedy(db: Database, store_id: int, remedy_id: int, values: dict) -> None:
-    sets = ", ".join(f"{name} = ?" for name in values)
-    db.execute(f"UPDATE remedies SET {sets} WHERE store_id = ? AND id = ?",
-               [*values.values(), store_id, remedy_id])
+    update_row(db, "remedies", {"store_id": store_id, "id": remedy_id}, values)
 
 
 def rules(db: Database, store_id: int) -> list[dict]:

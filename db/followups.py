@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from db._sql import update_row
+
 _OPEN = "f.done_at IS NULL AND f.missed_at IS NULL AND i.voided_at IS NULL"
 
 
@@ -25,8 +27,7 @@ def followups_for_incident(db: Database, incident_id: int) -> list[dict]:
 
 
 def update_followup(db: Database, followup_id: int, values: dict) -> None:
-    sets = ", ".join(f"{name} = ?" for name in values)
-    db.execute(f"UPDATE followups SET {sets} WHERE id = ?", [*values.values(), followup_id])
+    update_row(db, "followups", {"id": followup_id}, values)
 
 
 def open_followups(db: Database, store_id: int) -> list[dict]:
@@ -93,11 +94,8 @@ def mark_missed_if_open(db: Database, followup_id: int, at: str) -> bool:
 
 def close_if_open(db: Database, followup_id: int, values: dict) -> bool:
     """Write the outcome columns only while the follow-up is still open."""
-    sets = ", ".join(f"{name} = ?" for name in values)
-    cursor = db.execute(
-        f"UPDATE followups SET {sets} WHERE id = ? AND done_at IS NULL AND missed_at IS NULL",
-        [*values.values(), followup_id])
-    return cursor.rowcount == 1
+    return update_row(db, "followups", {"id": followup_id}, values,
+                      guard="done_at IS NULL AND missed_at IS NULL") == 1
 
 
 def move_due(db: Database, followup_id: int, due_at: str, *, snoozed: bool) -> bool:

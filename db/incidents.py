@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from db._sql import insert_row, update_row
+
 INCIDENT_COLUMNS = ("store_id", "category_id", "category_label", "staff_id", "occurred_at",
                     "severity", "table_ref", "guest_name", "guest_contact", "guest_key", "note",
                     "repeat_guest")
@@ -12,20 +14,11 @@ REMEDY_COLUMNS = ("incident_id", "remedy_id", "kind", "label", "amount_minor", "
 
 
 def insert_incident(db: Database, values: dict) -> int:
-    cols = list(values)
-    cursor = db.execute(
-        f"INSERT INTO incidents ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        list(values.values()))
-    return cursor.lastrowid
+    return insert_row(db, "incidents", values)
 
 
 def insert_incident_remedy(db: Database, values: dict) -> int:
-    cols = list(values)
-    cursor = db.execute(
-        f"INSERT INTO incident_remedies ({', '.join(cols)}) "
-        f"VALUES ({', '.join('?' * len(cols))})",
-        list(values.values()))
-    return cursor.lastrowid
+    return insert_row(db, "incident_remedies", values)
 
 
 def incident(db: Database, store_id: int, incident_id: int) -> dict | None:
@@ -40,9 +33,7 @@ def incident_remedies(db: Database, incident_id: int) -> list[dict]:
 
 
 def update_incident(db: Database, store_id: int, incident_id: int, values: dict) -> None:
-    sets = ", ".join(f"{name} = ?" for name in values)
-    db.execute(f"UPDATE incidents SET {sets} WHERE store_id = ? AND id = ?",
-               [*values.values(), store_id, incident_id])
+    update_row(db, "incidents", {"store_id": store_id, "id": incident_id}, values)
 
 
 def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since: str,

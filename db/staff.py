@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from db._sql import update_row
+
 
 def staff_members(db: Database, store_id: int, include_inactive: bool = False) -> list[dict]:
     where = "" if include_inactive else " AND active = 1"
@@ -39,6 +41,4 @@ def insert_staff(db: Database, store_id: int, name: str, role: str, created_at: 
 
 
 def update_staff(db: Database, store_id: int, staff_id: int, values: dict) -> None:
-    sets = ", ".join(f"{name} = ?" for name in values)
-    db.execute(f"UPDATE staff SET {sets} WHERE store_id = ? AND id = ?",
-               [*values.values(), store_id, staff_id])
+    update_row(db, "staff", {"store_id": store_id, "id": staff_id}, values)

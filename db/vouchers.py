@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from db._sql import insert_row
+
 
 def code_exists(db: Database, code: str) -> bool:
     return db.execute("SELECT 1 FROM vouchers WHERE code = ?", [code]).fetchone() is not None
 
 
 def insert_voucher(db: Database, values: dict) -> int:
-    cols = list(values)
-    cursor = db.execute(
-        f"INSERT INTO vouchers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        list(values.values()))
-    return cursor.lastrowid
+    return insert_row(db, "vouchers", values)
 
 
 def voucher_by_code(db: Database, code: str) -> dict | None:

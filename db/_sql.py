@@ -1,0 +1,52 @@
+"""INSERT and UPDATE statements built from a dict of column → value (private to db/).
+
+Table and column names go into the SQL text, so each one must be a plain identifier
+(letters, digits, underscore; not starting with a digit): a key such as
+``"note = 1; --"`` raises ValueError instead of reaching SQLite. Values are always bound
+as ``?`` parameters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlite_utils import Database
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _name(name: object) -> str:
+    if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"not a table or column name: {name!r}")
+    return name
+
+
+def insert_row(db: Database, table: str, values: dict) -> int:
+    """``INSERT INTO table (keys) VALUES (?, …)``; returns the new row's id."""
+    if not values:
+        raise ValueError(f"nothing to insert into {table!r}")
+    cols = [_name(col) for col in values]
+    cursor = db.execute(
+        f"INSERT INTO {_name(table)} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        list(values.values()))
+    return cursor.lastrowid
+
+
+def update_row(db: Database, table: str, where: dict, values: dict, *,
+               guard: str = "") -> int:
+    """``UPDATE table SET a = ?, … WHERE x = ? AND …``; returns the number of rows changed.
+
+    ``where`` maps columns to the values they must equal (at least one). ``guard`` is an
+    extra condition ANDed on, written as a constant in db/ code (never built from input).
+    """
+    if not values:
+        raise ValueError(f"nothing to update in {table!r}")
+    if not where:
+        raise ValueError(f"an UPDATE of {table!r} without a WHERE")
+    sets = ", ".join(f"{_name(col)} = ?" for col in values)
+    conditions = [f"{_name(col)} = ?" for col in where]
+    if guard:
+        conditions.append(guard)
+    cursor = db.execute(f"UPDATE {_name(table)} SET {sets} WHERE {' AND '.join(conditions)}",
+                        [*values.values(), *where.values()])
+    return cursor.rowcount
