@@ -9,33 +9,21 @@ owner: the staff list (one former cashier), the category editor, and the remedy 
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _shots import NOW, SIZE, demo_store, start
+from _shots import grab as grab_settled
+from PySide6.QtWidgets import QApplication, QWidget
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
-
-from app import admin, catalog, demo, staff  # noqa: E402
-from app.clock import FixedClock  # noqa: E402
-from app.context import open_context  # noqa: E402
-
-# Monday 16 November 2026, 12:00 in Oslo.
-NOW = datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc)
-SIZE = (1024, 768)
+from app import admin, catalog, staff
+from app.clock import FixedClock
+from app.context import open_context
 
 
 def grab(widget: QWidget, app: QApplication, path: Path) -> None:
-    for _i in range(6):  # icon grids re-fit their height after the first layout
-        app.processEvents()
-    widget.grab().save(str(path))
-    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    grab_settled(widget, app, path, rounds=6)  # icon grids re-fit their height after layout
 
 
 def first_run(app: QApplication, out: Path, tmp: Path) -> None:
@@ -62,8 +50,7 @@ def first_run(app: QApplication, out: Path, tmp: Path) -> None:
 def back_office(app: QApplication, out: Path, tmp: Path) -> None:
     from ui.app import build_main_window
 
-    ctx = open_context(tmp / "demo.db", FixedClock(NOW))
-    demo.generate(ctx, weeks=2, seed=7, end=NOW)
+    ctx, _clock = demo_store(tmp / "demo.db", weeks=2)
     owner = staff.find_by_name(ctx, "Ingrid")
     ola = staff.find_by_name(ctx, "Ola")
     admin.save_staff(ctx, owner.id, ola.id, name=ola.name, role="cashier", active=False)
@@ -89,12 +76,7 @@ def back_office(app: QApplication, out: Path, tmp: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs")
-    args = parser.parse_args()
-    out = args.out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app, out = start(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         first_run(app, out, Path(tmp))
         back_office(app, out, Path(tmp))

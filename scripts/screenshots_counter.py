@@ -9,51 +9,21 @@ remedy step at 1920×1080 to check that it scales.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _shots import demo_store, grab, start
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from app import demo, staff  # noqa: E402
-from app.clock import FixedClock  # noqa: E402
-from app.context import open_context  # noqa: E402
-
-# Monday 16 November 2026, 12:00 in Oslo: lunch.
-NOW = datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc)
-
-
-def settle(app: QApplication) -> None:
-    for _i in range(3):
-        app.processEvents()
-
-
-def grab(window, app: QApplication, path: Path) -> None:
-    settle(app)
-    window.grab().save(str(path))
-    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+from app import staff
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs")
-    args = parser.parse_args()
-    out = args.out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app, out = start(__doc__)
     from ui.app import build_main_window
 
     with tempfile.TemporaryDirectory() as tmp:
-        clock = FixedClock(NOW)
-        ctx = open_context(Path(tmp) / "demo.db", clock)
-        demo.generate(ctx, weeks=8, seed=7, end=NOW)
+        ctx, clock = demo_store(Path(tmp) / "demo.db", weeks=8)
         window = build_main_window(ctx)
         page = window.page("counter")
         sam = staff.find_by_name(ctx, "Sam")

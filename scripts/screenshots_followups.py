@@ -9,39 +9,16 @@ evening before, and grabs each state at 1024×768.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _shots import NOW, SIZE, demo_store, grab, settle, start
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from app import catalog, demo, incidents, staff  # noqa: E402
-from app.approval import Approval  # noqa: E402
-from app.clock import FixedClock  # noqa: E402
-from app.context import open_context  # noqa: E402
-from app.models import Outcome, RemedyRequest  # noqa: E402
-
-# Monday 16 November 2026, 12:00 in Oslo: lunch.
-NOW = datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc)
-SIZE = (1024, 768)
-
-
-def settle(app: QApplication) -> None:
-    for _i in range(3):
-        app.processEvents()
-
-
-def grab(widget, app: QApplication, path: Path) -> None:
-    settle(app)
-    widget.grab().save(str(path))
-    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+from app import catalog, incidents, staff
+from app.approval import Approval
+from app.models import Outcome, RemedyRequest
 
 
 def log(ctx, clock, code, remedies, **extra):
@@ -70,18 +47,11 @@ def scene(ctx, clock) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs")
-    args = parser.parse_args()
-    out = args.out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app, out = start(__doc__)
     from ui.app import build_main_window
 
     with tempfile.TemporaryDirectory() as tmp:
-        clock = FixedClock(NOW)
-        ctx = open_context(Path(tmp) / "demo.db", clock)
-        demo.generate(ctx, weeks=2, seed=7, end=NOW - timedelta(days=1))
+        ctx, clock = demo_store(Path(tmp) / "demo.db", weeks=2, end=NOW - timedelta(days=1))
         scene(ctx, clock)
         window = build_main_window(ctx)
         window.controller.set_current_staff(staff.find_by_name(ctx, "Marco"))
