@@ -202,3 +202,35 @@ def fake_timers():
     factory.made = made
     return factory
 
+
+
+# -- the real main window (GUI tests: tests/test_counter*.py, test_backoffice.py) ----------------
+
+def shown_main_window(qtbot, ctx: Context):
+    """``ui.app.build_main_window(ctx)`` at 1024×768, shown and exposed, owned by qtbot."""
+    from ui.app import build_main_window
+
+    window = build_main_window(ctx)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def window(ctx, qtbot):
+    """The whole main window on the ``ctx`` store (see :func:`shown_main_window`)."""
+    return shown_main_window(qtbot, ctx)
+
+
+# -- a store set up from the shell (CLI tests: tests/test_csv_cli.py, test_followups_cli.py) -----
+
+def cli_init_store(path) -> None:
+    """``comeback init`` the Fjord Kafé store at ``path`` (NOK, nb_NO, Europe/Oslo, English;
+    owner Ingrid with PIN 4821), as a user would from the shell."""
+    from app.cli import main
+
+    assert main(["init", "--db", str(path), "--store", "Fjord Kafé", "--currency", "NOK",
+                 "--locale", "nb_NO", "--tz", "Europe/Oslo", "--language", "en",
+                 "--owner", "Ingrid", "--owner-pin", OWNER_PIN]) == 0

@@ -11,19 +11,9 @@ from app import admin, catalog, i18n, staff
 from app.incidents import recent
 from app.models import Severity
 from tests.conftest import MANAGER_PIN, OWNER_PIN
-from ui.app import build_main_window
 from ui.backoffice.page import PinDialog
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot, ctx):
-    win = build_main_window(ctx)
-    qtbot.addWidget(win)
-    win.resize(1024, 768)
-    win.show()
-    return win
 
 
 def click(qtbot, widget) -> None:

@@ -15,20 +15,9 @@ from db import catalog as catalog_db
 from db import followups as followups_db
 from db.incidents import count_incidents
 from ui import counter_tiles
-from ui.app import build_main_window
 from ui.counter import CATEGORIES, REMEDIES
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(ctx, qtbot):
-    win = build_main_window(ctx)
-    qtbot.addWidget(win)
-    win.resize(1024, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture

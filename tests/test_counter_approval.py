@@ -10,19 +10,13 @@ from app import staff
 from app.models import Role
 from db.incidents import count_incidents
 from tests.conftest import MANAGER_PIN, OWNER_PIN
-from ui.app import build_main_window
 from ui.counter import CATEGORIES, PIN, REMEDIES
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def page(ctx, qtbot):
-    window = build_main_window(ctx)
-    qtbot.addWidget(window)
-    window.resize(1024, 768)
-    window.show()
-    qtbot.waitExposed(window)
+def page(window):
     return window.page("counter")
 
 

@@ -9,19 +9,13 @@ from PySide6.QtCore import Qt
 from app import catalog
 from db.incidents import count_incidents
 from tests.conftest import MANAGER_PIN
-from ui.app import build_main_window
 from ui.counter import CATEGORIES, PIN, REMEDIES
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def page(ctx, qtbot):
-    window = build_main_window(ctx)
-    qtbot.addWidget(window)
-    window.resize(1024, 768)
-    window.show()
-    qtbot.waitExposed(window)
+def page(window):
     counter = window.page("counter")
     counter.setFocus()
     return counter

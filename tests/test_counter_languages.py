@@ -15,7 +15,7 @@ from app import catalog, i18n, staff
 from app.i18n import _
 from app.models import Role
 from app.setup import init_store
-from ui.app import build_main_window
+from tests.conftest import shown_main_window
 
 #: language: (store, currency, locale, time zone, owner, cashier)
 STORES = {"en": ("Harbour Café", "GBP", "en_GB", "Europe/London", "Olivia", "Sam"),
@@ -101,11 +101,7 @@ def window(request, qtbot, bare_ctx):
                locale=locale, language=request.param, timezone=tz, owner_name=owner,
                owner_pin="4821")
     staff.add_staff(bare_ctx, cashier, Role.CASHIER)
-    win = build_main_window(bare_ctx)
-    qtbot.addWidget(win)
-    win.resize(1024, 768)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_main_window(qtbot, bare_ctx)
     _settle()
     assert i18n.language() == request.param
     return win
@@ -155,10 +151,7 @@ def test_remedy_values_are_money_in_the_store_locale(qtbot, window):
 
 
 def test_switching_language_at_run_time_changes_the_counter_and_nav(qtbot, ctx):
-    window = build_main_window(ctx)
-    qtbot.addWidget(window)
-    window.resize(1024, 768)
-    window.show()
+    window = shown_main_window(qtbot, ctx)
     page = window.page("counter")
     nav_buttons = [window.findChild(QPushButton, f"nav_{key}")
                    for key in ("counter", "followups", "reports", "backoffice")]
@@ -181,10 +174,7 @@ def test_switching_language_at_run_time_changes_the_counter_and_nav(qtbot, ctx):
 
 
 def test_remedy_step_on_screen_follows_a_language_switch(qtbot, ctx):
-    window = build_main_window(ctx)
-    qtbot.addWidget(window)
-    window.resize(1024, 768)
-    window.show()
+    window = shown_main_window(qtbot, ctx)
     page = window.page("counter")
     qtbot.mouseClick(page.category_grid.tiles()[0], Qt.LeftButton)
     step = page.remedy_step

@@ -6,20 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QTimer
 
-from ui.app import build_main_window
-
 pytestmark = pytest.mark.gui
 MIN_TILE_PX = 64
-
-
-@pytest.fixture
-def window(ctx, qtbot):
-    win = build_main_window(ctx)
-    qtbot.addWidget(win)
-    win.resize(1024, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def settle(qtbot) -> None:

@@ -10,14 +10,13 @@ import pytest
 
 from app.cli import main
 from db.connection import open_database
+from tests.conftest import cli_init_store
 
 
 @pytest.fixture
 def store_db(tmp_path):
     path = tmp_path / "store.db"
-    assert main(["init", "--db", str(path), "--store", "Fjord Kafé", "--currency", "NOK",
-                 "--locale", "nb_NO", "--tz", "Europe/Oslo", "--language", "en",
-                 "--owner", "Ingrid", "--owner-pin", "4821"]) == 0
+    cli_init_store(path)
     return path
 
 
@@ -36,9 +35,7 @@ def test_export_then_import_into_a_new_store_then_export_gives_the_same_file(
     assert main(["export", "--db", str(filled_db), "--out", str(first)]) == 0
     assert "Exported 2 incidents" in capsys.readouterr().out
     other = tmp_path / "other.db"
-    assert main(["init", "--db", str(other), "--store", "Fjord Kafé", "--currency", "NOK",
-                 "--locale", "nb_NO", "--tz", "Europe/Oslo", "--language", "en",
-                 "--owner", "Ingrid", "--owner-pin", "4821"]) == 0
+    cli_init_store(other)
     assert main(["import", "--db", str(other), str(first)]) == 0
     assert main(["export", "--db", str(other), "--out", str(second)]) == 0
     assert second.read_bytes() == first.read_bytes()

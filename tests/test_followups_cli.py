@@ -14,6 +14,7 @@ from app.clock import FixedClock
 from app.context import Context
 from app.models import RemedyRequest
 from db.connection import open_database
+from tests.conftest import cli_init_store
 
 ALL_DAY = dict.fromkeys(settings.WEEKDAYS, ["00:00", "24:00"])
 
@@ -21,9 +22,7 @@ ALL_DAY = dict.fromkeys(settings.WEEKDAYS, ["00:00", "24:00"])
 @pytest.fixture
 def store_db(tmp_path):
     path = tmp_path / "store.db"
-    assert main(["init", "--db", str(path), "--store", "Fjord Kafé", "--currency", "NOK",
-                 "--locale", "nb_NO", "--language", "en", "--tz", "Europe/Oslo",
-                 "--owner", "Ingrid", "--owner-pin", "4821"]) == 0
+    cli_init_store(path)
     database = open_database(path)
     with database.atomic():
         settings.write(database, 1, {"opening_hours": ALL_DAY})
