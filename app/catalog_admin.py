@@ -184,28 +184,44 @@ def update_category(ctx: Context, by: int | None, category_id: int, *, label: st
     row = {"label": current.label, "icon": current.icon, "apology": current.apology,
            "followup_minutes": current.followup_minutes,
            "default_severity": current.default_severity.value}
-    changed = {k: v for k, v in values.items() if row[k] != v}
-    if not changed:
-        return Changes()
-    with ctx.db.atomic():
-        catalog_db.update_category(ctx.db, ctx.store_id, category_id, changed)
-        audit.record(ctx, by, "category.changed", "category", category_id, **changed)
-    return Changes(catalog=True)
+    return _write_changed(ctx, by, "category", category_id, row, values,
+                          catalog_db.update_category)
 
 
 def set_category_hidden(ctx: Context, by: int | None, category_id: int,
                         hidden: bool) -> Changes:
     """Hide a category from the counter (or show it again); it is never deleted."""
     admin.require(ctx, by, admin.CATALOG)
-    current = catalog.get_category(ctx, category_id)
+    return _set_hidden(ctx, by, "category", catalog.get_category(ctx, category_id), hidden,
+                       catalog.categories, catalog_db.update_category,
+                       _("At least one category must stay on the counter."))
+
+
+def _write_changed(ctx: Context, by: int | None, entity: str, item_id: int, current: dict,
+                   values: dict, update) -> Changes:
+    """Write (with ``update``) and audit as ``<entity>.changed`` the values that differ from
+    ``current``; nothing at all when none do."""
+    changed = {k: v for k, v in values.items() if current[k] != v}
+    if not changed:
+        return Changes()
+    with ctx.db.atomic():
+        update(ctx.db, ctx.store_id, item_id, changed)
+        audit.record(ctx, by, f"{entity}.changed", entity, item_id, **changed)
+    return Changes(catalog=True)
+
+
+def _set_hidden(ctx: Context, by: int | None, entity: str, current: Category | Remedy,
+                hidden: bool, visible, update, last_one: str) -> Changes:
+    """Hide or show ``current``; refuse (``last_one``) to hide the last one ``visible(ctx)``
+    lists. Audited as ``<entity>.hidden`` or ``<entity>.shown``."""
     if current.hidden == hidden:
         return Changes()
-    if hidden and len(catalog.categories(ctx)) <= 1:
-        raise ValidationError("hidden", _("At least one category must stay on the counter."))
+    if hidden and len(visible(ctx)) <= 1:
+        raise ValidationError("hidden", last_one)
     with ctx.db.atomic():
-        catalog_db.update_category(ctx.db, ctx.store_id, category_id, {"hidden": int(hidden)})
-        audit.record(ctx, by, "category.hidden" if hidden else "category.shown", "category",
-                     category_id, label=current.label)
+        update(ctx.db, ctx.store_id, current.id, {"hidden": int(hidden)})
+        audit.record(ctx, by, f"{entity}.hidden" if hidden else f"{entity}.shown", entity,
+                     current.id, label=current.label)
     return Changes(catalog=True)
 
 
@@ -294,28 +310,15 @@ def update_remedy(ctx: Context, by: int | None, remedy_id: int, *, label: str, i
     row = {"label": current.label, "icon": current.icon, "kind": current.kind.value,
            "value_minor": current.value_minor, "percent": current.percent,
            "approval_above_minor": current.approval_above_minor}
-    changed = {k: v for k, v in values.items() if row[k] != v}
-    if not changed:
-        return Changes()
-    with ctx.db.atomic():
-        catalog_db.update_remedy(ctx.db, ctx.store_id, remedy_id, changed)
-        audit.record(ctx, by, "remedy.changed", "remedy", remedy_id, **changed)
-    return Changes(catalog=True)
+    return _write_changed(ctx, by, "remedy", remedy_id, row, values, catalog_db.update_remedy)
 
 
 def set_remedy_hidden(ctx: Context, by: int | None, remedy_id: int, hidden: bool) -> Changes:
     """Hide a remedy from the counter (or show it again); it is never deleted."""
     admin.require(ctx, by, admin.CATALOG)
-    current = catalog.get_remedy(ctx, remedy_id)
-    if current.hidden == hidden:
-        return Changes()
-    if hidden and len(catalog.remedies(ctx)) <= 1:
-        raise ValidationError("hidden", _("At least one remedy must stay on the counter."))
-    with ctx.db.atomic():
-        catalog_db.update_remedy(ctx.db, ctx.store_id, remedy_id, {"hidden": int(hidden)})
-        audit.record(ctx, by, "remedy.hidden" if hidden else "remedy.shown", "remedy",
-                     remedy_id, label=current.label)
-    return Changes(catalog=True)
+    return _set_hidden(ctx, by, "remedy", catalog.get_remedy(ctx, remedy_id), hidden,
+                       catalog.remedies, catalog_db.update_remedy,
+                       _("At least one remedy must stay on the counter."))
 
 
 def move_remedy(ctx: Context, by: int | None, remedy_id: int, step: int) -> Changes:
