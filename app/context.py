@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from app import settings as settings_mod
 from app.clock import Clock, SystemClock
-from db.connection import open_database
+from db.connection import Database, open_database
 
 
 @dataclass

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app import audit, presets
+from app import audit
 from app import settings as settings_mod
 from app.context import Context
 from app.errors import StateError, ValidationError
@@ -13,6 +13,9 @@ from app.models import Changes, Role
 from app.staff import add_staff
 from db import catalog as catalog_db
 from db import store as store_db
+
+if TYPE_CHECKING:
+    from app.presets import Preset
 
 
 def is_initialised(ctx: Context) -> bool:
@@ -37,6 +40,8 @@ def init_store(ctx: Context, *, store_name: str, preset: str = "restaurant",
     if opening_hours is not None:
         values["opening_hours"] = opening_hours
     clean = {name: settings_mod.validate(name, value) for name, value in values.items()}
+    from app import presets  # (tomllib) not needed to check that a store exists
+
     loaded = presets.load_preset(clean["preset"])
     if owner_name is not None and not owner_name.strip():
         raise ValidationError("owner_name", _("Name must not be empty."))
@@ -51,8 +56,10 @@ def init_store(ctx: Context, *, store_name: str, preset: str = "restaurant",
     return Changes(settings=True, catalog=True, staff=bool(owner_name))
 
 
-def install_preset(ctx: Context, preset: presets.Preset, currency: str) -> None:
+def install_preset(ctx: Context, preset: Preset, currency: str) -> None:
     """Write a preset's categories, remedies and rules (inside the caller's transaction)."""
+    from app import presets
+
     category_ids, remedy_ids = {}, {}
     for position, cat in enumerate(preset.categories):
         category_ids[cat.code] = catalog_db.insert_category(ctx.db, ctx.store_id, {

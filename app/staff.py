@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-
 from app import audit
 from app.context import Context
 from app.errors import NotFound, ValidationError
@@ -22,6 +18,8 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 def hash_pin(pin: str, salt: bytes, n: int | None = None, r: int | None = None,
              p: int | None = None) -> str:
+    import hashlib  # on the first PIN, not at start-up (~3 ms)
+
     n, r, p = n or SCRYPT_N, r or SCRYPT_R, p or SCRYPT_P
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32,
                             maxmem=256 * 1024 * 1024)
@@ -34,6 +32,8 @@ def pin_matches(row: dict, pin: str) -> bool:
         return False
     _scheme, n, r, p, _digest = stored.split("$")
     candidate = hash_pin(pin, bytes.fromhex(row["pin_salt"]), int(n), int(r), int(p))
+    import hmac
+
     return hmac.compare_digest(candidate, stored)
 
 
@@ -99,6 +99,8 @@ def _pin_values(ctx: Context, pin: str, staff_id: int | None) -> dict:
     if _pin_taken(ctx, pin, staff_id):
         raise ValidationError("pin", _("Another staff member already uses this PIN: "
                                        "choose another."))
+    import secrets
+
     salt = secrets.token_bytes(16)
     return {"pin_hash": hash_pin(pin, salt), "pin_salt": salt.hex()}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from sqlite_utils import Database
+from db.connection import Database
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlite_utils import Database
+from db.connection import Database
 
 
 def append(db: Database, *, store_id: int, at: str, staff_id: int | None, action: str,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from db._sql import insert_row, update_row
+from db.connection import Database
 
 CATEGORY_FIELDS = ("code", "label", "icon", "apology", "followup_minutes", "default_severity",
                    "position", "hidden")

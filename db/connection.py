@@ -2,48 +2,130 @@
 
 This package is the only code that speaks SQL. Everything above it calls the small,
 named functions in the sibling modules, so a second backend can be added later.
+
+The handle everyone passes around is a :class:`Database`: sqlite-utils' Database, built on
+first need. Importing sqlite-utils costs about 60 ms (click, dateutil and pluggy come with
+it), more than the whole counter screen takes to build, and the counter only reads before
+its first paint. So until something needs sqlite-utils, a SELECT through ``query`` or
+``execute`` goes straight to the sqlite3 connection, which is all sqlite-utils would do
+with it; anything else (a write, ``atomic``, ``db["table"]``, …) builds the sqlite-utils
+Database on the same connection and from then on everything goes through it. ``ui.app``
+builds it right after the first paint, so a cashier's first tap does not pay for it.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from db.migrations import migrations
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
+# The migration set and its newest migration (db/migrations.py; a test keeps them equal).
+# A file that has it applied needs no migration, and that check needs no sqlite-utils.
+MIGRATION_SET = "comeback"
+NEWEST_MIGRATION = "0003_vouchers_redeemed_index"
+
+_SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 
 
-def _configure(database: Database, *, wal: bool) -> None:
-    conn = database.conn
+class Database:
+    """The app's database handle; see the module docstring. ``conn`` is the sqlite3
+    connection; every attribute not defined here is sqlite-utils' (which builds it)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._full: sqlite_utils.Database | None = None
+
+    @property
+    def full(self) -> sqlite_utils.Database:
+        """sqlite-utils' Database on this connection, built (and imported) the first time."""
+        if self._full is None:
+            from sqlite_utils import Database as FullDatabase
+
+            self._full = FullDatabase(self.conn, execute_plugins=False)
+        return self._full
+
+    @property
+    def is_full(self) -> bool:
+        return self._full is not None
+
+    def query(self, sql: str, params: Sequence | dict[str, Any] | None = None
+              ) -> Iterator[dict]:
+        """Rows as dicts, as sqlite-utils' ``query``."""
+        if self._full is None and _SELECT.match(sql):
+            cursor = self.conn.execute(sql, () if params is None else params)
+            keys = [column[0] for column in cursor.description]
+            if len(set(keys)) == len(keys):  # sqlite-utils renames repeated column names
+                return (dict(zip(keys, row, strict=True)) for row in cursor)
+            cursor.close()
+        return self.full.query(sql, params)
+
+    def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
+                ) -> sqlite3.Cursor:
+        """A cursor, as sqlite-utils' ``execute`` (which commits a write outside atomic)."""
+        if self._full is None and _SELECT.match(sql):
+            return self.conn.execute(sql, () if parameters is None else parameters)
+        return self.full.execute(sql, parameters)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.full, name)
+
+    def __getitem__(self, table: str) -> Any:
+        return self.full[table]
+
+
+def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     if wal:
-        database.enable_wal()
+        conn.execute("PRAGMA journal_mode=wal")
     # FULL: a committed incident survives a power cut, also in WAL mode.
     conn.execute("PRAGMA synchronous=FULL")
+
+
+def _up_to_date(conn: sqlite3.Connection) -> bool:
+    try:
+        row = conn.execute("SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? "
+                           "AND name = ?", [MIGRATION_SET, NEWEST_MIGRATION]).fetchone()
+    except sqlite3.OperationalError:  # no migrations table: a new file
+        return False
+    return row is not None
 
 
 def open_database(path: str | Path | None) -> Database:
     """Open (creating if needed) and migrate the database at ``path``; None = in memory."""
     if path is None or str(path) == ":memory:":
-        database = Database(memory=True, execute_plugins=False)
-        _configure(database, wal=False)
+        conn = sqlite3.connect(":memory:")
+        _configure(conn, wal=False)
     else:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        database = Database(sqlite3.connect(str(path)), execute_plugins=False)
-        _configure(database, wal=True)
-    migrations.apply(database)
+        conn = sqlite3.connect(str(path))
+        _configure(conn, wal=True)
+    database = Database(conn)
+    if not _up_to_date(conn):
+        from db.migrations import migrations
+
+        migrations.apply(database.full)
     return database
 
 
 def pragma(database: Database, name: str) -> object:
     """Read one PRAGMA value (used by tests and diagnostics)."""
-    return database.execute(f"PRAGMA {name}").fetchone()[0]
+    return database.conn.execute(f"PRAGMA {name}").fetchone()[0]
 
 
 def pending_migrations(database: Database) -> list[str]:
-    return [m.name for m in migrations.pending(database)]
+    from db.migrations import migrations
+
+    return [m.name for m in migrations.pending(database.full)]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from db._sql import update_row
+from db.connection import Database
 
 _OPEN = "f.done_at IS NULL AND f.missed_at IS NULL AND i.voided_at IS NULL"
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from db._sql import insert_row, update_row
+from db.connection import Database
 
 INCIDENT_COLUMNS = ("store_id", "category_id", "category_label", "staff_id", "occurred_at",
                     "severity", "table_ref", "guest_name", "guest_contact", "guest_key", "note",

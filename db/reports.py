@@ -8,7 +8,7 @@ day and hour happens in ``app.summary`` (SQLite knows no time zones).
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from db.connection import Database
 
 # One row per live incident: what happened, what it cost, how its first follow-up went and
 # how the guest's story ended (the latest recorded outcome).

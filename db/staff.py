@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from db._sql import update_row
+from db.connection import Database
 
 
 def staff_members(db: Database, store_id: int, include_inactive: bool = False) -> list[dict]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from db.connection import Database
 
 
 def store_exists(db: Database, store_id: int) -> bool:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from db._sql import insert_row
+from db.connection import Database
 
 
 def code_exists(db: Database, code: str) -> bool:

@@ -59,3 +59,42 @@ def test_audit_log_refuses_update_and_delete(ctx):
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         ctx.db.execute("DELETE FROM audit_log WHERE id = ?", [entry["id"]])
     assert ctx.db["audit_log"].get(entry["id"])["action"] == entry["action"]
+
+
+def test_the_newest_migration_named_in_connection_is_the_last_registered():
+    from db.connection import MIGRATION_SET, NEWEST_MIGRATION
+
+    assert (migrations.name, migrations._migrations[-1].name) == (MIGRATION_SET,
+                                                                  NEWEST_MIGRATION)
+
+
+def test_a_migrated_file_opens_and_reads_without_sqlite_utils_then_writes_through_it(tmp_path):
+    path = tmp_path / "store.db"
+    open_database(path).close()
+    database = open_database(path)
+    assert not database.is_full  # nothing to migrate, nothing written yet
+    assert list(database.query("SELECT name FROM _sqlite_migrations ORDER BY id"))[0] == {
+        "name": "0001_initial_schema"}
+    assert database.execute("SELECT count(*) FROM stores").fetchone()[0] == 0
+    assert pragma(database, "foreign_keys") == 1
+    assert not database.is_full
+    database.execute("INSERT INTO stores (id, created_at) VALUES (1, 'x')")  # a write
+    assert database.is_full
+    database.close()
+    assert open_database(path)["stores"].count == 1
+
+
+def test_reads_give_the_same_rows_before_and_after_sqlite_utils_is_built(tmp_path):
+    path = tmp_path / "store.db"
+    open_database(path).close()
+    sql = "SELECT 1 AS id, 2 AS id, 'a' AS name"  # a repeated column name, too
+    database = open_database(path)
+    plain = list(database.query(sql)), list(database.query("SELECT 7 AS n"))
+    database.full  # noqa: B018
+    assert (list(database.query(sql)), list(database.query("SELECT 7 AS n"))) == plain
+    assert plain[0] == [{"id": 1, "id_2": 2, "name": "a"}]
+
+
+def test_a_new_file_is_migrated_on_open(tmp_path):
+    database = open_database(tmp_path / "new.db")
+    assert database.is_full and pending_migrations(database) == []

@@ -143,8 +143,19 @@ def palette() -> QPalette:
     return pal
 
 
-def apply_theme(app: QApplication) -> None:
-    """Dark palette, the base font and the style sheet, for the whole application."""
+def apply_theme(app: QApplication, *, style_sheet: bool = True) -> None:
+    """Dark palette, the base font and the style sheet, for the whole application.
+
+    ``style_sheet=False`` leaves the sheet to :func:`apply_style_sheet`, for a caller that
+    builds a window first: under a style sheet each widget is styled once when made and
+    again when a layout puts it in its parent, ~7 ms over the counter page at start-up.
+    """
     app.setFont(counter_font())
     app.setPalette(palette())
-    app.setStyleSheet(QSS)
+    if style_sheet:
+        apply_style_sheet(app)
+
+
+def apply_style_sheet(app: QApplication) -> None:
+    if app.styleSheet() != QSS:
+        app.setStyleSheet(QSS)
