@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import settings as settings_mod
@@ -10,11 +9,16 @@ from app.clock import Clock, SystemClock
 from db.connection import Database, open_database
 
 
-@dataclass
 class Context:
-    db: Database
-    clock: Clock = field(default_factory=SystemClock)
-    store_id: int = 1
+    """The database, the clock (``SystemClock`` unless a test passes one) and the store."""
+
+    def __init__(self, db: Database, clock: Clock | None = None, store_id: int = 1) -> None:
+        self.db = db
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.store_id = store_id
+
+    def __repr__(self) -> str:
+        return f"Context(store_id={self.store_id}, clock={self.clock!r})"
 
     def settings(self) -> settings_mod.StoreSettings:
         return settings_mod.load(self.db, self.store_id)

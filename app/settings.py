@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.errors import ValidationError
 from app.i18n import LANGUAGES, N_, _
@@ -113,8 +112,7 @@ def _check_hours(name: str, value: Any, spec: Setting) -> dict:
     return result
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     name: str
     kind: str
     default: Any
@@ -170,8 +168,7 @@ SETTINGS: tuple[Setting, ...] = (
 BY_NAME = {spec.name: spec for spec in SETTINGS}
 
 
-@dataclass(frozen=True)
-class StoreSettings:
+class StoreSettings(NamedTuple):
     store_name: str
     preset: str
     currency: str

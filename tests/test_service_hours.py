@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,7 @@ HOURS = {**DEFAULT_HOURS, "sun": None, "fri": ["10:00", "24:00"]}
 
 
 def _hours(ctx, table=HOURS) -> ServiceHours:
-    return ServiceHours.from_settings(replace(load(ctx.db, ctx.store_id), opening_hours=table))
+    return ServiceHours.from_settings(load(ctx.db, ctx.store_id)._replace(opening_hours=table))
 
 
 def _oslo(*args) -> datetime:
