@@ -84,9 +84,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _plain_start(argv: list[str]) -> Path | None:
+    """The database path when ``argv`` only starts the app (``[]``, ``--db PATH`` or
+    ``--db=PATH``); None for anything else, which the full parser reads and reports on."""
+    if not argv:
+        return default_db_path()
+    if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        return Path(argv[1])
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
+        return Path(argv[0][len("--db="):])
+    return None
+
+
 def main(argv: Sequence[str] | None = None,
          gui: Callable[[Path], int] | None = None) -> int:
     """Run one command; without a command, start ``gui`` (handed in by ``ui.entry``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    start_path = _plain_start(argv) if gui is not None else None
+    if start_path is not None:
+        # The app's own start needs no parser: building it costs ~10 ms (every command's
+        # options and help, platformdirs for the default path shown in --help).
+        return gui(start_path)
     parser = _parser()
     args = parser.parse_args(argv)
     db_path = args.db or default_db_path()

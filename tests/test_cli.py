@@ -109,3 +109,26 @@ def test_errors_from_the_installed_command_have_no_traceback(tmp_path):
     assert result.returncode == 2
     assert "--weeks must be a whole number from 1 to 260" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("argv, expected", [
+    ([], "default"), (["--db", "shop.db"], "shop.db"), (["--db=shop.db"], "shop.db"),
+    (["--db", "init"], "init"),  # a file named like a command is still a file
+])
+def test_without_a_command_the_app_opens_on_the_given_or_default_database(
+        argv, expected, monkeypatch, tmp_path):
+    from pathlib import Path
+
+    monkeypatch.setattr("app.cli.default_db_path", lambda: Path("default"))
+    opened = []
+    assert main(argv, gui=lambda path: opened.append(path) or 0) == 0
+    assert opened == [Path(expected)]
+
+
+@pytest.mark.parametrize("argv", [["--db"], ["--db", "shop.db", "--bogus"], ["bogus"]])
+def test_a_start_with_something_else_gets_the_parsers_message(argv, capsys):
+    opened = []
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv, gui=opened.append)
+    assert exit_info.value.code == 2 and opened == []
+    assert "usage: comeback" in capsys.readouterr().err
