@@ -68,6 +68,13 @@ def main(db_path: str | Path | None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Comeback")
+    from PySide6.QtCore import QStandardPaths
+
+    from ui import icons
+
+    cache = QStandardPaths.writableLocation(QStandardPaths.CacheLocation)
+    if cache:
+        icons.DISK_CACHE = Path(cache) / "icons"
     ctx = open_context(db_path)
     from app.setup import is_initialised
 
