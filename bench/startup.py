@@ -117,6 +117,11 @@ def main() -> None:
     print(f"  (the app's own count from process start, 10 ms ticks: median "
           f"{statistics.median(own):.0f} ms)")
     ratio = p50 / f50
+    # Each app run sits right after its own floor run: the median of those pairs' ratios
+    # is less moved by the machine speeding up or slowing down during the run.
+    paired = statistics.median(p / f for p, f in zip(painted, floor, strict=True))
+    print(f"  (median of the {len(floor)} paired ratios, app run / the floor run just before "
+          f"it: {paired:.2f}x)")
     print(f"ratio counter painted/bare: {ratio:.2f}x, all loaded/bare: {a50 / f50:.2f}x "
           f"(target ≤ {TARGET_RATIO}x) "
           f"{'OK' if ratio <= TARGET_RATIO else 'OVER'};  peak RSS {max(rss_ours):.1f} MB "

@@ -56,7 +56,8 @@ def _in(widget: QWidget, ancestor: QWidget) -> QRect:
 
 
 def _tile_problems(tiles) -> list[str]:
-    """Every way a tile fails to show its whole title and value line."""
+    """Every way a tile fails to show its whole title and value line (the texts a tile
+    paints, and where: ``Tile.pieces``)."""
     _settle()
     problems = []
     for tile in tiles:
@@ -66,24 +67,29 @@ def _tile_problems(tiles) -> list[str]:
             continue
         if tile.height() < 64:
             problems.append(f"{name}: tile only {tile.height()} px high")
-        for label in (tile.title_label, tile.sub_label):
-            if not label.isVisible():
-                continue
-            problem = _clipped(label)
-            if problem:
-                problems.append(f"{name}: {problem}")
-            if not tile.rect().contains(_in(label, tile)):
-                problems.append(f"{name}: {label.text()!r} reaches outside the tile")
+        pieces = tile.pieces()
+        if "title" not in pieces or (tile.subtitle() and "sub" not in pieces):
+            problems.append(f"{name}: title or value line not shown")
+        for key, piece in pieces.items():
+            needed = piece.needed()
+            if not piece.rect.contains(needed):
+                problems.append(f"{name}: {piece.text!r} needs {needed.width()}×"
+                                f"{needed.height()}, has {piece.rect.width()}×"
+                                f"{piece.rect.height()} ({key})")
+            if not tile.rect().contains(piece.rect):
+                problems.append(f"{name}: {piece.text!r} reaches outside the tile")
         # Corner pieces (number, "Suggested", "PIN", "+") must not sit on the title's text.
-        title_text = _text_rect(tile.title_label).translated(tile.title_label.pos())
-        corners = [tile.number_label, tile.badge_label, tile.lock_label, tile.add_button]
-        for corner in corners:
-            if corner is not None and corner.isVisible() and \
-                    corner.geometry().intersects(title_text):
-                problems.append(f"{name}: {getattr(corner, 'text', str)()!r} covers the title")
-        for corner in (tile.badge_label, tile.lock_label):
-            if corner.isVisible() and not tile.rect().contains(corner.geometry()):
-                problems.append(f"{name}: {corner.text()!r} reaches outside the tile")
+        title_text = pieces["title"].needed() if "title" in pieces else QRect()
+        corners = [(pieces[k].text, pieces[k].rect) for k in ("number", "badge", "lock")
+                   if k in pieces]
+        if tile.add_button is not None and tile.add_button.isVisible():
+            corners.append(("+", tile.add_button.geometry()))
+        icon = tile.icon_rect()
+        if icon is not None:
+            corners.append(("icon", icon))
+        for text, rect in corners:
+            if rect.intersects(title_text):
+                problems.append(f"{name}: {text!r} covers the title")
     return problems
 
 
@@ -146,7 +152,7 @@ def test_remedy_values_are_money_in_the_store_locale(qtbot, window):
     digits = get_currency_precision(settings.currency)
     expected = format_currency(Decimal(value).scaleb(-digits), settings.currency,
                                locale=settings.locale)
-    assert remake.sub_label.text() == expected
+    assert remake.subtitle() == expected and remake.pieces()["sub"].text == expected
     assert remake.title() == _("Remake")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFontMetrics
 
 pytestmark = pytest.mark.gui
 MIN_TILE_PX = 64
@@ -28,9 +29,9 @@ def check_fits(qtbot, window, size) -> None:
         assert tile.height() >= MIN_TILE_PX and tile.width() >= 2 * MIN_TILE_PX
         inside = tile.geometry().bottom() <= tile.parentWidget().height()
         assert inside, f"{tile.title()} is cut off at the bottom"
-        label = tile.title_label
-        widest = max(label.fontMetrics().horizontalAdvance(w) for w in tile.title().split())
-        assert widest <= label.width(), f"{tile.title()} does not fit its tile"
+        title = tile.pieces()["title"]
+        widest = max(QFontMetrics(title.font).horizontalAdvance(w) for w in title.text.split())
+        assert widest <= title.rect.width(), f"{tile.title()} does not fit its tile"
 
 
 @pytest.mark.parametrize("size", [(1024, 768), (1920, 1080)])

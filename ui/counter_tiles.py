@@ -12,16 +12,11 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import (
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from ui import icons, theme
 
@@ -33,6 +28,8 @@ ICON_PX = 44
 BIG_ICON_PX = 60
 ADD_PX, ADD_COMPACT_PX = 52, 40  # the round "+" (sizes also in ui/theme.py)
 SPACING = 14
+CORNER_PT = 11  # the number, "Suggested" and "PIN"
+NUMBER_PAD_X, NUMBER_PAD_Y = 8, 2  # around the number, inside its 1 px frame
 LONG_PRESS_S = 0.5
 #: Seconds since an arbitrary point; replaced in tests so a long press needs no sleeping.
 monotonic: Callable[[], float] = time.monotonic
@@ -41,15 +38,6 @@ monotonic: Callable[[], float] = time.monotonic
 def key_number(index: int) -> str:
     """The digit that picks the tile at ``index`` (0-based): 1…9, then 0 for the tenth."""
     return str((index + 1) % 10) if index < 10 else ""
-
-
-def _label(name: str, text: str = "", wrap: bool = False,
-           align: Qt.AlignmentFlag = Qt.AlignCenter) -> QLabel:
-    label = QLabel(text, objectName=name)
-    label.setAlignment(align)
-    label.setWordWrap(wrap)
-    label.setAttribute(Qt.WA_TransparentForMouseEvents)
-    return label
 
 
 #: Where a label may wrap: white space other than the no-break and narrow no-break spaces.
@@ -82,8 +70,34 @@ def repolish(widget: QWidget) -> None:
     widget.style().polish(widget)
 
 
+class Piece(NamedTuple):
+    """One text a tile draws: where (tile coordinates), in which font, how aligned."""
+
+    text: str
+    rect: QRect
+    font: QFont
+    flags: int
+
+    def needed(self) -> QRect:
+        """The rectangle the text takes when drawn in ``rect``."""
+        return QFontMetrics(self.font).boundingRect(self.rect, self.flags, self.text)
+
+
+def _corner_font() -> QFont:
+    return theme.counter_font(CORNER_PT, 700)
+
+
+def _line(metrics: QFontMetrics, text: str) -> QSize:
+    """Room for one line of ``text``: its laid-out size and a pixel each side, so centring
+    a fractional width never pushes a glyph out of the box."""
+    return metrics.size(0, text) + QSize(2, 0)
+
+
 class Tile(QPushButton):
-    """One big tile.
+    """One big tile. The button draws its panel (background, border, states from the style
+    sheet); the tile paints its number, icon, title, value line and badges itself, where
+    :meth:`_arrange` placed them: ten tiles of six labels each were the slowest part of
+    the counter's first paint.
 
     Signals:
         clicked(): inherited; a normal tap.
@@ -98,19 +112,13 @@ class Tile(QPushButton):
         self.setObjectName("Tile")
         self.setFocusPolicy(Qt.NoFocus)
         self.icon_name = icon_name
+        self._title, self._sub, self._number, self._badge, self._lock = (
+            title, subtitle, number, "", "")
         self._pressed_at: float | None = None
         self._compact: bool | None = None
         self._stale = True
-        # Corner pieces are placed by hand (see _arrange); the middle is a layout.
-        self.number_label = _label("TileNumber", number)
-        self.number_label.setParent(self)
-        self.number_label.setVisible(bool(number))
-        self.badge_label = _label("TileBadge")
-        self.badge_label.setParent(self)
-        self.badge_label.hide()
-        self.lock_label = _label("TileLock")
-        self.lock_label.setParent(self)
-        self.lock_label.hide()
+        self._pieces: dict[str, Piece] = {}
+        self._icon: tuple[QRect, QPixmap] | None = None
         self.add_button: QPushButton | None = None
         if addable:
             self.add_button = QPushButton(self, objectName="TileAdd", checkable=True)
@@ -118,48 +126,57 @@ class Tile(QPushButton):
             self.add_button.setIcon(icons.icon("plus", 28))
             self.add_button.setIconSize(QSize(28, 28))
             self.add_button.toggled.connect(self._on_add_toggled)
-        self._middle = QVBoxLayout(self)
-        self._middle.setSpacing(2)
-        self._middle.addStretch(1)
-        self.icon_label = _label("TileIcon")
-        self._icon_px = 0  # rendered on the first _arrange, at the size the tile has room for
-        self._middle.addWidget(self.icon_label)
-        self.title_label = _label("TileTitle", title, wrap=True)
-        self._middle.addWidget(self.title_label)
-        self.sub_label = _label("TileSub", subtitle)
-        self.sub_label.setVisible(bool(subtitle))
-        self._middle.addWidget(self.sub_label)
-        self._middle.addStretch(1)
-        self.setAccessibleName(title)
+        self._describe()
 
     # -- texts and states --------------------------------------------------------------------
     def title(self) -> str:
-        return self.title_label.text()
+        return self._title
+
+    def subtitle(self) -> str:
+        return self._sub
+
+    def number(self) -> str:
+        return self._number
+
+    def badge(self) -> str:
+        return self._badge
+
+    def lock(self) -> str:
+        return self._lock
 
     def set_texts(self, title: str, subtitle: str = "") -> None:
-        self.title_label.setText(title)
-        self.sub_label.setText(subtitle)
-        self.sub_label.setVisible(bool(subtitle))
-        self.setAccessibleName(title)
-        self._rearrange()
+        self._title, self._sub = title, subtitle
+        self._changed()
 
     def set_number(self, number: str) -> None:
-        self.number_label.setText(number)
-        self.number_label.setVisible(bool(number))
-        self._rearrange()
+        self._number = number
+        self._changed()
 
     def set_badge(self, text: str) -> None:
         """A word in the top corner ("Suggested"); left out on a short tile."""
-        self.badge_label.setText(text)
-        self._rearrange()
+        self._badge = text
+        self._changed()
 
     def set_lock(self, text: str) -> None:
         """Marks a remedy that needs a manager's PIN."""
-        self.lock_label.setText(text)
-        self._rearrange()
+        self._lock = text
+        self._changed()
 
     def is_compact(self) -> bool:
         return bool(self._compact)
+
+    def pieces(self) -> dict[str, Piece]:
+        """What the tile shows now, by name: "number", "badge", "lock", "title", "sub"
+        (only those on screen; the number is left out on a very short tile)."""
+        if self._stale:
+            self._arrange()
+        return dict(self._pieces)
+
+    def icon_rect(self) -> QRect | None:
+        """Where the icon is drawn; None on a short tile, which has no room for it."""
+        if self._stale:
+            self._arrange()
+        return QRect(self._icon[0]) if self._icon is not None else None
 
     def set_suggested(self, on: bool) -> None:
         if bool(self.property("suggested")) != on:
@@ -188,10 +205,18 @@ class Tile(QPushButton):
         self._update_add_icon(on)
         self.add_toggled.emit(on)
 
-    def _rearrange(self) -> None:
+    def _describe(self) -> None:
+        """What a screen reader says: the title, then the value and the badges."""
+        self.setAccessibleName(self._title)
+        self.setAccessibleDescription(" · ".join(t for t in (self._sub, self._badge,
+                                                               self._lock) if t))
+
+    def _changed(self) -> None:
+        self._describe()
         # A hidden tile is arranged when it is shown (and gets its size).
         if self.isVisible():
             self._arrange()
+            self.update()
         else:
             self._stale = True
 
@@ -204,72 +229,114 @@ class Tile(QPushButton):
         if self._stale:
             self._arrange()
 
+    # -- layout ------------------------------------------------------------------------------
     def _arrange(self) -> None:
         """Tall tile (when icon, title and value fit): number, badges and "+" along the top,
         the icon over the title. Short tile: no icon, the number in the corner, "+" on the
         right, the title across the width."""
         self._stale = False
         w, h = self.width(), self.height()
-        text = self.title_label.text()
+        text, sub = self._title, self._sub
         tall_top = 62 if self.add_button is not None else 36
         tall_font = _fitted_font(text, w - 32, theme.TILE_PT)
         needed = (tall_top + ICON_PX + _text_height(text, tall_font, w - 32)
-                  + (24 if self.sub_label.text() else 0) + 12)
+                  + (24 if sub else 0) + 12)
         compact = h < needed
         if compact != self._compact:
             self._compact = compact
-            self.icon_label.setVisible(not compact)
-            # A smaller "+" and value line leave a short tile's title the width it needs.
-            # (Re-polishing costs ~0.6 ms a widget: only when the look really changes.)
-            for part in (self.add_button, self.sub_label):
-                if part is not None and bool(part.property("compact")) != compact:
-                    part.setProperty("compact", compact)
-                    repolish(part)
-        icon_px = BIG_ICON_PX if h >= needed + BIG_ICON_PX - ICON_PX + 16 else ICON_PX
-        if not compact and icon_px != self._icon_px:
-            self._icon_px = icon_px
-            self.icon_label.setPixmap(icons.pixmap(self.icon_name, icon_px))
-        self.number_label.adjustSize()
-        self.number_label.move(6 if compact else 10, 5 if compact else 10)
+            # A smaller "+" leaves a short tile's title the width it needs.
+            part = self.add_button
+            if part is not None and bool(part.property("compact")) != compact:
+                part.setProperty("compact", compact)
+                repolish(part)
+        pieces: dict[str, Piece] = {}
+        corner = _corner_font()
+        corner_fm = QFontMetrics(corner)
+        centre = int(Qt.AlignCenter)
+        number = None
+        if self._number:
+            size = _line(corner_fm, self._number) + QSize(2 * NUMBER_PAD_X - 2,
+                                                           2 * NUMBER_PAD_Y)
+            number = QRect(QPoint(6, 5) if compact else QPoint(10, 10), size)
         right = w - 8
         if self.add_button is not None:
             size = ADD_COMPACT_PX if compact else ADD_PX
             y = (h - size) // 2 if compact else 8
             self.add_button.setGeometry(right - size, y, size, size)
             right -= size + 6
-        self.lock_label.setVisible(bool(self.lock_label.text()))
-        self.lock_label.adjustSize()
-        if compact:
-            self.lock_label.move(6, h - 5 - self.lock_label.height())
-        else:
-            self.lock_label.move(right - self.lock_label.width(), 12)
-            right -= self.lock_label.width() + 6 if self.lock_label.text() else 0
-        self.badge_label.setVisible(bool(self.badge_label.text()) and not compact)
-        self.badge_label.adjustSize()
-        self.badge_label.move(right - self.badge_label.width(), 12)
+        lock_size = _line(corner_fm, self._lock) if self._lock else QSize(0, 0)
+        if self._lock:
+            at = (QPoint(6, h - 5 - lock_size.height()) if compact
+                  else QPoint(right - lock_size.width(), 12))
+            pieces["lock"] = Piece(self._lock, QRect(at, lock_size), corner, centre)
+            if not compact:
+                right -= lock_size.width() + 6
+        if self._badge and not compact:
+            size = _line(corner_fm, self._badge)
+            pieces["badge"] = Piece(self._badge, QRect(QPoint(right - size.width(), 12), size),
+                                    corner, centre)
+        sub_font = theme.counter_font(theme.TILE_SUB_COMPACT_PT if compact else theme.TILE_SUB_PT)
+        sub_h = _line(QFontMetrics(sub_font), sub).height() if sub else 0
         if compact:  # the title gets the whole width, between the number and the lock
             right_room = ADD_COMPACT_PX + 12 if self.add_button is not None else 8
             room = w - 8 - right_room
             font = _fitted_font(text, room - 4, theme.TILE_COMPACT_PT)
-            sub = 2 + self.sub_label.sizeHint().height() if self.sub_label.text() else 0
-            block = _text_height(text, font, room) + sub
-            top = self.number_label.geometry().bottom() + 3
-            bottom = self.lock_label.height() + 8 if self.lock_label.text() else 4
+            block_sub = 2 + sub_h if sub else 0
+            block = _text_height(text, font, room) + block_sub
+            top = number.bottom() + 3 if number is not None else 4
+            bottom = lock_size.height() + 8 if self._lock else 4
             # The number keeps a band of its own above the title on a tile tall enough for
             # two lines below it; on a shorter one it is left out (its digit still picks
             # the tile), never drawn over a long Dutch or Czech label.
             two_lines = 2 * QFontMetrics(theme.counter_font(theme.TILE_COMPACT_PT,
-                                                            600)).lineSpacing() + sub
-            number = (bool(self.number_label.text())
-                      and top + max(block, two_lines) + bottom <= h)
-            self.number_label.setVisible(number)
-            self._middle.setContentsMargins(8, top if number else 4, right_room, bottom)
+                                                            600)).lineSpacing() + block_sub
+            if number is not None and top + max(block, two_lines) + bottom > h:
+                number = None
+            margins = (8, top if number is not None else 4, right_room, bottom)
+            icon_px = 0
         else:
-            self.number_label.setVisible(bool(self.number_label.text()))
-            self._middle.setContentsMargins(12, tall_top, 12, 10)
+            margins = (12, tall_top, 12, 10)
             font = tall_font
-        if font != self.title_label.font():
-            self.title_label.setFont(font)
+            icon_px = BIG_ICON_PX if h >= needed + BIG_ICON_PX - ICON_PX + 16 else ICON_PX
+        if number is not None:
+            pieces["number"] = Piece(self._number, number, corner, centre)
+        # The middle: icon, title and value line, as one block centred in what is left.
+        left, top, right_margin, bottom = margins
+        width = max(1, w - left - right_margin)
+        title_h = _text_height(text, font, width)
+        block = (icon_px + 2 if icon_px else 0) + title_h + (2 + sub_h if sub else 0)
+        y = top + max(0, (h - top - bottom - block) // 2)
+        self._icon = None
+        if icon_px:
+            self._icon = (QRect((w - icon_px) // 2, y, icon_px, icon_px),
+                          icons.pixmap(self.icon_name, icon_px))
+            y += icon_px + 2
+        pieces["title"] = Piece(text, QRect(left, y, width, title_h), font,
+                                int(Qt.AlignHCenter | Qt.AlignTop | Qt.TextWordWrap))
+        y += title_h + 2
+        if sub:
+            pieces["sub"] = Piece(sub, QRect(left, y, width, sub_h), sub_font, centre)
+        self._pieces = pieces
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)  # the panel: background, border, hover, pressed, picked
+        if self._stale:
+            self._arrange()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        if self._icon is not None:
+            painter.drawPixmap(self._icon[0], self._icon[1])
+        colours = {"number": theme.MUTED, "badge": theme.ACCENT, "lock": theme.WARN,
+                   "title": theme.TEXT, "sub": theme.MUTED}
+        for name, piece in self._pieces.items():
+            if name == "number":
+                painter.setPen(QPen(QColor(theme.BORDER), 1))
+                painter.setBrush(Qt.NoBrush)
+                painter.drawRoundedRect(QRectF(piece.rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+            painter.setPen(QColor(colours[name]))
+            painter.setFont(piece.font)
+            painter.drawText(piece.rect, piece.flags, piece.text)
+        painter.end()
 
     # -- long press = "+" -------------------------------------------------------------------
     def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)

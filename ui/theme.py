@@ -55,18 +55,11 @@ QPushButton:focus {{ border-color: {ACCENT}; }}
 #Tile:pressed {{ background: {SURFACE_DOWN}; }}
 #Tile[suggested="true"] {{ border-color: #3F6F93; }}
 #Tile[picked="true"] {{ border-color: {ACCENT}; background: #1D3447; }}
-#Tile QLabel {{ background: transparent; }}
-#TileSub {{ font-size: {TILE_SUB_PT}pt; color: {MUTED}; }}
-#TileNumber {{ font-size: 11pt; font-weight: 700; color: {MUTED};
-    border: 1px solid {BORDER}; border-radius: 6px; padding: 1px 7px; }}
-#TileBadge {{ font-size: 11pt; font-weight: 700; color: {ACCENT}; }}
-#TileLock {{ font-size: 11pt; font-weight: 700; color: {WARN}; }}
 #TileAdd {{ min-width: 52px; max-width: 52px; min-height: 52px; max-height: 52px;
     padding: 0; border-radius: 26px; background: {SURFACE_HI}; }}
 #TileAdd:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
 #TileAdd[compact="true"] {{ min-width: 40px; max-width: 40px; min-height: 40px;
     max-height: 40px; border-radius: 20px; }}
-#TileSub[compact="true"] {{ font-size: {TILE_SUB_COMPACT_PT}pt; }}
 
 #Heading {{ font-size: {HEADING_PT}pt; font-weight: 600; }}
 #Muted {{ color: {MUTED}; }}
