@@ -106,9 +106,13 @@ def main(db_path: str | Path | None) -> int:
 
 def add_reminders(window: MainWindow) -> None:
     """Banner, follow-up queue (second in the nav) and the scheduler, started at once."""
+    from ui.counter_parts import PIN, REMEDIES
     from ui.reminders import install_reminders
 
-    window.reminders = install_reminders(window)
+    window.reminders = reminders = install_reminders(window)
+    # Small while a cashier is logging, so the remedy tiles keep their room.
+    window.page("counter").step_changed.connect(
+        lambda step: reminders.banner.set_compact(step in (REMEDIES, PIN)))
 
 
 def _first_run_then_counter(app: QApplication, ctx: Context) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from app import catalog
@@ -41,7 +41,14 @@ __all__ = ["CATEGORIES", "PIN", "REMEDIES", "STAFF", "CounterPage"]
 
 
 class CounterPage(CounterParts):
-    """The counter page of the main window (signals: none; it talks to the controller)."""
+    """The counter page of the main window.
+
+    Signals:
+        step_changed(str): CATEGORIES, REMEDIES, PIN or STAFF is now on screen (the reminder
+            banner keeps small while a cashier is in the middle of logging).
+    """
+
+    step_changed = Signal(str)
 
     def __init__(self, controller: Controller, timer_factory: TimerFactory = QTimer,
                  parent: QWidget | None = None) -> None:
@@ -84,9 +91,12 @@ class CounterPage(CounterParts):
             part.undo_clicked.connect(self.undo)
             part.details_clicked.connect(lambda: self.details_toggle.setChecked(True))
             part.expired.connect(self._undo_window_over)
+            part.details_button.setVisible(not self.details_toggle.isChecked())
 
     def _toggle_details(self, on: bool) -> None:
         self.details.setVisible(on)
+        if self._confirm_bar is not None:  # "Add details" beside an open panel: no need
+            self._confirm_bar.details_button.setVisible(not on)
 
     def _details_mode(self) -> str:
         return self._details.mode if self._details is not None else "next"
@@ -114,6 +124,7 @@ class CounterPage(CounterParts):
 
     # -- steps ------------------------------------------------------------------------------
     def _show_step(self, step: str) -> None:
+        changed = step != self.step
         self.step = step
         self.stack.setCurrentWidget(self._pages[step])
         self.back_button.setVisible(step in (REMEDIES, STAFF))
@@ -122,6 +133,8 @@ class CounterPage(CounterParts):
             self.pinpad.entry.setFocus()
         elif not self._focus_in_details():
             self.setFocus()
+        if changed:
+            self.step_changed.emit(step)
 
     def pick_category(self, category: Category) -> None:
         """First tap: show the remedies, suggested first, and the apology line."""

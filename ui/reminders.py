@@ -79,6 +79,7 @@ class ReminderBanner(QFrame):
         self.setObjectName("ReminderBanner")
         self.items: list[FollowUpItem] = []
         self._level = ""
+        self._compact = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 8, 20, 10)
         outer.setSpacing(4)
@@ -142,6 +143,17 @@ class ReminderBanner(QFrame):
         self.message_label.hide()
         self._show_current()
 
+    def set_compact(self, on: bool) -> None:
+        """While a cashier is in the middle of logging (remedy tiles, PIN pad) the banner
+        keeps to what happened and "Record how it went": on a short screen the remedy tiles
+        need the room. The rest comes back with the failure tiles."""
+        if on != self._compact:
+            self._compact = on
+            self._show_current()
+
+    def is_compact(self) -> bool:
+        return self._compact
+
     def _set_level(self, level: str) -> None:
         if level != self._level:
             self._level = level
@@ -175,6 +187,10 @@ class ReminderBanner(QFrame):
                                                                  what=what(item)))
         self.given_label.setText(_("Given: {given}").format(given=given(item)))
         self.say_label.setText(_("Say: “{line}”").format(line=opening_line(item)))
+        full = not self._compact
+        for part in (self.tag_label, self.ago_label, self.given_label, self.say_label,
+                     self.snooze_label, *self.snooze_buttons.values()):
+            part.setVisible(full)
         more = len(self.items) - 1
         self.more_button.setVisible(more > 0)
         self.more_button.setText(ngettext("{n} more waiting", "{n} more waiting", more)
