@@ -61,6 +61,11 @@ def main() -> int:
         page.open_staff_switch()
         grab(window, app, out / "counter_staff.png")
         page.go_back()
+        # The busiest it gets: banner, undo bar and details open, another failure tapped.
+        page.details_toggle.click()
+        page.category_tile("rude_service").click()
+        grab(window, app, out / "remedy_crowded.png")
+        page.go_back()
         window.close()
         ctx.db.close()
     return 0
