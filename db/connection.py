@@ -47,7 +47,10 @@ class Database:
         if self._full is None:
             from sqlite_utils import Database as FullDatabase
 
-            self._full = FullDatabase(self.conn, execute_plugins=False)
+            self._full = full = FullDatabase(self.conn, execute_plugins=False)
+            # From now on every call goes straight to sqlite-utils, without this class's
+            # SELECT check or __getattr__ in between (the hot path of logging an incident).
+            self.query, self.execute, self.atomic = full.query, full.execute, full.atomic
         return self._full
 
     @property
