@@ -58,6 +58,18 @@ def _fitted_font(text: str, room: int, size: int) -> QFont:
 
 
 @lru_cache(maxsize=512)
+def _tall_font(text: str, room: int, height: int) -> QFont:
+    """The title font of a tall tile: the fitted one, or a size smaller (down to the short
+    tile's) when that makes the title fit ``height``; the fitted one when none does."""
+    fitted = _fitted_font(text, room, theme.TILE_PT)
+    for size in range(fitted.pointSize(), theme.TILE_COMPACT_PT - 1, -1):
+        font = fitted if size == fitted.pointSize() else theme.counter_font(size, 600)
+        if _text_height(text, font, room) <= height:
+            return font
+    return fitted
+
+
+@lru_cache(maxsize=512)
 def _text_height(text: str, font: QFont, room: int) -> int:
     """Height of ``text`` word-wrapped to ``room`` pixels in ``font``."""
     return QFontMetrics(font).boundingRect(QRect(0, 0, max(room, 1), 10_000),
@@ -238,9 +250,11 @@ class Tile(QPushButton):
         w, h = self.width(), self.height()
         text, sub = self._title, self._sub
         tall_top = 62 if self.add_button is not None else 36
-        tall_font = _fitted_font(text, w - 32, theme.TILE_PT)
-        needed = (tall_top + ICON_PX + _text_height(text, tall_font, w - 32)
-                  + (24 if sub else 0) + 12)
+        # The tall look (with the icon) while a title of at least the short tile's size fits:
+        # a two-word label that would wrap at 18 pt keeps its icon beside its neighbours.
+        fixed = tall_top + ICON_PX + (24 if sub else 0) + 12
+        tall_font = _tall_font(text, w - 32, h - fixed)
+        needed = fixed + _text_height(text, tall_font, w - 32)
         compact = h < needed
         if compact != self._compact:
             self._compact = compact
