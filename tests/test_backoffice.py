@@ -301,3 +301,23 @@ def test_a_new_store_name_shows_in_the_title_bar_at_once(qtbot, window, ctx):
     assert ctx.settings().store_name == "Fjord Bistro"
     assert "Fjord Bistro" in window.windowTitle()
     assert form.message.text() == "Saved."
+
+
+def test_an_untouched_back_office_locks_itself_and_any_input_keeps_it_open(qtbot, window):
+    from ui.backoffice.page import IDLE_LOCK_MS
+
+    open_backoffice(qtbot, window, OWNER_PIN)
+    page = window.page("backoffice")
+    timer = page.idle_timer
+    assert timer.isActive() and timer.isSingleShot() and timer.interval() == IDLE_LOCK_MS
+    assert IDLE_LOCK_MS >= 60_000  # long enough to read a tab, short enough to matter
+    tab = show_tab(qtbot, window, "staff_tab")
+    timer.stop()
+    qtbot.keyClick(tab, Qt.Key_Tab)  # someone is here
+    assert timer.isActive()
+    timer.timeout.emit()  # the time has run out (no real waiting)
+    assert page.session is None and window.current_page() == "counter"
+    assert page.who_label.text() == "Back office (locked)"
+    assert not timer.isActive()
+    qtbot.keyClick(window.page("counter"), Qt.Key_Escape)  # input at the counter now
+    assert not timer.isActive()  # restarts nothing once locked

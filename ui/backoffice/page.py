@@ -1,4 +1,6 @@
-"""The back office page: opened with a manager's or owner's PIN, locked again when left.
+"""The back office page: opened with a manager's or owner's PIN, locked again when left,
+or when nobody has touched the app for :data:`IDLE_LOCK_MS` (an owner called away from the
+counter leaves no open door to the staff list and the comp rules).
 
 Tabs: Staff, Categories, Remedies, Rules, Store settings, and (owner only) Audit log.
 What the signed-in person may change follows :mod:`app.admin`; the rest is read-only.
@@ -6,8 +8,9 @@ What the signed-in person may change follows :mod:`app.admin`; the rest is read-
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -34,6 +37,10 @@ from ui.backoffice.staff_tab import StaffTab
 from ui.controller import Controller
 from ui.pinpad import PinPad
 
+#: An open back office locks itself after this long without a tap, click or key anywhere.
+IDLE_LOCK_MS = 3 * 60 * 1000
+_INPUT = frozenset({QEvent.MouseButtonPress, QEvent.KeyPress, QEvent.Wheel, QEvent.TouchBegin})
+
 
 class PinDialog(QDialog):
     """A modal PIN pad; the caller checks each PIN and accepts or lets the pad say why."""
@@ -56,7 +63,8 @@ class BackOfficePage(QWidget):
 
     Signals:
         opened(object): the :class:`app.models.Staff` who unlocked the back office.
-        locked(): the back office was locked (Lock button, or the page was left).
+        locked(): the back office was locked (Lock button, the page was left, or it was
+            left untouched for IDLE_LOCK_MS).
     """
 
     opened = Signal(object)
@@ -68,6 +76,10 @@ class BackOfficePage(QWidget):
         self.setStyleSheet(QSS)
         self.controller = controller
         self.session: Staff | None = None
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.setInterval(IDLE_LOCK_MS)
+        self.idle_timer.timeout.connect(self.lock)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -179,15 +191,25 @@ class BackOfficePage(QWidget):
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentWidget(self.tabs)
         self._retitle()
+        # Any input in the app counts as someone being there (dialogs opened from here too).
+        QApplication.instance().installEventFilter(self)
+        self.idle_timer.start()
         self.opened.emit(member)
 
     def lock(self) -> None:
         was_open = self.session is not None
         self.session = None
+        self.idle_timer.stop()
+        QApplication.instance().removeEventFilter(self)
         self.stack.setCurrentWidget(self.locked_label)
         self._retitle()
         if was_open:
             self.locked.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if self.session is not None and event.type() in _INPUT:
+            self.idle_timer.start()  # someone is here: the full time again
+        return False
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
         """Leaving the page locks it: the next visit asks for a PIN again."""
