@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QPushButton
 
 from app import incidents
 from app.catalog import category_by_code, remedy_by_code
-from app.models import RemedyRequest
+from app.models import Changes, RemedyRequest
 from ui.controller import Controller
 from ui.reports import ReportsPage
 
@@ -166,3 +166,19 @@ def test_the_page_waits_until_shown_before_computing(ctx, hand_built_week, qtbot
     hand_built_week.set(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
     hidden.show()
     assert hidden.summary is not None and hidden.summary.week.number == 47
+
+
+def test_the_week_picker_calendar_follows_the_store_formats(qtbot, ctx, page):
+    from PySide6.QtCore import QLocale
+
+    from app import settings
+
+    calendar = page.date_edit.calendarWidget()
+    assert page.date_edit.locale().name() == "nb_NO"  # the ctx store's locale
+    assert calendar.firstDayOfWeek() == Qt.Monday
+    assert calendar.locale().monthName(1) == QLocale("nb_NO").monthName(1) == "januar"
+    with ctx.db.atomic():
+        settings.write(ctx.db, ctx.store_id, {"locale": "cs_CZ"})
+    page.controller.announce(Changes(settings=True))
+    assert page.date_edit.locale().name() == "cs_CZ"
+    assert page.date_edit.calendarWidget().locale().standaloneMonthName(1) == "leden"

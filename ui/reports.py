@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -257,6 +257,10 @@ class ReportsPage(QWidget):
     def refresh(self) -> None:
         self.summary = weekly_summary(self.controller.ctx, self.week)
         self._stale = False
+        # The calendar pop-up in the store's formats: its month names, Monday first.
+        locale = QLocale(self.controller.ctx.settings().locale)
+        if self.date_edit.locale() != locale:
+            self.date_edit.setLocale(locale)
         monday = self.week.monday()
         self.date_edit.blockSignals(True)
         self.date_edit.setDate(QDate(monday.year, monday.month, monday.day))
