@@ -36,13 +36,22 @@ def set_language(code: str) -> None:
     code = (code or "en").split("_")[0].split("-")[0].lower()
     if code not in LANGUAGES:
         code = "en"
-    # English is the source language: no catalog to look for (~1 ms at start-up).
-    _translations = gettext.NullTranslations() if code == "en" else gettext.translation(
-        DOMAIN, localedir=str(LOCALE_DIR), languages=[code], fallback=True
-    )
+    _translations = _catalog(code)
     _language = code
     for listener in list(_listeners):
         listener(code)
+
+
+def _catalog(code: str) -> gettext.NullTranslations:
+    """The compiled catalog of ``code`` (English, the source language, needs none).
+
+    Opened by its known path: ``gettext.translation`` would first expand the code through
+    the ``locale`` module's alias tables, ~1.5 ms of every non-English start."""
+    path = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if code == "en" or not path.is_file():
+        return gettext.NullTranslations()
+    with path.open("rb") as handle:
+        return gettext.GNUTranslations(handle)
 
 
 def on_language_changed(listener: Callable[[str], None]) -> None:

@@ -34,8 +34,13 @@ HERE = Path(__file__).resolve().parent
 TARGET_RATIO, TARGET_RSS_MB = 1.5, 120.0
 
 
-def make_demo_db(path: Path) -> int:
+def make_demo_db(path: Path, language: str = "en") -> int:
     ctx, _clock, result = demo_store(path, datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc))
+    if language != "en":  # the screens (and Qt's own strings) in another language
+        from app import settings
+
+        with ctx.db.atomic():
+            settings.write(ctx.db, ctx.store_id, {"language": language})
     ctx.db.close()
     return result.incidents
 
@@ -82,11 +87,13 @@ def run_once(command: list[str]) -> tuple[float, float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--language", default="en",
+                        help="the demo store's language: en (default), nb, es, nl or cs")
     args = parser.parse_args()
     bare = [sys.executable, str(HERE / "bare_window.py")]
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.db"
-        count = make_demo_db(db)
+        count = make_demo_db(db, args.language)
         app = app_command(db)
         run_once(bare), run_once(app)  # warm the OS file cache; not counted
         floor, painted, ours, rss_floor, rss_ours, own = [], [], [], [], [], []
@@ -106,8 +113,9 @@ def main() -> None:
     numpy = "numpy installed (sqlite-utils imports it)" if importlib.util.find_spec(
         "numpy") else "no numpy"
     print(f"python {sys.executable} ({numpy}); app: {app[0]}")
-    print(f"demo database: {count} incidents; QPA {os.environ.get('QT_QPA_PLATFORM', 'offscreen')}"
-          f"; runs {len(ours)} each, alternating")
+    print(f"demo database: {count} incidents, language {args.language}; "
+          f"QPA {os.environ.get('QT_QPA_PLATFORM', 'offscreen')}; "
+          f"runs {len(ours)} each, alternating")
     print(f"bare PySide6 window, first paint:  median {f50:6.1f} ms  "
           f"(min {min(floor):.1f}, max {max(floor):.1f})  peak RSS {max(rss_floor):.1f} MB")
     print(f"comeback counter painted + idle:   median {p50:6.1f} ms  "
