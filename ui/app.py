@@ -68,13 +68,7 @@ def main(db_path: str | Path | None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Comeback")
-    from PySide6.QtCore import QStandardPaths
-
-    from ui import icons
-
-    cache = QStandardPaths.writableLocation(QStandardPaths.CacheLocation)
-    if cache:
-        icons.DISK_CACHE = Path(cache) / "icons"
+    _keep_icons_between_runs()
     ctx = open_context(db_path)
     from app.setup import is_initialised
 
@@ -109,6 +103,17 @@ def main(db_path: str | Path | None) -> int:
 
     window.page("counter").installEventFilter(_FirstPaint(window, after_first_paint))
     return app.exec()
+
+
+def _keep_icons_between_runs() -> None:
+    """Rendered icons go to Qt's cache folder for this app (see ui.icons.DISK_CACHE)."""
+    from PySide6.QtCore import QStandardPaths
+
+    from ui import icons
+
+    cache = QStandardPaths.writableLocation(QStandardPaths.CacheLocation)
+    if cache:
+        icons.DISK_CACHE = Path(cache) / "icons"
 
 
 def add_reminders(window: MainWindow) -> None:
