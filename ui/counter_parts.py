@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 from app.models import Category, Logged, RemedyRequest, Staff
 from ui import icons, theme
 from ui.controller import Controller
-from ui.counter_tiles import TileGrid, repolish
+from ui.counter_tiles import repolish
 from ui.staff_switch import StaffButton
+from ui.tile_grid import TileGrid
 
 if TYPE_CHECKING:
     from ui.counter_confirm import ConfirmationBar, TimerFactory

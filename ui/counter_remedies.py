@@ -15,7 +15,8 @@ from app.i18n import _, ngettext
 from app.models import Category, Remedy
 from app.remedies_given import REMEDIES_MAX
 from app.settings import StoreSettings
-from ui.counter_tiles import Tile, TileGrid
+from ui.counter_tiles import Tile
+from ui.tile_grid import TileGrid
 
 
 class RemedyStep(QWidget):

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 from app.i18n import _
 from app.models import Staff
 from ui import icons
-from ui.counter_tiles import Tile, TileGrid
+from ui.counter_tiles import Tile
+from ui.tile_grid import TileGrid
 
 
 class StaffButton(QPushButton):
