@@ -21,6 +21,8 @@ from ui import icons, theme
 
 ICON_PX = 44
 BIG_ICON_PX = 60
+HUGE_ICON_PX = 80
+BIG_TILE_W, BIG_TILE_H = 300, 200  # from this size on, bigger type and icon (1920×1080)
 ADD_PX, ADD_COMPACT_PX = 52, 40  # the round "+" (sizes also in ui/theme.py)
 CORNER_PT = 11  # the number, "Suggested" and "PIN"
 NUMBER_PAD_X, NUMBER_PAD_Y = 8, 2  # around the number, inside its 1 px frame
@@ -47,10 +49,11 @@ def _fitted_font(text: str, room: int, size: int) -> QFont:
 
 
 @lru_cache(maxsize=512)
-def _tall_font(text: str, room: int, height: int) -> QFont:
-    """The title font of a tall tile: the fitted one, or a size smaller (down to the short
-    tile's) when that makes the title fit ``height``; the fitted one when none does."""
-    fitted = _fitted_font(text, room, theme.TILE_PT)
+def _tall_font(text: str, room: int, height: int, size: int) -> QFont:
+    """The title font of a tall tile: the one fitted from ``size``, or a size smaller (down
+    to the short tile's) when that makes the title fit ``height``; the fitted one when none
+    does."""
+    fitted = _fitted_font(text, room, size)
     for size in range(fitted.pointSize(), theme.TILE_COMPACT_PT - 1, -1):
         font = fitted if size == fitted.pointSize() else theme.counter_font(size, 600)
         if _text_height(text, font, room) <= height:
@@ -239,10 +242,14 @@ class Tile(QPushButton):
         w, h = self.width(), self.height()
         text, sub = self._title, self._sub
         tall_top = 62 if self.add_button is not None else 36
+        big = w >= BIG_TILE_W and h >= BIG_TILE_H
+        sub_pt = theme.TILE_SUB_BIG_PT if big else theme.TILE_SUB_PT
+        sub_line = _line(QFontMetrics(theme.counter_font(sub_pt)), sub).height() + 2 if sub else 0
         # The tall look (with the icon) while a title of at least the short tile's size fits:
         # a two-word label that would wrap at 18 pt keeps its icon beside its neighbours.
-        fixed = tall_top + ICON_PX + (24 if sub else 0) + 12
-        tall_font = _tall_font(text, w - 32, h - fixed)
+        fixed = tall_top + ICON_PX + sub_line + 12
+        tall_font = _tall_font(text, w - 32, h - fixed,
+                               theme.TILE_BIG_PT if big else theme.TILE_PT)
         needed = fixed + _text_height(text, tall_font, w - 32)
         compact = h < needed
         if compact != self._compact:
@@ -278,7 +285,7 @@ class Tile(QPushButton):
             size = _line(corner_fm, self._badge)
             pieces["badge"] = Piece(self._badge, QRect(QPoint(right - size.width(), 12), size),
                                     corner, centre)
-        sub_font = theme.counter_font(theme.TILE_SUB_COMPACT_PT if compact else theme.TILE_SUB_PT)
+        sub_font = theme.counter_font(theme.TILE_SUB_COMPACT_PT if compact else sub_pt)
         sub_h = _line(QFontMetrics(sub_font), sub).height() if sub else 0
         if compact:  # the title gets the whole width, between the number and the lock
             right_room = ADD_COMPACT_PX + 12 if self.add_button is not None else 8
@@ -300,7 +307,8 @@ class Tile(QPushButton):
         else:
             margins = (12, tall_top, 12, 10)
             font = tall_font
-            icon_px = BIG_ICON_PX if h >= needed + BIG_ICON_PX - ICON_PX + 16 else ICON_PX
+            sizes = (HUGE_ICON_PX, BIG_ICON_PX) if big else (BIG_ICON_PX,)
+            icon_px = next((px for px in sizes if h >= needed + px - ICON_PX + 16), ICON_PX)
         if number is not None:
             pieces["number"] = Piece(self._number, number, corner, centre)
         # The middle: icon, title and value line, as one block centred in what is left.
