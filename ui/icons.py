@@ -11,6 +11,7 @@ dozen small PNGs instead of loading QtSvg and rasterising (~4 ms of a cold start
 
 from __future__ import annotations
 
+import os
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -77,7 +78,7 @@ def _keep(pixmap: QPixmap, path: Path) -> None:
     """Save for the next start; a cache that cannot be written is only slower."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
+        partial = path.with_suffix(f".{os.getpid()}.part")  # two apps never share one
         if pixmap.save(str(partial), "PNG"):
             partial.replace(path)  # never a half-written PNG under the real name
     except OSError:
