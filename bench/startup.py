@@ -12,7 +12,7 @@ is warm (one unmeasured warm-up each), the Python process is not.
 
 Targets: app median ≤ 1.5× the floor, app peak RSS ≤ 120 MB.
 
-    python -m bench.startup [--runs 7]
+    python -m bench.startup [--runs 15] [--language cs]
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def run_once(command: list[str]) -> tuple[float, float, float, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--language", default="en",
                         help="the demo store's language: en (default), nb, es, nl or cs")
     args = parser.parse_args()
