@@ -18,7 +18,6 @@ Offscreen QPA unless QT_QPA_PLATFORM says otherwise.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import statistics
 import sys
@@ -31,6 +30,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow  # noqa: E402
+
+from bench.common import percentile  # noqa: E402
 
 TARGET_S = 1.0
 DUE_IN_S = 3
@@ -204,14 +205,9 @@ def one_bare_window(app: QApplication) -> float:
 
 # -- report -----------------------------------------------------------------------------------
 
-def p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
-
-
 def line(name: str, values: list[float]) -> str:
     return (f"  {name:<44} median {statistics.median(values) * 1000:8.1f} ms   "
-            f"p99 {p99(values) * 1000:8.1f} ms   max {max(values) * 1000:8.1f} ms")
+            f"p99 {percentile(values, 0.99) * 1000:8.1f} ms   max {max(values) * 1000:8.1f} ms")
 
 
 def main() -> int:

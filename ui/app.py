@@ -88,7 +88,7 @@ def main(db_path: str | Path | None) -> int:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
         from app.privacy import erase_expired_guest_details
 
-        steps = [lambda: ctx.db.full, lambda: erase_expired_guest_details(ctx),
+        steps = [ctx.prepare_writes, lambda: erase_expired_guest_details(ctx),
                  lambda: add_reminders(window)]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),

@@ -243,8 +243,8 @@ class Tile(QPushButton):
         text, sub = self._title, self._sub
         tall_top = 62 if self.add_button is not None else 36
         big = w >= BIG_TILE_W and h >= BIG_TILE_H
-        sub_pt = theme.TILE_SUB_BIG_PT if big else theme.TILE_SUB_PT
-        sub_line = _line(QFontMetrics(theme.counter_font(sub_pt)), sub).height() + 2 if sub else 0
+        sub_font = theme.counter_font(theme.TILE_SUB_BIG_PT if big else theme.TILE_SUB_PT)
+        sub_line = _line(QFontMetrics(sub_font), sub).height() + 2 if sub else 0
         # The tall look (with the icon) while a title of at least the short tile's size fits:
         # a two-word label that would wrap at 18 pt keeps its icon beside its neighbours.
         fixed = tall_top + ICON_PX + sub_line + 12
@@ -285,7 +285,8 @@ class Tile(QPushButton):
             size = _line(corner_fm, self._badge)
             pieces["badge"] = Piece(self._badge, QRect(QPoint(right - size.width(), 12), size),
                                     corner, centre)
-        sub_font = theme.counter_font(theme.TILE_SUB_COMPACT_PT if compact else sub_pt)
+        if compact:
+            sub_font = theme.counter_font(theme.TILE_SUB_COMPACT_PT)
         sub_h = _line(QFontMetrics(sub_font), sub).height() if sub else 0
         if compact:  # the title gets the whole width, between the number and the lock
             right_room = ADD_COMPACT_PX + 12 if self.add_button is not None else 8

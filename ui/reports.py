@@ -258,7 +258,7 @@ class ReportsPage(QWidget):
         self.summary = weekly_summary(self.controller.ctx, self.week)
         self._stale = False
         # The calendar pop-up in the store's formats: its month names, Monday first.
-        locale = QLocale(self.controller.ctx.settings().locale)
+        locale = QLocale(self.summary.locale)
         if self.date_edit.locale() != locale:
             self.date_edit.setLocale(locale)
         monday = self.week.monday()
