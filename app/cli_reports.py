@@ -32,6 +32,8 @@ def add_parsers(sub) -> None:
                         help=_("CSV file to write, or - for standard output"))
     imp = sub.add_parser("import", help=_("add incidents from a CSV file (same format)"))
     imp.add_argument("file", type=Path, help=_("CSV file to read"))
+    imp.add_argument("--pin", default=None,
+                     help=_("an owner's PIN: importing is an owner's action"))
 
 
 def cmd_report(args: argparse.Namespace, ctx) -> int:
@@ -84,19 +86,21 @@ def cmd_import(args: argparse.Namespace, ctx) -> int:
     from app.csvio import ImportRefused
 
     try:
-        result = import_csv(ctx, args.file)
+        result = import_csv(ctx, args.file, pin=args.pin)
     except ImportRefused as refused:
         print(_("comeback: error: {message}").format(message=refused), file=sys.stderr)
-        lines = refused.lines()
-        if len(lines) > PROBLEMS_SHOWN:
-            lines = lines[:PROBLEMS_SHOWN] + [_("…and {n} more.").format(
-                n=len(lines) - PROBLEMS_SHOWN)]
+        lines = refused.lines()[:PROBLEMS_SHOWN]
+        if refused.total > len(lines):
+            lines.append(_("…and {n} more.").format(n=refused.total - len(lines)))
         print(textwrap.indent("\n".join(lines), "  "), file=sys.stderr)
         return 2
     except (OSError, UnicodeDecodeError) as error:
         raise ComebackError(_("Could not read {path}: {reason}").format(
             path=args.file, reason=getattr(error, "strerror", None) or error)) from None
     print(_("Imported {n} incidents from {path}.").format(n=result.incidents, path=args.file))
+    if result.assumed_code_page:
+        print(_("The file was not UTF-8; it was read as {encoding}. Check that names with "
+                "accents (ø, č, ñ) look right.").format(encoding=result.encoding))
     if result.staff_created:
         print(_("Added as inactive cashiers (activate them in the back office): {names}.")
               .format(names=", ".join(result.staff_created)))

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
@@ -26,7 +25,8 @@ from app.context import Context
 from app.errors import ValidationError
 from app.i18n import _, ngettext
 from app.summary import WeeklySummary
-from db import reports as reports_db
+from db import csv_export as csv_export_db
+from db.csv_export import RISKY_FIRST
 
 COLUMNS = (
     "occurred_at", "category", "severity", "staff", "table", "guest_name", "guest_contact",
@@ -43,12 +43,13 @@ ENCODING = "utf-8-sig"
 class ImportRefused(ValidationError):
     """The file has bad rows; ``problems`` lists (line number, reason). Nothing was written."""
 
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
+    def __init__(self, problems: list[tuple[int, str]], total: int | None = None) -> None:
         self.problems = problems
+        self.total = max(total or 0, len(problems))
         super().__init__("file", ngettext(
             "The file was not imported: {n} problem found, nothing was written.",
             "The file was not imported: {n} problems found, nothing was written.",
-            len(problems)).format(n=len(problems)))
+            self.total).format(n=self.total))
 
     def lines(self) -> list[str]:
         return [_("line {line}: {reason}").format(line=line, reason=reason)
@@ -62,9 +63,15 @@ def amount_text(minor: int, currency: str) -> str:
 
 
 def parse_amount(text: str, currency: str) -> int:
-    """'89', '89.5' or '89.00' → minor units; ValueError when negative or too precise."""
+    """'89', '89.5', '89.00' or '89,50' (a decimal comma, as spreadsheets in nb, cs, nl and
+    es save it) → minor units; ValueError when negative, grouped or too precise."""
+    text = text.strip()
+    if "," in text:
+        if "." in text or text.count(",") > 1:
+            raise ValueError(text)
+        text = text.replace(",", ".")
     digits = formatting.minor_digits(currency)
-    value = Decimal(text.strip())
+    value = Decimal(text)
     if not value.is_finite() or value < 0:
         raise ValueError(text)
     scaled = value.scaleb(digits)
@@ -73,71 +80,76 @@ def parse_amount(text: str, currency: str) -> int:
     return int(scaled)
 
 
+# -- spreadsheet safety ---------------------------------------------------------------------
+
+def spreadsheet_safe(cell: str) -> str:
+    """``'`` before a cell a spreadsheet would run as a formula (=, +, -, @, TAB, CR first),
+    and before one that already starts with apostrophes and then one of those, so that
+    :func:`from_spreadsheet_safe` gives every cell back exactly."""
+    if cell and cell.lstrip("'")[:1] in RISKY_FIRST and cell.lstrip("'"):
+        return "'" + cell
+    return cell
+
+
+def from_spreadsheet_safe(cell: str) -> str:
+    """Remove the one apostrophe :func:`spreadsheet_safe` added (and nothing else)."""
+    if cell[:1] == "'" and cell.lstrip("'")[:1] in RISKY_FIRST and cell.lstrip("'"):
+        return cell[1:]
+    return cell
+
+
+def looks_like_formula(text: str) -> bool:
+    return text[:1] in RISKY_FIRST and text != ""
+
+
 # -- export -------------------------------------------------------------------------------
 
-def export_rows(ctx: Context) -> list[dict[str, str]]:
-    """Every incident of the store (voided ones too) as CSV cells, oldest first."""
+def export_rows(ctx: Context) -> Iterator[list[str]]:
+    """Every incident of the store (voided ones too) as CSV cells in the order of
+    :data:`COLUMNS`, oldest first, streamed from one cursor."""
     currency = ctx.settings().currency
-    remedies: dict[int, list[dict]] = defaultdict(list)
-    for row in reports_db.export_remedies(ctx.db, ctx.store_id):
-        remedies[row["incident_id"]].append(row)
-    vouchers: dict[int, list[dict]] = defaultdict(list)
-    for row in reports_db.export_vouchers(ctx.db, ctx.store_id):
-        vouchers[row["incident_id"]].append(row)
-    followups: dict[int, list[dict]] = defaultdict(list)
-    for row in reports_db.export_followups(ctx.db, ctx.store_id):
-        followups[row["incident_id"]].append(row)
-    result = []
-    for inc in reports_db.export_incidents(ctx.db, ctx.store_id):
-        given = remedies[inc["id"]]
-        first = followups[inc["id"]][0] if followups[inc["id"]] else {}
-        outcomes = sorted((f for f in followups[inc["id"]] if f["outcome"]),
-                          key=lambda f: (f["done_at"] or "", f["id"]))
-        last = outcomes[-1] if outcomes else {}
-        escalated = [f["escalated_at"] for f in followups[inc["id"]] if f["escalated_at"]]
-        result.append({
-            "occurred_at": inc["occurred_at"], "category": inc["category_code"],
-            "severity": inc["severity"], "staff": inc["staff_name"] or "",
-            "table": inc["table_ref"] or "", "guest_name": inc["guest_name"] or "",
-            "guest_contact": inc["guest_contact"] or "",
-            "repeat_guest": str(inc["repeat_guest"]), "note": inc["note"] or "",
-            "remedies": SEP.join(r["remedy_code"] for r in given),
-            "remedy_amounts": SEP.join(amount_text(r["amount_minor"], currency)
-                                       for r in given),
-            "approved_by": SEP.join(r["approver_name"] or "" for r in given)
-            if any(r["approver_name"] for r in given) else "",
-            "total": amount_text(sum(r["amount_minor"] for r in given), currency),
-            "currency": currency,
-            "voucher_codes": SEP.join(v["code"] for v in vouchers[inc["id"]]),
-            "vouchers_redeemed_at": SEP.join(v["redeemed_at"] or ""
-                                             for v in vouchers[inc["id"]])
-            if any(v["redeemed_at"] for v in vouchers[inc["id"]]) else "",
-            "followup_due_at": first.get("original_due_at") or "",
-            "followup_done_at": first.get("done_at") or "",
-            "followup_by": first.get("done_by_name") or "",
-            "outcome": last.get("outcome") or "", "outcome_note": last.get("outcome_note") or "",
-            "followup_missed_at": first.get("missed_at") or "",
-            "followup_escalated_at": min(escalated) if escalated else "",
-            "voided_at": inc["voided_at"] or "",
-        })
-    return result
+    cursor = csv_export_db.export_cursor(ctx.db, ctx.store_id,
+                                         formatting.minor_digits(currency))
+    unit, safe = csv_export_db.UNIT, spreadsheet_safe
+    no_remedies, no_vouchers, no_followup, no_outcome = ("", "", "", ""), ("", ""), \
+        ("", "", "", ""), ("", "")
+    try:
+        while True:
+            batch = cursor.fetchmany()
+            if not batch:
+                break
+            for (occurred, category, severity, staff_name, table, guest, contact, repeat, note,
+                 remedies, vouchers, first, last, escalated, voided) in batch:
+                codes, amounts, approvers, total = remedies.split(unit) if remedies \
+                    else no_remedies
+                voucher_codes, redeemed = vouchers.split(unit) if vouchers else no_vouchers
+                due, done, by, missed = first.split(unit) if first else no_followup
+                outcome, outcome_note = last.split(unit) if last else no_outcome
+                yield [occurred, category, severity, staff_name, table, guest, contact,
+                       str(repeat), note, codes, amounts, safe(approvers), total, currency,
+                       voucher_codes, redeemed, due, done, safe(by), outcome,
+                       safe(outcome_note), missed, escalated or "", voided or ""]
+    finally:
+        cursor.close()
 
 
-def write_csv(rows: Iterable[dict[str, str]], out: TextIO) -> None:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
+def write_csv(rows: Iterable[Sequence[str]], out: TextIO) -> int:
+    """The header and ``rows`` (lists in the order of :data:`COLUMNS`); returns the count."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
 
 
 def export_csv(ctx: Context, target: str | Path | TextIO) -> int:
     """Write every incident to ``target`` (a path or a text stream); returns the count."""
-    rows = export_rows(ctx)
     if isinstance(target, str | Path):
         with open(target, "w", encoding=ENCODING, newline="") as out:
-            write_csv(rows, out)
-    else:
-        write_csv(rows, target)
-    return len(rows)
+            return write_csv(export_rows(ctx), out)
+    return write_csv(export_rows(ctx), target)
 
 
 def export_bytes(ctx: Context) -> bytes:

@@ -16,7 +16,7 @@ from app.context import Context
 from app.formatting import money
 from app.i18n import N_, _, ngettext
 from app.incidents import to_incident
-from app.models import FollowUp, Incident, RemedyKind, Severity
+from app.models import FollowUp, GivenRemedy, Incident, RemedyKind, Severity
 from app.settings import StoreSettings
 from db import followups as followups_db
 
@@ -105,6 +105,15 @@ def place(item: FollowUpItem) -> str:
     return _("No table or name given")
 
 
+def paper_approval(remedy: GivenRemedy) -> str:
+    """An approval that came in an import, shown as history: "on paper: Marco; imported by
+    Ingrid" (never as a live approval)."""
+    if remedy.imported_by:
+        return _("on paper: {approver}; imported by {owner}").format(
+            approver=remedy.paper_approved_by, owner=remedy.imported_by)
+    return _("on paper: {approver}").format(approver=remedy.paper_approved_by)
+
+
 def given(item: FollowUpItem) -> str:
     """What the guest was given, with its value: "Remake (kr 120,00) + Free dessert"."""
     parts = []
@@ -113,6 +122,9 @@ def given(item: FollowUpItem) -> str:
         if remedy.amount_minor and remedy.kind is not RemedyKind.APOLOGY:
             label = _("{remedy} ({amount})").format(remedy=label, amount=money(
                 remedy.amount_minor, item.settings.currency, item.settings.locale))
+        if remedy.paper_approved_by:
+            label = _("{remedy} [{approval}]").format(remedy=label,
+                                                      approval=paper_approval(remedy))
         parts.append(label)
     text = " + ".join(parts)
     if item.voucher_codes:

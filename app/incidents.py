@@ -142,7 +142,9 @@ def to_incident(row: dict, remedy_rows: list[dict]) -> Incident:
         voided_at=from_iso(row["voided_at"]) if row["voided_at"] else None,
         remedies=tuple(GivenRemedy(
             id=r["id"], remedy_id=r["remedy_id"], kind=RemedyKind(r["kind"]), label=r["label"],
-            amount_minor=r["amount_minor"], percent=r["percent"], approved_by=r["approved_by"])
+            amount_minor=r["amount_minor"], percent=r["percent"], approved_by=r["approved_by"],
+            paper_approved_by=r.get("paper_approved_by"),
+            imported_by=r.get("imported_by_name"))
             for r in remedy_rows))
 
 

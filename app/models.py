@@ -142,6 +142,9 @@ class GivenRemedy(NamedTuple):
     amount_minor: int
     percent: int | None
     approved_by: int | None
+    # An approval that came in a CSV import: history, not a live approval.
+    paper_approved_by: str | None = None
+    imported_by: str | None = None  # the owner who imported it
 
 
 class Incident(NamedTuple):

@@ -13,11 +13,16 @@ import re
 from db.connection import Database
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CHECKED: set[str] = set()  # names already matched: one regex per name, not per row
 
 
 def _name(name: object) -> str:
+    if name in _CHECKED:
+        return name  # type: ignore[return-value]
     if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
         raise ValueError(f"not a table or column name: {name!r}")
+    if len(_CHECKED) < 1000:
+        _CHECKED.add(name)
     return name
 
 

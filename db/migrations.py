@@ -205,3 +205,20 @@ def m0003_vouchers_redeemed_index(db: Database) -> None:
             WHERE redeemed_at IS NOT NULL;
         """
     )
+
+
+@migrations(name="0007_imported_approvals")
+def m0007_imported_approvals(db: Database) -> None:
+    """Approvals that came in a CSV import are history, not live approvals.
+
+    ``incident_remedies.paper_approved_by`` keeps the approver's name as the file gave it
+    ("on paper: Marco"); ``approved_by`` stays empty for those rows. ``incidents.imported_by``
+    is the owner whose PIN let the import in ("imported by Ingrid").
+    """
+    _run_script(
+        db,
+        """
+        ALTER TABLE incident_remedies ADD COLUMN paper_approved_by TEXT;
+        ALTER TABLE incidents ADD COLUMN imported_by INTEGER REFERENCES staff(id);
+        """
+    )

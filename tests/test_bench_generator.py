@@ -13,5 +13,5 @@ def test_generated_file_is_accepted_by_import_and_is_the_same_for_the_same_seed(
     first = write_csv(tmp_path / "a.csv", 400, seed=3, end=START - timedelta(minutes=1))
     second = write_csv(tmp_path / "b.csv", 400, seed=3, end=START - timedelta(minutes=1))
     assert first.read_bytes() == second.read_bytes()
-    result = import_csv(ctx, first)
+    result = import_csv(ctx, first, pin="4821")
     assert result.incidents == 400

@@ -10,7 +10,7 @@ import pytest
 
 from app.cli import main
 from db.connection import open_database
-from tests.conftest import cli_init_store
+from tests.conftest import OWNER_PIN, cli_init_store
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_export_then_import_into_a_new_store_then_export_gives_the_same_file(
     assert "Exported 2 incidents" in capsys.readouterr().out
     other = tmp_path / "other.db"
     cli_init_store(other)
-    assert main(["import", "--db", str(other), str(first)]) == 0
+    assert main(["import", "--db", str(other), "--pin", OWNER_PIN, str(first)]) == 0
     assert main(["export", "--db", str(other), "--out", str(second)]) == 0
     assert second.read_bytes() == first.read_bytes()
 
@@ -47,7 +47,7 @@ def test_import_of_a_bad_file_exits_2_listing_line_numbers_and_writes_nothing(
     bad.write_text("occurred_at,category,remedies\n2026-11-09T11:00:00+00:00,cold_food,remake\n"
                    "2026-11-09T12:00:00+00:00,cold_food,champagne\n"
                    "not a time,cold_food,remake\n", encoding="utf-8")
-    assert main(["import", "--db", str(store_db), str(bad)]) == 2
+    assert main(["import", "--db", str(store_db), "--pin", OWNER_PIN, str(bad)]) == 2
     err = capsys.readouterr().err
     assert "2 problems found, nothing was written" in err
     assert "line 3: remedy champagne does not exist" in err
@@ -57,7 +57,7 @@ def test_import_of_a_bad_file_exits_2_listing_line_numbers_and_writes_nothing(
 
 
 def test_import_of_a_missing_file_is_a_clear_error(store_db, tmp_path, capsys):
-    assert main(["import", "--db", str(store_db), str(tmp_path / "nope.csv")]) == 2
+    assert main(["import", "--db", str(store_db), "--pin", OWNER_PIN, str(tmp_path / "nope.csv")]) == 2
     assert "Could not read" in capsys.readouterr().err
 
 

@@ -1,0 +1,288 @@
+"""Checking one row of an incidents CSV against the store (for :mod:`app.csv_import`).
+
+:class:`Checker` turns a row's cells into the values staged for the import, or raises
+:class:`Bad` with a reason that names the column and what is allowed. Column positions
+are looked up once from the header, not per row.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from app import catalog, followups, incidents, remedies_given, staff, vouchers
+from app.clock import to_iso
+from app.context import Context
+from app.csvio import COLUMNS, SEP, looks_like_formula, parse_amount
+from app.i18n import _, ngettext
+from app.models import Outcome, RemedyKind
+from db import csv_import as csv_db
+
+_OUTCOMES = frozenset(o.value for o in Outcome)
+_SEVERITIES = ("low", "medium", "high")
+# "16.11.2026 12:10", "16-11-2026 12:10:05", "16/11/2026 12:10": how spreadsheets in the
+# stores' locales rewrite a time without an offset (day first; month first for en_US).
+_LOCAL = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+class Bad(Exception):
+    """One reason a row is refused."""
+
+
+class Checker:
+    """Validates rows against the store: codes, names, limits, voucher codes.
+
+    ``staff`` maps the name key (casefolded) of each existing member to their id;
+    ``new_staff`` the key of each name to create to that name; ``codes`` each voucher code
+    the file names to its line.
+    """
+
+    def __init__(self, ctx: Context, header: list[str]) -> None:
+        self.ctx = ctx
+        settings = ctx.settings()
+        self.currency = settings.currency
+        self.validity = timedelta(days=settings.voucher_validity_days)
+        self.tz = ZoneInfo(settings.timezone)
+        self.month_first = settings.locale == "en_US"
+        self.latest = ctx.clock.now() + timedelta(minutes=5)
+        self.categories = {c.code: c for c in catalog.categories(ctx, include_hidden=True)}
+        self.remedies = {r.code: r for r in catalog.remedies(ctx, include_hidden=True)}
+        self.staff: dict[str, int] = {}
+        for member in staff.list_staff(ctx, include_inactive=True):
+            self.staff.setdefault(member.name.casefold(), member.id)
+        self.new_staff: dict[str, str] = {}
+        self.codes: dict[str, int] = {}
+        self.check_duplicates = csv_db.has_incidents(ctx.db, ctx.store_id)
+        self.width = len(header)
+        self.at = {column: header.index(column) if column in header else None
+                   for column in COLUMNS}
+
+    # -- cells -----------------------------------------------------------------------------
+
+    def _name(self, column: str, text: str) -> str | None:
+        name = " ".join(text.split())
+        if not name:
+            return None
+        if looks_like_formula(name):
+            raise Bad(_("{column}: {name} starts like a spreadsheet formula (=, +, -, @); "
+                        "a name must not.").format(column=column, name=name))
+        if len(name) > staff.NAME_MAX:
+            raise Bad(_("{column}: a name can be at most {n} characters.").format(
+                column=column, n=staff.NAME_MAX))
+        return name
+
+    def _person(self, column: str, text: str) -> str | None:
+        """The key of a staff member named in ``column`` (created if new)."""
+        name = self._name(column, text)
+        if name is None:
+            return None
+        key = name.casefold()
+        if key not in self.staff:
+            self.new_staff.setdefault(key, name)
+        return key
+
+    def _when(self, column: str, text: str) -> str | None:
+        if not text:
+            return None
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            value = self._local_format(column, text)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self.tz)
+        if value > self.latest:
+            raise Bad(_("{column}: {value} is in the future.").format(column=column,
+                                                                      value=text))
+        if len(text) == 25 and text.endswith("+00:00") and text[10] == "T":
+            return text  # already the stored form
+        return to_iso(value)
+
+    def _local_format(self, column: str, text: str) -> datetime:
+        match = _LOCAL.fullmatch(text)
+        try:
+            if match is None:
+                raise ValueError(text)
+            first, second, year, hour, minute, sec = match.groups()
+            day, month = (second, first) if self.month_first else (first, second)
+            return datetime(int(year), int(month), int(day), int(hour), int(minute),
+                            int(sec or 0))
+        except ValueError:
+            raise Bad(_("{column}: {value} is not a date and time like "
+                        "2026-11-16T12:00:00+01:00.").format(column=column, value=text)
+                      ) from None
+
+    @staticmethod
+    def _text(column: str, text: str, limit: int) -> str | None:
+        text = text.strip()
+        if len(text) > limit:
+            raise Bad(_("{column} can be at most {n} characters (it has {m}).").format(
+                column=column, n=limit, m=len(text)))
+        return text or None
+
+    # -- a row -----------------------------------------------------------------------------
+
+    def row(self, raw: list[str], line: int):
+        """(incident, [(remedy, voucher or None)], follow-up or None) for staging; None
+        for an empty row."""
+        if len(raw) != self.width:
+            if not any(cell.strip() for cell in raw):
+                return None
+            raise Bad(_("{n} cells, but the header has {m}.").format(n=len(raw),
+                                                                     m=self.width))
+        at = self.at
+
+        def get(column: str) -> str:
+            index = at[column]
+            return "" if index is None else raw[index]
+
+        occurred = self._when("occurred_at", get("occurred_at"))
+        if occurred is None:
+            if not any(cell.strip() for cell in raw):
+                return None
+            raise Bad(_("occurred_at is empty: every incident needs its date and time."))
+        code = get("category").strip()
+        category = self.categories.get(code)
+        if category is None:
+            raise Bad(_("category {code} does not exist; known: {known}.").format(
+                code=code, known=", ".join(self.categories)))
+        severity = get("severity").strip().lower() or category.default_severity.value
+        if severity not in _SEVERITIES:
+            raise Bad(_("severity must be low, medium or high."))
+        currency = get("currency").strip()
+        if currency and currency.upper() != self.currency:
+            raise Bad(_("currency {code} is not the store's currency {store}.").format(
+                code=currency, store=self.currency))
+        repeat = get("repeat_guest").strip()
+        if repeat not in ("", "0", "1"):
+            raise Bad(_("repeat_guest must be 0, 1 or empty."))
+        remedies = self._remedies(get, occurred, line)
+        guest_name = self._text("guest_name", get("guest_name"), incidents.GUEST_NAME_MAX)
+        guest_contact = self._text("guest_contact", get("guest_contact"),
+                                   incidents.GUEST_CONTACT_MAX)
+        staff_key = self._person("staff", get("staff"))
+        if self.check_duplicates and (staff_key is None or staff_key in self.staff) and \
+                csv_db.incident_exists(self.ctx.db, self.ctx.store_id, occurred, category.id,
+                                       self.staff.get(staff_key) if staff_key else None):
+            raise Bad(_("this incident ({when}, {code}) is already in the database.")
+                      .format(when=occurred, code=category.code))
+        incident = (category.id, category.label, staff_key, occurred, severity,
+                    self._text("table", get("table"), incidents.TABLE_MAX),
+                    guest_name, guest_contact, incidents.guest_key(guest_name, guest_contact),
+                    self._text("note", get("note"), incidents.NOTE_MAX), int(repeat == "1"),
+                    self._when("voided_at", get("voided_at")))
+        return incident, remedies, self._followup(get, occurred)
+
+    def _remedies(self, get, occurred: str, line: int) -> list:
+        codes = [c.strip() for c in get("remedies").split(SEP) if c.strip()]
+        if not codes:
+            raise Bad(_("remedies is empty: give at least one remedy code (apology counts)."))
+        if len(codes) > remedies_given.REMEDIES_MAX:
+            raise Bad(_("at most {n} remedies on one incident.").format(
+                n=remedies_given.REMEDIES_MAX))
+        unknown = [c for c in codes if c not in self.remedies]
+        if unknown:
+            raise Bad(_("remedy {code} does not exist; known: {known}.").format(
+                code=unknown[0], known=", ".join(self.remedies)))
+        amounts_cell = get("remedy_amounts").strip()
+        amounts = amounts_cell.split(SEP) if amounts_cell else []
+        if amounts and len(amounts) != len(codes):
+            raise Bad(_("remedy_amounts has {n} amounts for {m} remedies.").format(
+                n=len(amounts), m=len(codes)))
+        approvers_cell = get("approved_by")
+        approvers = approvers_cell.split(SEP) if approvers_cell.strip() else [""] * len(codes)
+        if len(approvers) != len(codes):
+            raise Bad(_("approved_by has {n} names for {m} remedies.").format(
+                n=len(approvers), m=len(codes)))
+        given = []
+        for index, code in enumerate(codes):
+            remedy = self.remedies[code]
+            amount = remedy.value_minor
+            if amounts:
+                try:
+                    amount = parse_amount(amounts[index], self.currency)
+                except (ValueError, ArithmeticError):
+                    raise Bad(_("remedy_amounts: {value} is not an amount like 89.00 "
+                                "(0 or more, a dot or a comma for decimals).").format(
+                        value=amounts[index].strip())) from None
+                if amount > remedies_given.AMOUNT_MAX:
+                    raise Bad(_("remedy_amounts: {value} is too large.").format(
+                        value=amounts[index].strip()))
+            given.append((remedy, amount, self._name("approved_by", approvers[index])))
+        total = get("total").strip()
+        if total:
+            try:
+                expected = parse_amount(total, self.currency)
+            except (ValueError, ArithmeticError):
+                raise Bad(_("total: {value} is not an amount like 89.00.").format(
+                    value=total)) from None
+            if expected != sum(a for _r, a, _n in given):
+                raise Bad(_("total {total} is not the sum of remedy_amounts.").format(
+                    total=total))
+        vouchers_given = self._vouchers(get, sum(1 for r, _a, _n in given
+                                                 if r.kind is RemedyKind.VOUCHER), line)
+        expires = to_iso(datetime.fromisoformat(occurred) + self.validity) \
+            if vouchers_given else None
+        result = []
+        for remedy, amount, approver in given:
+            voucher = None
+            if remedy.kind is RemedyKind.VOUCHER:
+                code, redeemed = vouchers_given.pop(0)
+                voucher = (code, amount, occurred, expires, redeemed)
+            result.append(((remedy.id, remedy.kind.value, remedy.label, amount, remedy.percent,
+                            approver, occurred), voucher))
+        return result
+
+    def _vouchers(self, get, wanted: int, line: int) -> list[tuple[str | None, str | None]]:
+        codes_cell = get("voucher_codes").strip()
+        codes = codes_cell.split(SEP) if codes_cell else []
+        times_cell = get("vouchers_redeemed_at").strip()
+        times = times_cell.split(SEP) if times_cell else []
+        if len(codes) > wanted or len(times) > wanted:
+            raise Bad(ngettext("{n} voucher code or redemption given, but the remedies "
+                               "hold {m} voucher.",
+                               "{n} voucher codes or redemptions given, but the remedies "
+                               "hold {m} vouchers.", max(len(codes), len(times))).format(
+                n=max(len(codes), len(times)), m=wanted))
+        result = []
+        for index in range(wanted):
+            given = codes[index].strip() if index < len(codes) else ""
+            code = vouchers.normalise(given) if given else None
+            if code is not None:
+                if len(code) != vouchers.CODE_LENGTH + 1 or code[3] != "-":
+                    raise Bad(_("voucher code {code} is not a code like K7M-3QX.").format(
+                        code=given))
+                if code in self.codes:
+                    raise Bad(_("voucher code {code} is already used on line {line} of this "
+                                "file.").format(code=code, line=self.codes[code]))
+                if csv_db.code_exists(self.ctx.db, code):
+                    raise Bad(_("voucher code {code} already exists in this database.")
+                              .format(code=code))
+                self.codes[code] = line
+            when = self._when("vouchers_redeemed_at", times[index]) if index < len(times) \
+                else None
+            result.append((code, when))
+        return result
+
+    def _followup(self, get, occurred: str) -> tuple | None:
+        due = self._when("followup_due_at", get("followup_due_at"))
+        done = self._when("followup_done_at", get("followup_done_at"))
+        missed = self._when("followup_missed_at", get("followup_missed_at"))
+        escalated = self._when("followup_escalated_at", get("followup_escalated_at"))
+        outcome = get("outcome").strip().lower() or None
+        if outcome is not None and outcome not in _OUTCOMES:
+            raise Bad(_("outcome must be delighted, satisfied, unhappy, left or empty."))
+        note = self._text("outcome_note", get("outcome_note"), followups.OUTCOME_NOTE_MAX)
+        by = self._person("followup_by", get("followup_by"))
+        if due is None:
+            if done or missed or escalated or outcome or note or by:
+                raise Bad(_("follow-up details are given but followup_due_at is empty."))
+            return None
+        if done and done < occurred:
+            raise Bad(_("followup_done_at is before occurred_at."))
+        if outcome and not done:
+            raise Bad(_("an outcome needs followup_done_at (when it was recorded)."))
+        return (occurred, due, done, by, outcome, note, missed, escalated)

@@ -1,0 +1,185 @@
+"""Staging and switching a CSV import (the SQL side of app.csv_import).
+
+An import never holds the write lock while it reads and checks the file. Rows go in
+batches (``executemany``) into TEMP tables: those live in the connection's own temporary
+database, so staging takes no lock on the store's file, a tap on another connection is
+saved meanwhile, and a crash leaves nothing behind. When every row is valid, :func:`switch`
+copies the staged rows into the real tables in one ``BEGIN IMMEDIATE`` transaction of
+``INSERT … SELECT`` statements (ids are given there: the newest id + the staged number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from db.connection import Database
+
+_TABLES = ("import_incidents", "import_remedies", "import_vouchers", "import_followups",
+           "import_staff")
+
+_CREATE = """
+CREATE TEMP TABLE import_incidents (
+    n INTEGER PRIMARY KEY, line INTEGER, category_id INTEGER, category_label TEXT,
+    staff_key TEXT, occurred_at TEXT, severity TEXT, table_ref TEXT, guest_name TEXT,
+    guest_contact TEXT, guest_key TEXT, note TEXT, repeat_guest INTEGER, voided_at TEXT);
+CREATE TEMP TABLE import_remedies (
+    n INTEGER PRIMARY KEY, incident_n INTEGER, remedy_id INTEGER, kind TEXT, label TEXT,
+    amount_minor INTEGER, percent INTEGER, paper_approved_by TEXT, given_at TEXT);
+CREATE TEMP TABLE import_vouchers (
+    n INTEGER PRIMARY KEY, incident_n INTEGER, remedy_n INTEGER, code TEXT,
+    amount_minor INTEGER, issued_at TEXT, expires_at TEXT, redeemed_at TEXT);
+CREATE TEMP TABLE import_followups (
+    n INTEGER PRIMARY KEY, incident_n INTEGER, created_at TEXT, original_due_at TEXT,
+    done_at TEXT, done_by_key TEXT, outcome TEXT, outcome_note TEXT, missed_at TEXT,
+    escalated_at TEXT);
+CREATE TEMP TABLE import_staff (key TEXT PRIMARY KEY, name TEXT, staff_id INTEGER);
+"""
+
+_INSERT = {
+    "import_incidents": "INSERT INTO temp.import_incidents VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "import_remedies": "INSERT INTO temp.import_remedies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "import_vouchers": "INSERT INTO temp.import_vouchers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "import_followups": "INSERT INTO temp.import_followups VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+}
+
+
+def start(db: Database) -> None:
+    """Fresh, empty staging tables on this connection (temporary: gone on close)."""
+    drop(db)
+    db.conn.execute("PRAGMA temp_store = FILE")  # staged rows on disk, not in memory
+    for statement in _CREATE.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)
+
+
+def stage(db: Database, table: str, rows: Sequence[tuple]) -> None:
+    """Add a batch of rows to one staging table and commit (the temp database only)."""
+    if rows:
+        db.conn.executemany(_INSERT[table], rows)
+    if db.conn.in_transaction:
+        db.conn.commit()
+
+
+def drop(db: Database) -> None:
+    if db.conn.in_transaction:
+        db.conn.rollback()
+    for table in _TABLES:
+        db.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def vouchers_without_code(db: Database) -> list[int]:
+    return [row[0] for row in db.conn.execute(
+        "SELECT n FROM temp.import_vouchers WHERE code IS NULL ORDER BY n")]
+
+
+def set_voucher_codes(db: Database, codes: Iterable[tuple[str, int]]) -> None:
+    db.conn.executemany("UPDATE temp.import_vouchers SET code = ? WHERE n = ?", codes)
+    db.conn.commit()
+
+
+def code_exists(db: Database, code: str) -> bool:
+    """In any store of this database (voucher codes are unique across the file)."""
+    return db.conn.execute("SELECT 1 FROM vouchers WHERE code = ?", [code]).fetchone() \
+        is not None
+
+
+def incident_exists(db: Database, store_id: int, occurred_at: str, category_id: int,
+                    staff_id: int | None) -> bool:
+    return db.conn.execute(
+        "SELECT 1 FROM incidents WHERE store_id = ? AND occurred_at = ? AND category_id = ? "
+        "AND staff_id IS ? LIMIT 1", [store_id, occurred_at, category_id, staff_id]
+    ).fetchone() is not None
+
+
+def has_incidents(db: Database, store_id: int) -> bool:
+    return db.conn.execute("SELECT 1 FROM incidents WHERE store_id = ? LIMIT 1",
+                           [store_id]).fetchone() is not None
+
+
+class CodeTaken(Exception):
+    """A staged voucher code was given to another voucher after it was checked."""
+
+    def __init__(self, code: str, line: int) -> None:
+        super().__init__(code)
+        self.code, self.line = code, line
+
+
+def switch(db: Database, store_id: int, staff: dict[str, tuple[str, int | None]],
+           owner_id: int, created_at: str,
+           inside: Callable[[dict[str, int]], None]) -> dict[str, int]:
+    """Copy the staged rows into the store in one short write transaction.
+
+    ``staff`` maps a name key to (name, id or None); the None ones are added as inactive
+    cashiers. ``inside(added)`` runs in the same transaction before the commit (the audit
+    entry). Returns the names added with their new ids. Raises :class:`CodeTaken`
+    (nothing written) if a voucher code was taken meanwhile.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        taken = conn.execute(
+            "SELECT t.code, i.line FROM temp.import_vouchers t "
+            "JOIN temp.import_incidents i ON i.n = t.incident_n "
+            "WHERE t.code IN (SELECT code FROM main.vouchers) ORDER BY t.n LIMIT 1").fetchone()
+        if taken:
+            raise CodeTaken(taken[0], taken[1])
+        added: dict[str, int] = {}
+        rows = []
+        for key, (name, staff_id) in staff.items():
+            if staff_id is None:
+                staff_id = conn.execute(
+                    "INSERT INTO staff (store_id, name, role, active, created_at) "
+                    "VALUES (?, ?, 'cashier', 0, ?)", [store_id, name, created_at]).lastrowid
+                added[name] = staff_id
+            rows.append((key, name, staff_id))
+        conn.executemany("INSERT INTO temp.import_staff VALUES (?, ?, ?)", rows)
+        base = {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+                for table in ("incidents", "incident_remedies", "vouchers", "followups")}
+        params = {"store": store_id, "owner": owner_id, "bi": base["incidents"],
+                  "br": base["incident_remedies"], "bv": base["vouchers"],
+                  "bf": base["followups"]}
+        conn.execute(
+            "INSERT INTO incidents (id, store_id, category_id, category_label, staff_id, "
+            "occurred_at, severity, table_ref, guest_name, guest_contact, guest_key, note, "
+            "repeat_guest, voided_at, imported_by) "
+            "SELECT :bi + t.n, :store, t.category_id, t.category_label, s.staff_id, "
+            "t.occurred_at, t.severity, t.table_ref, t.guest_name, t.guest_contact, "
+            "t.guest_key, t.note, t.repeat_guest, t.voided_at, :owner "
+            "FROM temp.import_incidents t LEFT JOIN temp.import_staff s ON s.key = t.staff_key "
+            "ORDER BY t.n", params)
+        conn.execute(
+            "INSERT INTO incident_remedies (id, incident_id, remedy_id, kind, label, "
+            "amount_minor, percent, approved_by, given_at, paper_approved_by) "
+            "SELECT :br + n, :bi + incident_n, remedy_id, kind, label, amount_minor, percent, "
+            "NULL, given_at, paper_approved_by FROM temp.import_remedies ORDER BY n", params)
+        conn.execute(
+            "INSERT INTO vouchers (id, code, incident_id, incident_remedy_id, amount_minor, "
+            "issued_at, expires_at, redeemed_at) "
+            "SELECT :bv + n, code, :bi + incident_n, :br + remedy_n, amount_minor, issued_at, "
+            "expires_at, redeemed_at FROM temp.import_vouchers ORDER BY n", params)
+        conn.execute(
+            "INSERT INTO followups (id, incident_id, created_at, original_due_at, due_at, "
+            "done_at, done_by, outcome, outcome_note, missed_at, escalated_at) "
+            "SELECT :bf + t.n, :bi + t.incident_n, t.created_at, t.original_due_at, "
+            "t.original_due_at, t.done_at, s.staff_id, t.outcome, t.outcome_note, t.missed_at, "
+            "t.escalated_at FROM temp.import_followups t "
+            "LEFT JOIN temp.import_staff s ON s.key = t.done_by_key ORDER BY t.n", params)
+        inside(added)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        drop(db)
+    return added
+
+
+def optimize(db: Database) -> None:
+    """Fresh planner statistics after a big import (bounded work: analysis_limit)."""
+    db.conn.execute("PRAGMA analysis_limit = 1000")
+    db.conn.execute("PRAGMA optimize")
