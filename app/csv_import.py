@@ -115,32 +115,39 @@ class _Stager:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.rows = {table: [] for table in ("import_incidents", "import_remedies",
-                                             "import_vouchers", "import_followups")}
-        self.count = {table: 0 for table in self.rows}
+        self.incidents: list[tuple] = []
+        self.remedies: list[tuple] = []
+        self.vouchers: list[tuple] = []
+        self.followups: list[tuple] = []
+        self.counts = [0, 0, 0, 0]  # incidents, remedies, vouchers, follow-ups so far
 
-    def _next(self, table: str) -> int:
-        self.count[table] += 1
-        return self.count[table]
+    @property
+    def count(self) -> int:
+        return self.counts[0]
 
     def add(self, line: int, checked) -> None:
         incident, remedies, followup = checked
-        n = self._next("import_incidents")
-        self.rows["import_incidents"].append((n, line, *incident))
+        counts = self.counts
+        counts[0] += 1
+        n = counts[0]
+        self.incidents.append((n, line, *incident))
         for remedy, voucher in remedies:
-            remedy_n = self._next("import_remedies")
-            self.rows["import_remedies"].append((remedy_n, n, *remedy))
+            counts[1] += 1
+            self.remedies.append((counts[1], n, *remedy))
             if voucher is not None:
-                self.rows["import_vouchers"].append(
-                    (self._next("import_vouchers"), n, remedy_n, *voucher))
+                counts[2] += 1
+                self.vouchers.append((counts[2], n, counts[1], *voucher))
         if followup is not None:
-            self.rows["import_followups"].append((self._next("import_followups"), n,
-                                                  *followup))
-        if len(self.rows["import_incidents"]) >= BATCH:
+            counts[3] += 1
+            self.followups.append((counts[3], n, *followup))
+        if len(self.incidents) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        for table, rows in self.rows.items():
+        for table, rows in (("import_incidents", self.incidents),
+                            ("import_remedies", self.remedies),
+                            ("import_vouchers", self.vouchers),
+                            ("import_followups", self.followups)):
             csv_db.stage(self.ctx.db, table, rows)
             rows.clear()
 
@@ -185,7 +192,7 @@ def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source) -> Imp
         if bad_rows:
             raise ImportRefused(problems, total=bad_rows)
         stager.flush()
-        count = stager.count["import_incidents"]
+        count = stager.count
         if not count:
             raise ImportRefused([(1, _("the file has a header but no incidents."))])
         _fill_voucher_codes(ctx, checker)

@@ -133,6 +133,12 @@ def open_csv(path: str | Path, known_columns: set[str], prefer_code_page: str = 
     handle = open(path, "rb")  # noqa: SIM115 - the returned stream owns it
     try:
         sha, valid, head = _scan(handle)
+        if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise NotACsv(_("This is a spreadsheet workbook (.xlsx or .xls), not a CSV file. "
+                            "In your spreadsheet program choose Save as → \"CSV UTF-8\" "
+                            "and import that file."))
+        if not head.strip():
+            raise NotACsv(_("the file is empty: expected a header line."))
         if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             encoding = _encoding(False, head, prefer_code_page)
             if not encoding.startswith("utf-16"):
@@ -145,8 +151,6 @@ def open_csv(path: str | Path, known_columns: set[str], prefer_code_page: str = 
         text = io.TextIOWrapper(handle, encoding=encoding, newline="", errors="strict")
         first = text.readline()
         text.seek(0)
-        if encoding == "utf-16":  # the codec reads the mark again after seek(0)
-            pass
         return Opened(text, encoding, delimiter_of(first, known_columns), sha)
     except UnicodeDecodeError:
         handle.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from app import catalog, followups, incidents, remedies_given, staff, vouchers
@@ -55,8 +56,13 @@ class Checker:
         self.codes: dict[str, int] = {}
         self.check_duplicates = csv_db.has_incidents(ctx.db, ctx.store_id)
         self.width = len(header)
-        self.at = {column: header.index(column) if column in header else None
-                   for column in COLUMNS}
+        # All the cells of a row in COLUMNS order in one call; a column the file leaves out
+        # reads the empty cell appended after the row's last one.
+        self.cells = itemgetter(*(header.index(column) if column in header else self.width
+                                  for column in COLUMNS))
+        self._people: dict[str, str] = {}
+        self._amounts: dict[str, int] = {}
+        self._given_seen: dict[tuple, list] = {}
 
     # -- cells -----------------------------------------------------------------------------
 
@@ -74,12 +80,19 @@ class Checker:
 
     def _person(self, column: str, text: str) -> str | None:
         """The key of a staff member named in ``column`` (created if new)."""
+        if not text:
+            return None
+        key = self._people.get(text)
+        if key is not None:
+            return key
         name = self._name(column, text)
         if name is None:
             return None
         key = name.casefold()
         if key not in self.staff:
             self.new_staff.setdefault(key, name)
+        if len(self._people) < 10000:
+            self._people[text] = key
         return key
 
     def _when(self, column: str, text: str) -> str | None:
@@ -117,6 +130,8 @@ class Checker:
 
     @staticmethod
     def _text(column: str, text: str, limit: int) -> str | None:
+        if not text:
+            return None
         text = text.strip()
         if len(text) > limit:
             raise Bad(_("{column} can be at most {n} characters (it has {m}).").format(
@@ -133,51 +148,92 @@ class Checker:
                 return None
             raise Bad(_("{n} cells, but the header has {m}.").format(n=len(raw),
                                                                      m=self.width))
-        at = self.at
-
-        def get(column: str) -> str:
-            index = at[column]
-            return "" if index is None else raw[index]
-
-        occurred = self._when("occurred_at", get("occurred_at"))
+        raw.append("")  # the cell of every column the file leaves out
+        (occurred_at, category_code, severity, staff_name, table, guest_name, guest_contact,
+         repeat, note, remedies, amounts, approved_by, total, currency, voucher_codes,
+         redeemed, due, done, by, outcome, outcome_note, missed, escalated,
+         voided) = self.cells(raw)
+        occurred = self._when("occurred_at", occurred_at)
         if occurred is None:
             if not any(cell.strip() for cell in raw):
                 return None
             raise Bad(_("occurred_at is empty: every incident needs its date and time."))
-        code = get("category").strip()
-        category = self.categories.get(code)
+        category = self.categories.get(category_code.strip())
         if category is None:
             raise Bad(_("category {code} does not exist; known: {known}.").format(
-                code=code, known=", ".join(self.categories)))
-        severity = get("severity").strip().lower() or category.default_severity.value
+                code=category_code.strip(), known=", ".join(self.categories)))
+        severity = severity.strip().lower() or category.default_severity.value
         if severity not in _SEVERITIES:
             raise Bad(_("severity must be low, medium or high."))
-        currency = get("currency").strip()
-        if currency and currency.upper() != self.currency:
+        if currency and currency.strip() and currency.strip().upper() != self.currency:
             raise Bad(_("currency {code} is not the store's currency {store}.").format(
-                code=currency, store=self.currency))
-        repeat = get("repeat_guest").strip()
+                code=currency.strip(), store=self.currency))
+        repeat = repeat.strip() if repeat else ""
         if repeat not in ("", "0", "1"):
             raise Bad(_("repeat_guest must be 0, 1 or empty."))
-        remedies = self._remedies(get, occurred, line)
-        guest_name = self._text("guest_name", get("guest_name"), incidents.GUEST_NAME_MAX)
-        guest_contact = self._text("guest_contact", get("guest_contact"),
+        given = self._given(remedies, amounts, approved_by, total)
+        guest_name = self._text("guest_name", guest_name, incidents.GUEST_NAME_MAX)
+        guest_contact = self._text("guest_contact", guest_contact,
                                    incidents.GUEST_CONTACT_MAX)
-        staff_key = self._person("staff", get("staff"))
+        staff_key = self._person("staff", staff_name)
         if self.check_duplicates and (staff_key is None or staff_key in self.staff) and \
                 csv_db.incident_exists(self.ctx.db, self.ctx.store_id, occurred, category.id,
                                        self.staff.get(staff_key) if staff_key else None):
             raise Bad(_("this incident ({when}, {code}) is already in the database.")
                       .format(when=occurred, code=category.code))
         incident = (category.id, category.label, staff_key, occurred, severity,
-                    self._text("table", get("table"), incidents.TABLE_MAX),
-                    guest_name, guest_contact, incidents.guest_key(guest_name, guest_contact),
-                    self._text("note", get("note"), incidents.NOTE_MAX), int(repeat == "1"),
-                    self._when("voided_at", get("voided_at")))
-        return incident, remedies, self._followup(get, occurred)
+                    self._text("table", table, incidents.TABLE_MAX),
+                    guest_name, guest_contact,
+                    incidents.guest_key(guest_name, guest_contact)
+                    if guest_name or guest_contact else None,
+                    self._text("note", note, incidents.NOTE_MAX), int(repeat == "1"),
+                    self._when("voided_at", voided))
+        wanted = sum(1 for r, _a, _n in given if r.kind is RemedyKind.VOUCHER)
+        if wanted or voucher_codes or redeemed:
+            codes = self._vouchers(voucher_codes, redeemed, wanted, line)
+            expires = to_iso(datetime.fromisoformat(occurred) + self.validity)
+        result = []
+        for remedy, amount, approver in given:
+            voucher = None
+            if remedy.kind is RemedyKind.VOUCHER:
+                code, when = codes.pop(0)
+                voucher = (code, amount, occurred, expires, when)
+            result.append(((remedy.id, remedy.kind.value, remedy.label, amount, remedy.percent,
+                            approver, occurred), voucher))
+        return incident, result, self._followup(occurred, due, done, by, outcome,
+                                                outcome_note, missed, escalated)
 
-    def _remedies(self, get, occurred: str, line: int) -> list:
-        codes = [c.strip() for c in get("remedies").split(SEP) if c.strip()]
+    def _amount(self, column: str, text: str) -> int:
+        minor = self._amounts.get(text)
+        if minor is None:
+            try:
+                minor = parse_amount(text, self.currency)
+            except (ValueError, ArithmeticError):
+                if column == "total":
+                    raise Bad(_("total: {value} is not an amount like 89.00.").format(
+                        value=text.strip())) from None
+                raise Bad(_("remedy_amounts: {value} is not an amount like 89.00 "
+                            "(0 or more, a dot or a comma for decimals).").format(
+                    value=text.strip())) from None
+            if len(self._amounts) < 10000:
+                self._amounts[text] = minor
+        return minor
+
+    def _given(self, remedies: str, amounts: str, approved_by: str, total: str) -> list:
+        """[(remedy, amount, paper approver)] — remembered per distinct combination of the
+        four cells, which repeat on most rows of a real file."""
+        key = (remedies, amounts, approved_by, total)
+        found = self._given_seen.get(key)
+        if found is None:
+            found = self._check_given(remedies, amounts, approved_by, total)
+            if len(self._given_seen) >= 10000:
+                self._given_seen.clear()
+            self._given_seen[key] = found
+        return found
+
+    def _check_given(self, remedies: str, amounts_cell: str, approvers_cell: str,
+                     total: str) -> list:
+        codes = [c.strip() for c in remedies.split(SEP) if c.strip()]
         if not codes:
             raise Bad(_("remedies is empty: give at least one remedy code (apology counts)."))
         if len(codes) > remedies_given.REMEDIES_MAX:
@@ -187,12 +243,11 @@ class Checker:
         if unknown:
             raise Bad(_("remedy {code} does not exist; known: {known}.").format(
                 code=unknown[0], known=", ".join(self.remedies)))
-        amounts_cell = get("remedy_amounts").strip()
+        amounts_cell = amounts_cell.strip()
         amounts = amounts_cell.split(SEP) if amounts_cell else []
         if amounts and len(amounts) != len(codes):
             raise Bad(_("remedy_amounts has {n} amounts for {m} remedies.").format(
                 n=len(amounts), m=len(codes)))
-        approvers_cell = get("approved_by")
         approvers = approvers_cell.split(SEP) if approvers_cell.strip() else [""] * len(codes)
         if len(approvers) != len(codes):
             raise Bad(_("approved_by has {n} names for {m} remedies.").format(
@@ -202,44 +257,21 @@ class Checker:
             remedy = self.remedies[code]
             amount = remedy.value_minor
             if amounts:
-                try:
-                    amount = parse_amount(amounts[index], self.currency)
-                except (ValueError, ArithmeticError):
-                    raise Bad(_("remedy_amounts: {value} is not an amount like 89.00 "
-                                "(0 or more, a dot or a comma for decimals).").format(
-                        value=amounts[index].strip())) from None
+                amount = self._amount("remedy_amounts", amounts[index])
                 if amount > remedies_given.AMOUNT_MAX:
                     raise Bad(_("remedy_amounts: {value} is too large.").format(
                         value=amounts[index].strip()))
             given.append((remedy, amount, self._name("approved_by", approvers[index])))
-        total = get("total").strip()
-        if total:
-            try:
-                expected = parse_amount(total, self.currency)
-            except (ValueError, ArithmeticError):
-                raise Bad(_("total: {value} is not an amount like 89.00.").format(
-                    value=total)) from None
-            if expected != sum(a for _r, a, _n in given):
-                raise Bad(_("total {total} is not the sum of remedy_amounts.").format(
-                    total=total))
-        vouchers_given = self._vouchers(get, sum(1 for r, _a, _n in given
-                                                 if r.kind is RemedyKind.VOUCHER), line)
-        expires = to_iso(datetime.fromisoformat(occurred) + self.validity) \
-            if vouchers_given else None
-        result = []
-        for remedy, amount, approver in given:
-            voucher = None
-            if remedy.kind is RemedyKind.VOUCHER:
-                code, redeemed = vouchers_given.pop(0)
-                voucher = (code, amount, occurred, expires, redeemed)
-            result.append(((remedy.id, remedy.kind.value, remedy.label, amount, remedy.percent,
-                            approver, occurred), voucher))
-        return result
+        if total.strip() and self._amount("total", total) != sum(a for _r, a, _n in given):
+            raise Bad(_("total {total} is not the sum of remedy_amounts.").format(
+                total=total.strip()))
+        return given
 
-    def _vouchers(self, get, wanted: int, line: int) -> list[tuple[str | None, str | None]]:
-        codes_cell = get("voucher_codes").strip()
+    def _vouchers(self, codes_cell: str, times_cell: str, wanted: int, line: int
+                  ) -> list[tuple[str | None, str | None]]:
+        codes_cell = codes_cell.strip()
         codes = codes_cell.split(SEP) if codes_cell else []
-        times_cell = get("vouchers_redeemed_at").strip()
+        times_cell = times_cell.strip()
         times = times_cell.split(SEP) if times_cell else []
         if len(codes) > wanted or len(times) > wanted:
             raise Bad(ngettext("{n} voucher code or redemption given, but the remedies "
@@ -267,16 +299,17 @@ class Checker:
             result.append((code, when))
         return result
 
-    def _followup(self, get, occurred: str) -> tuple | None:
-        due = self._when("followup_due_at", get("followup_due_at"))
-        done = self._when("followup_done_at", get("followup_done_at"))
-        missed = self._when("followup_missed_at", get("followup_missed_at"))
-        escalated = self._when("followup_escalated_at", get("followup_escalated_at"))
-        outcome = get("outcome").strip().lower() or None
+    def _followup(self, occurred: str, due: str, done: str, by: str, outcome: str,
+                  note: str, missed: str, escalated: str) -> tuple | None:
+        due = self._when("followup_due_at", due)
+        done = self._when("followup_done_at", done)
+        missed = self._when("followup_missed_at", missed)
+        escalated = self._when("followup_escalated_at", escalated)
+        outcome = outcome.strip().lower() or None if outcome else None
         if outcome is not None and outcome not in _OUTCOMES:
             raise Bad(_("outcome must be delighted, satisfied, unhappy, left or empty."))
-        note = self._text("outcome_note", get("outcome_note"), followups.OUTCOME_NOTE_MAX)
-        by = self._person("followup_by", get("followup_by"))
+        note = self._text("outcome_note", note, followups.OUTCOME_NOTE_MAX)
+        by = self._person("followup_by", by)
         if due is None:
             if done or missed or escalated or outcome or note or by:
                 raise Bad(_("follow-up details are given but followup_due_at is empty."))

@@ -57,7 +57,8 @@ def test_import_of_a_bad_file_exits_2_listing_line_numbers_and_writes_nothing(
 
 
 def test_import_of_a_missing_file_is_a_clear_error(store_db, tmp_path, capsys):
-    assert main(["import", "--db", str(store_db), "--pin", OWNER_PIN, str(tmp_path / "nope.csv")]) == 2
+    assert main(["import", "--db", str(store_db), "--pin", OWNER_PIN,
+                 str(tmp_path / "nope.csv")]) == 2
     assert "Could not read" in capsys.readouterr().err
 
 

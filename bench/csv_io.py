@@ -1,0 +1,186 @@
+"""CSV export and import at scale, against their streaming floors in the same run.
+
+    python -m bench.csv_io [--incidents 1000000] [--repeat 1] [--keep DIR]
+
+Steps, each in its own process so its peak RSS is its own:
+
+1. ``bench.generator`` writes N incidents (the app's own format; not timed);
+2. **import**: a new store (``comeback init``'s service), then ``import_csv`` of that file
+   with the owner's PIN — the app's full path: read, check every row, stage, switch;
+   floor: ``csv.reader`` over the same file → ``executemany`` into a bare 24-column table
+   (same pragmas: WAL, synchronous=FULL), one transaction;
+3. **export**: ``export_csv`` of that store to a file;
+   floor: raw sqlite3 ``SELECT`` of the incidents table → ``csv.writer``, same file.
+
+Prints the median seconds of each, the ratio to its floor and each peak RSS (targets at
+1,000,000 rows: export ≤ 2×, import ≤ 2.5× the floor, each ≤ 150 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+PIN = "4821"
+END = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- what each child process does -------------------------------------------------------------
+
+def child_import(db: str, csv_path: str) -> float:
+    from app.clock import FixedClock
+    from app.context import open_context
+    from app.csv_import import import_csv
+    from app.setup import init_store
+
+    ctx = open_context(db, FixedClock(END + timedelta(hours=1)))
+    init_store(ctx, store_name="Bench", preset="restaurant", currency="EUR", locale="nl_NL",
+               language="en", timezone="Europe/Amsterdam", owner_name="Ingrid",
+               owner_pin=PIN)
+    start = time.perf_counter()
+    import_csv(ctx, csv_path, pin=PIN)
+    seconds = time.perf_counter() - start
+    ctx.db.close()
+    return seconds
+
+
+def child_import_floor(db: str, csv_path: str) -> float:
+    import csv
+    import sqlite3
+    from itertools import islice
+
+    from app.csvio import COLUMNS
+
+    start = time.perf_counter()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(f"CREATE TABLE bare ({', '.join(f'c{i} TEXT' for i in range(len(COLUMNS)))})")
+    insert = f"INSERT INTO bare VALUES ({', '.join('?' * len(COLUMNS))})"
+    with open(csv_path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        while True:
+            batch = list(islice(reader, 5000))
+            if not batch:
+                break
+            conn.executemany(insert, batch)
+    conn.commit()
+    conn.close()
+    return time.perf_counter() - start
+
+
+def child_export(db: str, out: str) -> float:
+    from app.clock import FixedClock
+    from app.context import open_context
+    from app.csvio import export_csv
+
+    ctx = open_context(db, FixedClock(END + timedelta(hours=1)))
+    start = time.perf_counter()
+    export_csv(ctx, out)
+    seconds = time.perf_counter() - start
+    ctx.db.close()
+    return seconds
+
+
+def child_export_floor(db: str, out: str) -> float:
+    import csv
+    import sqlite3
+
+    start = time.perf_counter()
+    conn = sqlite3.connect(db)
+    cursor = conn.execute("SELECT * FROM incidents ORDER BY store_id, occurred_at, id")
+    with open(out, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([c[0] for c in cursor.description])
+        writer.writerows(cursor)
+    conn.close()
+    return time.perf_counter() - start
+
+
+CHILDREN = {"import": child_import, "import_floor": child_import_floor,
+            "export": child_export, "export_floor": child_export_floor}
+
+
+def _run(kind: str, a: Path, b: Path) -> tuple[float, float]:
+    """(seconds, peak RSS MB) of one child process."""
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    done = subprocess.run([sys.executable, "-m", "bench.csv_io", "--child", kind, str(a),
+                           str(b)], capture_output=True, text=True, env=env,
+                          cwd=Path(__file__).resolve().parent.parent)
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result["seconds"], result["rss_mb"]
+
+
+def _fresh(path: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.csv_io")
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="folder for the files (default: a temporary one)")
+    parser.add_argument("--child", nargs=3, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, a, b = args.child
+        seconds = CHILDREN[kind](a, b)
+        print(json.dumps({"seconds": seconds, "rss_mb": _peak_mb()}))
+        return 0
+
+    from bench.generator import write_csv
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="csv_io-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "generated.csv"
+    start = time.perf_counter()
+    write_csv(source, args.incidents, seed=1, end=END)
+    print(f"generated {args.incidents:,} incidents ({source.stat().st_size / 1e6:.0f} MB) "
+          f"in {time.perf_counter() - start:.1f} s")
+    figures: dict[str, list[tuple[float, float]]] = {k: [] for k in CHILDREN}
+    store, bare = folder / "store.db", folder / "bare.db"
+    out, floor_out = folder / "export.csv", folder / "floor.csv"
+    for _round in range(args.repeat):  # paired: each figure beside its floor
+        figures["import_floor"].append(_run("import_floor", _fresh(bare), source))
+        figures["import"].append(_run("import", _fresh(store), source))
+        figures["export_floor"].append(_run("export_floor", store, floor_out))
+        figures["export"].append(_run("export", store, out))
+    print(f"\n{'':8} {'app s':>8} {'floor s':>8} {'ratio':>6} {'target':>7} "
+          f"{'app RSS':>9} {'floor RSS':>10}")
+    verdicts = []
+    for kind, target in (("export", 2.0), ("import", 2.5)):
+        app = statistics.median(s for s, _m in figures[kind])
+        floor = statistics.median(s for s, _m in figures[f"{kind}_floor"])
+        rss = max(m for _s, m in figures[kind])
+        floor_rss = max(m for _s, m in figures[f"{kind}_floor"])
+        ratio = app / floor
+        ok = ratio <= target and rss <= 150
+        verdicts.append(ok)
+        print(f"{kind:8} {app:8.2f} {floor:8.2f} {ratio:5.2f}× {'≤' + str(target) + '×':>7} "
+              f"{rss:7.0f} MB {floor_rss:8.0f} MB  {'✓' if ok else '✗'}")
+    print(f"\n(rows: {args.incidents:,}; runs: {args.repeat}; medians; RSS = peak of the "
+          f"process, target ≤ 150 MB; files in {folder})")
+    return 0 if all(verdicts) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
