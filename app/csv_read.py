@@ -32,8 +32,8 @@ SAMPLE = 1 << 20  # bytes looked at to tell code pages apart
 # Letters the store languages use, as each code page decodes them; and letters those
 # languages hardly use, which a wrong guess produces (ì ù ò ý from Czech ě ů ň ý read as
 # 1252; ř ĺ ć ń from Norwegian ø å æ and Spanish ñ read as 1250).
-_LIKELY = {"cp1250": set("áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ€–„“”"),
-           "cp1252": set("æøåÆØÅéèëêïöüáíóúñÑçàâôÉÈÖÜ¿¡€–„“”‘’")}
+_LIKELY = {"cp1250": set("áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ"),
+           "cp1252": set("æøåÆØÅéëêïöüáíóúñÑçàâôÉÖÜ¿¡")}
 _UNLIKELY = {"cp1250": set("ĺľćńŕőűăąęłśźżţĹĽĆŃŔŐŰĂĄĘŁŚŹŻŢ˘˙˝¤"),
              "cp1252": set("ìòùýÿðþÌÒÙÝÐÞ¤¦¨¸")}
 _NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16",
