@@ -149,7 +149,7 @@ def open_csv(path: str | Path, known_columns: set[str], prefer_code_page: str = 
             encoding = _encoding(valid, head, prefer_code_page)
         handle.seek(0)
         text = io.TextIOWrapper(handle, encoding=encoding, newline="", errors="strict")
-        first = text.readline()
+        first = text.readline(65536)
         text.seek(0)
         return Opened(text, encoding, delimiter_of(first, known_columns), sha)
     except UnicodeDecodeError:

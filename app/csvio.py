@@ -111,26 +111,45 @@ def export_rows(ctx: Context) -> Iterator[list[str]]:
     cursor = csv_export_db.export_cursor(ctx.db, ctx.store_id,
                                          formatting.minor_digits(currency))
     unit, safe = csv_export_db.UNIT, spreadsheet_safe
-    no_remedies, no_vouchers, no_followup, no_outcome = ("", "", "", ""), ("", ""), \
-        ("", "", "", ""), ("", "")
+    no_remedies, no_vouchers = ("", "", "", ""), ("", "")
+    no_followup = ("", "", "", "", "", "", "")
     try:
         while True:
             batch = cursor.fetchmany()
             if not batch:
                 break
             for (occurred, category, severity, staff_name, table, guest, contact, repeat, note,
-                 remedies, vouchers, first, last, escalated, voided) in batch:
+                 remedies, vouchers, followups, voided) in batch:
                 codes, amounts, approvers, total = remedies.split(unit) if remedies \
                     else no_remedies
                 voucher_codes, redeemed = vouchers.split(unit) if vouchers else no_vouchers
-                due, done, by, missed = first.split(unit) if first else no_followup
-                outcome, outcome_note = last.split(unit) if last else no_outcome
+                if not followups:
+                    due, done, by, missed, outcome, outcome_note, escalated = no_followup
+                elif csv_export_db.RECORD in followups:
+                    due, done, by, missed, outcome, outcome_note, escalated = \
+                        _fold_followups(followups)
+                else:
+                    due, done, by, missed, outcome, outcome_note, escalated = \
+                        followups.split(unit)
                 yield [occurred, category, severity, staff_name, table, guest, contact,
                        str(repeat), note, codes, amounts, safe(approvers), total, currency,
                        voucher_codes, redeemed, due, done, safe(by), outcome,
-                       safe(outcome_note), missed, escalated or "", voided or ""]
+                       safe(outcome_note), missed, escalated, voided or ""]
     finally:
         cursor.close()
+
+
+def _fold_followups(folded: str) -> tuple[str, ...]:
+    """Several follow-ups of one incident → the row's cells: the first one's timing and who
+    did it, the final (latest recorded) outcome and its note, the first escalation."""
+    records = [record.split(csv_export_db.UNIT)
+               for record in folded.split(csv_export_db.RECORD)]
+    due, done, by, missed = records[0][:4]
+    outcomes = [(record[1], index, record) for index, record in enumerate(records)
+                if record[4]]
+    last = max(outcomes)[2] if outcomes else ("",) * 7
+    escalated = min((record[6] for record in records if record[6]), default="")
+    return due, done, by, missed, last[4], last[5], escalated
 
 
 def write_csv(rows: Iterable[Sequence[str]], out: TextIO) -> int:

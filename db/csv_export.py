@@ -18,6 +18,7 @@ from db.connection import Database
 # followed by one of these (so that import, which removes one apostrophe, gives it back).
 RISKY_FIRST = ("=", "+", "-", "@", "\t", "\r")
 UNIT = "\x1e"  # separates the parts of a folded column (never in stored text we write)
+RECORD = "\x1d"  # separates the follow-ups of one incident
 
 
 def _safe(column: str) -> str:
@@ -38,11 +39,11 @@ def _amount(expr: str, digits: int) -> str:
 def export_cursor(db: Database, store_id: int, digits: int) -> sqlite3.Cursor:
     """Every incident of the store, voided ones too, oldest first. Each row holds:
     occurred_at, category code, severity, staff, table, guest name, guest contact,
-    repeat_guest (0/1), note — the text columns already spreadsheet-safe — then four folded
-    columns split by :data:`UNIT` (or NULL when there is nothing):
-    remedies (codes, amounts, approvers or '' when none, total), vouchers (codes,
-    redemptions or '' when none), first follow-up (original due, done, by, missed),
-    final outcome (outcome, note); then the first escalation and voided_at."""
+    repeat_guest (0/1), note — the text columns already spreadsheet-safe — then three folded
+    columns, NULL when there is nothing: remedies (codes, amounts, approvers or '' when
+    none, total — split by :data:`UNIT`), vouchers (codes, redemptions or '' when none),
+    follow-ups (one record per follow-up in id order, split by :data:`RECORD`, each
+    holding original due, done, by, missed, outcome, outcome note, escalated); voided_at."""
     digits = int(digits)
     sql = f"""
     SELECT i.occurred_at, c.code, i.severity, {_safe('s.name')}, {_safe('i.table_ref')},
@@ -60,14 +61,13 @@ def export_cursor(db: Database, store_id: int, digits: int) -> sqlite3.Cursor:
                  ELSE '' END
          FROM (SELECT code, redeemed_at FROM vouchers WHERE incident_id = i.id
                 ORDER BY incident_remedy_id, id)),
-      (SELECT f.original_due_at || char(30) || coalesce(f.done_at, '') || char(30)
-              || coalesce(d.name, '') || char(30) || coalesce(f.missed_at, '')
-         FROM followups f LEFT JOIN staff d ON d.id = f.done_by
-        WHERE f.incident_id = i.id ORDER BY f.id LIMIT 1),
-      (SELECT outcome || char(30) || coalesce(outcome_note, '') FROM followups
-        WHERE incident_id = i.id AND outcome IS NOT NULL
-        ORDER BY coalesce(done_at, '') DESC, id DESC LIMIT 1),
-      (SELECT min(escalated_at) FROM followups WHERE incident_id = i.id),
+      (SELECT group_concat(record, char(29)) FROM (
+          SELECT f.original_due_at || char(30) || coalesce(f.done_at, '') || char(30)
+                 || coalesce(d.name, '') || char(30) || coalesce(f.missed_at, '') || char(30)
+                 || coalesce(f.outcome, '') || char(30) || coalesce(f.outcome_note, '')
+                 || char(30) || coalesce(f.escalated_at, '') AS record
+            FROM followups f LEFT JOIN staff d ON d.id = f.done_by
+           WHERE f.incident_id = i.id ORDER BY f.id)),
       i.voided_at
     FROM incidents i JOIN categories c ON c.id = i.category_id
     LEFT JOIN staff s ON s.id = i.staff_id
