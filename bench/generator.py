@@ -45,6 +45,7 @@ import random
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from itertools import accumulate
 from pathlib import Path
 
 from app.csvio import COLUMNS
@@ -80,12 +81,20 @@ MAX_DAYS = 1826
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    """``moment`` is in UTC already (every time here is built from ``end`` in UTC)."""
+    return moment.isoformat(timespec="seconds")
+
+
+_CUMULATIVE: dict[int, tuple[tuple, list[float]]] = {}
 
 
 def _pick(rng: random.Random, weighted):
-    items, weights = zip(*weighted, strict=True)
-    return rng.choices(items, weights=weights)[0]
+    """One item of ``(item, weight)`` pairs (the same draw as ``rng.choices`` with weights)."""
+    prepared = _CUMULATIVE.get(id(weighted))
+    if prepared is None:
+        items, weights = zip(*weighted, strict=True)
+        prepared = _CUMULATIVE[id(weighted)] = (items, list(accumulate(weights)))
+    return rng.choices(prepared[0], cum_weights=prepared[1])[0]
 
 
 def _money(cents: int) -> str:
