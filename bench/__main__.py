@@ -14,8 +14,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 #: Modules here that are not benchmarks themselves (the floor a benchmark spawns, the
-#: helpers they share).
-HELPERS = {"bare_window", "common"}
+#: helpers they share, the CSV generator they build databases with).
+HELPERS = {"bare_window", "common", "generator"}
 
 
 def benchmarks() -> dict[str, str]:
