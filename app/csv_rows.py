@@ -62,7 +62,7 @@ class Checker:
                                   for column in COLUMNS))
         self._people: dict[str, str] = {}
         self._amounts: dict[str, int] = {}
-        self._given_seen: dict[tuple, list] = {}
+        self._given_seen: dict[tuple, tuple[int, list]] = {}
 
     # -- cells -----------------------------------------------------------------------------
 
@@ -188,18 +188,19 @@ class Checker:
                     if guest_name or guest_contact else None,
                     self._text("note", note, incidents.NOTE_MAX), int(repeat == "1"),
                     self._when("voided_at", voided))
-        wanted = sum(1 for r, _a, _n in given if r.kind is RemedyKind.VOUCHER)
+        wanted, staged = given
         if wanted or voucher_codes or redeemed:
             codes = self._vouchers(voucher_codes, redeemed, wanted, line)
             expires = to_iso(datetime.fromisoformat(occurred) + self.validity)
-        result = []
-        for remedy, amount, approver in given:
-            voucher = None
-            if remedy.kind is RemedyKind.VOUCHER:
-                code, when = codes.pop(0)
-                voucher = (code, amount, occurred, expires, when)
-            result.append(((remedy.id, remedy.kind.value, remedy.label, amount, remedy.percent,
-                            approver, occurred), voucher))
+            result = []
+            for remedy, is_voucher in staged:
+                voucher = None
+                if is_voucher:
+                    code, when = codes.pop(0)
+                    voucher = (code, remedy[3], occurred, expires, when)
+                result.append(((*remedy, occurred), voucher))
+        else:
+            result = [((*remedy, occurred), None) for remedy, _v in staged]
         return incident, result, self._followup(occurred, due, done, by, outcome,
                                                 outcome_note, missed, escalated)
 
@@ -219,9 +220,11 @@ class Checker:
                 self._amounts[text] = minor
         return minor
 
-    def _given(self, remedies: str, amounts: str, approved_by: str, total: str) -> list:
-        """[(remedy, amount, paper approver)] — remembered per distinct combination of the
-        four cells, which repeat on most rows of a real file."""
+    def _given(self, remedies: str, amounts: str, approved_by: str, total: str
+               ) -> tuple[int, list]:
+        """(vouchers wanted, [((remedy id, kind, label, amount, percent, paper approver),
+        is a voucher)]) — remembered per distinct combination of the four cells, which
+        repeat on most rows of a real file."""
         key = (remedies, amounts, approved_by, total)
         found = self._given_seen.get(key)
         if found is None:
@@ -232,7 +235,7 @@ class Checker:
         return found
 
     def _check_given(self, remedies: str, amounts_cell: str, approvers_cell: str,
-                     total: str) -> list:
+                     total: str) -> tuple[int, list]:
         codes = [c.strip() for c in remedies.split(SEP) if c.strip()]
         if not codes:
             raise Bad(_("remedies is empty: give at least one remedy code (apology counts)."))
@@ -265,7 +268,9 @@ class Checker:
         if total.strip() and self._amount("total", total) != sum(a for _r, a, _n in given):
             raise Bad(_("total {total} is not the sum of remedy_amounts.").format(
                 total=total.strip()))
-        return given
+        staged = [((r.id, r.kind.value, r.label, amount, r.percent, approver),
+                   r.kind is RemedyKind.VOUCHER) for r, amount, approver in given]
+        return sum(1 for _r, is_voucher in staged if is_voucher), staged
 
     def _vouchers(self, codes_cell: str, times_cell: str, wanted: int, line: int
                   ) -> list[tuple[str | None, str | None]]:

@@ -137,6 +137,7 @@ def export_rows(ctx: Context) -> Iterator[list[str]]:
                        safe(outcome_note), missed, escalated, voided or ""]
     finally:
         cursor.close()
+        csv_export_db.done(ctx.db)
 
 
 def _fold_followups(folded: str) -> tuple[str, ...]:

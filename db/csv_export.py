@@ -19,6 +19,7 @@ from db.connection import Database
 RISKY_FIRST = ("=", "+", "-", "@", "\t", "\r")
 UNIT = "\x1e"  # separates the parts of a folded column (never in stored text we write)
 RECORD = "\x1d"  # separates the follow-ups of one incident
+CACHE_KB = 32 * 1024
 
 
 def _safe(column: str) -> str:
@@ -60,7 +61,7 @@ def export_cursor(db: Database, store_id: int, digits: int) -> sqlite3.Cursor:
               || CASE WHEN count(redeemed_at) THEN group_concat(coalesce(redeemed_at, ''), '|')
                  ELSE '' END
          FROM (SELECT code, redeemed_at FROM vouchers WHERE incident_id = i.id
-                ORDER BY incident_remedy_id, id)),
+                ORDER BY id)),
       (SELECT group_concat(record, char(29)) FROM (
           SELECT f.original_due_at || char(30) || coalesce(f.done_at, '') || char(30)
                  || coalesce(d.name, '') || char(30) || coalesce(f.missed_at, '') || char(30)
@@ -73,6 +74,13 @@ def export_cursor(db: Database, store_id: int, digits: int) -> sqlite3.Cursor:
     LEFT JOIN staff s ON s.id = i.staff_id
     WHERE i.store_id = ? ORDER BY i.occurred_at, i.id
     """
+    # A bigger page cache for this walk (the subqueries revisit index pages); bounded.
+    db.conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
     cursor = db.conn.cursor()
     cursor.arraysize = 500
     return cursor.execute(sql, [store_id])
+
+
+def done(db: Database) -> None:
+    """The export's cursor is closed: give the page cache back (SQLite's default)."""
+    db.conn.execute("PRAGMA cache_size = -2000")
