@@ -185,5 +185,5 @@ def verdict_line(verdict: Verdict) -> str:
             "Audit log: intact, {n} entry (chain head {head}).",
             "Audit log: intact, {n} entries (chain head {head}).", verdict.entries,
         ).format(n=verdict.entries, head=short(verdict.head))
-    return _("Audit log: BROKEN — changed outside Comeback ({first}). Run comeback verify.") \
-        .format(first=verdict.problems[0].text)
+    return _("Audit log: BROKEN, changed outside Comeback — run comeback verify. First: "
+             "{first}").format(first=verdict.problems[0].text)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 CHAIN_VERSION = 1
 GENESIS = "0" * 64
 SQL_FUNCTION = "comeback_audit_hash"
+# One encoder, built once: json.dumps with options builds a new one on every call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 COLUMNS = ("id", "store_id", "at", "staff_id", "action", "entity", "entity_id", "detail")
 
 
@@ -32,9 +34,8 @@ def canonical(prev_hash: str, entry_id: int, store_id: int, at: str, staff_id: i
               detail: str | None) -> bytes:
     """The bytes an entry's hash is taken over: a compact JSON array (version, the hash
     before it, then every column; ``detail`` is the stored JSON text, byte for byte)."""
-    return json.dumps([CHAIN_VERSION, prev_hash, entry_id, store_id, at, staff_id, action,
-                       entity, entity_id, detail],
-                      ensure_ascii=False, separators=(",", ":")).encode()
+    return _COMPACT.encode([CHAIN_VERSION, prev_hash, entry_id, store_id, at, staff_id,
+                            action, entity, entity_id, detail]).encode()
 
 
 def entry_hash(prev_hash: str, entry_id: int, store_id: int, at: str, staff_id: int | None,
@@ -60,7 +61,7 @@ def digest(rows: Iterable[Sequence[Any]]) -> str:
     """SHA-256 of a list of rows in canonical JSON (for coverage entries)."""
     import hashlib
 
-    text = json.dumps([list(r) for r in rows], ensure_ascii=False, separators=(",", ":"))
+    text = _COMPACT.encode([list(r) for r in rows])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
