@@ -18,6 +18,11 @@ from app.settings import StoreSettings
 from app.verify import details
 
 
+def _tr(text: object, empty: str = "—") -> str:
+    """A label stored in English (a preset's), in the current language; ``empty`` if none."""
+    return _(text) if isinstance(text, str) and text else empty
+
+
 class _Entry:
     """One entry with what its sentence needs: who, when, its payload, money, names."""
 
@@ -41,7 +46,7 @@ class _Entry:
         """'Refund 250,00 kr', 'Remake', 'Discount 20 %' (older entries: the code only)."""
         if not isinstance(item, dict):
             return str(item).replace("_", " ")
-        label = _(item.get("label") or item.get("code") or "")
+        label = _tr(item.get("label") or item.get("code"))
         amount = item.get("amount_minor")
         if item.get("kind") == "discount_percent" or not amount:
             return label
@@ -96,7 +101,7 @@ class _Entry:
 
 
 def _logged(e: _Entry) -> str:
-    category = _(e.payload.get("category_label") or e.payload.get("category") or "")
+    category = _tr(e.payload.get("category_label") or e.payload.get("category"), "")
     text = _("{who} logged {category} at {time} and gave {remedies}.").format(
         who=e.who, category=category or _("an incident"), time=e.time, remedies=e.remedies())
     return " ".join(t for t in (text, e.approvals()) if t)
@@ -133,7 +138,7 @@ def _setting(e: _Entry) -> str:
 def _catalog(kind: str) -> Callable[[_Entry], str]:
     """Sentences for ``category.*`` and ``remedy.*`` entries."""
     def sentence(e: _Entry, verb: str) -> str:
-        label = _(e.payload.get("label", "")) or None
+        label = _tr(e.payload.get("label"))
         texts = {
             ("category", "added"): _("{who} added the category “{label}” at {time}."),
             ("category", "hidden"): _("{who} hid the category “{label}” at {time}."),
@@ -146,7 +151,7 @@ def _catalog(kind: str) -> Callable[[_Entry], str]:
             ("remedy", "moved"): _("{who} moved a remedy at {time}."),
             ("remedy", "changed"): _("{who} changed a remedy at {time}: {changes}."),
         }
-        return texts[(kind, verb)].format(who=e.who, label=label or "—", time=e.time,
+        return texts[(kind, verb)].format(who=e.who, label=label, time=e.time,
                                           changes=e.changes())
     return sentence
 
@@ -154,8 +159,8 @@ def _catalog(kind: str) -> Callable[[_Entry], str]:
 def _rule(e: _Entry, added: bool) -> str:
     text = _("{who} added a suggestion at {time}: {remedy} for {category}.") if added else \
         _("{who} removed a suggestion at {time}: {remedy} for {category}.")
-    return text.format(who=e.who, time=e.time, remedy=_(e.payload.get("remedy") or "—"),
-                       category=_(e.payload.get("category") or "—"))
+    return text.format(who=e.who, time=e.time, remedy=_tr(e.payload.get("remedy")),
+                       category=_tr(e.payload.get("category")))
 
 
 SENTENCES: dict[str, Callable[[_Entry], str]] = {

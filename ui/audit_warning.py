@@ -88,6 +88,7 @@ def check_at_start(window: MainWindow) -> verify.Verdict:
 def show_banner(window: MainWindow, verdict: verify.Verdict) -> TamperBanner:
     banner = TamperBanner(verdict)
     window.banner_area.insertWidget(0, banner)  # above the reminders
+    banner.setVisible(window.isVisible())
     window.tamper_banner = banner
     window.controller.language_changed.connect(lambda _code: banner.retranslate())
     return banner
