@@ -92,7 +92,7 @@ class _Entry:
         if key.endswith("_minor") and isinstance(value, int):
             return self.money(value)
         if key == "role" and value in {r.value for r in Role}:
-            return Role(value).label()
+            return Role(value).label().lower()  # mid-sentence in every language we speak
         if key in ("severity", "default_severity") and value in {s.value for s in Severity}:
             return Severity(value).label()
         if isinstance(value, list | dict):

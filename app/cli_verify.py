@@ -16,14 +16,17 @@ PROBLEMS_SHOWN = 20
 
 def add_parsers(sub) -> None:
     """Register ``verify`` on ``comeback``'s subparsers."""
-    sub.add_parser("verify", help=_("check that the audit log and the records it describes "
-                                    "were not changed outside Comeback"))
+    verify = sub.add_parser("verify", help=_("check that the audit log and the records it "
+                                             "describes were not changed outside Comeback"))
+    verify.add_argument("--anchor", action="append", default=[], metavar="HASH",
+                        help=_("a chain head printed earlier (on a weekly summary): it must "
+                               "still be in the log; repeat for several"))
 
 
 def cmd_verify(args: argparse.Namespace, ctx) -> int:
     from app.verify import verify
 
-    verdict = verify(ctx)
+    verdict = verify(ctx, anchors=args.anchor)
     print(verdict.summary())
     if verdict.intact:
         return 0

@@ -13,6 +13,7 @@ before the chain or by a CSV import, the digest of the entry that vouches for th
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.context import Context
@@ -95,13 +96,19 @@ def _walk(entries, prev: str, prev_entry: dict | None, walk: _Walk) -> None:
         prev, prev_entry, walk.last = entry["hash"], entry, entry
 
 
-def verify(ctx: Context, *, remember: bool = True) -> Verdict:
-    """Walk every store's chain from the start and cross-check every table against it."""
+def verify(ctx: Context, *, remember: bool = True, anchors: Sequence[str] = ()) -> Verdict:
+    """Walk every store's chain from the start and cross-check every table against it.
+
+    ``anchors``: chain heads printed earlier (the weekly PDF's "chain head"); each must still
+    be the hash of an entry, else the log was rewritten or cut after it.
+    """
     from app import verify_rows
 
     walk = _Walk()
+    seen: set[str] = set()
     for store_id in audit_db.store_ids(ctx.db):
         entries = list(audit_db.chain_entries(ctx.db, store_id))
+        seen.update(e["hash"] for e in entries)
         before = len(walk.problems)
         _walk(entries, audit_chain.GENESIS, None, walk)
         mark = audit_db.verified_mark(ctx.db, store_id)
@@ -110,6 +117,12 @@ def verify(ctx: Context, *, remember: bool = True) -> Verdict:
         if remember and len(walk.problems) == before and entries and (
                 mark is None or mark["entry_id"] != entries[-1]["id"]):
             _remember(ctx, store_id, entries[-1], len(entries))
+    for anchor in anchors:
+        wanted = anchor.strip().lower()
+        if len(wanted) < 8 or not any(h.startswith(wanted) for h in seen):
+            walk.problems.append(Problem(_(
+                "No entry carries the chain head {anchor} printed earlier: the log was "
+                "rewritten or cut after it was printed.").format(anchor=anchor)))
     head = walk.last["hash"] if walk.last else None
     return Verdict(walk.count, tuple(walk.problems), head, walk.count)
 

@@ -284,3 +284,32 @@ def test_a_changed_row_from_before_the_chain_is_named_by_its_table(old_store, cl
     code, out = _verify(copy, capsys)
     assert code == 3
     assert "The remedies given with ids 1–" in out and "vouched for by entry" in out
+
+
+def test_a_chain_head_printed_earlier_must_still_be_in_the_log(store_file, capsys, clock):
+    path, _ids = store_file
+    head = sqlite3.connect(path).execute(
+        "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0][:12]
+    assert main(["verify", "--db", str(path), "--anchor", head]) == 0
+    capsys.readouterr()
+    # Someone with the code rewrites the chain from scratch: every link holds, the printed
+    # head does not.
+    copy = _tampered(path, "h.db", "DROP TRIGGER audit_log_no_update;")
+    conn = sqlite3.connect(copy, isolation_level=None)
+    prev = audit_chain.GENESIS
+    rows = conn.execute("SELECT id, store_id, at, staff_id, action, entity, entity_id, detail "
+                        "FROM audit_log ORDER BY id").fetchall()
+    for row in rows:
+        values = dict(zip(audit_chain.COLUMNS, row, strict=True))
+        if values["action"] == "approval.pin_ok":
+            values["staff_id"] = 1
+        digest = audit_chain.hash_of_row(prev, values)
+        conn.execute("UPDATE audit_log SET staff_id = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                     [values["staff_id"], prev, digest, values["id"]])
+        prev = digest
+    conn.execute("DELETE FROM audit_verified")
+    conn.close()
+    assert main(["verify", "--db", str(copy)]) == 0  # what the chain alone cannot see
+    capsys.readouterr()
+    assert main(["verify", "--db", str(copy), "--anchor", head]) == 3
+    assert f"No entry carries the chain head {head}" in capsys.readouterr().out
