@@ -313,3 +313,21 @@ def test_a_chain_head_printed_earlier_must_still_be_in_the_log(store_file, capsy
     capsys.readouterr()
     assert main(["verify", "--db", str(copy), "--anchor", head]) == 3
     assert f"No entry carries the chain head {head}" in capsys.readouterr().out
+
+
+def test_imported_rows_are_vouched_for_by_their_entry_and_a_change_is_named(ctx, clock):
+    from app import demo
+    from app.csv_import import import_csv
+    from app.csvio import ENCODING, export_bytes
+    from tests.test_csv import fresh_store, stream
+
+    demo.generate(ctx, weeks=1, seed=3, end=clock.now())
+    other = fresh_store(clock)
+    import_csv(other, stream(export_bytes(ctx).decode(ENCODING)))
+    assert verify.verify(other).intact
+    other.db.execute("UPDATE incident_remedies SET amount_minor = amount_minor + 1 "
+                     "WHERE id = 7")
+    problems = verify.verify(other).problems
+    assert len(problems) == 1
+    assert problems[0].text.startswith("The remedies given with ids 1–")
+    assert "vouched for by entry" in problems[0].text
