@@ -175,7 +175,9 @@ SENTENCES: dict[str, Callable[[_Entry], str]] = {
         "Too many wrong PINs: PIN entry was locked for {n} second at {time}.",
         "Too many wrong PINs: PIN entry was locked for {n} seconds at {time}.",
         int(e.payload.get("seconds", 0))).format(n=e.payload.get("seconds", 0), time=e.time),
-    "staff.added": lambda e: _("{who} added {name} as {role} at {time}.").format(
+    "staff.added": lambda e: (
+        _("{who} added {name} as {role} at {time}.") if e.entry.get("staff_id") else
+        _("{name} was added as {role} at {time}.")).format(
         who=e.who, name=e.payload.get("name", "—"), time=e.time,
         role=e.value("role", e.payload.get("role"))),
     "staff.changed": lambda e: _("{who} changed {person} at {time}: {changes}.").format(

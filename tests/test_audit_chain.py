@@ -331,3 +331,25 @@ def test_imported_rows_are_vouched_for_by_their_entry_and_a_change_is_named(ctx,
     assert len(problems) == 1
     assert problems[0].text.startswith("The remedies given with ids 1–")
     assert "vouched for by entry" in problems[0].text
+
+
+WRITER = """
+import sys
+from app import audit
+from app.context import open_context
+
+ctx = open_context(sys.argv[1])
+for i in range(25):
+    audit.record(ctx, None, "bench.concurrent", None, i, writer=sys.argv[2])
+"""
+
+
+def test_processes_writing_at_once_never_fork_the_chain(store_file):
+    path, _ids = store_file
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(n)], cwd=ROOT)
+               for n in range(4)]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0, 0]
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM audit_log WHERE action = 'bench.concurrent'"
+                        ).fetchone()[0] == 100
+    assert main(["verify", "--db", str(path)]) == 0

@@ -33,9 +33,9 @@ def test_an_approved_refund_reads_who_approved_how_much_for_whom(ctx, clock):
     assert said["incident.further_remedy"] == [
         "Sam gave Free dessert 65,00\xa0kr more on incident 1 at 12:09."]
     assert said["voucher.redeemed"][0].startswith("Sam redeemed voucher ")
-    assert said["staff.added"] == ["Someone added Ingrid as owner at 12:00.",
-                                   "Someone added Marco as manager at 12:00.",
-                                   "Someone added Sam as cashier at 12:00."]
+    assert said["staff.added"] == ["Ingrid was added as owner at 12:00.",
+                                   "Marco was added as manager at 12:00.",
+                                   "Sam was added as cashier at 12:00."]
 
 
 def test_no_sentence_shows_a_raw_key_or_none(ctx, clock):
