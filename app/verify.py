@@ -69,10 +69,13 @@ def _walk(entries, prev: str, prev_entry: dict | None, walk: _Walk) -> None:
     """Check each entry's link to the one before it and its own hash."""
     for entry in entries:
         walk.count += 1
-        label = _("Entry {id} ({action}, {when})").format(
-            id=entry["id"], action=entry["action"], when=entry["at"])
         linked = entry["prev_hash"] == prev
         sealed = audit_chain.hash_of_row(entry["prev_hash"], entry) == entry["hash"]
+        if linked and sealed:
+            prev, prev_entry, walk.last = entry["hash"], entry, entry
+            continue
+        label = _("Entry {id} ({action}, {when})").format(
+            id=entry["id"], action=entry["action"], when=entry["at"])
         before = prev_entry["id"] if prev_entry else "—"
         if not entry["hash"]:
             text = _("{entry} was written outside Comeback: it carries no hash.").format(
@@ -80,19 +83,16 @@ def _walk(entries, prev: str, prev_entry: dict | None, walk: _Walk) -> None:
         elif not sealed:
             text = _("{entry} was changed outside Comeback: its content no longer gives the "
                      "hash it carries ({found}).").format(entry=label, found=short(entry["hash"]))
-        elif not linked:
+        else:
             text = _("{entry} does not follow entry {before}, the entry before it: it points "
                      "to {found}, entry {before} has {expected}. An entry between them was "
                      "removed, or one of them was changed.").format(
                 entry=label, before=before, found=short(entry["prev_hash"]),
                 expected=short(prev))
-        else:
-            text = ""
-        if text and prev_entry and entry["at"] < prev_entry["at"]:
+        if prev_entry and entry["at"] < prev_entry["at"]:
             text += " " + _("It is dated before the entry before it ({when}).").format(
                 when=prev_entry["at"])
-        if text:
-            walk.problems.append(Problem(text, entry["id"]))
+        walk.problems.append(Problem(text, entry["id"]))
         prev, prev_entry, walk.last = entry["hash"], entry, entry
 
 
