@@ -29,6 +29,7 @@ class _Checker:
         self.ctx, self.store_id = ctx, store_id
         self.problems: list[Problem] = []
         self.asked: set[int] = set()
+        self.complete = True
         settings = ctx.settings()
         self.currency, self.locale = settings.currency, settings.locale
         self.coverage = [(e, details(e)) for e in entries if e["action"] in COVERAGE_ACTIONS
@@ -203,6 +204,11 @@ class _Checker:
                            "{expected}.").format(code=voucher["code"],
                                                  found=voucher["redeemed_at"],
                                                  entry=entry["id"], expected=entry["at"]), entry)
+        known = {voucher["code"] for voucher in vouchers}
+        for code, entry in entries.items():
+            if code and code not in known and (self.complete or entry["entity_id"] in self.asked):
+                self.add(_("Entry {entry} records voucher {code}, but there is no such "
+                           "voucher.").format(entry=entry["id"], code=code), entry)
         return {code for code in entries if code}
 
     # -- coverage ------------------------------------------------------------------------
@@ -237,10 +243,13 @@ def cross_check(ctx: Context, store_id: int, entries: list[dict] | None,
                          + audit_db.entries_about(ctx.db, store_id, "incident", ids),
                          key=lambda e: e["id"])
     checker = _Checker(ctx, store_id, entries)
-    checker.asked = set(ids or ())
-    incidents = audit_chain.incidents_to_check(ctx.db, store_id, ids)
-    remedies = audit_chain.remedies_to_check(ctx.db, store_id, ids)
-    vouchers = audit_chain.vouchers_to_check(ctx.db, store_id, ids)
+    checker.asked, checker.complete = set(ids or ()), complete
+    if complete:
+        incidents, remedies, vouchers = _rows_outside_coverage(ctx, store_id, checker)
+    else:
+        incidents = audit_chain.incidents_to_check(ctx.db, store_id, ids)
+        remedies = audit_chain.remedies_to_check(ctx.db, store_id, ids)
+        vouchers = audit_chain.vouchers_to_check(ctx.db, store_id, ids)
     checker.incidents(incidents, complete)
     checker.remedies(remedies, vouchers)
     voided_later = checker.voids(incidents, complete)
@@ -248,3 +257,27 @@ def cross_check(ctx: Context, store_id: int, entries: list[dict] | None,
     if complete:
         checker.coverage_digests(voided_later, redeemed_later)
     return checker.problems
+
+
+def _rows_outside_coverage(ctx: Context, store_id: int, checker: _Checker
+                           ) -> tuple[list[dict], list[dict], list[dict]]:
+    """Every row no coverage entry vouches for, plus the covered ones an entry is about
+    (undone or redeemed since): the rest is checked by the coverage digests alone."""
+    skip = {table: [payload["covers"][table] for _e, payload in checker.coverage]
+            for table in ("incidents", "remedies", "vouchers")}
+    about = [e["entity_id"] for e, _p in checker.entries
+             if e["entity"] == "incident" and isinstance(e["entity_id"], int)
+             and checker.covered("incidents", e["entity_id"])]
+    codes = [p["code"] for e, p in checker.entries
+             if e["action"] == "voucher.redeemed" and isinstance(p.get("code"), str)]
+    db = ctx.db
+    incidents = _merged(audit_chain.incidents_to_check(db, store_id, skip=skip["incidents"]),
+                        audit_chain.incidents_to_check(db, store_id, about) if about else [])
+    remedies = audit_chain.remedies_to_check(db, store_id, skip=skip["remedies"])
+    vouchers = _merged(audit_chain.vouchers_to_check(db, store_id, skip=skip["vouchers"]),
+                       audit_chain.vouchers_to_check(db, store_id, codes=codes) if codes else [])
+    return incidents, remedies, vouchers
+
+
+def _merged(one: list[dict], two: list[dict]) -> list[dict]:
+    return sorted({row["id"]: row for row in one + two}.values(), key=lambda row: row["id"])

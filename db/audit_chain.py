@@ -130,33 +130,48 @@ def _rows(db: Database, sql: str, params: list) -> list[dict]:
     return [dict(zip(keys, row, strict=True)) for row in cursor]
 
 
-def _only(column: str, ids: Sequence[int] | None) -> tuple[str, list]:
-    if ids is None:
-        return "", []
-    ids = sorted(set(ids)) or [-1]
-    return f" AND {column} IN ({','.join('?' * len(ids))})", ids
+Ranges = Sequence[Sequence[int]]
 
 
-def incidents_to_check(db: Database, store_id: int, ids: Sequence[int] | None = None
-                       ) -> list[dict]:
-    """The store's incidents (all, or those in ``ids``), as the verifier compares them."""
-    where, params = _only("id", ids)
-    return _rows(db, "SELECT id, category_id, staff_id, occurred_at, severity, voided_at, "
-                 f"voided_by FROM incidents WHERE store_id = ?{where} ORDER BY id",
-                 [store_id, *params])
+def _select(db: Database, sql: str, store_id: int, column: str, values: Sequence | None,
+            skip: Ranges, order: str) -> list[dict]:
+    """Rows of ``sql`` (… WHERE i.store_id = ?) whose ``column`` is in ``values`` (all when
+    None, in chunks of 500) and outside every ``skip`` range of ids, ordered by ``order``."""
+    outside = "".join(f" AND NOT ({order} BETWEEN ? AND ?)" for _r in skip)
+    bounds = [bound for lo_hi in skip for bound in lo_hi]
+    if values is None:
+        return _rows(db, f"{sql}{outside} ORDER BY {order}", [store_id, *bounds])
+    values = sorted(set(values))
+    found: list[dict] = []
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        found += _rows(db, f"{sql}{outside} AND {column} IN ({','.join('?' * len(chunk))})",
+                       [store_id, *bounds, *chunk])
+    return sorted(found, key=lambda row: row["id"])
 
 
-def remedies_to_check(db: Database, store_id: int, ids: Sequence[int] | None = None
-                      ) -> list[dict]:
-    where, params = _only("r.incident_id", ids)
-    return _rows(db, f"SELECT {REMEDY_FIELDS} FROM incident_remedies r JOIN incidents i "
-                 f"ON i.id = r.incident_id WHERE i.store_id = ?{where} ORDER BY r.id",
-                 [store_id, *params])
+def incidents_to_check(db: Database, store_id: int, ids: Sequence[int] | None = None,
+                       skip: Ranges = ()) -> list[dict]:
+    """The store's incidents as the verifier compares them: all, or those in ``ids``,
+    leaving out the ``skip`` id ranges."""
+    return _select(db, "SELECT id, category_id, staff_id, occurred_at, severity, voided_at, "
+                   "voided_by FROM incidents i WHERE i.store_id = ?", store_id, "i.id", ids,
+                   skip, "i.id")
 
 
-def vouchers_to_check(db: Database, store_id: int, ids: Sequence[int] | None = None
-                      ) -> list[dict]:
-    where, params = _only("v.incident_id", ids)
-    return _rows(db, f"SELECT {VOUCHER_FIELDS}, v.redeemed_at, v.redeemed_by FROM vouchers v "
-                 f"JOIN incidents i ON i.id = v.incident_id WHERE i.store_id = ?{where} "
-                 "ORDER BY v.id", [store_id, *params])
+def remedies_to_check(db: Database, store_id: int, ids: Sequence[int] | None = None,
+                      skip: Ranges = ()) -> list[dict]:
+    """Remedies given (of the incidents in ``ids``, or all), leaving out ``skip`` ranges."""
+    return _select(db, f"SELECT {REMEDY_FIELDS} FROM incident_remedies r JOIN incidents i "
+                   "ON i.id = r.incident_id WHERE i.store_id = ?", store_id, "r.incident_id",
+                   ids, skip, "r.id")
+
+
+def vouchers_to_check(db: Database, store_id: int, ids: Sequence[int] | None = None,
+                      skip: Ranges = (), codes: Sequence[str] | None = None) -> list[dict]:
+    """Vouchers (of the incidents in ``ids``, with the ``codes``, or all), leaving out
+    ``skip`` ranges."""
+    column, values = ("v.code", codes) if codes is not None else ("v.incident_id", ids)
+    return _select(db, f"SELECT {VOUCHER_FIELDS}, v.redeemed_at, v.redeemed_by FROM vouchers v "
+                   "JOIN incidents i ON i.id = v.incident_id WHERE i.store_id = ?", store_id,
+                   column, values, skip, "v.id")
