@@ -157,8 +157,6 @@ def _remember(ctx: Context, store_id: int, last: dict, entries: int) -> None:
 def check_new(ctx: Context) -> Verdict:
     """The start-up check: only the store's entries after the last one found intact, and
     the incidents they are about. Nothing new: two small reads."""
-    from app import verify_rows
-
     store_id = ctx.store_id
     mark = audit_db.verified_mark(ctx.db, store_id)
     walk = _Walk()
@@ -174,6 +172,8 @@ def check_new(ctx: Context) -> Verdict:
     problems += walk.problems
     about = {e["entity_id"] for e in new if e["entity"] == "incident" and e["entity_id"]}
     if about:
+        from app import verify_rows  # (and Babel, for money in its messages)
+
         problems += verify_rows.cross_check(ctx, store_id, None, incident_ids=about)
     total = (mark["entries"] if mark else 0) + len(new)
     if not problems and new:
