@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 
 from db.audit_chain import GENESIS
@@ -123,7 +124,20 @@ def verified_mark(db: Database, store_id: int) -> dict | None:
 
 
 def set_verified_mark(db: Database, store_id: int, entry_id: int, entry_hash: str,
-                      entries: int, at: str) -> None:
+                      entries: int, at: str) -> bool:
+    """Remember where a check found the chain intact; False when the file is read-only
+    (the mark only saves work: the next check starts further back)."""
+    try:
+        _write_mark(db, store_id, entry_id, entry_hash, entries, at)
+    except sqlite3.OperationalError as error:
+        if "readonly" not in str(error).replace("-", "").replace(" ", ""):
+            raise
+        return False
+    return True
+
+
+def _write_mark(db: Database, store_id: int, entry_id: int, entry_hash: str, entries: int,
+                at: str) -> None:
     db.execute(
         "INSERT INTO audit_verified (store_id, entry_id, hash, entries, verified_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (store_id) DO UPDATE SET entry_id = excluded.entry_id, "

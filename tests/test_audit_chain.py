@@ -4,6 +4,7 @@ tampered with through plain sqlite3 is named, entry or row, with what was expect
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -353,3 +354,34 @@ def test_processes_writing_at_once_never_fork_the_chain(store_file):
     assert conn.execute("SELECT count(*) FROM audit_log WHERE action = 'bench.concurrent'"
                         ).fetchone()[0] == 100
     assert main(["verify", "--db", str(path)]) == 0
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_weekly_pdf_prints_the_verdict(store_file, tmp_path, capsys):
+    path, ids = store_file
+
+    def footer(db: Path) -> str:
+        out = tmp_path / "week.pdf"
+        assert main(["report", "--db", str(db), "--week", "2026-W47", "--out", str(out)]) == 0
+        return subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True,
+                              capture_output=True, text=True).stdout
+
+    entries = sqlite3.connect(path).execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    assert f"Audit log: intact, {entries} entries (chain head " in footer(path)
+    copy = _tampered(path, "p.db", "UPDATE incident_remedies SET amount_minor = 2500 "
+                                   f"WHERE incident_id = {ids['refund']} AND kind = 'refund';")
+    text = " ".join(footer(copy).split())
+    assert "Audit log: BROKEN, changed outside Comeback — run comeback verify. First: " \
+           f"Remedy row 2 of incident {ids['refund']}: amount is 25,00" in text
+
+
+def test_verify_of_a_read_only_file_still_answers(store_file):
+    from db import audit as audit_db
+    from db.connection import Database
+
+    path, _ids = store_file
+    read_only = Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    audit_chain.register(read_only.conn)
+    assert not audit_db.set_verified_mark(read_only, 1, 1, "x", 1, "2026-11-16T11:00:00+00:00")
+    assert verify.verify(Context(read_only)).intact
+    read_only.close()
