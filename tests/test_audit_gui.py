@@ -76,3 +76,19 @@ def test_the_real_start_checks_the_audit_log_after_the_first_paint(tmp_path):
     conn = sqlite3.connect(path)
     marked = conn.execute("SELECT entry_id FROM audit_verified").fetchone()
     assert marked == conn.execute("SELECT max(id) FROM audit_log").fetchone()
+
+
+def test_the_owner_checks_the_whole_record_from_the_audit_tab(window, ctx, qtbot):
+    from tests.conftest import OWNER_PIN
+    from tests.test_backoffice import open_backoffice, show_tab
+
+    open_backoffice(qtbot, window, OWNER_PIN)
+    tab = show_tab(qtbot, window, "audit_tab")
+    qtbot.mouseClick(tab.verify_button, Qt.LeftButton)
+    assert tab.verdict.isVisible()
+    assert tab.verdict.text().startswith("Audit log: intact, ")
+    logged = _log(ctx)
+    ctx.db.execute("UPDATE incident_remedies SET amount_minor = 5 WHERE incident_id = ?",
+                   [logged.incident.id])
+    qtbot.mouseClick(tab.verify_button, Qt.LeftButton)
+    assert tab.verdict.text().startswith("Audit log: BROKEN, changed outside Comeback")

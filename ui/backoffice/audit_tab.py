@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -36,10 +37,17 @@ class AuditTab(QWidget):
         top = QHBoxLayout()
         self.note = QLabel(objectName="BoHelp", wordWrap=True)
         top.addWidget(self.note, 1)
+        self.verify_button = QPushButton(objectName="audit_verify")
+        self.verify_button.clicked.connect(self.check_record)
+        top.addWidget(self.verify_button)
         self.refresh_button = QPushButton(objectName="audit_refresh")
         self.refresh_button.clicked.connect(self.reload)
         top.addWidget(self.refresh_button)
         layout.addLayout(top)
+        #: What the last "Check the record" found (the same check as ``comeback verify``).
+        self.verdict = QLabel(objectName="AuditVerdict", wordWrap=True, visible=False)
+        self.verdict.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.verdict)
         self.table = QTableWidget(0, 2, objectName="audit_table")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -67,9 +75,21 @@ class AuditTab(QWidget):
                 item.setToolTip(text)
                 self.table.setItem(row, col, item)
 
+    def check_record(self) -> None:
+        """Walk the whole chain and cross-check the tables, as ``comeback verify`` does."""
+        from app.verify import verdict_line, verify
+
+        found = verify(self.controller.ctx)
+        lines = [verdict_line(found)] + [p.text for p in found.problems[1:5]]
+        self.verdict.setText("\n".join(lines))
+        self.verdict.setStyleSheet("" if found.intact else
+                                   "color: #FFFFFF; background: #B42318; padding: 8px;")
+        self.verdict.setVisible(True)
+
     def retranslate(self) -> None:
         self.table.setHorizontalHeaderLabels([_("Date"), _("What happened")])
         self.note.setText(_("Every change and every PIN attempt, newest first. The log can "
                             "be read, never changed."))
         self.refresh_button.setText(_("Refresh"))
+        self.verify_button.setText(_("Check the record"))
         self.reload()
