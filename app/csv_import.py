@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from app import approval, audit, staff, vouchers
+from app import approval, audit, audit_payload, staff, vouchers
 from app.context import Context
 from app.csv_read import NotACsv, Opened, open_csv, open_stream
 from app.csv_rows import Bad, Checker
@@ -201,12 +201,13 @@ def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source) -> Imp
         name = Path(source).name if isinstance(source, str | Path) else ""
         created: list[str] = []
 
-        def audit_entry(added: dict[str, int]) -> None:
+        def audit_entry(added: dict[str, int], ids: dict[str, list[int]]) -> None:
             created.extend(added)
+            # The rows written, by id range and digest: comeback verify holds them to it.
             audit.record(ctx, owner[0], "incidents.imported", "store", ctx.store_id,
                          incidents=count, rows=count, owner=owner[1], sha256=opened.sha256,
                          file=name, encoding=opened.encoding_name,
-                         staff_created=list(added))
+                         staff_created=list(added), **audit_payload.coverage(ctx, **ids))
 
         try:
             csv_db.switch(ctx.db, ctx.store_id, staff_keys, owner[0], ctx.now_iso(),

@@ -19,6 +19,7 @@ from app.incidents import to_incident
 from app.models import FollowUp, GivenRemedy, Incident, RemedyKind, Severity
 from app.settings import StoreSettings
 from db import followups as followups_db
+from db import staff as staff_db
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,23 @@ def items_for(ctx: Context, chosen: Iterable[FollowUp]) -> list[FollowUpItem]:
     for row in followups_db.voucher_rows(ctx.db, ids):
         codes.setdefault(row["incident_id"], []).append(row["code"])
     settings = ctx.settings()
-    return [FollowUpItem(f, to_incident(incidents[f.incident_id], remedies.get(f.incident_id, [])),
+    importers = _importers(ctx, [incidents[i] for i, rows in remedies.items()
+                                 if any(r.get("paper_approved_by") for r in rows)])
+    return [FollowUpItem(f, to_incident(incidents[f.incident_id], remedies.get(f.incident_id, []),
+                                        importers.get(f.incident_id)),
                          incidents[f.incident_id]["staff_name"],
                          tuple(codes.get(f.incident_id, ())), settings) for f in chosen]
+
+
+def _importers(ctx: Context, imported: list[dict]) -> dict[int, str]:
+    """Incident id → name of the owner who imported it, for incidents with paper approvals."""
+    names: dict[int, str] = {}
+    for row in imported:
+        if row.get("imported_by") is not None:
+            member = staff_db.staff_member(ctx.db, ctx.store_id, row["imported_by"])
+            if member is not None:
+                names[row["id"]] = member["name"]
+    return names
 
 
 def due_items(ctx: Context) -> list[FollowUpItem]:

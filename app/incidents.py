@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import timedelta
 
-from app import audit, catalog, remedies_given
+from app import audit, audit_payload, catalog, remedies_given
 from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
@@ -121,10 +121,12 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
                                            settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))
         audit.record(ctx, staff_id, "incident.logged", "incident", incident_id,
-                     category=category.code, remedies=[r.code for r, _a in picked],
+                     category=category.code, category_id=category.id,
+                     category_label=category.label, severity=severity.value,
+                     remedies=audit_payload.given(picked, needing, approval, codes),
                      total_minor=sum(a for _r, a in picked),
                      approved_by=approval.staff_id if needing else None,
-                     flagged=flagged)
+                     **audit_payload.approver_names(approval, needing), flagged=flagged)
     return Logged(incident=get_incident(ctx, incident_id),
                   followup=get_followup(ctx, followup_id),
                   changes=Changes(incidents=True, followups=True, vouchers=bool(codes),
@@ -132,7 +134,9 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
                   voucher_codes=tuple(codes))
 
 
-def to_incident(row: dict, remedy_rows: list[dict]) -> Incident:
+def to_incident(row: dict, remedy_rows: list[dict], imported_by: str | None = None
+                ) -> Incident:
+    """``imported_by``: the name of the owner who imported it (for approvals on paper)."""
     return Incident(
         id=row["id"], category_id=row["category_id"], category_label=row["category_label"],
         staff_id=row["staff_id"], occurred_at=from_iso(row["occurred_at"]),
@@ -144,7 +148,7 @@ def to_incident(row: dict, remedy_rows: list[dict]) -> Incident:
             id=r["id"], remedy_id=r["remedy_id"], kind=RemedyKind(r["kind"]), label=r["label"],
             amount_minor=r["amount_minor"], percent=r["percent"], approved_by=r["approved_by"],
             paper_approved_by=r.get("paper_approved_by"),
-            imported_by=r.get("imported_by_name"))
+            imported_by=imported_by if r.get("paper_approved_by") else None)
             for r in remedy_rows))
 
 
@@ -189,7 +193,8 @@ def void_incident(ctx: Context, incident_id: int, staff_id: int | None) -> Chang
     with ctx.db.atomic():
         incidents_db.update_incident(ctx.db, ctx.store_id, incident_id,
                                      {"voided_at": to_iso(now), "voided_by": staff_id})
-        audit.record(ctx, staff_id, "incident.voided", "incident", incident_id)
+        audit.record(ctx, staff_id, "incident.voided", "incident", incident_id,
+                     category_label=incident.category_label, total_minor=incident.total_minor)
     return Changes(incidents=True, followups=True, vouchers=True, incident_id=incident_id)
 
 
@@ -242,7 +247,8 @@ def update_details(ctx: Context, incident_id: int, staff_id: int | None, *,
                         and from_iso(row["due_at"]) > now:
                     followups_db.update_followup(ctx.db, row["id"], {"due_at": to_iso(now)})
         audit.record(ctx, staff_id, "incident.details", "incident", incident_id,
-                     fields=sorted(k for k in values if k not in ("guest_key", "repeat_guest")))
+                     fields=sorted(k for k in values if k not in ("guest_key", "repeat_guest")),
+                     **({"severity": values["severity"]} if "severity" in values else {}))
     return Changes(incidents=True, followups=flagged and not incident.flagged,
                    incident_id=incident_id)
 

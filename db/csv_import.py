@@ -114,12 +114,13 @@ class CodeTaken(Exception):
 
 def switch(db: Database, store_id: int, staff: dict[str, tuple[str, int | None]],
            owner_id: int, created_at: str,
-           inside: Callable[[dict[str, int]], None]) -> dict[str, int]:
+           inside: Callable[[dict[str, int], dict[str, list[int]]], None]) -> dict[str, int]:
     """Copy the staged rows into the store in one short write transaction.
 
     ``staff`` maps a name key to (name, id or None); the None ones are added as inactive
-    cashiers. ``inside(added)`` runs in the same transaction before the commit (the audit
-    entry). Returns the names added with their new ids. Raises :class:`CodeTaken`
+    cashiers. ``inside(added, ids)`` runs in the same transaction before the commit (the
+    audit entry); ``ids`` holds the [first, last] ids written per table (empty for none).
+    Returns the names added with their new ids. Raises :class:`CodeTaken`
     (nothing written) if a voucher code was taken meanwhile.
     """
     conn = db.conn
@@ -174,7 +175,14 @@ def switch(db: Database, store_id: int, staff: dict[str, tuple[str, int | None]]
             "t.original_due_at, t.done_at, s.staff_id, t.outcome, t.outcome_note, t.missed_at, "
             "t.escalated_at FROM temp.import_followups t "
             "LEFT JOIN temp.import_staff s ON s.key = t.done_by_key ORDER BY t.n", params)
-        inside(added)
+        counts = {table: conn.execute(f"SELECT count(*) FROM temp.{table}").fetchone()[0]
+                  for table in ("import_incidents", "import_remedies", "import_vouchers")}
+        ids = {name: [params[base_key] + 1, params[base_key] + counts[table]]
+               if counts[table] else []
+               for name, base_key, table in (("incident_ids", "bi", "import_incidents"),
+                                             ("remedy_ids", "br", "import_remedies"),
+                                             ("voucher_ids", "bv", "import_vouchers"))}
+        inside(added, ids)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -127,10 +127,8 @@ def remedy_rows(db: Database, incident_ids: list[int]) -> list[dict]:
     if not incident_ids:
         return []
     return list(db.query(
-        "SELECT r.*, ib.name AS imported_by_name FROM incident_remedies r "
-        "JOIN incidents i ON i.id = r.incident_id LEFT JOIN staff ib ON ib.id = i.imported_by "
-        f"WHERE r.incident_id IN ({_marks(incident_ids)}) ORDER BY r.incident_id, r.id",
-        list(incident_ids)))
+        f"SELECT * FROM incident_remedies WHERE incident_id IN ({_marks(incident_ids)}) "
+        "ORDER BY incident_id, id", list(incident_ids)))
 
 
 def voucher_rows(db: Database, incident_ids: list[int]) -> list[dict]:

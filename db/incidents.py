@@ -27,10 +27,8 @@ def incident(db: Database, store_id: int, incident_id: int) -> dict | None:
 
 
 def incident_remedies(db: Database, incident_id: int) -> list[dict]:
-    return list(db.query(
-        "SELECT r.*, ib.name AS imported_by_name FROM incident_remedies r "
-        "JOIN incidents i ON i.id = r.incident_id LEFT JOIN staff ib ON ib.id = i.imported_by "
-        "WHERE r.incident_id = ? ORDER BY r.id", [incident_id]))
+    return list(db.query("SELECT * FROM incident_remedies WHERE incident_id = ? ORDER BY id",
+                         [incident_id]))
 
 
 def update_incident(db: Database, store_id: int, incident_id: int, values: dict) -> None:
