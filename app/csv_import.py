@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from app import approval, audit, audit_payload, staff, vouchers
+from app import approval, audit, staff, vouchers
 from app.context import Context
 from app.csv_read import NotACsv, Opened, open_csv, open_stream
 from app.csv_rows import Bad, Checker
@@ -30,6 +30,7 @@ from db import csv_import as csv_db
 
 BATCH = 5000
 PROBLEMS_KEPT = 200
+SWITCH_TRIES = 5
 
 
 class OwnerPinNeeded(ValidationError):
@@ -201,21 +202,30 @@ def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source) -> Imp
         name = Path(source).name if isinstance(source, str | Path) else ""
         created: list[str] = []
 
-        def audit_entry(added: dict[str, int], ids: dict[str, list[int]]) -> None:
+        def audit_entry(added: dict[str, int], coverage: dict) -> None:
             created.extend(added)
             # The rows written, by id range and digest: comeback verify holds them to it.
             audit.record(ctx, owner[0], "incidents.imported", "store", ctx.store_id,
                          incidents=count, rows=count, owner=owner[1], sha256=opened.sha256,
                          file=name, encoding=opened.encoding_name,
-                         staff_created=list(added), **audit_payload.coverage(ctx, **ids))
+                         staff_created=list(added), **coverage)
 
-        try:
-            csv_db.switch(ctx.db, ctx.store_id, staff_keys, owner[0], ctx.now_iso(),
-                          audit_entry)
-        except csv_db.CodeTaken as taken:
-            raise ImportRefused([(taken.line, _(
-                "voucher code {code} already exists in this database.").format(
-                code=taken.code))]) from None
+        for _attempt in range(SWITCH_TRIES):
+            # Numbered and hashed before the write lock; the lock only copies rows in.
+            plan = csv_db.prepare(ctx.db, ctx.store_id, staff_keys)
+            try:
+                csv_db.switch(ctx.db, ctx.store_id, owner[0], ctx.now_iso(), plan,
+                              audit_entry)
+                break
+            except csv_db.IdsTaken:
+                continue  # another import took the reserved ids meanwhile: number again
+            except csv_db.CodeTaken as taken:
+                raise ImportRefused([(taken.line, _(
+                    "voucher code {code} already exists in this database.").format(
+                    code=taken.code))]) from None
+        else:
+            raise ImportRefused([(1, _("the store changed while the file was imported; "
+                                       "nothing was written. Import it again."))])
     finally:
         csv_db.drop(ctx.db)
     if count > 1000:

@@ -121,7 +121,7 @@ def max_ids(db: Database, store_id: int) -> dict[str, int]:
     }
 
 
-def _streamed_digest(cursor: sqlite3.Cursor) -> str:
+def digest_cursor(cursor: sqlite3.Cursor) -> str:
     """:func:`digest` of a cursor's rows, fed row by row (the same bytes: a compact JSON
     array joins its items with ``,``), so a million imported rows never sit in memory."""
     import hashlib
@@ -140,7 +140,7 @@ def coverage_payload(db: Database, store_id: int, ranges: dict[str, list[int]]) 
     """What a coverage entry stores: the id ranges and a digest of each list of
     :func:`coverage_rows` (computed streaming: an import of a million rows stays small)."""
     return {"covers": {k: list(v) for k, v in ranges.items()},
-            "digests": {name: _streamed_digest(db.conn.execute(sql, params))
+            "digests": {name: digest_cursor(db.conn.execute(sql, params))
                         for name, (sql, params) in _coverage_queries(store_id, ranges).items()}}
 
 

@@ -112,22 +112,89 @@ class CodeTaken(Exception):
         self.code, self.line = code, line
 
 
-def switch(db: Database, store_id: int, staff: dict[str, tuple[str, int | None]],
-           owner_id: int, created_at: str,
-           inside: Callable[[dict[str, int], dict[str, list[int]]], None]) -> dict[str, int]:
-    """Copy the staged rows into the store in one short write transaction.
+class IdsTaken(Exception):
+    """Rows were written into the ids an import had reserved: prepare it again."""
 
-    ``staff`` maps a name key to (name, id or None); the None ones are added as inactive
-    cashiers. ``inside(added, ids)`` runs in the same transaction before the commit (the
-    audit entry); ``ids`` holds the [first, last] ids written per table (empty for none).
-    Returns the names added with their new ids. Raises :class:`CodeTaken`
-    (nothing written) if a voucher code was taken meanwhile.
+
+# Ids left free between the newest rows and an import's: a tap during the import takes the
+# next id without touching the import's block, which is numbered (and hashed) beforehand.
+GAP = 100
+_ID_TABLES = {"incidents": "incidents", "remedies": "incident_remedies",
+              "vouchers": "vouchers", "followups": "followups", "staff": "staff"}
+
+
+def _newest(conn, table: str) -> int:
+    return conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+
+
+def prepare(db: Database, store_id: int, staff: dict[str, tuple[str, int | None]]
+            ) -> dict:
+    """Number the staged rows for their place in the store, outside any write lock.
+
+    ``staff`` maps a name key to (name, id or None); the None ones get ids to be added as
+    inactive cashiers. Returns the plan :func:`switch` carries out: the reserved bases, the
+    staff to add, and the coverage of the audit entry — the id ranges and digests of the
+    rows as they will be stored (:func:`db.audit_chain.coverage_payload`'s form).
+    """
+    from db import audit_chain
+
+    conn = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    base = {name: _newest(conn, table) + GAP for name, table in _ID_TABLES.items()}
+    new_staff = []
+    rows = []
+    for key, (name, staff_id) in staff.items():
+        if staff_id is None:
+            staff_id = base["staff"] + len(new_staff) + 1
+            new_staff.append((staff_id, name))
+        rows.append((key, name, staff_id))
+    conn.execute("DELETE FROM temp.import_staff")
+    conn.executemany("INSERT INTO temp.import_staff VALUES (?, ?, ?)", rows)
+    conn.commit()
+    counts = {name: conn.execute(f"SELECT count(*) FROM temp.import_{name}").fetchone()[0]
+              for name in ("incidents", "remedies", "vouchers")}
+    ranges = {name: [base[name] + 1, base[name] + counts[name]] if counts[name] else [0, -1]
+              for name in counts}
+    p = {"store": store_id, "bi": base["incidents"], "br": base["remedies"],
+         "bv": base["vouchers"]}
+    queries = {  # the rows of audit_chain.coverage_rows, as they will be stored
+        "incidents": "SELECT :bi + t.n, :store, t.category_id, s.staff_id, t.occurred_at "
+                     "FROM temp.import_incidents t LEFT JOIN temp.import_staff s "
+                     "ON s.key = t.staff_key ORDER BY t.n",
+        "remedies": "SELECT :br + n, :bi + incident_n, remedy_id, kind, label, amount_minor, "
+                    "percent, NULL, given_at FROM temp.import_remedies ORDER BY n",
+        "vouchers": "SELECT :bv + n, code, :bi + incident_n, :br + remedy_n, amount_minor, "
+                    "issued_at, expires_at FROM temp.import_vouchers ORDER BY n",
+        "voided": "SELECT :bi + n, voided_at, NULL FROM temp.import_incidents "
+                  "WHERE voided_at IS NOT NULL ORDER BY n",
+        "redeemed": "SELECT :bv + n, code, redeemed_at, NULL FROM temp.import_vouchers "
+                    "WHERE redeemed_at IS NOT NULL ORDER BY n",
+    }
+    coverage = {"covers": ranges,
+                "digests": {name: audit_chain.digest_cursor(conn.execute(sql, p))
+                            for name, sql in queries.items()}}
+    return {"base": base, "new_staff": new_staff, "coverage": coverage}
+
+
+def switch(db: Database, store_id: int, owner_id: int, created_at: str, plan: dict,
+           inside: Callable[[dict[str, int], dict], None]) -> dict[str, int]:
+    """Copy the staged rows into the store in one short write transaction, as ``plan``
+    (from :func:`prepare`) numbered them.
+
+    ``inside(added, coverage)`` runs in the same transaction before the commit (the audit
+    entry). Returns the staff names added with their ids. Raises :class:`CodeTaken` if a
+    voucher code was taken meanwhile and :class:`IdsTaken` if rows reached the reserved ids
+    (nothing is written then).
     """
     conn = db.conn
     if conn.in_transaction:
         conn.commit()
+    base = plan["base"]
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if any(_newest(conn, table) > base[name] for name, table in _ID_TABLES.items()):
+            raise IdsTaken()
         taken = conn.execute(
             "SELECT t.code, i.line FROM temp.import_vouchers t "
             "JOIN temp.import_incidents i ON i.n = t.incident_n "
@@ -135,20 +202,13 @@ def switch(db: Database, store_id: int, staff: dict[str, tuple[str, int | None]]
         if taken:
             raise CodeTaken(taken[0], taken[1])
         added: dict[str, int] = {}
-        rows = []
-        for key, (name, staff_id) in staff.items():
-            if staff_id is None:
-                staff_id = conn.execute(
-                    "INSERT INTO staff (store_id, name, role, active, created_at) "
-                    "VALUES (?, ?, 'cashier', 0, ?)", [store_id, name, created_at]).lastrowid
-                added[name] = staff_id
-            rows.append((key, name, staff_id))
-        conn.executemany("INSERT INTO temp.import_staff VALUES (?, ?, ?)", rows)
-        base = {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
-                for table in ("incidents", "incident_remedies", "vouchers", "followups")}
+        for staff_id, name in plan["new_staff"]:
+            conn.execute("INSERT INTO staff (id, store_id, name, role, active, created_at) "
+                         "VALUES (?, ?, ?, 'cashier', 0, ?)",
+                         [staff_id, store_id, name, created_at])
+            added[name] = staff_id
         params = {"store": store_id, "owner": owner_id, "bi": base["incidents"],
-                  "br": base["incident_remedies"], "bv": base["vouchers"],
-                  "bf": base["followups"]}
+                  "br": base["remedies"], "bv": base["vouchers"], "bf": base["followups"]}
         conn.execute(
             "INSERT INTO incidents (id, store_id, category_id, category_label, staff_id, "
             "occurred_at, severity, table_ref, guest_name, guest_contact, guest_key, note, "
@@ -175,21 +235,12 @@ def switch(db: Database, store_id: int, staff: dict[str, tuple[str, int | None]]
             "t.original_due_at, t.done_at, s.staff_id, t.outcome, t.outcome_note, t.missed_at, "
             "t.escalated_at FROM temp.import_followups t "
             "LEFT JOIN temp.import_staff s ON s.key = t.done_by_key ORDER BY t.n", params)
-        counts = {table: conn.execute(f"SELECT count(*) FROM temp.{table}").fetchone()[0]
-                  for table in ("import_incidents", "import_remedies", "import_vouchers")}
-        ids = {name: [params[base_key] + 1, params[base_key] + counts[table]]
-               if counts[table] else []
-               for name, base_key, table in (("incident_ids", "bi", "import_incidents"),
-                                             ("remedy_ids", "br", "import_remedies"),
-                                             ("voucher_ids", "bv", "import_vouchers"))}
-        inside(added, ids)
+        inside(added, plan["coverage"])
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    finally:
-        drop(db)
     return added
 
 
