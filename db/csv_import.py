@@ -3,9 +3,11 @@
 An import never holds the write lock while it reads and checks the file. Rows go in
 batches (``executemany``) into TEMP tables: those live in the connection's own temporary
 database, so staging takes no lock on the store's file, a tap on another connection is
-saved meanwhile, and a crash leaves nothing behind. When every row is valid, :func:`switch`
-copies the staged rows into the real tables in one ``BEGIN IMMEDIATE`` transaction of
-``INSERT … SELECT`` statements (ids are given there: the newest id + the staged number).
+saved meanwhile, and a crash leaves nothing behind. When every row is valid, :func:`prepare`
+numbers the staged rows in a block of ids :data:`GAP` above the newest ones and hashes them
+for the audit entry's coverage — still without the lock — and :func:`switch` copies them
+into the real tables in one ``BEGIN IMMEDIATE`` transaction of ``INSERT … SELECT``
+statements, after checking that nothing reached the block meanwhile.
 """
 
 from __future__ import annotations
