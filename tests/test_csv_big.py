@@ -143,3 +143,12 @@ def test_rows_written_into_the_reserved_ids_make_the_import_number_again(ctx, mo
     assert table_counts(ctx)["incidents"] == 3
     problems = verify.verify(ctx).problems
     assert all("import" not in p.text for p in problems)
+
+
+def test_an_imported_store_passes_sqlites_foreign_key_check(store, big_file):
+    """The copy skips SQLite's per-row foreign-key probes: every reference must hold."""
+    ctx = open_context(store, FixedClock(START))
+    import_csv(ctx, big_file, pin=OWNER_PIN)
+    assert ctx.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert ctx.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    ctx.db.close()
