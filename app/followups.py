@@ -259,19 +259,20 @@ def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequ
     if followups_db.open_followup_of_incident(ctx.db, incident_id) is not None:
         raise StateError(_("Record how the last check went before giving something more."))
     now = ctx.clock.now()
-    needing = remedies_given.needing_approval(picked, approval, now)
+    approved = remedies_given.approver_for(ctx, picked, staff_id, approval, now,
+                                              already_given=incident.total_minor)
     settings = ctx.settings()
     minutes = catalog.get_category(ctx, incident.category_id).followup_minutes
     now_iso = to_iso(now)
     with ctx.db.atomic():
-        codes = remedies_given.write_given(ctx, incident_id, picked, needing, approval, now_iso,
+        codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,
                                            settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(
             ctx.db, incident_id, now_iso, to_iso(now + timedelta(minutes=minutes)))
         audit.record(ctx, staff_id, "incident.further_remedy", "incident", incident_id,
                      remedies=[r.code for r, _a in picked],
                      total_minor=sum(a for _r, a in picked),
-                     approved_by=approval.staff_id if needing else None)
+                     approved_by=approved[0])
     return FurtherRemedy(
         followup=get_followup(ctx, followup_id),
         changes=Changes(incidents=True, followups=True, vouchers=bool(codes),

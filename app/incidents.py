@@ -101,7 +101,7 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     guest_contact = _optional_text("guest_contact", guest_contact, GUEST_CONTACT_MAX)
 
     now = ctx.clock.now()
-    needing = remedies_given.needing_approval(picked, approval, now)
+    approved = remedies_given.approver_for(ctx, picked, staff_id, approval, now)
 
     settings = ctx.settings()
     key = guest_key(guest_name, guest_contact)
@@ -117,14 +117,13 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
             "severity": severity.value, "table_ref": table_ref, "guest_name": guest_name,
             "guest_contact": guest_contact, "guest_key": key, "note": note,
             "repeat_guest": int(repeat)})
-        codes = remedies_given.write_given(ctx, incident_id, picked, needing, approval, now_iso,
+        codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,
                                            settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))
         audit.record(ctx, staff_id, "incident.logged", "incident", incident_id,
                      category=category.code, remedies=[r.code for r, _a in picked],
                      total_minor=sum(a for _r, a in picked),
-                     approved_by=approval.staff_id if needing else None,
-                     flagged=flagged)
+                     approved_by=approved[0], flagged=flagged)
     return Logged(incident=get_incident(ctx, incident_id),
                   followup=get_followup(ctx, followup_id),
                   changes=Changes(incidents=True, followups=True, vouchers=bool(codes),

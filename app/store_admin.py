@@ -159,7 +159,7 @@ def _allowed_text(spec: settings_mod.Setting) -> str:
             "currency": "ISO 4217 code (NOK, EUR, CZK…)",
             "locale": "CLDR locale (nb_NO, es_ES, nl_NL, cs_CZ, en_GB…)",
             "language": ", ".join(f"`{c}`" for c in LANGUAGES),
-            "timezone": "IANA name (Europe/Oslo…)",
+            "timezone": "IANA name (Europe/Oslo…)", "bool": "`true` or `false`",
             "hours": "per weekday opening–closing (HH:MM), or closed"}.get(spec.kind, spec.kind)
 
 
