@@ -203,7 +203,8 @@ def _one_incident(ctx, clock, rng, cats, cashiers, managers, week_index) -> int:
         approval=Approval(approver.id, approver.name, clock.now()))
     if rng.random() < 0.02:
         clock.advance(seconds=20)
-        incidents.void_incident(ctx, logged.incident.id, cashier.id)
+        incidents.void_incident(ctx, logged.incident.id, cashier.id,
+                                approval=Approval(approver.id, approver.name, clock.now()))
         return 0
     outcome = _pick(rng, OUTCOMES)
     due = logged.followup.due_at

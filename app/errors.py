@@ -65,3 +65,7 @@ class PresetError(ComebackError):
 
 class StateError(ComebackError):
     """The action does not fit the current state (already done, already redeemed…)."""
+
+
+class NotAllowed(ComebackError):
+    """The person's role may not do this (see docs/roles.md)."""

@@ -215,7 +215,11 @@ def snooze(ctx: Context, followup_id: int, minutes: int, staff_id: int | None) -
 
 def record_outcome(ctx: Context, followup_id: int, outcome: Outcome | str,
                    staff_id: int | None, note: str | None = None) -> Changes:
-    """The manager checked back on the guest: record how it ended."""
+    """The manager checked back on the guest: record how it ended, under their name
+    (``staff_id`` must be a manager or the owner: docs/roles.md)."""
+    from app import roles
+
+    roles.require(ctx, staff_id, roles.OUTCOME)
     try:
         outcome = Outcome(outcome)
     except ValueError:

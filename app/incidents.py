@@ -171,11 +171,17 @@ def get_followup(ctx: Context, followup_id: int) -> FollowUp:
     return to_followup(row)
 
 
-def void_incident(ctx: Context, incident_id: int, staff_id: int | None) -> Changes:
-    """Undo within the undo window: kept in the audit log, excluded from every figure."""
+def void_incident(ctx: Context, incident_id: int, staff_id: int | None,
+                  approval: Approval | None = None) -> Changes:
+    """Undo within the undo window: kept in the audit log, excluded from every figure.
+
+    An incident with an approved remedy is undone only by a manager or the owner: the one
+    undoing it (``staff_id``), or one whose PIN approved the undo (``approval``).
+    """
     incident = get_incident(ctx, incident_id)
     if incident.voided_at is not None:
         return Changes()
+    approved_undo = _check_undo_allowed(ctx, incident, staff_id, approval)
     window = ctx.settings().undo_window_seconds
     now = ctx.clock.now()
     if now - incident.occurred_at > timedelta(seconds=window):
@@ -186,8 +192,29 @@ def void_incident(ctx: Context, incident_id: int, staff_id: int | None) -> Chang
     with ctx.db.atomic():
         incidents_db.update_incident(ctx.db, ctx.store_id, incident_id,
                                      {"voided_at": to_iso(now), "voided_by": staff_id})
-        audit.record(ctx, staff_id, "incident.voided", "incident", incident_id)
+        audit.record(ctx, staff_id, "incident.voided", "incident", incident_id,
+                     **({"approved_by": approved_undo} if approved_undo else {}))
     return Changes(incidents=True, followups=True, vouchers=True, incident_id=incident_id)
+
+
+def _check_undo_allowed(ctx: Context, incident: Incident, staff_id: int | None,
+                        approval: Approval | None) -> int | None:
+    """None when anyone may undo it (or the one undoing is a manager); else the id of the
+    manager or owner whose PIN approved the undo. Raises ApprovalRequired without one."""
+    from app import roles
+    from app.errors import ApprovalRequired
+    from app.models import Role
+
+    if not any(r.approved_by is not None for r in incident.remedies):
+        return None
+    if roles.may(roles.member_of(ctx, staff_id), roles.UNDO_APPROVED):
+        return None
+    if approval is not None and approval.valid_at(ctx.clock.now()) \
+            and roles.may(roles.member_of(ctx, approval.staff_id), roles.UNDO_APPROVED):
+        return approval.staff_id
+    raise ApprovalRequired(_(roles.REFUSALS[roles.UNDO_APPROVED]),
+                           [r.label for r in incident.remedies if r.approved_by is not None],
+                           Role.MANAGER)
 
 
 def update_details(ctx: Context, incident_id: int, staff_id: int | None, *,

@@ -119,7 +119,8 @@ def hand_built_week(ctx, clock, people):
     outcome(b, "2026-11-16T18:42:00", "satisfied")
     c = log("2026-11-17T11:00:00", "wrong_order", [("refund", 25000)], "Sam")
     clock.advance(seconds=30)
-    incidents.void_incident(ctx, c.incident.id, people["Sam"])
+    incidents.void_incident(ctx, c.incident.id, people["Sam"],  # an approved refund: Marco's PIN
+                            approval=Approval(people["Marco"], "Marco", clock.now()))
     d = log("2026-11-17T17:00:00", "long_wait", [("voucher", 10000)], "Sam")
     outcome(d, "2026-11-17T17:08:00", "delighted")
     e = log("2026-11-18T11:40:00", "long_wait", [("free_drink", 3500)], "Marco", **kari)
