@@ -207,11 +207,17 @@ def fake_timers():
 
 # -- the real main window (GUI tests: tests/test_counter*.py, test_backoffice.py) ----------------
 
-def shown_main_window(qtbot, ctx: Context):
-    """``ui.app.build_main_window(ctx)`` at 1024×768, shown and exposed, owned by qtbot."""
+def shown_main_window(qtbot, ctx: Context, signed_in: bool = True):
+    """``ui.app.build_main_window(ctx)`` at 1024×768, shown and exposed, owned by qtbot.
+
+    ``signed_in``: the first cashier is at the counter, as after tapping their name and
+    typing their PIN (the app itself starts with nobody signed in: tests/test_signin.py)."""
     from ui.app import build_main_window
 
     window = build_main_window(ctx)
+    cashiers = [m for m in staff.list_staff(ctx) if m.role is Role.CASHIER]
+    if signed_in and cashiers:
+        window.controller.set_current_staff(cashiers[0])
     qtbot.addWidget(window)
     window.resize(1024, 768)
     window.show()
