@@ -129,3 +129,9 @@ def save_staff(ctx: Context, by: int | None, staff_id: int | None, *, name: str,
                 role=new_role if new_role is not current.role else None,
                 active=bool(active) if bool(active) != current.active else None)
     return staff.get_staff(ctx, staff_id), changes
+
+
+def read_audit(ctx: Context, by: int | None, limit: int = 200) -> list[dict]:
+    """The audit log's newest entries, for the owner only (docs/roles.md)."""
+    require(ctx, by, AUDIT)
+    return audit.entries(ctx, limit)

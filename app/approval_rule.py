@@ -5,11 +5,14 @@ Every path that gives value calls :func:`check` (the counter's tap, ``comeback l
 outcome's further remedy, the demo; the CSV import too): nothing else decides.
 
 * Each role gives up to its own limit without approval: a cashier the store's
-  ``cashier_limit`` per incident (lower for a remedy with its own, lower threshold), a
-  manager the ``manager_limit``, the owner anything.
-* Above that, a manager or the owner approves up to the ``manager_limit``; above the
+  ``cashier_limit`` per incident, a manager the ``manager_limit``, the owner anything.
+  Above it, a manager or the owner approves up to the ``manager_limit``; above the
   ``manager_limit`` only the owner does. Nothing is unlimited for a cashier.
-* Four eyes (``four_eyes``, on by default): the approver is not the person who gives.
+* A remedy's own threshold ("needs approval above") can only be lower: a remedy above it
+  needs a manager's or the owner's approval, whoever gives it.
+* Four eyes (``four_eyes``, on by default): the approver is not the person who gives, so a
+  manager's refund above its threshold is approved by another manager or the owner, and an
+  owner working alone turns four eyes off (audited) to approve their own.
 
 The value is what is given on the incident in total: several small remedies, or a further
 remedy after an earlier one, add up.
@@ -58,16 +61,14 @@ def required_role(picked: Picked, giver_role: Role | None, settings: StoreSettin
     treated as a cashier; ``already_given`` = value given earlier on the same incident."""
     total = already_given + sum(amount for _remedy, amount in picked)
     everything = tuple(range(len(picked)))
-    if giver_role is Role.OWNER:
-        return Decision(None, total)
-    if total > settings.manager_limit:
-        return Decision(Role.OWNER, total, everything)
-    if giver_role is Role.MANAGER:
-        return Decision(None, total)
-    if total > settings.cashier_limit:
-        return Decision(Role.MANAGER, total, everything)
     above = tuple(i for i, (remedy, amount) in enumerate(picked) if remedy.needs_approval(amount))
-    return Decision(Role.MANAGER, total, above) if above else Decision(None, total)
+    limit = own_limit(giver_role, settings)
+    if limit is not None and total > limit:
+        role = Role.OWNER if total > settings.manager_limit else Role.MANAGER
+        return Decision(role, total, everything)
+    if above:  # a remedy's own threshold holds for everyone: a second person approves it
+        return Decision(Role.MANAGER, total, above)
+    return Decision(None, total)
 
 
 def _labels(picked: Picked) -> str:
