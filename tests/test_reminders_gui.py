@@ -162,9 +162,8 @@ def test_outcome_taps_write_the_right_row(window, clock, people, qtbot, outcome)
 
 def test_still_unhappy_leads_to_a_further_remedy_with_a_pin_and_a_new_followup(
         window, clock, people, qtbot):
-    from app.models import Outcome
-
     from app import settings
+    from app.models import Outcome
 
     ctx = window.controller.ctx
     with ctx.db.atomic():  # Marco (who checked back) gives; above his limit: the owner's PIN

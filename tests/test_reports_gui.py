@@ -156,9 +156,8 @@ def test_cancelled_print_prints_nothing(qtbot, page, dialogs):
 
 
 def test_the_main_window_has_a_reports_page(qtbot, ctx, hand_built_week):
-    from ui.app import build_main_window
-
     from app import staff
+    from ui.app import build_main_window
 
     window = build_main_window(ctx)
     window.controller.set_current_staff(staff.find_by_name(ctx, "Marco"))
