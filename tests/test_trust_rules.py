@@ -346,3 +346,12 @@ def test_service_outcome_is_recorded_only_under_a_manager(ctx, people):
         followups.record_outcome(ctx, logged.followup.id, "satisfied", people["Sam"])
     followups.record_outcome(ctx, logged.followup.id, "satisfied", people["Marco"])
     assert ctx.db["followups"].get(logged.followup.id)["done_by"] == people["Marco"]
+
+
+def test_service_the_cashier_limit_cannot_be_above_the_manager_limit(ctx, people):
+    with pytest.raises(ValidationError) as caught:
+        store_admin.update_settings(ctx, people["Ingrid"], {"cashier_limit": 10**7})
+    assert caught.value.field == "cashier_limit"
+    store_admin.update_settings(ctx, people["Ingrid"], {"cashier_limit": 10**7,
+                                                         "manager_limit": 10**8})
+    assert ctx.settings().cashier_limit == 10**7
