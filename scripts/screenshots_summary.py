@@ -36,7 +36,10 @@ def main() -> int:
             page.replace(out / f"summary-page{number}.png")
         from ui.app import build_main_window
 
+        from app import staff
+
         window = build_main_window(ctx)
+        window.controller.set_current_staff(staff.find_by_name(ctx, "Ingrid"))  # signed in
         window.resize(*SIZE)
         window.show()
         window.show_page("reports")
