@@ -165,7 +165,8 @@ def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
     ctx = _context(db_path, must_exist=False)
     demo.check_may_fill(ctx)  # a real store: exit 2, nothing written
     if args.if_empty and count_incidents(ctx.db, ctx.store_id, include_voided=True):
-        print(_("{path} already has data; left as it is.").format(path=db_path))
+        print(_("{path} already has data; only the demo staff get new PINs.").format(
+            path=db_path))
         pins = demo.new_pins(ctx)
     else:
         result = demo.generate(ctx, weeks=args.weeks, seed=args.seed)
