@@ -34,9 +34,8 @@ def main() -> int:
         for number in (1, 2):
             page = next(Path(tmp).glob(f"page-*{number}.png"))
             page.replace(out / f"summary-page{number}.png")
-        from ui.app import build_main_window
-
         from app import staff
+        from ui.app import build_main_window
 
         window = build_main_window(ctx)
         window.controller.set_current_staff(staff.find_by_name(ctx, "Ingrid"))  # signed in
