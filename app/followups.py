@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app import audit, catalog, remedies_given
+from app import audit, audit_payload, catalog, remedies_given
 from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
@@ -265,6 +265,7 @@ def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequ
     now = ctx.clock.now()
     approved = remedies_given.approver_for(ctx, picked, staff_id, approval, now,
                                               already_given=incident.total_minor)
+    needing, grant = remedies_given.approved_remedies(picked, approved, approval)
     settings = ctx.settings()
     minutes = catalog.get_category(ctx, incident.category_id).followup_minutes
     now_iso = to_iso(now)
@@ -274,9 +275,10 @@ def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequ
         followup_id = followups_db.insert_followup(
             ctx.db, incident_id, now_iso, to_iso(now + timedelta(minutes=minutes)))
         audit.record(ctx, staff_id, "incident.further_remedy", "incident", incident_id,
-                     remedies=[r.code for r, _a in picked],
+                     remedies=audit_payload.given(picked, needing, grant, codes),
                      total_minor=sum(a for _r, a in picked),
-                     approved_by=approved[0])
+                     approved_by=approved[0],
+                     **audit_payload.approver_names(grant, needing))
     return FurtherRemedy(
         followup=get_followup(ctx, followup_id),
         changes=Changes(incidents=True, followups=True, vouchers=bool(codes),

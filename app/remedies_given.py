@@ -59,6 +59,15 @@ def approver_for(ctx: Context, picked: Picked, giver_id: int | None,
     return approval_rule.check(ctx, picked, giver_id, approval, now, already_given)
 
 
+def approved_remedies(picked: Picked, approved: tuple[int | None, tuple[int, ...]],
+                      approval: Approval | None) -> tuple[list[Remedy], Approval | None]:
+    """The remedies the approval covers and the approval itself (None when none was
+    needed), as the audit entry lists them (app.audit_payload)."""
+    if approved[0] is None:
+        return [], None
+    return [picked[i][0] for i in approved[1]], approval
+
+
 def write_given(ctx: Context, incident_id: int, picked: Picked,
                 approved: tuple[int | None, tuple[int, ...]], given_at: str,
                 voucher_days: int) -> list[str]:

@@ -24,7 +24,9 @@ def may_print(ctx: Context, by: int | None) -> None:
 
 
 def save_pdf(ctx: Context, summary: WeeklySummary, path: str | Path, by: int | None) -> None:
+    """Write the PDF with the audit log's verdict (app.verify) under every page."""
     roles.require(ctx, by, roles.REPORTS)
     from app.pdf import render_pdf
+    from app.verify import verify
 
-    render_pdf(summary, path)
+    render_pdf(summary, path, verify(ctx))

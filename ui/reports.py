@@ -407,7 +407,7 @@ class ReportsPage(QWidget):
         path = self._ask_save_path(self, self.suggested_name())
         if not path:
             return
-        try:
+        try:  # the PDF prints the audit log's verdict (app.report_access)
             save_pdf(self.controller.ctx, self.summary, path, self._by())
         except NotAllowed as refused:
             self._show_locked(str(refused))
