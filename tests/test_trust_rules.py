@@ -355,3 +355,19 @@ def test_service_the_cashier_limit_cannot_be_above_the_manager_limit(ctx, people
     store_admin.update_settings(ctx, people["Ingrid"], {"cashier_limit": 10**7,
                                                          "manager_limit": 10**8})
     assert ctx.settings().cashier_limit == 10**7
+
+
+def test_service_back_office_a_manager_taking_the_owners_pin_is_told_nothing(ctx, people):
+    from app import admin
+
+    marco = staff.get_staff(ctx, people["Marco"])
+    member, _changes = admin.save_staff(ctx, marco.id, marco.id, name="Marco", role="manager",
+                                        pin=OWNER_PIN, pin_confirm=OWNER_PIN)
+    assert member.has_pin  # saved like any other PIN: nothing says whose it also is
+
+
+def test_cli_reset_pin_to_a_pin_someone_else_uses_says_nothing_of_them(store_db, capsys):
+    assert _cli(store_db, "reset-pin", "--staff", "Ingrid", "--pin", "2580") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Ingrid (Owner) now has the PIN you gave.")
+    assert "already" not in out and "2580" not in out
