@@ -174,3 +174,19 @@ def test_gui_outcome_is_recorded_under_the_manager_who_checked_back(
     tap(qtbot, dialog.outcome_buttons[next(iter(dialog.outcome_buttons))])
     row = ctx.db["followups"].get(logged.followup.id)
     assert row["outcome"] == "delighted" and row["done_by"] == people["Marco"]
+
+
+def test_gui_counter_tap_above_the_cashier_limit_asks_a_manager(qtbot, fresh_window, ctx,
+                                                                 people):
+    from app import settings
+
+    with ctx.db.atomic():  # a store whose cashiers give up to 100 kr
+        settings.write(ctx.db, ctx.store_id, {"cashier_limit": 10000})
+    page = fresh_window.page("counter")
+    sign_in(qtbot, page, "Sam", SAM_PIN)
+    tap(qtbot, page.category_tile("cold_food"))
+    tap(qtbot, page.remedy_step.tile_for("remake"))  # 120 kr: no threshold of its own
+    assert page.step == PIN and ctx.db["incidents"].count == 0
+    type_pin(qtbot, page.pinpad, MANAGER_PIN)
+    [given] = list(ctx.db["incident_remedies"].rows)
+    assert given["approved_by"] == people["Marco"]
