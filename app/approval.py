@@ -121,6 +121,12 @@ def authorize(ctx: Context, pin: str, for_what: str = "", *, staff_id: int | Non
     roles = ("owner",) if min_role is Role.OWNER else ("manager", "owner")
 
     def candidates() -> list[dict]:
+        if exclude is not None:
+            # The giver's own PIN never approves, even if another approver happens to have
+            # the same one (PINs are not unique): that would also tell him so.
+            own = staff_db.staff_member(ctx.db, ctx.store_id, exclude)
+            if own is not None and pin and pin_matches(own, str(pin).strip()):
+                return []
         return [row for row in staff_db.approvers_with_pin(ctx.db, ctx.store_id)
                 if row["role"] in roles and row["id"] != exclude
                 and (staff_id is None or row["id"] == staff_id)]

@@ -371,3 +371,16 @@ def test_cli_reset_pin_to_a_pin_someone_else_uses_says_nothing_of_them(store_db,
     out = capsys.readouterr().out
     assert out.startswith("Ingrid (Owner) now has the PIN you gave.")
     assert "already" not in out and "2580" not in out
+
+
+def test_service_four_eyes_the_givers_own_pin_never_approves_even_if_another_has_it(ctx,
+                                                                                    people):
+    from app import admin
+
+    aisha, _changes = staff.add_staff(ctx, "Aisha", Role.MANAGER, "2580")
+    marco = people["Marco"]
+    admin.save_staff(ctx, marco, marco, name="Marco", role="manager", pin="2580",
+                     pin_confirm="2580")  # by chance the same as Aisha's: nobody is told
+    with pytest.raises(PinRejected):
+        approval.authorize(ctx, "2580", exclude=marco)  # Marco gives, types his own PIN
+    assert approval.authorize(ctx, "2580", exclude=people["Sam"]).staff_id in (marco, aisha.id)
