@@ -190,3 +190,20 @@ def test_gui_counter_tap_above_the_cashier_limit_asks_a_manager(qtbot, fresh_win
     type_pin(qtbot, page.pinpad, MANAGER_PIN)
     [given] = list(ctx.db["incident_remedies"].rows)
     assert given["approved_by"] == people["Marco"]
+
+
+def test_gui_outcome_with_signin_pin_off_is_one_tap_on_the_managers_name(qtbot, ctx, people):
+    from app import settings
+    from ui.outcome import CHOOSE, open_outcome
+
+    with ctx.db.atomic():
+        settings.write(ctx.db, ctx.store_id, {"signin_pin": False})
+    window = shown_main_window(qtbot, ctx)
+    logged = incidents.log_incident(
+        ctx, category_id=catalog.category_by_code(ctx, "cold_food").id, staff_id=people["Sam"],
+        remedies=[RemedyRequest(catalog.remedy_by_code(ctx, "remake").id)])
+    dialog = open_outcome(window.controller, logged.followup.id, window)
+    tap(qtbot, dialog.who_switch.tile_for("Ingrid"))
+    assert dialog.stack.currentIndex() == CHOOSE
+    tap(qtbot, dialog.outcome_buttons[next(iter(dialog.outcome_buttons))])
+    assert ctx.db["followups"].get(logged.followup.id)["done_by"] == people["Ingrid"]
