@@ -15,7 +15,7 @@ from app import followups
 from app.context import Context
 from app.formatting import money
 from app.i18n import N_, _, ngettext
-from app.incidents import to_incident
+from app.incidents import paper_approval_text, to_incident
 from app.models import FollowUp, GivenRemedy, Incident, RemedyKind, Severity
 from app.settings import StoreSettings
 from db import followups as followups_db
@@ -123,10 +123,7 @@ def place(item: FollowUpItem) -> str:
 def paper_approval(remedy: GivenRemedy) -> str:
     """An approval that came in an import, shown as history: "on paper: Marco; imported by
     Ingrid" (never as a live approval)."""
-    if remedy.imported_by:
-        return _("on paper: {approver}; imported by {owner}").format(
-            approver=remedy.paper_approved_by, owner=remedy.imported_by)
-    return _("on paper: {approver}").format(approver=remedy.paper_approved_by)
+    return paper_approval_text(remedy.paper_approved_by, remedy.imported_by)
 
 
 def given(item: FollowUpItem) -> str:

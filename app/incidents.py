@@ -135,6 +135,15 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
                   voucher_codes=tuple(codes))
 
 
+def paper_approval_text(approver: str | None, owner: str | None) -> str:
+    """An approval that came in a CSV import, as history: "on paper: Marco; imported by
+    Ingrid" (the file's name for the approver, and the owner whose PIN let it in)."""
+    if owner:
+        return _("on paper: {approver}; imported by {owner}").format(approver=approver,
+                                                                      owner=owner)
+    return _("on paper: {approver}").format(approver=approver)
+
+
 def to_incident(row: dict, remedy_rows: list[dict], imported_by: str | None = None
                 ) -> Incident:
     """``imported_by``: the name of the owner who imported it (for approvals on paper)."""

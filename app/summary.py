@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 from app.clock import from_iso, to_iso
 from app.context import Context
 from app.i18n import _
+from app.incidents import paper_approval_text
 from app.models import Outcome
 from app.weeks import Week, current_week, last_complete_week  # noqa: F401 (re-exported)
 from db import reports as reports_db
@@ -267,7 +268,12 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
                                        r["approvals"], r["value_minor"])
                         for r in reports_db.approval_totals(ctx.db, ctx.store_id,
-                                                            to_iso(start), to_iso(end))))
+                                                            to_iso(start), to_iso(end)))
+        # Approvals that came in an import are shown as the history they are.
+        + tuple(ApproverFigure(0, paper_approval_text(r["paper_name"], r["imported_by_name"]),
+                               r["approvals"], r["value_minor"])
+                for r in reports_db.paper_approval_totals(ctx.db, ctx.store_id, to_iso(start),
+                                                          to_iso(end))))
 
 
 def _shown(label: str) -> str:

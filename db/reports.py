@@ -80,6 +80,20 @@ def count_in_range(db: Database, store_id: int, start: str, end: str) -> int:
         "AND occurred_at < ?", [store_id, start, end]).fetchone()[0]
 
 
+def paper_approval_totals(db: Database, store_id: int, start: str, end: str) -> list[dict]:
+    """Approvals that came in a CSV import — history: the name on paper and the owner who
+    imported it — summed per (name, owner) on live incidents of ``[start, end)``."""
+    return list(db.query(
+        "SELECT r.paper_approved_by AS paper_name, ib.name AS imported_by_name, "
+        "count(*) AS approvals, coalesce(sum(r.amount_minor), 0) AS value_minor "
+        "FROM incident_remedies r JOIN incidents i ON i.id = r.incident_id "
+        "LEFT JOIN staff ib ON ib.id = i.imported_by "
+        "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
+        "AND i.voided_at IS NULL AND r.paper_approved_by IS NOT NULL "
+        "GROUP BY r.paper_approved_by, i.imported_by ORDER BY value_minor DESC, paper_name",
+        [store_id, start, end]))
+
+
 def approval_totals(db: Database, store_id: int, start: str, end: str) -> list[dict]:
     """Who approved how much: remedies on live incidents of ``[start, end)`` with an
     approver, summed per approver (name, count, value), the biggest value first."""

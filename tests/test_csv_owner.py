@@ -230,3 +230,15 @@ def test_staff_names_that_are_formulas_are_refused(ctx, column, name):
     [(line, reason)] = refused.value.problems
     assert line == 2 and column in reason and "formula" in reason
     assert counts(ctx) == before
+
+
+def test_the_weekly_summary_shows_imported_approvals_as_history(ctx):
+    from app.report_text import approvals_line
+    from app.summary import weekly_summary
+
+    text = csv_text(row(remedies="refund", remedy_amounts="250.00", approved_by="Marco"))
+    import_csv(ctx, stream(text), pin=OWNER_PIN)
+    summary = weekly_summary(ctx, "2026-W46")
+    assert [(a.name, a.approvals, a.value_minor) for a in summary.approvers] == [
+        ("on paper: Marco; imported by Ingrid", 1, 25000)]
+    assert "on paper: Marco; imported by Ingrid" in approvals_line(summary)
