@@ -104,53 +104,83 @@ def looks_like_formula(text: str) -> bool:
 
 # -- export -------------------------------------------------------------------------------
 
+def _rows_of(cursor) -> Iterator[tuple]:
+    while batch := cursor.fetchmany():
+        yield from batch
+
+
 def export_rows(ctx: Context) -> Iterator[list[str]]:
     """Every incident of the store (voided ones too) as CSV cells in the order of
-    :data:`COLUMNS`, oldest first, streamed from one cursor."""
+    :data:`COLUMNS`, oldest first, streamed: four cursors in the same order (incidents,
+    remedies, vouchers, follow-ups) merged as they come."""
     currency = ctx.settings().currency
-    cursor = csv_export_db.export_cursor(ctx.db, ctx.store_id,
-                                         formatting.minor_digits(currency))
-    unit, safe = csv_export_db.UNIT, spreadsheet_safe
-    no_remedies, no_vouchers = ("", "", "", ""), ("", "")
-    no_followup = ("", "", "", "", "", "", "")
+    digits = formatting.minor_digits(currency)
+    texts: dict[int, str] = {}
+
+    def money(minor: int) -> str:
+        text = texts.get(minor)
+        if text is None:
+            text = f"{Decimal(minor).scaleb(-digits):.{digits}f}"
+            if len(texts) < 10000:
+                texts[minor] = text
+        return text
+
+    incidents, remedies, vouchers, followups = csv_export_db.export_cursors(ctx.db,
+                                                                            ctx.store_id)
+    safe = spreadsheet_safe
     try:
-        while True:
-            batch = cursor.fetchmany()
-            if not batch:
-                break
-            for (occurred, category, severity, staff_name, table, guest, contact, repeat, note,
-                 remedies, vouchers, followups, voided) in batch:
-                codes, amounts, approvers, total = remedies.split(unit) if remedies \
-                    else no_remedies
-                voucher_codes, redeemed = vouchers.split(unit) if vouchers else no_vouchers
-                if not followups:
-                    due, done, by, missed, outcome, outcome_note, escalated = no_followup
-                elif csv_export_db.RECORD in followups:
-                    due, done, by, missed, outcome, outcome_note, escalated = \
-                        _fold_followups(followups)
-                else:
-                    due, done, by, missed, outcome, outcome_note, escalated = \
-                        followups.split(unit)
-                yield [occurred, category, severity, staff_name, table, guest, contact,
-                       str(repeat), note, codes, amounts, safe(approvers), total, currency,
-                       voucher_codes, redeemed, due, done, safe(by), outcome,
-                       safe(outcome_note), missed, escalated, voided or ""]
+        remedy_rows, voucher_rows, followup_rows = (_rows_of(remedies), _rows_of(vouchers),
+                                                    _rows_of(followups))
+        remedy, voucher, followup = (next(remedy_rows, None), next(voucher_rows, None),
+                                     next(followup_rows, None))
+        for (incident_id, occurred, category, severity, staff_name, table, guest, contact,
+             repeat, note, voided) in _rows_of(incidents):
+            codes, amounts, approvers, total = [], [], [], 0
+            while remedy is not None and remedy[0] == incident_id:
+                codes.append(remedy[1])
+                amounts.append(money(remedy[2]))
+                approvers.append(remedy[3] or "")
+                total += remedy[2]
+                remedy = next(remedy_rows, None)
+            voucher_codes, redeemed = [], []
+            while voucher is not None and voucher[0] == incident_id:
+                voucher_codes.append(voucher[1])
+                redeemed.append(voucher[2] or "")
+                voucher = next(voucher_rows, None)
+            records = []
+            while followup is not None and followup[0] == incident_id:
+                records.append(followup)
+                followup = next(followup_rows, None)
+            if not records:
+                due = done = by = missed = outcome = outcome_note = escalated = ""
+            elif len(records) == 1:
+                _i, due, done, by, missed, outcome, outcome_note, escalated = records[0]
+            else:
+                due, done, by, missed, outcome, outcome_note, escalated = \
+                    _fold_followups(records)
+            yield [occurred, category, severity, staff_name, table, guest, contact,
+                   str(repeat), note, SEP.join(codes), SEP.join(amounts),
+                   safe(SEP.join(approvers)) if any(approvers) else "", money(total),
+                   currency, SEP.join(voucher_codes),
+                   SEP.join(redeemed) if any(redeemed) else "", due, done or "",
+                   safe(by or ""), outcome or "", safe(outcome_note or ""), missed or "",
+                   escalated or "", voided or ""]
     finally:
-        cursor.close()
+        for cursor in (incidents, remedies, vouchers, followups):
+            cursor.close()
         csv_export_db.done(ctx.db)
 
 
-def _fold_followups(folded: str) -> tuple[str, ...]:
-    """Several follow-ups of one incident → the row's cells: the first one's timing and who
-    did it, the final (latest recorded) outcome and its note, the first escalation."""
-    records = [record.split(csv_export_db.UNIT)
-               for record in folded.split(csv_export_db.RECORD)]
-    due, done, by, missed = records[0][:4]
-    outcomes = [(record[1], index, record) for index, record in enumerate(records)
-                if record[4]]
-    last = max(outcomes)[2] if outcomes else ("",) * 7
-    escalated = min((record[6] for record in records if record[6]), default="")
-    return due, done, by, missed, last[4], last[5], escalated
+def _fold_followups(records: list[tuple]) -> tuple[str, ...]:
+    """Several follow-ups of one incident (incident id, due, done, by, missed, outcome,
+    note, escalated; in id order) → the row's cells: the first one's timing and who did it,
+    the final (latest recorded) outcome and its note, the first escalation."""
+    _i, due, done, by, missed = records[0][:5]
+    outcomes = [(record[2] or "", index, record) for index, record in enumerate(records)
+                if record[5]]
+    last = max(outcomes)[2] if outcomes else (None,) * 8
+    escalated = min((record[7] for record in records if record[7]), default="")
+    return due, done, by, missed, last[5], last[6], escalated
 
 
 def write_csv(rows: Iterable[Sequence[str]], out: TextIO) -> int:

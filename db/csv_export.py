@@ -1,10 +1,9 @@
 """The incidents CSV export as one streaming query (the SQL side of app.csvio).
 
-One row per incident, oldest first (ties in logging order), with its remedies, vouchers
-and follow-ups folded in by correlated subqueries on their incident indexes: the caller
-iterates the cursor and writes each row as it comes, so memory does not grow with the
-store's history. Amounts are formatted here (integer minor units → ``120.00``) and the
-plain text columns are made safe for spreadsheets (see :data:`RISKY_FIRST`).
+One row per incident, oldest first (ties in logging order): four cursors in that same
+order — incidents, and the remedies, vouchers and follow-ups joined to them — which the
+caller merges as it writes, so memory does not grow with the store's history. The plain
+text columns are made safe for spreadsheets here (see :data:`RISKY_FIRST`).
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from db.connection import Database
 # with a leading apostrophe, and so also a cell that already starts with apostrophes
 # followed by one of these (so that import, which removes one apostrophe, gives it back).
 RISKY_FIRST = ("=", "+", "-", "@", "\t", "\r")
-UNIT = "\x1e"  # separates the parts of a folded column (never in stored text we write)
-RECORD = "\x1d"  # separates the follow-ups of one incident
 CACHE_KB = 32 * 1024
 
 
@@ -29,58 +26,52 @@ def _safe(column: str) -> str:
             f"THEN '''' || {column} ELSE coalesce({column}, '') END")
 
 
-def _amount(expr: str, digits: int) -> str:
-    if digits == 0:
-        return f"CAST({expr} AS TEXT)"
-    scale = 10 ** digits
-    return (f"(CAST(({expr}) / {scale} AS INTEGER) || '.' || "
-            f"substr('{'0' * digits}' || (CAST({expr} AS INTEGER) % {scale}), -{digits}))")
+_ORDER = "WHERE i.store_id = ? ORDER BY i.occurred_at, i.id"
 
 
-def export_cursor(db: Database, store_id: int, digits: int) -> sqlite3.Cursor:
-    """Every incident of the store, voided ones too, oldest first. Each row holds:
-    occurred_at, category code, severity, staff, table, guest name, guest contact,
-    repeat_guest (0/1), note — the text columns already spreadsheet-safe — then three folded
-    columns, NULL when there is nothing: remedies (codes, amounts, approvers or '' when
-    none, total — split by :data:`UNIT`), vouchers (codes, redemptions or '' when none),
-    follow-ups (one record per follow-up in id order, split by :data:`RECORD`, each
-    holding original due, done, by, missed, outcome, outcome note, escalated); voided_at."""
-    digits = int(digits)
-    sql = f"""
-    SELECT i.occurred_at, c.code, i.severity, {_safe('s.name')}, {_safe('i.table_ref')},
-      {_safe('i.guest_name')}, {_safe('i.guest_contact')}, i.repeat_guest, {_safe('i.note')},
-      (SELECT group_concat(code, '|') || char(30) || group_concat(amount, '|') || char(30)
-              || CASE WHEN count(approver) THEN group_concat(coalesce(approver, ''), '|')
-                 ELSE '' END || char(30) || {_amount('total(minor)', digits)}
-         FROM (SELECT m.code AS code, {_amount('r.amount_minor', digits)} AS amount,
-                      r.amount_minor AS minor, coalesce(a.name, r.paper_approved_by) AS approver
-                 FROM incident_remedies r JOIN remedies m ON m.id = r.remedy_id
-                 LEFT JOIN staff a ON a.id = r.approved_by
-                WHERE r.incident_id = i.id ORDER BY r.id)),
-      (SELECT group_concat(code, '|') || char(30)
-              || CASE WHEN count(redeemed_at) THEN group_concat(coalesce(redeemed_at, ''), '|')
-                 ELSE '' END
-         FROM (SELECT code, redeemed_at FROM vouchers WHERE incident_id = i.id
-                ORDER BY id)),
-      (SELECT group_concat(record, char(29)) FROM (
-          SELECT f.original_due_at || char(30) || coalesce(f.done_at, '') || char(30)
-                 || coalesce(d.name, '') || char(30) || coalesce(f.missed_at, '') || char(30)
-                 || coalesce(f.outcome, '') || char(30) || coalesce(f.outcome_note, '')
-                 || char(30) || coalesce(f.escalated_at, '') AS record
-            FROM followups f LEFT JOIN staff d ON d.id = f.done_by
-           WHERE f.incident_id = i.id ORDER BY f.id)),
-      i.voided_at
-    FROM incidents i JOIN categories c ON c.id = i.category_id
-    LEFT JOIN staff s ON s.id = i.staff_id
-    WHERE i.store_id = ? ORDER BY i.occurred_at, i.id
-    """
-    # A bigger page cache for this walk (the subqueries revisit index pages); bounded.
-    db.conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
-    cursor = db.conn.cursor()
-    cursor.arraysize = 500
-    return cursor.execute(sql, [store_id])
+def export_cursors(db: Database, store_id: int) -> tuple[sqlite3.Cursor, ...]:
+    """The export as four cursors in the same order — incidents, then their remedies,
+    vouchers and follow-ups, each ordered by (incident time, incident id, own id) — read in
+    one snapshot (a read transaction; :func:`done` ends it). Each walks the incidents'
+    time index and joins its rows by their incident index: no sort, no subquery per row.
+
+    incidents: id, occurred_at, category code, severity, staff, table, guest name, guest
+    contact, repeat_guest, note (text columns spreadsheet-safe), voided_at;
+    remedies: incident id, remedy code, amount (minor units), approver (live or on paper);
+    vouchers: incident id, code, redeemed_at;
+    follow-ups: incident id, original due, done, done by, missed, outcome, outcome note,
+    escalated."""
+    conn = db.conn
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+    if not conn.in_transaction:
+        conn.execute("BEGIN")  # one snapshot for the four cursors
+    queries = (
+        f"SELECT i.id, i.occurred_at, c.code, i.severity, {_safe('s.name')}, "
+        f"{_safe('i.table_ref')}, {_safe('i.guest_name')}, {_safe('i.guest_contact')}, "
+        f"i.repeat_guest, {_safe('i.note')}, i.voided_at FROM incidents i "
+        "JOIN categories c ON c.id = i.category_id LEFT JOIN staff s ON s.id = i.staff_id "
+        f"{_ORDER}",
+        "SELECT i.id, m.code, r.amount_minor, coalesce(a.name, r.paper_approved_by) "
+        "FROM incidents i JOIN incident_remedies r ON r.incident_id = i.id "
+        "JOIN remedies m ON m.id = r.remedy_id LEFT JOIN staff a ON a.id = r.approved_by "
+        f"{_ORDER}, r.id",
+        f"SELECT i.id, v.code, v.redeemed_at FROM incidents i "
+        f"JOIN vouchers v ON v.incident_id = i.id {_ORDER}, v.id",
+        "SELECT i.id, f.original_due_at, f.done_at, d.name, f.missed_at, f.outcome, "
+        "f.outcome_note, f.escalated_at FROM incidents i "
+        "JOIN followups f ON f.incident_id = i.id LEFT JOIN staff d ON d.id = f.done_by "
+        f"{_ORDER}, f.id",
+    )
+    cursors = []
+    for sql in queries:
+        cursor = conn.cursor()
+        cursor.arraysize = 1000
+        cursors.append(cursor.execute(sql, [store_id]))
+    return tuple(cursors)
 
 
 def done(db: Database) -> None:
-    """The export's cursor is closed: give the page cache back (SQLite's default)."""
+    """The export's cursors are closed: end the read snapshot, give the page cache back."""
+    if db.conn.in_transaction:
+        db.conn.rollback()  # only read
     db.conn.execute("PRAGMA cache_size = -2000")
