@@ -34,8 +34,27 @@ def add_parsers(sub) -> None:
     imp.add_argument("file", type=Path, help=_("CSV file to read"))
 
 
+def check_output(args: argparse.Namespace) -> None:
+    """Refuse an --out whose extension does not match the format, before anything runs."""
+    if args.command == "export":
+        if args.out != "-" and Path(args.out).suffix.lower() != ".csv":
+            raise ComebackError(_("--out {path}: an export is a CSV file; give a name "
+                                  "ending in .csv, or - for standard output.").format(
+                path=args.out))
+        return
+    if args.out is None:
+        return
+    suffix = args.out.suffix.lower().lstrip(".")
+    allowed = (args.format,) if args.format else ("pdf", "csv")
+    if suffix not in allowed:
+        raise ComebackError(_("--out {path}: the file name must end in {allowed} "
+                              "(the format of the summary).").format(
+            path=args.out, allowed=_(" or ").join(f".{a}" for a in allowed)))
+
+
 def cmd_report(args: argparse.Namespace, ctx) -> int:
     from app import summary as summary_mod
+    from app.files import atomic_private_output
 
     week = summary_mod.Week.parse(args.week) if args.week else \
         summary_mod.last_complete_week(ctx)
@@ -43,14 +62,16 @@ def cmd_report(args: argparse.Namespace, ctx) -> int:
     out = args.out or Path(f"summary-{week}.{kind}")
     data = summary_mod.weekly_summary(ctx, week)
     try:
-        if kind == "csv":
-            from app.csvio import write_summary_csv
+        with atomic_private_output(out) as temporary:
+            if kind == "csv":
+                from app.csvio import write_summary_csv
 
-            write_summary_csv(data, out)
-        else:
-            from app.pdf import render_pdf
+                write_summary_csv(data, temporary)
+            else:
+                from app.backups import last_backup
+                from app.pdf import render_pdf
 
-            render_pdf(data, out)
+                render_pdf(data, temporary, last_backup=last_backup(ctx))
     except OSError as error:
         raise ComebackError(_("Could not write {path}: {reason}").format(
             path=out, reason=error.strerror or error)) from None
@@ -70,8 +91,11 @@ def cmd_export(args: argparse.Namespace, ctx) -> int:
         except BrokenPipeError:  # "comeback export --out - | head" is fine
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    from app.files import atomic_private_output
+
     try:
-        count = export_csv(ctx, Path(args.out))
+        with atomic_private_output(Path(args.out)) as temporary:
+            count = export_csv(ctx, temporary)
     except OSError as error:
         raise ComebackError(_("Could not write {path}: {reason}").format(
             path=args.out, reason=error.strerror or error)) from None

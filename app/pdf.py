@@ -80,8 +80,10 @@ def page_size(locale: str):
     return LETTER if locale.split("_")[-1] in ("US", "CA") else A4
 
 
-def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO) -> None:
-    """Write the summary's PDF to a path or a binary file object."""
+def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO,
+               last_backup=None) -> None:
+    """Write the summary's PDF to a path or a binary file object. ``last_backup``
+    (an ``app.backups.Backup`` or None) is named in the footer when given."""
     charts.register_fonts()
     size = page_size(summary.locale)
     fmt = Formats(summary)
@@ -96,18 +98,24 @@ def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO) -> None:
     width = size[0] - 2 * MARGIN - 12  # the frame pads 6 pt on each side
     story = _cover(summary, fmt, width)
     story += _empty(summary, fmt) if summary.empty else _report(summary, fmt, width)
-    doc.build(story, canvasmaker=_numbered_canvas(summary, fmt))
+    doc.build(story, canvasmaker=_numbered_canvas(summary, fmt, last_backup))
 
 
-def pdf_bytes(summary: WeeklySummary) -> bytes:
+def pdf_bytes(summary: WeeklySummary, last_backup=None) -> bytes:
     buffer = io.BytesIO()
-    render_pdf(summary, buffer)
+    render_pdf(summary, buffer, last_backup)
     return buffer.getvalue()
 
 
-def _numbered_canvas(summary: WeeklySummary, fmt: Formats):
+def _numbered_canvas(summary: WeeklySummary, fmt: Formats, last_backup=None):
     footer_left = _("{store} · {week}").format(store=summary.store_name, week=fmt.week_title())
     printed = _("Printed {when}").format(when=fmt.printed())
+    if last_backup is not None:
+        from app import formatting
+
+        printed = _("{printed} · last backup {when}").format(
+            printed=printed, when=formatting.short_datetime(
+                last_backup.taken_at, summary.timezone, fmt.dates))
 
     class NumberedCanvas(pdf_canvas.Canvas):
         """Keeps every page until the end so each footer can say 'Page x of y'."""

@@ -64,12 +64,35 @@ def build_main_window(ctx: Context, *, reminders: bool = True) -> MainWindow:
 
 
 def main(db_path: str | Path | None) -> int:
-    from app.context import open_context
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Comeback")
     _keep_icons_between_runs()
-    ctx = open_context(db_path)
+    start(app, db_path)
+    return app.exec()
+
+
+#: The top-level windows of this run (Qt does not keep them alive by itself).
+_WINDOWS: list[QWidget] = []
+
+
+def start(app: QApplication, db_path: str | Path | None, *,
+          timer_factory=None) -> QWidget:
+    """Open the database and show the counter (or the first run); when the file cannot be
+    used, the window that explains why and offers the ways out. Returns the window shown."""
+    from app.context import open_context
+    from app.errors import DatabaseProblem
+
+    try:
+        ctx = open_context(db_path)
+    except DatabaseProblem as problem:
+        return show_problem(app, problem, db_path)
+    if ctx.db.read_only:
+        from app.dbfile import problem as problem_of
+        from db.health import DatabaseFileError, Problem
+
+        ctx.db.close()
+        return show_problem(app, problem_of(DatabaseFileError(Problem.READ_ONLY, db_path)),
+                            db_path)
     from app.setup import is_initialised
 
     if not is_initialised(ctx):
@@ -77,19 +100,22 @@ def main(db_path: str | Path | None) -> int:
     window = build_main_window(ctx, reminders=False)
     window.resize(1024, 768)
     window.show()
+    _WINDOWS.append(window)
     bench = os.environ.get("COMEBACK_BENCH_READY") == "1"
 
     def after_first_paint() -> None:
         # The counter is on screen and takes taps. The rest follows long before a thumb can
         # land, one step per event-loop turn so a tap never waits for more than one:
         # sqlite-utils (so the first tap does not import it), the erasure of guest details
-        # past their retention, then the banner, queue and scheduler of the follow-ups.
+        # past their retention, the banner, queue and scheduler of the follow-ups, then
+        # the file's quick_check (in a worker thread) and the daily backup timer.
         if bench:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
         from app.privacy import erase_expired_guest_details
 
         steps = [ctx.prepare_writes, lambda: erase_expired_guest_details(ctx),
-                 lambda: add_reminders(window)]
+                 lambda: add_reminders(window),
+                 lambda: add_file_care(app, window, db_path, timer_factory)]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
@@ -102,7 +128,68 @@ def main(db_path: str | Path | None) -> int:
         next_step()
 
     window.page("counter").installEventFilter(_FirstPaint(window, after_first_paint))
-    return app.exec()
+    return window
+
+
+def show_problem(app: QApplication, problem, db_path, *, ask_path=None) -> QWidget:
+    """The explaining window (ui.db_problem) with its ways out wired to a new start."""
+    from ui.db_problem import DbProblemWindow
+
+    apply_theme(app)
+    window = DbProblemWindow(problem, ask_path=ask_path)
+
+    def again(path) -> None:
+        window.close()
+        _forget(window)
+        start(app, path)
+
+    def restore(backup: Path) -> None:
+        from app.errors import ComebackError
+        from app.restore import restore as restore_backup
+
+        try:
+            restore_backup(Path(db_path), backup)
+        except ComebackError as error:
+            window.text.setText(str(error))
+            return
+        again(db_path)
+
+    window.open_file.connect(again)
+    window.retry.connect(lambda: again(db_path))
+    window.restore.connect(restore)
+    window.quit.connect(app.quit)
+    window.show()
+    _WINDOWS.append(window)
+    return window
+
+
+def _forget(window: QWidget) -> None:
+    if window in _WINDOWS:
+        _WINDOWS.remove(window)
+    window.deleteLater()
+
+
+def add_file_care(app: QApplication, window: MainWindow, db_path, timer_factory=None) -> None:
+    """After the first paint: the file's quick_check in a worker thread (a damaged file
+    closes the counter and shows why) and the automatic backups (daily, and on close)."""
+    from ui.backup_timer import install_backups
+    from ui.db_problem import FileCheck
+
+    ctx = window.controller.ctx
+    install_backups(window, ctx, timer_factory)
+    if ctx.db.path is None:
+        return
+    window.file_check = check = FileCheck(window)
+
+    def damaged(problem) -> None:
+        window.backups.stop()  # never back up a damaged file over the good backups
+        window.hide()
+        ctx.db.close()
+        _forget(window)
+        show_problem(app, problem, db_path)
+
+    check.damaged.connect(damaged)
+    check.start(ctx.db.path)
 
 
 def _keep_icons_between_runs() -> None:
@@ -127,7 +214,7 @@ def add_reminders(window: MainWindow) -> None:
         lambda step: reminders.banner.set_compact(step in (REMEDIES, PIN)))
 
 
-def _first_run_then_counter(app: QApplication, ctx: Context) -> int:
+def _first_run_then_counter(app: QApplication, ctx: Context) -> QWidget:
     """No store in the database yet: the first-run setup, then the counter, in one run."""
     from ui.first_run import show_first_run
 
@@ -135,13 +222,19 @@ def _first_run_then_counter(app: QApplication, ctx: Context) -> int:
     windows: list[QWidget] = []
 
     def open_counter(_changes: object) -> None:
+        from ui.backup_timer import install_backups
+
         window = build_main_window(ctx)
+        install_backups(window, ctx)
         window.resize(1024, 768)
         window.show()
         windows.append(window)
+        _WINDOWS.append(window)
 
-    windows.append(show_first_run(ctx, open_counter))
-    return app.exec()
+    first = show_first_run(ctx, open_counter)
+    windows.append(first)
+    _WINDOWS.append(first)
+    return first
 
 
 class _FirstPaint(QObject):

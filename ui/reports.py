@@ -363,10 +363,13 @@ class ReportsPage(QWidget):
         path = self._ask_save_path(self, self.suggested_name())
         if not path:
             return
+        from app.backups import last_backup
+        from app.files import atomic_private_output
         from app.pdf import render_pdf
 
         try:
-            render_pdf(self.summary, path)
+            with atomic_private_output(path) as temporary:
+                render_pdf(self.summary, temporary, last_backup(self.controller.ctx))
         except OSError as error:
             self._say(_("Could not save {path}: {reason}").format(
                 path=path, reason=error.strerror or error), error=True)
