@@ -139,10 +139,13 @@ def open_database(path: str | Path | None, *, create: bool = True,
             if not writable:
                 raise health.DatabaseFileError(health.Problem.READ_ONLY, path, "upgrade")
             _migrate(database, path)
-    except BaseException:
+    except BaseException as error:
         if conn is not None:
             conn.close()
         health.remove_created(created)
+        if isinstance(error, health.DatabaseFileError) and \
+                error.problem is health.Problem.NOT_DATABASE:
+            raise health.not_a_database(path) from None
         raise
     if writable and not created:
         health.tighten(path)

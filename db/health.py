@@ -1,9 +1,10 @@
 """What state the database file is in: each bad state raises :class:`DatabaseFileError`
 with its :class:`Problem`, so the CLI and the GUI tell the user the same thing.
 
-``open_file`` does the cheap checks every start can afford (a ``stat``, the 16-byte
-header, the newest applied migration): a folder, a missing file, a file that is not
-SQLite, one that cannot be read or written, one written by a newer Comeback. The full
+``inspect`` and ``schema_state`` do the cheap checks every start can afford (a ``stat``,
+the header as SQLite reads it, the newest applied migration): a folder, a missing file, a
+file that is not SQLite, one that cannot be read or written, one written by a newer
+Comeback. The full
 ``PRAGMA quick_check`` reads every page, so callers run it where it fits (``check``):
 the CLI before each command, the GUI in a worker thread after the first paint.
 ``problem_of`` maps an error SQLite raises later (disk full, locked, damaged…) to the
@@ -13,6 +14,7 @@ same kinds. The app layer (``app.dbfile``) turns each kind into the user's words
 from __future__ import annotations
 
 import enum
+import errno
 import os
 import sqlite3
 import stat
@@ -49,7 +51,7 @@ class DatabaseFileError(Exception):
 
 _BY_ERROR_NAME = {"SQLITE_FULL": Problem.DISK_FULL, "SQLITE_BUSY": Problem.LOCKED,
                   "SQLITE_LOCKED": Problem.LOCKED, "SQLITE_READONLY": Problem.READ_ONLY,
-                  "SQLITE_CORRUPT": Problem.DAMAGED, "SQLITE_NOTADB": Problem.DAMAGED,
+                  "SQLITE_CORRUPT": Problem.DAMAGED, "SQLITE_NOTADB": Problem.NOT_DATABASE,
                   "SQLITE_CANTOPEN": Problem.UNREADABLE, "SQLITE_IOERR": Problem.IO_ERROR,
                   "SQLITE_PERM": Problem.UNREADABLE, "SQLITE_AUTH": Problem.UNREADABLE}
 
@@ -67,10 +69,24 @@ def problem_of(error: BaseException, path: Path | str | None) -> DatabaseFileErr
     text = str(error).lower()
     for words, problem in (("disk is full", Problem.DISK_FULL), ("locked", Problem.LOCKED),
                            ("readonly", Problem.READ_ONLY), ("malformed", Problem.DAMAGED),
-                           ("not a database", Problem.DAMAGED)):
+                           ("not a database", Problem.NOT_DATABASE)):
         if words in text:
             return DatabaseFileError(problem, path or "", str(error))
     return None
+
+
+def not_a_database(path: Path) -> DatabaseFileError:
+    """What a file SQLite does not take for a database is (read only when SQLite has
+    refused it, so no connection of this process holds locks on it worth keeping)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(len(HEADER))
+    except OSError:
+        head = b""
+    if head == HEADER:  # a database whose first page is broken
+        return DatabaseFileError(Problem.DAMAGED, path, "file is not a database")
+    return DatabaseFileError(Problem.NOT_DATABASE, path,
+                             "pdf" if head.startswith(b"%PDF") else "")
 
 
 def make_private_folder(folder: Path) -> list[Path]:
@@ -142,16 +158,12 @@ def inspect(path: Path, *, create: bool) -> tuple[bool, list[Path]]:
         raise DatabaseFileError(Problem.DIRECTORY, path)
     if not stat.S_ISREG(info.st_mode):
         raise DatabaseFileError(Problem.NOT_DATABASE, path, "not a regular file")
-    try:
-        with open(path, "rb") as file:
-            head = file.read(len(HEADER))
-    except PermissionError as error:
-        raise DatabaseFileError(Problem.UNREADABLE, path, error.strerror or str(error)) from None
-    except OSError as error:
-        raise DatabaseFileError(Problem.IO_ERROR, path, error.strerror or str(error)) from None
-    if head and head != HEADER:
-        raise DatabaseFileError(Problem.NOT_DATABASE, path,
-                                "pdf" if head.startswith(b"%PDF") else "")
+    # Not read with open(): closing any descriptor of a database file drops every POSIX
+    # lock this process holds on it (a connection already open here would lose its locks,
+    # and another process could delete the WAL under it). SQLite reads the header itself
+    # and says SQLITE_NOTADB; ``not_a_database`` then looks at what it is.
+    if not os.access(path, os.R_OK):
+        raise DatabaseFileError(Problem.UNREADABLE, path, os.strerror(errno.EACCES))
     folder = path.parent
     writable = os.access(path, os.W_OK) and (os.access(folder, os.W_OK) or all(
         os.access(f"{path}{suffix}", os.W_OK) for suffix in ("-wal", "-shm")))
