@@ -76,7 +76,7 @@ def test_a_backup_is_a_checked_private_copy_with_everything_in_the_wal(store):
 
 
 def test_the_backup_folder_is_a_setting(store, tmp_path):
-    from app import store_admin, staff
+    from app import staff, store_admin
 
     owner = staff.find_by_name(store, "Ingrid").id
     usb = tmp_path / "usb stick"

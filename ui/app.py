@@ -95,9 +95,12 @@ def start(app: QApplication, db_path: str | Path | None, *,
                             db_path)
     from app.setup import is_initialised
 
-    if not is_initialised(ctx):
-        return _first_run_then_counter(app, ctx)
-    window = build_main_window(ctx, reminders=False)
+    try:
+        if not is_initialised(ctx):
+            return _first_run_then_counter(app, ctx)
+        window = build_main_window(ctx, reminders=False)
+    except Exception as error:  # the file failed while being read (damaged, locked…)
+        return _explain_or_raise(app, error, ctx, db_path)
     window.resize(1024, 768)
     window.show()
     _WINDOWS.append(window)
@@ -121,7 +124,13 @@ def start(app: QApplication, db_path: str | Path | None, *,
                                   app.quit()))
 
         def next_step() -> None:
-            steps.pop(0)()
+            try:
+                steps.pop(0)()
+            except Exception as error:  # the file failed under the counter
+                window.hide()
+                _forget(window)
+                _explain_or_raise(app, error, ctx, db_path)
+                return
             if steps:
                 QTimer.singleShot(0, next_step)
 
@@ -129,6 +138,17 @@ def start(app: QApplication, db_path: str | Path | None, *,
 
     window.page("counter").installEventFilter(_FirstPaint(window, after_first_paint))
     return window
+
+
+def _explain_or_raise(app: QApplication, error: Exception, ctx: Context, db_path) -> QWidget:
+    """The explaining window for a database error; any other error is a bug: raised."""
+    from app.dbfile import translate
+
+    problem = translate(error, db_path)
+    if problem is None:
+        raise error
+    ctx.db.close()
+    return show_problem(app, problem, db_path)
 
 
 def show_problem(app: QApplication, problem, db_path, *, ask_path=None) -> QWidget:
@@ -164,9 +184,9 @@ def show_problem(app: QApplication, problem, db_path, *, ask_path=None) -> QWidg
 
 
 def _forget(window: QWidget) -> None:
+    """Let go of a window this run no longer shows (Python frees it with its last use)."""
     if window in _WINDOWS:
         _WINDOWS.remove(window)
-    window.deleteLater()
 
 
 def add_file_care(app: QApplication, window: MainWindow, db_path, timer_factory=None) -> None:
