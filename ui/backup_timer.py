@@ -14,6 +14,8 @@ from app.errors import ComebackError
 
 RETRY_MS = 60 * 60 * 1000
 MAX_MS = 24 * 60 * 60 * 1000
+#: A due backup waits this long after the start, so it never holds up the first taps.
+MIN_MS = 60 * 1000
 
 
 class BackupTimer(QObject):
@@ -41,7 +43,7 @@ class BackupTimer(QObject):
             due = backups.backup_due(self.ctx)
             if due is None:
                 return
-            ms = int((due - self.ctx.clock.now()).total_seconds() * 1000)
+            ms = max(MIN_MS, int((due - self.ctx.clock.now()).total_seconds() * 1000))
         self.timer.start(max(0, min(ms, MAX_MS)))
 
     def run(self) -> bool:
