@@ -54,7 +54,8 @@ def problem(error: DatabaseFileError) -> errors.DatabaseProblem:
         from app.backups import newest_backup
 
         backup = newest_backup(error.path)
-    return _CLASSES[error.problem](message(error, backup), error.path, backup)
+    return _CLASSES[error.problem](message(error, backup), error.path, backup,
+                                   message(error, backup, hint=False))
 
 
 def message(error: DatabaseFileError, backup=None, hint: bool = True) -> str:
@@ -86,9 +87,8 @@ def message(error: DatabaseFileError, backup=None, hint: bool = True) -> str:
                  ).format(path=path, found=error.found, known=error.known
                           ) + _restore_hint(backup, hint)
     if kind is Problem.DAMAGED:
-        return _("{path} is damaged ({reason}). Nothing was written to it.").format(
-            path=path, reason=reason.splitlines()[-1] if reason else _("malformed")
-        ) + _restore_hint(backup, hint)
+        return _("{path} is damaged: part of it can no longer be read. Nothing was written "
+                 "to it.").format(path=path) + _restore_hint(backup, hint)
     if kind is Problem.DISK_FULL:
         return _("The disk is full: nothing was saved in {path}. Free some space on the "
                  "disk and try again.").format(path=path)

@@ -64,11 +64,13 @@ class StateError(ComebackError):
 class DatabaseProblem(ComebackError):
     """The database file cannot be used as it is; one subclass per state of the file
     (see app.dbfile, which makes them from db.health's findings). ``path`` is the file,
-    ``backup`` the newest good backup found for it (or None)."""
+    ``backup`` the newest good backup found for it (or None); ``plain`` is the message
+    without the command to type (for a window that offers the backup as a button)."""
 
-    def __init__(self, message: str, path, backup=None) -> None:
+    def __init__(self, message: str, path, backup=None, plain: str | None = None) -> None:
         super().__init__(message)
         self.path, self.backup = path, backup
+        self.plain = message if plain is None else plain
 
 
 class DatabaseMissing(DatabaseProblem):

@@ -99,7 +99,7 @@ def damaged(folder):
     path = _store(folder)
     checkpoint(path)
     flip_bytes_in_the_middle(path)
-    return path, LOG, "is damaged ("
+    return path, LOG, "is damaged: part of it can no longer be read. Nothing was written"
 
 
 def damaged_report(folder):

@@ -82,7 +82,7 @@ class DbProblemWindow(QWidget):
         layout.setSpacing(16)
         self.title = QLabel(title_of(problem), objectName="DbProblemTitle", wordWrap=True)
         layout.addWidget(self.title)
-        self.text = QLabel(str(problem), objectName="DbProblemText", wordWrap=True)
+        self.text = QLabel(self._explanation(), objectName="DbProblemText", wordWrap=True)
         self.text.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.text)
         self.path_label = QLabel(_("Database file: {path}").format(path=problem.path),
@@ -104,6 +104,18 @@ class DbProblemWindow(QWidget):
         self._add(buttons, "quit", _("Quit"), self.quit.emit)
         layout.addLayout(buttons)
         self.resize(820, 420)
+
+    def _explanation(self) -> str:
+        text, backup = self.problem.plain, self.problem.backup
+        if isinstance(self.problem, errors.DatabaseDamaged | errors.NotADatabase |
+                      errors.DatabaseTooNew):
+            if backup is None:
+                return text + " " + _("No backup was found next to it: open another file, "
+                                      "or ask for help before anything else is done.")
+            return text + " " + _("The newest good backup is from {when}. Restoring it "
+                                  "keeps this file aside, so nothing is thrown away.").format(
+                when=_local(backup.taken_at))
+        return text
 
     def _add(self, row: QHBoxLayout, key: str, text: str, slot) -> None:
         button = QPushButton(text, objectName=f"db_{key}")

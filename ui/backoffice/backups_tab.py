@@ -37,6 +37,7 @@ class BackupsTab(QWidget):
         layout.addWidget(self.folder_label)
         row = QHBoxLayout()
         self.now_button = QPushButton(objectName="backup_now")
+        self.now_button.setStyleSheet("font-size: 14pt; min-height: 44px; padding: 2px 24px;")
         self.now_button.clicked.connect(self.back_up_now)
         row.addWidget(self.now_button)
         self.message = message_label()
