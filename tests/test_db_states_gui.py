@@ -214,7 +214,8 @@ def test_a_damage_found_after_the_paint_offers_the_newest_backup_and_restores_it
     qtbot.addWidget(problem_window)
     assert problem_window.title.text() == "The database is damaged"
     assert not window.isVisible()
-    assert str(made.path) in problem_window.text.text()
+    assert problem_window.problem.backup.path == made.path
+    assert "The newest good backup is from" in problem_window.text.text()
     problem_window.buttons["restore"].click()
     counter = ui_app._WINDOWS[-1]
     assert not isinstance(counter, DbProblemWindow), counter.text.text()
