@@ -7,6 +7,7 @@ handler imports what it needs.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import textwrap
@@ -32,6 +33,15 @@ def add_parsers(sub) -> None:
                         help=_("CSV file to write, or - for standard output"))
     imp = sub.add_parser("import", help=_("add incidents from a CSV file (same format)"))
     imp.add_argument("file", type=Path, help=_("CSV file to read"))
+
+
+def write_error(path, error: OSError) -> ComebackError:
+    """What to say when an output file could not be written (nothing of it is left)."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ComebackError(_("The disk is full: {path} was not written. Free some space "
+                               "on the disk and try again.").format(path=path))
+    return ComebackError(_("Could not write {path}: {reason}").format(
+        path=path, reason=error.strerror or error))
 
 
 def check_output(args: argparse.Namespace) -> None:
@@ -73,8 +83,7 @@ def cmd_report(args: argparse.Namespace, ctx) -> int:
 
                 render_pdf(data, temporary, last_backup=last_backup(ctx))
     except OSError as error:
-        raise ComebackError(_("Could not write {path}: {reason}").format(
-            path=out, reason=error.strerror or error)) from None
+        raise write_error(out, error) from None
     print(_("Wrote the summary of {week} to {path}: {n} incidents.").format(
         week=week, path=out, n=data.this.incidents))
     return 0
@@ -97,8 +106,7 @@ def cmd_export(args: argparse.Namespace, ctx) -> int:
         with atomic_private_output(Path(args.out)) as temporary:
             count = export_csv(ctx, temporary)
     except OSError as error:
-        raise ComebackError(_("Could not write {path}: {reason}").format(
-            path=args.out, reason=error.strerror or error)) from None
+        raise write_error(args.out, error) from None
     print(_("Exported {n} incidents to {path}.").format(n=count, path=args.out))
     return 0
 

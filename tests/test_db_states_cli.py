@@ -262,3 +262,33 @@ def test_an_existing_database_open_to_others_is_made_private(tmp_path):
     path.chmod(0o644)
     assert run_cli(["--db", str(path), "followups"]).returncode == 0
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("command", ["report", "export"])
+def test_a_full_disk_while_writing_a_report_or_export_leaves_no_partial_file(
+        tmp_path, monkeypatch, capsys, command):
+    """The disk fills up half-way through the file: the message says so, and neither a
+    partial file nor a temporary one is left; an older file of that name stays whole."""
+    import errno
+
+    from app import csvio, pdf
+    from app.cli import main
+
+    path = _store(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / ("week.pdf" if command == "report" else "all.csv")
+    target.write_text("last week's file")
+
+    def half_then_full(*args, **kwargs):
+        destination = next(a for a in args if isinstance(a, Path))
+        destination.write_bytes(b"%PDF-1.4 half a page" if command == "report" else b"id,")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pdf, "render_pdf", half_then_full)
+    monkeypatch.setattr(csvio, "export_csv", half_then_full)
+    assert main(["--db", str(path), command, "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"The disk is full: {target} was not written. Free some space" in err
+    assert [p.name for p in out.iterdir()] == [target.name]
+    assert target.read_text() == "last week's file"

@@ -3,8 +3,8 @@ wrong, in the words of ``app.dbfile``, and the ways out — open another file, r
 newest good backup, try again (busy, full, unreadable), quit. Never a traceback.
 
 ``FileCheck`` runs SQLite's ``quick_check`` of the open file in a worker thread after the
-counter's first paint (it reads every page: ~3 ms per MB, too slow before the paint of a
-big store) and reports a damaged file.
+counter's first paint (it reads every page: ~1.3 ms per MB from the OS cache, more from
+the disk; too slow before the paint of a big store) and reports a damaged file.
 """
 
 from __future__ import annotations
