@@ -162,11 +162,6 @@ def _migrate(database: Database, path: Path) -> None:
         raise health.problem_of(error, path) or error from None
 
 
-def database_path(database: Database) -> Path | None:
-    """The file behind ``database``, None in memory."""
-    return getattr(database, "path", None)
-
-
 def pragma(database: Database, name: str) -> object:
     """Read one PRAGMA value (used by tests and diagnostics)."""
     return database.conn.execute(f"PRAGMA {name}").fetchone()[0]

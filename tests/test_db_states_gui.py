@@ -230,12 +230,14 @@ def test_a_damage_found_after_the_paint_offers_the_newest_backup_and_restores_it
 
 
 @pytest.mark.skipif(not CAN_DROP_PRIVILEGES, reason="root without setpriv")
-@pytest.mark.parametrize("state", ["unreadable", "damaged"])
+@pytest.mark.parametrize("state", ["unreadable", "read_only", "damaged"])
 def test_the_real_entry_point_shows_the_window_and_prints_no_traceback(tmp_path, state):
     """``comeback --db FILE`` as a user starts it (permissions real under setpriv)."""
     path = _store(tmp_path)
     if state == "unreadable":
         path.chmod(0)
+    elif state == "read_only":
+        path.chmod(0o444)
     else:
         flip_bytes_in_the_middle(path)
     preamble = """
@@ -253,9 +255,9 @@ def show_and_quit(app, problem, db_path, **options):
 ui_app.show_problem = show_and_quit
 """
     done = run_cli(["--db", str(path)], preamble=preamble,
-                   unprivileged=state == "unreadable", cwd=ROOT)
+                   unprivileged=state != "damaged", cwd=ROOT)
     path.chmod(0o644)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-    title = {"unreadable": "The database cannot be read",
+    title = {"unreadable": "The database cannot be read", "read_only": "The database is read-only",
              "damaged": "The database is damaged"}[state]
     assert f"DbProblemWindow {title}" in done.stdout
