@@ -196,9 +196,14 @@ def _problem_for(path):
     raise AssertionError("expected a problem")
 
 
+@pytest.mark.parametrize("where", ["in_the_event_loop", "in_a_worker_thread"])
 def test_a_damage_found_after_the_paint_offers_the_newest_backup_and_restores_it(
-        qtbot, tmp_path, fake_timers):
+        qtbot, tmp_path, fake_timers, monkeypatch, where):
+    """A small file is checked in one event-loop step; a big one (here: any) in a thread."""
     from app.cli import main
+
+    if where == "in_a_worker_thread":
+        monkeypatch.setattr(ui_app.FileCare, "SYNC_CHECK_BYTES", 0)
 
     path = _store(tmp_path)
     assert main(["demo", "--db", str(path), "--weeks", "8"]) == 0  # the middle: old incidents
@@ -261,3 +266,16 @@ ui_app.show_problem = show_and_quit
     title = {"unreadable": "The database cannot be read", "read_only": "The database is read-only",
              "damaged": "The database is damaged"}[state]
     assert f"DbProblemWindow {title}" in done.stdout
+
+
+def test_a_big_sound_file_is_checked_in_a_thread_then_erasure_and_backups_follow(
+        qtbot, tmp_path, fake_timers, monkeypatch):
+    monkeypatch.setattr(ui_app.FileCare, "SYNC_CHECK_BYTES", 0)
+    erased = []
+    monkeypatch.setattr("app.privacy.erase_expired_guest_details",
+                        lambda ctx: erased.append(ctx))
+    path = _store(tmp_path)
+    window = _start(qtbot, path, timer_factory=fake_timers)
+    qtbot.waitUntil(lambda: bool(erased) and hasattr(window, "backups"), timeout=10000)
+    assert window.isVisible() and window.file_check is not None
+    assert fake_timers.made[-1] is window.backups.timer and window.backups.timer.active

@@ -110,15 +110,16 @@ def start(app: QApplication, db_path: str | Path | None, *,
         # The counter is on screen and takes taps. The rest follows long before a thumb can
         # land, one step per event-loop turn so a tap never waits for more than one:
         # sqlite-utils (so the first tap does not import it), the erasure of guest details
-        # past their retention, the banner, queue and scheduler of the follow-ups, then
-        # the file's quick_check (in a worker thread) and the daily backup timer.
+        # past their retention (once the file's quick_check found it sound), the banner,
+        # queue and scheduler of the follow-ups, then the automatic backups.
         if bench:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
         from app.privacy import erase_expired_guest_details
 
-        steps = [ctx.prepare_writes, lambda: erase_expired_guest_details(ctx),
-                 lambda: add_reminders(window),
-                 lambda: add_file_care(app, window, db_path, timer_factory)]
+        care = FileCare(app, window, db_path, timer_factory)
+        steps = [ctx.prepare_writes, care.check,
+                 lambda: care.when_checked(lambda: erase_expired_guest_details(ctx)),
+                 lambda: add_reminders(window), care.start_backups]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
@@ -189,27 +190,69 @@ def _forget(window: QWidget) -> None:
         _WINDOWS.remove(window)
 
 
-def add_file_care(app: QApplication, window: MainWindow, db_path, timer_factory=None) -> None:
-    """After the first paint: the file's quick_check in a worker thread (a damaged file
-    closes the counter and shows why) and the automatic backups (daily, and on close)."""
-    from ui.backup_timer import install_backups
-    from ui.db_problem import FileCheck
+class FileCare:
+    """After the first paint: the file's ``quick_check`` and the automatic backups.
 
-    ctx = window.controller.ctx
-    install_backups(window, ctx, timer_factory)
-    if ctx.db.path is None:
-        return
-    window.file_check = check = FileCheck(window)
+    A file up to SYNC_CHECK_BYTES is checked at once (~1 ms per MB, one event-loop step);
+    a bigger one in a worker thread (``ui.db_problem.FileCheck``), and what writes to the
+    file after the start (the retention erasure) waits for its verdict. A damaged file
+    closes the counter and shows why; nothing more is written into it, and it is never
+    backed up over the good backups.
+    """
 
-    def damaged(problem) -> None:
-        window.backups.stop()  # never back up a damaged file over the good backups
-        window.hide()
-        ctx.db.close()
-        _forget(window)
-        show_problem(app, problem, db_path)
+    SYNC_CHECK_BYTES = 16 * 1024 * 1024
 
-    check.damaged.connect(damaged)
-    check.start(ctx.db.path)
+    def __init__(self, app: QApplication, window: MainWindow, db_path, timer_factory=None):
+        self.app, self.window, self.db_path = app, window, db_path
+        self.ctx, self.timer_factory = window.controller.ctx, timer_factory
+        self.checked, self.damaged = False, False
+        self._waiting: list = []
+
+    def check(self) -> None:
+        path = self.ctx.db.path
+        if path is None or path.stat().st_size <= self.SYNC_CHECK_BYTES:
+            if path is not None:
+                from db.health import check_file
+
+                check_file(path)  # raises DatabaseFileError: next_step explains it
+            self._done()
+            return
+        from ui.db_problem import FileCheck
+
+        self.window.file_check = worker = FileCheck(self.window)
+        worker.damaged.connect(self._on_damaged)
+        worker.finished.connect(self._done)
+        worker.start(path)
+
+    def when_checked(self, then) -> None:
+        """Run ``then`` once the file is known to be sound (now, if it is)."""
+        if self.checked:
+            if not self.damaged:
+                then()
+        else:
+            self._waiting.append(then)
+
+    def start_backups(self) -> None:
+        from ui.backup_timer import install_backups
+
+        if not self.damaged:
+            install_backups(self.window, self.ctx, self.timer_factory)
+
+    def _done(self) -> None:
+        self.checked = True
+        waiting, self._waiting = self._waiting, []
+        for then in waiting if not self.damaged else ():
+            then()
+
+    def _on_damaged(self, problem) -> None:
+        self.damaged = True
+        backups = getattr(self.window, "backups", None)
+        if backups is not None:
+            backups.stop()  # never back up a damaged file over the good backups
+        self.window.hide()
+        self.ctx.db.close()
+        _forget(self.window)
+        show_problem(self.app, problem, self.db_path)
 
 
 def _keep_icons_between_runs() -> None:
