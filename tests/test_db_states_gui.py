@@ -279,3 +279,25 @@ def test_a_big_sound_file_is_checked_in_a_thread_then_erasure_and_backups_follow
     qtbot.waitUntil(lambda: bool(erased) and hasattr(window, "backups"), timeout=10000)
     assert window.isVisible() and window.file_check is not None
     assert fake_timers.made[-1] is window.backups.timer and window.backups.timer.active
+
+
+def test_a_damaged_file_can_be_cured_with_a_backup_file_the_owner_picks(qtbot, tmp_path):
+    path = _store(tmp_path)
+    ctx = Context(open_database(path))
+    usb = tmp_path / "usb" / "friday.db"
+    backups.make_backup(ctx, usb)
+    ctx.db.close()
+    checkpoint(path)
+    with open(path, "r+b") as file:
+        file.seek(0)
+        file.write(b"SQLite format 3\x00" + os.urandom(84))
+    for stale in (tmp_path / "backups").glob("*"):
+        stale.unlink()
+    window = ui_app.show_problem(QApplication.instance(), _problem_for(path), path,
+                                 ask_path=lambda parent: str(usb))
+    qtbot.addWidget(window)
+    assert "restore" not in window.buttons  # none next to the database
+    window.buttons["restore_file"].click()
+    counter = ui_app._WINDOWS[-1]
+    qtbot.addWidget(counter)
+    assert isinstance(counter, MainWindow) and counter.controller.ctx.db.path == path

@@ -36,6 +36,8 @@ _TITLES: dict[type, Callable[[], str]] = {
 #: Problems that may pass by themselves: the window offers "Try again".
 _PASSING = (errors.DatabaseLocked, errors.DiskFull, errors.DatabaseIOError,
             errors.DatabaseUnreadable, errors.DatabaseReadOnly, errors.DatabaseNotCreated)
+#: Problems a backup cures: the window offers the newest one and a backup file of choice.
+_RESTORABLE = (errors.DatabaseDamaged, errors.NotADatabase, errors.DatabaseTooNew)
 QSS = """
 #DbProblem { background: palette(window); }
 #DbProblemTitle { font-size: 22pt; font-weight: 700; }
@@ -60,6 +62,7 @@ class DbProblemWindow(QWidget):
         open_file(object): the user picked another database file (a Path).
         restore(object): restore this backup (a Path) into the database, then start.
         retry(): try the same file again.
+        (``restore`` is also sent for a backup file the user picks.)
         quit(): leave the app.
     """
 
@@ -90,25 +93,29 @@ class DbProblemWindow(QWidget):
         self.path_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.path_label)
         layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(12)
         self.buttons: dict[str, QPushButton] = {}
         backup = problem.backup
-        if backup is not None:
-            self._add(buttons, "restore", _("Restore the backup of {when}").format(
+        if backup is not None:  # the way out most people want, on a row of its own
+            first = QHBoxLayout()
+            self._add(first, "restore", _("Restore the backup of {when}").format(
                 when=_local(backup.taken_at)), lambda: self.restore.emit(backup.path))
+            first.addStretch(1)
+            layout.addLayout(first)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(12)
+        if isinstance(problem, _RESTORABLE):  # backups on a USB stick, say
+            self._add(buttons, "restore_file", _("Restore a backup file…"), self._pick_backup)
         if isinstance(problem, _PASSING):
             self._add(buttons, "retry", _("Try again"), self.retry.emit)
         self._add(buttons, "open", _("Open another file…"), self._pick)
         buttons.addStretch(1)
         self._add(buttons, "quit", _("Quit"), self.quit.emit)
         layout.addLayout(buttons)
-        self.resize(820, 420)
+        self.resize(860, 440)
 
     def _explanation(self) -> str:
         text, backup = self.problem.plain, self.problem.backup
-        if isinstance(self.problem, errors.DatabaseDamaged | errors.NotADatabase |
-                      errors.DatabaseTooNew):
+        if isinstance(self.problem, _RESTORABLE):
             if backup is None:
                 return text + " " + _("No backup was found next to it: open another file, "
                                       "or ask for help before anything else is done.")
@@ -127,6 +134,11 @@ class DbProblemWindow(QWidget):
         path = self._ask_path(self)
         if path:
             self.open_file.emit(Path(path))
+
+    def _pick_backup(self) -> None:
+        path = self._ask_path(self)
+        if path:
+            self.restore.emit(Path(path))
 
 
 def _local(when) -> str:
