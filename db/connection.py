@@ -129,6 +129,11 @@ def open_database(path: str | Path | None, *, create: bool = True,
         if check:
             health.quick_check(conn, path)
         up_to_date = health.schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION)
+        if not up_to_date:
+            from db.migrations import migrations
+
+            health.refuse_unknown(conn, path, MIGRATION_SET,
+                                  [m.name for m in migrations._migrations])
         try:
             _configure(conn, wal=writable)
         except sqlite3.Error as error:

@@ -218,6 +218,21 @@ def schema_state(conn: sqlite3.Connection, path: Path, migration_set: str,
     return newest == newest_known
 
 
+def refuse_unknown(conn: sqlite3.Connection, path: Path, migration_set: str,
+                   known: list[str]) -> None:
+    """Raise TOO_NEW when the file has a migration this Comeback never had (only asked
+    when it is about to migrate, so a renamed column is never half-migrated)."""
+    try:
+        applied = [row[0] for row in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [migration_set])]
+    except sqlite3.OperationalError:
+        return  # a new file
+    unknown = sorted(set(applied) - set(known))
+    if unknown:
+        raise DatabaseFileError(Problem.TOO_NEW, path, unknown[-1],
+                                found=unknown[-1], known=_number(known[-1]))
+
+
 def quick_check(conn: sqlite3.Connection, path: Path | str) -> None:
     """``PRAGMA quick_check``: raises DAMAGED with SQLite's first finding, else returns."""
     try:

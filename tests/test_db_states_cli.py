@@ -292,3 +292,19 @@ def test_a_full_disk_while_writing_a_report_or_export_leaves_no_partial_file(
     assert f"The disk is full: {target} was not written. Free some space" in err
     assert [p.name for p in out.iterdir()] == [target.name]
     assert target.read_text() == "last week's file"
+
+
+def test_an_unknown_migration_below_the_newest_is_a_newer_comeback_too(tmp_path):
+    """A file that another Comeback migrated with a name this one never had, and that
+    lacks this one's newest migration, is refused rather than half-migrated."""
+    path = _store(tmp_path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0003_vouchers_redeemed_index'")
+        conn.execute("DROP INDEX idx_vouchers_redeemed")
+    conn.close()
+    mark_as_newer(path, "0002_renamed_note_column")
+    before = path.read_bytes()
+    done = run_cli(["--db", str(path), *LOG])
+    assert done.returncode == 2 and "saved by a newer Comeback" in done.stderr
+    assert path.read_bytes() == before
