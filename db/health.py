@@ -43,7 +43,7 @@ class DatabaseFileError(Exception):
     reason from the OS or SQLite); ``found``/``known`` are schema versions (TOO_NEW)."""
 
     def __init__(self, problem: Problem, path: Path | str, detail: str = "", *,
-                 found: int | None = None, known: int | None = None) -> None:
+                 found: int | str | None = None, known: int | None = None) -> None:
         super().__init__(f"{problem.value}: {path}: {detail}")
         self.problem, self.path, self.detail = problem, Path(path), detail
         self.found, self.known = found, known
