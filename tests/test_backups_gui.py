@@ -76,3 +76,30 @@ def test_the_backups_tab_shows_the_last_good_backup_and_backs_up_now(qtbot, file
     assert last.text() == "Last good backup: 16.11.2026, 12:00"
     assert "checked" in tab.message.text()
     assert backups.last_backup(file_ctx) is not None
+
+
+def test_restoring_over_the_database_the_app_has_open_then_tapping_on(qtbot, file_ctx):
+    """The counter is up; ``comeback restore`` runs in another process; the next taps go
+    into the restored database, whole and in order."""
+    from PySide6.QtCore import Qt
+
+    from tests.dbstates import run_cli
+
+    window = shown_main_window(qtbot, file_ctx)
+    page = window.page("counter")
+
+    def two_taps(category: str, remedy: str) -> None:
+        qtbot.mouseClick(page.category_tile(category), Qt.LeftButton)
+        qtbot.mouseClick(page.remedy_step.tile_for(remedy), Qt.LeftButton)
+
+    two_taps("cold_food", "remake")
+    made = backups.make_backup(file_ctx)
+    two_taps("long_wait", "free_drink")
+    two_taps("long_wait", "free_drink")
+    done = run_cli(["--db", str(file_ctx.db.path), "restore", str(made.path)])
+    assert done.returncode == 0, done.stderr
+    two_taps("wrong_order", "remake")
+    rows = list(file_ctx.db.query("SELECT i.id, c.code FROM incidents i JOIN categories c "
+                                  "ON c.id = i.category_id ORDER BY i.id"))
+    assert [r["code"] for r in rows] == ["cold_food", "wrong_order"]
+    assert file_ctx.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
