@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     from app import cli_backup  # backup, restore
 
     cli_backup.add_parsers(sub)
+    from app.cli_verify import add_parsers as add_verify_parser
+
+    add_verify_parser(sub)
     return parser
 
 
@@ -273,6 +276,12 @@ def cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     return cli_reports.cmd_import(args, _context(db_path))
 
 
+def cmd_verify(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_verify
+
+    return cli_verify.cmd_verify(args, _context(db_path, write=False))  # reads only
+
+
 def cmd_redeem(args: argparse.Namespace, db_path: Path) -> int:
     from app import staff, vouchers
     from app.formatting import local_time, medium_date, money
@@ -341,7 +350,8 @@ def cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_report,
             "export": cmd_export, "import": cmd_import, "redeem": cmd_redeem,
-            "followups": cmd_followups, "backup": cmd_backup, "restore": cmd_restore}
+            "followups": cmd_followups, "backup": cmd_backup, "restore": cmd_restore,
+            "verify": cmd_verify}
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from app.report_text import (
     trend_text,
 )
 from app.summary import WeeklySummary
+from app.verify import Verdict
 
 MARGIN = 16 * mm
 TONES = {"good": GOOD, "bad": BAD, "neutral": MUTED}
@@ -81,9 +82,10 @@ def page_size(locale: str):
 
 
 def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO,
-               last_backup=None) -> None:
-    """Write the summary's PDF to a path or a binary file object. ``last_backup``
-    (an ``app.backups.Backup`` or None) is named in the footer when given."""
+               audit_verdict: Verdict | None = None, last_backup=None) -> None:
+    """Write the summary's PDF to a path or a binary file object; ``audit_verdict`` (from
+    ``app.verify.verify``) is printed in one line under every page's footer.
+    ``last_backup`` (an ``app.backups.Backup`` or None) is named in the footer when given."""
     charts.register_fonts()
     size = page_size(summary.locale)
     fmt = Formats(summary)
@@ -98,16 +100,17 @@ def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO,
     width = size[0] - 2 * MARGIN - 12  # the frame pads 6 pt on each side
     story = _cover(summary, fmt, width)
     story += _empty(summary, fmt) if summary.empty else _report(summary, fmt, width)
-    doc.build(story, canvasmaker=_numbered_canvas(summary, fmt, last_backup))
+    doc.build(story, canvasmaker=_numbered_canvas(summary, fmt, audit_verdict, last_backup))
 
 
 def pdf_bytes(summary: WeeklySummary, last_backup=None) -> bytes:
     buffer = io.BytesIO()
-    render_pdf(summary, buffer, last_backup)
+    render_pdf(summary, buffer, last_backup=last_backup)
     return buffer.getvalue()
 
 
-def _numbered_canvas(summary: WeeklySummary, fmt: Formats, last_backup=None):
+def _numbered_canvas(summary: WeeklySummary, fmt: Formats,
+                     audit_verdict: Verdict | None = None, last_backup=None):
     footer_left = _("{store} · {week}").format(store=summary.store_name, week=fmt.week_title())
     printed = _("Printed {when}").format(when=fmt.printed())
     if last_backup is not None:
@@ -147,8 +150,23 @@ def _numbered_canvas(summary: WeeklySummary, fmt: Formats, last_backup=None):
             self.drawCentredString(width / 2, y, printed)
             self.drawRightString(width - MARGIN, y, _("Page {page} of {pages}").format(
                 page=number, pages=total))
+            if audit_verdict:
+                _audit_line(self, audit_verdict, width, y - 10)
 
     return NumberedCanvas
+
+
+def _audit_line(canvas, verdict: Verdict, width: float, y: float) -> None:
+    """The audit log's verdict under the footer: muted when intact, red when broken."""
+    from app.verify import verdict_line
+
+    line = verdict_line(verdict)
+    canvas.setFont(FONT, 7)
+    canvas.setFillColor(MUTED if verdict.intact else BAD)
+    room = width - 2 * MARGIN
+    while stringWidth(line, FONT, 7) > room and len(line) > 1:
+        line = line[:-2] + "…"
+    canvas.drawString(MARGIN, y, line)
 
 
 def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:

@@ -27,7 +27,6 @@ from db.health import (
     DatabaseFileError,
     Problem,
     make_private_folder,
-    quick_check,
 )
 
 
@@ -66,8 +65,7 @@ def restore(db_path: Path, backup: Path, clock: Clock | None = None) -> Restored
     current = None
     if db_path.exists():
         try:
-            current = open_database(db_path, create=False)
-            quick_check(current.conn, db_path)
+            current = open_database(db_path, create=False, check=True)  # before any write
         except DatabaseFileError as error:
             if current is not None:
                 current.close()

@@ -111,7 +111,8 @@ def start(app: QApplication, db_path: str | Path | None, *,
         # land, one step per event-loop turn so a tap never waits for more than one:
         # sqlite-utils (so the first tap does not import it), the erasure of guest details
         # past their retention (once the file's quick_check found it sound), the banner,
-        # queue and scheduler of the follow-ups, then the automatic backups.
+        # queue and scheduler of the follow-ups, the audit log's entries since its last
+        # intact check (red warning if broken), then the automatic backups.
         if bench:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
         from app.privacy import erase_expired_guest_details
@@ -119,7 +120,9 @@ def start(app: QApplication, db_path: str | Path | None, *,
         care = FileCare(app, window, db_path, timer_factory)
         steps = [ctx.prepare_writes, care.check,
                  lambda: care.when_checked(lambda: erase_expired_guest_details(ctx)),
-                 lambda: add_reminders(window), care.start_backups]
+                 lambda: add_reminders(window),
+                 lambda: care.when_checked(lambda: check_audit_log(window)),
+                 care.start_backups]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
@@ -133,7 +136,7 @@ def start(app: QApplication, db_path: str | Path | None, *,
                 _explain_or_raise(app, error, ctx, db_path)
                 return
             if steps:
-                QTimer.singleShot(0, next_step)
+                QTimer.singleShot(0, window, next_step)  # dropped if the window goes
 
         next_step()
 
@@ -277,6 +280,13 @@ def add_reminders(window: MainWindow) -> None:
         lambda step: reminders.banner.set_compact(step in (REMEDIES, PIN)))
 
 
+def check_audit_log(window: MainWindow) -> None:
+    """The audit log's new entries, checked once after the first paint (ui.audit_warning)."""
+    from ui.audit_warning import check_at_start
+
+    check_at_start(window)
+
+
 def _first_run_then_counter(app: QApplication, ctx: Context) -> QWidget:
     """No store in the database yet: the first-run setup, then the counter, in one run."""
     from ui.first_run import show_first_run
@@ -311,7 +321,7 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Paint and not self._seen:
             self._seen = True
-            QTimer.singleShot(0, self._then)
+            QTimer.singleShot(0, self, self._then)
         return False
 
 

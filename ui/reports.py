@@ -366,10 +366,12 @@ class ReportsPage(QWidget):
         from app.backups import last_backup
         from app.files import atomic_private_output
         from app.pdf import render_pdf
+        from app.verify import verify
 
         try:
             with atomic_private_output(path) as temporary:
-                render_pdf(self.summary, temporary, last_backup(self.controller.ctx))
+                render_pdf(self.summary, temporary, verify(self.controller.ctx),
+                           last_backup=last_backup(self.controller.ctx))
         except OSError as error:
             self._say(_("Could not save {path}: {reason}").format(
                 path=path, reason=error.strerror or error), error=True)
