@@ -225,8 +225,7 @@ db.backup.PROGRESS = lambda status, remaining, total: time.sleep(0.01)
 
 def test_a_kill_during_a_backup_leaves_the_database_and_older_backups_intact(tmp_path):
     path = tmp_path / "store.db"
-    cli_init_store(path)
-    assert main(["demo", "--db", str(path), "--weeks", "8"]) == 0
+    assert main(["demo", "--db", str(path), "--weeks", "8"]) == 0  # ~110 pages to copy
     checkpoint(path)
     assert main(["backup", "--db", str(path)]) == 0
     folder = tmp_path / "backups"

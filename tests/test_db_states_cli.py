@@ -40,7 +40,7 @@ def _packed_store(folder: Path) -> Path:
     incident needs a new page."""
     from app.cli import main
 
-    path = _store(folder)
+    path = folder / "store.db"
     assert main(["demo", "--db", str(path), "--weeks", "2"]) == 0
     checkpoint(path)
     conn = sqlite3.connect(path)
@@ -226,7 +226,8 @@ def test_a_failed_init_leaves_no_file_and_no_folder(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["init", "--store", "X", "--language", "xx"], "--language xx: use one of en, nb, es, nl, cs."),
+    (["init", "--store", "X", "--owner", "Ingrid", "--owner-pin", "4821", "--language", "xx"],
+     "--language xx: use one of en, nb, es, nl, cs."),
     (["report", "--out", "week.xlsx"], "the file name must end in .pdf or .csv"),
     (["report", "--format", "csv", "--out", "week.pdf"], "the file name must end in .csv"),
     (["export", "--out", "all.pdf"], "an export is a CSV file"),

@@ -198,8 +198,8 @@ def test_a_damage_found_after_the_paint_offers_the_newest_backup_and_restores_it
     if where == "in_a_worker_thread":
         monkeypatch.setattr(ui_app.FileCare, "SYNC_CHECK_BYTES", 0)
 
-    path = _store(tmp_path)
-    assert main(["demo", "--db", str(path), "--weeks", "8"]) == 0  # the middle: old incidents
+    path = tmp_path / "store.db"
+    assert main(["demo", "--db", str(path), "--weeks", "8"]) == 0  # a store with a history
     ctx = Context(open_database(path))
     made = backups.make_backup(ctx)
     ctx.db.close()

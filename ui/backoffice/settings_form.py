@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QGridLayout,
@@ -99,6 +100,8 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
         widget: QWidget = QLineEdit(maxLength=80)
     elif spec.kind == "folder":
         widget = QLineEdit(maxLength=400)
+    elif spec.kind == "bool":
+        widget = QCheckBox()
     elif spec.kind == "int":
         widget = QSpinBox()
         low, high = spec.limits or (0, 10**6)
@@ -121,6 +124,8 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
 
 
 def get_value(spec: settings_mod.Setting, widget: QWidget) -> Any:
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
     if isinstance(widget, QSpinBox):
         return widget.value()
     if isinstance(widget, QLineEdit):
@@ -133,7 +138,9 @@ def get_value(spec: settings_mod.Setting, widget: QWidget) -> Any:
 
 
 def set_value(spec: settings_mod.Setting, widget: QWidget, value: Any) -> None:
-    if isinstance(widget, QSpinBox):
+    if isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QSpinBox):
         widget.setValue(int(value))
     elif isinstance(widget, QLineEdit):
         widget.setText(str(value))
