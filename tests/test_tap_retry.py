@@ -1,0 +1,302 @@
+"""A tap is never lost: the database locked by another writer for longer than the tap may
+wait, or the disk full, while the cashier taps in the real counter widget (fake timers).
+
+The bar says "Not saved yet — trying again", the tap is kept in the outbox next to the
+database, and the retry timer (fired by hand) saves it exactly once; a restart with a
+kept tap saves it once; the event loop never waits on the database for 100 ms.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app import approval, catalog, staff
+from app.context import open_context
+from app.models import Role
+from app.setup import init_store
+from db.outbox import Outbox, outbox_path
+from tests.conftest import MANAGER_PIN, OWNER_PIN
+from ui.controller import Controller
+from ui.counter import CounterPage
+
+pytestmark = pytest.mark.gui
+STALL_MS = 100
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "store.db"
+
+
+def file_store(path, clock):
+    """The Fjord Kafé store of conftest's ``ctx``, in a database file at ``path``."""
+    ctx = open_context(path, clock)
+    init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
+               locale="nb_NO", language="en", timezone="Europe/Oslo",
+               owner_name="Ingrid", owner_pin=OWNER_PIN)
+    staff.add_staff(ctx, "Marco", Role.MANAGER, MANAGER_PIN)
+    staff.add_staff(ctx, "Sam", Role.CASHIER)
+    return ctx
+
+
+@pytest.fixture
+def file_ctx(path, clock):
+    ctx = file_store(path, clock)
+    yield ctx
+    ctx.db.close()
+
+
+def counter(qtbot, ctx, timers) -> CounterPage:
+    controller = Controller(ctx)
+    controller.set_current_staff(controller.default_staff())
+    page = CounterPage(controller, timers)
+    qtbot.addWidget(page)
+    page.resize(1024, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def timed_tap(qtbot, widget) -> float:
+    """Click ``widget``; the ms the click's handler held the event loop."""
+    start = time.monotonic()
+    qtbot.mouseClick(widget, Qt.LeftButton)
+    return (time.monotonic() - start) * 1000
+
+
+def two_taps(qtbot, page, category: str, remedy: str) -> float:
+    qtbot.mouseClick(page.category_tile(category), Qt.LeftButton)
+    return timed_tap(qtbot, page.remedy_step.tile_for(remedy))
+
+
+class WriteLock:
+    """Another program holding the database's write lock (a long import)."""
+
+    def __init__(self, path) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        self.conn.execute("ROLLBACK")
+        self.conn.close()
+
+
+def rows(ctx) -> list[dict]:
+    return list(ctx.db.query("SELECT id, uid, category_label, occurred_at FROM incidents "
+                             "ORDER BY id"))
+
+
+def outbox(path) -> Outbox:
+    return Outbox(outbox_path(path))
+
+
+def test_a_tap_while_another_writer_holds_the_lock_is_kept_then_saved_exactly_once(
+        qtbot, file_ctx, path, clock, fake_timers):
+    page = counter(qtbot, file_ctx, fake_timers)
+    two_taps(qtbot, page, "long_wait", "free_drink")
+    assert page.confirm_bar.isVisible()  # the previous tap: "Logged"
+    tapped_at = clock.now()
+
+    lock = WriteLock(path)
+    stall = two_taps(qtbot, page, "cold_food", "remake")
+
+    assert stall < STALL_MS, f"the tap held the event loop for {stall:.0f} ms"
+    bar = page.pending_bar
+    assert bar.isVisible() and bar.title_label.text() == "Not saved yet — trying again"
+    assert "Cold food — Remake" in bar.line_label.text()
+    assert "busy with another program" in bar.reason_label.text()
+    assert not page.confirm_bar.isVisible(), "the last tap's Logged bar is still up"
+    assert page.step == "categories"
+    assert [r["category_label"] for r in rows(file_ctx)] == ["Long wait"]
+    [kept] = outbox(path).entries()
+    timer = page.taps.timer
+    assert timer.isActive() and timer.single_shot and timer.interval() >= 1000
+
+    clock.advance(seconds=3)
+    timer.fire()  # still locked: kept, and the next try waits longer
+    assert bar.isVisible() and len(rows(file_ctx)) == 1
+    assert timer.isActive() and timer.interval() > 1000
+
+    lock.release()
+    clock.advance(seconds=5)
+    timer.fire()
+
+    saved = rows(file_ctx)
+    assert [r["category_label"] for r in saved] == ["Long wait", "Cold food"]
+    assert saved[1]["uid"] == kept["uid"]
+    assert saved[1]["occurred_at"] == tapped_at.isoformat()  # the tap's time, not the retry's
+    assert not bar.isVisible()
+    assert "Cold food — Remake" in page.confirm_bar.title_label.text()
+    assert page.status().startswith("Saved now: Cold food — Remake, tapped at 12:00")
+    assert outbox(path).entries() == [] and not timer.isActive()
+    page.taps.retry_now()  # once more: nothing is written twice
+    assert len(rows(file_ctx)) == 2
+
+
+def test_every_tap_while_locked_waits_in_order_and_each_is_saved_once(
+        qtbot, file_ctx, path, clock, fake_timers):
+    page = counter(qtbot, file_ctx, fake_timers)
+    lock = WriteLock(path)
+    for category, remedy in (("cold_food", "remake"), ("long_wait", "free_drink"),
+                             ("wrong_order", "remake")):
+        assert two_taps(qtbot, page, category, remedy) < STALL_MS
+        clock.advance(seconds=20)
+    assert "3 taps waiting" in page.pending_bar.line_label.text()
+    assert "Wrong order — Remake" in page.pending_bar.line_label.text()
+    lock.release()
+    page.taps.timer.fire()
+    assert [r["category_label"] for r in rows(file_ctx)] == [
+        "Cold food", "Long wait", "Wrong order"]
+    assert len({r["uid"] for r in rows(file_ctx)}) == 3
+    assert not page.pending_bar.isVisible()
+
+
+def test_a_restart_with_a_kept_tap_saves_it_once(qtbot, path, clock, fake_timers):
+    ctx = file_store(path, clock)
+    page = counter(qtbot, ctx, fake_timers)
+    lock = WriteLock(path)
+    two_taps(qtbot, page, "cold_food", "remake")
+    two_taps(qtbot, page, "long_wait", "free_drink")
+    [first, second] = outbox(path).entries()
+    page.close()
+    ctx.db.close()  # the app is closed (or killed) while the taps wait
+    lock.release()
+
+    from app.pending import TapSaver, apply
+
+    # The first one reached the database just before the old process died: the outbox
+    # still has it, and it must not be written twice.
+    crashed = open_context(path, clock)
+    saver = TapSaver.for_database(crashed)
+    apply(crashed, saver.waiting()[0])
+    crashed.db.close()
+
+    clock.advance(minutes=10)
+    ctx = open_context(path, clock)
+    page = counter(qtbot, ctx, fake_timers)
+    assert page.pending_bar.isVisible()
+    assert "2 taps waiting" in page.pending_bar.line_label.text()
+    timer = page.taps.timer
+    assert timer.isActive() and timer.interval() == 0  # tried as soon as the counter is up
+    timer.fire()
+
+    saved = rows(ctx)
+    assert [r["uid"] for r in saved] == [first["uid"], second["uid"]]
+    assert outbox(path).entries() == [] and not page.pending_bar.isVisible()
+    ctx.db.close()
+    again = open_context(path, clock)
+    page = counter(qtbot, again, fake_timers)
+    assert not page.taps.timer.isActive() and len(rows(again)) == 2
+    again.db.close()
+
+
+def test_disk_full_says_so_keeps_the_tap_and_saves_it_when_there_is_room(
+        qtbot, file_ctx, path, clock, fake_timers):
+    from app import incidents
+    from app.models import RemedyRequest
+
+    page = counter(qtbot, file_ctx, fake_timers)
+    conn = file_ctx.db.conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count={pages}")  # the disk is full at this size
+    cold, remake = (catalog.category_by_code(file_ctx, "cold_food"),
+                    catalog.remedy_by_code(file_ctx, "remake"))
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        for _i in range(10_000):  # fill what room the last pages have
+            incidents.log_incident(file_ctx, category_id=cold.id,
+                                   remedies=[RemedyRequest(remake.id)], staff_id=None)
+    before = len(rows(file_ctx))
+
+    assert two_taps(qtbot, page, "cold_food", "remake") < STALL_MS
+
+    bar = page.pending_bar
+    assert bar.isVisible() and bar.title_label.text() == "Not saved yet — trying again"
+    assert bar.reason_label.text().startswith(
+        "The disk is full. Tell the manager to free some space on this computer")
+    [kept] = outbox(path).entries()
+    assert len(rows(file_ctx)) == before
+
+    conn.execute("PRAGMA max_page_count=1073741823")  # room again
+    page.taps.timer.fire()
+    assert len(rows(file_ctx)) == before + 1 and rows(file_ctx)[-1]["uid"] == kept["uid"]
+    assert not bar.isVisible()
+
+
+def test_a_tap_kept_only_in_memory_says_keep_the_app_open(
+        qtbot, file_ctx, path, clock, fake_timers, monkeypatch):
+    page = counter(qtbot, file_ctx, fake_timers)
+
+    def no_room(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(page.taps.saver.outbox, "add", no_room)
+    lock = WriteLock(path)
+    two_taps(qtbot, page, "cold_food", "remake")
+    assert "kept only in this app's memory" in page.pending_bar.reason_label.text()
+    lock.release()
+    page.taps.timer.fire()
+    assert [r["category_label"] for r in rows(file_ctx)] == ["Cold food"]
+    assert not page.pending_bar.isVisible()
+
+
+def test_an_approval_given_at_the_tap_still_counts_when_the_retry_is_much_later(
+        qtbot, file_ctx, path, clock, fake_timers):
+    page = counter(qtbot, file_ctx, fake_timers)
+    marco = staff.find_by_name(file_ctx, "Marco")
+    grant = approval.authorize(file_ctx, MANAGER_PIN)
+    qtbot.mouseClick(page.category_tile("cold_food"), Qt.LeftButton)
+    refund = page.remedy_step.tile_for("refund")  # above its threshold: needs the PIN
+    lock = WriteLock(path)
+    page.give([catalog.remedy_by_code(file_ctx, "refund")], grant)
+    assert refund is not None and page.pending_bar.isVisible()
+
+    clock.advance(minutes=30)  # far past the approval's validity
+    lock.release()
+    page.taps.timer.fire()
+    [row] = list(file_ctx.db.query(
+        "SELECT r.approved_by, i.occurred_at FROM incident_remedies r "
+        "JOIN incidents i ON i.id = r.incident_id"))
+    assert row["approved_by"] == marco.id
+    assert row["occurred_at"] == (clock.now() - timedelta(minutes=30)).isoformat()
+    assert not page.pending_bar.isVisible() and "Refund" in page.status()
+
+
+def test_the_pin_pad_says_when_the_pin_could_not_be_checked(
+        qtbot, file_ctx, path, fake_timers):
+    page = counter(qtbot, file_ctx, fake_timers)
+    two_taps(qtbot, page, "cold_food", "refund")
+    assert page.step == "pin"
+    lock = WriteLock(path)
+    start = time.monotonic()
+    page.pinpad.entry.setText(MANAGER_PIN)
+    page.pinpad.submit()
+    assert (time.monotonic() - start) * 1000 < STALL_MS
+    assert "The PIN was not checked" in page.pinpad.message_label.text()
+    lock.release()
+    page.pinpad.entry.setText(MANAGER_PIN)
+    page.pinpad.submit()
+    assert [r["category_label"] for r in rows(file_ctx)] == ["Cold food"]
+
+
+def test_undo_while_locked_says_tap_undo_again(qtbot, file_ctx, path, fake_timers):
+    page = counter(qtbot, file_ctx, fake_timers)
+    two_taps(qtbot, page, "cold_food", "remake")
+    lock = WriteLock(path)
+    qtbot.mouseClick(page.confirm_bar.undo_button, Qt.LeftButton)
+    assert "Not undone yet: tap Undo again" in page.status()
+    assert page.confirm_bar.isVisible()
+    lock.release()
+    qtbot.mouseClick(page.confirm_bar.undo_button, Qt.LeftButton)
+    assert page.status().startswith("Undone")
+
+
+def test_an_idle_counter_has_no_retry_timer(qtbot, file_ctx, fake_timers):
+    page = counter(qtbot, file_ctx, fake_timers)
+    assert not page.taps.timer.isActive()
+    assert not (outbox_path(file_ctx.db.conn.execute("PRAGMA database_list").fetchone()[2])
+                ).exists(), "no outbox file until a tap needs it"

@@ -1,0 +1,107 @@
+"""The counter's side of a tap the database cannot take yet (mixed into CounterPage).
+
+The tap goes through :class:`ui.retry.TapRetry`. Kept: the "Logged" bar of the previous
+tap goes away and the amber "Not saved yet — trying again" bar takes its place, the
+counter is ready for the next guest. Saved later: the screens are told, the bar goes, the
+"Logged" bar shows it (with Undo while its window from the tap lasts) and the status line
+says it was saved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.i18n import _
+from app.models import Logged
+from app.pending import Failed, Kept, PendingTap, Saved, TapSaver
+from ui.retry import PendingBar, TapRetry, TimerFactory, what_text
+
+if TYPE_CHECKING:
+    from ui.counter_parts import CounterParts
+
+    _Base = CounterParts
+else:
+    _Base = object
+
+
+class CounterRetry(_Base):
+    """Methods of the counter page for taps that wait (no state of its own but the bar)."""
+
+    def _init_retry(self, timer_factory: TimerFactory) -> None:
+        self._pending_bar: PendingBar | None = None
+        self.taps = TapRetry(TapSaver.for_database(self.ctx), timer_factory, self)
+        self.taps.saved.connect(self._saved_later)
+        self.taps.failed.connect(self._tap_failed)
+        self.taps.waiting_changed.connect(self._waiting_changed)
+        waiting = self.taps.saver.waiting()
+        if waiting:  # kept by an earlier run: say so until they are saved
+            self.pending_bar.show_waiting(waiting[-1], None, True, len(waiting),
+                                          self.ctx.settings())
+
+    @property
+    def pending_bar(self) -> PendingBar:
+        if self._pending_bar is None:
+            self._pending_bar = PendingBar()
+            self._outer.addWidget(self._pending_bar)
+        return self._pending_bar
+
+    def _submit_tap(self, tap: PendingTap) -> Logged | None:
+        """Save the tap, or keep it and say so; refusals raise as the service's do."""
+        result = self.taps.submit(tap)
+        if isinstance(result, Kept):
+            self._kept(result)
+            return None
+        return result.logged
+
+    def _kept(self, kept: Kept) -> None:
+        self._approving = None
+        self.remedy_step.clear_pending()
+        if self._confirm_bar is not None:  # the last tap's "Logged" must not look like this one's
+            self._confirm_bar.clear()
+        if self._details is not None and self._details.mode == "next":
+            self._details.set_next()  # what was typed went with the tap
+        self.pending_bar.show_waiting(kept.tap, kept.reason, kept.on_disk, self.taps.waiting(),
+                                      self.ctx.settings())
+        self.set_status("")
+        self._show_step("categories")
+
+    def _saved_later(self, saved: Saved) -> None:
+        logged = saved.logged
+        self.controller.announce(logged.changes)
+        newest = self._pending_bar is not None and self._pending_bar.uid == saved.tap.uid
+        if newest:
+            self._pending_bar.clear()
+            self.last_logged = logged
+            self.confirm_bar.show_logged(logged, self.ctx.settings(),
+                                         self._staff_name(logged.incident.staff_id))
+        from app.formatting import short_time
+
+        settings = self.ctx.settings()
+        self.set_status(_("Saved now: {what}, tapped at {time}.").format(
+            what=what_text(saved.tap),
+            time=short_time(saved.tap.tapped_at, settings.timezone, settings.locale)))
+
+    def _tap_failed(self, failed: Failed) -> None:
+        if self._pending_bar is not None and self._pending_bar.uid == failed.tap.uid:
+            self._pending_bar.clear()
+        self.set_status(_("Not saved: {what}. {why} Tap it again.").format(
+            what=what_text(failed.tap), why=failed.message), "error")
+
+    def _waiting_changed(self, waiting: int) -> None:
+        bar = self._pending_bar
+        if bar is None:
+            return
+        if not waiting:
+            bar.clear()
+        elif bar.isVisible():
+            saver = self.taps.saver
+            bar.update_waiting(waiting, saver.reason, on_disk=not saver.in_memory())
+
+    def _staff_name(self, staff_id: int | None) -> str | None:
+        from app import staff as staff_service
+
+        current = self.controller.current_staff
+        if current is not None and current.id == staff_id:
+            return current.name
+        return next((m.name for m in staff_service.list_staff(self.ctx) if m.id == staff_id),
+                    None)
