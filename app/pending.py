@@ -323,9 +323,9 @@ class TapSaver:
             self.outbox.close()
 
 
-def changes_of(flushed: Flushed) -> Changes:
+def changes_of(saved: Sequence[Saved]) -> Changes:
     """Everything the saved taps changed, as one value for the screens."""
     total = Changes()
-    for saved in flushed.saved:
-        total = total | saved.logged.changes
+    for one in saved:
+        total = total | one.logged.changes
     return total

@@ -132,7 +132,7 @@ def test_a_tap_while_another_writer_holds_the_lock_is_kept_then_saved_exactly_on
     assert saved[1]["occurred_at"] == tapped_at.isoformat()  # the tap's time, not the retry's
     assert not bar.isVisible()
     assert "Cold food — Remake" in page.confirm_bar.title_label.text()
-    assert page.status().startswith("Saved now: Cold food — Remake, tapped at 12:00")
+    assert page.status() == "Saved now: Cold food — Remake, tapped at 12:00."
     assert outbox(path).entries() == [] and not timer.isActive()
     page.taps.retry_now()  # once more: nothing is written twice
     assert len(rows(file_ctx)) == 2
@@ -154,6 +154,10 @@ def test_every_tap_while_locked_waits_in_order_and_each_is_saved_once(
         "Cold food", "Long wait", "Wrong order"]
     assert len({r["uid"] for r in rows(file_ctx)}) == 3
     assert not page.pending_bar.isVisible()
+    assert page.status() == ("Saved now: Cold food — Remake, tapped at 12:00; Long wait — "
+                             "Free drink, tapped at 12:00; Wrong order — Remake, tapped at "
+                             "12:00.")
+    assert "Wrong order — Remake" in page.confirm_bar.title_label.text()
 
 
 def test_a_restart_with_a_kept_tap_saves_it_once(qtbot, path, clock, fake_timers):

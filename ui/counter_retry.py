@@ -65,21 +65,23 @@ class CounterRetry(_Base):
         self.set_status("")
         self._show_step("categories")
 
-    def _saved_later(self, saved: Saved) -> None:
-        logged = saved.logged
-        self.controller.announce(logged.changes)
-        newest = self._pending_bar is not None and self._pending_bar.uid == saved.tap.uid
-        if newest:
-            self._pending_bar.clear()
-            self.last_logged = logged
-            self.confirm_bar.show_logged(logged, self.ctx.settings(),
-                                         self._staff_name(logged.incident.staff_id))
+    def _saved_later(self, saved: list[Saved]) -> None:
         from app.formatting import short_time
+        from app.pending import changes_of
 
+        self.controller.announce(changes_of(saved))
         settings = self.ctx.settings()
-        self.set_status(_("Saved now: {what}, tapped at {time}.").format(
-            what=what_text(saved.tap),
-            time=short_time(saved.tap.tapped_at, settings.timezone, settings.locale)))
+        newest = saved[-1]
+        if self._pending_bar is not None and self._pending_bar.uid == newest.tap.uid:
+            self._pending_bar.clear()
+            self.last_logged = newest.logged  # "Logged", with Undo while its window lasts
+            self.confirm_bar.show_logged(newest.logged, settings,
+                                         self._staff_name(newest.logged.incident.staff_id))
+        self.set_status(_("Saved now: {what}.").format(what="; ".join(
+            _("{what}, tapped at {time}").format(
+                what=what_text(s.tap),
+                time=short_time(s.tap.tapped_at, settings.timezone, settings.locale))
+            for s in saved)))
 
     def _tap_failed(self, failed: Failed) -> None:
         if self._pending_bar is not None and self._pending_bar.uid == failed.tap.uid:

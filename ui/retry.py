@@ -28,7 +28,8 @@ class TapRetry(QObject):
     """Saves the counter's taps; keeps and retries those the database cannot take yet.
 
     Signals:
-        saved(object): an :class:`app.pending.Saved` - a tap kept earlier is saved now.
+        saved(object): a list of :class:`app.pending.Saved` - taps kept earlier, saved now
+            (oldest first; one list per retry).
         failed(object): an :class:`app.pending.Failed` - a kept tap cannot be applied.
         waiting_changed(int): how many taps wait now.
     """
@@ -65,8 +66,8 @@ class TapRetry(QObject):
     def retry_now(self) -> None:
         """Try every waiting tap (the timer calls this; a test may too)."""
         flushed = self.saver.flush()
-        for saved in flushed.saved:
-            self.saved.emit(saved)
+        if flushed.saved:
+            self.saved.emit(flushed.saved)
         for failed in flushed.failed:
             self.failed.emit(failed)
         if flushed.waiting:
