@@ -29,6 +29,7 @@ def test_a_few_kill_9_trials_lose_nothing_and_half_write_nothing(store):
     print(report(result))
     assert result["killed"] == 4 and result["reported"] > 0
     assert durability.healthy(result), report(result)
+    assert result["unannounced"] <= 4 + 1  # at most the tap each kill cut short
 
 
 def test_two_writers_and_a_report_at_once_lose_nothing(store):
@@ -46,6 +47,7 @@ def test_a_hundred_kill_9_trials_lose_nothing_and_half_write_nothing(store, caps
         print(f"\nkill -9 durability: {report(result)}")
     assert result["killed"] == 100 and result["kept"] > 0
     assert durability.healthy(result), report(result)
+    assert result["unannounced"] <= 100 + 1
 
 
 @pytest.mark.slow
