@@ -44,12 +44,13 @@ BUSY, FULL, IO, OTHER = faults.BUSY, faults.FULL, faults.IO, "other"
 
 
 class NotSavedYet(ComebackError):
-    """A write the database could not take now (locked, disk full, I/O error); ``reason``
-    is BUSY, FULL, IO or OTHER."""
+    """A write the database could not take now (locked, disk full, I/O error): nothing was
+    written. ``reason`` is BUSY, FULL, IO or OTHER; ``problem`` says it in one sentence."""
 
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason
+    def __init__(self, reason: str) -> None:
+        self.reason, self.problem = reason, problem_text(reason)
+        super().__init__(_("{problem} Nothing was saved: try again in a moment.").format(
+            problem=self.problem))
 
 
 class PendingTap(NamedTuple):
@@ -150,8 +151,8 @@ def retry_reason(error: BaseException) -> str | None:
 
 @contextmanager
 def short_wait(ctx: Context) -> Iterator[None]:
-    """Run a counter write with the tap's short lock wait; a failure that passes comes out
-    as :class:`NotSavedYet` (its message: :func:`problem_text`)."""
+    """Run a write from a screen with the tap's short lock wait (the screen never freezes
+    behind another writer); a failure that passes comes out as :class:`NotSavedYet`."""
     try:
         with busy_timeout(ctx.db, TAP_BUSY_MS):
             yield
@@ -161,7 +162,7 @@ def short_wait(ctx: Context) -> Iterator[None]:
         reason = retry_reason(error)
         if reason is None:
             raise
-        raise NotSavedYet(problem_text(reason), reason) from error
+        raise NotSavedYet(reason) from error
 
 
 def problem_text(reason: str) -> str:

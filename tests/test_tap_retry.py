@@ -304,3 +304,38 @@ def test_an_idle_counter_has_no_retry_timer(qtbot, file_ctx, fake_timers):
     assert not page.taps.timer.isActive()
     assert not (outbox_path(file_ctx.db.conn.execute("PRAGMA database_list").fetchone()[2])
                 ).exists(), "no outbox file until a tap needs it"
+
+
+def test_an_outcome_or_a_voucher_while_locked_says_not_saved_at_once(
+        qtbot, file_ctx, path, clock, fake_timers):
+    from app import incidents
+    from app.models import Outcome, RemedyRequest
+    from ui.outcome import OutcomeDialog
+    from ui.voucher_redeem import VoucherRedeem
+
+    logged = incidents.log_incident(
+        file_ctx, category_id=catalog.category_by_code(file_ctx, "long_wait").id,
+        remedies=[RemedyRequest(catalog.remedy_by_code(file_ctx, "voucher").id)],
+        staff_id=None)
+    controller = Controller(file_ctx)
+    dialog = OutcomeDialog(controller, logged.followup.id)
+    field = VoucherRedeem(controller)
+    qtbot.addWidget(dialog)
+    qtbot.addWidget(field)
+    lock = WriteLock(path)
+
+    start = time.monotonic()
+    dialog.choose(Outcome.DELIGHTED)
+    field.code_edit.setText(logged.voucher_codes[0])
+    field.redeem()
+    assert (time.monotonic() - start) * 1000 < 2 * STALL_MS
+
+    busy = ("The database is busy with another program (an import or a backup). Nothing was "
+            "saved: try again in a moment.")
+    assert dialog.message_label.text() == busy and field.message() == busy
+    lock.release()
+    row = next(iter(file_ctx.db.query("SELECT outcome FROM followups")))
+    assert row["outcome"] is None
+    dialog.choose(Outcome.DELIGHTED)
+    assert next(iter(file_ctx.db.query("SELECT outcome FROM followups")))["outcome"] == (
+        "delighted")

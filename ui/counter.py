@@ -224,7 +224,7 @@ class CounterPage(CounterRetry, CounterParts):
             return
         except pending.NotSavedYet as busy:
             self.pinpad.reject(_("{problem} The PIN was not checked: try again in a "
-                                 "moment.").format(problem=busy))
+                                 "moment.").format(problem=busy.problem))
             return
         remedies = [catalog.get_remedy(self.ctx, r.remedy_id) for r in self._approving]
         self.give(remedies, grant)
@@ -253,7 +253,7 @@ class CounterPage(CounterRetry, CounterParts):
             return
         except pending.NotSavedYet as busy:
             self.set_status(_("{problem} Not undone yet: tap Undo again in a moment.").format(
-                problem=busy), "error")
+                problem=busy.problem), "error")
             return
         label = self.last_logged.incident.category_label if self.last_logged else ""
         self.confirm_bar.clear()
