@@ -339,3 +339,17 @@ def test_an_outcome_or_a_voucher_while_locked_says_not_saved_at_once(
     dialog.choose(Outcome.DELIGHTED)
     assert next(iter(file_ctx.db.query("SELECT outcome FROM followups")))["outcome"] == (
         "delighted")
+
+
+def test_details_typed_before_a_kept_tap_go_with_it(qtbot, file_ctx, path, fake_timers):
+    page = counter(qtbot, file_ctx, fake_timers)
+    page.details_toggle.click()
+    page.details.table_edit.setText("7")
+    page.details.guest_edit.setText("Kari Nordmann")
+    lock = WriteLock(path)
+    two_taps(qtbot, page, "cold_food", "remake")
+    assert page.details.table_edit.text() == "" and page.details.mode == "next"
+    lock.release()
+    page.taps.timer.fire()
+    [row] = list(file_ctx.db.query("SELECT table_ref, guest_name FROM incidents"))
+    assert row == {"table_ref": "7", "guest_name": "Kari Nordmann"}

@@ -58,8 +58,8 @@ class CounterRetry(_Base):
         self.remedy_step.clear_pending()
         if self._confirm_bar is not None:  # the last tap's "Logged" must not look like this one's
             self._confirm_bar.clear()
-        if self._details is not None and self._details.mode == "next":
-            self._details.set_next()  # what was typed went with the tap
+        if self._details is not None:  # typed details went with the tap; the last
+            self._details.set_next()     # incident's were saved before it (see give)
         self.pending_bar.show_waiting(kept.tap, kept.reason, kept.on_disk, self.taps.waiting(),
                                       self.ctx.settings())
         self.set_status("")
