@@ -127,17 +127,16 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     due = now if flagged else now + timedelta(minutes=category.followup_minutes)
     now_iso = to_iso(now)
     with ctx.db.atomic():
-        if uid is not None and incidents_db.incident_id_by_uid(ctx.db, uid) is not None:
-            # Written by another process since the check above (WAL: this read and the
-            # write below see one snapshot, so a later writer makes our write fail as busy).
-            written = incidents_db.incident_id_by_uid(ctx.db, uid)
-            return get_logged(ctx, written)
+        # The INSERT comes first: it waits for another writer's lock (a read before it
+        # would make SQLite give up at once under WAL).
         incident_id = incidents_db.insert_incident(ctx.db, {
             "store_id": ctx.store_id, "category_id": category.id,
             "category_label": category.label, "staff_id": staff_id, "occurred_at": now_iso,
             "severity": severity.value, "table_ref": table_ref, "guest_name": guest_name,
             "guest_contact": guest_contact, "guest_key": key, "note": note,
             "repeat_guest": int(repeat), "uid": uid})
+        if incident_id is None:  # this uid was written by another process meanwhile
+            return get_logged(ctx, incidents_db.incident_id_by_uid(ctx.db, uid))
         codes = remedies_given.write_given(ctx, incident_id, picked, needing, approval, now_iso,
                                            settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))

@@ -3,7 +3,7 @@ two counters and a report at once lose nothing.
 
 Kill trials (``--trials``, default 100): each trial starts a counter process (real
 subprocess, ``--child``) that logs incidents the way the counter does - through
-``app.pending.TapSaver``: a 40 ms wait for the write lock, the outbox next to the database
+``app.pending.TapSaver``: a 20 ms wait for the write lock, the outbox next to the database
 when the database cannot take the tap - and prints ``saved UID`` or ``kept UID`` after
 each tap returns (what the cashier would have seen: "Logged" or "Not saved yet"). Every
 third trial another connection holds the write lock (a long import) while the child taps,

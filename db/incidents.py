@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 
 from db._sql import insert_row, update_row
@@ -14,11 +15,20 @@ REMEDY_COLUMNS = ("incident_id", "remedy_id", "kind", "label", "amount_minor", "
                   "approved_by", "given_at")
 
 
-def insert_incident(db: Database, values: dict) -> int:
-    """Insert an incident; one without a ``uid`` (made where it was tapped) gets a new one."""
+def insert_incident(db: Database, values: dict) -> int | None:
+    """Insert an incident; one without a ``uid`` (made where it was tapped) gets a new one.
+
+    None when an incident with this ``uid`` is in the database already (written by another
+    process since the caller looked): nothing is inserted.
+    """
     if values.get("uid") is None:
         values = {**values, "uid": str(uuid.uuid4())}
-    return insert_row(db, "incidents", values)
+    try:
+        return insert_row(db, "incidents", values)
+    except sqlite3.IntegrityError as error:
+        if "incidents.uid" in str(error):
+            return None
+        raise
 
 
 def incident_id_by_uid(db: Database, uid: str) -> int | None:

@@ -171,3 +171,21 @@ def test_when_even_the_outbox_cannot_be_written_the_tap_is_kept_in_memory(ctx, m
     assert "kept only in this app's memory" in pending.reason_text(kept.reason, kept.on_disk)
     flushed = saver.flush()
     assert len(flushed.saved) == 1 and saver.count() == 0 and len(uids(ctx)) == 1
+
+
+def test_a_uid_written_by_another_process_after_the_check_is_not_written_again(
+        ctx, monkeypatch):
+    from db import incidents as incidents_db
+
+    first = log(ctx, uid="from-counter-1")
+    real = incidents_db.incident_id_by_uid
+    calls = []
+
+    def not_yet_seen(db, uid):  # the other process commits right after this look-up
+        calls.append(uid)
+        return None if len(calls) == 1 else real(db, uid)
+
+    monkeypatch.setattr(incidents_db, "incident_id_by_uid", not_yet_seen)
+    again = log(ctx, uid="from-counter-1")
+    assert again.incident.id == first.incident.id and uids(ctx) == ["from-counter-1"]
+    assert ctx.db.execute("SELECT count(*) FROM followups").fetchone()[0] == 1
