@@ -21,6 +21,7 @@ in tap order, each with its terminal-made uid.
 from __future__ import annotations
 
 import dataclasses
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -258,12 +259,18 @@ class TapSaver:
                 raise
             return self._keep(tap, reason)
 
-    def flush(self) -> Flushed:
-        """Try every waiting tap, oldest first; stop at the first the database cannot take."""
+    def flush(self, budget_s: float | None = None) -> Flushed:
+        """Try the waiting taps, oldest first; stop at the first the database cannot take,
+        or once ``budget_s`` seconds are spent (one tap at least). ``reason`` None with taps
+        still waiting: the budget ran out."""
         saved: list[Saved] = []
         failed: list[Failed] = []
         self.reason = None
+        start = time.monotonic()
         for tap in self.waiting():
+            if budget_s is not None and (saved or failed) \
+                    and time.monotonic() - start > budget_s:
+                break
             try:
                 logged = self._attempt(tap)
             except ComebackError as refused:

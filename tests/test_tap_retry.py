@@ -353,3 +353,31 @@ def test_details_typed_before_a_kept_tap_go_with_it(qtbot, file_ctx, path, fake_
     page.taps.timer.fire()
     [row] = list(file_ctx.db.query("SELECT table_ref, guest_name FROM incidents"))
     assert row == {"table_ref": "7", "guest_name": "Kari Nordmann"}
+
+
+def test_a_restart_with_many_kept_taps_saves_them_a_few_per_turn(
+        qtbot, file_ctx, path, clock, fake_timers):
+    from app import pending
+    from app.models import RemedyRequest
+
+    saver = pending.TapSaver.for_database(file_ctx)
+    cold, remake = (catalog.category_by_code(file_ctx, "cold_food"),
+                    catalog.remedy_by_code(file_ctx, "remake"))
+    for _i in range(30):
+        saver._keep(pending.incident_tap(file_ctx, category_id=cold.id, staff_id=None,
+                                         remedies=[RemedyRequest(remake.id)]), pending.BUSY)
+        clock.advance(seconds=10)
+    saver.close()
+
+    page = counter(qtbot, file_ctx, fake_timers)
+    timer = page.taps.timer
+    saved = 0
+    while timer.isActive():
+        assert timer.interval() == 0  # the next turn, not a backoff: nothing failed
+        start = time.monotonic()
+        timer.fire()
+        assert (time.monotonic() - start) * 1000 < STALL_MS
+        assert len(rows(file_ctx)) > saved
+        saved = len(rows(file_ctx))
+    assert saved == 30 and len({r["uid"] for r in rows(file_ctx)}) == 30
+    assert not page.pending_bar.isVisible()

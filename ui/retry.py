@@ -21,6 +21,9 @@ from app.settings import StoreSettings
 from ui import icons, theme
 
 BACKOFF_MS = (1000, 2000, 4000, 8000, 15000, 30000)
+#: Seconds of saving kept taps per event-loop turn: a restart with many kept taps does not
+#: hold the loop (one turn saves one tap at least).
+BATCH_S = 0.04
 TimerFactory = Callable[[QObject], QTimer]
 
 
@@ -65,12 +68,14 @@ class TapRetry(QObject):
 
     def retry_now(self) -> None:
         """Try every waiting tap (the timer calls this; a test may too)."""
-        flushed = self.saver.flush()
+        flushed = self.saver.flush(BATCH_S)
         if flushed.saved:
             self.saved.emit(flushed.saved)
         for failed in flushed.failed:
             self.failed.emit(failed)
-        if flushed.waiting:
+        if flushed.waiting and flushed.reason is None:
+            self.timer.start(0)  # the database takes them: the next batch, next turn
+        elif flushed.waiting:
             self._arm_backoff()
         else:
             self._step = 0
