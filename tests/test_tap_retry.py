@@ -381,3 +381,25 @@ def test_a_restart_with_many_kept_taps_saves_them_a_few_per_turn(
         saved = len(rows(file_ctx))
     assert saved == 30 and len({r["uid"] for r in rows(file_ctx)}) == 30
     assert not page.pending_bar.isVisible()
+
+
+def test_the_retry_timer_is_never_faster_than_once_a_second_and_stops_when_saved(
+        qtbot, file_ctx, path):
+    from PySide6.QtCore import QTimer
+
+    from tests.conftest import shown_main_window
+
+    window = shown_main_window(qtbot, file_ctx)  # real QTimers
+    page = window.page("counter")
+
+    def active() -> list[QTimer]:
+        return [t for t in window.findChildren(QTimer) if t.isActive()]
+
+    lock = WriteLock(path)
+    two_taps(qtbot, page, "cold_food", "remake")
+    assert page.taps.timer in active()
+    assert all(t.interval() >= 1000 for t in active())
+    lock.release()
+    page.taps.retry_now()
+    assert page.taps.timer not in active() and len(rows(file_ctx)) == 1
+    assert all(t.interval() >= 1000 for t in active())
