@@ -55,6 +55,7 @@ def counter(qtbot, ctx, timers) -> CounterPage:
     controller = Controller(ctx)
     controller.set_current_staff(controller.default_staff())
     page = CounterPage(controller, timers)
+    page.start_retry()  # as the app does right after the counter's first paint
     qtbot.addWidget(page)
     page.resize(1024, 700)
     page.show()
@@ -403,3 +404,33 @@ def test_the_retry_timer_is_never_faster_than_once_a_second_and_stops_when_saved
     page.taps.retry_now()
     assert page.taps.timer not in active() and len(rows(file_ctx)) == 1
     assert all(t.interval() >= 1000 for t in active())
+
+
+def test_the_app_started_on_a_database_with_a_kept_tap_saves_it_once(tmp_path, path, clock):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from app import pending
+    from app.models import RemedyRequest
+
+    ctx = file_store(path, clock)
+    saver = pending.TapSaver.for_database(ctx)
+    tap = pending.incident_tap(
+        ctx, category_id=catalog.category_by_code(ctx, "cold_food").id, staff_id=None,
+        remedies=[RemedyRequest(catalog.remedy_by_code(ctx, "remake").id)])
+    saver._keep(tap, pending.BUSY)
+    saver.close()
+    ctx.db.close()
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, COMEBACK_BENCH_READY="1", QT_QPA_PLATFORM="offscreen")
+    for _run in range(2):  # the real app, started twice; it quits once ready
+        done = subprocess.run([sys.executable, "-m", "ui.entry", "--db", str(path)],
+                              capture_output=True, text=True, env=env, cwd=root, timeout=60)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT uid, occurred_at FROM incidents").fetchall() == [
+        (tap.uid, clock.now().isoformat())]
+    conn.close()
+    assert outbox(path).entries() == []

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.i18n import _
-from app.models import Logged
-from app.pending import Failed, Kept, PendingTap, Saved, TapSaver
-from ui.retry import PendingBar, TapRetry, TimerFactory, what_text
 
 if TYPE_CHECKING:
+    from app.models import Logged
+    from app.pending import Failed, Kept, PendingTap, Saved
     from ui.counter_parts import CounterParts
+    from ui.retry import PendingBar, TapRetry, TimerFactory
 
     _Base = CounterParts
 else:
@@ -25,28 +25,53 @@ else:
 
 
 class CounterRetry(_Base):
-    """Methods of the counter page for taps that wait (no state of its own but the bar)."""
+    """Methods of the counter page for taps that wait (its state: the retry and the bar).
+
+    The machinery (app.pending, ui.retry) is imported when first needed: by
+    :meth:`start_retry`, which the app calls right after the counter's first paint, or by
+    the first tap, so the counter's start does not pay for it.
+    """
 
     def _init_retry(self, timer_factory: TimerFactory) -> None:
+        self._retry_timers = timer_factory
+        self._taps: TapRetry | None = None
         self._pending_bar: PendingBar | None = None
-        self.taps = TapRetry(TapSaver.for_database(self.ctx), timer_factory, self)
-        self.taps.saved.connect(self._saved_later)
-        self.taps.failed.connect(self._tap_failed)
-        self.taps.waiting_changed.connect(self._waiting_changed)
-        waiting = self.taps.saver.waiting()
-        if waiting:  # kept by an earlier run: say so until they are saved
-            self.pending_bar.show_waiting(waiting[-1], None, True, len(waiting),
-                                          self.ctx.settings())
+
+    def start_retry(self) -> None:
+        """Look for taps an earlier run kept, and retry them soon (see :attr:`taps`)."""
+        self.taps  # noqa: B018 - the property builds it
+
+    @property
+    def taps(self) -> TapRetry:
+        """The taps' saver and retry timer, built on first use."""
+        if self._taps is None:
+            from app.pending import TapSaver
+            from ui.retry import TapRetry
+
+            self._taps = taps = TapRetry(TapSaver.for_database(self.ctx), self._retry_timers,
+                                         self)
+            taps.saved.connect(self._saved_later)
+            taps.failed.connect(self._tap_failed)
+            taps.waiting_changed.connect(self._waiting_changed)
+            waiting = taps.saver.waiting()
+            if waiting:  # kept by an earlier run: say so until they are saved
+                self.pending_bar.show_waiting(waiting[-1], None, True, len(waiting),
+                                              self.ctx.settings())
+        return self._taps
 
     @property
     def pending_bar(self) -> PendingBar:
         if self._pending_bar is None:
+            from ui.retry import PendingBar
+
             self._pending_bar = PendingBar()
             self._outer.addWidget(self._pending_bar)
         return self._pending_bar
 
     def _submit_tap(self, tap: PendingTap) -> Logged | None:
         """Save the tap, or keep it and say so; refusals raise as the service's do."""
+        from app.pending import Kept
+
         result = self.taps.submit(tap)
         if isinstance(result, Kept):
             self._kept(result)
@@ -68,6 +93,7 @@ class CounterRetry(_Base):
     def _saved_later(self, saved: list[Saved]) -> None:
         from app.formatting import short_time
         from app.pending import changes_of
+        from ui.retry import what_text
 
         self.controller.announce(changes_of(saved))
         settings = self.ctx.settings()
@@ -84,6 +110,8 @@ class CounterRetry(_Base):
             for s in saved)))
 
     def _tap_failed(self, failed: Failed) -> None:
+        from ui.retry import what_text
+
         if self._pending_bar is not None and self._pending_bar.uid == failed.tap.uid:
             self._pending_bar.clear()
         self.set_status(_("Not saved: {what}. {why} Tap it again.").format(
