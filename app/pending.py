@@ -112,19 +112,31 @@ def incident_tap(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     return PendingTap(str(uuid.uuid4()), KIND_LOG, ctx.store_id, ctx.clock.now(), payload)
 
 
+def _approval_fields() -> dict[str, str]:
+    """Approval's field names and their annotations (a dataclass or a NamedTuple)."""
+    if dataclasses.is_dataclass(Approval):
+        return {f.name: str(f.type) for f in dataclasses.fields(Approval)}
+    return {name: str(kind) for name, kind in Approval.__annotations__.items()}
+
+
 def _approval_to_json(approval: Approval | None) -> dict | None:
+    """The manager's approval as given at the tap, kept with the tap (who, when, …)."""
     if approval is None:
         return None
-    return {f.name: (to_iso(v) if isinstance(v, datetime) else v)
-            for f in dataclasses.fields(approval) for v in [getattr(approval, f.name)]}
+    values = {}
+    for name in _approval_fields():
+        value = getattr(approval, name)
+        values[name] = to_iso(value) if isinstance(value, datetime) else value
+    return values
 
 
 def _approval_from_json(data: dict | None) -> Approval | None:
     if not data:
         return None
-    # "at" keeps its sub-second part out (to_iso); it only needs to be within the window.
-    values = {k: (from_iso(v) if k == "at" else v) for k, v in data.items()}
-    return Approval(**values)
+    kinds = _approval_fields()
+    return Approval(**{name: (from_iso(value) if "datetime" in kinds.get(name, "")
+                              and isinstance(value, str) else value)
+                       for name, value in data.items() if name in kinds})
 
 
 def apply(ctx: Context, tap: PendingTap) -> Logged:
