@@ -301,6 +301,17 @@ class TapSaver:
         waiting = self.count()
         return Flushed(saved, failed, waiting, self.reason if waiting else None)
 
+    def cancel(self, uid: str) -> bool:
+        """Take back a tap that is still waiting (the cashier's Undo): it is never saved.
+        False when it is not waiting (saved already, or unknown)."""
+        tap = next((t for t in self.waiting() if t.uid == uid), None)
+        if tap is None:
+            return False
+        self._memory.pop(uid, None)
+        if self.outbox is not None:
+            self.outbox.remove(uid)
+        return True
+
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
         with busy_timeout(self.ctx.db, self.busy_ms if wait else 0):
             return apply(self.ctx, tap)

@@ -36,6 +36,7 @@ class CounterRetry(_Base):
         self._retry_timers = timer_factory
         self._taps: TapRetry | None = None
         self._pending_bar: PendingBar | None = None
+        self._saved_round: list[Saved] = []  # saved since the last time none waited
 
     def start_retry(self) -> None:
         """Look for taps an earlier run kept, and retry them soon (see :attr:`taps`)."""
@@ -65,6 +66,7 @@ class CounterRetry(_Base):
             from ui.retry import PendingBar
 
             self._pending_bar = PendingBar()
+            self._pending_bar.undo_clicked.connect(self._take_back)
             self._outer.addWidget(self._pending_bar)
         return self._pending_bar
 
@@ -103,11 +105,12 @@ class CounterRetry(_Base):
             self.last_logged = newest.logged  # "Logged", with Undo while its window lasts
             self.confirm_bar.show_logged(newest.logged, settings,
                                          self._staff_name(newest.logged.incident.staff_id))
+        self._saved_round += saved  # a long queue is saved over a few event-loop turns
         self.set_status(_("Saved now: {what}.").format(what="; ".join(
             _("{what}, tapped at {time}").format(
                 what=what_text(s.tap),
                 time=short_time(s.tap.tapped_at, settings.timezone, settings.locale))
-            for s in saved)))
+            for s in self._saved_round)))
 
     def _tap_failed(self, failed: Failed) -> None:
         from ui.retry import what_text
@@ -117,7 +120,23 @@ class CounterRetry(_Base):
         self.set_status(_("Not saved: {what}. {why} Tap it again.").format(
             what=what_text(failed.tap), why=failed.message), "error")
 
+    def _take_back(self, uid: str) -> None:
+        """Undo on the amber bar: the tap is not saved, and never will be."""
+        from ui.retry import what_text
+
+        tap = next((t for t in self.taps.saver.waiting() if t.uid == uid), None)
+        if tap is None or not self.taps.cancel(uid):
+            return
+        saver = self.taps.saver
+        waiting = saver.waiting()
+        if waiting:
+            self.pending_bar.show_waiting(waiting[-1], saver.reason, not saver.in_memory(),
+                                          len(waiting), self.ctx.settings())
+        self.set_status(_("Undone: {what} is not saved.").format(what=what_text(tap)))
+
     def _waiting_changed(self, waiting: int) -> None:
+        if not waiting:
+            self._saved_round = []
         bar = self._pending_bar
         if bar is None:
             return

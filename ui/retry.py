@@ -12,8 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.i18n import _, ngettext
 from app.pending import Kept, PendingTap, Saved, TapSaver, reason_text
@@ -66,6 +73,17 @@ class TapRetry(QObject):
             self.timer.start(0)
         return result
 
+    def cancel(self, uid: str) -> bool:
+        """Take back a waiting tap (see TapSaver.cancel)."""
+        if not self.saver.cancel(uid):
+            return False
+        waiting = self.saver.count()
+        if not waiting:
+            self._step = 0
+            self.timer.stop()
+        self.waiting_changed.emit(waiting)
+        return True
+
     def retry_now(self) -> None:
         """Try every waiting tap (the timer calls this; a test may too)."""
         flushed = self.saver.flush(BATCH_S)
@@ -94,7 +112,13 @@ def what_text(tap: PendingTap) -> str:
 
 
 class PendingBar(QFrame):
-    """Amber, where the "Logged" bar goes: the newest tap that is not saved yet."""
+    """Amber, where the "Logged" bar goes: the newest tap that is not saved yet.
+
+    Signals:
+        undo_clicked(str): the uid of the tap whose Undo was tapped (take it back).
+    """
+
+    undo_clicked = Signal(str)
 
     STYLE = (f"#PendingBar {{ background: #3A2C12; border-top: 3px solid {theme.WARN}; }}"
              "#PendingBar QLabel { background: transparent; }"
@@ -121,6 +145,12 @@ class PendingBar(QFrame):
         for label in (self.title_label, self.line_label, self.reason_label):
             column.addWidget(label)
         row.addLayout(column, 1)
+        self.undo_button = QPushButton(objectName="UndoButton")
+        self.undo_button.setFocusPolicy(Qt.NoFocus)
+        self.undo_button.setIcon(icons.icon("undo", 26))
+        self.undo_button.setIconSize(QSize(26, 26))
+        self.undo_button.clicked.connect(lambda: self.uid and self.undo_clicked.emit(self.uid))
+        row.addWidget(self.undo_button, 0, Qt.AlignVCenter)
         self.hide()
 
     def show_waiting(self, tap: PendingTap, reason: str | None, on_disk: bool, waiting: int,
@@ -163,3 +193,5 @@ class PendingBar(QFrame):
         self.line_label.setText(line)
         self.reason_label.setText(reason)
         self.reason_label.setVisible(bool(reason))
+        self.undo_button.setText(_("Undo"))
+        self.undo_button.setToolTip(_("Undo: this tap is not saved, and never will be"))
