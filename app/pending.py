@@ -303,13 +303,20 @@ class TapSaver:
 
     def cancel(self, uid: str) -> bool:
         """Take back a tap that is still waiting (the cashier's Undo): it is never saved.
-        False when it is not waiting (saved already, or unknown)."""
+        False when it is not waiting (saved already, or unknown); NotSavedYet when the
+        outbox cannot be changed now."""
         tap = next((t for t in self.waiting() if t.uid == uid), None)
         if tap is None:
             return False
+        if self.outbox is not None and uid not in self._memory:
+            try:
+                self.outbox.remove(uid)
+            except Exception as error:
+                reason = retry_reason(error)
+                if reason is None:
+                    raise
+                raise NotSavedYet(reason) from error
         self._memory.pop(uid, None)
-        if self.outbox is not None:
-            self.outbox.remove(uid)
         return True
 
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:

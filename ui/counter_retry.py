@@ -122,10 +122,16 @@ class CounterRetry(_Base):
 
     def _take_back(self, uid: str) -> None:
         """Undo on the amber bar: the tap is not saved, and never will be."""
+        from app.pending import NotSavedYet
         from ui.retry import what_text
 
         tap = next((t for t in self.taps.saver.waiting() if t.uid == uid), None)
-        if tap is None or not self.taps.cancel(uid):
+        try:
+            if tap is None or not self.taps.cancel(uid):
+                return
+        except NotSavedYet as busy:
+            self.set_status(_("{problem} Not undone yet: tap Undo again in a moment.").format(
+                problem=busy.problem), "error")
             return
         saver = self.taps.saver
         waiting = saver.waiting()
