@@ -33,7 +33,7 @@ from app.clock import from_iso, to_iso
 from app.context import Context
 from app.errors import ComebackError
 from app.i18n import _
-from app.models import Changes, Logged, RemedyRequest
+from app.models import Changes, Logged, RemedyRequest, Severity
 from db import faults
 from db.connection import busy_timeout, database_file
 from db.outbox import Outbox, outbox_path
@@ -69,6 +69,13 @@ class PendingTap(NamedTuple):
         shown = self.payload.get("shown") or {}
         return shown.get("category", ""), list(shown.get("remedies", []))
 
+    @property
+    def severe(self) -> bool:
+        """A severe failure: the manager is called at once, saved or not."""
+        severity = self.payload.get("details", {}).get("severity") or (
+            self.payload.get("shown") or {}).get("severity")
+        return str(getattr(severity, "value", severity)) == Severity.HIGH.value
+
 
 class Saved(NamedTuple):
     tap: PendingTap
@@ -99,15 +106,18 @@ class Flushed(NamedTuple):
 
 def incident_tap(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRequest],
                  staff_id: int | None, approval: Approval | None = None,
-                 shown: tuple[str, Sequence[str]] = ("", ()), **details: Any) -> PendingTap:
+                 shown: tuple[str, Sequence[str]] = ("", ()),
+                 default_severity: Severity | None = None, **details: Any) -> PendingTap:
     """A tap that logs an incident (the arguments of :func:`app.incidents.log_incident`),
-    with a new uid and the clock's time. ``shown`` is what the cashier saw, for the bar."""
+    with a new uid and the clock's time. ``shown`` is what the cashier saw (category and
+    remedy labels) and ``default_severity`` the category's, for the bar."""
     payload = {
         "category_id": category_id, "staff_id": staff_id,
         "remedies": [[r.remedy_id, r.amount_minor] for r in remedies],
         "details": {k: v for k, v in details.items() if v is not None},
         "approval": _approval_to_json(approval),
-        "shown": {"category": shown[0], "remedies": list(shown[1])},
+        "shown": {"category": shown[0], "remedies": list(shown[1]),
+                  "severity": default_severity.value if default_severity else None},
     }
     return PendingTap(str(uuid.uuid4()), KIND_LOG, ctx.store_id, ctx.clock.now(), payload)
 

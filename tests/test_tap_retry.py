@@ -463,3 +463,16 @@ def test_undo_on_the_amber_bar_takes_a_waiting_tap_back(qtbot, file_ctx, path, c
     page.taps.timer.fire()
     assert [r["category_label"] for r in rows(file_ctx)] == ["Cold food"]
     assert outbox(path).entries() == [] and not bar.isVisible()
+
+
+def test_a_severe_failure_says_call_the_manager_now_even_when_not_saved_yet(
+        qtbot, file_ctx, path, fake_timers):
+    page = counter(qtbot, file_ctx, fake_timers)
+    lock = WriteLock(path)
+    two_taps(qtbot, page, "cold_food", "remake")
+    assert not page.pending_bar.flag_label.isVisible()
+    two_taps(qtbot, page, "foreign_object", "comp_item")  # severe by default
+    bar = page.pending_bar
+    assert bar.flag_label.isVisible()
+    assert bar.flag_label.text() == "Call the manager now — severe failure"
+    lock.release()

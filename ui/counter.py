@@ -170,7 +170,8 @@ class CounterPage(CounterRetry, CounterParts):
         tap = pending.incident_tap(
             self.ctx, category_id=category.id, remedies=requests,
             staff_id=member.id if member else None, approval=grant,
-            shown=(category.label, [r.label for r in remedies]), **self._next_details())
+            shown=(category.label, [r.label for r in remedies]),
+            default_severity=category.default_severity, **self._next_details())
         try:
             logged = self._submit_tap(tap)  # None: kept, "not saved yet" (ui.counter_retry)
         except ApprovalRequired as needed:

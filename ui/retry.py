@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, ngettext
+from app.models import Severity
 from app.pending import Kept, PendingTap, Saved, TapSaver, reason_text
 from app.settings import StoreSettings
 from ui import icons, theme
@@ -124,13 +125,15 @@ class PendingBar(QFrame):
              "#PendingBar QLabel { background: transparent; }"
              "#PendingTitle { font-size: 16pt; font-weight: 700; }"
              "#PendingLine { font-size: 13pt; }"
-             "#PendingReason { font-size: 13pt; color: #F3D9A6; }")
+             "#PendingReason { font-size: 13pt; color: #F3D9A6; }"
+             f"#PendingBar #FlagLine {{ font-size: 16pt; font-weight: 800; color: #FFFFFF; "
+             f"background: {theme.ALERT}; border-radius: 8px; padding: 6px 14px; }}")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("PendingBar")
         self.setStyleSheet(self.STYLE)
-        self._texts: Callable[[], tuple[str, str, str]] = lambda: ("", "", "")
+        self._texts: Callable[[], tuple[str, str, str, str]] = lambda: ("", "", "", "")
         self.uid: str | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(20, 10, 16, 10)
@@ -139,6 +142,9 @@ class PendingBar(QFrame):
         row.addWidget(self.icon_label, 0, Qt.AlignVCenter)
         column = QVBoxLayout()
         column.setSpacing(2)
+        self.flag_label = QLabel(objectName="FlagLine", wordWrap=True)  # theme: red
+        self.flag_label.hide()
+        column.addWidget(self.flag_label)
         self.title_label = QLabel(objectName="PendingTitle", wordWrap=True)
         self.line_label = QLabel(objectName="PendingLine", wordWrap=True)
         self.reason_label = QLabel(objectName="PendingReason", wordWrap=True)
@@ -172,13 +178,16 @@ class PendingBar(QFrame):
             self._on_disk = on_disk
         tap, at, on_disk = self._tap, self._at, self._on_disk
 
-        def texts() -> tuple[str, str, str]:
+        def texts() -> tuple[str, str, str, str]:
+            from ui.counter_confirm import flag_text
+
             line = _("{what} · tapped at {time}").format(what=what_text(tap), time=at)
             if waiting > 1:
                 line = ngettext("{line} · {n} tap waiting", "{line} · {n} taps waiting",
                                 waiting).format(line=line, n=waiting)
             return (_("Not saved yet — trying again"), line,
-                    reason_text(reason, on_disk) if reason else "")
+                    reason_text(reason, on_disk) if reason else "",
+                    flag_text(False, Severity.HIGH, 0) if tap.severe else "")
 
         self._texts = texts
         self.retranslate()
@@ -188,7 +197,9 @@ class PendingBar(QFrame):
         self.hide()
 
     def retranslate(self) -> None:
-        title, line, reason = self._texts()
+        title, line, reason, flag = self._texts()
+        self.flag_label.setText(flag)
+        self.flag_label.setVisible(bool(flag))
         self.title_label.setText(title)
         self.line_label.setText(line)
         self.reason_label.setText(reason)
