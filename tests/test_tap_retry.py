@@ -476,3 +476,30 @@ def test_a_severe_failure_says_call_the_manager_now_even_when_not_saved_yet(
     assert bar.flag_label.isVisible()
     assert bar.flag_label.text() == "Call the manager now — severe failure"
     lock.release()
+
+
+def test_the_reminder_check_while_locked_does_not_freeze_and_tries_again(
+        qtbot, file_ctx, path, clock, fake_timers):
+    from app import incidents
+    from app.models import RemedyRequest
+    from ui.scheduler import ReminderScheduler
+
+    controller = Controller(file_ctx)
+    scheduler = ReminderScheduler(controller, timer_factory=fake_timers)
+    incidents.log_incident(
+        file_ctx, category_id=catalog.category_by_code(file_ctx, "cold_food").id,
+        remedies=[RemedyRequest(catalog.remedy_by_code(file_ctx, "remake").id)],
+        staff_id=None)
+    clock.advance(minutes=6)
+    due, errors = [], []
+    scheduler.due.connect(due.append)
+    controller.error.connect(errors.append)
+    lock = WriteLock(path)
+    start = time.monotonic()
+    scheduler.start()
+    assert (time.monotonic() - start) * 1000 < STALL_MS
+    assert due == [] and "busy with another program" in errors[0]
+    assert scheduler.timer.isActive() and scheduler.timer.interval() >= 1000
+    lock.release()
+    scheduler.timer.fire()
+    assert len(due) == 1
