@@ -503,3 +503,13 @@ def test_the_reminder_check_while_locked_does_not_freeze_and_tries_again(
     lock.release()
     scheduler.timer.fire()
     assert len(due) == 1
+
+
+def test_the_amber_bar_follows_a_language_switch(qtbot, file_ctx, path, fake_timers):
+    page = counter(qtbot, file_ctx, fake_timers)
+    lock = WriteLock(path)
+    two_taps(qtbot, page, "cold_food", "remake")
+    page.controller.set_language("nb")
+    assert page.pending_bar.title_label.text() == "Ikke lagret ennå – prøver igjen"
+    assert page.pending_bar.undo_button.text() == "Angre"
+    lock.release()

@@ -67,6 +67,7 @@ class CounterRetry(_Base):
 
             self._pending_bar = PendingBar()
             self._pending_bar.undo_clicked.connect(self._take_back)
+            self.controller.language_changed.connect(self._pending_bar.on_language_changed)
             self._outer.addWidget(self._pending_bar)
         return self._pending_bar
 

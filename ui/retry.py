@@ -196,6 +196,9 @@ class PendingBar(QFrame):
         self.uid = None
         self.hide()
 
+    def on_language_changed(self, _code: str) -> None:
+        self.retranslate()
+
     def retranslate(self) -> None:
         title, line, reason, flag = self._texts()
         self.flag_label.setText(flag)
