@@ -189,3 +189,15 @@ def test_a_uid_written_by_another_process_after_the_check_is_not_written_again(
     again = log(ctx, uid="from-counter-1")
     assert again.incident.id == first.incident.id and uids(ctx) == ["from-counter-1"]
     assert ctx.db.execute("SELECT count(*) FROM followups").fetchone()[0] == 1
+
+
+def test_a_tap_saved_later_keeps_the_audit_log_intact(ctx, clock, people):
+    from app.verify import verify
+
+    tap = pending.incident_tap(
+        ctx, category_id=catalog.category_by_code(ctx, "long_wait").id, staff_id=people["Sam"],
+        remedies=[RemedyRequest(catalog.remedy_by_code(ctx, "voucher").id)])
+    clock.advance(minutes=7)  # the database was locked meanwhile
+    pending.apply(ctx, tap)
+    verdict = verify(ctx, remember=False)
+    assert verdict.intact, [p.text for p in verdict.problems]
