@@ -125,6 +125,12 @@ _ID_TABLES = {"incidents": "incidents", "remedies": "incident_remedies",
               "vouchers": "vouchers", "followups": "followups", "staff": "staff"}
 
 
+# A random UUID (version 4) per imported incident, as migration 0011 gives older ones.
+_NEW_UID = ("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+            "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), "
+            "1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))")
+
+
 def _newest(conn, table: str) -> int:
     return conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
 
@@ -219,10 +225,10 @@ def switch(db: Database, store_id: int, owner_id: int, created_at: str, plan: di
         conn.execute(
             "INSERT INTO incidents (id, store_id, category_id, category_label, staff_id, "
             "occurred_at, severity, table_ref, guest_name, guest_contact, guest_key, note, "
-            "repeat_guest, voided_at, imported_by) "
+            "repeat_guest, voided_at, imported_by, uid) "
             "SELECT :bi + t.n, :store, t.category_id, t.category_label, s.staff_id, "
             "t.occurred_at, t.severity, t.table_ref, t.guest_name, t.guest_contact, "
-            "t.guest_key, t.note, t.repeat_guest, t.voided_at, :owner "
+            f"t.guest_key, t.note, t.repeat_guest, t.voided_at, :owner, {_NEW_UID} "
             "FROM temp.import_incidents t LEFT JOIN temp.import_staff s ON s.key = t.staff_key "
             "ORDER BY t.n", params)
         conn.execute(
