@@ -65,10 +65,14 @@ class BackOfficePage(QWidget):
         opened(object): the :class:`app.models.Staff` who unlocked the back office.
         locked(): the back office was locked (Lock button, the page was left, or it was
             left untouched for IDLE_LOCK_MS).
+        locked_in_place(): locked while on screen (Lock button, idle): the window should
+            go back to the counter. Not emitted when the lock comes from leaving the page,
+            so it never fights the page switch the user is making.
     """
 
     opened = Signal(object)
     locked = Signal()
+    locked_in_place = Signal()
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,7 +83,7 @@ class BackOfficePage(QWidget):
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(IDLE_LOCK_MS)
-        self.idle_timer.timeout.connect(self.lock)
+        self.idle_timer.timeout.connect(lambda: self.lock())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -89,7 +93,7 @@ class BackOfficePage(QWidget):
         self.who_label = QLabel(objectName="BoSection")
         row.addWidget(self.who_label, 1)
         self.lock_button = QPushButton(objectName="backoffice_lock")
-        self.lock_button.clicked.connect(self.lock)
+        self.lock_button.clicked.connect(lambda: self.lock())
         row.addWidget(self.lock_button)
         layout.addWidget(header)
 
@@ -196,7 +200,7 @@ class BackOfficePage(QWidget):
         self.idle_timer.start()
         self.opened.emit(member)
 
-    def lock(self) -> None:
+    def lock(self, *, leaving: bool = False) -> None:
         was_open = self.session is not None
         self.session = None
         self.idle_timer.stop()
@@ -205,6 +209,8 @@ class BackOfficePage(QWidget):
         self._retitle()
         if was_open:
             self.locked.emit()
+            if not leaving:
+                self.locked_in_place.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if self.session is not None and event.type() in _INPUT:
@@ -213,7 +219,7 @@ class BackOfficePage(QWidget):
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
         """Leaving the page locks it: the next visit asks for a PIN again."""
-        self.lock()
+        self.lock(leaving=True)
         super().hideEvent(event)
 
     # -- updates ----------------------------------------------------------------------------
