@@ -74,6 +74,10 @@ class CounterPage(CounterParts):
         if part is self._remedy_step:
             part.tapped.connect(lambda remedy: self.give([remedy]))
             part.done.connect(self.give)
+            # "Done" with the list sits in the bottom strip, where the undo bar is: the
+            # first "+" moves no tile (issue 16.2).
+            self._bottom.insertWidget(1, part.pending_bar)
+            part.pending_changed.connect(lambda _on: self._sync_bottom())
         elif part is self._pinpad:
             part.submitted.connect(self._pin_submitted)
             part.cancelled.connect(self._pin_cancelled)
@@ -94,6 +98,10 @@ class CounterPage(CounterParts):
             part.details_button.setVisible(not self.details_toggle.isChecked())
 
     def _toggle_details(self, on: bool) -> None:
+        # The panel takes width from the tiles: they narrow, but keep their row and column.
+        self.category_grid.hold_columns(on)
+        if self._remedy_step is not None:
+            self._remedy_step.grid.hold_columns(on and self.step == REMEDIES)
         self.details.setVisible(on)
         if self._confirm_bar is not None:  # "Add details" beside an open panel: no need
             self._confirm_bar.details_button.setVisible(not on)
@@ -128,6 +136,7 @@ class CounterPage(CounterParts):
         self.step = step
         self.stack.setCurrentWidget(self._pages[step])
         self.back_button.setVisible(step in (REMEDIES, STAFF))
+        self._sync_bottom()
         self._retranslate_heading()
         if step == PIN:
             self.pinpad.entry.setFocus()
@@ -135,6 +144,17 @@ class CounterPage(CounterParts):
             self.setFocus()
         if changed:
             self.step_changed.emit(step)
+
+    def _sync_bottom(self) -> None:
+        """The bottom strip shows the list being collected on the remedy step, else the
+        undo bar while its incident can still be undone."""
+        collecting = (self.step == REMEDIES and self._remedy_step is not None
+                      and bool(self._remedy_step.pending))
+        if self._remedy_step is not None:
+            self._remedy_step.pending_bar.setVisible(collecting)
+        bar = self._confirm_bar
+        if bar is not None:
+            bar.setVisible(not collecting and bar.incident_id() is not None)
 
     def pick_category(self, category: Category) -> None:
         """First tap: show the remedies, suggested first, and the apology line."""

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 CATEGORIES, REMEDIES, PIN, STAFF = "categories", "remedies", "pin", "staff"
 HEADER_H = 64
+#: The room kept at the bottom for the status line and the undo bar (a flagged bar with
+#: a voucher code fits).
+BOTTOM_H = 110
 
 
 class _CurrentPageStack(QStackedWidget):
@@ -152,9 +155,6 @@ class CounterParts(QWidget):
         self.details_toggle.setFocusPolicy(Qt.NoFocus)
         header.addWidget(self.details_toggle)
         main.addWidget(header_bar)
-        self.status_label = QLabel(objectName="Status", wordWrap=True)
-        self.status_label.hide()
-        main.addWidget(self.status_label)
         self.stack = _CurrentPageStack()
         self.category_grid = TileGrid()
         self.empty_label = QLabel(objectName="Heading", wordWrap=True)
@@ -167,6 +167,20 @@ class CounterParts(QWidget):
         self._pages: dict[str, QWidget] = {CATEGORIES: categories_page}
         self.stack.addWidget(categories_page)
         main.addWidget(self.stack, 1)
+        # What appears after a tap (the status line, the undo bar) sits in a strip of its own
+        # at the bottom whose room is kept even when empty: the tiles never move under the
+        # cashier's thumb (issue 16.2).
+        self.bottom_strip = QWidget(objectName="BottomStrip")
+        self.bottom_strip.setMinimumHeight(BOTTOM_H)
+        self._bottom = QVBoxLayout(self.bottom_strip)
+        self._bottom.setContentsMargins(0, 0, 0, 0)
+        self._bottom.setSpacing(0)
+        self.status_label = QLabel(objectName="Status", wordWrap=True)
+        self.status_label.setContentsMargins(20, 6, 20, 6)
+        self.status_label.hide()
+        self._bottom.addWidget(self.status_label)
+        self._bottom.addStretch(1)
+        outer.addWidget(self.bottom_strip)
 
     # -- parts built on first use -----------------------------------------------------------
     @property
@@ -216,7 +230,7 @@ class CounterParts(QWidget):
             from ui.counter_confirm import ConfirmationBar
 
             self._confirm_bar = ConfirmationBar(self.ctx.clock, self._timer_factory)
-            self._outer.addWidget(self._confirm_bar)
+            self._bottom.insertWidget(1, self._confirm_bar)
             self._wire_part(self._confirm_bar)
         return self._confirm_bar
 
