@@ -91,11 +91,15 @@ class CounterPage(CounterParts):
             if bar is not None and bar.isVisible() and self.last_logged is not None:
                 part.set_last(self.last_logged.incident,
                               *self._panel_times(self.last_logged.incident))
+        elif part is self._table_pad:
+            part.picked.connect(self._table_picked)
         elif part is self._confirm_bar:
             part.undo_clicked.connect(self.undo)
             part.details_clicked.connect(lambda: self.details_toggle.setChecked(True))
+            part.table_clicked.connect(self.open_table_pad)
             part.expired.connect(self._undo_window_over)
             part.details_button.setVisible(not self.details_toggle.isChecked())
+            part.table_button.setVisible(not self.details_toggle.isChecked())
 
     def _toggle_details(self, on: bool) -> None:
         # The panel takes width from the tiles: they narrow, but keep their row and column.
@@ -105,6 +109,7 @@ class CounterPage(CounterParts):
         self.details.setVisible(on)
         if self._confirm_bar is not None:  # "Add details" beside an open panel: no need
             self._confirm_bar.details_button.setVisible(not on)
+            self._confirm_bar.table_button.setVisible(not on)  # the panel has the table
 
     def _details_mode(self) -> str:
         return self._details.mode if self._details is not None else "next"
@@ -166,7 +171,9 @@ class CounterPage(CounterParts):
         self._show_step(REMEDIES)
 
     def go_back(self) -> None:
-        if self.step == PIN:
+        if self._table_pad is not None and self._table_pad.isVisible():
+            self._table_pad.cancel()
+        elif self.step == PIN:
             self.pinpad.cancel()
         elif self.step in (REMEDIES, STAFF):
             if self._remedy_step is not None:
@@ -209,6 +216,8 @@ class CounterPage(CounterParts):
         member = self.controller.current_staff
         self.confirm_bar.show_logged(logged, self.ctx.settings(),
                                      member.name if member else None)
+        self.confirm_bar.set_table(logged.incident.table_ref, self._retail())
+        self._close_table_pad()
         if self._details is not None:
             self._details.set_last(logged.incident, *self._panel_times(logged.incident))
         self.set_status("")
@@ -249,6 +258,50 @@ class CounterPage(CounterParts):
         self.set_status(_("Cancelled: nothing was saved."))
 
     # -- after the taps ---------------------------------------------------------------------
+    def _retail(self) -> bool:
+        return self.ctx.settings().preset == "retail"
+
+    def open_table_pad(self) -> None:
+        """The optional third tap: recent tables and digits, saved on the logged incident."""
+        from app import incidents
+
+        pad = self.table_pad
+        pad.open(incidents.recent_tables(self.ctx), retail=self._retail())
+        self._place_table_pad()
+
+    def _place_table_pad(self) -> None:
+        pad = self._table_pad
+        if pad is None or not pad.isVisible():
+            return
+        pad.adjustSize()
+        strip = self.bottom_strip.geometry()
+        pad.move(max(0, strip.right() - pad.width() - 16), max(0, strip.top() - pad.height()))
+
+    def _close_table_pad(self) -> None:
+        if self._table_pad is not None:
+            self._table_pad.hide()
+
+    def _table_picked(self, ref: str) -> None:
+        from app import incidents
+
+        incident_id = self.confirm_bar.incident_id()
+        self._close_table_pad()
+        if incident_id is None:
+            return
+        member = self.controller.current_staff
+        try:
+            changes = incidents.update_details(self.ctx, incident_id,
+                                               member.id if member else None, table_ref=ref)
+        except ComebackError as error:
+            self.set_status(str(error), "error")
+            return
+        self.controller.announce(changes)
+        after = incidents.get_incident(self.ctx, incident_id)
+        self.confirm_bar.set_table(after.table_ref, self._retail())
+        if self._details is not None and self._details.incident_id == incident_id \
+                and not self._details.is_dirty():
+            self._details.set_last(after, *self._panel_times(after))
+
     def undo(self, incident_id: int) -> None:
         from app import incidents
 
@@ -262,6 +315,7 @@ class CounterPage(CounterParts):
             return
         label = self.last_logged.incident.category_label if self.last_logged else ""
         self.confirm_bar.clear()
+        self._close_table_pad()
         if self._details is not None and self._details.incident_id == incident_id:
             self._details.set_next()
         self.controller.announce(changes)
@@ -269,6 +323,7 @@ class CounterPage(CounterParts):
             category=_(label)))
 
     def _undo_window_over(self, incident_id: int) -> None:
+        self._close_table_pad()
         panel = self._details
         if panel is not None and panel.incident_id == incident_id and not panel.is_dirty():
             panel.set_next()
@@ -359,7 +414,9 @@ class CounterPage(CounterParts):
         event.accept()
 
     def _confirm_key(self) -> None:
-        if self._focus_in_details() and self._details_mode() == "last":
+        if self._table_pad is not None and self._table_pad.isVisible():
+            self._table_pad.submit()
+        elif self._focus_in_details() and self._details_mode() == "last":
             self.save_details()
         elif self.step == REMEDIES:
             self.remedy_step.finish()
@@ -367,6 +424,9 @@ class CounterPage(CounterParts):
             self.pinpad.submit()
 
     def _digit_key(self, digit: str) -> None:
+        if self._table_pad is not None and self._table_pad.isVisible():
+            self._table_pad.press(digit)
+            return
         if self.step == PIN:
             self.pinpad.press(digit)
             return
@@ -406,6 +466,10 @@ class CounterPage(CounterParts):
         elif fresh != current:
             self.controller.set_current_staff(fresh)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._place_table_pad()
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         if self.step != PIN:
@@ -437,6 +501,6 @@ class CounterPage(CounterParts):
         self.details_toggle.setToolTip(_("Table, guest, note and severity (optional)"))
         self._retranslate_heading()
         for child in (self.staff_button, self._remedy_step, self._pinpad, self._staff_switch,
-                      self._details, self._confirm_bar):
+                      self._details, self._confirm_bar, self._table_pad):
             if child is not None:
                 child.retranslate()

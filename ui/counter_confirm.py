@@ -45,11 +45,13 @@ class ConfirmationBar(QFrame):
     Signals:
         undo_clicked(int): the incident id whose Undo was tapped.
         details_clicked(): "Add details" was tapped.
+        table_clicked(): "Table" was tapped (the optional third tap: the table pad).
         expired(int): the undo window of this incident id passed; it is final now.
     """
 
     undo_clicked = Signal(int)
     details_clicked = Signal()
+    table_clicked = Signal()
     expired = Signal(int)
 
     def __init__(self, clock: Clock, timer_factory: TimerFactory = QTimer,
@@ -64,7 +66,7 @@ class ConfirmationBar(QFrame):
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         row = QHBoxLayout(self)
-        row.setContentsMargins(20, 10, 16, 10)
+        row.setContentsMargins(20, 8, 16, 8)
         row.setSpacing(16)
         self.icon_label = QLabel()
         row.addWidget(self.icon_label, 0, Qt.AlignVCenter)
@@ -80,7 +82,14 @@ class ConfirmationBar(QFrame):
         self.details_button = QPushButton(objectName="BigButton")
         self.details_button.setFocusPolicy(Qt.NoFocus)
         self.details_button.clicked.connect(self.details_clicked)
-        row.addWidget(self.details_button, 0, Qt.AlignVCenter)
+        self.table_button = QPushButton(objectName="BigButton")
+        self.table_button.setFocusPolicy(Qt.NoFocus)
+        self.table_button.clicked.connect(self.table_clicked)
+        extras = QVBoxLayout()  # the optional taps, one above the other: the text keeps room
+        extras.setSpacing(6)
+        extras.addWidget(self.table_button)
+        extras.addWidget(self.details_button)
+        row.addLayout(extras)
         self.undo_button = QPushButton(objectName="UndoButton")
         self.undo_button.setFocusPolicy(Qt.NoFocus)
         self.undo_button.setIcon(icons.icon("undo", 26))
@@ -162,6 +171,19 @@ class ConfirmationBar(QFrame):
         self._logged = None
         self.hide()
 
+    def set_table(self, ref: str | None, retail: bool = False) -> None:
+        """The table (or order) of the incident shown, as the table button reads it."""
+        self._table, self._retail = ref, retail
+        self._retranslate_table()
+
+    def _retranslate_table(self) -> None:
+        ref, retail = getattr(self, "_table", None), getattr(self, "_retail", False)
+        if ref:
+            text = (_("Order {ref}") if retail else _("Table {ref}")).format(ref=ref)
+        else:
+            text = _("Order…") if retail else _("Table…")
+        self.table_button.setText(text)
+
     def _undo(self) -> None:
         if self._logged is not None:
             self.undo_clicked.emit(self._logged.incident.id)
@@ -174,6 +196,7 @@ class ConfirmationBar(QFrame):
         self.flag_label.setVisible(bool(flag))
         self.details_button.setText(details)
         self.undo_button.setToolTip(_("Undo: the incident is taken out of every figure"))
+        self._retranslate_table()
         if self._logged is not None:
             self.tick()
 

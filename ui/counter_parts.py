@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ui.details_panel import DetailsPanel
     from ui.pinpad import PinPad
     from ui.staff_switch import StaffSwitch
+    from ui.table_pad import TablePad
 
 CATEGORIES, REMEDIES, PIN, STAFF = "categories", "remedies", "pin", "staff"
 HEADER_H = 64
@@ -120,6 +121,7 @@ class CounterParts(QWidget):
         self._staff_switch: StaffSwitch | None = None
         self._details: DetailsPanel | None = None
         self._confirm_bar: ConfirmationBar | None = None
+        self._table_pad: TablePad | None = None
         self._build()
 
     # -- building ---------------------------------------------------------------------------
@@ -233,6 +235,15 @@ class CounterParts(QWidget):
             self._bottom.insertWidget(1, self._confirm_bar)
             self._wire_part(self._confirm_bar)
         return self._confirm_bar
+
+    @property
+    def table_pad(self) -> TablePad:
+        if self._table_pad is None:
+            from ui.table_pad import TablePad
+
+            self._table_pad = TablePad(self)  # floats over the page, above the bottom strip
+            self._wire_part(self._table_pad)
+        return self._table_pad
 
     def _add_page(self, step: str, widget: QWidget) -> None:
         self._pages[step] = widget
