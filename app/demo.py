@@ -15,6 +15,7 @@ from app.clock import FixedClock, from_iso
 from app.context import Context
 from app.errors import StateError
 from app.models import Outcome, RemedyKind, RemedyRequest, Role, Severity
+from app.settings import DEFAULT_HOURS
 from app.setup import init_store, is_initialised
 from db import vouchers as vouchers_db
 
@@ -63,6 +64,15 @@ def _moment(rng: random.Random, day: datetime, tz: ZoneInfo) -> datetime:
     return local.astimezone(timezone.utc)
 
 
+def _hours_covering(moment: datetime, tz: ZoneInfo) -> dict:
+    """10:00–22:00 every day, or round the clock when ``moment`` (the demo being made) falls
+    outside: whoever tries the demo in the evening sees its reminders come."""
+    local = moment.astimezone(tz).time()
+    if time(10) <= local < time(22):
+        return dict(DEFAULT_HOURS)
+    return {day: ["00:00", "24:00"] for day in DEFAULT_HOURS}
+
+
 def generate(ctx: Context, weeks: int = 8, seed: int = 7, end: datetime | None = None,
              per_day: float = 6.0) -> DemoResult:
     """Fill ``ctx`` (initialising a demo restaurant if needed) with ``weeks`` of history."""
@@ -83,7 +93,8 @@ def _generate(ctx: Context, clock: FixedClock, weeks: int, seed: int, end: datet
     rng = random.Random(seed)
     if not is_initialised(ctx):
         init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
-                   locale="nb_NO", language="en", timezone="Europe/Oslo")
+                   locale="nb_NO", language="en", timezone="Europe/Oslo",
+                   opening_hours=_hours_covering(end, ZoneInfo("Europe/Oslo")))
     existing = {m.name for m in staff.list_staff(ctx, include_inactive=True)}
     for name, role, pin in DEMO_STAFF:
         if name not in existing:
