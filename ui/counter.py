@@ -255,7 +255,8 @@ class CounterPage(CounterParts):
             return
         self._approving = None
         self._show_step(REMEDIES)
-        self.set_status(_("Cancelled: nothing was saved."))
+        self.set_status(_("Cancelled: nothing was saved."), again=lambda: _(
+            "Cancelled: nothing was saved."))
 
     # -- after the taps ---------------------------------------------------------------------
     def _retail(self) -> bool:
@@ -319,8 +320,13 @@ class CounterPage(CounterParts):
         if self._details is not None and self._details.incident_id == incident_id:
             self._details.set_next()
         self.controller.announce(changes)
-        self.set_status(_("Undone: {category} is not counted anywhere.").format(
-            category=_(label)))
+        self.set_status(*self._undone_text(label))
+
+    def _undone_text(self, label: str) -> tuple:
+        def text() -> str:
+            return _("Undone: {category} is not counted anywhere.").format(category=_(label))
+
+        return text(), "info", text
 
     def _undo_window_over(self, incident_id: int) -> None:
         self._close_table_pad()
@@ -456,6 +462,10 @@ class CounterPage(CounterParts):
 
     def _on_language_changed(self, _code: str) -> None:
         self.retranslate()
+        # Messages made in the old language: made anew, or cleared (issue 16.5).
+        self._retranslate_status()
+        if self._details is not None:
+            self._details.set_message("")
 
     def _refresh_current_staff(self) -> None:
         current = self.controller.current_staff

@@ -8,6 +8,7 @@ the page wires each one as it is built (:meth:`CounterParts._wire_part`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
@@ -253,7 +254,12 @@ class CounterParts(QWidget):
         """Connect a part just built (the page's behaviour lives in the subclass)."""
 
     # -- status line ------------------------------------------------------------------------
-    def set_status(self, text: str, kind: str = "info") -> None:
+    def set_status(self, text: str, kind: str = "info",
+                   again: Callable[[], str] | None = None) -> None:
+        """The status line; ``again`` makes the text anew after a language switch (without
+        it, a switch clears the line: no message stays in the old language)."""
+        self._status_again = again if text else None
+        self._status_kind = kind
         self.status_label.setText(text)
         self.status_label.setProperty("kind", kind)
         repolish(self.status_label)
@@ -261,3 +267,7 @@ class CounterParts(QWidget):
 
     def status(self) -> str:
         return self.status_label.text()
+
+    def _retranslate_status(self) -> None:
+        again = getattr(self, "_status_again", None)
+        self.set_status(again() if again else "", getattr(self, "_status_kind", "info"), again)

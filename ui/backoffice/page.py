@@ -105,6 +105,7 @@ class BackOfficePage(QWidget):
         self._scrolls: dict[QWidget, QScrollArea] = {}
         layout.addWidget(self.stack, 1)
         controller.changed.connect(self._on_changed)
+        controller.language_changed.connect(self._clear_messages)
         self.retranslate()
         self.lock()
 
@@ -223,6 +224,14 @@ class BackOfficePage(QWidget):
         super().hideEvent(event)
 
     # -- updates ----------------------------------------------------------------------------
+    def _clear_messages(self, _code: str = "") -> None:
+        """A language switch clears every message and refusal made in the old language."""
+        for label in self.findChildren(QLabel):
+            if label.objectName() in ("BoMessage", "BoError") and label.text():
+                label.setText("")
+                if label.objectName() == "BoError":
+                    label.hide()
+
     def _on_changed(self, changes: Changes) -> None:
         if self.session is None or self.tabs is None:
             return
