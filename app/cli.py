@@ -62,8 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     log = sub.add_parser("log", help=_("log one incident"))
     log.add_argument("--category", required=True, help=_("category code, e.g. cold_food"))
     log.add_argument("--remedy", action="append", required=True, metavar="CODE[:AMOUNT]",
-                     help=_("remedy code, optionally with an amount in minor units; "
-                            "repeat for several"))
+                     help=_("remedy code, optionally with an amount in the store's currency "
+                            "(12, 12.50 or 12,50; 12 means 12.00); repeat for several"))
+    log.add_argument("--allow-repeat", action="store_true",
+                     help=_("allow the same remedy more than once (refused otherwise)"))
     log.add_argument("--staff", default=None, help=_("staff name (default: the first cashier)"))
     log.add_argument("--severity", default=None, help=_("low, medium or high"))
     log.add_argument("--table", default=None, help=_("table or order number"))
@@ -163,21 +165,33 @@ def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
-def _remedy_requests(ctx, specs: list[str]):
+def _remedy_requests(ctx, specs: list[str], allow_repeat: bool = False):
     from app import catalog
+    from app.csvio import parse_written_amount
     from app.errors import ValidationError
+    from app.formatting import minor_digits
     from app.models import RemedyRequest
 
-    requests = []
+    currency = ctx.settings().currency
+    example = "12" if minor_digits(currency) == 0 else "12.50"
+    requests, seen = [], set()
     for spec in specs:
         code, _sep, amount = spec.partition(":")
         remedy = catalog.remedy_by_code(ctx, code.strip())
+        if remedy.id in seen and not allow_repeat:
+            raise ValidationError("remedy", _(
+                "--remedy {code} is given twice; add --allow-repeat if the guest really "
+                "got it twice.").format(code=code.strip()))
+        seen.add(remedy.id)
         if amount:
-            if not amount.strip().isdigit():
+            try:
+                minor = parse_written_amount(amount, currency)
+            except ValueError:
                 raise ValidationError("remedy", _(
-                    "--remedy {spec}: the amount after ':' must be a whole number of minor "
-                    "units, 0 or more.").format(spec=spec))
-            requests.append(RemedyRequest(remedy.id, int(amount)))
+                    "--remedy {spec}: the amount after ':' must be an amount in {currency} "
+                    "like {example}, 0 or more.").format(
+                    spec=spec, currency=currency, example=example)) from None
+            requests.append(RemedyRequest(remedy.id, minor))
         else:
             requests.append(RemedyRequest(remedy.id))
     return requests
@@ -190,7 +204,7 @@ def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
 
     ctx = _context(db_path)
     category = catalog.category_by_code(ctx, args.category)
-    requests = _remedy_requests(ctx, args.remedy)
+    requests = _remedy_requests(ctx, args.remedy, args.allow_repeat)
     if args.staff:
         member = staff.find_by_name(ctx, args.staff)
     else:
