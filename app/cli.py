@@ -46,10 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help=_("create a store in a new database"))
     init.add_argument("--preset", default="restaurant", help=_("restaurant or retail"))
     init.add_argument("--store", required=True, help=_("store name"))
-    init.add_argument("--currency", default="EUR", help=_("ISO currency code, e.g. NOK"))
-    init.add_argument("--locale", default="en_GB", help=_("formats, e.g. nb_NO"))
+    init.add_argument("--currency", default=None,
+                      help=_("ISO currency code, e.g. NOK (default: the language's country's, "
+                             "EUR for English)"))
+    init.add_argument("--locale", default=None,
+                      help=_("formats, e.g. nb_NO (default: the language's, en_GB for English)"))
     init.add_argument("--language", default=None, help=_("en, nb, es, nl or cs"))
-    init.add_argument("--tz", default="Europe/London", help=_("time zone, e.g. Europe/Oslo"))
+    init.add_argument("--tz", default=None,
+                      help=_("time zone, e.g. Europe/Oslo (default: the language's country's, "
+                             "Europe/London for English)"))
     init.add_argument("--owner", default=None, help=_("owner's name"))
     init.add_argument("--owner-pin", default=None, help=_("owner's PIN (4–8 digits)"))
 
@@ -140,10 +145,14 @@ def _context(db_path: Path, must_exist: bool = True):
 
 def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     from app.setup import init_store
+    from app.store_admin import init_defaults
 
     ctx = _context(db_path, must_exist=False)
-    init_store(ctx, store_name=args.store, preset=args.preset, currency=args.currency,
-               locale=args.locale, language=args.language, timezone=args.tz,
+    defaults = init_defaults(args.language)
+    init_store(ctx, store_name=args.store, preset=args.preset,
+               currency=args.currency or defaults["currency"],
+               locale=args.locale or defaults["locale"], language=args.language,
+               timezone=args.tz or defaults["timezone"],
                owner_name=args.owner, owner_pin=args.owner_pin)
     print(_("Created {store} in {path}.").format(store=args.store, path=db_path))
     return 0

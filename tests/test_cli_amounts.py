@@ -90,3 +90,27 @@ def test_sysdeps_waits_for_or_explains_a_held_apt_lock(tmp_path, monkeypatch, ca
     err = capsys.readouterr().err
     assert "another apt" in err and "holds the package lock" in err and "run make" in err
     assert "DPkg::Lock::Timeout=120" in calls.read_text()
+
+
+@pytest.mark.parametrize(("language", "locale", "tz", "currency"), [
+    ("nb", "nb_NO", "Europe/Oslo", "NOK"), ("es", "es_ES", "Europe/Madrid", "EUR"),
+    ("nl", "nl_NL", "Europe/Amsterdam", "EUR"), ("cs", "cs_CZ", "Europe/Prague", "CZK"),
+    (None, "en_GB", "Europe/London", "EUR")])
+def test_init_takes_formats_and_time_zone_from_the_language(tmp_path, language, locale, tz,
+                                                             currency):
+    path = tmp_path / "s.db"
+    args = ["init", "--db", str(path), "--store", "S"] + (
+        ["--language", language] if language else [])
+    assert main(args) == 0
+    settings = {r["name"]: r["value"] for r in open_database(path)["settings"].rows}
+    assert (settings["locale"], settings["timezone"], settings["currency"]) == (
+        f'"{locale}"', f'"{tz}"', f'"{currency}"')
+
+
+def test_explicit_locale_and_time_zone_still_win(tmp_path):
+    path = tmp_path / "s.db"
+    assert main(["init", "--db", str(path), "--store", "S", "--language", "nb",
+                 "--locale", "en_NO", "--tz", "Europe/Berlin", "--currency", "EUR"]) == 0
+    settings = {r["name"]: r["value"] for r in open_database(path)["settings"].rows}
+    assert (settings["locale"], settings["timezone"], settings["currency"]) == (
+        '"en_NO"', '"Europe/Berlin"', '"EUR"')

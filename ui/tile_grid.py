@@ -68,7 +68,7 @@ class TileGrid(QWidget):
         """While ``hold`` is on, lay out the columns ``width`` (default: the present width)
         would have, e.g. while a side panel takes some of the width: the tiles narrow but
         stay in their row and column, under the thumb that knows them. Tiles never get
-        narrower than ``NARROWEST_TILE_W`` for it."""
+        narrower than ``NARROWEST_TILE_W``, nor than their longest word, for it."""
         self._held = max(width or self.width(), self._held or 0) if hold else None
         self._place()
 
@@ -91,7 +91,9 @@ class TileGrid(QWidget):
         columns = self.columns_for(len(self._tiles), self.width())
         if self._held is not None:  # the columns the full width would have, if they fit
             held = self.columns_for(len(self._tiles), max(self._held, self.width()))
-            if (self.width() - (held - 1) * SPACING) / held >= NARROWEST_TILE_W:
+            narrow = (self.width() - (held - 1) * SPACING) / held
+            if narrow >= NARROWEST_TILE_W and all(t.fits_width(int(narrow))
+                                                 for t in self._tiles):
                 columns = held
         # Short of height (a banner above, say): more, narrower columns before shorter rows.
         while (self._fit_height(columns) < MIN_TILE_H and columns < len(self._tiles)
