@@ -269,7 +269,7 @@ def _glance(summary: WeeklySummary, width: float) -> Table:
 
 #: Cell and header type sizes to try, largest first, until a table's words and figures fit.
 GRID_SIZES = ((8.5, 7.5), (7.5, 6.5), (6.5, 6.0))
-GRID_PAD = 6  # left + right cell padding, and a hair
+GRID_PAD = 10  # left + right cell padding, and a gap between neighbouring figures
 
 
 def _words(text: str) -> list[str]:
