@@ -77,6 +77,7 @@ def test_the_voucher_fields_example_is_whole_in_every_language(qtbot, window, la
     assert "K7M-3QX" in text
     room = edit.contentsRect().width() - edit.textMargins().left() - edit.textMargins().right()
     assert edit.fontMetrics().horizontalAdvance(text) <= room - 8, (text, room)
+    assert window.size().toTuple() == (1024, 768), "the field made the window wider"
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])

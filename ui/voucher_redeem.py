@@ -120,7 +120,10 @@ class VoucherRedeem(QFrame):
 
     def retranslate(self) -> None:
         self.title_label.setText(_("Guest back with a voucher?"))
-        self.code_edit.setPlaceholderText(_("Type or scan the code, e.g. K7M-3QX"))
+        # The example alone, whole in every language; what to do goes in the tooltip (the
+        # whole sentence made the Czech field too wide for a 1024 px window).
+        self.code_edit.setPlaceholderText(_("e.g. K7M-3QX"))
+        self.code_edit.setToolTip(_("Type or scan the code"))
         self._fit_placeholder()
         self.redeem_button.setText(_("Redeem"))
         if self._kind == "info":
