@@ -99,7 +99,8 @@ def test_sysdeps_waits_for_or_explains_a_held_apt_lock(tmp_path, monkeypatch, ca
 def test_init_takes_formats_and_time_zone_from_the_language(tmp_path, language, locale, tz,
                                                              currency):
     path = tmp_path / "s.db"
-    args = ["init", "--db", str(path), "--store", "S"] + (
+    args = ["init", "--db", str(path), "--store", "S", "--owner", "Olga",
+            "--owner-pin", "860419"] + (
         ["--language", language] if language else [])
     assert main(args) == 0
     settings = {r["name"]: r["value"] for r in open_database(path)["settings"].rows}
@@ -110,7 +111,8 @@ def test_init_takes_formats_and_time_zone_from_the_language(tmp_path, language, 
 def test_explicit_locale_and_time_zone_still_win(tmp_path):
     path = tmp_path / "s.db"
     assert main(["init", "--db", str(path), "--store", "S", "--language", "nb",
-                 "--locale", "en_NO", "--tz", "Europe/Berlin", "--currency", "EUR"]) == 0
+                 "--owner", "Olga", "--owner-pin", "860419", "--locale", "en_NO",
+                 "--tz", "Europe/Berlin", "--currency", "EUR"]) == 0
     settings = {r["name"]: r["value"] for r in open_database(path)["settings"].rows}
     assert (settings["locale"], settings["timezone"], settings["currency"]) == (
         '"en_NO"', '"Europe/Berlin"', '"EUR"')

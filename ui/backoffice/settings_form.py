@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QGridLayout,
@@ -97,6 +98,8 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
     """An input widget for one setting, named ``setting_<name>``."""
     if spec.kind == "text":
         widget: QWidget = QLineEdit(maxLength=80)
+    elif spec.kind == "bool":
+        widget = QCheckBox()
     elif spec.kind == "int":
         widget = QSpinBox()
         low, high = spec.limits or (0, 10**6)
@@ -119,6 +122,8 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
 
 
 def get_value(spec: settings_mod.Setting, widget: QWidget) -> Any:
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
     if isinstance(widget, QSpinBox):
         return widget.value()
     if isinstance(widget, QLineEdit):
@@ -131,7 +136,9 @@ def get_value(spec: settings_mod.Setting, widget: QWidget) -> Any:
 
 
 def set_value(spec: settings_mod.Setting, widget: QWidget, value: Any) -> None:
-    if isinstance(widget, QSpinBox):
+    if isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QSpinBox):
         widget.setValue(int(value))
     elif isinstance(widget, QLineEdit):
         widget.setText(str(value))
