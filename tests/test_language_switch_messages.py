@@ -45,7 +45,10 @@ def test_details_saved_goes_away_when_the_language_changes(qtbot, window):
     assert page.details.message() == ""
 
 
-def test_saved_pdf_line_on_reports_follows_the_switch(qtbot, window, tmp_path):
+def test_saved_pdf_line_on_reports_follows_the_switch(qtbot, window, ctx, tmp_path):
+    from app import staff
+
+    window.controller.set_current_staff(staff.find_by_name(ctx, "Marco"))  # Reports: a manager
     reports = window.page("reports")
     dialogs = Dialogs()
     dialogs.save_path = str(tmp_path / "week.pdf")

@@ -46,7 +46,8 @@ def busy_week(request):
     db = open_database(None)
     ctx = Context(db=db, clock=FixedClock(MADE))
     init_store(ctx, store_name=name, preset="restaurant", currency=currency, locale=locale,
-               language=language, timezone=tz, owner_name="Olga", owner_pin="860419")
+               language=language, timezone=tz, owner_name="Olga", owner_pin="860419",
+               made_by=demo.DEMO_MADE_BY)
     demo.generate(ctx, weeks=4, seed=11, per_day=9)
     i18n.set_language(language)
     yield language, weekly_summary(ctx, Week.parse("2026-W47"))
