@@ -181,13 +181,13 @@ def test_service_four_eyes_off_is_audited_and_lets_an_owner_alone_approve(ctx, p
 
 
 def test_cli_log_as_a_manager_needs_that_managers_pin(store_db, capsys):
-    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:90000",
+    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:900",
                 "--staff", "Ingrid") == 2
     assert "--staff-pin" in capsys.readouterr().err
-    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:90000",
+    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:900",
                 "--staff", "Ingrid", "--staff-pin", "1357") == 2
     assert _rows(store_db, "incidents") == []
-    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:90000",
+    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:900",
                 "--staff", "Ingrid", "--staff-pin", OWNER_PIN) == 0
 
 
