@@ -24,7 +24,8 @@ def build_main_window(ctx: Context, *, reminders: bool = True,
     """The whole app on a context; used by ``main`` and by the GUI tests.
 
     ``reminders=False`` leaves the banner, queue and scheduler to :func:`add_reminders`,
-    which ``main`` calls right after the counter's first paint. ``timer_factory`` makes the
+    and the retry of taps an earlier run kept to the counter's ``start_retry``, which
+    ``main`` calls right after the counter's first paint. ``timer_factory`` makes the
     sign-in's idle timer (tests pass a fake).
     """
     i18n.set_language(ctx.settings().language)
@@ -61,6 +62,7 @@ def build_main_window(ctx: Context, *, reminders: bool = True,
     # Nav order: what the counter needs most first, the owner's pages last.
     if reminders:
         add_reminders(window)
+        window.page("counter").start_retry()
     window.add_page("reports", reports_page, lambda: _("Reports"))
     window.add_page("backoffice", backoffice_page, lambda: _("Back office"),
                     guard=lambda: window.page("backoffice").session is not None
@@ -97,7 +99,8 @@ def main(db_path: str | Path | None) -> int:
         from app.privacy import erase_expired_guest_details
 
         steps = [ctx.prepare_writes, lambda: erase_expired_guest_details(ctx),
-                 lambda: add_reminders(window), lambda: check_audit_log(window)]
+                 window.page("counter").start_retry, lambda: add_reminders(window),
+                 lambda: check_audit_log(window)]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
