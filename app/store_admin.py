@@ -169,6 +169,8 @@ def _default_text(spec: settings_mod.Setting) -> str:
         if len(days) == 1 and None not in days:
             opens, closes = next(iter(days))
             return f"every day {opens}–{closes}"
+    if spec.kind == "folder":
+        return "empty: `backups/` next to the database"
     return f"`{spec.default}`"
 
 
@@ -180,7 +182,8 @@ def _allowed_text(spec: settings_mod.Setting) -> str:
             "locale": "CLDR locale (nb_NO, es_ES, nl_NL, cs_CZ, en_GB…)",
             "language": ", ".join(f"`{c}`" for c in LANGUAGES),
             "timezone": "IANA name (Europe/Oslo…)", "bool": "`true` or `false`",
-            "hours": "per weekday opening–closing (HH:MM), or closed"}.get(spec.kind, spec.kind)
+            "hours": "per weekday opening–closing (HH:MM), or closed",
+            "folder": "a full folder path, or empty"}.get(spec.kind, spec.kind)
 
 
 def settings_markdown() -> str:
