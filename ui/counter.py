@@ -193,6 +193,9 @@ class CounterPage(CounterParts):
             self._details.set_last(logged.incident, *self._panel_times(logged.incident))
         self.set_status("")
         self._show_step(CATEGORIES)
+        from ui.slip_bar import print_after_logged
+
+        print_after_logged(self, logged)  # slips print in a worker thread, off the tap
 
     def _ask_approval(self, requests: list[RemedyRequest], why: str) -> None:
         self._approving, self._switching_to = requests, None
