@@ -71,7 +71,7 @@ class ScanCatcher(QObject):
         super().__init__(window)
         self.window = window
         self._redeem = redeem
-        self._clock = clock
+        self.clock = clock
         self._held: list[tuple[QWidget, int, Qt.KeyboardModifier, str]] = []
         self._last = 0.0
         self._replaying = False
@@ -111,14 +111,14 @@ class ScanCatcher(QObject):
             if self._held and not self._fast():
                 self.give_back()
             self._held.append((watched, key, event.modifiers(), text))
-            self._last = self._clock()
+            self._last = self.clock()
             self.timer.start()
             return True
         self.give_back()
         return False
 
     def _fast(self) -> bool:
-        return (self._clock() - self._last) * 1000 <= GAP_MS
+        return (self.clock() - self._last) * 1000 <= GAP_MS
 
     def give_back(self) -> None:
         """Not a scan: deliver the held keys to where they were going, in order."""
@@ -152,8 +152,11 @@ def install_scan_redeem(window) -> ScanCatcher:
                 box = VoucherRedeem(window.controller, window)
                 box.setObjectName("ScanRedeem")
                 box.hide()
+        focus = QApplication.focusWidget()
         box.code_edit.setText(code)
         box.redeem()
+        if not box.isVisible() and focus is not None:  # an error focuses the box: not
+            focus.setFocus()  # when it is off screen, the counter keeps its keys
         if window.current_page() == "counter":
             window.page("counter").set_status(box.message(),
                                               box.message_label.property("kind") or "info")

@@ -51,7 +51,7 @@ class PrinterTab(QWidget):
 
     def print_test(self) -> None:
         """Save what is typed (a test of unsaved settings would mislead), then print."""
-        if self.form.save_button.isVisible() and not self.form.save():
+        if self.form.save_button.isVisibleTo(self.form) and not self.form.save():
             return
         job = self._slip_printer().print_test()
         if job is None:
