@@ -14,6 +14,7 @@ import time
 
 STATUS_QUERY = b"\x10\x04\x02"
 ALL_WELL = b"\x12"
+CUT = b"\x1dV\x00"  # the last command of a slip
 
 
 class LoopbackPrinter:
@@ -22,6 +23,8 @@ class LoopbackPrinter:
         self.connections: list[bytearray] = []
         #: (time.perf_counter() of each chunk, bytes so far in its connection)
         self.arrivals: list[tuple[float, int]] = []
+        #: time.perf_counter() when each connection's slip was in whole (its cut command)
+        self.cut_at: list[float] = []
         self._mode, self._after = "ok", 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -89,8 +92,11 @@ class LoopbackPrinter:
                 if not chunk:
                     return
                 with self._lock:
+                    seen_cut = CUT in data
                     data.extend(chunk)
                     self.arrivals.append((time.perf_counter(), len(data)))
+                    if not seen_cut and CUT in data:
+                        self.cut_at.append(time.perf_counter())
                 asked = bytes(data).count(STATUS_QUERY)
                 if mode != "ok" and len(data) >= after:
                     asked = bytes(data[:after]).count(STATUS_QUERY)
