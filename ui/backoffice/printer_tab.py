@@ -51,8 +51,11 @@ class PrinterTab(QWidget):
 
     def print_test(self) -> None:
         """Save what is typed (a test of unsaved settings would mislead), then print."""
-        if self.form.save_button.isVisibleTo(self.form) and not self.form.save():
-            return
+        if self.form.save_button.isVisibleTo(self.form):
+            if not self.form.save():
+                return
+            if self.form.message.text() == _("Nothing changed."):
+                set_message(self.form.message, "")
         job = self._slip_printer().print_test()
         if job is None:
             set_message(self.test_message, _("No printer is set: type where slips should go, "
