@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     from app.cli_reports import add_parsers  # report, export, import (no reportlab here)
 
     add_parsers(sub)
+    from app.cli_slips import add_parsers as add_slip_parsers  # slip (no escpos here)
+
+    add_slip_parsers(sub)
     return parser
 
 
@@ -297,6 +300,15 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_report,
             "export": cmd_export, "import": cmd_import, "redeem": cmd_redeem,
             "followups": cmd_followups}
+
+
+def cmd_slip(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_slips
+
+    return cli_slips.cmd_slip(args, db_path)
+
+
+COMMANDS["slip"] = cmd_slip
 
 
 if __name__ == "__main__":
