@@ -61,6 +61,9 @@ def card_pdf(slip: Slip) -> bytes:
     if slip.expiry:
         pdf.setFont(FONT_BOLD, 9.5)
         pdf.drawString(margin, y, slip.expiry)
+    if slip.signature:  # the sorry card
+        pdf.setFont(FONT_BOLD, 11)
+        pdf.drawString(margin, y - 6 * mm, slip.signature)
     # Right column: QR above, barcode below.
     if slip.code:
         qr = QrCodeWidget(slip.code, barLevel="M")
@@ -88,5 +91,8 @@ def card_pdf(slip: Slip) -> bytes:
     return out.getvalue()
 
 
-def card_file_name(slip: Slip) -> str:
-    return f"voucher-{slip.code or slip.kind}.pdf"
+def card_file_name(slip: Slip, incident_id: int | None = None) -> str:
+    """``voucher-K7M-3QX.pdf``; a card without a code: ``sorry-<incident>.pdf``."""
+    if slip.code:
+        return f"voucher-{slip.code}.pdf"
+    return f"{slip.kind}-{incident_id}.pdf" if incident_id is not None else f"{slip.kind}.pdf"

@@ -35,13 +35,6 @@ class SlipJob(NamedTuple):
     target: Target
     incident_id: int | None = None
 
-    def what(self) -> str:
-        if self.slip.kind == "voucher":
-            return _("the slip for voucher {code}").format(code=self.slip.code)
-        if self.slip.kind == "sorry":
-            return _("the sorry card")
-        return _("the test slip")
-
 
 class SlipPrinter(QObject):
     """Queues slips for the store's printer and reports how each went.
@@ -151,7 +144,8 @@ def deliver(job: SlipJob, timeout: float) -> str:
         from app.printers import write_pdf
         from app.voucher_card import card_file_name, card_pdf
 
-        return str(write_pdf(job.target.address, card_file_name(job.slip), card_pdf(job.slip)))
+        return str(write_pdf(job.target.address, card_file_name(job.slip, job.incident_id),
+                             card_pdf(job.slip)))
     from app.printers import send
     from app.slip_escpos import slip_bytes
 
