@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     from app.cli_reports import add_parsers  # report, export, import (no reportlab here)
 
     add_parsers(sub)
+    from app.cli_verify import add_parsers as add_verify_parser
+
+    add_verify_parser(sub)
     from app.cli_slips import add_parsers as add_slip_parsers  # slip (no escpos here)
 
     add_slip_parsers(sub)
@@ -244,6 +247,12 @@ def cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     return cli_reports.cmd_import(args, _context(db_path))
 
 
+def cmd_verify(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_verify
+
+    return cli_verify.cmd_verify(args, _context(db_path))
+
+
 def cmd_redeem(args: argparse.Namespace, db_path: Path) -> int:
     from app import staff, vouchers
     from app.formatting import local_time, medium_date, money
@@ -299,7 +308,7 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_report,
             "export": cmd_export, "import": cmd_import, "redeem": cmd_redeem,
-            "followups": cmd_followups}
+            "followups": cmd_followups, "verify": cmd_verify}
 
 
 def cmd_slip(args: argparse.Namespace, db_path: Path) -> int:

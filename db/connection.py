@@ -28,7 +28,7 @@ BUSY_TIMEOUT_MS = 5000
 # The migration set and its newest migration (db/migrations.py; a test keeps them equal).
 # A file that has it applied needs no migration, and that check needs no sqlite-utils.
 MIGRATION_SET = "comeback"
-NEWEST_MIGRATION = "0003_vouchers_redeemed_index"
+NEWEST_MIGRATION = "0005_audit_chain"
 
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 
@@ -94,6 +94,9 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
         conn.execute("PRAGMA journal_mode=wal")
     # FULL: a committed incident survives a power cut, also in WAL mode.
     conn.execute("PRAGMA synchronous=FULL")
+    from db.audit_chain import register
+
+    register(conn)  # the audit log's hash chain is computed inside its INSERT
 
 
 def _up_to_date(conn: sqlite3.Connection) -> bool:
