@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from app import catalog, slips, store_admin
 from app.slip_escpos import slip_bytes
@@ -68,8 +69,9 @@ def test_a_printer_failing_mid_slip_leaves_the_counter_working_and_the_reprint_a
         first.voucher_codes[0], second.voucher_codes[0]}
     assert counter.step == CATEGORIES
 
+    qtbot.waitUntil(lambda: counter.findChild(SlipBar) is not None
+                    and len(counter.findChild(SlipBar).failed_jobs) == 2, timeout=10_000)
     bar = counter.findChild(SlipBar)
-    qtbot.waitUntil(lambda: len(bar.failed_jobs) == 2, timeout=10_000)
     assert bar.isVisible() and bar.reprint_button.isVisible()
     assert bar.label.text().startswith("2 slips not printed — The printer at 127.0.0.1:")
     assert "tap Reprint" in bar.label.text()
@@ -89,6 +91,7 @@ def test_a_printer_failing_mid_slip_leaves_the_counter_working_and_the_reprint_a
 def test_no_printer_prints_nothing_and_the_code_is_on_screen(qtbot, window, ctx, loopback):
     page = window.page("counter")
     logged = _tap_voucher(page)
+    QApplication.processEvents()  # where the slips would be queued
     assert logged.voucher_codes[0] in page.confirm_bar.line_label.text()
     assert page.findChild(SlipBar) is None and loopback.received() == []
 

@@ -111,9 +111,18 @@ def slip_bar(page: QWidget, printer: SlipPrinter) -> SlipBar:
 
 
 def print_after_logged(page: QWidget, logged) -> None:
-    """The counter's hook after a save: queue the incident's slips, if a printer is set."""
-    from ui.slip_printing import slip_printer
+    """The counter's hook after a save: queue the incident's slips, if a printer is set.
 
-    printer = slip_printer(page.controller)
-    if printer.after_logged(logged):
-        slip_bar(page, printer)
+    Even preparing the slip waits for the next turn of the event loop: the tap is over (saved
+    and announced) before anything of printing runs.
+    """
+    from PySide6.QtCore import QTimer
+
+    def queue_slips() -> None:
+        from ui.slip_printing import slip_printer
+
+        printer = slip_printer(page.controller)
+        if printer.after_logged(logged):
+            slip_bar(page, printer)
+
+    QTimer.singleShot(0, page, queue_slips)
