@@ -97,7 +97,8 @@ class QueueRow(QFrame):
         from ui.slip_actions import ReprintButton
 
         self.reprint_button = ReprintButton(queue.controller, item.incident.id,
-                                            item.voucher_codes, bar_host=queue)
+                                            item.voucher_codes, bar_host=queue,
+                                            printer_set=bool(item.settings.printer))
         layout.addWidget(self.reprint_button)
         self.outcome_button = QPushButton(objectName="RowButton")
         self.outcome_button.clicked.connect(lambda: queue.outcome_requested.emit(item.id))

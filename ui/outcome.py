@@ -147,7 +147,8 @@ class OutcomeDialog(QDialog):
 
         self.reprint_button = ReprintButton(self.controller, self.item.incident.id,
                                             self.item.voucher_codes,
-                                            object_name="OutcomeSecondary")
+                                            object_name="OutcomeSecondary",
+                                            printer_set=bool(self.item.settings.printer))
         row.addWidget(self.reprint_button)
         row.addStretch(1)
         self.cancel_button = QPushButton(objectName="OutcomeSecondary")

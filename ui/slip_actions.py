@@ -18,7 +18,9 @@ class ReprintButton(QPushButton):
 
     def __init__(self, controller: Controller, incident_id: int, codes: Sequence[str],
                  bar_host: QWidget | None = None, object_name: str = "RowButton",
-                 parent: QWidget | None = None) -> None:
+                 printer_set: bool | None = None, parent: QWidget | None = None) -> None:
+        """``printer_set``: whether the store has a printer (read from the settings when
+        None; a list of rows passes what it read once)."""
         super().__init__(parent, objectName=object_name)
         self.setFocusPolicy(Qt.NoFocus)
         self.controller, self.incident_id = controller, incident_id
@@ -26,7 +28,9 @@ class ReprintButton(QPushButton):
         self.bar_host = bar_host
         self.clicked.connect(self.reprint)
         controller.language_changed.connect(self._on_language)  # dropped with the button
-        self.setVisible(bool(self.codes) and bool(controller.ctx.settings().printer))
+        if printer_set is None:
+            printer_set = bool(controller.ctx.settings().printer)
+        self.setVisible(bool(self.codes) and printer_set)
         self.retranslate()
 
     def reprint(self) -> None:
