@@ -45,6 +45,18 @@ def _check_int(name: str, value: Any, spec: Setting) -> int:
     return value
 
 
+def _check_bool(name: str, value: Any, spec: Setting) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise ValidationError(name, _("{field} must be on or off (true or false).").format(
+        field=spec.title()))
+
+
 def _check_currency(name: str, value: Any, spec: Setting) -> str:
     from babel.numbers import get_currency_name
 
@@ -121,18 +133,6 @@ def _check_footer(name: str, value: Any, spec: Setting) -> str:
     return text
 
 
-def _check_bool(name: str, value: Any, spec: Setting) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "on", "1"):
-        return True
-    if text in ("false", "no", "off", "0"):
-        return False
-    raise ValidationError(name, _("{field} must be on or off (true or false).").format(
-        field=spec.title()))
-
-
 def _check_hours(name: str, value: Any, spec: Setting) -> dict:
     message = _("{field}: give each weekday (mon…sun) as [\"HH:MM\", \"HH:MM\"] with opening "
                 "before closing, or null when closed.").format(field=spec.title())
@@ -206,6 +206,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("guest_contact_retention_days", "int", 365, N_("Keep guest contact (days)"),
             N_("Guest names and contacts are erased after this many days."), _check_int,
             limits=(1, 3650)),
+    # Who may give how much (docs/roles.md). Amounts are in the store currency's minor units;
+    # init_store scales the defaults (30 and 100 euros) to the store's currency.
+    Setting("cashier_limit", "int", 3000, N_("Cashier limit (minor units)"),
+            N_("A cashier gives up to this much per incident without approval (a remedy's own "
+               "threshold can only be lower); above it a manager must approve."), _check_int,
+            limits=(0, 10**9)),
+    Setting("manager_limit", "int", 10000, N_("Manager limit (minor units)"),
+            N_("A manager gives or approves up to this much per incident; above it only the "
+               "owner can approve."), _check_int, limits=(0, 10**9)),
+    Setting("four_eyes", "bool", True, N_("Approver is a second person"),
+            N_("The person who approves a remedy cannot be the one who gives it. An owner "
+               "working alone can turn this off (the change is audited)."), _check_bool),
+    Setting("signin_pin", "bool", True, N_("Sign-in needs a PIN"),
+            N_("Staff sign in at the counter with their own PIN; what is recorded under a "
+               "name was done by that person."), _check_bool),
+    Setting("signin_idle_minutes", "int", 15, N_("Sign-in lasts (idle minutes)"),
+            N_("A sign-in ends at the next switch or after this many minutes without a tap."),
+            _check_int, limits=(1, 720)),
     Setting("printer", "printer", "", N_("Slip printer"),
             N_("Where voucher slips print: empty for none (the code is shown on screen); "
                "network:HOST[:PORT], usb:VENDOR:PRODUCT, serial:DEVICE[:BAUD], "
@@ -237,6 +255,11 @@ class StoreSettings(NamedTuple):
     followup_grace_minutes: int
     voucher_validity_days: int
     guest_contact_retention_days: int
+    cashier_limit: int
+    manager_limit: int
+    four_eyes: bool
+    signin_pin: bool
+    signin_idle_minutes: int
     printer: str
     paper_width_mm: int
     slip_footer: str

@@ -41,6 +41,10 @@ def update_settings(ctx: Context, by: int | None, values: Mapping[str, Any]) -> 
     if "preset" in changed:
         raise ValidationError("preset", _("Store type is chosen at first run; change the "
                                           "categories and remedies instead."))
+    cashier = changed.get("cashier_limit", current.cashier_limit)
+    if cashier > changed.get("manager_limit", current.manager_limit):
+        raise ValidationError("cashier_limit", _(
+            "The cashier limit cannot be above the manager limit."))
     old_currency = current.currency
     if "currency" in changed and incidents_db.count_incidents(ctx.db, ctx.store_id, True):
         raise ValidationError("currency", _(
@@ -149,8 +153,8 @@ def _default_text(spec: settings_mod.Setting) -> str:
         if len(days) == 1 and None not in days:
             opens, closes = next(iter(days))
             return f"every day {opens}–{closes}"
-    if spec.default == "" or isinstance(spec.default, bool):
-        return "empty" if spec.default == "" else f"`{str(spec.default).lower()}`"
+    if spec.default == "":
+        return "empty"
     return f"`{spec.default}`"
 
 
@@ -161,12 +165,11 @@ def _allowed_text(spec: settings_mod.Setting) -> str:
             "currency": "ISO 4217 code (NOK, EUR, CZK…)",
             "locale": "CLDR locale (nb_NO, es_ES, nl_NL, cs_CZ, en_GB…)",
             "language": ", ".join(f"`{c}`" for c in LANGUAGES),
-            "timezone": "IANA name (Europe/Oslo…)",
+            "timezone": "IANA name (Europe/Oslo…)", "bool": "`true` or `false`",
             "hours": "per weekday opening–closing (HH:MM), or closed",
             "printer": "empty, `network:HOST[:PORT]`, `usb:VID:PID`, `serial:DEV[:BAUD]`, "
                        "`system:NAME` or `pdf:FOLDER`",
-            "paper": "`58` or `80`", "footer": "0–120 characters",
-            "bool": "`true` or `false`"}.get(spec.kind, spec.kind)
+            "paper": "`58` or `80`", "footer": "0–120 characters"}.get(spec.kind, spec.kind)
 
 
 def settings_markdown() -> str:

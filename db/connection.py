@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ BUSY_TIMEOUT_MS = 5000
 # The migration set and its newest migration (db/migrations.py; a test keeps them equal).
 # A file that has it applied needs no migration, and that check needs no sqlite-utils.
 MIGRATION_SET = "comeback"
-NEWEST_MIGRATION = "0005_audit_chain"
+NEWEST_MIGRATION = "0011_incident_uid"
 
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 
@@ -129,6 +130,28 @@ def open_database(path: str | Path | None) -> Database:
 def pragma(database: Database, name: str) -> object:
     """Read one PRAGMA value (used by tests and diagnostics)."""
     return database.conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+@contextmanager
+def busy_timeout(database: Database, ms: int) -> Iterator[None]:
+    """Wait at most ``ms`` for another writer's lock inside the block (then "database is
+    locked"), instead of the connection's usual :data:`BUSY_TIMEOUT_MS`. The counter's tap
+    uses a short one and keeps the tap for a retry rather than freeze the screen."""
+    conn = database.conn
+    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute(f"PRAGMA busy_timeout={int(ms)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={int(before)}")
+
+
+def database_file(database: Database) -> Path | None:
+    """The file the database lives in; None for an in-memory database."""
+    for row in database.conn.execute("PRAGMA database_list"):
+        if row[1] == "main":
+            return Path(row[2]) if row[2] else None
+    return None
 
 
 def pending_migrations(database: Database) -> list[str]:

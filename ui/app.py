@@ -19,11 +19,14 @@ from ui.main_window import MainWindow
 from ui.theme import apply_style_sheet, apply_theme
 
 
-def build_main_window(ctx: Context, *, reminders: bool = True) -> MainWindow:
+def build_main_window(ctx: Context, *, reminders: bool = True,
+                      timer_factory=QTimer) -> MainWindow:
     """The whole app on a context; used by ``main`` and by the GUI tests.
 
     ``reminders=False`` leaves the banner, queue and scheduler to :func:`add_reminders`,
-    which ``main`` calls right after the counter's first paint.
+    and the retry of taps an earlier run kept to the counter's ``start_retry``, which
+    ``main`` calls right after the counter's first paint. ``timer_factory`` makes the
+    sign-in's idle timer (tests pass a fake).
     """
     i18n.set_language(ctx.settings().language)
     from ui import qt_translations
@@ -34,7 +37,12 @@ def build_main_window(ctx: Context, *, reminders: bool = True) -> MainWindow:
     app = QApplication.instance()
     apply_theme(app, style_sheet=False)  # the sheet once the window is built, see there
     window = MainWindow(controller)
-    window.add_page("counter", CounterPage(controller), lambda: _("Counter"))
+    counter = CounterPage(controller)
+    window.add_page("counter", counter, lambda: _("Counter"))
+    from ui.signin import SignInKeeper
+
+    window.signin = SignInKeeper(controller, timer_factory=timer_factory, parent=window)
+    counter.step_changed.connect(window.signin.touch)
     # Pages behind a tap are built (and their modules imported) when first opened, so the
     # counter is up sooner; see MainWindow.add_page.
 
@@ -54,6 +62,7 @@ def build_main_window(ctx: Context, *, reminders: bool = True) -> MainWindow:
     # Nav order: what the counter needs most first, the owner's pages last.
     if reminders:
         add_reminders(window)
+        window.page("counter").start_retry()
     window.add_page("reports", reports_page, lambda: _("Reports"))
     window.add_page("backoffice", backoffice_page, lambda: _("Back office"),
                     guard=lambda: window.page("backoffice").session is not None
@@ -93,7 +102,8 @@ def main(db_path: str | Path | None) -> int:
         from app.privacy import erase_expired_guest_details
 
         steps = [ctx.prepare_writes, lambda: erase_expired_guest_details(ctx),
-                 lambda: add_reminders(window), lambda: check_audit_log(window)]
+                 window.page("counter").start_retry, lambda: add_reminders(window),
+                 lambda: check_audit_log(window)]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
