@@ -116,9 +116,13 @@ def print_after_logged(page: QWidget, logged) -> None:
     Even preparing the slip waits for the next turn of the event loop: the tap is over (saved
     and announced) before anything of printing runs.
     """
+    if not page.ctx.settings().printer:  # no printer: nothing to do, now or later
+        return
     from PySide6.QtCore import QTimer
 
     def queue_slips() -> None:
+        if not page.isVisible():  # the window was closed in the meantime (its database too)
+            return
         from ui.slip_printing import slip_printer
 
         printer = slip_printer(page.controller)
