@@ -43,6 +43,8 @@ def main() -> int:
         service = slip_printer(window.controller)
         service.timeout = 0.5
         page = window.page("counter")
+        window.controller.set_current_staff(
+            next(m for m in staff.list_staff(ctx) if m.role.value == "cashier"))
         printer.misbehave("close", after=200)
         page.pick_category(catalog.category_by_code(ctx, "cold_food"))
         page.give([catalog.remedy_by_code(ctx, "voucher")])
