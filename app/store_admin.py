@@ -153,6 +153,8 @@ def _default_text(spec: settings_mod.Setting) -> str:
         if len(days) == 1 and None not in days:
             opens, closes = next(iter(days))
             return f"every day {opens}–{closes}"
+    if spec.kind == "folder":
+        return "empty: `backups/` next to the database"
     if spec.default == "":
         return "empty"
     return f"`{spec.default}`"
@@ -169,7 +171,8 @@ def _allowed_text(spec: settings_mod.Setting) -> str:
             "hours": "per weekday opening–closing (HH:MM), or closed",
             "printer": "empty, `network:HOST[:PORT]`, `usb:VID:PID`, `serial:DEV[:BAUD]`, "
                        "`system:NAME` or `pdf:FOLDER`",
-            "paper": "`58` or `80`", "footer": "0–120 characters"}.get(spec.kind, spec.kind)
+            "paper": "`58` or `80`", "footer": "0–120 characters",
+            "folder": "a full folder path, or empty"}.get(spec.kind, spec.kind)
 
 
 def settings_markdown() -> str:

@@ -38,6 +38,10 @@ class Database:
     """The app's database handle; see the module docstring. ``conn`` is the sqlite3
     connection; every attribute not defined here is sqlite-utils' (which builds it)."""
 
+    #: The file (None in memory) and whether it opened read-only (see open_database).
+    path: Path | None = None
+    read_only: bool = False
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._full: sqlite_utils.Database | None = None
@@ -100,31 +104,71 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
     register(conn)  # the audit log's hash chain is computed inside its INSERT
 
 
-def _up_to_date(conn: sqlite3.Connection) -> bool:
-    try:
-        row = conn.execute("SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? "
-                           "AND name = ?", [MIGRATION_SET, NEWEST_MIGRATION]).fetchone()
-    except sqlite3.OperationalError:  # no migrations table: a new file
-        return False
-    return row is not None
+def open_database(path: str | Path | None, *, create: bool = True,
+                  check: bool = False) -> Database:
+    """Open and migrate the database at ``path``; None = in memory.
 
+    ``create=False`` refuses a missing file instead of creating it (commands that only
+    read). ``check`` runs ``PRAGMA quick_check`` first. Every bad state of the file raises
+    ``db.health.DatabaseFileError`` with its kind; a new file (and its folders) is made
+    0600 in folders 0700, and removed again when it cannot be set up. A file that is not
+    writable opens read-only (``Database.read_only``); it can only be read.
+    """
+    from db import health
 
-def open_database(path: str | Path | None) -> Database:
-    """Open (creating if needed) and migrate the database at ``path``; None = in memory."""
     if path is None or str(path) == ":memory:":
         conn = sqlite3.connect(":memory:")
         _configure(conn, wal=False)
-    else:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path))
-        _configure(conn, wal=True)
-    database = Database(conn)
-    if not _up_to_date(conn):
-        from db.migrations import migrations
+        database = Database(conn)
+        if not health.schema_state(conn, Path(":memory:"), MIGRATION_SET, NEWEST_MIGRATION):
+            _migrate(database, Path(":memory:"))
+        return database
+    path = Path(path)
+    writable, created = health.inspect(path, create=create)
+    conn = None
+    try:
+        conn = health.connect(path, writable, BUSY_TIMEOUT_MS)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Checked before anything is written (WAL mode is a write to the header).
+        if check:
+            health.quick_check(conn, path)
+        up_to_date = health.schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION)
+        if not up_to_date:
+            from db.migrations import migrations
 
-        migrations.apply(database.full)
+            health.refuse_unknown(conn, path, MIGRATION_SET,
+                                  [m.name for m in migrations._migrations])
+        try:
+            _configure(conn, wal=writable)
+        except sqlite3.Error as error:
+            raise health.problem_of(error, path) or error from None
+        database = Database(conn)
+        database.path, database.read_only = path, not writable
+        if not up_to_date:
+            if not writable:
+                raise health.DatabaseFileError(health.Problem.READ_ONLY, path, "upgrade")
+            _migrate(database, path)
+    except BaseException as error:
+        if conn is not None:
+            conn.close()
+        health.remove_created(created)
+        if isinstance(error, health.DatabaseFileError) and \
+                error.problem is health.Problem.NOT_DATABASE:
+            raise health.not_a_database(path) from None
+        raise
+    if writable and not created:
+        health.tighten(path)
     return database
+
+
+def _migrate(database: Database, path: Path) -> None:
+    from db import health
+    from db.migrations import migrations
+
+    try:
+        migrations.apply(database.full)
+    except sqlite3.Error as error:
+        raise health.problem_of(error, path) or error from None
 
 
 def pragma(database: Database, name: str) -> object:

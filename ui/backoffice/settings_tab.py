@@ -23,8 +23,10 @@ PRINTER_SETTINGS = ("printer", "paper_width_mm", "slip_footer", "sorry_slip")
 
 
 def store_columns() -> list[list[str]]:
+    from ui.backoffice.backups_tab import BACKUP_SETTINGS
+
     names = [s.name for s in settings_mod.SETTINGS
-             if s.name not in RULE_SETTINGS + PRINTER_SETTINGS]
+             if s.name not in RULE_SETTINGS + PRINTER_SETTINGS and s.name not in BACKUP_SETTINGS]
     right = [n for n in names if settings_mod.BY_NAME[n].kind in ("hours", "int")]
     return [[n for n in names if n not in right], right]
 
