@@ -26,7 +26,23 @@ from db import incidents as incidents_db
 
 FALLBACK_TIMEZONE = "Europe/London"
 DEFAULT_LOCALES = {"en": "en_GB", "nb": "nb_NO", "es": "es_ES", "nl": "nl_NL", "cs": "cs_CZ"}
+#: `comeback init --language X` without --locale/--tz/--currency: the language's home.
+INIT_DEFAULTS = {
+    "en": ("en_GB", "Europe/London", "EUR"),
+    "nb": ("nb_NO", "Europe/Oslo", "NOK"),
+    "es": ("es_ES", "Europe/Madrid", "EUR"),
+    "nl": ("nl_NL", "Europe/Amsterdam", "EUR"),
+    "cs": ("cs_CZ", "Europe/Prague", "CZK"),
+}
 COMMON_CURRENCIES = ("NOK", "EUR", "CZK", "GBP", "USD", "SEK", "DKK", "CHF", "PLN")
+
+
+def init_defaults(language: str | None) -> dict[str, str]:
+    """Formats, time zone and currency for a new store in ``language`` (English's when the
+    language is not given or not one of ours; ``init_store`` refuses an unknown one)."""
+    locale, timezone, currency = INIT_DEFAULTS.get((language or "en").strip().lower()[:2],
+                                                   INIT_DEFAULTS["en"])
+    return {"locale": locale, "timezone": timezone, "currency": currency}
 
 
 def update_settings(ctx: Context, by: int | None, values: Mapping[str, Any]) -> Changes:

@@ -50,8 +50,8 @@ def build_main_window(ctx: Context, *, reminders: bool = True,
         from ui.backoffice import BackOfficePage
 
         page = BackOfficePage(controller)
-        page.locked.connect(lambda: window.current_page() == "backoffice"
-                            and window.show_page("counter"))
+        page.locked_in_place.connect(lambda: window.current_page() == "backoffice"
+                                     and window.show_page("counter"))
         return page
 
     def reports_page() -> QWidget:

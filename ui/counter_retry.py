@@ -68,7 +68,7 @@ class CounterRetry(_Base):
             self._pending_bar = PendingBar()
             self._pending_bar.undo_clicked.connect(self._take_back)
             self.controller.language_changed.connect(self._pending_bar.on_language_changed)
-            self._outer.addWidget(self._pending_bar)
+            self._bottom.insertWidget(1, self._pending_bar)  # the bottom strip (issue 16.2)
         return self._pending_bar
 
     def _submit_tap(self, tap: PendingTap) -> Logged | None:

@@ -68,10 +68,14 @@ class BackOfficePage(QWidget):
         opened(object): the :class:`app.models.Staff` who unlocked the back office.
         locked(): the back office was locked (Lock button, the page was left, or it was
             left untouched for IDLE_LOCK_MS).
+        locked_in_place(): locked while on screen (Lock button, idle): the window should
+            go back to the counter. Not emitted when the lock comes from leaving the page,
+            so it never fights the page switch the user is making.
     """
 
     opened = Signal(object)
     locked = Signal()
+    locked_in_place = Signal()
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +86,7 @@ class BackOfficePage(QWidget):
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(IDLE_LOCK_MS)
-        self.idle_timer.timeout.connect(self.lock)
+        self.idle_timer.timeout.connect(lambda: self.lock())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -92,7 +96,7 @@ class BackOfficePage(QWidget):
         self.who_label = QLabel(objectName="BoSection")
         row.addWidget(self.who_label, 1)
         self.lock_button = QPushButton(objectName="backoffice_lock")
-        self.lock_button.clicked.connect(self.lock)
+        self.lock_button.clicked.connect(lambda: self.lock())
         row.addWidget(self.lock_button)
         layout.addWidget(header)
 
@@ -104,6 +108,7 @@ class BackOfficePage(QWidget):
         self._scrolls: dict[QWidget, QScrollArea] = {}
         layout.addWidget(self.stack, 1)
         controller.changed.connect(self._on_changed)
+        controller.language_changed.connect(self._clear_messages)
         self.retranslate()
         self.lock()
 
@@ -205,7 +210,7 @@ class BackOfficePage(QWidget):
         self.idle_timer.start()
         self.opened.emit(member)
 
-    def lock(self) -> None:
+    def lock(self, *, leaving: bool = False) -> None:
         was_open = self.session is not None
         self.session = None
         self.idle_timer.stop()
@@ -214,6 +219,8 @@ class BackOfficePage(QWidget):
         self._retitle()
         if was_open:
             self.locked.emit()
+            if not leaving:
+                self.locked_in_place.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if self.session is not None and event.type() in _INPUT:
@@ -222,10 +229,18 @@ class BackOfficePage(QWidget):
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
         """Leaving the page locks it: the next visit asks for a PIN again."""
-        self.lock()
+        self.lock(leaving=True)
         super().hideEvent(event)
 
     # -- updates ----------------------------------------------------------------------------
+    def _clear_messages(self, _code: str = "") -> None:
+        """A language switch clears every message and refusal made in the old language."""
+        for label in self.findChildren(QLabel):
+            if label.objectName() in ("BoMessage", "BoError") and label.text():
+                label.setText("")
+                if label.objectName() == "BoError":
+                    label.hide()
+
     def _on_changed(self, changes: Changes) -> None:
         if self.session is None or self.tabs is None:
             return

@@ -30,7 +30,7 @@ from app import settings as settings_mod
 from app import store_admin
 from app.errors import ComebackError
 from app.i18n import LANGUAGES, N_, _
-from ui.backoffice.common import Errors, Field, message_label, set_message
+from ui.backoffice.common import Errors, Field, keep_in_view, message_label, set_message
 from ui.backoffice.hours import HoursEditor
 from ui.controller import Controller
 
@@ -224,6 +224,8 @@ class SettingsForm(QWidget):
                                                   self.values())
         except ComebackError as error:
             self.errors.show(error)
+            field = self.fields.get(getattr(error, "field", None))
+            keep_in_view(*([field.error_label] if field else []), self.save_button)
             return False
         self.controller.announce(changes)
         language = self.controller.ctx.settings().language
