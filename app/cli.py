@@ -103,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     from app import cli_trust  # reset-pin
 
     cli_trust.add_parsers(sub)
+    from app.cli_slips import add_parsers as add_slip_parsers  # slip (no escpos here)
+
+    add_slip_parsers(sub)
     return parser
 
 
@@ -414,6 +417,15 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_re
             "export": cmd_export, "import": cmd_import, "redeem": cmd_redeem,
             "followups": cmd_followups, "backup": cmd_backup, "restore": cmd_restore,
             "verify": cmd_verify, "reset-pin": cmd_reset_pin}
+
+
+def cmd_slip(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_slips
+
+    return cli_slips.cmd_slip(args, db_path)
+
+
+COMMANDS["slip"] = cmd_slip
 
 
 if __name__ == "__main__":

@@ -171,6 +171,8 @@ def _default_text(spec: settings_mod.Setting) -> str:
             return f"every day {opens}–{closes}"
     if spec.kind == "folder":
         return "empty: `backups/` next to the database"
+    if spec.default == "":
+        return "empty"
     return f"`{spec.default}`"
 
 
@@ -183,6 +185,9 @@ def _allowed_text(spec: settings_mod.Setting) -> str:
             "language": ", ".join(f"`{c}`" for c in LANGUAGES),
             "timezone": "IANA name (Europe/Oslo…)", "bool": "`true` or `false`",
             "hours": "per weekday opening–closing (HH:MM), or closed",
+            "printer": "empty, `network:HOST[:PORT]`, `usb:VID:PID`, `serial:DEV[:BAUD]`, "
+                       "`system:NAME` or `pdf:FOLDER`",
+            "paper": "`58` or `80`", "footer": "0–120 characters",
             "folder": "a full folder path, or empty"}.get(spec.kind, spec.kind)
 
 

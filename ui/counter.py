@@ -228,6 +228,9 @@ class CounterPage(CounterRetry, CounterParts):
             self._details.set_last(logged.incident, *self._panel_times(logged.incident))
         self.set_status("")
         self._show_step(CATEGORIES)
+        from ui.slip_bar import print_after_logged
+
+        print_after_logged(self, logged)  # slips print in a worker thread, off the tap
 
     def _ask_approval(self, requests: list[RemedyRequest] | None,
                       needed: ApprovalRequired) -> None:

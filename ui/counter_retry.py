@@ -99,6 +99,10 @@ class CounterRetry(_Base):
         from ui.retry import what_text
 
         self.controller.announce(changes_of(saved))
+        from ui.slip_bar import print_after_logged
+
+        for done in saved:  # their voucher slips, now that the vouchers exist
+            print_after_logged(self, done.logged)
         settings = self.ctx.settings()
         newest = saved[-1]
         if self._pending_bar is not None and self._pending_bar.uid == newest.tap.uid:

@@ -2,8 +2,8 @@
 or when nobody has touched the app for :data:`IDLE_LOCK_MS` (an owner called away from the
 counter leaves no open door to the staff list and the comp rules).
 
-Tabs: Staff, Categories, Remedies, Rules, Store settings, Backups, and (owner only)
-Audit log.
+Tabs: Staff, Categories, Remedies, Rules, Store settings, Backups, Printer, and (owner
+only) Audit log.
 What the signed-in person may change follows :mod:`app.admin`; the rest is read-only.
 """
 
@@ -32,6 +32,7 @@ from ui.backoffice.audit_tab import AuditTab
 from ui.backoffice.backups_tab import BackupsTab
 from ui.backoffice.categories_tab import CategoriesTab
 from ui.backoffice.common import QSS, let_combos_shrink
+from ui.backoffice.printer_tab import PrinterTab
 from ui.backoffice.remedies_tab import RemediesTab
 from ui.backoffice.rules_tab import RulesTab
 from ui.backoffice.settings_tab import SettingsTab
@@ -130,6 +131,7 @@ class BackOfficePage(QWidget):
         self.remedies_tab = RemediesTab(controller, me)
         self.rules_tab = RulesTab(controller, my_id)
         self.settings_tab = SettingsTab(controller, my_id)
+        self.printer_tab = PrinterTab(controller, my_id)
         self.audit_tab = AuditTab(controller)
         self.backups_tab = BackupsTab(controller, my_id)
         self._tabs = [(self.staff_tab, lambda: _("Staff")),
@@ -138,6 +140,7 @@ class BackOfficePage(QWidget):
                       (self.rules_tab, lambda: _("Rules")),
                       (self.settings_tab, lambda: _("Store settings")),
                       (self.backups_tab, lambda: _("Backups")),
+                      (self.printer_tab, lambda: _("Printer")),
                       (self.audit_tab, lambda: _("Audit log"))]
         for widget, title in self._tabs:
             # Each tab scrolls rather than making the window taller than 768 px (a reminder
@@ -195,8 +198,9 @@ class BackOfficePage(QWidget):
         self.rules_tab.set_editable(admin.may(member, admin.RULES))
         self.settings_tab.set_editable(owner)
         self.backups_tab.set_editable(owner)
+        self.printer_tab.set_editable(owner)
         for tab in (self.staff_tab, self.categories_tab, self.remedies_tab, self.rules_tab,
-                    self.settings_tab, self.backups_tab, self.audit_tab):
+                    self.settings_tab, self.backups_tab, self.printer_tab, self.audit_tab):
             tab.reload()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentWidget(self.tabs)
@@ -249,6 +253,7 @@ class BackOfficePage(QWidget):
         if changes.settings:
             self.settings_tab.reload()
             self.backups_tab.reload()
+            self.printer_tab.reload()
         self.audit_tab.reload()
 
     def _retitle(self) -> None:

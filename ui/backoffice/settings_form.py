@@ -117,6 +117,12 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
         widget = combo(store_admin.timezones())
     elif spec.kind == "hours":
         widget = HoursEditor()
+    elif spec.kind in ("printer", "footer"):
+        widget = QLineEdit(maxLength=200 if spec.kind == "printer" else 120)
+    elif spec.kind == "paper":
+        widget = QComboBox()
+        for width in (80, 58):
+            widget.addItem(f"{width} mm", str(width))
     else:  # the store type: chosen at first run, shown read-only
         widget = QLabel()
     widget.setObjectName(f"setting_{spec.name}")
