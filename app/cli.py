@@ -114,12 +114,24 @@ def main(argv: Sequence[str] | None = None,
                 parser.error(_("a command is needed here: init, demo, log…"))
             return gui(db_path)
         handler = COMMANDS[args.command]
-        return handler(args, db_path)
+        try:
+            return handler(args, db_path)
+        finally:
+            _close_opened()
     except ComebackError as error:
         print(_("comeback: error: {message}").format(message=error), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+
+
+#: Contexts a command opened: closed when it ends (closing refreshes the statistics).
+_OPENED: list = []
+
+
+def _close_opened() -> None:
+    while _OPENED:
+        _OPENED.pop().db.close()
 
 
 def _context(db_path: Path, must_exist: bool = True):
@@ -128,12 +140,28 @@ def _context(db_path: Path, must_exist: bool = True):
     from app.setup import is_initialised
 
     ctx = open_context(db_path)
+    _OPENED.append(ctx)
     if must_exist:
         if not is_initialised(ctx):
             raise ComebackError(_("{path} has no store yet: run comeback init first.").format(
                 path=db_path))
         i18n.set_language(ctx.settings().language)
+        _erase_expired(ctx)
     return ctx
+
+
+def _erase_expired(ctx) -> None:
+    """Guest details past their retention go in every process that opens the store (one
+    index probe when there is nothing to erase); a file that cannot be written is left."""
+    import sqlite3
+
+    from app.privacy import erase_expired_guest_details
+
+    try:
+        erase_expired_guest_details(ctx)
+    except sqlite3.OperationalError as error:
+        if "readonly" not in str(error) and "read-only" not in str(error):
+            raise
 
 
 def cmd_init(args: argparse.Namespace, db_path: Path) -> int:

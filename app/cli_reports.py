@@ -96,6 +96,9 @@ def cmd_import(args: argparse.Namespace, ctx) -> int:
     except (OSError, UnicodeDecodeError) as error:
         raise ComebackError(_("Could not read {path}: {reason}").format(
             path=args.file, reason=getattr(error, "strerror", None) or error)) from None
+    from db.connection import optimize
+
+    optimize(ctx.db.conn)  # the planner's statistics follow what was imported
     print(_("Imported {n} incidents from {path}.").format(n=result.incidents, path=args.file))
     if result.staff_created:
         print(_("Added as inactive cashiers (activate them in the back office): {names}.")

@@ -45,6 +45,18 @@ def _check_int(name: str, value: Any, spec: Setting) -> int:
     return value
 
 
+def _check_bool(name: str, value: Any, spec: Setting) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValidationError(name, _("{field} must be on or off (true or false).").format(
+        field=spec.title()))
+
+
 def _check_currency(name: str, value: Any, spec: Setting) -> str:
     from babel.numbers import get_currency_name
 
@@ -164,6 +176,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("guest_contact_retention_days", "int", 365, N_("Keep guest contact (days)"),
             N_("Guest names and contacts are erased after this many days."), _check_int,
             limits=(1, 3650)),
+    Setting("erase_old_notes", "bool", True, N_("Erase old notes too"),
+            N_("Notes on incidents and outcomes often name the guest: erase them with the "
+               "guest's contact once older than the retention period."), _check_bool),
 )
 BY_NAME = {spec.name: spec for spec in SETTINGS}
 
@@ -182,6 +197,7 @@ class StoreSettings(NamedTuple):
     followup_grace_minutes: int
     voucher_validity_days: int
     guest_contact_retention_days: int
+    erase_old_notes: bool
 
 
 def validate(name: str, value: Any) -> Any:

@@ -149,6 +149,8 @@ def _default_text(spec: settings_mod.Setting) -> str:
         if len(days) == 1 and None not in days:
             opens, closes = next(iter(days))
             return f"every day {opens}–{closes}"
+    if spec.kind == "bool":
+        return "`true`" if spec.default else "`false`"
     return f"`{spec.default}`"
 
 
@@ -160,7 +162,8 @@ def _allowed_text(spec: settings_mod.Setting) -> str:
             "locale": "CLDR locale (nb_NO, es_ES, nl_NL, cs_CZ, en_GB…)",
             "language": ", ".join(f"`{c}`" for c in LANGUAGES),
             "timezone": "IANA name (Europe/Oslo…)",
-            "hours": "per weekday opening–closing (HH:MM), or closed"}.get(spec.kind, spec.kind)
+            "hours": "per weekday opening–closing (HH:MM), or closed",
+            "bool": "`true` or `false`"}.get(spec.kind, spec.kind)
 
 
 def settings_markdown() -> str:

@@ -19,27 +19,31 @@ def append(db: Database, *, store_id: int, at: str, staff_id: int | None, action
 
 
 def last_of(db: Database, store_id: int, actions: Iterable[str]) -> dict | None:
-    actions = list(actions)
-    marks = ",".join("?" * len(actions))
-    cursor = db.execute(
-        f"SELECT * FROM audit_log WHERE store_id = ? AND action IN ({marks}) "
-        "ORDER BY id DESC LIMIT 1",
-        [store_id, *actions],
-    )
+    """The newest entry of any of ``actions``: one probe of idx_audit_store_action per
+    action (its last column is the rowid), however long the log has grown."""
+    found = [row[0] for action in actions for row in db.execute(
+        "SELECT id FROM audit_log INDEXED BY idx_audit_store_action "
+        "WHERE store_id = ? AND action = ? ORDER BY id DESC LIMIT 1", [store_id, action])]
+    if not found:
+        return None
+    newest = max(found)
+    cursor = db.execute("SELECT * FROM audit_log WHERE id = ?", [newest])
     row = cursor.fetchone()
     return dict(zip([c[0] for c in cursor.description], row, strict=False)) if row else None
 
 
 def count_since(db: Database, store_id: int, action: str, since: str | None) -> int:
     return db.execute(
-        "SELECT count(*) FROM audit_log WHERE store_id = ? AND action = ? AND at >= ?",
+        "SELECT count(*) FROM audit_log INDEXED BY idx_audit_action "
+        "WHERE store_id = ? AND action = ? AND at >= ?",
         [store_id, action, since or ""],
     ).fetchone()[0]
 
 
 def count_after_id(db: Database, store_id: int, action: str, after_id: int) -> int:
     return db.execute(
-        "SELECT count(*) FROM audit_log WHERE store_id = ? AND action = ? AND id > ?",
+        "SELECT count(*) FROM audit_log INDEXED BY idx_audit_store_action "
+        "WHERE store_id = ? AND action = ? AND id > ?",
         [store_id, action, after_id],
     ).fetchone()[0]
 

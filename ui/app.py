@@ -73,7 +73,10 @@ def main(db_path: str | Path | None) -> int:
     from app.setup import is_initialised
 
     if not is_initialised(ctx):
-        return _first_run_then_counter(app, ctx)
+        try:
+            return _first_run_then_counter(app, ctx)
+        finally:
+            ctx.db.close()
     window = build_main_window(ctx, reminders=False)
     window.resize(1024, 768)
     window.show()
@@ -86,9 +89,7 @@ def main(db_path: str | Path | None) -> int:
         # past their retention, then the banner, queue and scheduler of the follow-ups.
         if bench:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
-        from app.privacy import erase_expired_guest_details
-
-        steps = [ctx.prepare_writes, lambda: erase_expired_guest_details(ctx),
+        steps = [ctx.prepare_writes, lambda: start_retention(window),
                  lambda: add_reminders(window)]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
@@ -102,7 +103,10 @@ def main(db_path: str | Path | None) -> int:
         next_step()
 
     window.page("counter").installEventFilter(_FirstPaint(window, after_first_paint))
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        ctx.db.close()  # and PRAGMA optimize: statistics stay fresh without anyone asking
 
 
 def _keep_icons_between_runs() -> None:
@@ -114,6 +118,15 @@ def _keep_icons_between_runs() -> None:
     cache = QStandardPaths.writableLocation(QStandardPaths.CacheLocation)
     if cache:
         icons.DISK_CACHE = Path(cache) / "icons"
+
+
+def start_retention(window: MainWindow, timer_factory=None) -> None:
+    """Erase guest details past their retention now, and again every day the app runs."""
+    from ui.retention import RetentionTimer
+
+    window.retention = RetentionTimer(window.controller, timer_factory=timer_factory,
+                                      parent=window)
+    window.retention.run()
 
 
 def add_reminders(window: MainWindow) -> None:
@@ -138,6 +151,7 @@ def _first_run_then_counter(app: QApplication, ctx: Context) -> int:
         window = build_main_window(ctx)
         window.resize(1024, 768)
         window.show()
+        start_retention(window)
         windows.append(window)
 
     windows.append(show_first_run(ctx, open_counter))

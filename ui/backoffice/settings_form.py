@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QGridLayout,
@@ -112,6 +113,8 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
         widget = combo(store_admin.timezones())
     elif spec.kind == "hours":
         widget = HoursEditor()
+    elif spec.kind == "bool":
+        widget = QCheckBox()
     else:  # the store type: chosen at first run, shown read-only
         widget = QLabel()
     widget.setObjectName(f"setting_{spec.name}")
@@ -119,6 +122,8 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
 
 
 def get_value(spec: settings_mod.Setting, widget: QWidget) -> Any:
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
     if isinstance(widget, QSpinBox):
         return widget.value()
     if isinstance(widget, QLineEdit):
@@ -131,7 +136,9 @@ def get_value(spec: settings_mod.Setting, widget: QWidget) -> Any:
 
 
 def set_value(spec: settings_mod.Setting, widget: QWidget, value: Any) -> None:
-    if isinstance(widget, QSpinBox):
+    if isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QSpinBox):
         widget.setValue(int(value))
     elif isinstance(widget, QLineEdit):
         widget.setText(str(value))

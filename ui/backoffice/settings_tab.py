@@ -20,7 +20,7 @@ RULE_SETTINGS = ("followup_grace_minutes", "undo_window_seconds", "edit_window_m
 
 def store_columns() -> list[list[str]]:
     names = [s.name for s in settings_mod.SETTINGS if s.name not in RULE_SETTINGS]
-    right = [n for n in names if settings_mod.BY_NAME[n].kind in ("hours", "int")]
+    right = [n for n in names if settings_mod.BY_NAME[n].kind in ("hours", "int", "bool")]
     return [[n for n in names if n not in right], right]
 
 
