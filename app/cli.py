@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     from app.cli_reports import add_parsers  # report, export, import (no reportlab here)
 
     add_parsers(sub)
+    from app import cli_privacy  # erase-guest
+
+    cli_privacy.add_parsers(sub)
     return parser
 
 
@@ -324,7 +327,14 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_report,
             "export": cmd_export, "import": cmd_import, "redeem": cmd_redeem,
-            "followups": cmd_followups}
+            "followups": cmd_followups,
+            "erase-guest": lambda args, db_path: _cli_privacy().cmd_erase_guest(args, db_path)}
+
+
+def _cli_privacy():
+    from app import cli_privacy
+
+    return cli_privacy
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ def erase_expired_guest_details(ctx: Context) -> Changes:
     """Erase guest details (and notes, per setting) older than the retention period."""
     settings = ctx.settings()
     cutoff = to_iso(ctx.clock.now() - timedelta(days=settings.guest_contact_retention_days))
+    if not erasure_db.anything_before(ctx.db, ctx.store_id, cutoff, settings.erase_old_notes):
+        return Changes()
     with ctx.db.atomic():
         erased = erasure_db.erase_guest_details_before(ctx.db, ctx.store_id, cutoff)
         notes = 0

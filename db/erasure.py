@@ -14,6 +14,22 @@ _HAS_GUEST = ("(guest_name IS NOT NULL OR guest_contact IS NOT NULL "
               "OR guest_key IS NOT NULL)")
 
 
+def anything_before(db: Database, store_id: int, before: str, notes: bool) -> bool:
+    """Whether any guest details (or, with ``notes``, notes) older than ``before`` are left:
+    a read, so a process with nothing to erase never opens a write transaction."""
+    sql = ("SELECT EXISTS (SELECT 1 FROM incidents INDEXED BY idx_incidents_guest_data "
+           f"WHERE store_id = ? AND occurred_at < ? AND {_HAS_GUEST})")
+    params: list = [store_id, before]
+    if notes:
+        sql += (" OR EXISTS (SELECT 1 FROM incidents INDEXED BY idx_incidents_notes "
+                "WHERE store_id = ? AND occurred_at < ? AND note IS NOT NULL)"
+                " OR EXISTS (SELECT 1 FROM followups INDEXED BY idx_followups_notes "
+                "WHERE created_at < ? AND outcome_note IS NOT NULL "
+                "AND (SELECT store_id FROM incidents WHERE id = followups.incident_id) = ?)")
+        params += [store_id, before, before, store_id]
+    return bool(db.execute(sql, params).fetchone()[0])
+
+
 def erase_guest_details_before(db: Database, store_id: int, before: str) -> int:
     """Blank guest name, contact and key on incidents older than ``before``; returns count."""
     return db.execute(

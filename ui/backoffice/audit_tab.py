@@ -49,6 +49,9 @@ ACTIONS = {
     "incident.logged": N_("Incident logged"),
     "incident.voided": N_("Incident undone"),
     "incident.details": N_("Incident details changed"),
+    "privacy.guest_erased": N_("Guest details erased on request"),
+    "privacy.guest_details_erased": N_("Guest details past retention erased"),
+    "privacy.notes_erased": N_("Notes past retention erased"),
 }
 
 

@@ -2,7 +2,8 @@
 or when nobody has touched the app for :data:`IDLE_LOCK_MS` (an owner called away from the
 counter leaves no open door to the staff list and the comp rules).
 
-Tabs: Staff, Categories, Remedies, Rules, Store settings, and (owner only) Audit log.
+Tabs: Staff, Categories, Remedies, Rules, Store settings, Guest data, and (owner only)
+Audit log.
 What the signed-in person may change follows :mod:`app.admin`; the rest is read-only.
 """
 
@@ -30,6 +31,7 @@ from app.models import Changes, Staff
 from ui.backoffice.audit_tab import AuditTab
 from ui.backoffice.categories_tab import CategoriesTab
 from ui.backoffice.common import QSS, let_combos_shrink
+from ui.backoffice.guest_tab import GuestTab
 from ui.backoffice.remedies_tab import RemediesTab
 from ui.backoffice.rules_tab import RulesTab
 from ui.backoffice.settings_tab import SettingsTab
@@ -124,11 +126,13 @@ class BackOfficePage(QWidget):
         self.rules_tab = RulesTab(controller, my_id)
         self.settings_tab = SettingsTab(controller, my_id)
         self.audit_tab = AuditTab(controller)
+        self.guest_tab = GuestTab(controller, my_id)
         self._tabs = [(self.staff_tab, lambda: _("Staff")),
                       (self.categories_tab, lambda: _("Categories")),
                       (self.remedies_tab, lambda: _("Remedies")),
                       (self.rules_tab, lambda: _("Rules")),
                       (self.settings_tab, lambda: _("Store settings")),
+                      (self.guest_tab, lambda: _("Guest data")),
                       (self.audit_tab, lambda: _("Audit log"))]
         for widget, title in self._tabs:
             # Each tab scrolls rather than making the window taller than 768 px (a reminder
@@ -186,7 +190,7 @@ class BackOfficePage(QWidget):
         self.rules_tab.set_editable(admin.may(member, admin.RULES))
         self.settings_tab.set_editable(owner)
         for tab in (self.staff_tab, self.categories_tab, self.remedies_tab, self.rules_tab,
-                    self.settings_tab, self.audit_tab):
+                    self.settings_tab, self.guest_tab, self.audit_tab):
             tab.reload()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentWidget(self.tabs)
