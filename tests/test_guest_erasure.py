@@ -17,8 +17,8 @@ from app.context import open_context
 from app.errors import ValidationError
 from app.models import RemedyRequest, Role
 from app.setup import init_store
-from ui.controller import Controller
 from tests.conftest import OWNER_PIN, START
+from ui.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTACT = "+47 913 57 246"
