@@ -47,10 +47,23 @@ def last_moment(path: Path) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _catch_up(path: Path) -> None:
+    """A cache built before 0008_flat_costs gained its last index (same migration name, so
+    the app would not add it): add it as the migration does."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("CREATE INDEX IF NOT EXISTS idx_followups_outcome ON followups "
+                     "(incident_id, done_at, id, outcome) WHERE outcome IS NOT NULL")
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def build(incidents: int, end: datetime | None = None, seed: int = 1) -> Path:
     """Build (or reuse) the cached database of ``incidents`` incidents; returns its path."""
     path = cache_path(incidents)
     if cache_ready(path, MARK):
+        _catch_up(path)
         return path
     from app import staff
     from app.clock import FixedClock

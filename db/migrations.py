@@ -217,6 +217,8 @@ def m0008_flat_costs(db: Database) -> None:
     * ``idx_followups_notes``: outcome notes still kept, by when the follow-up was made.
     * ``idx_audit_store_action``: the newest entry of an action (PIN lockout) is one probe
       (the rowid is the index's last column), whatever the length of the log.
+    * ``idx_followups_outcome``: an incident's latest outcome is one covering probe, no
+      sort (the weekly summary asks it of every incident of eight weeks).
     """
     _run_script(
         db,
@@ -229,5 +231,7 @@ def m0008_flat_costs(db: Database) -> None:
         CREATE INDEX idx_followups_notes ON followups (created_at)
             WHERE outcome_note IS NOT NULL;
         CREATE INDEX idx_audit_store_action ON audit_log (store_id, action);
+        CREATE INDEX idx_followups_outcome ON followups (incident_id, done_at, id, outcome)
+            WHERE outcome IS NOT NULL;
         """
     )
