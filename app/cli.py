@@ -33,13 +33,14 @@ def _with_parent(add_parser, common, only: str | None = None):
 
 
 class _Unused:
-    """Stands in for the parser of a command that is not being run (see ``_command_of``)."""
+    """Stands in for the parser of a command that is not being run (see ``_command_of``):
+    every method (add_argument, add_mutually_exclusive_group, set_defaults…) does nothing
+    and returns it again."""
 
-    def add_argument(self, *args, **kwargs) -> None:
-        pass
-
-    def add_mutually_exclusive_group(self, *args, **kwargs) -> _Unused:
-        return self
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self
 
 
 def _command_of(argv: list[str]) -> str | None:
