@@ -316,7 +316,7 @@ def figures(m: dict) -> dict[str, tuple[float, float, str]]:
         "comeback followups": (med(f["ours"]), med(f["floor"]), "ms"),
         "one week's summary p50": (p50_p99(q["ours"])[0], p50_p99(q["floor"])[0], "ms"),
         "one week's summary p99": (p50_p99(q["ours"])[1], p50_p99(q["floor"])[1], "ms"),
-        f"weekly report process ({r['pages']} p.)": (med(r["ours"]), med(r["floor"]), "ms"),
+        "weekly report process": (med(r["ours"]), med(r["floor"]), "ms"),
     }
     if m["idle"] is not None:
         rows["idle CPU"] = (m["idle"]["ours"], m["idle"]["floor"], "%")
@@ -358,6 +358,9 @@ def print_table(results: dict[int, dict]) -> None:
                 grew.append(f"{name} at {size:,} ({growth:.2f}× the {sizes[0]:,} figure)")
             if size != sizes[0] and unit == "%" and value > 1.0 and growth > GROWTH_FLAG:
                 grew.append(f"{name} at {size:,} ({value:.2f} %)")
+    print("report pages: " + ", ".join(f"{size:,}: {results[size]['report']['pages']} "
+                                       f"(week {results[size]['report']['week']})"
+                                       for size in sizes))
     print()
     if grew:
         print(f"grew by more than {GROWTH_FLAG}× over the {sizes[0]:,} figure:")
@@ -374,8 +377,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--idle-seconds", type=float, default=50.0)
     parser.add_argument("--json", type=Path, default=None, help="also save the raw samples")
+    parser.add_argument("--table-from", type=Path, default=None,
+                        help="print the table of samples saved with --json; measure nothing")
     parser.add_argument("--taps-child", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.table_from:
+        print_table({int(k): v for k, v in json.loads(args.table_from.read_text()).items()})
+        return
     if args.taps_child:
         print(json.dumps(taps_child(args.taps_child, args.taps)))
         return
