@@ -96,8 +96,10 @@ def cmd_import(args: argparse.Namespace, ctx) -> int:
     except (OSError, UnicodeDecodeError) as error:
         raise ComebackError(_("Could not read {path}: {reason}").format(
             path=args.file, reason=getattr(error, "strerror", None) or error)) from None
+    from app.privacy import erase_expired_guest_details
     from db.connection import optimize
 
+    erase_expired_guest_details(ctx)  # imported rows past the retention keep no guest data
     optimize(ctx.db.conn)  # the planner's statistics follow what was imported
     print(_("Imported {n} incidents from {path}.").format(n=result.incidents, path=args.file))
     if result.staff_created:

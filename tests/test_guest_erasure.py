@@ -17,7 +17,7 @@ from app.context import open_context
 from app.errors import ValidationError
 from app.models import RemedyRequest, Role
 from app.setup import init_store
-from tests.conftest import OWNER_PIN, START
+from tests.conftest import OWNER_PIN, START, cli_init_store
 from ui.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,3 +235,20 @@ def test_back_office_says_what_to_give_when_neither_contact_nor_name_is_typed(st
     assert page.guest_tab.contact_field.error() == \
         "Give the guest's contact or name (one of the two)."
     assert page.guest_tab.erase_button.isHidden()
+
+
+def test_an_import_keeps_no_guest_details_past_the_retention(store, tmp_path):
+    from app.csvio import export_csv
+
+    store.clock.set(START - timedelta(days=400))  # the CLI runs on today's clock
+    _log(store, guest_name=NAME, guest_contact=CONTACT, note=NOTE)
+    path = tmp_path / "old.csv"
+    export_csv(store, path)
+    fresh = tmp_path / "fresh.db"
+    cli_init_store(fresh)
+    done = _cli("import", "--db", str(fresh), str(path))
+    assert done.returncode == 0, done.stderr
+    ctx = open_context(fresh)
+    [row] = ctx.db["incidents"].rows
+    assert (row["guest_name"], row["guest_contact"], row["note"]) == (None, None, None)
+    ctx.db.conn.close()
