@@ -108,6 +108,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from app.cli_reports import add_parsers  # report, export, import (no reportlab here)
 
     add_parsers(sub)
+    from app.cli_verify import add_parsers as add_verify_parser
+
+    add_verify_parser(sub)
     from app import cli_privacy  # erase-guest
 
     cli_privacy.add_parsers(sub)
@@ -299,6 +302,12 @@ def cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     return cli_reports.cmd_import(args, _context(db_path))
 
 
+def cmd_verify(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_verify
+
+    return cli_verify.cmd_verify(args, _context(db_path))
+
+
 def cmd_redeem(args: argparse.Namespace, db_path: Path) -> int:
     from app import staff, vouchers
     from app.formatting import local_time, medium_date, money
@@ -354,7 +363,7 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_report,
             "export": cmd_export, "import": cmd_import, "redeem": cmd_redeem,
-            "followups": cmd_followups,
+            "followups": cmd_followups, "verify": cmd_verify,
             "erase-guest": lambda args, db_path: _cli_privacy().cmd_erase_guest(args, db_path)}
 
 

@@ -49,8 +49,9 @@ def cmd_report(args: argparse.Namespace, ctx) -> int:
             write_summary_csv(data, out)
         else:
             from app.pdf import render_pdf
+            from app.verify import verify
 
-            render_pdf(data, out)
+            render_pdf(data, out, verify(ctx))
     except OSError as error:
         raise ComebackError(_("Could not write {path}: {reason}").format(
             path=out, reason=error.strerror or error)) from None

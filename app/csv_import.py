@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from app import audit, catalog, followups, incidents, remedies_given, staff, vouchers
+from app import audit, audit_payload, catalog, followups, incidents, remedies_given, staff, vouchers
 from app.clock import from_iso, to_iso
 from app.context import Context
 from app.csvio import COLUMNS, ENCODING, REQUIRED, SEP, ImportRefused, parse_amount
@@ -306,6 +306,7 @@ class _Checker:
 
 def _write(ctx: Context, rows: list[_Row], checker: _Checker, by: int | None) -> Imported:
     created = tuple(checker.new_staff.values())
+    written: dict[str, list[int]] = {"incident_ids": [], "remedy_ids": [], "voucher_ids": []}
     with ctx.db.atomic():
         for name in created:
             staff_id = staff_db.insert_staff(ctx.db, ctx.store_id, name, "cashier",
@@ -316,6 +317,7 @@ def _write(ctx: Context, rows: list[_Row], checker: _Checker, by: int | None) ->
             occurred = row.incident["occurred_at"]
             incident_id = incidents_db.insert_incident(
                 ctx.db, {**row.incident, "staff_id": checker.staff_id(row.staff)})
+            written["incident_ids"].append(incident_id)
             codes = iter(row.vouchers)
             for remedy, amount, approver in row.remedies:
                 given_id = incidents_db.insert_incident_remedy(ctx.db, {
@@ -323,10 +325,11 @@ def _write(ctx: Context, rows: list[_Row], checker: _Checker, by: int | None) ->
                     "kind": remedy.kind.value, "label": remedy.label, "amount_minor": amount,
                     "percent": remedy.percent, "approved_by": checker.staff_id(approver),
                     "given_at": occurred})
+                written["remedy_ids"].append(given_id)
                 if remedy.kind is RemedyKind.VOUCHER:
                     code, redeemed = next(codes)
-                    _voucher(ctx, checker, incident_id, given_id, amount, occurred, code,
-                             redeemed)
+                    written["voucher_ids"].append(_voucher(
+                        ctx, checker, incident_id, given_id, amount, occurred, code, redeemed))
             if row.followup:
                 f = row.followup
                 followup_id = followups_db.insert_followup(ctx.db, incident_id, occurred,
@@ -335,14 +338,16 @@ def _write(ctx: Context, rows: list[_Row], checker: _Checker, by: int | None) ->
                     "done_at": f["done_at"], "done_by": checker.staff_id(f["by"]),
                     "outcome": f["outcome"], "outcome_note": f["outcome_note"],
                     "missed_at": f["missed_at"], "escalated_at": f["escalated_at"]})
+        # The rows written, by id range and digest: comeback verify holds them to it.
         audit.record(ctx, by, "incidents.imported", "store", ctx.store_id,
-                     incidents=len(rows), staff_created=list(created))
+                     incidents=len(rows), staff_created=list(created),
+                     **audit_payload.coverage(ctx, **written))
     return Imported(len(rows), created, Changes(incidents=True, followups=True,
                                                 vouchers=True, staff=bool(created)))
 
 
 def _voucher(ctx: Context, checker: _Checker, incident_id: int, given_id: int, amount: int,
-             issued: str, code: str | None, redeemed: str | None) -> None:
+             issued: str, code: str | None, redeemed: str | None) -> int:
     while code is None:
         code = vouchers.new_code()
         if code in checker.codes or vouchers_db.code_exists(ctx.db, code):
@@ -354,3 +359,4 @@ def _voucher(ctx: Context, checker: _Checker, incident_id: int, given_id: int, a
         "amount_minor": amount, "issued_at": issued, "expires_at": expires})
     if redeemed:
         vouchers_db.mark_redeemed(ctx.db, voucher_id, redeemed, None)
+    return voucher_id

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app import audit, catalog, remedies_given
+from app import audit, audit_payload, catalog, remedies_given
 from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
@@ -273,9 +273,10 @@ def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequ
         followup_id = followups_db.insert_followup(
             ctx.db, incident_id, now_iso, to_iso(now + timedelta(minutes=minutes)))
         audit.record(ctx, staff_id, "incident.further_remedy", "incident", incident_id,
-                     remedies=[r.code for r, _a in picked],
+                     remedies=audit_payload.given(picked, needing, approval, codes),
                      total_minor=sum(a for _r, a in picked),
-                     approved_by=approval.staff_id if needing else None)
+                     approved_by=approval.staff_id if needing else None,
+                     **audit_payload.approver_names(approval, needing))
     return FurtherRemedy(
         followup=get_followup(ctx, followup_id),
         changes=Changes(incidents=True, followups=True, vouchers=bool(codes),

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import timedelta
 
-from app import audit, catalog, remedies_given
+from app import audit, audit_payload, catalog, remedies_given
 from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
@@ -121,10 +121,12 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
                                            settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))
         audit.record(ctx, staff_id, "incident.logged", "incident", incident_id,
-                     category=category.code, remedies=[r.code for r, _a in picked],
+                     category=category.code, category_id=category.id,
+                     category_label=category.label, severity=severity.value,
+                     remedies=audit_payload.given(picked, needing, approval, codes),
                      total_minor=sum(a for _r, a in picked),
                      approved_by=approval.staff_id if needing else None,
-                     flagged=flagged)
+                     **audit_payload.approver_names(approval, needing), flagged=flagged)
     return Logged(incident=get_incident(ctx, incident_id),
                   followup=get_followup(ctx, followup_id),
                   changes=Changes(incidents=True, followups=True, vouchers=bool(codes),
@@ -187,7 +189,8 @@ def void_incident(ctx: Context, incident_id: int, staff_id: int | None) -> Chang
     with ctx.db.atomic():
         incidents_db.update_incident(ctx.db, ctx.store_id, incident_id,
                                      {"voided_at": to_iso(now), "voided_by": staff_id})
-        audit.record(ctx, staff_id, "incident.voided", "incident", incident_id)
+        audit.record(ctx, staff_id, "incident.voided", "incident", incident_id,
+                     category_label=incident.category_label, total_minor=incident.total_minor)
     return Changes(incidents=True, followups=True, vouchers=True, incident_id=incident_id)
 
 
@@ -240,7 +243,8 @@ def update_details(ctx: Context, incident_id: int, staff_id: int | None, *,
                         and from_iso(row["due_at"]) > now:
                     followups_db.update_followup(ctx.db, row["id"], {"due_at": to_iso(now)})
         audit.record(ctx, staff_id, "incident.details", "incident", incident_id,
-                     fields=sorted(k for k in values if k not in ("guest_key", "repeat_guest")))
+                     fields=sorted(k for k in values if k not in ("guest_key", "repeat_guest")),
+                     **({"severity": values["severity"]} if "severity" in values else {}))
     return Changes(incidents=True, followups=flagged and not incident.flagged,
                    incident_id=incident_id)
 

@@ -45,6 +45,7 @@ from app.report_text import (
     trend_text,
 )
 from app.summary import WeeklySummary
+from app.verify import Verdict
 
 MARGIN = 16 * mm
 TONES = {"good": GOOD, "bad": BAD, "neutral": MUTED}
@@ -80,8 +81,10 @@ def page_size(locale: str):
     return LETTER if locale.split("_")[-1] in ("US", "CA") else A4
 
 
-def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO) -> None:
-    """Write the summary's PDF to a path or a binary file object."""
+def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO,
+               audit_verdict: Verdict | None = None) -> None:
+    """Write the summary's PDF to a path or a binary file object; ``audit_verdict`` (from
+    ``app.verify.verify``) is printed in one line under every page's footer."""
     charts.register_fonts()
     size = page_size(summary.locale)
     fmt = Formats(summary)
@@ -96,7 +99,7 @@ def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO) -> None:
     width = size[0] - 2 * MARGIN - 12  # the frame pads 6 pt on each side
     story = _cover(summary, fmt, width)
     story += _empty(summary, fmt) if summary.empty else _report(summary, fmt, width)
-    doc.build(story, canvasmaker=_numbered_canvas(summary, fmt))
+    doc.build(story, canvasmaker=_numbered_canvas(summary, fmt, audit_verdict))
 
 
 def pdf_bytes(summary: WeeklySummary) -> bytes:
@@ -105,7 +108,8 @@ def pdf_bytes(summary: WeeklySummary) -> bytes:
     return buffer.getvalue()
 
 
-def _numbered_canvas(summary: WeeklySummary, fmt: Formats):
+def _numbered_canvas(summary: WeeklySummary, fmt: Formats,
+                     audit_verdict: Verdict | None = None):
     footer_left = _("{store} · {week}").format(store=summary.store_name, week=fmt.week_title())
     printed = _("Printed {when}").format(when=fmt.printed())
 
@@ -139,8 +143,23 @@ def _numbered_canvas(summary: WeeklySummary, fmt: Formats):
             self.drawCentredString(width / 2, y, printed)
             self.drawRightString(width - MARGIN, y, _("Page {page} of {pages}").format(
                 page=number, pages=total))
+            if audit_verdict:
+                _audit_line(self, audit_verdict, width, y - 10)
 
     return NumberedCanvas
+
+
+def _audit_line(canvas, verdict: Verdict, width: float, y: float) -> None:
+    """The audit log's verdict under the footer: muted when intact, red when broken."""
+    from app.verify import verdict_line
+
+    line = verdict_line(verdict)
+    canvas.setFont(FONT, 7)
+    canvas.setFillColor(MUTED if verdict.intact else BAD)
+    room = width - 2 * MARGIN
+    while stringWidth(line, FONT, 7) > room and len(line) > 1:
+        line = line[:-2] + "…"
+    canvas.drawString(MARGIN, y, line)
 
 
 def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:

@@ -89,6 +89,6 @@ def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
         if not vouchers_db.mark_redeemed(ctx.db, row["id"], to_iso(now), staff_id):
             raise StateError(_("Voucher {code} was already redeemed.").format(code=clean))
         audit.record(ctx, staff_id, "voucher.redeemed", "incident", row["incident_id"],
-                     code=clean)
+                     code=clean, voucher_id=row["id"], amount_minor=row["amount_minor"])
     return Redeemed(clean, row["incident_id"], row["amount_minor"], from_iso(row["issued_at"]),
                     Changes(vouchers=True, incident_id=row["incident_id"]))

@@ -54,6 +54,8 @@ def _catch_up(path: Path) -> None:
     try:
         conn.execute("CREATE INDEX IF NOT EXISTS idx_followups_outcome ON followups "
                      "(incident_id, done_at, id, outcome) WHERE outcome IS NOT NULL")
+        conn.execute("CREATE INDEX IF NOT EXISTS idx_audit_entity ON audit_log "
+                     "(entity, entity_id)")
         conn.commit()
     finally:
         conn.close()

@@ -115,6 +115,9 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
         conn.execute("PRAGMA journal_mode=wal")
     # FULL: a committed incident survives a power cut, also in WAL mode.
     conn.execute("PRAGMA synchronous=FULL")
+    from db.audit_chain import register
+
+    register(conn)  # the audit log's hash chain is computed inside its INSERT
 
 
 def _up_to_date(conn: sqlite3.Connection) -> bool:

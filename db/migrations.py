@@ -207,6 +207,78 @@ def m0003_vouchers_redeemed_index(db: Database) -> None:
     )
 
 
+@migrations(name="0005_audit_chain")
+def m0005_audit_chain(db: Database) -> None:
+    """Chain the audit log: every entry gets ``prev_hash`` and ``hash`` (db/audit_chain.py).
+
+    Entries written before this migration are chained here, once, in id order; then each
+    store gets an ``audit.chain_started`` entry that covers (by id ranges and digests) the
+    incidents, remedies and vouchers that existed without a chained entry of their own. That
+    is the defined starting point: ``comeback verify`` trusts what was there at this moment
+    and checks everything after it. ``audit_verified`` remembers, per store, the last entry a
+    check found intact; the app's start-up check only reads what came after it.
+    """
+    import json
+    from datetime import datetime, timezone
+
+    from db import audit_chain
+
+    _run_script(
+        db,
+        """
+        ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+        CREATE INDEX idx_audit_store ON audit_log (store_id);
+        CREATE TABLE audit_verified (
+            store_id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            entries INTEGER NOT NULL,
+            verified_at TEXT NOT NULL
+        );
+        DROP TRIGGER audit_log_no_update;
+        """
+    )
+    conn = db.conn
+    heads: dict[int, str] = {}
+    rows = conn.execute("SELECT id, store_id, at, staff_id, action, entity, entity_id, detail "
+                        "FROM audit_log ORDER BY id").fetchall()
+    for row in rows:
+        values = dict(zip(audit_chain.COLUMNS, row, strict=True))
+        prev = heads.get(values["store_id"], audit_chain.GENESIS)
+        digest = audit_chain.hash_of_row(prev, values)
+        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
+                     [prev, digest, values["id"]])
+        heads[values["store_id"]] = digest
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    stores = [r[0] for r in conn.execute("SELECT id FROM stores ORDER BY id")]
+    for store_id in stores:
+        top = audit_chain.max_ids(db, store_id)
+        ranges = {name: [1, high] for name, high in top.items()}
+        payload = audit_chain.coverage_payload(db, store_id, ranges)
+        payload["entries_before"] = sum(1 for r in rows if r[1] == store_id)
+        detail = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        entry_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0]
+        prev = heads.get(store_id, audit_chain.GENESIS)
+        values = {"id": entry_id, "store_id": store_id, "at": now, "staff_id": None,
+                  "action": "audit.chain_started", "entity": "store", "entity_id": store_id,
+                  "detail": detail}
+        digest = audit_chain.hash_of_row(prev, values)
+        conn.execute("INSERT INTO audit_log (id, store_id, at, staff_id, action, entity, "
+                     "entity_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [*values.values(), prev, digest])
+        conn.execute("INSERT INTO audit_verified (store_id, entry_id, hash, entries, "
+                     "verified_at) VALUES (?, ?, ?, ?, ?)",
+                     [store_id, entry_id, digest, payload["entries_before"] + 1, now])
+    _run_script(
+        db,
+        """
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        """
+    )
+
+
 @migrations(name="0008_flat_costs")
 def m0008_flat_costs(db: Database) -> None:
     """Indexes that keep every cost flat as history grows (and guest data erasable at once).
@@ -219,6 +291,8 @@ def m0008_flat_costs(db: Database) -> None:
       (the rowid is the index's last column), whatever the length of the log.
     * ``idx_followups_outcome``: an incident's latest outcome is one covering probe, no
       sort (the weekly summary asks it of every incident of eight weeks).
+    * ``idx_audit_entity``: the start-up check of the audit log reads the entries about the
+      incidents it checks, not the store's whole log.
     """
     _run_script(
         db,
@@ -233,5 +307,6 @@ def m0008_flat_costs(db: Database) -> None:
         CREATE INDEX idx_audit_store_action ON audit_log (store_id, action);
         CREATE INDEX idx_followups_outcome ON followups (incident_id, done_at, id, outcome)
             WHERE outcome IS NOT NULL;
+        CREATE INDEX idx_audit_entity ON audit_log (entity, entity_id);
         """
     )

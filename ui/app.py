@@ -86,11 +86,12 @@ def main(db_path: str | Path | None) -> int:
         # The counter is on screen and takes taps. The rest follows long before a thumb can
         # land, one step per event-loop turn so a tap never waits for more than one:
         # sqlite-utils (so the first tap does not import it), the erasure of guest details
-        # past their retention, then the banner, queue and scheduler of the follow-ups.
+        # past their retention, then the banner, queue and scheduler of the follow-ups, then
+        # the audit log's entries since its last intact check (red warning if broken).
         if bench:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
         steps = [ctx.prepare_writes, lambda: start_retention(window),
-                 lambda: add_reminders(window)]
+                 lambda: add_reminders(window), lambda: check_audit_log(window)]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
@@ -138,6 +139,13 @@ def add_reminders(window: MainWindow) -> None:
     # Small while a cashier is logging, so the remedy tiles keep their room.
     window.page("counter").step_changed.connect(
         lambda step: reminders.banner.set_compact(step in (REMEDIES, PIN)))
+
+
+def check_audit_log(window: MainWindow) -> None:
+    """The audit log's new entries, checked once after the first paint (ui.audit_warning)."""
+    from ui.audit_warning import check_at_start
+
+    check_at_start(window)
 
 
 def _first_run_then_counter(app: QApplication, ctx: Context) -> int:

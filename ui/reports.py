@@ -364,9 +364,10 @@ class ReportsPage(QWidget):
         if not path:
             return
         from app.pdf import render_pdf
+        from app.verify import verify
 
         try:
-            render_pdf(self.summary, path)
+            render_pdf(self.summary, path, verify(self.controller.ctx))
         except OSError as error:
             self._say(_("Could not save {path}: {reason}").format(
                 path=path, reason=error.strerror or error), error=True)

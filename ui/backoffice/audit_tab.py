@@ -1,10 +1,9 @@
-"""The audit log, newest first: when, who, what, and the details. Owner only; read-only
-(the log itself refuses changes)."""
+"""The audit log, newest first, each entry as a sentence in the store's language
+(app/audit_sentences.py). Owner only; read-only (the log itself refuses changes)."""
 
 from __future__ import annotations
 
-import json
-
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -17,64 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import audit
+from app import audit, staff
+from app.audit_sentences import sentence
 from app.clock import from_iso
-from app.formatting import short_datetime
-from app.i18n import N_, _
+from app.formatting import local_time, medium_date
+from app.i18n import _
 from ui.controller import Controller
 
 LIMIT = 500
-ACTIONS = {
-    "store.created": N_("Store created"),
-    "backoffice.opened": N_("Back office opened"),
-    "approval.pin_ok": N_("PIN accepted"),
-    "approval.pin_failed": N_("Wrong PIN"),
-    "approval.locked": N_("PIN entry locked"),
-    "staff.added": N_("Person added"),
-    "staff.changed": N_("Person changed"),
-    "staff.pin_set": N_("PIN set"),
-    "category.added": N_("Category added"),
-    "category.changed": N_("Category changed"),
-    "category.moved": N_("Category moved"),
-    "category.hidden": N_("Category hidden"),
-    "category.shown": N_("Category shown again"),
-    "remedy.added": N_("Remedy added"),
-    "remedy.changed": N_("Remedy changed"),
-    "remedy.moved": N_("Remedy moved"),
-    "remedy.hidden": N_("Remedy hidden"),
-    "remedy.shown": N_("Remedy shown again"),
-    "rule.added": N_("Suggestion added"),
-    "rule.removed": N_("Suggestion removed"),
-    "setting.changed": N_("Setting changed"),
-    "incident.logged": N_("Incident logged"),
-    "incident.voided": N_("Incident undone"),
-    "incident.details": N_("Incident details changed"),
-    "privacy.guest_erased": N_("Guest details erased on request"),
-    "privacy.guest_details_erased": N_("Guest details past retention erased"),
-    "privacy.notes_erased": N_("Notes past retention erased"),
-}
-
-
-def action_text(action: str) -> str:
-    return _(ACTIONS[action]) if action in ACTIONS else action
-
-
-def detail_text(detail: str | None) -> str:
-    """'name: Lena · role: manager' from the stored JSON (PINs are never stored there)."""
-    if not detail:
-        return ""
-    try:
-        values = json.loads(detail)
-    except ValueError:
-        return detail
-    if not isinstance(values, dict):
-        return str(values)
-    parts = []
-    for key, value in values.items():
-        if isinstance(value, (dict, list)):
-            value = json.dumps(value, ensure_ascii=False)
-        parts.append(f"{key}: {value}")
-    return " · ".join(parts)
 
 
 class AuditTab(QWidget):
@@ -88,19 +37,27 @@ class AuditTab(QWidget):
         top = QHBoxLayout()
         self.note = QLabel(objectName="BoHelp", wordWrap=True)
         top.addWidget(self.note, 1)
+        self.verify_button = QPushButton(objectName="audit_verify")
+        self.verify_button.clicked.connect(self.check_record)
+        top.addWidget(self.verify_button)
         self.refresh_button = QPushButton(objectName="audit_refresh")
         self.refresh_button.clicked.connect(self.reload)
         top.addWidget(self.refresh_button)
         layout.addLayout(top)
-        self.table = QTableWidget(0, 4, objectName="audit_table")
+        #: What the last "Check the record" found (the same check as ``comeback verify``).
+        self.verdict = QLabel(objectName="AuditVerdict", wordWrap=True, visible=False)
+        self.verdict.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.verdict)
+        self.table = QTableWidget(0, 2, objectName="audit_table")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)  # a sentence with several remedies takes two lines
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
         layout.addWidget(self.table, 1)
         self.retranslate()
 
@@ -108,19 +65,31 @@ class AuditTab(QWidget):
         ctx = self.controller.ctx
         settings = ctx.settings()
         rows = audit.entries(ctx, LIMIT)
+        names = {m.id: m.name for m in staff.list_staff(ctx, include_inactive=True)}
         self.table.setRowCount(len(rows))
         for row, entry in enumerate(rows):
-            when = short_datetime(from_iso(entry["at"]), settings.timezone, settings.locale)
-            who = entry.get("staff_name") or "—"
-            texts = (when, who, action_text(entry["action"]), detail_text(entry["detail"]))
+            day = local_time(from_iso(entry["at"]), settings.timezone).date()
+            texts = (medium_date(day, settings.locale), sentence(entry, settings, names))
             for col, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, col, item)
 
+    def check_record(self) -> None:
+        """Walk the whole chain and cross-check the tables, as ``comeback verify`` does."""
+        from app.verify import verdict_line, verify
+
+        found = verify(self.controller.ctx)
+        lines = [verdict_line(found)] + [p.text for p in found.problems[1:5]]
+        self.verdict.setText("\n".join(lines))
+        self.verdict.setStyleSheet("" if found.intact else
+                                   "color: #FFFFFF; background: #B42318; padding: 8px;")
+        self.verdict.setVisible(True)
+
     def retranslate(self) -> None:
-        self.table.setHorizontalHeaderLabels([_("When"), _("Who"), _("What"), _("Details")])
+        self.table.setHorizontalHeaderLabels([_("Date"), _("What happened")])
         self.note.setText(_("Every change and every PIN attempt, newest first. The log can "
                             "be read, never changed."))
         self.refresh_button.setText(_("Refresh"))
+        self.verify_button.setText(_("Check the record"))
         self.reload()
