@@ -47,18 +47,31 @@ def last_moment(path: Path) -> datetime:
     return datetime.fromisoformat(text)
 
 
+_0008_INDEXES = ("idx_incidents_guest_data", "idx_incidents_notes", "idx_followups_notes",
+                 "idx_audit_store_action", "idx_followups_outcome", "idx_audit_entity")
+
+
 def _catch_up(path: Path) -> None:
-    """A cache built before 0008_flat_costs gained its last index (same migration name, so
-    the app would not add it): add it as the migration does."""
+    """Bring a cache built by an earlier revision up to today's schema, as an upgrade would.
+
+    Caches from before main's ``0005_audit_chain`` already carry ``0008_flat_costs`` (whose
+    last indexes came later): its indexes and its row are dropped, so that opening the file
+    applies 0005 and then 0008, in order."""
     conn = sqlite3.connect(path)
     try:
-        conn.execute("CREATE INDEX IF NOT EXISTS idx_followups_outcome ON followups "
-                     "(incident_id, done_at, id, outcome) WHERE outcome IS NOT NULL")
-        conn.execute("CREATE INDEX IF NOT EXISTS idx_audit_entity ON audit_log "
-                     "(entity, entity_id)")
-        conn.commit()
+        names = {row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations")}
+        if "0005_audit_chain" not in names and "0008_flat_costs" in names:
+            for index in _0008_INDEXES:
+                conn.execute(f"DROP INDEX IF EXISTS {index}")
+            conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_flat_costs'")
+            conn.commit()
     finally:
         conn.close()
+    from db.connection import open_database
+
+    database = open_database(path)  # applies what is pending
+    database.conn.close()  # not close(): no PRAGMA optimize
+    strip_statistics(path)
 
 
 def build(incidents: int, end: datetime | None = None, seed: int = 1) -> Path:
