@@ -14,20 +14,16 @@ Every change is written to the audit log with who made it and when.
 
 from __future__ import annotations
 
-from app import approval, audit, staff
+from app import approval, audit, roles, staff
 from app.context import Context
-from app.errors import ComebackError, NotFound, ValidationError
+from app.errors import NotAllowed, NotFound, ValidationError
 from app.i18n import N_, _
 from app.models import Changes, Role, Staff
 
 CATALOG, STAFF, RULES, SETTINGS, AUDIT = "catalog", "staff", "rules", "settings", "audit"
-ALLOWED: dict[str, frozenset[Role]] = {
-    CATALOG: frozenset({Role.MANAGER, Role.OWNER}),
-    STAFF: frozenset({Role.OWNER}),
-    RULES: frozenset({Role.OWNER}),
-    SETTINGS: frozenset({Role.OWNER}),
-    AUDIT: frozenset({Role.OWNER}),
-}
+#: The back office's share of the table in docs/roles.md (app.roles).
+ALLOWED: dict[str, frozenset[Role]] = {area: roles.ALLOWED[area]
+                                       for area in (CATALOG, STAFF, RULES, SETTINGS, AUDIT)}
 REFUSALS = {
     CATALOG: N_("Only a manager or the owner can change categories and remedies."),
     STAFF: N_("Only the owner can add or change staff."),
@@ -35,10 +31,6 @@ REFUSALS = {
     SETTINGS: N_("Only the owner can change the store settings."),
     AUDIT: N_("Only the owner can read the audit log."),
 }
-
-
-class NotAllowed(ComebackError):
-    """The person signed in to the back office may not do this (their role is too low)."""
 
 
 def may(member: Staff | None, area: str) -> bool:
@@ -137,3 +129,9 @@ def save_staff(ctx: Context, by: int | None, staff_id: int | None, *, name: str,
                 role=new_role if new_role is not current.role else None,
                 active=bool(active) if bool(active) != current.active else None)
     return staff.get_staff(ctx, staff_id), changes
+
+
+def read_audit(ctx: Context, by: int | None, limit: int = 200) -> list[dict]:
+    """The audit log's newest entries, for the owner only (docs/roles.md)."""
+    require(ctx, by, AUDIT)
+    return audit.entries(ctx, limit)

@@ -77,8 +77,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     init.add_argument("--locale", default="en_GB", help=_("formats, e.g. nb_NO"))
     init.add_argument("--language", default=None, help=_("en, nb, es, nl or cs"))
     init.add_argument("--tz", default="Europe/London", help=_("time zone, e.g. Europe/Oslo"))
-    init.add_argument("--owner", default=None, help=_("owner's name"))
-    init.add_argument("--owner-pin", default=None, help=_("owner's PIN (4–8 digits)"))
+    init.add_argument("--owner", required=True, help=_("owner's name"))
+    init.add_argument("--owner-pin", required=True, help=_("owner's PIN (4–8 digits)"))
 
     demo = sub.add_parser("demo", help=_("fill a database with realistic demo data"))
     demo.add_argument("--weeks", type=int, default=8, help=_("weeks of history (1–260)"))
@@ -91,13 +91,19 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     log.add_argument("--remedy", action="append", required=True, metavar="CODE[:AMOUNT]",
                      help=_("remedy code, optionally with an amount in minor units; "
                             "repeat for several"))
-    log.add_argument("--staff", default=None, help=_("staff name (default: the first cashier)"))
+    log.add_argument("--staff", default=None,
+                     help=_("who gives it (staff name; default: not recorded, cashier limits)"))
+    log.add_argument("--staff-pin", default=None,
+                     help=_("that person's PIN (needed when sign-in needs a PIN, and always "
+                            "for a manager or owner)"))
     log.add_argument("--severity", default=None, help=_("low, medium or high"))
     log.add_argument("--table", default=None, help=_("table or order number"))
     log.add_argument("--guest", default=None, help=_("guest name"))
     log.add_argument("--contact", default=None, help=_("guest phone or e-mail"))
     log.add_argument("--note", default=None, help=_("note"))
     log.add_argument("--pin", default=None, help=_("manager PIN, for remedies that need it"))
+    log.add_argument("--approver", default=None,
+                     help=_("who approves (staff name); only their PIN is checked"))
 
     redeem = sub.add_parser("redeem", help=_("redeem a voucher: the guest came back"))
     redeem.add_argument("code", help=_("the voucher code, e.g. K7M-3QX"))
@@ -111,6 +117,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from app.cli_verify import add_parsers as add_verify_parser
 
     add_verify_parser(sub)
+    from app import cli_trust  # reset-pin
+
+    cli_trust.add_parsers(sub)
     from app import cli_privacy  # erase-guest
 
     cli_privacy.add_parsers(sub)
@@ -212,15 +221,26 @@ def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
     from app import demo
     from db.incidents import count_incidents
 
-    ctx = _context(db_path, must_exist=False)
     if args.weeks < 1 or args.weeks > 260:
         raise ComebackError(_("--weeks must be a whole number from 1 to 260."))
+    ctx = _context(db_path, must_exist=False)
+    demo.check_may_fill(ctx)  # a real store: exit 2, nothing written
     if args.if_empty and count_incidents(ctx.db, ctx.store_id, include_voided=True):
-        print(_("{path} already has data; left as it is.").format(path=db_path))
-        return 0
-    result = demo.generate(ctx, weeks=args.weeks, seed=args.seed)
-    print(_("Added {n} incidents over {weeks} weeks to {path}.").format(
-        n=result.incidents, weeks=result.weeks, path=db_path))
+        print(_("{path} already has data; only the demo staff get new PINs.").format(
+            path=db_path))
+        pins = demo.new_pins(ctx)
+    else:
+        result = demo.generate(ctx, weeks=args.weeks, seed=args.seed)
+        print(_("Added {n} incidents over {weeks} weeks to {path}.").format(
+            n=result.incidents, weeks=result.weeks, path=db_path))
+        pins = result.pins
+    if pins:
+        from app.models import Role
+
+        print(_("Demo PINs (new random ones, shown only now):"))
+        for name, role, pin in pins:
+            print(_("  {name} ({role}): {pin}").format(name=name, role=Role(role).label(),
+                                                      pin=pin))
     return 0
 
 
@@ -252,22 +272,35 @@ def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
     ctx = _context(db_path)
     category = catalog.category_by_code(ctx, args.category)
     requests = _remedy_requests(ctx, args.remedy)
+    member = None
     if args.staff:
         member = staff.find_by_name(ctx, args.staff)
-    else:
-        members = staff.list_staff(ctx)
-        member = next((m for m in members if m.role.value == "cashier"), None) or (
-            members[0] if members else None)
+        if ctx.settings().signin_pin or member.role.can_approve:
+            # What is recorded under a name was done by that person: their PIN, counted
+            # toward the lockout like every other PIN.
+            from app.errors import ValidationError
+
+            if not args.staff_pin:
+                raise ValidationError("staff_pin", _(
+                    "--staff {name} needs --staff-pin with {name}'s PIN.").format(
+                    name=member.name))
+            approval.sign_in_check(ctx, member.id, args.staff_pin, for_what="log")
     fields = dict(category_id=category.id, remedies=requests,
                   staff_id=member.id if member else None, severity=args.severity,
                   table_ref=args.table, guest_name=args.guest, guest_contact=args.contact,
                   note=args.note)
     try:
         logged = incidents.log_incident(ctx, **fields)
-    except ApprovalRequired:
+    except ApprovalRequired as needed:
         if not args.pin:
             raise
-        grant = approval.authorize(ctx, args.pin, for_what="log")
+        from app.models import Role
+
+        approver = staff.find_by_name(ctx, args.approver) if args.approver else None
+        grant = approval.authorize(ctx, args.pin, for_what="log",
+                                   staff_id=approver.id if approver else None,
+                                   min_role=needed.role or Role.MANAGER,
+                                   exclude=needed.not_by)
         logged = incidents.log_incident(ctx, approval=grant, **fields)
     settings = ctx.settings()
     incident = logged.incident
@@ -361,9 +394,15 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+def cmd_reset_pin(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_trust
+
+    return cli_trust.cmd_reset_pin(args, _context(db_path))
+
+
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_report,
             "export": cmd_export, "import": cmd_import, "redeem": cmd_redeem,
-            "followups": cmd_followups, "verify": cmd_verify,
+            "followups": cmd_followups, "verify": cmd_verify, "reset-pin": cmd_reset_pin,
             "erase-guest": lambda args, db_path: _cli_privacy().cmd_erase_guest(args, db_path)}
 
 

@@ -4,24 +4,30 @@ approvals, vouchers that come back, and outcomes of every kind. Deterministic pe
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from app import catalog, followups, incidents, staff, vouchers
+from app import approval_rule, catalog, followups, incidents, staff, vouchers
 from app.approval import Approval
 from app.clock import FixedClock, from_iso
 from app.context import Context
-from app.errors import StateError
+from app.errors import StateError, ValidationError
+from app.i18n import _
 from app.models import Outcome, RemedyKind, RemedyRequest, Role, Severity
 from app.setup import init_store, is_initialised
+from db import audit as audit_db
+from db import store as store_db
 from db import vouchers as vouchers_db
 
-DEMO_STAFF = (("Ingrid", Role.OWNER, "4821"), ("Marco", Role.MANAGER, "7392"),
-              ("Aisha", Role.MANAGER, "5160"), ("Sam", Role.CASHIER, None),
-              ("Lucía", Role.CASHIER, None), ("Jan", Role.CASHIER, None),
-              ("Tereza", Role.CASHIER, None), ("Ola", Role.CASHIER, None))
+# Every demo person gets a random PIN when the demo makes them (printed by ``comeback demo``);
+# no PIN is written down anywhere in the source.
+DEMO_STAFF = (("Ingrid", Role.OWNER), ("Marco", Role.MANAGER), ("Aisha", Role.MANAGER),
+              ("Sam", Role.CASHIER), ("Lucía", Role.CASHIER), ("Jan", Role.CASHIER),
+              ("Tereza", Role.CASHIER), ("Ola", Role.CASHIER))
+DEMO_MADE_BY = "demo"
 FIRST_NAMES = ("Kari", "Ana", "Pieter", "Jana", "Tom", "Sofie", "Javier", "Emma", "Petr",
                "Lars", "María", "Daan", "Eva", "Oliver", "Ingeborg", "Lucas", "Mette", "Tomáš",
                "Carmen", "Noor")
@@ -43,6 +49,50 @@ OUTCOMES = ((Outcome.DELIGHTED, 36), (Outcome.SATISFIED, 40), (Outcome.UNHAPPY, 
 class DemoResult:
     incidents: int
     weeks: int
+    pins: tuple[tuple[str, str, str], ...] = ()  # (name, role, PIN) of PINs set this run
+
+
+def random_pin(rng: random.Random | None = None) -> str:
+    """A fresh 4-digit PIN that passes the "too easy" check (secrets unless ``rng``)."""
+    import secrets
+
+    while True:
+        pin = f"{rng.randrange(10000) if rng else secrets.randbelow(10000):04d}"
+        try:
+            staff.check_pin_format(pin)
+        except ValidationError:
+            continue
+        return pin
+
+
+def foreign_stores(ctx: Context) -> list[int]:
+    """Stores in this database that the demo did not make (the demo refuses to touch them)."""
+    found = []
+    for store_id in store_db.store_ids(ctx.db):
+        entry = audit_db.last_of(ctx.db, store_id, ["store.created"])
+        detail = json.loads(entry["detail"] or "{}") if entry else {}
+        if detail.get("made_by") != DEMO_MADE_BY:
+            found.append(store_id)
+    return found
+
+
+def check_may_fill(ctx: Context) -> None:
+    """Refuse (StateError) a database that holds any store the demo did not make."""
+    if foreign_stores(ctx):
+        raise StateError(_("This database holds a real store (one the demo did not make): the "
+                           "demo adds nothing to it. Use a new file, e.g. --db /tmp/demo.db."))
+
+
+def new_pins(ctx: Context) -> tuple[tuple[str, str, str], ...]:
+    """Give every demo person a new random PIN (a demo store only); returns them to print."""
+    check_may_fill(ctx)
+    given = []
+    for member in staff.list_staff(ctx):
+        if member.name in {name for name, _role in DEMO_STAFF}:
+            pin = random_pin()
+            staff.set_pin(ctx, member.id, pin, None)
+            given.append((member.name, member.role.value, pin))
+    return tuple(given)
 
 
 def _pick(rng: random.Random, weighted):
@@ -81,13 +131,21 @@ def generate(ctx: Context, weeks: int = 8, seed: int = 7, end: datetime | None =
 def _generate(ctx: Context, clock: FixedClock, weeks: int, seed: int, end: datetime,
               per_day: float) -> DemoResult:
     rng = random.Random(seed)
+    check_may_fill(ctx)
+    pins = []
     if not is_initialised(ctx):
+        owner, role = DEMO_STAFF[0]
+        pin = random_pin()
         init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
-                   locale="nb_NO", language="en", timezone="Europe/Oslo")
+                   locale="nb_NO", language="en", timezone="Europe/Oslo", owner_name=owner,
+                   owner_pin=pin, made_by=DEMO_MADE_BY)
+        pins.append((owner, role.value, pin))
     existing = {m.name for m in staff.list_staff(ctx, include_inactive=True)}
-    for name, role, pin in DEMO_STAFF:
+    for name, role in DEMO_STAFF:
         if name not in existing:
+            pin = random_pin()
             staff.add_staff(ctx, name, role, pin)
+            pins.append((name, role.value, pin))
     members = staff.list_staff(ctx)
     cashiers = [m for m in members if m.role is Role.CASHIER] or members
     managers = [m for m in members if m.role.can_approve] or members
@@ -108,7 +166,7 @@ def _generate(ctx: Context, clock: FixedClock, weeks: int, seed: int, end: datet
         day += timedelta(days=1)
     _redeem_some(ctx, clock, rng, end, cashiers)
     clock.set(end)
-    return DemoResult(count, weeks)
+    return DemoResult(count, weeks, tuple(pins))
 
 
 def _one_incident(ctx, clock, rng, cats, cashiers, managers, week_index) -> int:
@@ -133,6 +191,11 @@ def _one_incident(ctx, clock, rng, cats, cashiers, managers, week_index) -> int:
     guest = (rng.choice(REGULARS) if roll < 0.015 else
              f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" if roll < 0.2 else None)
     approver = rng.choice(managers)
+    picked_values = [(catalog.get_remedy(ctx, p.remedy_id), None) for p in picked]
+    needed = approval_rule.required_role(
+        [(r, r.value_minor) for r, _none in picked_values], cashier.role, ctx.settings())
+    if needed.role is Role.OWNER:
+        approver = next((m for m in managers if m.role is Role.OWNER), approver)
     logged = incidents.log_incident(
         ctx, category_id=category.id, remedies=picked, staff_id=cashier.id, severity=severity,
         table_ref=str(rng.randint(1, 24)) if rng.random() < 0.7 else None, guest_name=guest,
@@ -140,7 +203,8 @@ def _one_incident(ctx, clock, rng, cats, cashiers, managers, week_index) -> int:
         approval=Approval(approver.id, approver.name, clock.now()))
     if rng.random() < 0.02:
         clock.advance(seconds=20)
-        incidents.void_incident(ctx, logged.incident.id, cashier.id)
+        incidents.void_incident(ctx, logged.incident.id, cashier.id,
+                                approval=Approval(approver.id, approver.name, clock.now()))
         return 0
     outcome = _pick(rng, OUTCOMES)
     due = logged.followup.due_at

@@ -26,11 +26,17 @@ class NotFound(ComebackError):
 
 
 class ApprovalRequired(ComebackError):
-    """A remedy above its threshold was given without a manager's PIN."""
+    """Value above the giver's limit without a valid approval (see app.approval_rule).
 
-    def __init__(self, message: str, remedy_codes: list[str]) -> None:
+    ``role``: the lowest role that may approve (manager or owner); ``not_by``: the staff id
+    who may not approve it (the giver, when the four-eyes rule is on)."""
+
+    def __init__(self, message: str, remedy_codes: list[str], role=None,
+                 not_by: int | None = None) -> None:
         super().__init__(message)
         self.remedy_codes = remedy_codes
+        self.role = role
+        self.not_by = not_by
 
 
 class PinRejected(ComebackError):
@@ -59,3 +65,7 @@ class PresetError(ComebackError):
 
 class StateError(ComebackError):
     """The action does not fit the current state (already done, already redeemed…)."""
+
+
+class NotAllowed(ComebackError):
+    """The person's role may not do this (see docs/roles.md)."""

@@ -219,7 +219,11 @@ def snooze(ctx: Context, followup_id: int, minutes: int, staff_id: int | None) -
 
 def record_outcome(ctx: Context, followup_id: int, outcome: Outcome | str,
                    staff_id: int | None, note: str | None = None) -> Changes:
-    """The manager checked back on the guest: record how it ended."""
+    """The manager checked back on the guest: record how it ended, under their name
+    (``staff_id`` must be a manager or the owner: docs/roles.md)."""
+    from app import roles
+
+    roles.require(ctx, staff_id, roles.OUTCOME)
     try:
         outcome = Outcome(outcome)
     except ValueError:
@@ -263,20 +267,22 @@ def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequ
     if followups_db.open_followup_of_incident(ctx.db, incident_id) is not None:
         raise StateError(_("Record how the last check went before giving something more."))
     now = ctx.clock.now()
-    needing = remedies_given.needing_approval(picked, approval, now)
+    approved = remedies_given.approver_for(ctx, picked, staff_id, approval, now,
+                                              already_given=incident.total_minor)
+    needing, grant = remedies_given.approved_remedies(picked, approved, approval)
     settings = ctx.settings()
     minutes = catalog.get_category(ctx, incident.category_id).followup_minutes
     now_iso = to_iso(now)
     with ctx.db.atomic():
-        codes = remedies_given.write_given(ctx, incident_id, picked, needing, approval, now_iso,
+        codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,
                                            settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(
             ctx.db, incident_id, now_iso, to_iso(now + timedelta(minutes=minutes)))
         audit.record(ctx, staff_id, "incident.further_remedy", "incident", incident_id,
-                     remedies=audit_payload.given(picked, needing, approval, codes),
+                     remedies=audit_payload.given(picked, needing, grant, codes),
                      total_minor=sum(a for _r, a in picked),
-                     approved_by=approval.staff_id if needing else None,
-                     **audit_payload.approver_names(approval, needing))
+                     approved_by=approved[0],
+                     **audit_payload.approver_names(grant, needing))
     return FurtherRemedy(
         followup=get_followup(ctx, followup_id),
         changes=Changes(incidents=True, followups=True, vouchers=bool(codes),

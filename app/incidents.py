@@ -101,7 +101,8 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     guest_contact = _optional_text("guest_contact", guest_contact, GUEST_CONTACT_MAX)
 
     now = ctx.clock.now()
-    needing = remedies_given.needing_approval(picked, approval, now)
+    approved = remedies_given.approver_for(ctx, picked, staff_id, approval, now)
+    needing, grant = remedies_given.approved_remedies(picked, approved, approval)
 
     settings = ctx.settings()
     key = guest_key(guest_name, guest_contact)
@@ -117,16 +118,16 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
             "severity": severity.value, "table_ref": table_ref, "guest_name": guest_name,
             "guest_contact": guest_contact, "guest_key": key, "note": note,
             "repeat_guest": int(repeat)})
-        codes = remedies_given.write_given(ctx, incident_id, picked, needing, approval, now_iso,
+        codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,
                                            settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))
         audit.record(ctx, staff_id, "incident.logged", "incident", incident_id,
                      category=category.code, category_id=category.id,
                      category_label=category.label, severity=severity.value,
-                     remedies=audit_payload.given(picked, needing, approval, codes),
+                     remedies=audit_payload.given(picked, needing, grant, codes),
                      total_minor=sum(a for _r, a in picked),
-                     approved_by=approval.staff_id if needing else None,
-                     **audit_payload.approver_names(approval, needing), flagged=flagged)
+                     approved_by=approved[0],
+                     **audit_payload.approver_names(grant, needing), flagged=flagged)
     return Logged(incident=get_incident(ctx, incident_id),
                   followup=get_followup(ctx, followup_id),
                   changes=Changes(incidents=True, followups=True, vouchers=bool(codes),
@@ -174,11 +175,17 @@ def get_followup(ctx: Context, followup_id: int) -> FollowUp:
     return to_followup(row)
 
 
-def void_incident(ctx: Context, incident_id: int, staff_id: int | None) -> Changes:
-    """Undo within the undo window: kept in the audit log, excluded from every figure."""
+def void_incident(ctx: Context, incident_id: int, staff_id: int | None,
+                  approval: Approval | None = None) -> Changes:
+    """Undo within the undo window: kept in the audit log, excluded from every figure.
+
+    An incident with an approved remedy is undone only by a manager or the owner: the one
+    undoing it (``staff_id``), or one whose PIN approved the undo (``approval``).
+    """
     incident = get_incident(ctx, incident_id)
     if incident.voided_at is not None:
         return Changes()
+    approved_undo = _check_undo_allowed(ctx, incident, staff_id, approval)
     window = ctx.settings().undo_window_seconds
     now = ctx.clock.now()
     if now - incident.occurred_at > timedelta(seconds=window):
@@ -190,8 +197,29 @@ def void_incident(ctx: Context, incident_id: int, staff_id: int | None) -> Chang
         incidents_db.update_incident(ctx.db, ctx.store_id, incident_id,
                                      {"voided_at": to_iso(now), "voided_by": staff_id})
         audit.record(ctx, staff_id, "incident.voided", "incident", incident_id,
-                     category_label=incident.category_label, total_minor=incident.total_minor)
+                     category_label=incident.category_label, total_minor=incident.total_minor,
+                     **({"approved_by": approved_undo} if approved_undo else {}))
     return Changes(incidents=True, followups=True, vouchers=True, incident_id=incident_id)
+
+
+def _check_undo_allowed(ctx: Context, incident: Incident, staff_id: int | None,
+                        approval: Approval | None) -> int | None:
+    """None when anyone may undo it (or the one undoing is a manager); else the id of the
+    manager or owner whose PIN approved the undo. Raises ApprovalRequired without one."""
+    from app import roles
+    from app.errors import ApprovalRequired
+    from app.models import Role
+
+    if not any(r.approved_by is not None for r in incident.remedies):
+        return None
+    if roles.may(roles.member_of(ctx, staff_id), roles.UNDO_APPROVED):
+        return None
+    if approval is not None and approval.valid_at(ctx.clock.now()) \
+            and roles.may(roles.member_of(ctx, approval.staff_id), roles.UNDO_APPROVED):
+        return approval.staff_id
+    raise ApprovalRequired(_(roles.REFUSALS[roles.UNDO_APPROVED]),
+                           [r.label for r in incident.remedies if r.approved_by is not None],
+                           Role.MANAGER)
 
 
 def update_details(ctx: Context, incident_id: int, staff_id: int | None, *,

@@ -36,6 +36,7 @@ from app.i18n import _, ngettext
 from app.pdf_charts import ACCENT, BAD, FONT, FONT_BOLD, GOOD, INK, MUTED, PANEL, RULE
 from app.report_text import (
     Formats,
+    approvals_line,
     fix_detail,
     footnotes,
     glance,
@@ -396,6 +397,7 @@ def _watch(summary: WeeklySummary, fmt: Formats, width: float) -> list:
             name=s.name, value=fmt.money_whole(s.value_minor), n=s.comps), CELL))
     if not standing:
         story.append(_p(_("No staff member's comps stand out this week."), CELL))
+    story.append(_p(approvals_line(summary), CELL))
     return story
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from app import catalog, vouchers
+from app import approval_rule, catalog, vouchers
 from app.approval import Approval
 from app.context import Context
-from app.errors import ApprovalRequired, ValidationError
-from app.i18n import _, ngettext
+from app.errors import ValidationError
+from app.i18n import _
 from app.models import Remedy, RemedyKind, RemedyRequest
 from db import incidents as incidents_db
 
@@ -50,27 +50,36 @@ def check_requests(ctx: Context, remedies: Sequence[RemedyRequest]) -> Picked:
     return picked
 
 
-def needing_approval(picked: Picked, approval: Approval | None, now: datetime) -> list[Remedy]:
-    """The remedies above their threshold; raises ApprovalRequired without a valid approval."""
-    needing = [remedy for remedy, amount in picked if remedy.needs_approval(amount)]
-    if needing and (approval is None or not approval.valid_at(now)):
-        raise ApprovalRequired(ngettext(
-            "{labels} needs a manager's or owner's PIN.",
-            "{labels} need a manager's or owner's PIN.", len(needing),
-        ).format(labels=", ".join(_(r.label) for r in needing)), [r.code for r in needing])
-    return needing
+def approver_for(ctx: Context, picked: Picked, giver_id: int | None,
+                 approval: Approval | None, now: datetime,
+                 already_given: int = 0) -> tuple[int | None, tuple[int, ...]]:
+    """The one approval rule (app.approval_rule): the approver's id (None when none is
+    needed) and which remedies it covers; raises ApprovalRequired when one is needed and
+    missing or not allowed."""
+    return approval_rule.check(ctx, picked, giver_id, approval, now, already_given)
 
 
-def write_given(ctx: Context, incident_id: int, picked: Picked, needing: list[Remedy],
-                approval: Approval | None, given_at: str, voucher_days: int) -> list[str]:
+def approved_remedies(picked: Picked, approved: tuple[int | None, tuple[int, ...]],
+                      approval: Approval | None) -> tuple[list[Remedy], Approval | None]:
+    """The remedies the approval covers and the approval itself (None when none was
+    needed), as the audit entry lists them (app.audit_payload)."""
+    if approved[0] is None:
+        return [], None
+    return [picked[i][0] for i in approved[1]], approval
+
+
+def write_given(ctx: Context, incident_id: int, picked: Picked,
+                approved: tuple[int | None, tuple[int, ...]], given_at: str,
+                voucher_days: int) -> list[str]:
     """Insert the remedies (and a voucher for each voucher remedy) inside the caller's
     transaction; returns the voucher codes."""
     codes = []
-    for remedy, amount in picked:
+    approver_id, covers = approved
+    for index, (remedy, amount) in enumerate(picked):
         given_id = incidents_db.insert_incident_remedy(ctx.db, {
             "incident_id": incident_id, "remedy_id": remedy.id, "kind": remedy.kind.value,
             "label": remedy.label, "amount_minor": amount, "percent": remedy.percent,
-            "approved_by": approval.staff_id if approval and remedy in needing else None,
+            "approved_by": approver_id if index in covers else None,
             "given_at": given_at})
         if remedy.kind is RemedyKind.VOUCHER:
             codes.append(vouchers.issue(ctx, incident_id, given_id, amount, voucher_days))

@@ -234,3 +234,14 @@ def footnotes() -> tuple[str, ...]:
         _("Top things to fix: score = share of the week's incidents + share of the week's "
           "remedy value."),
     )
+
+
+def approvals_line(summary: WeeklySummary) -> str:
+    """"Approved by" beside "given by": who approved how much this week, in one line."""
+    if not summary.approvers:
+        return _("Approved by: no approvals this week.")
+    fmt = Formats(summary)
+    return _("Approved by: {list}").format(list=", ".join(
+        ngettext("{name} {value} ({n} remedy)", "{name} {value} ({n} remedies)", a.approvals)
+        .format(name=a.name, value=fmt.money_whole(a.value_minor), n=a.approvals)
+        for a in summary.approvers))

@@ -49,9 +49,9 @@ def _check_bool(name: str, value: Any, spec: Setting) -> bool:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
+    if text in ("true", "yes", "on", "1"):
         return True
-    if text in ("0", "false", "no", "off"):
+    if text in ("false", "no", "off", "0"):
         return False
     raise ValidationError(name, _("{field} must be on or off (true or false).").format(
         field=spec.title()))
@@ -179,6 +179,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("erase_old_notes", "bool", True, N_("Erase old notes too"),
             N_("Notes on incidents and outcomes often name the guest: erase them with the "
                "guest's contact once older than the retention period."), _check_bool),
+    # Who may give how much (docs/roles.md). Amounts are in the store currency's minor units;
+    # init_store scales the defaults (30 and 100 euros) to the store's currency.
+    Setting("cashier_limit", "int", 3000, N_("Cashier limit (minor units)"),
+            N_("A cashier gives up to this much per incident without approval (a remedy's own "
+               "threshold can only be lower); above it a manager must approve."), _check_int,
+            limits=(0, 10**9)),
+    Setting("manager_limit", "int", 10000, N_("Manager limit (minor units)"),
+            N_("A manager gives or approves up to this much per incident; above it only the "
+               "owner can approve."), _check_int, limits=(0, 10**9)),
+    Setting("four_eyes", "bool", True, N_("Approver is a second person"),
+            N_("The person who approves a remedy cannot be the one who gives it. An owner "
+               "working alone can turn this off (the change is audited)."), _check_bool),
+    Setting("signin_pin", "bool", True, N_("Sign-in needs a PIN"),
+            N_("Staff sign in at the counter with their own PIN; what is recorded under a "
+               "name was done by that person."), _check_bool),
+    Setting("signin_idle_minutes", "int", 15, N_("Sign-in lasts (idle minutes)"),
+            N_("A sign-in ends at the next switch or after this many minutes without a tap."),
+            _check_int, limits=(1, 720)),
 )
 BY_NAME = {spec.name: spec for spec in SETTINGS}
 
@@ -198,6 +216,11 @@ class StoreSettings(NamedTuple):
     voucher_validity_days: int
     guest_contact_retention_days: int
     erase_old_notes: bool
+    cashier_limit: int
+    manager_limit: int
+    four_eyes: bool
+    signin_pin: bool
+    signin_idle_minutes: int
 
 
 def validate(name: str, value: Any) -> Any:

@@ -26,8 +26,13 @@ def init_store(ctx: Context, *, store_name: str, preset: str = "restaurant",
                currency: str = "EUR", locale: str = "en_GB", language: str | None = None,
                timezone: str = "Europe/London", opening_hours: dict | None = None,
                owner_name: str | None = None, owner_pin: str | None = None,
-               **other_settings: Any) -> Changes:
-    """Create the store in one transaction; refuses if it already exists."""
+               made_by: str = "setup", **other_settings: Any) -> Changes:
+    """Create the store and its owner in one transaction; refuses if it already exists.
+
+    An owner with a PIN is required: a store is never without someone who can approve,
+    open the back office and reset a PIN. ``made_by`` is kept in the audit entry ("demo"
+    marks a store the demo generator made, the only kind it will add to).
+    """
     if is_initialised(ctx):
         raise StateError(_("This database already has a store; use the back office to change "
                            "its settings."))
@@ -42,18 +47,30 @@ def init_store(ctx: Context, *, store_name: str, preset: str = "restaurant",
     clean = {name: settings_mod.validate(name, value) for name, value in values.items()}
     from app import presets  # (tomllib) not needed to check that a store exists
 
+    for limit in ("cashier_limit", "manager_limit"):  # 30 and 100 euros, in this currency
+        if limit not in clean:
+            clean[limit] = presets.scale_amount(settings_mod.BY_NAME[limit].default,
+                                                clean["currency"])
     loaded = presets.load_preset(clean["preset"])
-    if owner_name is not None and not owner_name.strip():
+    if owner_name is None:
+        raise ValidationError("owner_name", _("The store needs an owner: give the owner's "
+                                              "name and PIN."))
+    if not owner_name.strip():
         raise ValidationError("owner_name", _("Name must not be empty."))
+    if not owner_pin:
+        raise ValidationError("owner_pin", _("The owner needs a PIN of {low} to {high} "
+                                             "digits.").format(low=4, high=8))
+    from app.staff import check_pin_format
+
+    check_pin_format(owner_pin)
     with ctx.db.atomic():
         store_db.insert_store(ctx.db, ctx.store_id, ctx.now_iso())
         settings_mod.write(ctx.db, ctx.store_id, clean)
         install_preset(ctx, loaded, clean["currency"])
-        if owner_name:
-            add_staff(ctx, owner_name, Role.OWNER, owner_pin)
+        add_staff(ctx, owner_name, Role.OWNER, owner_pin)
         audit.record(ctx, None, "store.created", "store", ctx.store_id,
-                     preset=clean["preset"], currency=clean["currency"])
-    return Changes(settings=True, catalog=True, staff=bool(owner_name))
+                     preset=clean["preset"], currency=clean["currency"], made_by=made_by)
+    return Changes(settings=True, catalog=True, staff=True)
 
 
 def install_preset(ctx: Context, preset: Preset, currency: str) -> None:

@@ -89,16 +89,10 @@ def find_by_name(ctx: Context, name: str) -> Staff:
     raise NotFound("staff", _("No active staff member called {name}.").format(name=name))
 
 
-def _pin_taken(ctx: Context, pin: str, except_id: int | None) -> bool:
-    return any(pin_matches(row, pin) for row in staff_db.staff_with_pin(ctx.db, ctx.store_id)
-               if row["id"] != except_id)
-
-
-def _pin_values(ctx: Context, pin: str, staff_id: int | None) -> dict:
+def _pin_values(pin: str) -> dict:
+    """Hash a new PIN. PINs need not be unique, and nothing ever says one is taken: that
+    would tell whose PIN it is (approvers are found by PIN among those allowed, or by name)."""
     pin = check_pin_format(pin)
-    if _pin_taken(ctx, pin, staff_id):
-        raise ValidationError("pin", _("Another staff member already uses this PIN: "
-                                       "choose another."))
     import secrets
 
     salt = secrets.token_bytes(16)
@@ -112,7 +106,7 @@ def add_staff(ctx: Context, name: str, role: str | Role, pin: str | None = None,
     if role.can_approve and not pin:
         raise ValidationError("pin", _("Managers and owners need a PIN of {low} to {high} "
                                        "digits.").format(low=PIN_MIN, high=PIN_MAX))
-    pin_values = _pin_values(ctx, pin, None) if pin else {}
+    pin_values = _pin_values(pin) if pin else {}
     with ctx.db.atomic():
         staff_id = staff_db.insert_staff(ctx.db, ctx.store_id, name, role.value, ctx.now_iso())
         if pin_values:
@@ -137,6 +131,12 @@ def update_staff(ctx: Context, staff_id: int, *, by: int | None, name: str | Non
         values["active"] = int(bool(active))
     if not values:
         return Changes()
+    stays_owner = values.get("role", current.role.value) == Role.OWNER.value \
+        and values.get("active", int(current.active)) == 1
+    if current.role is Role.OWNER and current.active and not stays_owner \
+            and not any(m.role is Role.OWNER and m.id != staff_id for m in list_staff(ctx)):
+        raise ValidationError("active" if values.get("active") == 0 else "role", _(
+            "The store needs at least one active owner: make someone else owner first."))
     with ctx.db.atomic():
         staff_db.update_staff(ctx.db, ctx.store_id, staff_id, values)
         audit.record(ctx, by, "staff.changed", "staff", staff_id, **values)
@@ -145,13 +145,40 @@ def update_staff(ctx: Context, staff_id: int, *, by: int | None, name: str | Non
 
 def set_pin(ctx: Context, staff_id: int, pin: str, by: int | None) -> Changes:
     get_staff(ctx, staff_id)
-    values = _pin_values(ctx, pin, staff_id)
+    values = _pin_values(pin)
     with ctx.db.atomic():
         staff_db.update_staff(ctx.db, ctx.store_id, staff_id, values)
         audit.record(ctx, by, "staff.pin_set", "staff", staff_id)
     return Changes(staff=True)
 
 
+def reset_pin(ctx: Context, staff_id: int, pin: str | None = None) -> tuple[str, bool]:
+    """A new PIN from the command line (at the machine): ``pin``, or a random one.
+
+    Returns the PIN and whether it was made here; audited as ``staff.pin_reset``.
+    """
+    member = get_staff(ctx, staff_id)
+    made = not pin
+    if made:
+        from app.demo import random_pin
+
+        pin = random_pin()
+    values = _pin_values(pin)
+    with ctx.db.atomic():
+        staff_db.update_staff(ctx.db, ctx.store_id, staff_id, values)
+        audit.record(ctx, None, "staff.pin_reset", "staff", staff_id, name=member.name,
+                     via="command line")
+    return pin, made
+
+
 def verify_pin(ctx: Context, staff_id: int, pin: str) -> bool:
-    row = staff_db.staff_member(ctx.db, ctx.store_id, staff_id)
-    return row is not None and bool(row["active"]) and pin_matches(row, str(pin).strip())
+    """True when ``pin`` is this active person's PIN. Goes through the one PIN check, so it
+    counts toward the lockout (and is refused while locked)."""
+    from app import approval
+    from app.errors import ApprovalLocked, PinRejected
+
+    try:
+        approval.sign_in_check(ctx, staff_id, pin, for_what="verify")
+    except (PinRejected, ApprovalLocked):
+        return False
+    return True

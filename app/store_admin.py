@@ -41,6 +41,10 @@ def update_settings(ctx: Context, by: int | None, values: Mapping[str, Any]) -> 
     if "preset" in changed:
         raise ValidationError("preset", _("Store type is chosen at first run; change the "
                                           "categories and remedies instead."))
+    cashier = changed.get("cashier_limit", current.cashier_limit)
+    if cashier > changed.get("manager_limit", current.manager_limit):
+        raise ValidationError("cashier_limit", _(
+            "The cashier limit cannot be above the manager limit."))
     old_currency = current.currency
     if "currency" in changed and incidents_db.count_incidents(ctx.db, ctx.store_id, True):
         raise ValidationError("currency", _(
@@ -161,9 +165,8 @@ def _allowed_text(spec: settings_mod.Setting) -> str:
             "currency": "ISO 4217 code (NOK, EUR, CZK…)",
             "locale": "CLDR locale (nb_NO, es_ES, nl_NL, cs_CZ, en_GB…)",
             "language": ", ".join(f"`{c}`" for c in LANGUAGES),
-            "timezone": "IANA name (Europe/Oslo…)",
-            "hours": "per weekday opening–closing (HH:MM), or closed",
-            "bool": "`true` or `false`"}.get(spec.kind, spec.kind)
+            "timezone": "IANA name (Europe/Oslo…)", "bool": "`true` or `false`",
+            "hours": "per weekday opening–closing (HH:MM), or closed"}.get(spec.kind, spec.kind)
 
 
 def settings_markdown() -> str:

@@ -121,6 +121,16 @@ class StaffFigure:
 
 
 @dataclass(frozen=True)
+class ApproverFigure:
+    """Who approved how much this week ("approved by", beside "given by")."""
+
+    staff_id: int
+    name: str
+    approvals: int
+    value_minor: int
+
+
+@dataclass(frozen=True)
 class RemedyFigure:
     label: str
     kind: str
@@ -203,6 +213,7 @@ class WeeklySummary:
     notes: tuple[NoteLine, ...]
     notes_left_out: int
     trend: tuple[RatePoint, ...]
+    approvers: tuple[ApproverFigure, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -255,7 +266,11 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         staff=_staff(this_rows, last_rows), remedies=remedies, guests_to_watch=guests_this,
         fixes=_fixes(this_rows, categories), notes=tuple(notes[:NOTES_MAX]),
         notes_left_out=max(0, len(notes) - NOTES_MAX),
-        trend=_trend(ctx, week, tz, {week: this_rows, week.shifted(-1): last_rows}))
+        trend=_trend(ctx, week, tz, {week: this_rows, week.shifted(-1): last_rows}),
+        approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
+                                       r["approvals"], r["value_minor"])
+                        for r in reports_db.approval_totals(ctx.db, ctx.store_id,
+                                                            to_iso(start), to_iso(end))))
 
 
 def _shown(label: str) -> str:

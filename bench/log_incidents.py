@@ -21,13 +21,14 @@ def service_log(folder: Path, n: int) -> list[float]:
     from app import catalog, incidents, staff
     from app.clock import FixedClock
     from app.context import open_context
+    from app.demo import random_pin
     from app.models import RemedyRequest, Role
     from app.setup import init_store
 
     clock = FixedClock(datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc))
     ctx = open_context(folder / "service.db", clock)
     init_store(ctx, store_name="Bench", preset="restaurant", currency="NOK", locale="nb_NO",
-               timezone="Europe/Oslo")
+               timezone="Europe/Oslo", owner_name="Owner", owner_pin=random_pin())
     cashier, _changes = staff.add_staff(ctx, "Sam", Role.CASHIER)
     cats = catalog.categories(ctx)
     rems = [r for r in catalog.remedies(ctx) if not r.needs_approval(r.value_minor)]

@@ -37,16 +37,16 @@ NOTES = ("Příliš dlouhé čekání u stolu 7, polévka vychladla, host odeše
 
 
 def build(path: Path, seed: int = 5) -> None:
-    from app import staff
     from app.clock import FixedClock
     from app.context import Context
+    from app.demo import random_pin
     from app.setup import init_store
 
     database = fresh_database(path)
     ctx = Context(database, FixedClock(MONDAY - timedelta(weeks=9)))
     init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
-               locale="nb_NO", language="en", timezone="Europe/Oslo")
-    staff.add_staff(ctx, "Ingrid", "owner", "4821")
+               locale="nb_NO", language="en", timezone="Europe/Oslo",
+               owner_name="Ingrid", owner_pin=random_pin())
     database.close()
     rng = random.Random(seed)
     events = []

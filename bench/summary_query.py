@@ -37,13 +37,15 @@ def build(path: Path, stores: int = STORES, incidents: int = INCIDENTS,
     """Create ``path`` with ``incidents`` spread over ``stores`` and ``years``."""
     from app.clock import FixedClock
     from app.context import Context
+    from app.demo import random_pin
     from app.setup import init_store
 
     database = fresh_database(path)
     clock = FixedClock(END - timedelta(days=365 * years + 7))
     for store in range(1, stores + 1):
         init_store(Context(database, clock, store), store_name=f"Store {store}",
-                   currency="NOK", locale="nb_NO", timezone="Europe/Oslo")
+                   currency="NOK", locale="nb_NO", timezone="Europe/Oslo",
+                   owner_name="Owner", owner_pin=random_pin())
     database.close()
     rng = random.Random(seed)
     span = years * 365 * 24 * 3600

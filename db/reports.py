@@ -149,3 +149,15 @@ def incident_exists(db: Database, store_id: int, occurred_at: str, category_id: 
         "SELECT 1 FROM incidents WHERE store_id = ? AND occurred_at = ? AND category_id = ? "
         "AND staff_id IS ? LIMIT 1", [store_id, occurred_at, category_id, staff_id]
     ).fetchone() is not None
+
+
+def approval_totals(db: Database, store_id: int, start: str, end: str) -> list[dict]:
+    """Who approved how much: remedies on live incidents of ``[start, end)`` with an
+    approver, summed per approver (name, count, value), the biggest value first."""
+    return list(db.query(
+        "SELECT r.approved_by AS staff_id, s.name AS staff_name, count(*) AS approvals, "
+        "coalesce(sum(r.amount_minor), 0) AS value_minor FROM incident_remedies r "
+        "JOIN incidents i ON i.id = r.incident_id LEFT JOIN staff s ON s.id = r.approved_by "
+        "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
+        "AND i.voided_at IS NULL AND r.approved_by IS NOT NULL "
+        "GROUP BY r.approved_by ORDER BY value_minor DESC, s.name", [store_id, start, end]))

@@ -24,3 +24,7 @@ def put_setting(db: Database, store_id: int, name: str, value_json: str) -> None
         "ON CONFLICT (store_id, name) DO UPDATE SET value = excluded.value",
         [store_id, name, value_json],
     )
+
+
+def store_ids(db: Database) -> list[int]:
+    return [row[0] for row in db.execute("SELECT id FROM stores ORDER BY id").fetchall()]

@@ -76,6 +76,15 @@ def main() -> int:
 
         dialog = next(d for d in window.findChildren(OutcomeDialog) if d.isVisible())
         dialog.resize(*SIZE)
+        grab(dialog, app, out / "outcome_who.png")  # who checked back: tap your name
+        from app.demo import random_pin
+
+        marco = staff.find_by_name(ctx, "Marco")
+        pin = random_pin()
+        staff.set_pin(ctx, marco.id, pin, None)
+        dialog.checked_back_by(marco)
+        dialog.pinpad.entry.setText(pin)
+        dialog.pinpad.submit()
         dialog.note_edit.setText("Soup was lukewarm again")
         grab(dialog, app, out / "outcome.png")
         dialog.choose(Outcome.UNHAPPY)

@@ -34,9 +34,11 @@ def main() -> int:
         for number in (1, 2):
             page = next(Path(tmp).glob(f"page-*{number}.png"))
             page.replace(out / f"summary-page{number}.png")
+        from app import staff
         from ui.app import build_main_window
 
         window = build_main_window(ctx)
+        window.controller.set_current_staff(staff.find_by_name(ctx, "Ingrid"))  # signed in
         window.resize(*SIZE)
         window.show()
         window.show_page("reports")

@@ -119,7 +119,8 @@ def hand_built_week(ctx, clock, people):
     outcome(b, "2026-11-16T18:42:00", "satisfied")
     c = log("2026-11-17T11:00:00", "wrong_order", [("refund", 25000)], "Sam")
     clock.advance(seconds=30)
-    incidents.void_incident(ctx, c.incident.id, people["Sam"])
+    incidents.void_incident(ctx, c.incident.id, people["Sam"],  # an approved refund: Marco's PIN
+                            approval=Approval(people["Marco"], "Marco", clock.now()))
     d = log("2026-11-17T17:00:00", "long_wait", [("voucher", 10000)], "Sam")
     outcome(d, "2026-11-17T17:08:00", "delighted")
     e = log("2026-11-18T11:40:00", "long_wait", [("free_drink", 3500)], "Marco", **kari)
@@ -206,11 +207,17 @@ def fake_timers():
 
 # -- the real main window (GUI tests: tests/test_counter*.py, test_backoffice.py) ----------------
 
-def shown_main_window(qtbot, ctx: Context):
-    """``ui.app.build_main_window(ctx)`` at 1024×768, shown and exposed, owned by qtbot."""
+def shown_main_window(qtbot, ctx: Context, signed_in: bool = True):
+    """``ui.app.build_main_window(ctx)`` at 1024×768, shown and exposed, owned by qtbot.
+
+    ``signed_in``: the first cashier is at the counter, as after tapping their name and
+    typing their PIN (the app itself starts with nobody signed in: tests/test_signin.py)."""
     from ui.app import build_main_window
 
     window = build_main_window(ctx)
+    cashiers = [m for m in staff.list_staff(ctx) if m.role is Role.CASHIER]
+    if signed_in and cashiers:
+        window.controller.set_current_staff(cashiers[0])
     qtbot.addWidget(window)
     window.resize(1024, 768)
     window.show()

@@ -36,7 +36,8 @@ def test_qt_own_buttons_speak_the_store_language(qtbot, bare_ctx):
     from app.setup import init_store
 
     init_store(bare_ctx, store_name="Kavárna", preset="restaurant", currency="CZK",
-               locale="cs_CZ", language="cs", timezone="Europe/Prague")
+               locale="cs_CZ", language="cs", timezone="Europe/Prague", owner_name="Eva",
+               owner_pin="5830")
     window = build_main_window(bare_ctx)
     qtbot.addWidget(window)
     box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)

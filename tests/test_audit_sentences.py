@@ -29,9 +29,9 @@ def test_an_approved_refund_reads_who_approved_how_much_for_whom(ctx, clock):
     assert said["approval.pin_ok"] == ["Marco entered their PIN to approve at 12:00."]
     assert said["incident.voided"] == ["Sam undid incident 3 at 12:04."]
     assert said["followup.outcome"] == [
-        "Sam checked back at 12:09: the guest was still unhappy."]
+        "Marco checked back at 12:09: the guest was still unhappy."]
     assert said["incident.further_remedy"] == [
-        "Sam gave Free dessert 65,00\xa0kr more on incident 1 at 12:09."]
+        "Marco gave Free dessert 65,00\xa0kr more on incident 1 at 12:09."]
     assert said["voucher.redeemed"][0].startswith("Sam redeemed voucher ")
     assert said["staff.added"] == ["Ingrid was added as owner at 12:00.",
                                    "Marco was added as manager at 12:00.",

@@ -29,7 +29,8 @@ def test_init_creates_the_store_with_its_preset(store_db, capsys):
 
 
 def test_init_twice_is_refused(store_db, capsys):
-    assert main(["init", "--db", str(store_db), "--store", "Again"]) == 2
+    assert main(["init", "--db", str(store_db), "--store", "Again", "--owner", "Eva",
+                 "--owner-pin", "5830"]) == 2
     assert "already has a store" in capsys.readouterr().err
 
 
@@ -73,7 +74,8 @@ def test_log_refusals_exit_2_with_a_clear_message(store_db, capsys, args, messag
 def test_cli_messages_follow_the_store_language(tmp_path, capsys):
     path = tmp_path / "oslo.db"
     assert main(["init", "--db", str(path), "--store", "Fjord Kafé", "--currency", "NOK",
-                 "--locale", "nb_NO", "--tz", "Europe/Oslo"]) == 0  # language from locale
+                 "--locale", "nb_NO", "--tz", "Europe/Oslo", "--owner", "Ingrid",
+                 "--owner-pin", "4821"]) == 0  # language from locale
     assert main(["log", "--db", str(path), "--category", "cold_food",
                  "--remedy", "refund"]) == 2
     err = capsys.readouterr().err

@@ -135,7 +135,8 @@ def test_words_without_table_or_name_and_the_countdown(ctx, people):
     assert ago(30) == "just now" and ago(3 * 3600) == "3 hours ago"
 
 
-def test_demo_generator_still_records_outcomes_and_missed_followups(ctx):
+def test_demo_generator_still_records_outcomes_and_missed_followups(bare_ctx):
+    ctx = bare_ctx
     demo.generate(ctx, weeks=1, seed=3)
     outcomes = {r["outcome"] for r in ctx.db["followups"].rows}
     assert {"delighted", "satisfied"} <= outcomes

@@ -25,7 +25,8 @@ def test_restaurant_follow_up_is_five_minutes_by_default():
 
 def test_preset_values_are_scaled_to_the_store_currency(bare_ctx):
     init_store(bare_ctx, store_name="Kavárna", preset="restaurant", currency="CZK",
-               locale="cs_CZ", timezone="Europe/Prague")
+               locale="cs_CZ", timezone="Europe/Prague", owner_name="Eva",
+               owner_pin="5830")
     remake = catalog.remedy_by_code(bare_ctx, "remake")
     assert remake.value_minor == 30000  # 12 EUR ≈ 300 Kč, in haléře
 

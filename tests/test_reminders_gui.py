@@ -17,12 +17,12 @@ from app.context import Context
 from app.models import RemedyRequest
 from app.setup import init_store
 from db.connection import open_database
-from tests.conftest import MANAGER_PIN
+from tests.conftest import MANAGER_PIN, OWNER_PIN
 from ui import alerts as alerts_mod
 from ui.alerts import Alerter
 from ui.controller import Controller
 from ui.main_window import MainWindow
-from ui.outcome import DONE, MORE, PIN, OutcomeDialog
+from ui.outcome import CHOOSE, DONE, MORE, PIN, WHO, OutcomeDialog
 from ui.reminders import install_reminders
 
 pytestmark = pytest.mark.gui
@@ -59,10 +59,17 @@ def _fire(window):
     window.reminders.scheduler.timer.fire()
 
 
-def _dialog(window) -> OutcomeDialog:
+def _dialog(window, checker: str = "Marco", pin: str = MANAGER_PIN) -> OutcomeDialog:
+    """The open outcome dialog, with ``checker`` (who checked back) past its name and PIN."""
     dialogs = [d for d in window.findChildren(OutcomeDialog) if d.isVisible()]
     assert len(dialogs) == 1
-    return dialogs[0]
+    dialog = dialogs[0]
+    if dialog.stack.currentIndex() == WHO:
+        dialog.who_switch.tile_for(checker).click()
+        dialog.pinpad.entry.setText(pin)
+        dialog.pinpad.ok_button.click()
+        assert dialog.stack.currentIndex() == CHOOSE, dialog.pinpad.message()
+    return dialog
 
 
 def _row(ctx, followup_id):
@@ -155,9 +162,12 @@ def test_outcome_taps_write_the_right_row(window, clock, people, qtbot, outcome)
 
 def test_still_unhappy_leads_to_a_further_remedy_with_a_pin_and_a_new_followup(
         window, clock, people, qtbot):
+    from app import settings
     from app.models import Outcome
 
     ctx = window.controller.ctx
+    with ctx.db.atomic():  # Marco (who checked back) gives; above his limit: the owner's PIN
+        settings.write(ctx.db, ctx.store_id, {"manager_limit": 20000})
     logged = _log(window, people)
     clock.advance(minutes=6)
     _fire(window)
@@ -165,20 +175,21 @@ def test_still_unhappy_leads_to_a_further_remedy_with_a_pin_and_a_new_followup(
     dialog = _dialog(window)
     qtbot.mouseClick(dialog.outcome_buttons[Outcome.UNHAPPY], Qt.LeftButton)
     assert _row(ctx, logged.followup.id)["outcome"] == "unhappy"
+    assert _row(ctx, logged.followup.id)["done_by"] == people["Marco"]
     assert dialog.stack.currentIndex() == MORE
     qtbot.mouseClick(dialog.remedy_buttons["refund"], Qt.LeftButton)
     assert dialog.stack.currentIndex() == PIN
     qtbot.keyClicks(dialog.pinpad.entry, "1111")
     qtbot.mouseClick(dialog.pinpad.ok_button, Qt.LeftButton)
-    assert "not a manager's or owner's PIN" in dialog.pinpad.message()
-    for digit in MANAGER_PIN:
+    assert "not an owner's PIN" in dialog.pinpad.message()
+    for digit in OWNER_PIN:
         qtbot.mouseClick(dialog.pinpad.digit_buttons[digit], Qt.LeftButton)
     qtbot.mouseClick(dialog.pinpad.ok_button, Qt.LeftButton)
     assert dialog.stack.currentIndex() == DONE
     given = list(ctx.db["incident_remedies"].rows_where(
         "incident_id = ?", [logged.incident.id], order_by="id"))
     assert [(g["label"], g["approved_by"]) for g in given] == [
-        ("Remake", None), ("Refund", people["Marco"])]
+        ("Remake", None), ("Refund", people["Ingrid"])]
     new = followups.open_followups(ctx)
     assert len(new) == 1 and new[0].incident_id == logged.incident.id
     assert new[0].due_at == clock.now() + timedelta(minutes=5)
@@ -188,9 +199,12 @@ def test_still_unhappy_leads_to_a_further_remedy_with_a_pin_and_a_new_followup(
 
 
 def test_cancelled_pin_gives_nothing_more(window, clock, people, qtbot):
+    from app import settings
     from app.models import Outcome
 
     ctx = window.controller.ctx
+    with ctx.db.atomic():
+        settings.write(ctx.db, ctx.store_id, {"manager_limit": 20000})
     logged = _log(window, people)
     clock.advance(minutes=6)
     _fire(window)

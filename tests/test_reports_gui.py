@@ -46,6 +46,15 @@ class Dialogs:
         return self.printer
 
 
+def manager_at(ctx) -> Controller:
+    """A controller with manager Marco signed in (Reports need a manager or the owner)."""
+    from app import staff
+
+    controller = Controller(ctx)
+    controller.set_current_staff(staff.find_by_name(ctx, "Marco"))
+    return controller
+
+
 @pytest.fixture
 def dialogs() -> Dialogs:
     return Dialogs()
@@ -53,7 +62,7 @@ def dialogs() -> Dialogs:
 
 @pytest.fixture
 def page(qtbot, ctx, hand_built_week, dialogs):
-    widget = ReportsPage(Controller(ctx), ask_save_path=dialogs.ask_save_path,
+    widget = ReportsPage(manager_at(ctx), ask_save_path=dialogs.ask_save_path,
                          ask_printer=dialogs.ask_printer)
     qtbot.addWidget(widget)
     widget.resize(1024, 708)
@@ -147,9 +156,11 @@ def test_cancelled_print_prints_nothing(qtbot, page, dialogs):
 
 
 def test_the_main_window_has_a_reports_page(qtbot, ctx, hand_built_week):
+    from app import staff
     from ui.app import build_main_window
 
     window = build_main_window(ctx)
+    window.controller.set_current_staff(staff.find_by_name(ctx, "Marco"))
     qtbot.addWidget(window)
     window.resize(1024, 768)
     window.show()
@@ -160,7 +171,7 @@ def test_the_main_window_has_a_reports_page(qtbot, ctx, hand_built_week):
 
 
 def test_the_page_waits_until_shown_before_computing(ctx, hand_built_week, qtbot):
-    hidden = ReportsPage(Controller(ctx))
+    hidden = ReportsPage(manager_at(ctx))
     qtbot.addWidget(hidden)
     assert hidden.summary is None
     hand_built_week.set(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))

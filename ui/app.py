@@ -19,11 +19,13 @@ from ui.main_window import MainWindow
 from ui.theme import apply_style_sheet, apply_theme
 
 
-def build_main_window(ctx: Context, *, reminders: bool = True) -> MainWindow:
+def build_main_window(ctx: Context, *, reminders: bool = True,
+                      timer_factory=QTimer) -> MainWindow:
     """The whole app on a context; used by ``main`` and by the GUI tests.
 
     ``reminders=False`` leaves the banner, queue and scheduler to :func:`add_reminders`,
-    which ``main`` calls right after the counter's first paint.
+    which ``main`` calls right after the counter's first paint. ``timer_factory`` makes the
+    sign-in's idle timer (tests pass a fake).
     """
     i18n.set_language(ctx.settings().language)
     from ui import qt_translations
@@ -34,7 +36,12 @@ def build_main_window(ctx: Context, *, reminders: bool = True) -> MainWindow:
     app = QApplication.instance()
     apply_theme(app, style_sheet=False)  # the sheet once the window is built, see there
     window = MainWindow(controller)
-    window.add_page("counter", CounterPage(controller), lambda: _("Counter"))
+    counter = CounterPage(controller)
+    window.add_page("counter", counter, lambda: _("Counter"))
+    from ui.signin import SignInKeeper
+
+    window.signin = SignInKeeper(controller, timer_factory=timer_factory, parent=window)
+    counter.step_changed.connect(window.signin.touch)
     # Pages behind a tap are built (and their modules imported) when first opened, so the
     # counter is up sooner; see MainWindow.add_page.
 

@@ -37,6 +37,10 @@ class Controller(QObject):
         self.staff_changed.emit(member)
 
     def default_staff(self) -> Staff | None:
+        """Who is at the counter at start: nobody when sign-in needs a PIN (they tap their
+        name and type it), else the first cashier."""
+        if self.ctx.settings().signin_pin:
+            return None
         members = staff.list_staff(self.ctx)
         cashiers = [m for m in members if m.role.value == "cashier"]
         return (cashiers or members or [None])[0]

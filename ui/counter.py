@@ -171,7 +171,7 @@ class CounterPage(CounterParts):
                 staff_id=member.id if member else None, approval=grant,
                 **self._next_details())
         except ApprovalRequired as needed:
-            self._ask_approval(requests, str(needed))
+            self._ask_approval(requests, needed)
             return None
         except ComebackError as error:
             if self.step == PIN:
@@ -194,9 +194,21 @@ class CounterPage(CounterParts):
         self.set_status("")
         self._show_step(CATEGORIES)
 
-    def _ask_approval(self, requests: list[RemedyRequest], why: str) -> None:
-        self._approving, self._switching_to = requests, None
-        self.pinpad.open(lambda: _("Manager PIN"), lambda: why)
+    def _ask_approval(self, requests: list[RemedyRequest] | None,
+                      needed: ApprovalRequired) -> None:
+        """The PIN pad for an approval; with four eyes, the giver's own PIN is not asked."""
+        self._approving, self._switching_to, self._needed = requests, None, needed
+        why = str(needed)
+        giver = self.controller.current_staff
+        if needed.not_by is not None and giver is not None and needed.not_by == giver.id \
+                and giver.role.can_approve:
+            why = _("{why}\nSomeone other than {name} approves.").format(why=why,
+                                                                        name=giver.name)
+        from app.models import Role
+
+        title = (lambda: _("Owner PIN")) if needed.role is Role.OWNER else \
+            (lambda: _("Manager PIN"))
+        self.pinpad.open(title, lambda: why)
         self._show_step(PIN)
 
     def _pin_submitted(self, pin: str) -> None:
@@ -206,15 +218,26 @@ class CounterPage(CounterParts):
         if self._switching_to is not None:
             self._check_staff_pin(self._switching_to, pin)
             return
-        if self._approving is None:
+        if self._approving is None and self._undoing is None:
             return
         from app import approval
+        from app.models import Role
 
-        codes = ",".join(str(r.remedy_id) for r in self._approving)
+        needed = self._needed
+        if self._undoing is not None:
+            for_what = f"undo:{self._undoing}"
+        else:
+            for_what = "counter:" + ",".join(str(r.remedy_id) for r in self._approving)
         try:
-            grant = approval.authorize(self.ctx, pin, for_what=f"counter:{codes}")
+            grant = approval.authorize(
+                self.ctx, pin, for_what=for_what,
+                min_role=needed.role if needed is not None and needed.role else Role.MANAGER,
+                exclude=needed.not_by if needed is not None else None)
         except (PinRejected, ApprovalLocked) as refused:
             self.pinpad.reject(str(refused))
+            return
+        if self._undoing is not None:
+            self.undo(self._undoing, grant)
             return
         remedies = [catalog.get_remedy(self.ctx, r.remedy_id) for r in self._approving]
         self.give(remedies, grant)
@@ -224,22 +247,41 @@ class CounterPage(CounterParts):
             self._switching_to = None
             self._show_step(STAFF)
             return
-        self._approving = None
+        if self._undoing is not None:
+            self._undoing = self._needed = None
+            self._show_step(CATEGORIES)
+            self.set_status(_("Not undone: the incident stays logged."))
+            return
+        self._approving = self._needed = None
         self._show_step(REMEDIES)
         self.set_status(_("Cancelled: nothing was saved."))
 
     # -- after the taps ---------------------------------------------------------------------
-    def undo(self, incident_id: int) -> None:
+    def undo(self, incident_id: int, grant: Approval | None = None) -> None:
+        """Undo within the window; an approved remedy's incident needs a manager's PIN."""
         from app import incidents
 
         member = self.controller.current_staff
         try:
             changes = incidents.void_incident(self.ctx, incident_id,
-                                              member.id if member else None)
+                                              member.id if member else None, approval=grant)
+        except ApprovalRequired as needed:
+            self._undoing, self._approving, self._switching_to = incident_id, None, None
+            self._needed = needed
+            why = str(needed)
+            self.pinpad.open(lambda: _("Manager PIN"), lambda: why)
+            self._show_step(PIN)
+            return
         except WindowClosed as closed:
+            self._undoing = self._needed = None
+            if self.step == PIN:
+                self._show_step(CATEGORIES)
             self.confirm_bar.finish()
             self.set_status(str(closed), "error")
             return
+        self._undoing = self._needed = None
+        if self.step == PIN:
+            self._show_step(CATEGORIES)
         label = self.last_logged.incident.category_label if self.last_logged else ""
         self.confirm_bar.clear()
         if self._details is not None and self._details.incident_id == incident_id:
@@ -301,21 +343,32 @@ class CounterPage(CounterParts):
         self._show_step(STAFF)
 
     def _staff_picked(self, member: Staff) -> None:
-        if not member.role.can_approve:
+        """Tap your name; then your PIN (always for a manager or owner, for everyone when
+        the store's ``signin_pin`` is on)."""
+        if not member.role.can_approve and not self.ctx.settings().signin_pin:
             self.controller.set_current_staff(member)
             self._show_step(CATEGORIES)
             return
-        self._switching_to, self._approving = member, None
+        if not member.has_pin:
+            from app.approval import no_pin_message
+
+            self.set_status(no_pin_message(member.name), "error")
+            return
+        self._switching_to, self._approving, self._undoing = member, None, None
         self.pinpad.open(lambda: _("PIN for {name}").format(name=member.name),
-                         lambda: _("Managers and owners confirm with their own PIN."))
+                         lambda: _("Sign in with your own PIN."))
         self._show_step(PIN)
 
     def _check_staff_pin(self, member: Staff, pin: str) -> None:
-        if not staff_service.verify_pin(self.ctx, member.id, pin):
-            self.pinpad.reject(_("That is not {name}'s PIN. Try again.").format(
-                name=member.name))
+        from app import approval
+
+        try:  # counts toward the one lockout, like every PIN
+            approval.sign_in_check(self.ctx, member.id, pin)
+        except (PinRejected, ApprovalLocked) as refused:
+            self.pinpad.reject(str(refused))
             return
         self._switching_to = None
+        self.set_status("")
         self.controller.set_current_staff(member)
         self._show_step(CATEGORIES)
 
@@ -399,6 +452,8 @@ class CounterPage(CounterParts):
             text = _("{category}: what are you giving?").format(category=label)
         elif self.step == PIN and self._switching_to is not None:
             text = _("Switch to {name}").format(name=self._switching_to.name)
+        elif self.step == PIN and self._undoing is not None:
+            text = _("Undo: a manager must approve")
         elif self.step == PIN:
             text = _("{category}: a manager must approve").format(category=label)
         elif self.step == STAFF:

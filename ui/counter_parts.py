@@ -111,6 +111,8 @@ class CounterParts(QWidget):
         self._categories: list[Category] = []
         self._approving: list[RemedyRequest] | None = None
         self._switching_to: Staff | None = None
+        self._needed = None  # the ApprovalRequired being answered (role, not_by)
+        self._undoing: int | None = None  # incident whose undo waits for a manager's PIN
         self._timer_factory = timer_factory
         self._remedy_step: RemedyStep | None = None
         self._pinpad: PinPad | None = None

@@ -1,6 +1,7 @@
-"""The outcome step: how did it go? Four big buttons, an optional note, and for a guest who
-is still unhappy a further remedy (same approval rules, the counter's PIN pad) and a new
-follow-up.
+"""The outcome step: who checked back (tap your name; PIN when sign-in needs one), then how
+did it go? Four big buttons, an optional note, and for a guest who is still unhappy a
+further remedy (the same approval rule, given by the manager who checked back) and a new
+follow-up. The outcome is recorded under that manager, not whoever is at the counter.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from app.followup_items import FollowUpItem, given, items_for, opening_line, pla
 from app.formatting import money, short_time
 from app.i18n import _
 from app.incidents import get_followup
-from app.models import Outcome, Remedy, RemedyKind, RemedyRequest
+from app.models import Outcome, Remedy, RemedyKind, RemedyRequest, Role, Staff
 from ui.controller import Controller
 from ui.pinpad import PinPad
 
-CHOOSE, MORE, PIN, DONE = range(4)
+CHOOSE, MORE, PIN, DONE, WHO = range(5)
 #: The counter's PIN pad spreads its digits over all the height it gets: keep it compact.
 PIN_HEIGHT = 460
 COLOURS = {Outcome.DELIGHTED: "#2F8F5B", Outcome.SATISFIED: "#2F6F9F",
@@ -84,6 +85,9 @@ class OutcomeDialog(QDialog):
         self.ctx = controller.ctx
         self.item: FollowUpItem = items_for(self.ctx, [get_followup(self.ctx, followup_id)])[0]
         self._pending: list[RemedyRequest] | None = None
+        self._needed: ApprovalRequired | None = None
+        self._signing: Staff | None = None  # tapped their name, PIN pad open
+        self.checker: Staff | None = None  # the manager who checked back
         self.remedies: list[Remedy] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(28, 20, 28, 20)
@@ -111,6 +115,8 @@ class OutcomeDialog(QDialog):
         pin_layout.addStretch(1)
         self.stack.addWidget(pin_page)
         self.stack.addWidget(self._build_done())
+        self.stack.addWidget(self._build_who())
+        self.stack.setCurrentIndex(WHO)
         controller.language_changed.connect(self._on_language)  # dropped when deleted
         self.retranslate()
 
@@ -149,6 +155,44 @@ class OutcomeDialog(QDialog):
         row.addWidget(self.cancel_button)
         layout.addLayout(row)
         return page
+
+    def _build_who(self) -> QWidget:
+        from app import staff as staff_service
+        from ui.staff_switch import StaffSwitch
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(12)
+        self.who_label = _label("OutcomeQuestion")
+        layout.addWidget(self.who_label)
+        self.who_switch = StaffSwitch()
+        self.who_switch.load([m for m in staff_service.list_staff(self.ctx)
+                              if m.role.can_approve], None)
+        self.who_switch.picked.connect(self.checked_back_by)
+        layout.addWidget(self.who_switch, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.who_cancel_button = QPushButton(objectName="OutcomeSecondary")
+        self.who_cancel_button.clicked.connect(self.reject)
+        row.addWidget(self.who_cancel_button)
+        layout.addLayout(row)
+        return page
+
+    def checked_back_by(self, member: Staff) -> None:
+        """A manager tapped their name: their PIN when sign-in needs one, then the outcome."""
+        if not self.ctx.settings().signin_pin:
+            self._checker_known(member)
+            return
+        self._signing, self._pending = member, None
+        self.pinpad.open(lambda: _("PIN for {name}").format(name=member.name),
+                         lambda: _("The outcome is recorded under your name."))
+        self.stack.setCurrentIndex(PIN)
+
+    def _checker_known(self, member: Staff) -> None:
+        self.checker, self._signing = member, None
+        self._show_message("")
+        self.stack.setCurrentIndex(CHOOSE)
 
     def _build_more(self) -> QWidget:
         page = QWidget()
@@ -215,8 +259,7 @@ class OutcomeDialog(QDialog):
 
     # -- actions ----------------------------------------------------------------------------
     def _staff_id(self) -> int | None:
-        member = self.controller.current_staff
-        return member.id if member else None
+        return self.checker.id if self.checker else None
 
     def _show_message(self, text: str) -> None:
         self.message_label.setText(text)
@@ -245,7 +288,7 @@ class OutcomeDialog(QDialog):
             result = followups.further_remedy(self.ctx, self.item.incident.id, requests,
                                               self._staff_id(), approval=grant)
         except ApprovalRequired as needed:
-            self._pending = requests
+            self._pending, self._needed = requests, needed
             why = str(needed)
             self.pinpad.open(lambda: _("Manager approval"), lambda: why)
             self.stack.setCurrentIndex(PIN)
@@ -260,18 +303,34 @@ class OutcomeDialog(QDialog):
         self._show_done(remedy, result)
 
     def _pin_submitted(self, pin: str) -> None:
-        if not pin or self._pending is None:
+        if not pin or (self._pending is None and self._signing is None):
             self.pinpad.reject(_("Type the PIN first."))
             return
+        if self._signing is not None:
+            try:  # the one PIN check: counts toward the lockout
+                approval.sign_in_check(self.ctx, self._signing.id, pin, for_what="outcome")
+            except (PinRejected, ApprovalLocked) as refused:
+                self.pinpad.reject(str(refused))
+                return
+            self._checker_known(self._signing)
+            return
+        needed = self._needed
         try:
-            grant = approval.authorize(self.ctx, pin, for_what="further_remedy")
+            grant = approval.authorize(
+                self.ctx, pin, for_what="further_remedy",
+                min_role=needed.role if needed is not None and needed.role else Role.MANAGER,
+                exclude=needed.not_by if needed is not None else None)
         except (PinRejected, ApprovalLocked) as refused:
             self.pinpad.reject(str(refused))
             return
         self.give(catalog.get_remedy(self.ctx, self._pending[0].remedy_id), grant)
 
     def _pin_cancelled(self) -> None:
-        self._pending = None
+        if self._signing is not None:
+            self._signing = None
+            self.stack.setCurrentIndex(WHO)
+            return
+        self._pending = self._needed = None
         self.stack.setCurrentIndex(MORE)
         self._show_message(_("Cancelled: nothing more was given."))
 
@@ -296,6 +355,9 @@ class OutcomeDialog(QDialog):
         self.given_label.setText(_("Given: {given}").format(given=given(item)))
         self.say_label.setText(_("Say: “{line}”").format(line=opening_line(item)))
         self.question_label.setText(_("How did it go? One tap records it."))
+        self.who_label.setText(_("Who checked back on the guest? Tap your name."))
+        self.who_cancel_button.setText(_("Not now"))
+        self.who_switch.retranslate()
         for outcome, button in self.outcome_buttons.items():
             button.setText(_("{outcome}\n{hint}").format(outcome=outcome.label(),
                                                          hint=HINTS[outcome]()))

@@ -19,7 +19,15 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QDialog, QWidget
 
 from app.i18n import _
-from app.report_text import Formats, fix_detail, footnotes, headlines, outcome_label, trend_text
+from app.report_text import (
+    Formats,
+    approvals_line,
+    fix_detail,
+    footnotes,
+    headlines,
+    outcome_label,
+    trend_text,
+)
 from app.summary import WeeklySummary
 
 CHART_SCALE = 4  # chart pixels per point: sharp at 300 dpi
@@ -122,6 +130,7 @@ def _tables(summary: WeeklySummary, fmt: Formats) -> list[str]:
         [[s.name, s.incidents, s.comps, fmt.money_whole(s.value_minor),
           fmt.money_whole(s.value_before), _("watch") if s.stands_out else ""]
          for s in summary.staff])]
+    out.append(f"<p>{escape(approvals_line(summary))}</p>")
     fu, o = this.followups, this.outcomes
     out += [f"<h2>{escape(_('Follow-ups'))}</h2>", _table(
         [_("Check-back"), _("This week"), _("Last week")],

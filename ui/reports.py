@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.models import Changes
-from app.report_text import Formats, fix_detail, headlines, trend_text
-from app.summary import Week, WeeklySummary, current_week, weekly_summary
+from app.report_text import Formats, approvals_line, fix_detail, headlines, trend_text
+from app.summary import Week, WeeklySummary, current_week
 from ui import theme
 from ui.controller import Controller
 
@@ -244,6 +244,7 @@ class ReportsPage(QWidget):
         self.print_button.clicked.connect(self.print_summary)
         self.save_button.clicked.connect(self.save_pdf)
         self.controller.changed.connect(self._on_changed)
+        self.controller.staff_changed.connect(self._on_staff_changed)
 
     # -- data ------------------------------------------------------------------------------
     def show_week(self, week: Week) -> None:
@@ -254,8 +255,25 @@ class ReportsPage(QWidget):
         if self.isVisible():
             self.refresh()
 
+    def _by(self) -> int | None:
+        member = self.controller.current_staff
+        return member.id if member else None
+
+    def _on_staff_changed(self, _member) -> None:
+        self.summary, self._stale = None, True
+        if self.isVisible():
+            self.refresh()
+
     def refresh(self) -> None:
-        self.summary = weekly_summary(self.controller.ctx, self.week)
+        from app.errors import NotAllowed
+        from app.report_access import summary_for
+
+        try:  # Reports, Save and Print: a manager or the owner (docs/roles.md)
+            self.summary = summary_for(self.controller.ctx, self.week, self._by())
+        except NotAllowed as refused:
+            self._show_locked(str(refused))
+            return
+        self._set_open(True)
         self._stale = False
         # The calendar pop-up in the store's formats: its month names, Monday first.
         locale = QLocale(self.summary.locale)
@@ -267,6 +285,24 @@ class ReportsPage(QWidget):
         self.date_edit.blockSignals(False)
         self.next_button.setEnabled(self.week < current_week(self.controller.ctx))
         self._render()
+
+    def _show_locked(self, why: str) -> None:
+        """Someone who may not see the reports is signed in: no figures, no Save, no Print."""
+        self.summary, self._stale = None, True
+        self._set_open(False)
+        self.week_label.setText(_("Reports"))
+        self.empty_label.setText(why)
+        self.empty_label.setVisible(True)
+
+    def _set_open(self, is_open: bool) -> None:
+        for widget in [*self.cards.values(), *self.fix_rows, *self.figure_panels,
+                       self.fixes_title, self.print_button, self.save_button,
+                       self.previous_button, self.next_button, self.this_week_button,
+                       self.last_week_button, self.date_edit]:
+            widget.setVisible(is_open)
+
+    def locked(self) -> bool:
+        return not self.save_button.isVisibleTo(self)
 
     def _picked_date(self, picked: QDate) -> None:
         week = Week.containing(date(picked.year(), picked.month(), picked.day()))
@@ -298,6 +334,8 @@ class ReportsPage(QWidget):
         self.empty_label.setText(_("No incidents this week"))
         if self.summary is not None:
             self._render()
+        elif self.isVisible():
+            self.refresh()
 
     def _render(self) -> None:
         summary = self.summary
@@ -343,7 +381,8 @@ class ReportsPage(QWidget):
                                      unhappy=o.unhappy, left=o.left),
             _("Guests to watch: {guests} · staff: {staff}\nRepeat guests: {repeat} · "
               "severe: {severe}").format(repeat=this.repeat_guests, severe=this.severe,
-                                  guests=this.guests_to_watch, staff=this.staff_to_watch),
+                                  guests=this.guests_to_watch, staff=this.staff_to_watch)
+            + "\n" + approvals_line(summary),
         )
         for title, label, panel, heading, text in zip(
                 self.figure_titles, self.figure_labels, self.figure_panels, titles, texts,
@@ -358,16 +397,21 @@ class ReportsPage(QWidget):
 
     def save_pdf(self) -> None:
         """Ask where, then write the PDF of the shown week."""
+        from app.errors import NotAllowed
+        from app.report_access import save_pdf
+
         if self.summary is None or self._stale:
             self.refresh()
+        if self.summary is None:
+            return
         path = self._ask_save_path(self, self.suggested_name())
         if not path:
             return
-        from app.pdf import render_pdf
-        from app.verify import verify
-
-        try:
-            render_pdf(self.summary, path, verify(self.controller.ctx))
+        try:  # the PDF prints the audit log's verdict (app.report_access)
+            save_pdf(self.controller.ctx, self.summary, path, self._by())
+        except NotAllowed as refused:
+            self._show_locked(str(refused))
+            return
         except OSError as error:
             self._say(_("Could not save {path}: {reason}").format(
                 path=path, reason=error.strerror or error), error=True)
@@ -376,10 +420,19 @@ class ReportsPage(QWidget):
 
     def print_summary(self) -> None:
         """QPrintDialog, then the summary printed as a laid-out document."""
+        from app.errors import NotAllowed
+        from app.report_access import may_print
         from ui import report_print
 
         if self.summary is None or self._stale:
             self.refresh()
+        if self.summary is None:
+            return
+        try:
+            may_print(self.controller.ctx, self._by())
+        except NotAllowed as refused:
+            self._show_locked(str(refused))
+            return
         ask = self._ask_printer or report_print.ask_printer
         printer = ask(self)
         if printer is None:

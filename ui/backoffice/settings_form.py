@@ -98,6 +98,8 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
     """An input widget for one setting, named ``setting_<name>``."""
     if spec.kind == "text":
         widget: QWidget = QLineEdit(maxLength=80)
+    elif spec.kind == "bool":
+        widget = QCheckBox()
     elif spec.kind == "int":
         widget = QSpinBox()
         low, high = spec.limits or (0, 10**6)
@@ -113,8 +115,6 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
         widget = combo(store_admin.timezones())
     elif spec.kind == "hours":
         widget = HoursEditor()
-    elif spec.kind == "bool":
-        widget = QCheckBox()
     else:  # the store type: chosen at first run, shown read-only
         widget = QLabel()
     widget.setObjectName(f"setting_{spec.name}")
