@@ -35,6 +35,7 @@ def store(tmp_path):
                locale="nb_NO", language="en", timezone="Europe/Oslo", owner_name="Ingrid",
                owner_pin=OWNER_PIN)
     staff.add_staff(ctx, "Sam", Role.CASHIER)
+    staff.add_staff(ctx, "Marco", Role.MANAGER, "7392")
     yield ctx
     ctx.db.conn.close()
 
@@ -62,7 +63,8 @@ def _traces(ctx) -> list[bytes]:
 def _guest_visit(ctx, clock):
     logged = _log(ctx, guest_name=NAME, guest_contact=CONTACT, note=NOTE)
     clock.advance(minutes=6)
-    followups.record_outcome(ctx, logged.followup.id, "delighted", None, OUTCOME_NOTE)
+    manager = staff.find_by_name(ctx, "Marco")
+    followups.record_outcome(ctx, logged.followup.id, "delighted", manager.id, OUTCOME_NOTE)
     return logged
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app import approval, catalog, demo, followups, incidents
+from app import approval, catalog, demo, followups, incidents, staff
 from app.clock import FixedClock
 from app.context import open_context
 from app.errors import PinRejected
@@ -152,12 +152,15 @@ def _drive_the_app(qtbot, path: Path, fake_timers, clock: FixedClock) -> None:
         remedies=[RemedyRequest(catalog.remedy_by_code(ctx, "remake").id)],
         guest_name="Kari Nordmann", guest_contact="+47 912 34 567", note="by the window")
     window.controller.announce(logged.changes)
+    marco = staff.find_by_name(ctx, "Marco")
+    sam = staff.find_by_name(ctx, "Sam")
+    staff.set_pin(ctx, marco.id, "7392", by=None)
     with pytest.raises(PinRejected):
-        approval.authorize(ctx, "0000", for_what="log")
-    grant = approval.authorize(ctx, "4821", for_what="log")  # the demo owner's PIN
+        approval.authorize(ctx, "0000", for_what="log", exclude=sam.id)
+    grant = approval.authorize(ctx, "7392", for_what="log", exclude=sam.id)
     window.controller.announce(incidents.log_incident(
-        ctx, category_id=catalog.category_by_code(ctx, "wrong_order").id, staff_id=None,
-        remedies=[RemedyRequest(catalog.remedy_by_code(ctx, "refund").id, 90000)],
+        ctx, category_id=catalog.category_by_code(ctx, "wrong_order").id, staff_id=sam.id,
+        remedies=[RemedyRequest(catalog.remedy_by_code(ctx, "refund").id, 9000)],
         approval=grant).changes)
     window.controller.announce(Changes(incidents=True, followups=True, vouchers=True,
                                        settings=False))
@@ -170,7 +173,7 @@ def _drive_the_app(qtbot, path: Path, fake_timers, clock: FixedClock) -> None:
     window.show_page("followups")
     window.reminders.queue.refresh()
     window.controller.announce(followups.record_outcome(
-        ctx, logged.followup.id, "satisfied", None, "fine now"))
+        ctx, logged.followup.id, "satisfied", marco.id, "fine now"))
     clock.advance(hours=14)  # after closing: swept into "left open"
     scheduler.backstop.fire()
     window.reminders.queue.refresh()
