@@ -80,12 +80,10 @@ def taps_child(db: Path, taps: int) -> dict:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app import catalog, followups, incidents, staff
+    from app import catalog, followups, incidents, settings, staff
     from app.clock import FixedClock
     from app.context import open_context
     from app.models import Outcome, RemedyRequest
-
-    from app import settings
 
     clock = FixedClock(last_moment(db) + timedelta(minutes=1))
     ctx = open_context(db, clock)
