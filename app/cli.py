@@ -114,6 +114,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from app.cli_reports import add_parsers  # report, export, import (no reportlab here)
 
     add_parsers(sub)
+    from app import cli_backup  # backup, restore
+
+    cli_backup.add_parsers(sub)
     from app.cli_verify import add_parsers as add_verify_parser
 
     add_verify_parser(sub)
@@ -165,6 +168,14 @@ def main(argv: Sequence[str] | None = None,
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bad day of the database file (disk full, locked…)
+        from app.dbfile import translate
+
+        problem = translate(error, db_path)
+        if problem is None:
+            raise
+        print(_("comeback: error: {message}").format(message=problem), file=sys.stderr)
+        return EXIT_ERROR
 
 
 #: Contexts a command opened: closed when it ends (closing refreshes the statistics).
@@ -176,19 +187,24 @@ def _close_opened() -> None:
         _OPENED.pop().db.close()
 
 
-def _context(db_path: Path, must_exist: bool = True):
+def _context(db_path: Path, must_exist: bool = True, write: bool = True):
+    """The store at ``db_path`` for a command: checked with quick_check first; a missing
+    file is created only when ``must_exist`` is False; ``write=False`` for commands that
+    only read (they work on a read-only file)."""
     from app import i18n
-    from app.context import open_context
+    from app.context import Context
+    from app.dbfile import open_checked
     from app.setup import is_initialised
 
-    ctx = open_context(db_path)
+    ctx = Context(open_checked(db_path, create=not must_exist, write=write))
     _OPENED.append(ctx)
     if must_exist:
         if not is_initialised(ctx):
             raise ComebackError(_("{path} has no store yet: run comeback init first.").format(
                 path=db_path))
         i18n.set_language(ctx.settings().language)
-        _erase_expired(ctx)
+        if not ctx.db.read_only:  # reading commands too: an export holds no expired contact
+            _erase_expired(ctx)
     return ctx
 
 
@@ -207,12 +223,27 @@ def _erase_expired(ctx) -> None:
 
 
 def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
+    """Create the store; a failed init leaves no file (nor folder) behind."""
+    from app.i18n import LANGUAGES
     from app.setup import init_store
+    from db.health import remove_created
 
+    if args.language is not None and args.language not in LANGUAGES:
+        raise ComebackError(_("--language {value}: use one of {allowed}.").format(
+            value=args.language, allowed=", ".join(LANGUAGES)))
+    existed = db_path.exists()
+    missing = [] if existed else [p for p in (*reversed(db_path.parents), db_path)
+                                  if not p.exists()]
     ctx = _context(db_path, must_exist=False)
-    init_store(ctx, store_name=args.store, preset=args.preset, currency=args.currency,
-               locale=args.locale, language=args.language, timezone=args.tz,
-               owner_name=args.owner, owner_pin=args.owner_pin)
+    try:
+        init_store(ctx, store_name=args.store, preset=args.preset, currency=args.currency,
+                   locale=args.locale, language=args.language, timezone=args.tz,
+                   owner_name=args.owner, owner_pin=args.owner_pin)
+    except BaseException:
+        if not existed:
+            ctx.db.close()
+            remove_created(missing)
+        raise
     print(_("Created {store} in {path}.").format(store=args.store, path=db_path))
     return 0
 
@@ -320,13 +351,15 @@ def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
 def cmd_report(args: argparse.Namespace, db_path: Path) -> int:
     from app import cli_reports
 
-    return cli_reports.cmd_report(args, _context(db_path))
+    cli_reports.check_output(args)
+    return cli_reports.cmd_report(args, _context(db_path, write=False))
 
 
 def cmd_export(args: argparse.Namespace, db_path: Path) -> int:
     from app import cli_reports
 
-    return cli_reports.cmd_export(args, _context(db_path))
+    cli_reports.check_output(args)
+    return cli_reports.cmd_export(args, _context(db_path, write=False))
 
 
 def cmd_import(args: argparse.Namespace, db_path: Path) -> int:
@@ -338,7 +371,7 @@ def cmd_import(args: argparse.Namespace, db_path: Path) -> int:
 def cmd_verify(args: argparse.Namespace, db_path: Path) -> int:
     from app import cli_verify
 
-    return cli_verify.cmd_verify(args, _context(db_path))
+    return cli_verify.cmd_verify(args, _context(db_path, write=False))  # reads only
 
 
 def cmd_redeem(args: argparse.Namespace, db_path: Path) -> int:
@@ -369,8 +402,9 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
     from app.followup_items import countdown, given, items_for, open_items, place, what_happened
     from app.formatting import medium_date, short_time
 
-    ctx = _context(db_path)
-    followups.sweep_missed(ctx)
+    ctx = _context(db_path, write=False)
+    if not ctx.db.read_only:
+        followups.sweep_missed(ctx)
     settings = ctx.settings()
     now = ctx.clock.now()
     items = open_items(ctx)
@@ -394,6 +428,18 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_backup
+
+    return cli_backup.cmd_backup(args, _context(db_path, write=False))
+
+
+def cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_backup
+
+    return cli_backup.cmd_restore(args, db_path)
+
+
 def cmd_reset_pin(args: argparse.Namespace, db_path: Path) -> int:
     from app import cli_trust
 
@@ -402,7 +448,8 @@ def cmd_reset_pin(args: argparse.Namespace, db_path: Path) -> int:
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_report,
             "export": cmd_export, "import": cmd_import, "redeem": cmd_redeem,
-            "followups": cmd_followups, "verify": cmd_verify, "reset-pin": cmd_reset_pin,
+            "followups": cmd_followups, "backup": cmd_backup, "restore": cmd_restore,
+            "verify": cmd_verify, "reset-pin": cmd_reset_pin,
             "erase-guest": lambda args, db_path: _cli_privacy().cmd_erase_guest(args, db_path)}
 
 

@@ -7,6 +7,7 @@ handler imports what it needs.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import textwrap
@@ -34,8 +35,36 @@ def add_parsers(sub) -> None:
     imp.add_argument("file", type=Path, help=_("CSV file to read"))
 
 
+def write_error(path, error: OSError) -> ComebackError:
+    """What to say when an output file could not be written (nothing of it is left)."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ComebackError(_("The disk is full: {path} was not written. Free some space "
+                               "on the disk and try again.").format(path=path))
+    return ComebackError(_("Could not write {path}: {reason}").format(
+        path=path, reason=error.strerror or error))
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """Refuse an --out whose extension does not match the format, before anything runs."""
+    if args.command == "export":
+        if args.out != "-" and Path(args.out).suffix.lower() != ".csv":
+            raise ComebackError(_("--out {path}: an export is a CSV file; give a name "
+                                  "ending in .csv, or - for standard output.").format(
+                path=args.out))
+        return
+    if args.out is None:
+        return
+    suffix = args.out.suffix.lower().lstrip(".")
+    allowed = (args.format,) if args.format else ("pdf", "csv")
+    if suffix not in allowed:
+        raise ComebackError(_("--out {path}: the file name must end in {allowed} "
+                              "(the format of the summary).").format(
+            path=args.out, allowed=_(" or ").join(f".{a}" for a in allowed)))
+
+
 def cmd_report(args: argparse.Namespace, ctx) -> int:
     from app import summary as summary_mod
+    from app.files import atomic_private_output
 
     week = summary_mod.Week.parse(args.week) if args.week else \
         summary_mod.last_complete_week(ctx)
@@ -43,18 +72,19 @@ def cmd_report(args: argparse.Namespace, ctx) -> int:
     out = args.out or Path(f"summary-{week}.{kind}")
     data = summary_mod.weekly_summary(ctx, week)
     try:
-        if kind == "csv":
-            from app.csvio import write_summary_csv
+        with atomic_private_output(out) as temporary:
+            if kind == "csv":
+                from app.csvio import write_summary_csv
 
-            write_summary_csv(data, out)
-        else:
-            from app.pdf import render_pdf
-            from app.verify import verify
+                write_summary_csv(data, temporary)
+            else:
+                from app.backups import last_backup
+                from app.pdf import render_pdf
+                from app.verify import verify
 
-            render_pdf(data, out, verify(ctx))
+                render_pdf(data, temporary, verify(ctx), last_backup=last_backup(ctx))
     except OSError as error:
-        raise ComebackError(_("Could not write {path}: {reason}").format(
-            path=out, reason=error.strerror or error)) from None
+        raise write_error(out, error) from None
     print(_("Wrote the summary of {week} to {path}: {n} incidents.").format(
         week=week, path=out, n=data.this.incidents))
     return 0
@@ -71,11 +101,13 @@ def cmd_export(args: argparse.Namespace, ctx) -> int:
         except BrokenPipeError:  # "comeback export --out - | head" is fine
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    from app.files import atomic_private_output
+
     try:
-        count = export_csv(ctx, Path(args.out))
+        with atomic_private_output(Path(args.out)) as temporary:
+            count = export_csv(ctx, temporary)
     except OSError as error:
-        raise ComebackError(_("Could not write {path}: {reason}").format(
-            path=args.out, reason=error.strerror or error)) from None
+        raise write_error(args.out, error) from None
     print(_("Exported {n} incidents to {path}.").format(n=count, path=args.out))
     return 0
 

@@ -35,4 +35,14 @@ class Context:
 
 
 def open_context(path: str | Path | None, clock: Clock | None = None) -> Context:
-    return Context(db=open_database(path), clock=clock or SystemClock())
+    """Open (creating if needed) the database at ``path``; a file that cannot be used
+    raises the ``app.errors.DatabaseProblem`` for its state."""
+    from db.health import DatabaseFileError
+
+    try:
+        database = open_database(path)
+    except DatabaseFileError as error:
+        from app.dbfile import problem
+
+        raise problem(error) from None
+    return Context(db=database, clock=clock or SystemClock())

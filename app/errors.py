@@ -69,3 +69,59 @@ class StateError(ComebackError):
 
 class NotAllowed(ComebackError):
     """The person's role may not do this (see docs/roles.md)."""
+
+
+class DatabaseProblem(ComebackError):
+    """The database file cannot be used as it is; one subclass per state of the file
+    (see app.dbfile, which makes them from db.health's findings). ``path`` is the file,
+    ``backup`` the newest good backup found for it (or None); ``plain`` is the message
+    without the command to type (for a window that offers the backup as a button)."""
+
+    def __init__(self, message: str, path, backup=None, plain: str | None = None) -> None:
+        super().__init__(message)
+        self.path, self.backup = path, backup
+        self.plain = message if plain is None else plain
+
+
+class DatabaseMissing(DatabaseProblem):
+    """No database at the path, and the command only reads."""
+
+
+class DatabaseIsFolder(DatabaseProblem):
+    """The path is a folder."""
+
+
+class NotADatabase(DatabaseProblem):
+    """The file is something else: random bytes, a PDF…"""
+
+
+class DatabaseUnreadable(DatabaseProblem):
+    """The file (or its folder) cannot be read by this user."""
+
+
+class DatabaseReadOnly(DatabaseProblem):
+    """The file or its folder is read-only: reading works, writing does not."""
+
+
+class DatabaseTooNew(DatabaseProblem):
+    """Written by a newer Comeback (a migration this one does not know)."""
+
+
+class DatabaseDamaged(DatabaseProblem):
+    """SQLite finds the file damaged (quick_check, or 'malformed' on reading)."""
+
+
+class DiskFull(DatabaseProblem):
+    """The disk (or SQLite's page limit) is full."""
+
+
+class DatabaseLocked(DatabaseProblem):
+    """Another program held the write lock longer than the busy timeout."""
+
+
+class DatabaseIOError(DatabaseProblem):
+    """The disk failed to read or write (a removed USB stick, a network share gone)."""
+
+
+class DatabaseNotCreated(DatabaseProblem):
+    """A new database could not be created at the path."""

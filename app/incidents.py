@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app import audit, audit_payload, catalog, remedies_given
 from app.approval import Approval
@@ -26,6 +26,7 @@ from app.models import (
 from db import followups as followups_db
 from db import incidents as incidents_db
 from db import staff as staff_db
+from db import vouchers as vouchers_db
 
 NOTE_MAX = 500
 TABLE_MAX = 20
@@ -79,12 +80,23 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
                  staff_id: int | None, severity: Severity | str | None = None,
                  table_ref: str | None = None, guest_name: str | None = None,
                  guest_contact: str | None = None, note: str | None = None,
-                 approval: Approval | None = None) -> Logged:
+                 approval: Approval | None = None, uid: str | None = None,
+                 at: datetime | None = None) -> Logged:
     """Log one failure: incident + remedies + follow-up + vouchers + audit, all or nothing.
 
     A repeat guest (an earlier failure within the store's window) or a severe failure is
     flagged and its follow-up is due at once: it goes straight to the manager.
+
+    ``uid`` is the id made where the failure was tapped (a new UUID when None): logging a
+    uid that is already in the database returns that incident instead of writing a second
+    one, so a tap can be retried safely. ``at`` is the time of the tap when it is saved
+    later (a retry after a locked or full database): the incident, its follow-up and the
+    manager's approval are taken at that time.
     """
+    if uid is not None:
+        written = incidents_db.incident_id_by_uid(ctx.db, uid)
+        if written is not None:
+            return get_logged(ctx, written)
     category = catalog.get_category(ctx, category_id)
     if category.hidden:
         raise ValidationError("category", _("The category {label} is hidden; pick another.")
@@ -101,6 +113,10 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     guest_contact = _optional_text("guest_contact", guest_contact, GUEST_CONTACT_MAX)
 
     now = ctx.clock.now()
+    if at is not None:
+        if at > now:
+            raise ValidationError("at", _("The time of an incident cannot be in the future."))
+        now = at
     approved = remedies_given.approver_for(ctx, picked, staff_id, approval, now)
     needing, grant = remedies_given.approved_remedies(picked, approved, approval)
 
@@ -112,12 +128,16 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     due = now if flagged else now + timedelta(minutes=category.followup_minutes)
     now_iso = to_iso(now)
     with ctx.db.atomic():
+        # The INSERT comes first: it waits for another writer's lock (a read before it
+        # would make SQLite give up at once under WAL).
         incident_id = incidents_db.insert_incident(ctx.db, {
             "store_id": ctx.store_id, "category_id": category.id,
             "category_label": category.label, "staff_id": staff_id, "occurred_at": now_iso,
             "severity": severity.value, "table_ref": table_ref, "guest_name": guest_name,
             "guest_contact": guest_contact, "guest_key": key, "note": note,
-            "repeat_guest": int(repeat)})
+            "repeat_guest": int(repeat), "uid": uid})
+        if incident_id is None:  # this uid was written by another process meanwhile
+            return get_logged(ctx, incidents_db.incident_id_by_uid(ctx.db, uid))
         codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,
                                            settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))
@@ -127,12 +147,25 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
                      remedies=audit_payload.given(picked, needing, grant, codes),
                      total_minor=sum(a for _r, a in picked),
                      approved_by=approved[0],
-                     **audit_payload.approver_names(grant, needing), flagged=flagged)
+                     **audit_payload.approver_names(grant, needing), flagged=flagged,
+                     **({"tapped_at": now_iso} if now_iso != ctx.now_iso() else {}))
     return Logged(incident=get_incident(ctx, incident_id),
                   followup=get_followup(ctx, followup_id),
                   changes=Changes(incidents=True, followups=True, vouchers=bool(codes),
                                   incident_id=incident_id, followup_id=followup_id),
                   voucher_codes=tuple(codes))
+
+
+def get_logged(ctx: Context, incident_id: int) -> Logged:
+    """An incident already logged, as :func:`log_incident` returned it."""
+    incident = get_incident(ctx, incident_id)
+    followups = followups_db.followups_for_incident(ctx.db, incident_id)
+    codes = tuple(v["code"] for v in vouchers_db.vouchers_for_incident(ctx.db, incident_id))
+    followup = to_followup(followups[0])
+    return Logged(incident=incident, followup=followup,
+                  changes=Changes(incidents=True, followups=True, vouchers=bool(codes),
+                                  incident_id=incident_id, followup_id=followup.id),
+                  voucher_codes=codes)
 
 
 def to_incident(row: dict, remedy_rows: list[dict]) -> Incident:

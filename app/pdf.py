@@ -83,9 +83,10 @@ def page_size(locale: str):
 
 
 def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO,
-               audit_verdict: Verdict | None = None) -> None:
+               audit_verdict: Verdict | None = None, last_backup=None) -> None:
     """Write the summary's PDF to a path or a binary file object; ``audit_verdict`` (from
-    ``app.verify.verify``) is printed in one line under every page's footer."""
+    ``app.verify.verify``) is printed in one line under every page's footer.
+    ``last_backup`` (an ``app.backups.Backup`` or None) is named in the footer when given."""
     charts.register_fonts()
     size = page_size(summary.locale)
     fmt = Formats(summary)
@@ -100,19 +101,25 @@ def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO,
     width = size[0] - 2 * MARGIN - 12  # the frame pads 6 pt on each side
     story = _cover(summary, fmt, width)
     story += _empty(summary, fmt) if summary.empty else _report(summary, fmt, width)
-    doc.build(story, canvasmaker=_numbered_canvas(summary, fmt, audit_verdict))
+    doc.build(story, canvasmaker=_numbered_canvas(summary, fmt, audit_verdict, last_backup))
 
 
-def pdf_bytes(summary: WeeklySummary) -> bytes:
+def pdf_bytes(summary: WeeklySummary, last_backup=None) -> bytes:
     buffer = io.BytesIO()
-    render_pdf(summary, buffer)
+    render_pdf(summary, buffer, last_backup=last_backup)
     return buffer.getvalue()
 
 
 def _numbered_canvas(summary: WeeklySummary, fmt: Formats,
-                     audit_verdict: Verdict | None = None):
+                     audit_verdict: Verdict | None = None, last_backup=None):
     footer_left = _("{store} · {week}").format(store=summary.store_name, week=fmt.week_title())
     printed = _("Printed {when}").format(when=fmt.printed())
+    if last_backup is not None:
+        from app import formatting
+
+        printed = _("{printed} · last backup {when}").format(
+            printed=printed, when=formatting.short_datetime(
+                last_backup.taken_at, summary.timezone, fmt.dates))
 
     class NumberedCanvas(pdf_canvas.Canvas):
         """Keeps every page until the end so each footer can say 'Page x of y'."""

@@ -24,9 +24,13 @@ def may_print(ctx: Context, by: int | None) -> None:
 
 
 def save_pdf(ctx: Context, summary: WeeklySummary, path: str | Path, by: int | None) -> None:
-    """Write the PDF with the audit log's verdict (app.verify) under every page."""
+    """Write the PDF with the audit log's verdict (app.verify) and the last backup under
+    every page; written whole and 0600 (app.files) or not at all."""
     roles.require(ctx, by, roles.REPORTS)
+    from app.backups import last_backup
+    from app.files import atomic_private_output
     from app.pdf import render_pdf
     from app.verify import verify
 
-    render_pdf(summary, path, verify(ctx))
+    with atomic_private_output(path) as temporary:
+        render_pdf(summary, temporary, verify(ctx), last_backup=last_backup(ctx))

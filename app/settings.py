@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from app.errors import ValidationError
@@ -83,6 +84,19 @@ def _check_language(name: str, value: Any, spec: Setting) -> str:
         raise ValidationError(name, _("{field} must be one of: {allowed}.").format(
             field=spec.title(), allowed=", ".join(LANGUAGES)))
     return code
+
+
+def _check_folder(name: str, value: Any, spec: Setting) -> str:
+    text = "" if value is None else str(value).strip()
+    if len(text) > 400:
+        raise ValidationError(name, _("{field} can be at most {n} characters.").format(
+            field=spec.title(), n=400))
+    if text and not Path(text).expanduser().is_absolute():
+        raise ValidationError(name, _("{field} must be a full path to a folder, such as "
+                                      "/media/usb/comeback or D:\\Backups, or empty for "
+                                      "the backups folder next to the database.").format(
+            field=spec.title()))
+    return text
 
 
 def _check_timezone(name: str, value: Any, spec: Setting) -> str:
@@ -197,6 +211,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("signin_idle_minutes", "int", 15, N_("Sign-in lasts (idle minutes)"),
             N_("A sign-in ends at the next switch or after this many minutes without a tap."),
             _check_int, limits=(1, 720)),
+    Setting("backup_folder", "folder", "", N_("Backup folder"),
+            N_("Where backups go, e.g. a USB stick or a network share; empty: the backups "
+               "folder next to the database."), _check_folder),
+    Setting("backups_daily", "int", 14, N_("Daily backups kept"),
+            N_("How many days back one backup per day is kept."), _check_int,
+            limits=(1, 365)),
+    Setting("backups_weekly", "int", 8, N_("Weekly backups kept"),
+            N_("How many weeks back one backup per week is kept, after the daily ones."),
+            _check_int, limits=(0, 520)),
 )
 BY_NAME = {spec.name: spec for spec in SETTINGS}
 
@@ -221,6 +244,9 @@ class StoreSettings(NamedTuple):
     four_eyes: bool
     signin_pin: bool
     signin_idle_minutes: int
+    backup_folder: str
+    backups_daily: int
+    backups_weekly: int
 
 
 def validate(name: str, value: Any) -> Any:

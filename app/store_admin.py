@@ -155,6 +155,8 @@ def _default_text(spec: settings_mod.Setting) -> str:
             return f"every day {opens}–{closes}"
     if spec.kind == "bool":
         return "`true`" if spec.default else "`false`"
+    if spec.kind == "folder":
+        return "empty: `backups/` next to the database"
     return f"`{spec.default}`"
 
 
@@ -166,7 +168,8 @@ def _allowed_text(spec: settings_mod.Setting) -> str:
             "locale": "CLDR locale (nb_NO, es_ES, nl_NL, cs_CZ, en_GB…)",
             "language": ", ".join(f"`{c}`" for c in LANGUAGES),
             "timezone": "IANA name (Europe/Oslo…)", "bool": "`true` or `false`",
-            "hours": "per weekday opening–closing (HH:MM), or closed"}.get(spec.kind, spec.kind)
+            "hours": "per weekday opening–closing (HH:MM), or closed",
+            "folder": "a full folder path, or empty"}.get(spec.kind, spec.kind)
 
 
 def settings_markdown() -> str:

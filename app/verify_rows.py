@@ -84,7 +84,7 @@ class _Checker:
                 continue
             entry, payload = found
             for column, expected in (("staff_id", entry["staff_id"]),
-                                     ("occurred_at", entry["at"]),
+                                     ("occurred_at", payload.get("tapped_at", entry["at"])),
                                      ("category_id", payload.get("category_id")),
                                      ("severity", severity.get(row["id"]))):
                 if row[column] != expected:
@@ -137,7 +137,8 @@ class _Checker:
 
     def _remedy(self, incident_id: int, entry: dict, item: dict, row: dict) -> None:
         pairs = [(column, row[column], item.get(key)) for column, key in REMEDY_FIELDS]
-        pairs.append(("given_at", row["given_at"], entry["at"]))
+        # A tap saved later (app.pending) keeps the tap's time: the entry says it.
+        pairs.append(("given_at", row["given_at"], details(entry).get("tapped_at", entry["at"])))
         for column, found, wanted in pairs:
             if found != wanted:
                 self.add(_("Remedy row {row} of incident {id}: {field} is {found}, but entry "

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ BUSY_TIMEOUT_MS = 5000
 # The migration set and its newest migration (db/migrations.py; a test keeps them equal).
 # A file that has it applied needs no migration, and that check needs no sqlite-utils.
 MIGRATION_SET = "comeback"
-NEWEST_MIGRATION = "0008_flat_costs"
+NEWEST_MIGRATION = "0011_incident_uid"
 
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 
@@ -36,6 +37,10 @@ _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 class Database:
     """The app's database handle; see the module docstring. ``conn`` is the sqlite3
     connection; every attribute not defined here is sqlite-utils' (which builds it)."""
+
+    #: The file (None in memory) and whether it opened read-only (see open_database).
+    path: Path | None = None
+    read_only: bool = False
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -120,36 +125,98 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
     register(conn)  # the audit log's hash chain is computed inside its INSERT
 
 
-def _up_to_date(conn: sqlite3.Connection) -> bool:
-    try:
-        row = conn.execute("SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? "
-                           "AND name = ?", [MIGRATION_SET, NEWEST_MIGRATION]).fetchone()
-    except sqlite3.OperationalError:  # no migrations table: a new file
-        return False
-    return row is not None
+def open_database(path: str | Path | None, *, create: bool = True,
+                  check: bool = False) -> Database:
+    """Open and migrate the database at ``path``; None = in memory.
 
+    ``create=False`` refuses a missing file instead of creating it (commands that only
+    read). ``check`` runs ``PRAGMA quick_check`` first. Every bad state of the file raises
+    ``db.health.DatabaseFileError`` with its kind; a new file (and its folders) is made
+    0600 in folders 0700, and removed again when it cannot be set up. A file that is not
+    writable opens read-only (``Database.read_only``); it can only be read.
+    """
+    from db import health
 
-def open_database(path: str | Path | None) -> Database:
-    """Open (creating if needed) and migrate the database at ``path``; None = in memory."""
     if path is None or str(path) == ":memory:":
         conn = sqlite3.connect(":memory:")
         _configure(conn, wal=False)
-    else:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path))
-        _configure(conn, wal=True)
-    database = Database(conn)
-    if not _up_to_date(conn):
-        from db.migrations import migrations
+        database = Database(conn)
+        if not health.schema_state(conn, Path(":memory:"), MIGRATION_SET, NEWEST_MIGRATION):
+            _migrate(database, Path(":memory:"))
+        return database
+    path = Path(path)
+    writable, created = health.inspect(path, create=create)
+    conn = None
+    try:
+        conn = health.connect(path, writable, BUSY_TIMEOUT_MS)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Checked before anything is written (WAL mode is a write to the header).
+        if check:
+            health.quick_check(conn, path)
+        up_to_date = health.schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION)
+        if not up_to_date:
+            from db.migrations import migrations
 
-        migrations.apply(database.full)
+            health.refuse_unknown(conn, path, MIGRATION_SET,
+                                  [m.name for m in migrations._migrations])
+        try:
+            _configure(conn, wal=writable)
+        except sqlite3.Error as error:
+            raise health.problem_of(error, path) or error from None
+        database = Database(conn)
+        database.path, database.read_only = path, not writable
+        if not up_to_date:
+            if not writable:
+                raise health.DatabaseFileError(health.Problem.READ_ONLY, path, "upgrade")
+            _migrate(database, path)
+    except BaseException as error:
+        if conn is not None:
+            conn.close()
+        health.remove_created(created)
+        if isinstance(error, health.DatabaseFileError) and \
+                error.problem is health.Problem.NOT_DATABASE:
+            raise health.not_a_database(path) from None
+        raise
+    if writable and not created:
+        health.tighten(path)
     return database
+
+
+def _migrate(database: Database, path: Path) -> None:
+    from db import health
+    from db.migrations import migrations
+
+    try:
+        migrations.apply(database.full)
+    except sqlite3.Error as error:
+        raise health.problem_of(error, path) or error from None
 
 
 def pragma(database: Database, name: str) -> object:
     """Read one PRAGMA value (used by tests and diagnostics)."""
     return database.conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+@contextmanager
+def busy_timeout(database: Database, ms: int) -> Iterator[None]:
+    """Wait at most ``ms`` for another writer's lock inside the block (then "database is
+    locked"), instead of the connection's usual :data:`BUSY_TIMEOUT_MS`. The counter's tap
+    uses a short one and keeps the tap for a retry rather than freeze the screen."""
+    conn = database.conn
+    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute(f"PRAGMA busy_timeout={int(ms)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={int(before)}")
+
+
+def database_file(database: Database) -> Path | None:
+    """The file the database lives in; None for an in-memory database."""
+    for row in database.conn.execute("PRAGMA database_list"):
+        if row[1] == "main":
+            return Path(row[2]) if row[2] else None
+    return None
 
 
 def pending_migrations(database: Database) -> list[str]:

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import sqlite3
+import uuid
+
 from db._sql import insert_row, update_row
 from db.connection import Database
 
 INCIDENT_COLUMNS = ("store_id", "category_id", "category_label", "staff_id", "occurred_at",
                     "severity", "table_ref", "guest_name", "guest_contact", "guest_key", "note",
-                    "repeat_guest")
+                    "repeat_guest", "uid")
 REMEDY_COLUMNS = ("incident_id", "remedy_id", "kind", "label", "amount_minor", "percent",
                   "approved_by", "given_at")
 
 
-def insert_incident(db: Database, values: dict) -> int:
-    return insert_row(db, "incidents", values)
+def insert_incident(db: Database, values: dict) -> int | None:
+    """Insert an incident; one without a ``uid`` (made where it was tapped) gets a new one.
+
+    None when an incident with this ``uid`` is in the database already (written by another
+    process since the caller looked): nothing is inserted.
+    """
+    if values.get("uid") is None:
+        values = {**values, "uid": str(uuid.uuid4())}
+    try:
+        return insert_row(db, "incidents", values)
+    except sqlite3.IntegrityError as error:
+        if "incidents.uid" in str(error):
+            return None
+        raise
+
+
+def incident_id_by_uid(db: Database, uid: str) -> int | None:
+    """The incident with this terminal-made id, if it was written already."""
+    row = db.execute("SELECT id FROM incidents WHERE uid = ?", [uid]).fetchone()
+    return row[0] if row else None
 
 
 def insert_incident_remedy(db: Database, values: dict) -> int:

@@ -310,3 +310,23 @@ def m0008_flat_costs(db: Database) -> None:
         CREATE INDEX idx_audit_entity ON audit_log (entity, entity_id);
         """
     )
+
+
+@migrations(name="0011_incident_uid")
+def m0011_incident_uid(db: Database) -> None:
+    """An id made where the incident was tapped (a UUID), so a tap that is retried - after a
+    locked or full database, a restart, later from an offline outbox - is written once.
+
+    Incidents logged before this migration get a random UUID of the same form.
+    """
+    _run_script(
+        db,
+        """
+        ALTER TABLE incidents ADD COLUMN uid TEXT;
+        UPDATE incidents SET uid = lower(hex(randomblob(4)) || '-' || hex(randomblob(2))
+            || '-4' || substr(hex(randomblob(2)), 2) || '-'
+            || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2)
+            || '-' || hex(randomblob(6)));
+        CREATE UNIQUE INDEX idx_incidents_uid ON incidents (uid);
+        """
+    )

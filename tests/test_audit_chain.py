@@ -245,6 +245,8 @@ def _old_append(db, *, store_id, at, staff_id, action, entity=None, entity_id=No
 def old_store(tmp_path, clock, monkeypatch):
     """A store written before migration 0005 (the chain), then opened by this version."""
     from db import audit as audit_db
+    from db import incidents as incidents_db
+    from db._sql import insert_row
     from db.migrations import migrations
 
     path = tmp_path / "old.db"
@@ -258,6 +260,9 @@ def old_store(tmp_path, clock, monkeypatch):
     ctx = Context(old, clock)
     with monkeypatch.context() as patch:
         patch.setattr(audit_db, "append", _old_append)
+        # Nor had incidents a uid yet (migration 0011).
+        patch.setattr(incidents_db, "insert_incident", lambda db, values: insert_row(
+            db, "incidents", {k: v for k, v in values.items() if k != "uid"}))
         init_store(ctx, store_name="Old Kafé", preset="restaurant", currency="NOK",
                    locale="nb_NO", language="en", timezone="Europe/Oslo",
                    owner_name="Ingrid", owner_pin=OWNER_PIN)

@@ -84,6 +84,13 @@ def test_cli_messages_follow_the_store_language(tmp_path, capsys):
 
 def test_log_on_a_database_without_a_store_says_what_to_do(tmp_path, capsys):
     assert main(["log", "--db", str(tmp_path / "x.db"), "--category", "a", "--remedy", "b"]) == 2
+    assert "Create one with `comeback init`" in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_log_on_a_database_file_without_a_store_says_run_init(tmp_path, capsys):
+    open_database(tmp_path / "x.db").close()
+    assert main(["log", "--db", str(tmp_path / "x.db"), "--category", "a", "--remedy", "b"]) == 2
     assert "run comeback init first" in capsys.readouterr().err
 
 

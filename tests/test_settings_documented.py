@@ -51,14 +51,15 @@ def test_each_setting_is_shown_with_its_title_and_help(page, name):
     spec = settings.BY_NAME[name]
     shown = page.findChild(QWidget, f"setting_{name}")
     assert shown is not None, f"{name} is not shown in the back office"
-    assert page.settings_tab.isAncestorOf(shown) or page.rules_tab.isAncestorOf(shown)
-    form = page.settings_tab.form if name in page.settings_tab.form.fields \
-        else page.rules_tab.form
+    tabs = (page.settings_tab, page.rules_tab, page.backups_tab)
+    assert any(tab.isAncestorOf(shown) for tab in tabs)
+    form = next(tab.form for tab in tabs if name in tab.form.fields)
     field = form.fields[name]
     assert field.label.text() == spec.title() and field.help_label.text() == spec.help()
 
 
 @pytest.mark.gui
 def test_each_setting_is_shown_exactly_once(page):
-    on_screen = list(page.settings_tab.form.fields) + list(page.rules_tab.form.fields)
+    on_screen = [name for tab in (page.settings_tab, page.rules_tab, page.backups_tab)
+                 for name in tab.form.fields]
     assert sorted(on_screen) == sorted(NAMES)

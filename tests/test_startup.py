@@ -23,9 +23,10 @@ from tests.conftest import cli_init_store
 
 ROOT = Path(__file__).resolve().parent.parent
 # Not needed to draw the counter: the database toolkit (and its click/dateutil/pluggy), the
-# PIN hashing, reports, presets, the reminder machinery.
+# PIN hashing, reports, presets, the reminder machinery, the retry of kept taps.
 NOT_BEFORE_PAINT = ("sqlite_utils", "click", "dateutil", "pluggy", "hashlib", "reportlab",
-                    "babel", "tomllib", "ui.reminders", "ui.followup_queue", "app.followups")
+                    "babel", "tomllib", "ui.reminders", "ui.followup_queue", "app.followups",
+                    "app.pending", "ui.retry")
 
 CHILD = f"""
 import sys

@@ -24,7 +24,8 @@ def build_main_window(ctx: Context, *, reminders: bool = True,
     """The whole app on a context; used by ``main`` and by the GUI tests.
 
     ``reminders=False`` leaves the banner, queue and scheduler to :func:`add_reminders`,
-    which ``main`` calls right after the counter's first paint. ``timer_factory`` makes the
+    and the retry of taps an earlier run kept to the counter's ``start_retry``, which
+    ``main`` calls right after the counter's first paint. ``timer_factory`` makes the
     sign-in's idle timer (tests pass a fake).
     """
     i18n.set_language(ctx.settings().language)
@@ -61,6 +62,7 @@ def build_main_window(ctx: Context, *, reminders: bool = True,
     # Nav order: what the counter needs most first, the owner's pages last.
     if reminders:
         add_reminders(window)
+        window.page("counter").start_retry()
     window.add_page("reports", reports_page, lambda: _("Reports"))
     window.add_page("backoffice", backoffice_page, lambda: _("Back office"),
                     guard=lambda: window.page("backoffice").session is not None
@@ -71,50 +73,209 @@ def build_main_window(ctx: Context, *, reminders: bool = True,
 
 
 def main(db_path: str | Path | None) -> int:
-    from app.context import open_context
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Comeback")
     _keep_icons_between_runs()
-    ctx = open_context(db_path)
+    start(app, db_path)
+    try:
+        return app.exec()
+    finally:
+        _close_databases()
+
+
+def _close_databases() -> None:
+    """Close the database of every counter of this run: closing runs PRAGMA optimize, so
+    the planner's statistics stay fresh without anyone asking."""
+    for window in _WINDOWS:
+        controller = getattr(window, "controller", None)
+        if controller is not None:
+            controller.ctx.db.close()
+
+
+#: The top-level windows of this run (Qt does not keep them alive by itself).
+_WINDOWS: list[QWidget] = []
+
+
+def start(app: QApplication, db_path: str | Path | None, *,
+          timer_factory=None) -> QWidget:
+    """Open the database and show the counter (or the first run); when the file cannot be
+    used, the window that explains why and offers the ways out. Returns the window shown."""
+    from app.context import open_context
+    from app.errors import DatabaseProblem
+
+    try:
+        ctx = open_context(db_path)
+    except DatabaseProblem as problem:
+        return show_problem(app, problem, db_path)
+    if ctx.db.read_only:
+        from app.dbfile import problem as problem_of
+        from db.health import DatabaseFileError, Problem
+
+        ctx.db.close()
+        return show_problem(app, problem_of(DatabaseFileError(Problem.READ_ONLY, db_path)),
+                            db_path)
     from app.setup import is_initialised
 
-    if not is_initialised(ctx):
-        try:
+    try:
+        if not is_initialised(ctx):
             return _first_run_then_counter(app, ctx)
-        finally:
-            ctx.db.close()
-    window = build_main_window(ctx, reminders=False)
+        window = build_main_window(ctx, reminders=False)
+    except Exception as error:  # the file failed while being read (damaged, locked…)
+        return _explain_or_raise(app, error, ctx, db_path)
     window.resize(1024, 768)
     window.show()
+    _WINDOWS.append(window)
     bench = os.environ.get("COMEBACK_BENCH_READY") == "1"
 
     def after_first_paint() -> None:
         # The counter is on screen and takes taps. The rest follows long before a thumb can
         # land, one step per event-loop turn so a tap never waits for more than one:
         # sqlite-utils (so the first tap does not import it), the erasure of guest details
-        # past their retention, then the banner, queue and scheduler of the follow-ups, then
-        # the audit log's entries since its last intact check (red warning if broken).
+        # past their retention, now and daily (once the file's quick_check found it sound),
+        # the banner,
+        # queue and scheduler of the follow-ups, the audit log's entries since its last
+        # intact check (red warning if broken), then the automatic backups.
         if bench:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
-        steps = [ctx.prepare_writes, lambda: start_retention(window),
-                 lambda: add_reminders(window), lambda: check_audit_log(window)]
+        care = FileCare(app, window, db_path, timer_factory)
+        steps = [ctx.prepare_writes, care.check,
+                 lambda: care.when_checked(lambda: start_retention(window, timer_factory)),
+                 window.page("counter").start_retry, lambda: add_reminders(window),
+                 lambda: care.when_checked(lambda: check_audit_log(window)),
+                 care.start_backups]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
 
         def next_step() -> None:
-            steps.pop(0)()
+            try:
+                steps.pop(0)()
+            except Exception as error:  # the file failed under the counter
+                window.hide()
+                _forget(window)
+                _explain_or_raise(app, error, ctx, db_path)
+                return
             if steps:
-                QTimer.singleShot(0, next_step)
+                QTimer.singleShot(0, window, next_step)  # dropped if the window goes
 
         next_step()
 
     window.page("counter").installEventFilter(_FirstPaint(window, after_first_paint))
-    try:
-        return app.exec()
-    finally:
-        ctx.db.close()  # and PRAGMA optimize: statistics stay fresh without anyone asking
+    return window
+
+
+def _explain_or_raise(app: QApplication, error: Exception, ctx: Context, db_path) -> QWidget:
+    """The explaining window for a database error; any other error is a bug: raised."""
+    from app.dbfile import translate
+
+    problem = translate(error, db_path)
+    if problem is None:
+        raise error
+    ctx.db.close()
+    return show_problem(app, problem, db_path)
+
+
+def show_problem(app: QApplication, problem, db_path, *, ask_path=None) -> QWidget:
+    """The explaining window (ui.db_problem) with its ways out wired to a new start."""
+    from ui.db_problem import DbProblemWindow
+
+    apply_theme(app)
+    window = DbProblemWindow(problem, ask_path=ask_path)
+
+    def again(path) -> None:
+        window.close()
+        _forget(window)
+        start(app, path)
+
+    def restore(backup: Path) -> None:
+        from app.errors import ComebackError
+        from app.restore import restore as restore_backup
+
+        try:
+            restore_backup(Path(db_path), backup)
+        except ComebackError as error:
+            window.text.setText(str(error))
+            return
+        again(db_path)
+
+    window.open_file.connect(again)
+    window.retry.connect(lambda: again(db_path))
+    window.restore.connect(restore)
+    window.quit.connect(app.quit)
+    window.show()
+    _WINDOWS.append(window)
+    return window
+
+
+def _forget(window: QWidget) -> None:
+    """Let go of a window this run no longer shows (Python frees it with its last use)."""
+    if window in _WINDOWS:
+        _WINDOWS.remove(window)
+
+
+class FileCare:
+    """After the first paint: the file's ``quick_check`` and the automatic backups.
+
+    A file up to SYNC_CHECK_BYTES is checked at once (~1 ms per MB, one event-loop step);
+    a bigger one in a worker thread (``ui.db_problem.FileCheck``), and what writes to the
+    file after the start (the retention erasure) waits for its verdict. A damaged file
+    closes the counter and shows why; nothing more is written into it, and it is never
+    backed up over the good backups.
+    """
+
+    SYNC_CHECK_BYTES = 16 * 1024 * 1024
+
+    def __init__(self, app: QApplication, window: MainWindow, db_path, timer_factory=None):
+        self.app, self.window, self.db_path = app, window, db_path
+        self.ctx, self.timer_factory = window.controller.ctx, timer_factory
+        self.checked, self.damaged = False, False
+        self._waiting: list = []
+
+    def check(self) -> None:
+        path = self.ctx.db.path
+        if path is None or path.stat().st_size <= self.SYNC_CHECK_BYTES:
+            if path is not None:
+                from db.health import check_file
+
+                check_file(path)  # raises DatabaseFileError: next_step explains it
+            self._done()
+            return
+        from ui.db_problem import FileCheck
+
+        self.window.file_check = worker = FileCheck(self.window)
+        worker.damaged.connect(self._on_damaged)
+        worker.finished.connect(self._done)
+        worker.start(path)
+
+    def when_checked(self, then) -> None:
+        """Run ``then`` once the file is known to be sound (now, if it is)."""
+        if self.checked:
+            if not self.damaged:
+                then()
+        else:
+            self._waiting.append(then)
+
+    def start_backups(self) -> None:
+        from ui.backup_timer import install_backups
+
+        if not self.damaged:
+            install_backups(self.window, self.ctx, self.timer_factory)
+
+    def _done(self) -> None:
+        self.checked = True
+        waiting, self._waiting = self._waiting, []
+        for then in waiting if not self.damaged else ():
+            then()
+
+    def _on_damaged(self, problem) -> None:
+        self.damaged = True
+        backups = getattr(self.window, "backups", None)
+        if backups is not None:
+            backups.stop()  # never back up a damaged file over the good backups
+        self.window.hide()
+        self.ctx.db.close()
+        _forget(self.window)
+        show_problem(self.app, problem, self.db_path)
 
 
 def _keep_icons_between_runs() -> None:
@@ -155,7 +316,7 @@ def check_audit_log(window: MainWindow) -> None:
     check_at_start(window)
 
 
-def _first_run_then_counter(app: QApplication, ctx: Context) -> int:
+def _first_run_then_counter(app: QApplication, ctx: Context) -> QWidget:
     """No store in the database yet: the first-run setup, then the counter, in one run."""
     from ui.first_run import show_first_run
 
@@ -163,14 +324,20 @@ def _first_run_then_counter(app: QApplication, ctx: Context) -> int:
     windows: list[QWidget] = []
 
     def open_counter(_changes: object) -> None:
+        from ui.backup_timer import install_backups
+
         window = build_main_window(ctx)
+        install_backups(window, ctx)
         window.resize(1024, 768)
         window.show()
         start_retention(window)
         windows.append(window)
+        _WINDOWS.append(window)
 
-    windows.append(show_first_run(ctx, open_counter))
-    return app.exec()
+    first = show_first_run(ctx, open_counter)
+    windows.append(first)
+    _WINDOWS.append(first)
+    return first
 
 
 class _FirstPaint(QObject):
@@ -184,7 +351,7 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Paint and not self._seen:
             self._seen = True
-            QTimer.singleShot(0, self._then)
+            QTimer.singleShot(0, self, self._then)
         return False
 
 

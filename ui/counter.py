@@ -31,6 +31,7 @@ from app.i18n import _
 from app.models import Category, Changes, Incident, Logged, Remedy, RemedyRequest, Staff
 from ui.controller import Controller
 from ui.counter_parts import CATEGORIES, PIN, REMEDIES, STAFF, CounterParts
+from ui.counter_retry import CounterRetry
 from ui.counter_tiles import Tile
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["CATEGORIES", "PIN", "REMEDIES", "STAFF", "CounterPage"]
 
 
-class CounterPage(CounterParts):
+class CounterPage(CounterRetry, CounterParts):
     """The counter page of the main window.
 
     Signals:
@@ -54,6 +55,7 @@ class CounterPage(CounterParts):
                  parent: QWidget | None = None) -> None:
         """``timer_factory(parent)`` makes the undo countdown's timer (tests pass a fake)."""
         super().__init__(controller, timer_factory, parent)
+        self._init_retry(timer_factory)  # taps the database cannot take yet: ui.counter_retry
         self._connect()
         self.rebuild_categories()
         self.staff_button.set_member(controller.current_staff)
@@ -159,17 +161,19 @@ class CounterPage(CounterParts):
         category = self.remedy_step.category
         if category is None:
             return None
-        from app import incidents
+        from app import pending
 
         requests = [RemedyRequest(r.id) for r in remedies]
         if self._details_mode() == "last" and self.details.is_dirty():
             self.save_details()
         member = self.controller.current_staff
+        tap = pending.incident_tap(
+            self.ctx, category_id=category.id, remedies=requests,
+            staff_id=member.id if member else None, approval=grant,
+            shown=(category.label, [r.label for r in remedies]),
+            default_severity=category.default_severity, **self._next_details())
         try:
-            logged = incidents.log_incident(
-                self.ctx, category_id=category.id, remedies=requests,
-                staff_id=member.id if member else None, approval=grant,
-                **self._next_details())
+            logged = self._submit_tap(tap)  # None: kept, "not saved yet" (ui.counter_retry)
         except ApprovalRequired as needed:
             self._ask_approval(requests, needed)
             return None
@@ -177,6 +181,8 @@ class CounterPage(CounterParts):
             if self.step == PIN:
                 self._show_step(REMEDIES)
             self.set_status(str(error), "error")
+            return None
+        if logged is None:
             return None
         self.controller.announce(logged.changes)
         self._logged(logged)
@@ -220,7 +226,7 @@ class CounterPage(CounterParts):
             return
         if self._approving is None and self._undoing is None:
             return
-        from app import approval
+        from app import approval, pending
         from app.models import Role
 
         needed = self._needed
@@ -229,12 +235,18 @@ class CounterPage(CounterParts):
         else:
             for_what = "counter:" + ",".join(str(r.remedy_id) for r in self._approving)
         try:
-            grant = approval.authorize(
-                self.ctx, pin, for_what=for_what,
-                min_role=needed.role if needed is not None and needed.role else Role.MANAGER,
-                exclude=needed.not_by if needed is not None else None)
+            with pending.short_wait(self.ctx):
+                grant = approval.authorize(
+                    self.ctx, pin, for_what=for_what,
+                    min_role=needed.role if needed is not None and needed.role
+                    else Role.MANAGER,
+                    exclude=needed.not_by if needed is not None else None)
         except (PinRejected, ApprovalLocked) as refused:
             self.pinpad.reject(str(refused))
+            return
+        except pending.NotSavedYet as busy:
+            self.pinpad.reject(_("{problem} The PIN was not checked: try again in a "
+                                 "moment.").format(problem=busy.problem))
             return
         if self._undoing is not None:
             self.undo(self._undoing, grant)
@@ -259,12 +271,14 @@ class CounterPage(CounterParts):
     # -- after the taps ---------------------------------------------------------------------
     def undo(self, incident_id: int, grant: Approval | None = None) -> None:
         """Undo within the window; an approved remedy's incident needs a manager's PIN."""
-        from app import incidents
+        from app import incidents, pending
 
         member = self.controller.current_staff
         try:
-            changes = incidents.void_incident(self.ctx, incident_id,
-                                              member.id if member else None, approval=grant)
+            with pending.short_wait(self.ctx):
+                changes = incidents.void_incident(self.ctx, incident_id,
+                                                  member.id if member else None,
+                                                  approval=grant)
         except ApprovalRequired as needed:
             self._undoing, self._approving, self._switching_to = incident_id, None, None
             self._needed = needed
@@ -278,6 +292,13 @@ class CounterPage(CounterParts):
                 self._show_step(CATEGORIES)
             self.confirm_bar.finish()
             self.set_status(str(closed), "error")
+            return
+        except pending.NotSavedYet as busy:
+            self._undoing = self._needed = None
+            if self.step == PIN:
+                self._show_step(CATEGORIES)
+            self.set_status(_("{problem} Not undone yet: tap Undo again in a moment.").format(
+                problem=busy.problem), "error")
             return
         self._undoing = self._needed = None
         if self.step == PIN:
@@ -297,7 +318,7 @@ class CounterPage(CounterParts):
 
     def save_details(self) -> None:
         """Save the panel's fields on the incident just logged (within the edit window)."""
-        from app import incidents
+        from app import incidents, pending
         from ui.counter_confirm import flag_text
 
         incident_id = self._details.incident_id if self._details is not None else None
@@ -306,9 +327,10 @@ class CounterPage(CounterParts):
         member = self.controller.current_staff
         before = incidents.get_incident(self.ctx, incident_id)
         try:
-            changes = incidents.update_details(self.ctx, incident_id,
-                                               member.id if member else None,
-                                               **self.details.values())
+            with pending.short_wait(self.ctx):  # NotSavedYet says what is wrong; kept typed
+                changes = incidents.update_details(self.ctx, incident_id,
+                                                   member.id if member else None,
+                                                   **self.details.values())
         except ComebackError as error:
             self.details.set_message(str(error), "error")
             return

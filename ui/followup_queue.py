@@ -263,10 +263,13 @@ class FollowUpQueue(QWidget):
         return [row.item.id for row in self.rows]
 
     def snooze(self, followup_id: int, minutes: int) -> None:
+        from app.pending import short_wait
+
         member = self.controller.current_staff
         try:
-            changes = followups.snooze(self.ctx, followup_id, minutes,
-                                       member.id if member else None)
+            with short_wait(self.ctx):  # locked or full: says so at once, nothing written
+                changes = followups.snooze(self.ctx, followup_id, minutes,
+                                           member.id if member else None)
         except ComebackError as error:
             self.status_label.setText(str(error))
             self.status_label.show()

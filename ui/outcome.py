@@ -267,9 +267,12 @@ class OutcomeDialog(QDialog):
 
     def choose(self, outcome: Outcome) -> None:
         """Write the outcome at once (one tap); "Still unhappy" then offers more."""
+        from app.pending import short_wait
+
         try:
-            changes = followups.record_outcome(self.ctx, self.item.id, outcome,
-                                               self._staff_id(), self.note_edit.text())
+            with short_wait(self.ctx):  # locked or full: says so at once, nothing written
+                changes = followups.record_outcome(self.ctx, self.item.id, outcome,
+                                                   self._staff_id(), self.note_edit.text())
         except ComebackError as error:
             self._show_message(str(error))
             return
@@ -284,9 +287,12 @@ class OutcomeDialog(QDialog):
 
     def give(self, remedy: Remedy, grant: approval.Approval | None = None) -> None:
         requests = [RemedyRequest(remedy.id)]
+        from app.pending import short_wait
+
         try:
-            result = followups.further_remedy(self.ctx, self.item.incident.id, requests,
-                                              self._staff_id(), approval=grant)
+            with short_wait(self.ctx):
+                result = followups.further_remedy(self.ctx, self.item.incident.id, requests,
+                                                  self._staff_id(), approval=grant)
         except ApprovalRequired as needed:
             self._pending, self._needed = requests, needed
             why = str(needed)

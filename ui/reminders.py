@@ -213,8 +213,11 @@ class ReminderBanner(QFrame):
         item = self.current()
         if item is None:
             return
+        from app.pending import short_wait
+
         try:
-            changes = followups.snooze(self.ctx, item.id, minutes, self._staff_id())
+            with short_wait(self.ctx):  # locked or full: says so at once, nothing written
+                changes = followups.snooze(self.ctx, item.id, minutes, self._staff_id())
         except ComebackError as error:
             self.message_label.setText(str(error))
             self.message_label.show()

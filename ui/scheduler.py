@@ -89,11 +89,14 @@ class ReminderScheduler(QObject):
         """Close what closing left open, escalate the ignored, announce the newly due."""
         if not self._started:
             return
+        from app.pending import NotSavedYet, short_wait
+
         try:
-            missed = followups.sweep_missed(self.ctx)
-            escalated = followups.escalate_overdue(self.ctx)
-            fresh = followups.mark_alerted(self.ctx, followups.due_followups(self.ctx))
-        except sqlite3.Error as error:  # e.g. the file is locked by a backup: try again
+            with short_wait(self.ctx):  # a long import's lock: no 5 s freeze, try again
+                missed = followups.sweep_missed(self.ctx)
+                escalated = followups.escalate_overdue(self.ctx)
+                fresh = followups.mark_alerted(self.ctx, followups.due_followups(self.ctx))
+        except (sqlite3.Error, NotSavedYet) as error:  # e.g. locked by a backup: try again
             self.controller.error.emit(_("Could not read the follow-ups: {error}").format(
                 error=error))
             self._start_timer(RETRY_MS * 5)

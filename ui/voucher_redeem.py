@@ -87,8 +87,11 @@ class VoucherRedeem(QFrame):
     def redeem(self) -> None:
         code = self.code_edit.text()
         member = self.controller.current_staff
+        from app.pending import short_wait
+
         try:
-            done = vouchers.redeem(self.ctx, code, member.id if member else None)
+            with short_wait(self.ctx):  # locked or full: says so at once, nothing written
+                done = vouchers.redeem(self.ctx, code, member.id if member else None)
         except ComebackError as error:
             self.set_message(str(error), "error")
             self.code_edit.selectAll()

@@ -2,8 +2,8 @@
 or when nobody has touched the app for :data:`IDLE_LOCK_MS` (an owner called away from the
 counter leaves no open door to the staff list and the comp rules).
 
-Tabs: Staff, Categories, Remedies, Rules, Store settings, Guest data, and (owner only)
-Audit log.
+Tabs: Staff, Categories, Remedies, Rules, Store settings, Backups, Guest data, and (owner
+only) Audit log.
 What the signed-in person may change follows :mod:`app.admin`; the rest is read-only.
 """
 
@@ -29,6 +29,7 @@ from app.errors import ApprovalLocked, PinRejected
 from app.i18n import _
 from app.models import Changes, Staff
 from ui.backoffice.audit_tab import AuditTab
+from ui.backoffice.backups_tab import BackupsTab
 from ui.backoffice.categories_tab import CategoriesTab
 from ui.backoffice.common import QSS, let_combos_shrink
 from ui.backoffice.guest_tab import GuestTab
@@ -126,12 +127,14 @@ class BackOfficePage(QWidget):
         self.rules_tab = RulesTab(controller, my_id)
         self.settings_tab = SettingsTab(controller, my_id)
         self.audit_tab = AuditTab(controller)
+        self.backups_tab = BackupsTab(controller, my_id)
         self.guest_tab = GuestTab(controller, my_id)
         self._tabs = [(self.staff_tab, lambda: _("Staff")),
                       (self.categories_tab, lambda: _("Categories")),
                       (self.remedies_tab, lambda: _("Remedies")),
                       (self.rules_tab, lambda: _("Rules")),
                       (self.settings_tab, lambda: _("Store settings")),
+                      (self.backups_tab, lambda: _("Backups")),
                       (self.guest_tab, lambda: _("Guest data")),
                       (self.audit_tab, lambda: _("Audit log"))]
         for widget, title in self._tabs:
@@ -189,8 +192,9 @@ class BackOfficePage(QWidget):
         self.tabs.setTabVisible(self.index_of(self.audit_tab), admin.may(member, admin.AUDIT))
         self.rules_tab.set_editable(admin.may(member, admin.RULES))
         self.settings_tab.set_editable(owner)
+        self.backups_tab.set_editable(owner)
         for tab in (self.staff_tab, self.categories_tab, self.remedies_tab, self.rules_tab,
-                    self.settings_tab, self.guest_tab, self.audit_tab):
+                    self.settings_tab, self.backups_tab, self.guest_tab, self.audit_tab):
             tab.reload()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentWidget(self.tabs)
@@ -232,6 +236,7 @@ class BackOfficePage(QWidget):
             self.rules_tab.reload()
         if changes.settings:
             self.settings_tab.reload()
+            self.backups_tab.reload()
         self.audit_tab.reload()
 
     def _retitle(self) -> None:

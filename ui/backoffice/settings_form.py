@@ -98,6 +98,8 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
     """An input widget for one setting, named ``setting_<name>``."""
     if spec.kind == "text":
         widget: QWidget = QLineEdit(maxLength=80)
+    elif spec.kind == "folder":
+        widget = QLineEdit(maxLength=400)
     elif spec.kind == "bool":
         widget = QCheckBox()
     elif spec.kind == "int":

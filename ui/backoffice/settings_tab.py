@@ -19,7 +19,10 @@ RULE_SETTINGS = ("followup_grace_minutes", "undo_window_seconds", "edit_window_m
 
 
 def store_columns() -> list[list[str]]:
-    names = [s.name for s in settings_mod.SETTINGS if s.name not in RULE_SETTINGS]
+    from ui.backoffice.backups_tab import BACKUP_SETTINGS
+
+    names = [s.name for s in settings_mod.SETTINGS
+             if s.name not in RULE_SETTINGS and s.name not in BACKUP_SETTINGS]
     right = [n for n in names if settings_mod.BY_NAME[n].kind in ("hours", "int", "bool")]
     return [[n for n in names if n not in right], right]
 

@@ -1,0 +1,165 @@
+"""Backups that restore: consistent copies made by SQLite, checked, rotated, private.
+
+A backup is written to a temporary name in the backup folder, checked with
+``integrity_check`` and only then renamed to ``<db name>-<UTC time>.db``: a file with
+that name is a good backup, and a kill in the middle leaves only a ``.part`` file (swept
+by the next backup). The folder is ``backups/`` next to the database unless the owner
+picks another (setting ``backup_folder``). Rotation keeps the newest backup of each of the
+last ``backups_daily`` days that have one, plus the newest of each of the last
+``backups_weekly`` ISO weeks; anything else of this database's backups goes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import NamedTuple
+
+from app.errors import ComebackError
+from app.files import PART_SUFFIX, atomic_private_output
+from app.i18n import _
+
+FOLDER_NAME = "backups"
+DAILY_EVERY = timedelta(days=1)
+_STAMP = "%Y-%m-%dT%H%M%SZ"
+
+
+class Backup(NamedTuple):
+    path: Path
+    taken_at: datetime  # UTC
+
+
+def default_folder(db_path: Path) -> Path:
+    return Path(db_path).parent / FOLDER_NAME
+
+
+def folder_for(ctx, db_path: Path | None = None) -> Path:
+    """Where this store's backups go: the owner's folder, else backups/ by the database."""
+    db_path = db_path or _db_path(ctx)
+    chosen = ctx.settings().backup_folder.strip()
+    return Path(chosen).expanduser() if chosen else default_folder(db_path)
+
+
+def _db_path(ctx) -> Path:
+    path = ctx.db.path
+    if path is None:
+        raise ComebackError(_("An in-memory database has no backups."))
+    return Path(path)
+
+
+def _pattern(db_path: Path) -> re.Pattern:
+    return re.compile(re.escape(Path(db_path).stem) + r"-(\d{4}-\d\d-\d\dT\d{6}Z)\.db")
+
+
+def list_backups(folder: Path, db_path: Path) -> list[Backup]:
+    """This database's backups in ``folder``, newest first."""
+    pattern, found = _pattern(db_path), []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match:
+            taken = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=timezone.utc)
+            found.append(Backup(Path(folder) / name, taken))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def newest_backup(db_path: Path, folder: Path | None = None) -> Backup | None:
+    """The newest good backup of ``db_path`` (in ``folder``, default backups/ by it)."""
+    found = list_backups(folder or default_folder(Path(db_path)), Path(db_path))
+    return found[0] if found else None
+
+
+def last_backup(ctx) -> Backup | None:
+    """The newest good backup of the open store, or None (also for an in-memory one)."""
+    if ctx.db.path is None:
+        return None
+    return newest_backup(ctx.db.path, folder_for(ctx))
+
+
+def make_backup(ctx, out: Path | None = None) -> Backup:
+    """Back up the open database now: to ``out``, or into the backup folder (then rotate).
+
+    Raises ComebackError when the copy cannot be written or fails its check; nothing is
+    left behind then, and older backups are untouched.
+    """
+    from db.backup import copy_to
+    from db.health import DatabaseFileError
+
+    db_path = _db_path(ctx)
+    now = ctx.clock.now().astimezone(timezone.utc).replace(microsecond=0)
+    folder = Path(out).parent if out else folder_for(ctx, db_path)
+    target = Path(out) if out else folder / f"{db_path.stem}-{now.strftime(_STAMP)}.db"
+    if not out:
+        _sweep_parts(folder, db_path)
+    try:
+        with atomic_private_output(target) as temporary:  # an empty file: SQLite takes it
+            copy_to(ctx.db, temporary)
+    except DatabaseFileError as error:
+        from app.dbfile import problem
+
+        raise problem(error) from None
+    except OSError as error:
+        raise ComebackError(_("Could not write the backup {path}: {reason}").format(
+            path=target, reason=error.strerror or error)) from None
+    if not out:
+        settings = ctx.settings()
+        rotate(folder, db_path, settings.backups_daily, settings.backups_weekly)
+    return Backup(target, now)
+
+
+def _sweep_parts(folder: Path, db_path: Path) -> None:
+    """Remove what an interrupted backup of this database left (a ``.part`` file)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    prefix = f".{Path(db_path).stem}-"
+    for name in names:
+        if name.startswith(prefix) and name.endswith(PART_SUFFIX):
+            (Path(folder) / name).unlink(missing_ok=True)
+
+
+def to_keep(backups: list[Backup], daily: int, weekly: int) -> set[Path]:
+    """Which of ``backups`` (newest first) rotation keeps: the newest of each of the last
+    ``daily`` days and of each of the last ``weekly`` ISO weeks (UTC)."""
+    keep: set[Path] = set()
+    days: set = set()
+    weeks: set = set()
+    for backup in backups:
+        day, week = backup.taken_at.date(), backup.taken_at.isocalendar()[:2]
+        if day not in days and len(days) < daily:
+            days.add(day)
+            keep.add(backup.path)
+        if week not in weeks and len(weeks) < weekly:
+            weeks.add(week)
+            keep.add(backup.path)
+    return keep
+
+
+def rotate(folder: Path, db_path: Path, daily: int, weekly: int) -> list[Path]:
+    """Delete this database's backups that rotation does not keep; returns them. The newest
+    is always kept."""
+    backups = list_backups(folder, db_path)
+    keep = to_keep(backups, daily, weekly) | ({backups[0].path} if backups else set())
+    removed = [b.path for b in backups if b.path not in keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def backup_due(ctx, now: datetime | None = None) -> datetime | None:
+    """When the next daily backup is due (now or earlier: due now); None in memory."""
+    if ctx.db.path is None:
+        return None
+    last = last_backup(ctx)
+    now = now or ctx.clock.now()
+    return now if last is None else last.taken_at + DAILY_EVERY
+
+
+def aside_name(db_path: Path, now: datetime) -> str:
+    return f"{db_path.stem}-before-restore-{now.astimezone(timezone.utc).strftime(_STAMP)}.db"

@@ -1,0 +1,383 @@
+"""Taps the database cannot take yet: kept, retried, saved exactly once.
+
+A cashier's tap is tried at once with a short wait for another writer's lock
+(:data:`TAP_BUSY_MS`), so the counter never freezes behind a long import. When the write
+fails for a reason that passes (the database is locked, the disk is full, an I/O error)
+the tap is kept in the outbox (:mod:`db.outbox`, a small SQLite file next to the database,
+fsync'd) - or, when even that cannot be written, in this process's memory, and the
+cashier is told so - and retried later until it is saved.
+
+Exactly once: every tap carries an id made at the counter (``uid``, a UUID) that becomes
+``incidents.uid`` (UNIQUE). A retry of a tap that did reach the database - the process died
+between the write and the outbox clean-up - is recognised by :func:`app.incidents.log_incident`
+and not written again. A retry is made with the tap's own time, so the manager's approval
+given at the tap still counts (it is valid for a while after the PIN, see app.approval).
+
+The outbox is also meant to become the offline outbox of a counter whose server is away
+(issue 15): entries are kinds of operations (``incident.log`` today) with JSON arguments,
+in tap order, each with its terminal-made uid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from app.approval import Approval
+from app.clock import from_iso, to_iso
+from app.context import Context
+from app.errors import ComebackError
+from app.i18n import _
+from app.models import Changes, Logged, RemedyRequest, Severity
+from db import faults
+from db.connection import busy_timeout, database_file
+from db.outbox import Outbox, outbox_path
+
+#: How long a tap waits for another writer's lock before it is kept for a retry (ms).
+TAP_BUSY_MS = 20
+KIND_LOG = "incident.log"
+BUSY, FULL, IO, OTHER = faults.BUSY, faults.FULL, faults.IO, "other"
+
+
+class NotSavedYet(ComebackError):
+    """A write the database could not take now (locked, disk full, I/O error): nothing was
+    written. ``reason`` is BUSY, FULL, IO or OTHER; ``problem`` says it in one sentence."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason, self.problem = reason, problem_text(reason)
+        super().__init__(_("{problem} Nothing was saved: try again in a moment.").format(
+            problem=self.problem))
+
+
+class PendingTap(NamedTuple):
+    """One tap to save: what to do (``kind``), its arguments and its terminal-made id."""
+
+    uid: str
+    kind: str
+    store_id: int
+    tapped_at: datetime
+    payload: dict
+
+    @property
+    def shown(self) -> tuple[str, list[str]]:
+        """(category label, remedy labels) as the cashier tapped them (untranslated)."""
+        shown = self.payload.get("shown") or {}
+        return shown.get("category", ""), list(shown.get("remedies", []))
+
+    @property
+    def severe(self) -> bool:
+        """A severe failure: the manager is called at once, saved or not."""
+        severity = self.payload.get("details", {}).get("severity") or (
+            self.payload.get("shown") or {}).get("severity")
+        return str(getattr(severity, "value", severity)) == Severity.HIGH.value
+
+
+class Saved(NamedTuple):
+    tap: PendingTap
+    logged: Logged
+
+
+class Kept(NamedTuple):
+    """A tap that is not saved yet. ``on_disk`` False: only in this process's memory."""
+
+    tap: PendingTap
+    reason: str
+    on_disk: bool
+
+
+class Failed(NamedTuple):
+    """A kept tap that cannot be applied any more (e.g. its category was deleted)."""
+
+    tap: PendingTap
+    message: str
+
+
+class Flushed(NamedTuple):
+    saved: list[Saved]
+    failed: list[Failed]
+    waiting: int
+    reason: str | None  # why the taps still waiting wait (None when none do)
+
+
+def incident_tap(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRequest],
+                 staff_id: int | None, approval: Approval | None = None,
+                 shown: tuple[str, Sequence[str]] = ("", ()),
+                 default_severity: Severity | None = None, **details: Any) -> PendingTap:
+    """A tap that logs an incident (the arguments of :func:`app.incidents.log_incident`),
+    with a new uid and the clock's time. ``shown`` is what the cashier saw (category and
+    remedy labels) and ``default_severity`` the category's, for the bar."""
+    payload = {
+        "category_id": category_id, "staff_id": staff_id,
+        "remedies": [[r.remedy_id, r.amount_minor] for r in remedies],
+        "details": {k: v for k, v in details.items() if v is not None},
+        "approval": _approval_to_json(approval),
+        "shown": {"category": shown[0], "remedies": list(shown[1]),
+                  "severity": default_severity.value if default_severity else None},
+    }
+    return PendingTap(str(uuid.uuid4()), KIND_LOG, ctx.store_id, ctx.clock.now(), payload)
+
+
+def _approval_fields() -> dict[str, str]:
+    """Approval's field names and their annotations (a dataclass or a NamedTuple)."""
+    if dataclasses.is_dataclass(Approval):
+        return {f.name: str(f.type) for f in dataclasses.fields(Approval)}
+    return {name: str(kind) for name, kind in Approval.__annotations__.items()}
+
+
+def _approval_to_json(approval: Approval | None) -> dict | None:
+    """The manager's approval as given at the tap, kept with the tap (who, when, …)."""
+    if approval is None:
+        return None
+    values = {}
+    for name in _approval_fields():
+        value = getattr(approval, name)
+        values[name] = to_iso(value) if isinstance(value, datetime) else value
+    return values
+
+
+def _approval_from_json(data: dict | None) -> Approval | None:
+    if not data:
+        return None
+    kinds = _approval_fields()
+    return Approval(**{name: (from_iso(value) if "datetime" in kinds.get(name, "")
+                              and isinstance(value, str) else value)
+                       for name, value in data.items() if name in kinds})
+
+
+def apply(ctx: Context, tap: PendingTap) -> Logged:
+    """Carry out ``tap`` on the database (once: a uid already there is recognised)."""
+    from app import incidents
+
+    if tap.kind != KIND_LOG:
+        raise ComebackError(_("Unknown kind of saved tap: {kind}.").format(kind=tap.kind))
+    p = tap.payload
+    return incidents.log_incident(
+        ctx, category_id=p["category_id"],
+        remedies=[RemedyRequest(remedy_id, amount) for remedy_id, amount in p["remedies"]],
+        staff_id=p["staff_id"], approval=_approval_from_json(p.get("approval")),
+        uid=tap.uid, at=tap.tapped_at, **p.get("details", {}))
+
+
+def retry_reason(error: BaseException) -> str | None:
+    """BUSY, FULL or IO for a failure that passes; OTHER for any other database or file
+    error (the tap is kept all the same); None for everything else."""
+    reason = faults.passing_reason(error)
+    if reason is None and faults.is_storage_error(error):
+        return OTHER
+    return reason
+
+
+@contextmanager
+def short_wait(ctx: Context) -> Iterator[None]:
+    """Run a write from a screen with the tap's short lock wait (the screen never freezes
+    behind another writer); a failure that passes comes out as :class:`NotSavedYet`."""
+    try:
+        with busy_timeout(ctx.db, TAP_BUSY_MS):
+            yield
+    except ComebackError:
+        raise
+    except Exception as error:
+        reason = retry_reason(error)
+        if reason is None:
+            raise
+        raise NotSavedYet(reason) from error
+
+
+def problem_text(reason: str) -> str:
+    """What is wrong with the database, in one sentence."""
+    return {
+        BUSY: _("The database is busy with another program (an import or a backup)."),
+        FULL: _("The disk is full."),
+        IO: _("The disk reported an error."),
+    }.get(reason, _("The database reported a problem."))
+
+
+def reason_text(reason: str, on_disk: bool = True) -> str:
+    """Why a tap is not saved yet and what to do, for the cashier."""
+    advice = {
+        BUSY: _("Nothing to do: it is saved by itself."),
+        FULL: _("Tell the manager to free some space on this computer; it is saved by "
+                "itself then."),
+    }.get(reason, _("Tell the manager; it is saved by itself once that is fixed."))
+    text = f"{problem_text(reason)} {advice}"
+    if not on_disk:
+        text = _("{reason} It is kept only in this app's memory: keep the app open until it "
+                 "is saved.").format(reason=text)
+    return text
+
+
+class TapSaver:
+    """Saves taps, keeping those the database cannot take yet in ``outbox`` (None: in
+    memory only, as for an in-memory database)."""
+
+    def __init__(self, ctx: Context, outbox: Outbox | None, busy_ms: int = TAP_BUSY_MS) -> None:
+        self.ctx = ctx
+        self.outbox = outbox
+        self.busy_ms = busy_ms
+        self.reason: str | None = None
+        self._memory: dict[str, PendingTap] = {}
+
+    @classmethod
+    def for_database(cls, ctx: Context) -> TapSaver:
+        """The saver whose outbox lies next to ``ctx``'s database file."""
+        path = outbox_path(database_file(ctx.db))
+        return cls(ctx, Outbox(path) if path is not None else None)
+
+    # -- what waits ---------------------------------------------------------------------
+    def waiting(self) -> list[PendingTap]:
+        """Every tap not saved yet, oldest first (outbox, then memory)."""
+        taps = [PendingTap(e["uid"], e["kind"], e["store_id"], from_iso(e["tapped_at"]),
+                           e["payload"]) for e in self._outbox_entries()]
+        on_disk = {t.uid for t in taps}
+        taps += [t for uid, t in self._memory.items() if uid not in on_disk]
+        return taps
+
+    def count(self) -> int:
+        return len(self.waiting()) if self._memory else self._outbox_count()
+
+    def in_memory(self) -> int:
+        return len(self._memory)
+
+    def _outbox_entries(self) -> list[dict]:
+        if self.outbox is None:
+            return []
+        try:
+            return self.outbox.entries()
+        except Exception as error:
+            if retry_reason(error) is None:
+                raise
+            return []
+
+    def _outbox_count(self) -> int:
+        if self.outbox is None:
+            return 0
+        try:
+            return self.outbox.count()
+        except Exception as error:
+            if retry_reason(error) is None:
+                raise
+            return 0
+
+    # -- saving -------------------------------------------------------------------------
+    def submit(self, tap: PendingTap) -> Saved | Kept:
+        """Save ``tap`` now, or keep it when the database cannot take it. A refusal (bad
+        input, a PIN needed) raises as the service does, and nothing is kept.
+
+        While taps wait the database was just found locked: no wait for the lock then (a
+        free database takes the tap all the same), the retry timer does the waiting.
+        """
+        try:
+            return Saved(tap, self._attempt(tap, wait=not self.count()))
+        except ComebackError:
+            raise
+        except Exception as error:
+            reason = retry_reason(error)
+            if reason is None:
+                raise
+            return self._keep(tap, reason)
+
+    def flush(self, budget_s: float | None = None) -> Flushed:
+        """Try the waiting taps, oldest first; stop at the first the database cannot take,
+        or once ``budget_s`` seconds are spent (one tap at least). ``reason`` None with taps
+        still waiting: the budget ran out."""
+        saved: list[Saved] = []
+        failed: list[Failed] = []
+        self.reason = None
+        start = time.monotonic()
+        for tap in self.waiting():
+            if budget_s is not None and (saved or failed) \
+                    and time.monotonic() - start > budget_s:
+                break
+            try:
+                logged = self._attempt(tap)
+            except ComebackError as refused:
+                failed.append(Failed(tap, str(refused)))
+                self._forget(tap, failed=str(refused))
+                continue
+            except Exception as error:
+                reason = retry_reason(error)
+                if reason is None:
+                    raise
+                self.reason = reason
+                self._note_attempt(tap, f"{reason}: {error}")
+                break
+            saved.append(Saved(tap, logged))
+            self._forget(tap)
+        waiting = self.count()
+        return Flushed(saved, failed, waiting, self.reason if waiting else None)
+
+    def cancel(self, uid: str) -> bool:
+        """Take back a tap that is still waiting (the cashier's Undo): it is never saved.
+        False when it is not waiting (saved already, or unknown); NotSavedYet when the
+        outbox cannot be changed now."""
+        tap = next((t for t in self.waiting() if t.uid == uid), None)
+        if tap is None:
+            return False
+        if self.outbox is not None and uid not in self._memory:
+            try:
+                self.outbox.remove(uid)
+            except Exception as error:
+                reason = retry_reason(error)
+                if reason is None:
+                    raise
+                raise NotSavedYet(reason) from error
+        self._memory.pop(uid, None)
+        return True
+
+    def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
+        with busy_timeout(self.ctx.db, self.busy_ms if wait else 0):
+            return apply(self.ctx, tap)
+
+    def _keep(self, tap: PendingTap, reason: str) -> Kept:
+        self.reason = reason
+        on_disk = False
+        if self.outbox is not None:
+            try:
+                self.outbox.add(uid=tap.uid, kind=tap.kind, store_id=tap.store_id,
+                                tapped_at=to_iso(tap.tapped_at), payload=tap.payload,
+                                last_error=reason)
+                on_disk = True
+            except Exception as error:
+                if retry_reason(error) is None:
+                    raise
+        if not on_disk:
+            self._memory[tap.uid] = tap
+        return Kept(tap, reason, on_disk and not self._memory)
+
+    def _forget(self, tap: PendingTap, failed: str | None = None) -> None:
+        self._memory.pop(tap.uid, None)
+        if self.outbox is None:
+            return
+        try:
+            if failed is None:
+                self.outbox.remove(tap.uid)  # a crash before this: the uid is recognised
+            else:
+                self.outbox.failed(tap.uid, failed)
+        except Exception as error:
+            if retry_reason(error) is None:
+                raise
+
+    def _note_attempt(self, tap: PendingTap, error: str) -> None:
+        if self.outbox is not None and tap.uid not in self._memory:
+            try:
+                self.outbox.attempted(tap.uid, error)
+            except Exception as oops:
+                if retry_reason(oops) is None:
+                    raise
+
+    def close(self) -> None:
+        if self.outbox is not None:
+            self.outbox.close()
+
+
+def changes_of(saved: Sequence[Saved]) -> Changes:
+    """Everything the saved taps changed, as one value for the screens."""
+    total = Changes()
+    for one in saved:
+        total = total | one.logged.changes
+    return total

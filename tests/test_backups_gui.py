@@ -1,0 +1,105 @@
+"""Automatic backups in the app (daily single-shot timer, and on close) and the back
+office's Backups tab (the last good backup, "Back up now")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from app import backups, staff, store_admin
+from app.clock import FixedClock
+from app.context import Context
+from db.connection import open_database
+from tests.conftest import START, cli_init_store, shown_main_window
+from ui.backup_timer import MIN_MS, RETRY_MS, install_backups
+
+pytestmark = pytest.mark.gui
+DAY_MS = 24 * 60 * 60 * 1000
+
+
+@pytest.fixture
+def file_ctx(tmp_path):
+    path = tmp_path / "comeback.db"
+    cli_init_store(path)
+    ctx = Context(open_database(path), FixedClock(START))
+    yield ctx
+    ctx.db.close()
+
+
+def test_the_daily_backup_is_one_single_shot_timer_and_closing_backs_up(qtbot, file_ctx,
+                                                                       fake_timers):
+    window = shown_main_window(qtbot, file_ctx)
+    timer = install_backups(window, file_ctx, fake_timers)
+    armed = timer.timer
+    assert fake_timers.made == [armed] and armed.single_shot
+    assert armed.active and armed.starts == [MIN_MS]  # none yet: due, after the first minute
+    armed.fire()
+    first = backups.last_backup(file_ctx)
+    assert first is not None and first.taken_at == START
+    assert armed.active and armed.starts[-1] == DAY_MS  # the next one a day later
+    file_ctx.clock.advance(hours=30)
+    armed.fire()
+    assert backups.last_backup(file_ctx).taken_at == START.replace(day=17, hour=17)
+    file_ctx.clock.advance(hours=2)
+    window.close()  # closing the app backs up once more, then the timer stops
+    assert backups.last_backup(file_ctx).taken_at == START.replace(day=17, hour=19)
+    assert not armed.active
+    assert len(list((Path(file_ctx.db.path).parent / "backups").iterdir())) == 2  # 1 a day
+
+
+def test_a_failed_backup_is_tried_again_an_hour_later_not_in_a_loop(qtbot, file_ctx,
+                                                                    fake_timers, tmp_path):
+    owner = staff.find_by_name(file_ctx, "Ingrid").id
+    not_a_folder = tmp_path / "usb"
+    not_a_folder.write_text("the stick is not mounted")
+    store_admin.update_settings(file_ctx, owner, {"backup_folder": str(not_a_folder)})
+    window = shown_main_window(qtbot, file_ctx)
+    timer = install_backups(window, file_ctx, fake_timers)
+    with qtbot.waitSignal(timer.failed) as failed:
+        timer.timer.fire()
+    assert "Could not write the backup" in failed.args[0]
+    assert timer.timer.starts[-1] == RETRY_MS
+
+
+def test_the_backups_tab_shows_the_last_good_backup_and_backs_up_now(qtbot, file_ctx):
+    window = shown_main_window(qtbot, file_ctx)
+    page = window.page("backoffice")
+    page.unlock(staff.find_by_name(file_ctx, "Ingrid"))
+    page.show_tab(page.backups_tab)
+    tab = page.backups_tab
+    last = tab.findChild(QLabel, "backup_last")
+    assert last.text() == "No backup yet."
+    assert str(Path(file_ctx.db.path).parent / "backups") in tab.folder_label.text()
+    tab.now_button.click()
+    assert last.text() == "Last good backup: 16.11.2026, 12:00"
+    assert "checked" in tab.message.text()
+    assert backups.last_backup(file_ctx) is not None
+
+
+def test_restoring_over_the_database_the_app_has_open_then_tapping_on(qtbot, file_ctx):
+    """The counter is up; ``comeback restore`` runs in another process; the next taps go
+    into the restored database, whole and in order."""
+    from PySide6.QtCore import Qt
+
+    from tests.dbstates import run_cli
+
+    window = shown_main_window(qtbot, file_ctx)
+    page = window.page("counter")
+
+    def two_taps(category: str, remedy: str) -> None:
+        qtbot.mouseClick(page.category_tile(category), Qt.LeftButton)
+        qtbot.mouseClick(page.remedy_step.tile_for(remedy), Qt.LeftButton)
+
+    two_taps("cold_food", "remake")
+    made = backups.make_backup(file_ctx)
+    two_taps("long_wait", "free_drink")
+    two_taps("long_wait", "free_drink")
+    done = run_cli(["--db", str(file_ctx.db.path), "restore", str(made.path)])
+    assert done.returncode == 0, done.stderr
+    two_taps("wrong_order", "remake")
+    rows = list(file_ctx.db.query("SELECT i.id, c.code FROM incidents i JOIN categories c "
+                                  "ON c.id = i.category_id ORDER BY i.id"))
+    assert [r["code"] for r in rows] == ["cold_food", "wrong_order"]
+    assert file_ctx.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
