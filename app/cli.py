@@ -159,10 +159,13 @@ def main(argv: Sequence[str] | None = None,
                 parser.error(_("a command is needed here: init, demo, log…"))
             return gui(db_path)
         handler = COMMANDS[args.command]
+        done = False
         try:
-            return handler(args, db_path)
+            status = handler(args, db_path)
+            done = status == 0
+            return status
         finally:
-            _close_opened()
+            _close_opened(refresh_statistics=done)
     except ComebackError as error:
         print(_("comeback: error: {message}").format(message=error), file=sys.stderr)
         return EXIT_ERROR
@@ -182,9 +185,11 @@ def main(argv: Sequence[str] | None = None,
 _OPENED: list = []
 
 
-def _close_opened() -> None:
+def _close_opened(refresh_statistics: bool) -> None:
+    """Close what the command opened; PRAGMA optimize only after a command that succeeded
+    (a refused one leaves the file as it found it)."""
     while _OPENED:
-        _OPENED.pop().db.close()
+        _OPENED.pop().db.close(refresh_statistics=refresh_statistics)
 
 
 def _context(db_path: Path, must_exist: bool = True, write: bool = True):

@@ -70,7 +70,7 @@ def _catch_up(path: Path) -> None:
     from db.connection import open_database
 
     database = open_database(path)  # applies what is pending
-    database.conn.close()  # not close(): no PRAGMA optimize
+    database.conn.close()  # no PRAGMA optimize: the store as built
     strip_statistics(path)
 
 
@@ -105,7 +105,7 @@ def build(incidents: int, end: datetime | None = None, seed: int = 1) -> Path:
     csv_path.unlink()
     database.conn.execute(f"PRAGMA user_version={MARK}")
     database.conn.commit()
-    database.conn.close()  # not Database.close(): that would run PRAGMA optimize
+    database.conn.close()  # no PRAGMA optimize: no statistics
     strip_statistics(path)
     print(f"  built {path}: {imported.incidents:,} incidents through the app's import in "
           f"{time.perf_counter() - began:.0f} s", flush=True)

@@ -80,10 +80,13 @@ class Database:
             return self.conn.execute(sql, () if parameters is None else parameters)
         return self.full.execute(sql, parameters)
 
-    def close(self) -> None:
-        """Refresh the planner's statistics where they are stale (cheap: a bounded sample
-        per index, see ``optimize``), then close."""
-        optimize(self.conn)
+    def close(self, *, refresh_statistics: bool = False) -> None:
+        """Close; with ``refresh_statistics`` first refresh the planner's statistics where
+        they are stale (cheap: a bounded sample per index, see ``optimize``). The app asks
+        for it when it quits and after a command that succeeded; anything else leaves the
+        file as it found it."""
+        if refresh_statistics:
+            optimize(self.conn)
         self.conn.close()
 
     def __getattr__(self, name: str) -> Any:

@@ -224,3 +224,21 @@ def test_the_plan_check_catches_a_full_scan_and_a_whole_store_history(store_file
     assert full_reads(conn, "SELECT * FROM incidents WHERE note LIKE '%x%'", set())
     assert full_reads(conn, "SELECT count(*) FROM incidents i WHERE i.store_id = 1", set())
     assert not full_reads(conn, "SELECT * FROM incidents WHERE id = 3", set())
+
+
+def test_the_app_makes_its_own_statistics_when_a_command_succeeds(store_file):
+    from app.cli import main
+
+    def stats() -> int:
+        conn = sqlite3.connect(store_file)
+        try:
+            found = conn.execute("SELECT count(*) FROM sqlite_master "
+                                 "WHERE name = 'sqlite_stat1'").fetchone()[0]
+            return conn.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] \
+                if found else 0
+        finally:
+            conn.close()
+
+    assert stats() == 0
+    assert main(["followups", "--db", str(store_file)]) == 0
+    assert stats() > 0  # PRAGMA optimize (analysis_limit) as the command closed

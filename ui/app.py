@@ -89,7 +89,7 @@ def _close_databases() -> None:
     for window in _WINDOWS:
         controller = getattr(window, "controller", None)
         if controller is not None:
-            controller.ctx.db.close()
+            controller.ctx.db.close(refresh_statistics=True)
 
 
 #: The top-level windows of this run (Qt does not keep them alive by itself).
