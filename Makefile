@@ -17,7 +17,17 @@ DEMO_DB ?= $(HOME)/.local/share/comeback/demo.db
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test lint bench screenshots clean venv sysdeps sysdeps-gui check-display
+# make install: a user install, no root. The app in its own virtualenv under DATA_HOME,
+# the `comeback` launcher in BIN_HOME (on the PATH of most desktops), and a menu entry with
+# the app's icon. INSTALL_PIP_ARGS passes extra pip options (tests: --no-deps, offline).
+DATA_HOME ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+BIN_HOME ?= $(HOME)/.local/bin
+APP_HOME := $(DATA_HOME)/comeback
+APP_VENV := $(APP_HOME)/venv
+INSTALL_PIP_ARGS ?=
+
+.PHONY: help run test lint bench screenshots clean venv sysdeps sysdeps-gui check-display \
+	install uninstall
 
 help:
 	@echo "make run          install what is missing, open the app on a demo database"
@@ -26,6 +36,8 @@ help:
 	@echo "make lint         ruff check"
 	@echo "make bench        run the benchmarks"
 	@echo "make screenshots  render the documentation screenshots"
+	@echo "make install      install comeback for you: launcher in $(BIN_HOME), menu entry"
+	@echo "make uninstall    remove what make install put there (your data stays)"
 	@echo "make clean        remove the virtualenv and build/cache files"
 
 run: sysdeps-gui venv check-display
@@ -70,6 +82,28 @@ check-display:
 		echo "" >&2; \
 		exit 1; \
 	fi
+
+install:
+	@[ -n "$${SKIP_SYSDEPS:-}" ] || $(PYTHON) scripts/sysdeps.py install --gui
+	$(PYTHON) -m venv --clear "$(APP_VENV)"
+	"$(APP_VENV)/bin/pip" install --quiet $(INSTALL_PIP_ARGS) .
+	mkdir -p "$(BIN_HOME)" "$(DATA_HOME)/applications" "$(DATA_HOME)/icons/hicolor/scalable/apps"
+	ln -sfn "$(APP_VENV)/bin/comeback" "$(BIN_HOME)/comeback"
+	cp assets/app/comeback.svg "$(DATA_HOME)/icons/hicolor/scalable/apps/comeback.svg"
+	sed -e 's|@EXEC@|$(BIN_HOME)/comeback|' \
+	    -e 's|@ICON@|$(DATA_HOME)/icons/hicolor/scalable/apps/comeback.svg|' \
+	    assets/app/comeback.desktop.in > "$(DATA_HOME)/applications/comeback.desktop"
+	@echo ""
+	@echo "Installed: $(BIN_HOME)/comeback, and Comeback in your applications menu."
+	@case ":$$PATH:" in *":$(BIN_HOME):"*) ;; *) \
+		echo "$(BIN_HOME) is not on your PATH: add it, or start $(BIN_HOME)/comeback.";; esac
+	@"$(APP_VENV)/bin/python" -c "from app.cli import default_db_path as p; \
+		print('Your store is kept in', p())" 2>/dev/null || true
+
+uninstall:
+	rm -rf "$(APP_VENV)"
+	rm -f "$(BIN_HOME)/comeback" "$(DATA_HOME)/applications/comeback.desktop" \
+	      "$(DATA_HOME)/icons/hicolor/scalable/apps/comeback.svg"
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

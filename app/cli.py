@@ -73,10 +73,15 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     init = sub.add_parser("init", help=_("create a store in a new database"))
     init.add_argument("--preset", default="restaurant", help=_("restaurant or retail"))
     init.add_argument("--store", required=True, help=_("store name"))
-    init.add_argument("--currency", default="EUR", help=_("ISO currency code, e.g. NOK"))
-    init.add_argument("--locale", default="en_GB", help=_("formats, e.g. nb_NO"))
+    init.add_argument("--currency", default=None,
+                      help=_("ISO currency code, e.g. NOK (default: the language's country's, "
+                             "EUR for English)"))
+    init.add_argument("--locale", default=None,
+                      help=_("formats, e.g. nb_NO (default: the language's, en_GB for English)"))
     init.add_argument("--language", default=None, help=_("en, nb, es, nl or cs"))
-    init.add_argument("--tz", default="Europe/London", help=_("time zone, e.g. Europe/Oslo"))
+    init.add_argument("--tz", default=None,
+                      help=_("time zone, e.g. Europe/Oslo (default: the language's country's, "
+                             "Europe/London for English)"))
     init.add_argument("--owner", required=True, help=_("owner's name"))
     init.add_argument("--owner-pin", required=True, help=_("owner's PIN (4–8 digits)"))
 
@@ -89,8 +94,10 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     log = sub.add_parser("log", help=_("log one incident"))
     log.add_argument("--category", required=True, help=_("category code, e.g. cold_food"))
     log.add_argument("--remedy", action="append", required=True, metavar="CODE[:AMOUNT]",
-                     help=_("remedy code, optionally with an amount in minor units; "
-                            "repeat for several"))
+                     help=_("remedy code, optionally with an amount in the store's currency "
+                            "(12, 12.50 or 12,50; 12 means 12.00); repeat for several"))
+    log.add_argument("--allow-repeat", action="store_true",
+                     help=_("allow the same remedy more than once (refused otherwise)"))
     log.add_argument("--staff", default=None,
                      help=_("who gives it (staff name; default: not recorded, cashier limits)"))
     log.add_argument("--staff-pin", default=None,
@@ -123,6 +130,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from app import cli_trust  # reset-pin
 
     cli_trust.add_parsers(sub)
+    from app.cli_slips import add_parsers as add_slip_parsers  # slip (no escpos here)
+
+    add_slip_parsers(sub)
     from app import cli_privacy  # erase-guest
 
     cli_privacy.add_parsers(sub)
@@ -231,6 +241,7 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     """Create the store; a failed init leaves no file (nor folder) behind."""
     from app.i18n import LANGUAGES
     from app.setup import init_store
+    from app.store_admin import init_defaults
     from db.health import remove_created
 
     if args.language is not None and args.language not in LANGUAGES:
@@ -240,9 +251,12 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     missing = [] if existed else [p for p in (*reversed(db_path.parents), db_path)
                                   if not p.exists()]
     ctx = _context(db_path, must_exist=False)
+    defaults = init_defaults(args.language)
     try:
-        init_store(ctx, store_name=args.store, preset=args.preset, currency=args.currency,
-                   locale=args.locale, language=args.language, timezone=args.tz,
+        init_store(ctx, store_name=args.store, preset=args.preset,
+                   currency=args.currency or defaults["currency"],
+                   locale=args.locale or defaults["locale"], language=args.language,
+                   timezone=args.tz or defaults["timezone"],
                    owner_name=args.owner, owner_pin=args.owner_pin)
     except BaseException:
         if not existed:
@@ -280,21 +294,33 @@ def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
-def _remedy_requests(ctx, specs: list[str]):
+def _remedy_requests(ctx, specs: list[str], allow_repeat: bool = False):
     from app import catalog
+    from app.csvio import parse_written_amount
     from app.errors import ValidationError
+    from app.formatting import minor_digits
     from app.models import RemedyRequest
 
-    requests = []
+    currency = ctx.settings().currency
+    example = "12" if minor_digits(currency) == 0 else "12.50"
+    requests, seen = [], set()
     for spec in specs:
         code, _sep, amount = spec.partition(":")
         remedy = catalog.remedy_by_code(ctx, code.strip())
+        if remedy.id in seen and not allow_repeat:
+            raise ValidationError("remedy", _(
+                "--remedy {code} is given twice; add --allow-repeat if the guest really "
+                "got it twice.").format(code=code.strip()))
+        seen.add(remedy.id)
         if amount:
-            if not amount.strip().isdigit():
+            try:
+                minor = parse_written_amount(amount, currency)
+            except ValueError:
                 raise ValidationError("remedy", _(
-                    "--remedy {spec}: the amount after ':' must be a whole number of minor "
-                    "units, 0 or more.").format(spec=spec))
-            requests.append(RemedyRequest(remedy.id, int(amount)))
+                    "--remedy {spec}: the amount after ':' must be an amount in {currency} "
+                    "like {example}, 0 or more.").format(
+                    spec=spec, currency=currency, example=example)) from None
+            requests.append(RemedyRequest(remedy.id, minor))
         else:
             requests.append(RemedyRequest(remedy.id))
     return requests
@@ -307,7 +333,7 @@ def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
 
     ctx = _context(db_path)
     category = catalog.category_by_code(ctx, args.category)
-    requests = _remedy_requests(ctx, args.remedy)
+    requests = _remedy_requests(ctx, args.remedy, args.allow_repeat)
     member = None
     if args.staff:
         member = staff.find_by_name(ctx, args.staff)
@@ -462,6 +488,15 @@ def _cli_privacy():
     from app import cli_privacy
 
     return cli_privacy
+
+
+def cmd_slip(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_slips
+
+    return cli_slips.cmd_slip(args, db_path)
+
+
+COMMANDS["slip"] = cmd_slip
 
 
 if __name__ == "__main__":

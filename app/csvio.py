@@ -73,6 +73,18 @@ def parse_amount(text: str, currency: str) -> int:
     return int(scaled)
 
 
+def parse_written_amount(text: str, currency: str) -> int:
+    """An amount as people write it on the command line, in the store's currency:
+    '12', '12.50' or '12,50' (one '.' or ',' before the decimals, no thousands separator;
+    '12' is 12.00). The same rule as CSV cells, with the comma allowed too. ValueError when
+    it is not such an amount, negative, or has more decimals than the currency."""
+    text = text.strip()
+    if text.count(",") + text.count(".") > 1 or not text.replace(",", "").replace(
+            ".", "").isdigit():
+        raise ValueError(text)
+    return parse_amount(text.replace(",", "."), currency)
+
+
 # -- export -------------------------------------------------------------------------------
 
 def export_rows(ctx: Context) -> list[dict[str, str]]:

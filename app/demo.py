@@ -17,6 +17,7 @@ from app.context import Context
 from app.errors import StateError, ValidationError
 from app.i18n import _
 from app.models import Outcome, RemedyKind, RemedyRequest, Role, Severity
+from app.settings import DEFAULT_HOURS
 from app.setup import init_store, is_initialised
 from db import audit as audit_db
 from db import store as store_db
@@ -113,6 +114,15 @@ def _moment(rng: random.Random, day: datetime, tz: ZoneInfo) -> datetime:
     return local.astimezone(timezone.utc)
 
 
+def _hours_covering(moment: datetime, tz: ZoneInfo) -> dict:
+    """10:00–22:00 every day, or round the clock when ``moment`` (the demo being made) falls
+    outside: whoever tries the demo in the evening sees its reminders come."""
+    local = moment.astimezone(tz).time()
+    if time(10) <= local < time(22):
+        return dict(DEFAULT_HOURS)
+    return {day: ["00:00", "24:00"] for day in DEFAULT_HOURS}
+
+
 def generate(ctx: Context, weeks: int = 8, seed: int = 7, end: datetime | None = None,
              per_day: float = 6.0) -> DemoResult:
     """Fill ``ctx`` (initialising a demo restaurant if needed) with ``weeks`` of history."""
@@ -138,7 +148,8 @@ def _generate(ctx: Context, clock: FixedClock, weeks: int, seed: int, end: datet
         pin = random_pin()
         init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
                    locale="nb_NO", language="en", timezone="Europe/Oslo", owner_name=owner,
-                   owner_pin=pin, made_by=DEMO_MADE_BY)
+                   owner_pin=pin, made_by=DEMO_MADE_BY,
+                   opening_hours=_hours_covering(end, ZoneInfo("Europe/Oslo")))
         pins.append((owner, role.value, pin))
     existing = {m.name for m in staff.list_staff(ctx, include_inactive=True)}
     for name, role in DEMO_STAFF:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from app import followups
 from app.context import Context
-from app.formatting import money
+from app.formatting import money, short_time
 from app.i18n import N_, _, ngettext
 from app.incidents import to_incident
 from app.models import FollowUp, Incident, RemedyKind, Severity
@@ -102,7 +102,18 @@ def place(item: FollowUpItem) -> str:
         return _("Table {ref}").format(ref=ref)
     if guest:
         return guest
-    return _("No table or name given")
+    return logged_by(item)
+
+
+def logged_by(item: FollowUpItem) -> str:
+    """When and by whom the failure was logged: "Logged 12:59 by Jan" — how the manager
+    finds a guest when the cashier gave no table or name. (The counter's name joins it
+    once counters have names.)"""
+    settings = item.settings
+    time = short_time(item.incident.occurred_at, settings.timezone, settings.locale)
+    if item.staff_name:
+        return _("Logged {time} by {name}").format(time=time, name=item.staff_name)
+    return _("Logged {time}").format(time=time)
 
 
 def given(item: FollowUpItem) -> str:

@@ -77,6 +77,32 @@ def _plans(ctx: Context) -> list[_Plan]:
     return plans
 
 
+@dataclass(frozen=True)
+class ReminderPlan:
+    """What will happen to a follow-up due at some moment, under the store's hours.
+
+    ``kind`` is ``"at_due"`` (reminded at ``at``, the due time), ``"at_opening"`` (the store
+    is closed then: reminded when it opens, ``at``) or ``"none"`` (due after closing or on a
+    closed day: never reminded; it is marked missed and listed as left open at closing;
+    ``at`` is the next opening, or None when closed for a week).
+    """
+
+    kind: str
+    at: datetime | None
+
+
+def reminder_plan(settings, due_at: datetime) -> ReminderPlan:
+    """The rules of :func:`_plans`, for a follow-up due at ``due_at`` (the counter says them)."""
+    hours = ServiceHours.from_settings(settings)
+    closing = hours.closing_of_day(due_at)
+    alert_at = hours.next_opening(due_at)
+    if alert_at is None or alert_at >= closing:
+        return ReminderPlan("none", hours.next_opening(max(closing, due_at)))
+    if alert_at > due_at:
+        return ReminderPlan("at_opening", alert_at)
+    return ReminderPlan("at_due", due_at)
+
+
 def due_followups(ctx: Context) -> list[FollowUp]:
     """Open follow-ups whose alert time has come (in opening hours), oldest due first.
 

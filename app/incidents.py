@@ -313,3 +313,16 @@ def update_details(ctx: Context, incident_id: int, staff_id: int | None, *,
 def recent(ctx: Context, limit: int = 20) -> list[Incident]:
     rows = incidents_db.recent_incidents(ctx.db, ctx.store_id, limit)
     return [to_incident(r, incidents_db.incident_remedies(ctx.db, r["id"])) for r in rows]
+
+
+def recent_tables(ctx: Context, limit: int = 6) -> list[str]:
+    """The table (or order) references of the latest incidents, newest first, no repeats:
+    the one-tap choices of the counter's table pad."""
+    seen: list[str] = []
+    for row in incidents_db.recent_incidents(ctx.db, ctx.store_id, 50):
+        ref = row["table_ref"]
+        if ref and ref not in seen:
+            seen.append(ref)
+            if len(seen) == limit:
+                break
+    return seen

@@ -294,22 +294,85 @@ def _glance(summary: WeeklySummary, width: float) -> Table:
     return table
 
 
+#: Cell and header type sizes to try, largest first, until a table's words and figures fit.
+GRID_SIZES = ((8.5, 7.5), (7.5, 6.5), (6.5, 6.0))
+GRID_PAD = 10  # left + right cell padding, and a gap between neighbouring figures
+
+
+def _words(text: str) -> list[str]:
+    """Where a line may break: plain spaces only (a no-break space joins "3 741 kr")."""
+    return [w for w in text.split(" ") if w] or [""]
+
+
+def _plain_text(cell) -> str:
+    return cell.getPlainText() if isinstance(cell, Paragraph) else str(cell)
+
+
+def grid_columns(head: list[str], rows: list[list], width: float, cell_pt: float,
+                 head_pt: float) -> list[float] | None:
+    """Column widths for a table whose headers may wrap between words but never inside
+    one, and whose figures (amounts, percentages, counts) never wrap: each figure column
+    is as wide as its whole header when there is room, else as its longest header word;
+    the first (text) column takes the rest and wraps between words. None when even that
+    does not fit ``width`` at these type sizes."""
+    def text_w(text: str, font: str, size: float) -> float:
+        return stringWidth(text, font, size)
+
+    def word_w(text: str, font: str, size: float) -> float:
+        return max(text_w(w, font, size) for w in _words(text))
+
+    full, least = [], []
+    for i in range(1, len(head)):
+        cells = max([text_w(_plain_text(r[i]), FONT, cell_pt) for r in rows], default=0)
+        full.append(max(text_w(head[i], FONT_BOLD, head_pt), cells) + GRID_PAD)
+        least.append(max(word_w(head[i], FONT_BOLD, head_pt), cells) + GRID_PAD)
+    first_least = max([word_w(head[0], FONT_BOLD, head_pt)]
+                      + [word_w(_plain_text(r[0]), FONT, cell_pt) for r in rows]) + GRID_PAD
+    first_least = max(first_least, width * 0.22)
+    # The labels would like one line each (up to 45 % of the width): headers wrap first.
+    first_want = max([text_w(_plain_text(r[0]), FONT, cell_pt) for r in rows], default=0)
+    first_want = max(first_least, min(first_want + GRID_PAD, width * 0.45))
+    for first in (first_want, first_least):
+        room = width - first
+        if sum(full) <= room:
+            figures = full
+            break
+        if sum(least) <= room:
+            share = (room - sum(least)) / (sum(full) - sum(least))
+            figures = [lo + (hi - lo) * share for lo, hi in zip(least, full, strict=True)]
+            break
+    else:
+        return None
+    return [width - sum(figures), *figures]
+
+
+def _grid_styles(cell_pt: float, head_pt: float) -> tuple[ParagraphStyle, ...]:
+    """Cell, right-aligned cell, header and right-aligned header styles at these sizes; no
+    word is ever split across lines (the columns are sized for them)."""
+    cell = _style(f"cell{cell_pt}", cell_pt, splitLongWords=0)
+    return (cell, _style(f"cellr{cell_pt}", cell_pt, alignment=TA_RIGHT, splitLongWords=0),
+            _style(f"head{head_pt}", head_pt, FONT_BOLD, MUTED, splitLongWords=0),
+            _style(f"headr{head_pt}", head_pt, FONT_BOLD, MUTED, alignment=TA_RIGHT,
+                   splitLongWords=0))
+
+
 def _grid(head: list[str], rows: list[list], width: float,
           flag_rows: tuple[int, ...] = ()) -> Table:
     """A plain data table: header, thin rules; the first column is text, the others are
-    right-aligned figures sized to their widest entry (translations may be longer)."""
-    cells = [[_p(h, HEAD_RIGHT if i else HEAD) for i, h in enumerate(head)]]
+    right-aligned figures. Columns are sized from the text (see :func:`grid_columns`); a
+    table that does not fit is set a size smaller, so nothing is ever cut mid-word."""
+    for cell_pt, head_pt in GRID_SIZES:
+        widths = grid_columns(head, rows, width, cell_pt, head_pt)
+        if widths is not None:
+            break
+    if widths is None:  # too many columns for the page: the smallest type, even shares
+        widths = [width / len(head)] * len(head)
+    cell, cell_right, head_style, head_right = _grid_styles(cell_pt, head_pt)
+    cells = [[_p(h, head_right if i else head_style) for i, h in enumerate(head)]]
     for row in rows:
-        cells.append([cell if isinstance(cell, Paragraph) else
-                      _p(str(cell), CELL_RIGHT if i else CELL) for i, cell in enumerate(row)])
-    figures = [max([stringWidth(head[i], FONT_BOLD, HEAD.fontSize)]
-                   + [stringWidth(str(r[i]), FONT, CELL.fontSize) for r in rows]) + 5
-               for i in range(1, len(head))]
-    first = width - sum(figures)
-    if first < width * 0.28:
-        scale = width * 0.72 / sum(figures)
-        figures, first = [f * scale for f in figures], width * 0.28
-    table = Table(cells, colWidths=[first, *figures], repeatRows=1)
+        cells.append([c if isinstance(c, Paragraph) else
+                      _p(str(c), cell_right if i else cell) for i, c in enumerate(row)])
+    table = Table(cells, colWidths=widths, repeatRows=1)
     style = [("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
              ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
              ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),

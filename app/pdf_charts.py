@@ -102,12 +102,14 @@ def category_bars(summary: WeeklySummary, width: float, height: float) -> Drawin
     drawing = Drawing(width, height)
     title = _("Incidents by category")
     _title(drawing, title)
-    rows = [c for c in summary.categories if c.incidents][:CATEGORY_ROWS]
+    # Every category the table beside it lists: this week's and last week's.
+    rows = [c for c in summary.categories if c.incidents or c.incidents_before]
     if not rows:
         return drawing
     lowered = _legend(drawing, title)
     labels = [_clip(c.label, 22) for c in reversed(rows)]
-    label_width = max(pdfmetrics.stringWidth(t, FONT, 7.5) for t in labels) + 8
+    label_size = 7.5 if len(rows) <= CATEGORY_ROWS else 6.5
+    label_width = max(pdfmetrics.stringWidth(t, FONT, label_size) for t in labels) + 8
     chart = HorizontalBarChart()
     chart.x, chart.y = label_width, 14
     chart.width, chart.height = width - label_width - 18, height - 36 - lowered
@@ -118,6 +120,7 @@ def category_bars(summary: WeeklySummary, width: float, height: float) -> Drawin
     chart.barSpacing, chart.groupSpacing = 0.5, 4
     chart.categoryAxis.categoryNames = labels
     _category_axis(chart.categoryAxis)
+    chart.categoryAxis.labels.fontSize = label_size
     _value_axis(chart.valueAxis, max(max(c.incidents, c.incidents_before) for c in rows))
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 6.5
@@ -165,12 +168,24 @@ def hour_bars(summary: WeeklySummary, width: float, height: float) -> Drawing:
     chart.bars[0].fillColor = ACCENT
     chart.bars.strokeColor = None
     chart.groupSpacing = 3
-    chart.categoryAxis.categoryNames = [fmt.hour(h) if h % 2 == 0 else "" for h in hours]
+    chart.categoryAxis.categoryNames = hour_labels([fmt.hour(h) for h in hours], hours,
+                                                   chart.width / len(hours), HOUR_PT)
     _category_axis(chart.categoryAxis)
-    chart.categoryAxis.labels.fontSize = 6.5
+    chart.categoryAxis.labels.fontSize = HOUR_PT
     _value_axis(chart.valueAxis, max(summary.this.by_hour))
     drawing.add(chart)
     return drawing
+
+
+HOUR_PT = 6.5
+
+
+def hour_labels(labels: list[str], hours: list[int], slot: float, size: float) -> list[str]:
+    """Every n-th hour's label (n = 1, 2, 3, 4, 6 or 12, on hours divisible by n), the
+    smallest n whose labels do not touch: "00:0002:0004:00" never happens."""
+    widest = max((pdfmetrics.stringWidth(t, FONT, size) for t in labels), default=0)
+    step = next((n for n in (1, 2, 3, 4, 6, 12) if n * slot >= widest + 3), 24)
+    return [label if hour % step == 0 else "" for label, hour in zip(labels, hours, strict=True)]
 
 
 def recovery_line(summary: WeeklySummary, width: float, height: float) -> Drawing:

@@ -117,6 +117,36 @@ def _check_preset(name: str, value: Any, spec: Setting) -> str:
     return value
 
 
+def _check_printer(name: str, value: Any, spec: Setting) -> str:
+    from app.printers import parse_target
+
+    text = str(value or "").strip()
+    try:
+        parse_target(text)
+    except ValueError as error:
+        raise ValidationError(name, _("{field}: {problem}").format(
+            field=spec.title(), problem=error)) from None
+    return text
+
+
+def _check_paper(name: str, value: Any, spec: Setting) -> int:
+    try:
+        width = int(str(value).strip())
+    except ValueError:
+        width = 0
+    if width not in (58, 80):
+        raise ValidationError(name, _("{field} must be 58 or 80.").format(field=spec.title()))
+    return width
+
+
+def _check_footer(name: str, value: Any, spec: Setting) -> str:
+    text = " ".join(str(value or "").split())
+    if len(text) > 120:
+        raise ValidationError(name, _("{field} can be at most {n} characters.").format(
+            field=spec.title(), n=120))
+    return text
+
+
 def _check_hours(name: str, value: Any, spec: Setting) -> dict:
     message = _("{field}: give each weekday (mon…sun) as [\"HH:MM\", \"HH:MM\"] with opening "
                 "before closing, or null when closed.").format(field=spec.title())
@@ -220,6 +250,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("backups_weekly", "int", 8, N_("Weekly backups kept"),
             N_("How many weeks back one backup per week is kept, after the daily ones."),
             _check_int, limits=(0, 520)),
+    Setting("printer", "printer", "", N_("Slip printer"),
+            N_("Where voucher slips print: empty for none (the code is shown on screen); "
+               "network:HOST[:PORT], usb:VENDOR:PRODUCT, serial:DEVICE[:BAUD], "
+               "system:PRINTER (a printer of the computer, raw ESC/POS), or pdf:FOLDER "
+               "(a voucher card as a PDF file for an ordinary printer)."), _check_printer),
+    Setting("paper_width_mm", "paper", 80, N_("Slip paper width (mm)"),
+            N_("Width of the receipt paper: 80 or 58 mm."), _check_paper),
+    Setting("slip_footer", "footer", "", N_("Slip footer"),
+            N_("A line at the bottom of every slip, e.g. the address or the opening hours "
+               "(may be empty)."), _check_footer),
+    Setting("sorry_slip", "bool", False, N_("Sorry card for every incident"),
+            N_("Also print a short “we're sorry” card with the manager's name for every "
+               "incident logged at the counter."), _check_bool),
 )
 BY_NAME = {spec.name: spec for spec in SETTINGS}
 
@@ -247,6 +290,10 @@ class StoreSettings(NamedTuple):
     backup_folder: str
     backups_daily: int
     backups_weekly: int
+    printer: str
+    paper_width_mm: int
+    slip_footer: str
+    sorry_slip: bool
 
 
 def validate(name: str, value: Any) -> Any:

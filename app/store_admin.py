@@ -26,7 +26,23 @@ from db import incidents as incidents_db
 
 FALLBACK_TIMEZONE = "Europe/London"
 DEFAULT_LOCALES = {"en": "en_GB", "nb": "nb_NO", "es": "es_ES", "nl": "nl_NL", "cs": "cs_CZ"}
+#: `comeback init --language X` without --locale/--tz/--currency: the language's home.
+INIT_DEFAULTS = {
+    "en": ("en_GB", "Europe/London", "EUR"),
+    "nb": ("nb_NO", "Europe/Oslo", "NOK"),
+    "es": ("es_ES", "Europe/Madrid", "EUR"),
+    "nl": ("nl_NL", "Europe/Amsterdam", "EUR"),
+    "cs": ("cs_CZ", "Europe/Prague", "CZK"),
+}
 COMMON_CURRENCIES = ("NOK", "EUR", "CZK", "GBP", "USD", "SEK", "DKK", "CHF", "PLN")
+
+
+def init_defaults(language: str | None) -> dict[str, str]:
+    """Formats, time zone and currency for a new store in ``language`` (English's when the
+    language is not given or not one of ours; ``init_store`` refuses an unknown one)."""
+    locale, timezone, currency = INIT_DEFAULTS.get((language or "en").strip().lower()[:2],
+                                                   INIT_DEFAULTS["en"])
+    return {"locale": locale, "timezone": timezone, "currency": currency}
 
 
 def update_settings(ctx: Context, by: int | None, values: Mapping[str, Any]) -> Changes:
@@ -157,6 +173,8 @@ def _default_text(spec: settings_mod.Setting) -> str:
         return "`true`" if spec.default else "`false`"
     if spec.kind == "folder":
         return "empty: `backups/` next to the database"
+    if spec.default == "":
+        return "empty"
     return f"`{spec.default}`"
 
 
@@ -169,6 +187,9 @@ def _allowed_text(spec: settings_mod.Setting) -> str:
             "language": ", ".join(f"`{c}`" for c in LANGUAGES),
             "timezone": "IANA name (Europe/Oslo…)", "bool": "`true` or `false`",
             "hours": "per weekday opening–closing (HH:MM), or closed",
+            "printer": "empty, `network:HOST[:PORT]`, `usb:VID:PID`, `serial:DEV[:BAUD]`, "
+                       "`system:NAME` or `pdf:FOLDER`",
+            "paper": "`58` or `80`", "footer": "0–120 characters",
             "folder": "a full folder path, or empty"}.get(spec.kind, spec.kind)
 
 

@@ -63,9 +63,19 @@ def _local(ctx: Context, iso: str) -> tuple[str, str]:
             short_time(when, settings.timezone, settings.locale))
 
 
+def could_be_code(text: str) -> bool:
+    """Only letters and digits of the code alphabet, with spaces or dashes between: what a
+    slip or a scanner gives. Anything else ("💥<script>") cannot be a voucher code."""
+    raw = "".join(ch for ch in str(text).upper() if ch not in " -")
+    return bool(raw) and all(ch.isascii() and ch.isalnum() for ch in raw)
+
+
 def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
     """Record that the guest came back with their voucher, linked to the original incident."""
     clean = normalise(code)
+    if str(code).strip() and not could_be_code(code):
+        raise ValidationError("code", _("That is not a voucher code: a code has {n} letters "
+                                        "and digits, like K7M-3QX.").format(n=CODE_LENGTH))
     if len(clean.replace("-", "")) != CODE_LENGTH:
         raise ValidationError("code", _("A voucher code has {n} letters and digits, like "
                                         "K7M-3QX.").format(n=CODE_LENGTH))

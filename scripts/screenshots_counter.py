@@ -48,6 +48,12 @@ def main() -> int:
         page.category_tile("cold_food").click()
         page.remedy_step.tile_for("remake").click()
         grab(window, app, out / "confirm.png")
+        # The optional third tap: the table pad on the logged bar.
+        page.confirm_bar.table_button.click()
+        grab(window, app, out / "confirm_table_pad.png")
+        page.table_pad.digit_buttons["1"].click()
+        page.table_pad.digit_buttons["2"].click()
+        page.table_pad.ok_button.click()
         clock.advance(minutes=2)
         page.details_toggle.click()
         page.details.new_button.click()
@@ -66,6 +72,12 @@ def main() -> int:
         page.category_tile("rude_service").click()
         grab(window, app, out / "remedy_crowded.png")
         page.go_back()
+        page.details_toggle.click()
+        # After closing time: the bar says no reminder comes, instead of a time.
+        clock.set(clock.now().replace(hour=21, minute=40))  # 22:40 in Oslo
+        page.category_tile("long_wait").click()
+        page.remedy_step.tile_for("free_drink").click()
+        grab(window, app, out / "confirm_closed.png")
         window.close()
         ctx.db.close()
     return 0

@@ -94,12 +94,36 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
+    return install_packages(missing, update=not args.no_update)
+
+
+APT_GET = "apt-get"
+#: How long apt waits for another apt (or the software updater) to let go of its lock.
+LOCK_WAIT_S = 120
+
+
+def install_packages(missing: list[str], update: bool = True) -> int:
+    """apt-get (update and) install ``missing``; waits for a held lock up to LOCK_WAIT_S,
+    then says what is wrong in a sentence instead of a traceback."""
     print(f"sysdeps: installing {' '.join(missing)}", file=sys.stderr)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    if not args.no_update:
-        subprocess.run(["apt-get", "update"], env=env, check=True, stdin=subprocess.DEVNULL)
-    apt = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
-    subprocess.run(apt, env=env, check=True, stdin=subprocess.DEVNULL)
+    steps = ([["update"]] if update else []) + [
+        ["install", "-y", "--no-install-recommends", *missing]]
+    for step in steps:
+        command = [APT_GET, "-o", f"DPkg::Lock::Timeout={LOCK_WAIT_S}", *step]
+        result = subprocess.run(command, env=env, stdin=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        if result.returncode != 0:
+            sys.stderr.write(result.stderr)
+            if "lock" in result.stderr.lower():
+                why = (f"another apt (or the software updater) still holds the package lock "
+                       f"after {LOCK_WAIT_S} s")
+            else:
+                why = f"apt-get {step[0]} failed (exit code {result.returncode})"
+            print(f"\nsysdeps: could not install {' '.join(missing)}: {why}.\n"
+                  f"Wait for it to finish (or fix what apt says above), then run make "
+                  f"again.\n", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -36,7 +36,7 @@ def test_init_twice_is_refused(store_db, capsys):
 
 def test_log_prints_what_was_logged_in_the_store_locale(store_db, capsys):
     code = main(["log", "--db", str(store_db), "--category", "cold_food", "--remedy", "remake",
-                 "--remedy", "free_dessert:4500", "--table", "7",
+                 "--remedy", "free_dessert:45", "--table", "7",
                  "--note", "Příliš dlouhé čekání u stolu 7"])
     assert code == 0
     out = capsys.readouterr().out
@@ -57,8 +57,12 @@ def test_log_above_threshold_needs_pin_and_takes_it(store_db, capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["--category", "nope", "--remedy", "remake"], "Unknown failure category nope"),
-    (["--category", "cold_food", "--remedy", "remake:-5"], "whole number of minor units"),
-    (["--category", "cold_food", "--remedy", "remake:abc"], "whole number of minor units"),
+    (["--category", "cold_food", "--remedy", "remake:-5"], "an amount in NOK like 12.50"),
+    (["--category", "cold_food", "--remedy", "remake:abc"], "an amount in NOK like 12.50"),
+    (["--category", "cold_food", "--remedy", "remake:1,250.00"], "an amount in NOK"),
+    (["--category", "cold_food", "--remedy", "remake:12.505"], "an amount in NOK"),
+    (["--category", "cold_food", "--remedy", "remake", "--remedy", "remake"],
+     "--remedy remake is given twice; add --allow-repeat"),
     (["--category", "cold_food", "--remedy", "remake", "--severity", "huge"],
      "Severity must be low, medium or high"),
     (["--category", "cold_food", "--remedy", "remake", "--staff", "Nobody"],

@@ -129,7 +129,7 @@ def test_opening_line_follows_the_most_telling_remedy(ctx, people, remedies, sta
 def test_words_without_table_or_name_and_the_countdown(ctx, people):
     _log(ctx, people)
     item = open_items(ctx)[0]
-    assert place(item) == "No table or name given"
+    assert place(item) == "Logged 12:00 by Sam"  # the manager finds the cashier
     assert countdown(300) == "due in 5:00"
     assert countdown(-3725) == "1:02:05 overdue"
     assert ago(30) == "just now" and ago(3 * 3600) == "3 hours ago"

@@ -51,7 +51,7 @@ def test_each_setting_is_shown_with_its_title_and_help(page, name):
     spec = settings.BY_NAME[name]
     shown = page.findChild(QWidget, f"setting_{name}")
     assert shown is not None, f"{name} is not shown in the back office"
-    tabs = (page.settings_tab, page.rules_tab, page.backups_tab)
+    tabs = (page.settings_tab, page.rules_tab, page.backups_tab, page.printer_tab)
     assert any(tab.isAncestorOf(shown) for tab in tabs)
     form = next(tab.form for tab in tabs if name in tab.form.fields)
     field = form.fields[name]
@@ -60,6 +60,7 @@ def test_each_setting_is_shown_with_its_title_and_help(page, name):
 
 @pytest.mark.gui
 def test_each_setting_is_shown_exactly_once(page):
-    on_screen = [name for tab in (page.settings_tab, page.rules_tab, page.backups_tab)
+    on_screen = [name for tab in (page.settings_tab, page.rules_tab, page.backups_tab,
+                                  page.printer_tab)
                  for name in tab.form.fields]
     assert sorted(on_screen) == sorted(NAMES)

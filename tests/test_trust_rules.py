@@ -76,15 +76,15 @@ def test_service_log_a_free_drink_of_ten_million_needs_the_owner(ctx, people):
 
 def test_cli_log_free_drink_of_a_billion_minor_units_is_refused_without_a_pin(store_db, capsys):
     assert _cli(store_db, "log", "--category", "cold_food",
-                "--remedy", "free_drink:1000000000") == 2
+                "--remedy", "free_drink:10000000") == 2  # a billion minor units
     assert "needs the owner's PIN" in capsys.readouterr().err
     assert _rows(store_db, "incidents") == []
 
 
 def test_cli_log_remake_500000_needs_a_managers_pin(store_db, capsys):
-    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:500000") == 2
+    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:5000") == 2
     assert "PIN" in capsys.readouterr().err
-    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:500000",
+    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:5000",
                 "--pin", OWNER_PIN) == 0
     assert _rows(store_db, "incident_remedies")[0]["approved_by"] == 1
 
@@ -181,13 +181,13 @@ def test_service_four_eyes_off_is_audited_and_lets_an_owner_alone_approve(ctx, p
 
 
 def test_cli_log_as_a_manager_needs_that_managers_pin(store_db, capsys):
-    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:90000",
+    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:900",
                 "--staff", "Ingrid") == 2
     assert "--staff-pin" in capsys.readouterr().err
-    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:90000",
+    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:900",
                 "--staff", "Ingrid", "--staff-pin", "1357") == 2
     assert _rows(store_db, "incidents") == []
-    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:90000",
+    assert _cli(store_db, "log", "--category", "cold_food", "--remedy", "remake:900",
                 "--staff", "Ingrid", "--staff-pin", OWNER_PIN) == 0
 
 

@@ -50,8 +50,8 @@ def build_main_window(ctx: Context, *, reminders: bool = True,
         from ui.backoffice import BackOfficePage
 
         page = BackOfficePage(controller)
-        page.locked.connect(lambda: window.current_page() == "backoffice"
-                            and window.show_page("counter"))
+        page.locked_in_place.connect(lambda: window.current_page() == "backoffice"
+                                     and window.show_page("counter"))
         return page
 
     def reports_page() -> QWidget:
@@ -68,6 +68,9 @@ def build_main_window(ctx: Context, *, reminders: bool = True,
                     guard=lambda: window.page("backoffice").session is not None
                     or window.page("backoffice").request_access(window))
     controller.changed.connect(lambda changes: changes.settings and window.retranslate())
+    from ui.scan_redeem import install_scan_redeem
+
+    install_scan_redeem(window)  # a scanner's code + Enter redeems, whatever has the focus
     apply_style_sheet(app)
     return window
 

@@ -76,6 +76,10 @@ class CounterPage(CounterRetry, CounterParts):
         if part is self._remedy_step:
             part.tapped.connect(lambda remedy: self.give([remedy]))
             part.done.connect(self.give)
+            # "Done" with the list sits in the bottom strip, where the undo bar is: the
+            # first "+" moves no tile (issue 16.2).
+            self._bottom.insertWidget(1, part.pending_bar)
+            part.pending_changed.connect(lambda _on: self._sync_bottom())
         elif part is self._pinpad:
             part.submitted.connect(self._pin_submitted)
             part.cancelled.connect(self._pin_cancelled)
@@ -89,16 +93,25 @@ class CounterPage(CounterRetry, CounterParts):
             if bar is not None and bar.isVisible() and self.last_logged is not None:
                 part.set_last(self.last_logged.incident,
                               *self._panel_times(self.last_logged.incident))
+        elif part is self._table_pad:
+            part.picked.connect(self._table_picked)
         elif part is self._confirm_bar:
             part.undo_clicked.connect(self.undo)
             part.details_clicked.connect(lambda: self.details_toggle.setChecked(True))
+            part.table_clicked.connect(self.open_table_pad)
             part.expired.connect(self._undo_window_over)
             part.details_button.setVisible(not self.details_toggle.isChecked())
+            part.table_button.setVisible(not self.details_toggle.isChecked())
 
     def _toggle_details(self, on: bool) -> None:
+        # The panel takes width from the tiles: they narrow, but keep their row and column.
+        self.category_grid.hold_columns(on)
+        if self._remedy_step is not None:
+            self._remedy_step.grid.hold_columns(on and self.step == REMEDIES)
         self.details.setVisible(on)
         if self._confirm_bar is not None:  # "Add details" beside an open panel: no need
             self._confirm_bar.details_button.setVisible(not on)
+            self._confirm_bar.table_button.setVisible(not on)  # the panel has the table
 
     def _details_mode(self) -> str:
         return self._details.mode if self._details is not None else "next"
@@ -130,6 +143,7 @@ class CounterPage(CounterRetry, CounterParts):
         self.step = step
         self.stack.setCurrentWidget(self._pages[step])
         self.back_button.setVisible(step in (REMEDIES, STAFF))
+        self._sync_bottom()
         self._retranslate_heading()
         if step == PIN:
             self.pinpad.entry.setFocus()
@@ -137,6 +151,17 @@ class CounterPage(CounterRetry, CounterParts):
             self.setFocus()
         if changed:
             self.step_changed.emit(step)
+
+    def _sync_bottom(self) -> None:
+        """The bottom strip shows the list being collected on the remedy step, else the
+        undo bar while its incident can still be undone."""
+        collecting = (self.step == REMEDIES and self._remedy_step is not None
+                      and bool(self._remedy_step.pending))
+        if self._remedy_step is not None:
+            self._remedy_step.pending_bar.setVisible(collecting)
+        bar = self._confirm_bar
+        if bar is not None:
+            bar.setVisible(not collecting and bar.incident_id() is not None)
 
     def pick_category(self, category: Category) -> None:
         """First tap: show the remedies, suggested first, and the apology line."""
@@ -148,7 +173,9 @@ class CounterPage(CounterRetry, CounterParts):
         self._show_step(REMEDIES)
 
     def go_back(self) -> None:
-        if self.step == PIN:
+        if self._table_pad is not None and self._table_pad.isVisible():
+            self._table_pad.cancel()
+        elif self.step == PIN:
             self.pinpad.cancel()
         elif self.step in (REMEDIES, STAFF):
             if self._remedy_step is not None:
@@ -195,10 +222,15 @@ class CounterPage(CounterRetry, CounterParts):
         member = self.controller.current_staff
         self.confirm_bar.show_logged(logged, self.ctx.settings(),
                                      member.name if member else None)
+        self.confirm_bar.set_table(logged.incident.table_ref, self._retail())
+        self._close_table_pad()
         if self._details is not None:
             self._details.set_last(logged.incident, *self._panel_times(logged.incident))
         self.set_status("")
         self._show_step(CATEGORIES)
+        from ui.slip_bar import print_after_logged
+
+        print_after_logged(self, logged)  # slips print in a worker thread, off the tap
 
     def _ask_approval(self, requests: list[RemedyRequest] | None,
                       needed: ApprovalRequired) -> None:
@@ -266,9 +298,54 @@ class CounterPage(CounterRetry, CounterParts):
             return
         self._approving = self._needed = None
         self._show_step(REMEDIES)
-        self.set_status(_("Cancelled: nothing was saved."))
+        self.set_status(_("Cancelled: nothing was saved."), again=lambda: _(
+            "Cancelled: nothing was saved."))
 
     # -- after the taps ---------------------------------------------------------------------
+    def _retail(self) -> bool:
+        return self.ctx.settings().preset == "retail"
+
+    def open_table_pad(self) -> None:
+        """The optional third tap: recent tables and digits, saved on the logged incident."""
+        from app import incidents
+
+        pad = self.table_pad
+        pad.open(incidents.recent_tables(self.ctx), retail=self._retail())
+        self._place_table_pad()
+
+    def _place_table_pad(self) -> None:
+        pad = self._table_pad
+        if pad is None or not pad.isVisible():
+            return
+        pad.adjustSize()
+        strip = self.bottom_strip.geometry()
+        pad.move(max(0, strip.right() - pad.width() - 16), max(0, strip.top() - pad.height()))
+
+    def _close_table_pad(self) -> None:
+        if self._table_pad is not None:
+            self._table_pad.hide()
+
+    def _table_picked(self, ref: str) -> None:
+        from app import incidents
+
+        incident_id = self.confirm_bar.incident_id()
+        self._close_table_pad()
+        if incident_id is None:
+            return
+        member = self.controller.current_staff
+        try:
+            changes = incidents.update_details(self.ctx, incident_id,
+                                               member.id if member else None, table_ref=ref)
+        except ComebackError as error:
+            self.set_status(str(error), "error")
+            return
+        self.controller.announce(changes)
+        after = incidents.get_incident(self.ctx, incident_id)
+        self.confirm_bar.set_table(after.table_ref, self._retail())
+        if self._details is not None and self._details.incident_id == incident_id \
+                and not self._details.is_dirty():
+            self._details.set_last(after, *self._panel_times(after))
+
     def undo(self, incident_id: int, grant: Approval | None = None) -> None:
         """Undo within the window; an approved remedy's incident needs a manager's PIN."""
         from app import incidents, pending
@@ -305,13 +382,20 @@ class CounterPage(CounterRetry, CounterParts):
             self._show_step(CATEGORIES)
         label = self.last_logged.incident.category_label if self.last_logged else ""
         self.confirm_bar.clear()
+        self._close_table_pad()
         if self._details is not None and self._details.incident_id == incident_id:
             self._details.set_next()
         self.controller.announce(changes)
-        self.set_status(_("Undone: {category} is not counted anywhere.").format(
-            category=_(label)))
+        self.set_status(*self._undone_text(label))
+
+    def _undone_text(self, label: str) -> tuple:
+        def text() -> str:
+            return _("Undone: {category} is not counted anywhere.").format(category=_(label))
+
+        return text(), "info", text
 
     def _undo_window_over(self, incident_id: int) -> None:
+        self._close_table_pad()
         panel = self._details
         if panel is not None and panel.incident_id == incident_id and not panel.is_dirty():
             panel.set_next()
@@ -414,7 +498,9 @@ class CounterPage(CounterRetry, CounterParts):
         event.accept()
 
     def _confirm_key(self) -> None:
-        if self._focus_in_details() and self._details_mode() == "last":
+        if self._table_pad is not None and self._table_pad.isVisible():
+            self._table_pad.submit()
+        elif self._focus_in_details() and self._details_mode() == "last":
             self.save_details()
         elif self.step == REMEDIES:
             self.remedy_step.finish()
@@ -422,6 +508,9 @@ class CounterPage(CounterRetry, CounterParts):
             self.pinpad.submit()
 
     def _digit_key(self, digit: str) -> None:
+        if self._table_pad is not None and self._table_pad.isVisible():
+            self._table_pad.press(digit)
+            return
         if self.step == PIN:
             self.pinpad.press(digit)
             return
@@ -451,6 +540,10 @@ class CounterPage(CounterRetry, CounterParts):
 
     def _on_language_changed(self, _code: str) -> None:
         self.retranslate()
+        # Messages made in the old language: made anew, or cleared (issue 16.5).
+        self._retranslate_status()
+        if self._details is not None:
+            self._details.set_message("")
 
     def _refresh_current_staff(self) -> None:
         current = self.controller.current_staff
@@ -460,6 +553,10 @@ class CounterPage(CounterRetry, CounterParts):
             self.controller.set_current_staff(self.controller.default_staff())
         elif fresh != current:
             self.controller.set_current_staff(fresh)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._place_table_pad()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
@@ -494,6 +591,6 @@ class CounterPage(CounterRetry, CounterParts):
         self.details_toggle.setToolTip(_("Table, guest, note and severity (optional)"))
         self._retranslate_heading()
         for child in (self.staff_button, self._remedy_step, self._pinpad, self._staff_switch,
-                      self._details, self._confirm_bar):
+                      self._details, self._confirm_bar, self._table_pad):
             if child is not None:
                 child.retranslate()

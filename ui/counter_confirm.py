@@ -39,17 +39,54 @@ def flag_text(repeat: bool, severity: Severity, days: int) -> str:
     return ""
 
 
+def when_text(at: datetime, now: datetime, settings: StoreSettings) -> str:
+    """A moment as the cashier says it: "10:00", "tomorrow at 10:00" or a short date."""
+    from app.formatting import local_time, short_datetime, short_time
+
+    day = local_time(at, settings.timezone).date()
+    today = local_time(now, settings.timezone).date()
+    time = short_time(at, settings.timezone, settings.locale)
+    if day == today:
+        return time
+    if day == today + timedelta(days=1):
+        return _("tomorrow at {time}").format(time=time)
+    return short_datetime(at, settings.timezone, settings.locale)
+
+
+def reminder_line(plan, flagged: bool, now: datetime, settings: StoreSettings) -> str:
+    """The bar's second line with ``{total}`` and ``{name}`` left to fill: what will happen
+    to the follow-up under the store's hours (app.followups.reminder_plan)."""
+    if plan.kind == "at_opening":
+        return _("Total {total} · store closed: the manager is reminded when it opens, "
+                 "{when} · by {name}").replace("{when}", when_text(plan.at, now, settings))
+    if plan.kind == "none":
+        return _("Total {total} · store closed: no reminder — it is listed as left open in "
+                 "Follow-ups · by {name}")
+    if flagged:
+        return _("Total {total} · the manager's check is due now · by {name}")
+    return _("Total {total} · manager checks back at {time} · by {name}").replace(
+        "{time}", short_time_of(plan.at, settings))
+
+
+def short_time_of(at: datetime, settings: StoreSettings) -> str:
+    from app.formatting import short_time
+
+    return short_time(at, settings.timezone, settings.locale)
+
+
 class ConfirmationBar(QFrame):
     """Shown after every save.
 
     Signals:
         undo_clicked(int): the incident id whose Undo was tapped.
         details_clicked(): "Add details" was tapped.
+        table_clicked(): "Table" was tapped (the optional third tap: the table pad).
         expired(int): the undo window of this incident id passed; it is final now.
     """
 
     undo_clicked = Signal(int)
     details_clicked = Signal()
+    table_clicked = Signal()
     expired = Signal(int)
 
     def __init__(self, clock: Clock, timer_factory: TimerFactory = QTimer,
@@ -64,7 +101,7 @@ class ConfirmationBar(QFrame):
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         row = QHBoxLayout(self)
-        row.setContentsMargins(20, 10, 16, 10)
+        row.setContentsMargins(20, 8, 16, 8)
         row.setSpacing(16)
         self.icon_label = QLabel()
         row.addWidget(self.icon_label, 0, Qt.AlignVCenter)
@@ -80,7 +117,14 @@ class ConfirmationBar(QFrame):
         self.details_button = QPushButton(objectName="BigButton")
         self.details_button.setFocusPolicy(Qt.NoFocus)
         self.details_button.clicked.connect(self.details_clicked)
-        row.addWidget(self.details_button, 0, Qt.AlignVCenter)
+        self.table_button = QPushButton(objectName="BigButton")
+        self.table_button.setFocusPolicy(Qt.NoFocus)
+        self.table_button.clicked.connect(self.table_clicked)
+        extras = QVBoxLayout()  # the optional taps, one above the other: the text keeps room
+        extras.setSpacing(6)
+        extras.addWidget(self.table_button)
+        extras.addWidget(self.details_button)
+        row.addLayout(extras)
         self.undo_button = QPushButton(objectName="UndoButton")
         self.undo_button.setFocusPolicy(Qt.NoFocus)
         self.undo_button.setIcon(icons.icon("undo", 26))
@@ -92,28 +136,27 @@ class ConfirmationBar(QFrame):
     # -- showing ----------------------------------------------------------------------------
     def show_logged(self, logged: Logged, settings: StoreSettings, staff_name: str | None) -> None:
         """Show ``logged`` and start the undo countdown from its logging time."""
-        from app.formatting import money, short_time  # Babel: only once something is logged
+        from app.followups import reminder_plan  # only once something is logged
+        from app.formatting import money
 
         incident = logged.incident
         self._logged = logged
         self._deadline = incident.occurred_at + timedelta(seconds=settings.undo_window_seconds)
         total = money(incident.total_minor, settings.currency, settings.locale)
-        due = short_time(logged.followup.due_at, settings.timezone, settings.locale)
+        plan = reminder_plan(settings, logged.followup.due_at)
         days, codes = settings.repeat_guest_days, ", ".join(logged.voucher_codes)
         flagged = incident.flagged
         self.setProperty("state", "flagged" if flagged else "ok")
         repolish(self)
         self.icon_label.setPixmap(icons.pixmap("warning" if flagged else "check", 44))
+        now = self._clock.now()
 
         def texts() -> tuple[str, str, str, str]:
             title = _("Logged: {category} — {remedies}").format(
                 category=_(incident.category_label),
                 remedies=", ".join(_(r.label) for r in incident.remedies))
-            if flagged:
-                line = _("Total {total} · the manager's check is due now · by {name}")
-            else:
-                line = _("Total {total} · manager checks back at {time} · by {name}")
-            line = line.format(total=total, time=due, name=staff_name or _("nobody"))
+            line = reminder_line(plan, flagged, now, settings).format(
+                total=total, name=staff_name or _("nobody"))
             if codes:
                 line = _("{line} · voucher code {codes}").format(line=line, codes=codes)
             return title, line, flag_text(incident.repeat_guest, incident.severity,
@@ -162,6 +205,19 @@ class ConfirmationBar(QFrame):
         self._logged = None
         self.hide()
 
+    def set_table(self, ref: str | None, retail: bool = False) -> None:
+        """The table (or order) of the incident shown, as the table button reads it."""
+        self._table, self._retail = ref, retail
+        self._retranslate_table()
+
+    def _retranslate_table(self) -> None:
+        ref, retail = getattr(self, "_table", None), getattr(self, "_retail", False)
+        if ref:
+            text = (_("Order {ref}") if retail else _("Table {ref}")).format(ref=ref)
+        else:
+            text = _("Order…") if retail else _("Table…")
+        self.table_button.setText(text)
+
     def _undo(self) -> None:
         if self._logged is not None:
             self.undo_clicked.emit(self._logged.incident.id)
@@ -174,6 +230,7 @@ class ConfirmationBar(QFrame):
         self.flag_label.setVisible(bool(flag))
         self.details_button.setText(details)
         self.undo_button.setToolTip(_("Undo: the incident is taken out of every figure"))
+        self._retranslate_table()
         if self._logged is not None:
             self.tick()
 

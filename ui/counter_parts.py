@@ -8,6 +8,7 @@ the page wires each one as it is built (:meth:`CounterParts._wire_part`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
@@ -34,9 +35,13 @@ if TYPE_CHECKING:
     from ui.details_panel import DetailsPanel
     from ui.pinpad import PinPad
     from ui.staff_switch import StaffSwitch
+    from ui.table_pad import TablePad
 
 CATEGORIES, REMEDIES, PIN, STAFF = "categories", "remedies", "pin", "staff"
 HEADER_H = 64
+#: The room kept at the bottom for the status line and the undo bar (a flagged bar with
+#: a voucher code fits).
+BOTTOM_H = 110
 
 
 class _CurrentPageStack(QStackedWidget):
@@ -119,6 +124,7 @@ class CounterParts(QWidget):
         self._staff_switch: StaffSwitch | None = None
         self._details: DetailsPanel | None = None
         self._confirm_bar: ConfirmationBar | None = None
+        self._table_pad: TablePad | None = None
         self._build()
 
     # -- building ---------------------------------------------------------------------------
@@ -154,9 +160,6 @@ class CounterParts(QWidget):
         self.details_toggle.setFocusPolicy(Qt.NoFocus)
         header.addWidget(self.details_toggle)
         main.addWidget(header_bar)
-        self.status_label = QLabel(objectName="Status", wordWrap=True)
-        self.status_label.hide()
-        main.addWidget(self.status_label)
         self.stack = _CurrentPageStack()
         self.category_grid = TileGrid()
         self.empty_label = QLabel(objectName="Heading", wordWrap=True)
@@ -169,6 +172,20 @@ class CounterParts(QWidget):
         self._pages: dict[str, QWidget] = {CATEGORIES: categories_page}
         self.stack.addWidget(categories_page)
         main.addWidget(self.stack, 1)
+        # What appears after a tap (the status line, the undo bar) sits in a strip of its own
+        # at the bottom whose room is kept even when empty: the tiles never move under the
+        # cashier's thumb (issue 16.2).
+        self.bottom_strip = QWidget(objectName="BottomStrip")
+        self.bottom_strip.setMinimumHeight(BOTTOM_H)
+        self._bottom = QVBoxLayout(self.bottom_strip)
+        self._bottom.setContentsMargins(0, 0, 0, 0)
+        self._bottom.setSpacing(0)
+        self.status_label = QLabel(objectName="Status", wordWrap=True)
+        self.status_label.setContentsMargins(20, 6, 20, 6)
+        self.status_label.hide()
+        self._bottom.addWidget(self.status_label)
+        self._bottom.addStretch(1)
+        outer.addWidget(self.bottom_strip)
 
     # -- parts built on first use -----------------------------------------------------------
     @property
@@ -218,9 +235,18 @@ class CounterParts(QWidget):
             from ui.counter_confirm import ConfirmationBar
 
             self._confirm_bar = ConfirmationBar(self.ctx.clock, self._timer_factory)
-            self._outer.addWidget(self._confirm_bar)
+            self._bottom.insertWidget(1, self._confirm_bar)
             self._wire_part(self._confirm_bar)
         return self._confirm_bar
+
+    @property
+    def table_pad(self) -> TablePad:
+        if self._table_pad is None:
+            from ui.table_pad import TablePad
+
+            self._table_pad = TablePad(self)  # floats over the page, above the bottom strip
+            self._wire_part(self._table_pad)
+        return self._table_pad
 
     def _add_page(self, step: str, widget: QWidget) -> None:
         self._pages[step] = widget
@@ -230,7 +256,12 @@ class CounterParts(QWidget):
         """Connect a part just built (the page's behaviour lives in the subclass)."""
 
     # -- status line ------------------------------------------------------------------------
-    def set_status(self, text: str, kind: str = "info") -> None:
+    def set_status(self, text: str, kind: str = "info",
+                   again: Callable[[], str] | None = None) -> None:
+        """The status line; ``again`` makes the text anew after a language switch (without
+        it, a switch clears the line: no message stays in the old language)."""
+        self._status_again = again if text else None
+        self._status_kind = kind
         self.status_label.setText(text)
         self.status_label.setProperty("kind", kind)
         repolish(self.status_label)
@@ -238,3 +269,7 @@ class CounterParts(QWidget):
 
     def status(self) -> str:
         return self.status_label.text()
+
+    def _retranslate_status(self) -> None:
+        again = getattr(self, "_status_again", None)
+        self.set_status(again() if again else "", getattr(self, "_status_kind", "info"), again)

@@ -26,10 +26,12 @@ class RemedyStep(QWidget):
         tapped(object): a tile was tapped with no list being collected: give this
             :class:`app.models.Remedy` now.
         done(object): "Done" with the collected list of remedies.
+        pending_changed(bool): the list being collected became non-empty (True) or empty.
     """
 
     tapped = Signal(object)
     done = Signal(object)
+    pending_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +61,7 @@ class RemedyStep(QWidget):
         self.done_button.setFocusPolicy(Qt.NoFocus)
         self.done_button.clicked.connect(self.finish)
         bar.addWidget(self.done_button)
-        outer.addWidget(self.pending_bar)
+        outer.addWidget(self.pending_bar)  # the counter moves it to its bottom strip
         self.pending_bar.hide()
 
     def show_category(self, category: Category, remedies: Sequence[Remedy],
@@ -113,6 +115,7 @@ class RemedyStep(QWidget):
             tile.set_picked(remedy in self.pending)
         self.pending_bar.setVisible(bool(self.pending))
         self._retranslate_pending()
+        self.pending_changed.emit(bool(self.pending))
 
     def _money(self, minor: int) -> str:
         from app.formatting import money  # Babel loads on the first tap, not at start-up

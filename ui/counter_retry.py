@@ -68,7 +68,7 @@ class CounterRetry(_Base):
             self._pending_bar = PendingBar()
             self._pending_bar.undo_clicked.connect(self._take_back)
             self.controller.language_changed.connect(self._pending_bar.on_language_changed)
-            self._outer.addWidget(self._pending_bar)
+            self._bottom.insertWidget(1, self._pending_bar)  # the bottom strip (issue 16.2)
         return self._pending_bar
 
     def _submit_tap(self, tap: PendingTap) -> Logged | None:
@@ -99,6 +99,10 @@ class CounterRetry(_Base):
         from ui.retry import what_text
 
         self.controller.announce(changes_of(saved))
+        from ui.slip_bar import print_after_logged
+
+        for done in saved:  # their voucher slips, now that the vouchers exist
+            print_after_logged(self, done.logged)
         settings = self.ctx.settings()
         newest = saved[-1]
         if self._pending_bar is not None and self._pending_bar.uid == newest.tap.uid:

@@ -166,6 +166,14 @@ class Tile(QPushButton):
         self._lock = text
         self._changed()
 
+    def fits_width(self, width: int) -> bool:
+        """Whether every word of the title fits a tile ``width`` wide at 12 pt (when not,
+        the grid gives the tiles more width instead)."""
+        words = _BREAKS.split(self._title.strip()) or [""]
+        metrics = QFontMetrics(theme.counter_font(12, 600))
+        side = ADD_COMPACT_PX + 12 + 16 if self.add_button is not None else 32
+        return max(metrics.horizontalAdvance(w) for w in words) + side <= width
+
     def is_compact(self) -> bool:
         return bool(self._compact)
 

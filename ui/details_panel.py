@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _
-from app.incidents import GUEST_CONTACT_MAX, GUEST_NAME_MAX, TABLE_MAX
+from app.i18n import _, ngettext
+from app.incidents import GUEST_CONTACT_MAX, GUEST_NAME_MAX, NOTE_MAX, TABLE_MAX
 from app.models import Incident, Severity
 from ui.counter_tiles import repolish
 
@@ -86,13 +86,15 @@ class DetailsPanel(QFrame):
         self.note_edit = QPlainTextEdit()
         self.note_edit.setFixedHeight(64)
         self.note_edit.setTabChangesFocus(True)
-        self.note_edit.textChanged.connect(self._touched)
+        self.note_edit.textChanged.connect(self._note_changed)
+        self.note_left_label = QLabel(objectName="FieldLabel")
         self.field_labels = [QLabel(objectName="FieldLabel") for _i in range(5)]
         for label, field in zip(self.field_labels[:4], (
                 self.table_edit, self.guest_edit, self.contact_edit, self.note_edit),
                 strict=False):
             outer.addWidget(label)
             outer.addWidget(field)
+        outer.addWidget(self.note_left_label)
         outer.addWidget(self.field_labels[4])
         severity_row = QHBoxLayout()
         severity_row.setSpacing(6)
@@ -127,6 +129,31 @@ class DetailsPanel(QFrame):
         actions.addWidget(self.save_button, 1)
         outer.addLayout(actions)
         self.set_next()
+
+    def _note_changed(self) -> None:
+        """The note stops at NOTE_MAX characters (what is typed or pasted beyond it is
+        dropped where it went in) and says how many are left."""
+        text = self.note_edit.toPlainText()
+        over = len(text) - NOTE_MAX
+        if over > 0:
+            cursor = self.note_edit.textCursor()
+            at = cursor.position()
+            start = max(0, at - over)
+            text = text[:start] + text[at:] if at - start == over else text[:NOTE_MAX]
+            self.note_edit.blockSignals(True)
+            self.note_edit.setPlainText(text)
+            self.note_edit.blockSignals(False)
+            cursor = self.note_edit.textCursor()
+            cursor.setPosition(min(start, len(text)))
+            self.note_edit.setTextCursor(cursor)
+        self._show_note_left()
+        self._touched()
+
+    def _show_note_left(self) -> None:
+        left = NOTE_MAX - len(self.note_edit.toPlainText())
+        self.note_left_label.setText(ngettext("{n} character left", "{n} characters left",
+                                              left).format(n=left))
+        self.note_left_label.setVisible(left < NOTE_MAX)
 
     def _line(self, limit: int) -> QLineEdit:
         edit = QLineEdit()
@@ -224,6 +251,7 @@ class DetailsPanel(QFrame):
             self.severity_buttons[level.value].setText(level.label())
         self.save_button.setText(_("Save details"))
         self.new_button.setText(_("New incident"))
+        self._show_note_left()
         self._fit_actions()
 
     def _fit_actions(self) -> None:

@@ -190,6 +190,7 @@ class FirstRunSetup(QWidget):
 
     def _language_changed(self) -> None:
         i18n.set_language(self.language.currentData())
+        self.errors.clear()  # a refusal in the old language goes; Open the counter says it anew
         self.retranslate()
 
     def _toggle_hours(self, on: bool) -> None:

@@ -94,6 +94,12 @@ class QueueRow(QFrame):
         self.detail_label = _label("RowDetail", wrap=True)
         middle.addWidget(self.detail_label)
         layout.addLayout(middle, 1)
+        from ui.slip_actions import ReprintButton
+
+        self.reprint_button = ReprintButton(queue.controller, item.incident.id,
+                                            item.voucher_codes, bar_host=queue,
+                                            printer_set=bool(item.settings.printer))
+        layout.addWidget(self.reprint_button)
         self.outcome_button = QPushButton(objectName="RowButton")
         self.outcome_button.clicked.connect(lambda: queue.outcome_requested.emit(item.id))
         layout.addWidget(self.outcome_button)

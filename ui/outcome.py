@@ -149,6 +149,13 @@ class OutcomeDialog(QDialog):
         self.note_edit.setMaxLength(followups.OUTCOME_NOTE_MAX)
         layout.addWidget(self.note_edit)
         row = QHBoxLayout()
+        from ui.slip_actions import ReprintButton
+
+        self.reprint_button = ReprintButton(self.controller, self.item.incident.id,
+                                            self.item.voucher_codes,
+                                            object_name="OutcomeSecondary",
+                                            printer_set=bool(self.item.settings.printer))
+        row.addWidget(self.reprint_button)
         row.addStretch(1)
         self.cancel_button = QPushButton(objectName="OutcomeSecondary")
         self.cancel_button.clicked.connect(self.reject)
@@ -305,6 +312,10 @@ class OutcomeDialog(QDialog):
             return
         self._pending = None
         self.controller.announce(result.changes)
+        from ui.slip_actions import print_codes
+
+        print_codes(self.controller, self.item.incident.id, result.voucher_codes,
+                    self.parentWidget())
         self.remedied.emit(result)
         self._show_done(remedy, result)
 

@@ -332,6 +332,9 @@ class ReportsPage(QWidget):
         self.print_button.setText(_("Print…"))
         self.save_button.setText(_("Save PDF…"))
         self.empty_label.setText(_("No incidents this week"))
+        again = getattr(self, "_say_again", None)
+        if self.status.text():
+            self._say(again() if again else "", getattr(self, "_say_error", False), again)
         if self.summary is not None:
             self._render()
         elif self.isVisible():
@@ -416,7 +419,8 @@ class ReportsPage(QWidget):
             self._say(_("Could not save {path}: {reason}").format(
                 path=path, reason=error.strerror or error), error=True)
             return
-        self._say(_("Saved {path}").format(path=path))
+        self._say(_("Saved {path}").format(path=path),
+                  again=lambda: _("Saved {path}").format(path=path))
 
     def print_summary(self) -> None:
         """QPrintDialog, then the summary printed as a laid-out document."""
@@ -438,9 +442,13 @@ class ReportsPage(QWidget):
         if printer is None:
             return
         report_print.print_summary(self.summary, printer)
-        self._say(_("Sent to the printer."))
+        self._say(_("Sent to the printer."), again=lambda: _("Sent to the printer."))
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: str, error: bool = False,
+             again: Callable[[], str] | None = None) -> None:
+        """The status line; ``again`` makes it anew after a language switch, which
+        otherwise clears it."""
+        self._say_again, self._say_error = (again if text else None), error
         self.status.setText(text)
         self.status.setProperty("kind", "error" if error else "")
         self.status.style().unpolish(self.status)

@@ -88,9 +88,18 @@ QPushButton:focus {{ border-color: {ACCENT}; }}
 #ConfirmLine {{ font-size: 13pt; color: #CFE3D6; }}
 #ConfirmBar #FlagLine {{ font-size: 16pt; font-weight: 800; color: #FFFFFF; background: {ALERT};
     border-radius: 8px; padding: 6px 14px; }}
+#ConfirmBar #BigButton {{ padding: 0px 14px; min-height: 40px; max-height: 40px; font-size: 13pt; }}
 #UndoButton {{ font-size: 15pt; font-weight: 700; min-height: 52px; min-width: 150px;
     border-radius: 12px; background: #2A3642; }}
 
+#TablePad {{ background: {SURFACE}; border: 2px solid {ACCENT}; border-radius: 14px; }}
+#TablePad QLabel {{ background: transparent; }}
+#TablePadTitle {{ font-size: 16pt; font-weight: 700; }}
+#TablePadEntry {{ font-size: 24pt; font-weight: 700; min-height: 48px; }}
+#PadDigit, #PadRecent, #PadOk {{ font-size: 20pt; font-weight: 600; min-height: 56px;
+    min-width: 72px; padding: 0 10px; border-radius: 12px; }}
+#PadRecent {{ border-color: {ACCENT}; }}
+#PadOk {{ background: {OK}; border-color: {OK}; }}
 #PinPad {{ background: {BG}; }}
 #PinEntry {{ font-size: 30pt; letter-spacing: 10px; padding: 8px 14px; min-height: 64px;
     background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 12px; }}

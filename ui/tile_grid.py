@@ -35,6 +35,7 @@ class TileGrid(QWidget):
         super().__init__(parent)
         self._tiles: list[Tile] = []
         self._columns = 1
+        self._held: int | None = None
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
     def tiles(self) -> list[Tile]:
@@ -45,6 +46,7 @@ class TileGrid(QWidget):
             tile.hide()
             tile.deleteLater()
         self._tiles = list(tiles)
+        self._held = None  # new tiles: no thumb knows where they were
         for index, tile in enumerate(self._tiles):
             tile.setParent(self)
             tile.set_number(key_number(index))
@@ -61,6 +63,14 @@ class TileGrid(QWidget):
 
     def columns(self) -> int:
         return self._columns
+
+    def hold_columns(self, hold: bool, width: int | None = None) -> None:
+        """While ``hold`` is on, lay out the columns ``width`` (default: the present width)
+        would have, e.g. while a side panel takes some of the width: the tiles narrow but
+        stay in their row and column, under the thumb that knows them. Tiles never get
+        narrower than ``NARROWEST_TILE_W``, nor than their longest word, for it."""
+        self._held = max(width or self.width(), self._held or 0) if hold else None
+        self._place()
 
     @staticmethod
     def columns_for(count: int, width: int) -> int:
@@ -79,6 +89,12 @@ class TileGrid(QWidget):
 
     def _place(self) -> None:
         columns = self.columns_for(len(self._tiles), self.width())
+        if self._held is not None:  # the columns the full width would have, if they fit
+            held = self.columns_for(len(self._tiles), max(self._held, self.width()))
+            narrow = (self.width() - (held - 1) * SPACING) / held
+            if narrow >= NARROWEST_TILE_W and all(t.fits_width(int(narrow))
+                                                 for t in self._tiles):
+                columns = held
         # Short of height (a banner above, say): more, narrower columns before shorter rows.
         while (self._fit_height(columns) < MIN_TILE_H and columns < len(self._tiles)
                and (self.width() - columns * SPACING) / (columns + 1) >= NARROWEST_TILE_W):

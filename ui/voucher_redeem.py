@@ -109,9 +109,25 @@ class VoucherRedeem(QFrame):
         self.controller.announce(done.changes)
         self.redeemed.emit(done)
 
+    def _fit_placeholder(self) -> None:
+        """The field is at least as wide as its example, in every language (Czech cut
+        it to "např. K…")."""
+        edit = self.code_edit
+        edit.ensurePolished()
+        needed = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+        edit.setMinimumWidth(needed + 40)  # the field's padding and frame
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._fit_placeholder()  # under the field's own style rules, known once shown
+
     def retranslate(self) -> None:
         self.title_label.setText(_("Guest back with a voucher?"))
-        self.code_edit.setPlaceholderText(_("Type or scan the code, e.g. K7M-3QX"))
+        # The example alone, whole in every language; what to do goes in the tooltip (the
+        # whole sentence made the Czech field too wide for a 1024 px window).
+        self.code_edit.setPlaceholderText(_("e.g. K7M-3QX"))
+        self.code_edit.setToolTip(_("Type or scan the code"))
+        self._fit_placeholder()
         self.redeem_button.setText(_("Redeem"))
         if self._kind == "info":
             self.set_message("", "info")

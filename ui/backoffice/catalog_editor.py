@@ -14,10 +14,15 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +34,37 @@ from app.models import Changes, Staff
 from ui import icons
 from ui.backoffice.common import MUTED, Errors, Field, message_label, section, set_message
 from ui.controller import Controller
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def ask_unsaved(parent: QWidget, name: str) -> str:
+    """Save, discard or stay: the edits to ``name`` are not saved yet."""
+    box = QMessageBox(QMessageBox.Question, _("Unsaved changes"),
+                      _("Your changes to {name} are not saved yet.").format(name=name),
+                      QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, parent)
+    box.setDefaultButton(QMessageBox.Save)
+    answer = box.exec()
+    return {QMessageBox.Save: SAVE, QMessageBox.Discard: DISCARD}.get(answer, CANCEL)
+
+
+def form_state(root: QWidget, skip: tuple[QWidget, ...] = ()) -> tuple:
+    """What the inputs under ``root`` hold now (to tell an edited form from a clean one)."""
+    state = []
+    for widget in root.findChildren(QWidget):
+        if any(widget is s or s.isAncestorOf(widget) for s in skip):
+            continue
+        if isinstance(widget, QLineEdit):
+            state.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            state.append(widget.currentIndex())
+        elif isinstance(widget, QAbstractSpinBox):
+            state.append(widget.text())
+        elif isinstance(widget, QPlainTextEdit):
+            state.append(widget.toPlainText())
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            state.append(widget.isChecked())
+    return tuple(state)
 
 
 def keep_stored(text: str, stored: str) -> str:
@@ -47,6 +83,9 @@ class CatalogEditor(QWidget):
         self.controller, self.signed_in = controller, signed_in
         self.items: list = []
         self.editing = None
+        self._clean: tuple = ()
+        #: Asked when another item is picked with edits unsaved (tests answer for the user).
+        self.ask_unsaved: Callable[[QWidget, str], str] = ask_unsaved
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(24)
@@ -136,7 +175,6 @@ class CatalogEditor(QWidget):
             if item.hidden:
                 row.setForeground(QColor(MUTED))
             self.list.addItem(row)
-        self.list.blockSignals(False)
         ids = [item.id for item in self.items]
         if keep in ids:
             self.list.setCurrentRow(ids.index(keep))
@@ -146,19 +184,51 @@ class CatalogEditor(QWidget):
             self._edit(self.items[0])
         else:
             self._edit(None)
+        self.list.blockSignals(False)
 
     def select(self, item_id: int) -> None:
         self.list.setCurrentRow([item.id for item in self.items].index(item_id))
 
     def _selected(self, row: int) -> None:
         if 0 <= row < len(self.items):
-            self._edit(self.items[row])
+            target = self.items[row].id
+            if not self._may_leave():
+                self._reselect_editing()
+                return
+            ids = [item.id for item in self.items]
+            if target in ids:
+                self._edit(self.items[ids.index(target)])
+                self.list.blockSignals(True)
+                self.list.setCurrentRow(ids.index(target))
+                self.list.blockSignals(False)
+
+    def is_dirty(self) -> bool:
+        """The form holds edits not saved yet."""
+        return self.may_edit() and form_state(self, (self.list,)) != self._clean
+
+    def _may_leave(self) -> bool:
+        """Unsaved edits are saved, dropped or kept (the user stays) as the user says."""
+        if not self.is_dirty():
+            return True
+        name = _(self.editing.label) if self.editing is not None else self._titles()["new"]
+        answer = self.ask_unsaved(self, name)
+        if answer == SAVE:
+            return self.save()
+        return answer == DISCARD
+
+    def _reselect_editing(self) -> None:
+        ids = [item.id for item in self.items]
+        editing = getattr(self.editing, "id", None)
+        self.list.blockSignals(True)
+        self.list.setCurrentRow(ids.index(editing) if editing in ids else -1)
+        self.list.blockSignals(False)
 
     def _edit(self, item) -> None:
         self.editing = item
         self.errors.clear()
         self._fill(item)
         self._update_buttons()
+        self._clean = form_state(self, (self.list,))
 
     def _update_buttons(self) -> None:
         titles = self._titles()
@@ -178,6 +248,8 @@ class CatalogEditor(QWidget):
         return admin.may(self.signed_in(), admin.CATALOG)
 
     def new_item(self) -> None:
+        if not self._may_leave():
+            return
         self.list.blockSignals(True)
         self.list.setCurrentRow(-1)
         self.list.clearSelection()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -149,6 +150,20 @@ class Errors:
                 field=field.label.text()), "error")
         else:
             set_message(self.message, str(error), "error")
+
+
+def keep_in_view(*widgets: QWidget) -> None:
+    """Scroll the tab so each widget is on screen, the last one for sure (a refusal that
+    grew the form must not push its Save button out of sight)."""
+    for widget in widgets:
+        parent = widget.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            inner = parent.widget().layout()
+            if inner is not None:
+                inner.activate()  # the grown form's geometry, before scrolling to it
+            parent.ensureWidgetVisible(widget, 0, 12)
 
 
 def let_combos_shrink(root: QWidget) -> None:

@@ -2,8 +2,8 @@
 or when nobody has touched the app for :data:`IDLE_LOCK_MS` (an owner called away from the
 counter leaves no open door to the staff list and the comp rules).
 
-Tabs: Staff, Categories, Remedies, Rules, Store settings, Backups, Guest data, and (owner
-only) Audit log.
+Tabs: Staff, Categories, Remedies, Rules, Store settings, Backups, Printer, Guest data,
+and (owner only) Audit log.
 What the signed-in person may change follows :mod:`app.admin`; the rest is read-only.
 """
 
@@ -33,6 +33,7 @@ from ui.backoffice.backups_tab import BackupsTab
 from ui.backoffice.categories_tab import CategoriesTab
 from ui.backoffice.common import QSS, let_combos_shrink
 from ui.backoffice.guest_tab import GuestTab
+from ui.backoffice.printer_tab import PrinterTab
 from ui.backoffice.remedies_tab import RemediesTab
 from ui.backoffice.rules_tab import RulesTab
 from ui.backoffice.settings_tab import SettingsTab
@@ -68,10 +69,14 @@ class BackOfficePage(QWidget):
         opened(object): the :class:`app.models.Staff` who unlocked the back office.
         locked(): the back office was locked (Lock button, the page was left, or it was
             left untouched for IDLE_LOCK_MS).
+        locked_in_place(): locked while on screen (Lock button, idle): the window should
+            go back to the counter. Not emitted when the lock comes from leaving the page,
+            so it never fights the page switch the user is making.
     """
 
     opened = Signal(object)
     locked = Signal()
+    locked_in_place = Signal()
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +87,7 @@ class BackOfficePage(QWidget):
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(IDLE_LOCK_MS)
-        self.idle_timer.timeout.connect(self.lock)
+        self.idle_timer.timeout.connect(lambda: self.lock())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -92,7 +97,7 @@ class BackOfficePage(QWidget):
         self.who_label = QLabel(objectName="BoSection")
         row.addWidget(self.who_label, 1)
         self.lock_button = QPushButton(objectName="backoffice_lock")
-        self.lock_button.clicked.connect(self.lock)
+        self.lock_button.clicked.connect(lambda: self.lock())
         row.addWidget(self.lock_button)
         layout.addWidget(header)
 
@@ -104,6 +109,7 @@ class BackOfficePage(QWidget):
         self._scrolls: dict[QWidget, QScrollArea] = {}
         layout.addWidget(self.stack, 1)
         controller.changed.connect(self._on_changed)
+        controller.language_changed.connect(self._clear_messages)
         self.retranslate()
         self.lock()
 
@@ -126,6 +132,7 @@ class BackOfficePage(QWidget):
         self.remedies_tab = RemediesTab(controller, me)
         self.rules_tab = RulesTab(controller, my_id)
         self.settings_tab = SettingsTab(controller, my_id)
+        self.printer_tab = PrinterTab(controller, my_id)
         self.audit_tab = AuditTab(controller)
         self.backups_tab = BackupsTab(controller, my_id)
         self.guest_tab = GuestTab(controller, my_id)
@@ -135,6 +142,7 @@ class BackOfficePage(QWidget):
                       (self.rules_tab, lambda: _("Rules")),
                       (self.settings_tab, lambda: _("Store settings")),
                       (self.backups_tab, lambda: _("Backups")),
+                      (self.printer_tab, lambda: _("Printer")),
                       (self.guest_tab, lambda: _("Guest data")),
                       (self.audit_tab, lambda: _("Audit log"))]
         for widget, title in self._tabs:
@@ -193,8 +201,10 @@ class BackOfficePage(QWidget):
         self.rules_tab.set_editable(admin.may(member, admin.RULES))
         self.settings_tab.set_editable(owner)
         self.backups_tab.set_editable(owner)
+        self.printer_tab.set_editable(owner)
         for tab in (self.staff_tab, self.categories_tab, self.remedies_tab, self.rules_tab,
-                    self.settings_tab, self.backups_tab, self.guest_tab, self.audit_tab):
+                    self.settings_tab, self.backups_tab, self.printer_tab, self.guest_tab,
+                    self.audit_tab):
             tab.reload()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentWidget(self.tabs)
@@ -204,7 +214,7 @@ class BackOfficePage(QWidget):
         self.idle_timer.start()
         self.opened.emit(member)
 
-    def lock(self) -> None:
+    def lock(self, *, leaving: bool = False) -> None:
         was_open = self.session is not None
         self.session = None
         self.idle_timer.stop()
@@ -213,6 +223,8 @@ class BackOfficePage(QWidget):
         self._retitle()
         if was_open:
             self.locked.emit()
+            if not leaving:
+                self.locked_in_place.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if self.session is not None and event.type() in _INPUT:
@@ -221,10 +233,18 @@ class BackOfficePage(QWidget):
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
         """Leaving the page locks it: the next visit asks for a PIN again."""
-        self.lock()
+        self.lock(leaving=True)
         super().hideEvent(event)
 
     # -- updates ----------------------------------------------------------------------------
+    def _clear_messages(self, _code: str = "") -> None:
+        """A language switch clears every message and refusal made in the old language."""
+        for label in self.findChildren(QLabel):
+            if label.objectName() in ("BoMessage", "BoError") and label.text():
+                label.setText("")
+                if label.objectName() == "BoError":
+                    label.hide()
+
     def _on_changed(self, changes: Changes) -> None:
         if self.session is None or self.tabs is None:
             return
@@ -237,6 +257,7 @@ class BackOfficePage(QWidget):
         if changes.settings:
             self.settings_tab.reload()
             self.backups_tab.reload()
+            self.printer_tab.reload()
         self.audit_tab.reload()
 
     def _retitle(self) -> None:

@@ -30,7 +30,7 @@ from app import settings as settings_mod
 from app import store_admin
 from app.errors import ComebackError
 from app.i18n import LANGUAGES, N_, _
-from ui.backoffice.common import Errors, Field, message_label, set_message
+from ui.backoffice.common import Errors, Field, keep_in_view, message_label, set_message
 from ui.backoffice.hours import HoursEditor
 from ui.controller import Controller
 
@@ -117,6 +117,12 @@ def make_input(spec: settings_mod.Setting) -> QWidget:
         widget = combo(store_admin.timezones())
     elif spec.kind == "hours":
         widget = HoursEditor()
+    elif spec.kind in ("printer", "footer"):
+        widget = QLineEdit(maxLength=200 if spec.kind == "printer" else 120)
+    elif spec.kind == "paper":
+        widget = QComboBox()
+        for width in (80, 58):
+            widget.addItem(f"{width} mm", str(width))
     else:  # the store type: chosen at first run, shown read-only
         widget = QLabel()
     widget.setObjectName(f"setting_{spec.name}")
@@ -218,6 +224,8 @@ class SettingsForm(QWidget):
                                                   self.values())
         except ComebackError as error:
             self.errors.show(error)
+            field = self.fields.get(getattr(error, "field", None))
+            keep_in_view(*([field.error_label] if field else []), self.save_button)
             return False
         self.controller.announce(changes)
         language = self.controller.ctx.settings().language

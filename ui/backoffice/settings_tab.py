@@ -18,11 +18,15 @@ RULE_SETTINGS = ("followup_grace_minutes", "undo_window_seconds", "edit_window_m
                  "repeat_guest_days", "voucher_validity_days")
 
 
+#: On the Printer tab (ui.backoffice.printer_tab).
+PRINTER_SETTINGS = ("printer", "paper_width_mm", "slip_footer", "sorry_slip")
+
+
 def store_columns() -> list[list[str]]:
     from ui.backoffice.backups_tab import BACKUP_SETTINGS
 
     names = [s.name for s in settings_mod.SETTINGS
-             if s.name not in RULE_SETTINGS and s.name not in BACKUP_SETTINGS]
+             if s.name not in RULE_SETTINGS + PRINTER_SETTINGS and s.name not in BACKUP_SETTINGS]
     right = [n for n in names if settings_mod.BY_NAME[n].kind in ("hours", "int", "bool")]
     return [[n for n in names if n not in right], right]
 
