@@ -42,6 +42,13 @@ def incident_rows(db: Database, store_id: int, start: str, end: str) -> list[dic
     return list(db.query(_INCIDENT_ROWS, [store_id, start, end]))
 
 
+def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> list[int]:
+    """Every incident (undone ones too) with ``start <= occurred_at < end``."""
+    return [row["id"] for row in db.query(
+        "SELECT id FROM incidents WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ?",
+        [store_id, start, end])]
+
+
 def outcome_counts(db: Database, store_id: int, start: str, end: str,
                    recovered: list[str]) -> tuple[int, int]:
     """Live incidents in ``[start, end)`` with a recorded outcome (their latest), and how many
