@@ -218,6 +218,15 @@ SENTENCES: dict[str, Callable[[_Entry], str]] = {
         "Guest names and contacts of {n} incidents were erased at {time}, past their "
         "retention.", int(e.payload.get("incidents", 0))).format(
         n=e.payload.get("incidents", 0), time=e.time),
+    "privacy.notes_erased": lambda e: ngettext(
+        "{n} note was erased at {time}, past its retention.",
+        "{n} notes were erased at {time}, past their retention.",
+        int(e.payload.get("notes", 0))).format(n=e.payload.get("notes", 0), time=e.time),
+    "privacy.guest_erased": lambda e: ngettext(
+        "{who} erased a guest's details from {n} incident at {time}, at the guest's request.",
+        "{who} erased a guest's details from {n} incidents at {time}, at the guest's request.",
+        int(e.payload.get("incidents", 0))).format(who=e.who, n=e.payload.get("incidents", 0),
+                                                   time=e.time),
     "audit.chain_started": lambda e: _("The audit log was sealed with a hash chain at {time}."
                                        ).format(time=e.time),
 }

@@ -23,25 +23,52 @@ def default_db_path() -> Path:
     return Path(user_data_dir("comeback", appauthor=False)) / "comeback.db"
 
 
-def _with_parent(add_parser, common):
+def _with_parent(add_parser, common, only: str | None = None):
     def add(name, **kwargs):
+        if only is not None and name != only:
+            return _Unused()
         return add_parser(name, parents=[common], **kwargs)
 
     return add
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Unused:
+    """Stands in for the parser of a command that is not being run (see ``_command_of``):
+    every method (add_argument, add_mutually_exclusive_group, set_defaults…) does nothing
+    and returns it again."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command ``argv`` runs, when plain to see (its first word that is not ``--db``'s
+    value): then only that command's parser is built (every parser costs ~3 ms)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif word.startswith("-"):
+            return None  # --help, --version or a typo: the full parser says what it is
+        else:
+            return word if word in COMMANDS else None
+    return None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="comeback",
         description=_("Service recovery at the counter. Without a command, opens the app."))
-    parser.add_argument("--db", type=Path, default=None,
-                        help=_("database file (default: {path})").format(path=default_db_path()))
+    parser.add_argument("--db", type=Path, default=None, help=_("database file") if only else
+                        _("database file (default: {path})").format(path=default_db_path()))
     # --db is accepted before or after the command: "comeback demo --db x.db" works too.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
                         help=_("database file"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser = _with_parent(sub.add_parser, common)
+    sub.add_parser = _with_parent(sub.add_parser, common, only)
 
     init = sub.add_parser("init", help=_("create a store in a new database"))
     init.add_argument("--preset", default="restaurant", help=_("restaurant or retail"))
@@ -106,6 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     from app.cli_slips import add_parsers as add_slip_parsers  # slip (no escpos here)
 
     add_slip_parsers(sub)
+    from app import cli_privacy  # erase-guest
+
+    cli_privacy.add_parsers(sub)
     return parser
 
 
@@ -130,7 +160,7 @@ def main(argv: Sequence[str] | None = None,
         # The app's own start needs no parser: building it costs ~10 ms (every command's
         # options and help, platformdirs for the default path shown in --help).
         return gui(start_path)
-    parser = _parser()
+    parser = _parser(_command_of(argv))
     args = parser.parse_args(argv)
     db_path = args.db or default_db_path()
     try:
@@ -139,7 +169,13 @@ def main(argv: Sequence[str] | None = None,
                 parser.error(_("a command is needed here: init, demo, log…"))
             return gui(db_path)
         handler = COMMANDS[args.command]
-        return handler(args, db_path)
+        done = False
+        try:
+            status = handler(args, db_path)
+            done = status == 0
+            return status
+        finally:
+            _close_opened(refresh_statistics=done)
     except ComebackError as error:
         print(_("comeback: error: {message}").format(message=error), file=sys.stderr)
         return EXIT_ERROR
@@ -155,6 +191,17 @@ def main(argv: Sequence[str] | None = None,
         return EXIT_ERROR
 
 
+#: Contexts a command opened: closed when it ends (closing refreshes the statistics).
+_OPENED: list = []
+
+
+def _close_opened(refresh_statistics: bool) -> None:
+    """Close what the command opened; PRAGMA optimize only after a command that succeeded
+    (a refused one leaves the file as it found it)."""
+    while _OPENED:
+        _OPENED.pop().db.close(refresh_statistics=refresh_statistics)
+
+
 def _context(db_path: Path, must_exist: bool = True, write: bool = True):
     """The store at ``db_path`` for a command: checked with quick_check first; a missing
     file is created only when ``must_exist`` is False; ``write=False`` for commands that
@@ -165,12 +212,29 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True):
     from app.setup import is_initialised
 
     ctx = Context(open_checked(db_path, create=not must_exist, write=write))
+    _OPENED.append(ctx)
     if must_exist:
         if not is_initialised(ctx):
             raise ComebackError(_("{path} has no store yet: run comeback init first.").format(
                 path=db_path))
         i18n.set_language(ctx.settings().language)
+        if not ctx.db.read_only:  # reading commands too: an export holds no expired contact
+            _erase_expired(ctx)
     return ctx
+
+
+def _erase_expired(ctx) -> None:
+    """Guest details past their retention go in every process that opens the store (one
+    index probe when there is nothing to erase); a file that cannot be written is left."""
+    import sqlite3
+
+    from app.privacy import erase_expired_guest_details
+
+    try:
+        erase_expired_guest_details(ctx)
+    except sqlite3.OperationalError as error:
+        if "readonly" not in str(error) and "read-only" not in str(error):
+            raise
 
 
 def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
@@ -416,7 +480,14 @@ def cmd_reset_pin(args: argparse.Namespace, db_path: Path) -> int:
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "log": cmd_log, "report": cmd_report,
             "export": cmd_export, "import": cmd_import, "redeem": cmd_redeem,
             "followups": cmd_followups, "backup": cmd_backup, "restore": cmd_restore,
-            "verify": cmd_verify, "reset-pin": cmd_reset_pin}
+            "verify": cmd_verify, "reset-pin": cmd_reset_pin,
+            "erase-guest": lambda args, db_path: _cli_privacy().cmd_erase_guest(args, db_path)}
+
+
+def _cli_privacy():
+    from app import cli_privacy
+
+    return cli_privacy
 
 
 def cmd_slip(args: argparse.Namespace, db_path: Path) -> int:

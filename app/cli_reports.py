@@ -82,9 +82,10 @@ def cmd_report(args: argparse.Namespace, ctx) -> int:
             else:
                 from app.backups import last_backup
                 from app.pdf import render_pdf
-                from app.verify import verify
+                from app.verify import check_for_report
 
-                render_pdf(data, temporary, verify(ctx), last_backup=last_backup(ctx))
+                render_pdf(data, temporary, check_for_report(ctx, data),
+                           last_backup=last_backup(ctx))
     except OSError as error:
         raise write_error(out, error) from None
     print(_("Wrote the summary of {week} to {path}: {n} incidents.").format(
@@ -130,6 +131,11 @@ def cmd_import(args: argparse.Namespace, ctx) -> int:
     except (OSError, UnicodeDecodeError) as error:
         raise ComebackError(_("Could not read {path}: {reason}").format(
             path=args.file, reason=getattr(error, "strerror", None) or error)) from None
+    from app.privacy import erase_expired_guest_details
+    from db.connection import optimize
+
+    erase_expired_guest_details(ctx)  # imported rows past the retention keep no guest data
+    optimize(ctx.db.conn)  # the planner's statistics follow what was imported
     print(_("Imported {n} incidents from {path}.").format(n=result.incidents, path=args.file))
     if result.assumed_code_page:
         print(_("The file was not UTF-8; it was read as {encoding}. Check that names with "

@@ -152,6 +152,8 @@ def escalate_overdue(ctx: Context) -> list[FollowUp]:
     now = ctx.clock.now()
     todo = [p for p in _plans(ctx) if not p.escalated and p.escalate_at is not None
             and p.escalate_at <= now < p.closing]
+    if not todo:  # no write transaction (nor sqlite-utils) for nothing
+        return []
     done = []
     with ctx.db.atomic():
         for plan in todo:
@@ -170,6 +172,8 @@ def sweep_missed(ctx: Context) -> list[FollowUp]:
     """
     now = ctx.clock.now()
     todo = [p for p in _plans(ctx) if p.closing <= now]
+    if not todo:
+        return []
     done = []
     with ctx.db.atomic():
         for plan in todo:

@@ -30,7 +30,7 @@ def save_pdf(ctx: Context, summary: WeeklySummary, path: str | Path, by: int | N
     from app.backups import last_backup
     from app.files import atomic_private_output
     from app.pdf import render_pdf
-    from app.verify import verify
+    from app.verify import check_for_report
 
     with atomic_private_output(path) as temporary:
-        render_pdf(summary, temporary, verify(ctx), last_backup=last_backup(ctx))
+        render_pdf(summary, temporary, check_for_report(ctx, summary), last_backup=last_backup(ctx))

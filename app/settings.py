@@ -220,6 +220,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("guest_contact_retention_days", "int", 365, N_("Keep guest contact (days)"),
             N_("Guest names and contacts are erased after this many days."), _check_int,
             limits=(1, 3650)),
+    Setting("erase_old_notes", "bool", True, N_("Erase old notes too"),
+            N_("Notes on incidents and outcomes often name the guest: erase them with the "
+               "guest's contact once older than the retention period."), _check_bool),
     # Who may give how much (docs/roles.md). Amounts are in the store currency's minor units;
     # init_store scales the defaults (30 and 100 euros) to the store's currency.
     Setting("cashier_limit", "int", 3000, N_("Cashier limit (minor units)"),
@@ -278,6 +281,7 @@ class StoreSettings(NamedTuple):
     followup_grace_minutes: int
     voucher_validity_days: int
     guest_contact_retention_days: int
+    erase_old_notes: bool
     cashier_limit: int
     manager_limit: int
     four_eyes: bool

@@ -169,6 +169,8 @@ def _default_text(spec: settings_mod.Setting) -> str:
         if len(days) == 1 and None not in days:
             opens, closes = next(iter(days))
             return f"every day {opens}–{closes}"
+    if spec.kind == "bool":
+        return "`true`" if spec.default else "`false`"
     if spec.kind == "folder":
         return "empty: `backups/` next to the database"
     if spec.default == "":

@@ -230,22 +230,24 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     now = ctx.clock.now()
     start, end = week.bounds(tz)
     prev_start, _prev_end = week.shifted(-1).bounds(tz)
-    trend_start, _x = week.shifted(1 - TREND_WEEKS).bounds(tz)
-    rows = reports_db.incident_rows(ctx.db, ctx.store_id, to_iso(trend_start), to_iso(end))
+    # Whole rows only for the two weeks compared; the guests' 30-day window and the trend
+    # read what they need (see db.reports), so the cost follows a week's incidents.
+    rows = reports_db.incident_rows(ctx.db, ctx.store_id, to_iso(prev_start), to_iso(end))
     for row in rows:
         row["local"] = from_iso(row["occurred_at"]).astimezone(tz)
-        row["week"] = Week.containing(row["local"].date())
-    by_week: dict[Week, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_week[row["week"]].append(row)
-    this_rows, last_rows = by_week[week], by_week[week.shifted(-1)]
+    this_rows = [r for r in rows if r["local"] >= start]
+    last_rows = [r for r in rows if r["local"] < start]
     redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, to_iso(prev_start),
                                                  to_iso(end))
     came_back_this = sum(1 for t in redeemed if t >= to_iso(start))
     grace = settings.followup_grace_minutes
     this_staff = _staff(this_rows, [])
-    guests_this = _guests_to_watch(rows, start, end)
-    guests_last = _guests_to_watch(rows, prev_start, start)
+    guests = reports_db.guest_rows(ctx.db, ctx.store_id,
+                                   to_iso(start - timedelta(days=COMP_WINDOW_DAYS)), to_iso(end))
+    for row in guests:
+        row["local"] = from_iso(row["occurred_at"]).astimezone(tz)
+    guests_this = _guests_to_watch(guests, start, end)
+    guests_last = _guests_to_watch(guests, prev_start, start)
     this = _figures(this_rows, grace, complete=end <= now, came_back=came_back_this,
                     guests=len(guests_this), staff=this_staff)
     last = _figures(last_rows, grace, complete=start <= now,
@@ -264,7 +266,8 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         generated_at=now, this=this, last=last, categories=categories,
         staff=_staff(this_rows, last_rows), remedies=remedies, guests_to_watch=guests_this,
         fixes=_fixes(this_rows, categories), notes=tuple(notes[:NOTES_MAX]),
-        notes_left_out=max(0, len(notes) - NOTES_MAX), trend=_trend(by_week, week),
+        notes_left_out=max(0, len(notes) - NOTES_MAX),
+        trend=_trend(ctx, week, tz, {week: this_rows, week.shifted(-1): last_rows}),
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
                                        r["approvals"], r["value_minor"])
                         for r in reports_db.approval_totals(ctx.db, ctx.store_id,
@@ -418,11 +421,19 @@ def _notes(rows: list[dict]) -> list[NoteLine]:
     return lines
 
 
-def _trend(by_week: dict[Week, list[dict]], week: Week) -> tuple[RatePoint, ...]:
+def _trend(ctx: Context, week: Week, tz: ZoneInfo,
+           known: dict[Week, list[dict]]) -> tuple[RatePoint, ...]:
+    recovered = [o.value for o in Outcome if o.recovered]
     points = []
     for back in range(TREND_WEEKS - 1, -1, -1):
         target = week.shifted(-back)
-        outcomes = [r["outcome"] for r in by_week.get(target, ()) if r["outcome"]]
-        points.append(RatePoint(target, len(outcomes),
-                                sum(1 for o in outcomes if Outcome(o).recovered)))
+        if target in known:
+            outcomes = [r["outcome"] for r in known[target] if r["outcome"]]
+            points.append(RatePoint(target, len(outcomes),
+                                    sum(1 for o in outcomes if Outcome(o).recovered)))
+        else:
+            start, end = target.bounds(tz)
+            followed, won = reports_db.outcome_counts(ctx.db, ctx.store_id, to_iso(start),
+                                                      to_iso(end), recovered)
+            points.append(RatePoint(target, followed, won))
     return tuple(points)

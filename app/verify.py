@@ -1,8 +1,9 @@
 """Check the audit log's hash chain and hold the tables it describes to it.
 
 :func:`verify` walks every store's chain from its first entry (``comeback verify`` and the
-weekly PDF); :func:`check_new` reads only the entries after the last one found intact, and
-what they describe (the app, after its first paint). Both return a :class:`Verdict`.
+back office); :func:`check_new` reads only the entries after the last one found intact, and
+what they describe (the app, after its first paint); :func:`check_for_report` adds the
+incidents of the week a PDF shows. Each returns a :class:`Verdict`.
 
 The chain (db/audit_chain.py) shows an entry changed, removed or written outside Comeback.
 The cross-checks show a table changed behind the log's back: every incident, remedy given,
@@ -180,6 +181,26 @@ def check_new(ctx: Context) -> Verdict:
         _remember(ctx, store_id, new[-1], total)
     head = new[-1]["hash"] if new else (mark["hash"] if mark else None)
     return Verdict(total, tuple(problems), head, len(new))
+
+
+def check_for_report(ctx: Context, summary) -> Verdict:
+    """The weekly PDF's check: the entries since the last intact check (as at start-up) and
+    every incident of the summary's week held to its entries, so each figure on the page is
+    vouched for. Its cost follows the week, not the history; ``comeback verify`` (and the
+    back office's *Check the record*) walk the whole log."""
+    from zoneinfo import ZoneInfo
+
+    from app import verify_rows
+    from app.clock import to_iso
+    from db import reports as reports_db
+
+    new = check_new(ctx)
+    start, end = summary.week.bounds(ZoneInfo(summary.timezone))
+    ids = reports_db.incident_ids_between(ctx.db, ctx.store_id, to_iso(start), to_iso(end))
+    problems = list(new.problems)
+    if ids:
+        problems += verify_rows.cross_check(ctx, ctx.store_id, None, incident_ids=ids)
+    return Verdict(new.entries, tuple(problems), new.head, new.checked)
 
 
 def details(entry: dict) -> dict:

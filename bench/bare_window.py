@@ -2,7 +2,7 @@
 
 Same protocol as ``comeback`` under COMEBACK_BENCH_READY=1: a QMainWindow of 1024×768 with
 one label; after the first paint of its central widget, a 0 ms single shot prints "ready"
-and quits.
+and quits (``--stay``: stays open, idle).
 
     python -m bench.bare_window
 """
@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 
 class _FirstPaint(QObject):
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, stay: bool = False) -> None:
         super().__init__(app)
-        self._app, self._seen = app, False
+        self._app, self._seen, self._stay = app, False, stay
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Paint and not self._seen:
@@ -28,7 +28,8 @@ class _FirstPaint(QObject):
 
     def _ready(self) -> None:
         print("ready", flush=True)
-        self._app.quit()
+        if not self._stay:
+            self._app.quit()
 
 
 def main() -> int:
@@ -37,7 +38,8 @@ def main() -> int:
     label = QLabel("Comeback")
     window.setCentralWidget(label)
     window.resize(1024, 768)
-    label.installEventFilter(_FirstPaint(app))
+    # --stay: keep it open after "ready" (bench.scaling measures its idle CPU).
+    label.installEventFilter(_FirstPaint(app, stay="--stay" in sys.argv[1:]))
     window.show()
     return app.exec()
 

@@ -32,20 +32,23 @@ def append(db: Database, *, store_id: int, at: str, staff_id: int | None, action
 
 
 def last_of(db: Database, store_id: int, actions: Iterable[str]) -> dict | None:
-    actions = list(actions)
-    marks = ",".join("?" * len(actions))
-    cursor = db.execute(
-        f"SELECT * FROM audit_log WHERE store_id = ? AND action IN ({marks}) "
-        "ORDER BY id DESC LIMIT 1",
-        [store_id, *actions],
-    )
+    """The newest entry of any of ``actions``: one probe of idx_audit_store_action per
+    action (its last column is the rowid, so it also gives the order), however long the log
+    has grown."""
+    found = [row[0] for action in actions for row in db.execute(
+        "SELECT id FROM audit_log WHERE store_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
+        [store_id, action])]
+    if not found:
+        return None
+    newest = max(found)
+    cursor = db.execute("SELECT * FROM audit_log WHERE id = ?", [newest])
     row = cursor.fetchone()
     return dict(zip([c[0] for c in cursor.description], row, strict=False)) if row else None
 
 
 def count_since(db: Database, store_id: int, action: str, since: str | None) -> int:
     return db.execute(
-        "SELECT count(*) FROM audit_log WHERE store_id = ? AND action = ? AND at >= ?",
+        "SELECT count(*) FROM audit_log WHERE +store_id = ? AND action = ? AND at >= ?",
         [store_id, action, since or ""],
     ).fetchone()[0]
 
@@ -88,7 +91,7 @@ def entries_about(db: Database, store_id: int, entity: str, ids: Iterable[int]) 
         chunk = ids[start:start + 500]
         found += db.query(
             "SELECT id, store_id, at, staff_id, action, entity, entity_id, detail, prev_hash, "
-            f"hash FROM audit_log WHERE store_id = ? AND entity = ? AND entity_id IN "
+            f"hash FROM audit_log WHERE +store_id = ? AND entity = ? AND entity_id IN "
             f"({','.join('?' * len(chunk))}) ORDER BY id", [store_id, entity, *chunk])
     return sorted(found, key=lambda e: e["id"])
 
@@ -97,7 +100,7 @@ def entries_with_actions(db: Database, store_id: int, actions: Iterable[str]) ->
     actions = list(actions)
     return list(db.query(
         "SELECT id, store_id, at, staff_id, action, entity, entity_id, detail, prev_hash, hash "
-        f"FROM audit_log WHERE action IN ({','.join('?' * len(actions))}) AND store_id = ? "
+        f"FROM audit_log WHERE action IN ({','.join('?' * len(actions))}) AND +store_id = ? "
         "ORDER BY id", [*actions, store_id]))
 
 

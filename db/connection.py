@@ -80,7 +80,13 @@ class Database:
             return self.conn.execute(sql, () if parameters is None else parameters)
         return self.full.execute(sql, parameters)
 
-    def close(self) -> None:
+    def close(self, *, refresh_statistics: bool = False) -> None:
+        """Close; with ``refresh_statistics`` first refresh the planner's statistics where
+        they are stale (cheap: a bounded sample per index, see ``optimize``). The app asks
+        for it when it quits and after a command that succeeded; anything else leaves the
+        file as it found it."""
+        if refresh_statistics:
+            optimize(self.conn)
         self.conn.close()
 
     def __getattr__(self, name: str) -> Any:
@@ -92,8 +98,26 @@ class Database:
         return self.full[table]
 
 
+#: Rows ANALYZE samples per index when the statistics are refreshed: enough for the
+#: planner, a few ms even at 1,000,000 incidents.
+ANALYSIS_LIMIT = 400
+
+
+def optimize(conn: sqlite3.Connection) -> None:
+    """``PRAGMA optimize`` with a bounded ``analysis_limit``; on close and after imports.
+    Best effort: a read-only or busy file keeps its old statistics."""
+    try:
+        conn.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+        conn.execute("PRAGMA optimize")
+    except sqlite3.Error:
+        pass
+
+
 def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # Deleted and overwritten content (erased guest details) is zeroed, not left in free
+    # pages; app.privacy checkpoints the WAL after an erase.
+    conn.execute("PRAGMA secure_delete=ON")
     conn.execute("PRAGMA foreign_keys=ON")
     if wal:
         conn.execute("PRAGMA journal_mode=wal")

@@ -6,6 +6,10 @@ from db._sql import update_row
 from db.connection import Database
 
 _OPEN = "f.done_at IS NULL AND f.missed_at IS NULL AND i.voided_at IS NULL"
+# CROSS JOIN keeps follow-ups the outer loop, read through their partial indexes (the open
+# ones, the missed ones): SQLite never reorders a CROSS JOIN. Left to the planner without
+# statistics, it would walk the store's whole history by idx_incidents_store_time instead.
+_OPEN_JOIN = "followups f CROSS JOIN incidents i ON i.id = f.incident_id"
 
 
 def insert_followup(db: Database, incident_id: int, created_at: str, due_at: str) -> int:
@@ -32,13 +36,13 @@ def update_followup(db: Database, followup_id: int, values: dict) -> None:
 def open_followups(db: Database, store_id: int) -> list[dict]:
     """Every open follow-up of live incidents, oldest due first."""
     return list(db.query(
-        f"SELECT f.* FROM followups f JOIN incidents i ON i.id = f.incident_id "
+        f"SELECT f.* FROM {_OPEN_JOIN} "
         f"WHERE i.store_id = ? AND {_OPEN} ORDER BY f.due_at, f.id", [store_id]))
 
 
 def next_open_due(db: Database, store_id: int) -> str | None:
     return db.execute(
-        f"SELECT min(f.due_at) FROM followups f JOIN incidents i ON i.id = f.incident_id "
+        f"SELECT min(f.due_at) FROM {_OPEN_JOIN} "
         f"WHERE i.store_id = ? AND {_OPEN}", [store_id]).fetchone()[0]
 
 
@@ -109,7 +113,7 @@ def move_due(db: Database, followup_id: int, due_at: str, *, snoozed: bool) -> b
 def missed_due_between(db: Database, store_id: int, start: str, end: str) -> list[dict]:
     """Follow-ups marked missed whose due time lies in [start, end), oldest first."""
     return list(db.query(
-        "SELECT f.* FROM followups f JOIN incidents i ON i.id = f.incident_id "
+        f"SELECT f.* FROM {_OPEN_JOIN} "
         "WHERE i.store_id = ? AND f.missed_at IS NOT NULL AND i.voided_at IS NULL "
         "AND f.due_at >= ? AND f.due_at < ? ORDER BY f.due_at, f.id", [store_id, start, end]))
 

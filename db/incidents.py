@@ -59,7 +59,8 @@ def update_incident(db: Database, store_id: int, incident_id: int, values: dict)
 def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since: str,
                              exclude_id: int | None = None) -> bool:
     row = db.execute(
-        "SELECT 1 FROM incidents WHERE store_id = ? AND guest_key = ? AND occurred_at >= ? "
+        "SELECT 1 FROM incidents INDEXED BY idx_incidents_guest "
+        "WHERE store_id = ? AND guest_key = ? AND occurred_at >= ? "
         "AND voided_at IS NULL AND id IS NOT ? LIMIT 1",
         [store_id, guest_key, since, exclude_id]).fetchone()
     return row is not None
@@ -76,11 +77,3 @@ def count_incidents(db: Database, store_id: int, include_voided: bool = False) -
     return db.execute(f"SELECT count(*) FROM incidents WHERE store_id = ?{where}",
                       [store_id]).fetchone()[0]
 
-
-def erase_guest_details_before(db: Database, store_id: int, before: str) -> int:
-    """Blank guest name, contact and key on incidents older than ``before``; returns count."""
-    cursor = db.execute(
-        "UPDATE incidents SET guest_name = NULL, guest_contact = NULL, guest_key = NULL "
-        "WHERE store_id = ? AND occurred_at < ? AND (guest_name IS NOT NULL "
-        "OR guest_contact IS NOT NULL OR guest_key IS NOT NULL)", [store_id, before])
-    return cursor.rowcount

@@ -296,6 +296,39 @@ def m0007_imported_approvals(db: Database) -> None:
     )
 
 
+@migrations(name="0008_flat_costs")
+def m0008_flat_costs(db: Database) -> None:
+    """Indexes that keep every cost flat as history grows (and guest data erasable at once).
+
+    * ``idx_incidents_guest_data`` / ``idx_incidents_notes``: only the incidents that still
+      hold guest details or a note, by store and time. The retention erasure walks them up to
+      its cut-off date: nothing to erase is one index probe, never a scan of old incidents.
+    * ``idx_followups_notes``: outcome notes still kept, by when the follow-up was made.
+    * ``idx_audit_store_action``: the newest entry of an action (PIN lockout) is one probe
+      (the rowid is the index's last column), whatever the length of the log.
+    * ``idx_followups_outcome``: an incident's latest outcome is one covering probe, no
+      sort (the weekly summary asks it of every incident of eight weeks).
+    * ``idx_audit_entity``: the start-up check of the audit log reads the entries about the
+      incidents it checks, not the store's whole log.
+    """
+    _run_script(
+        db,
+        """
+        CREATE INDEX idx_incidents_guest_data ON incidents (store_id, occurred_at)
+            WHERE guest_name IS NOT NULL OR guest_contact IS NOT NULL
+            OR guest_key IS NOT NULL;
+        CREATE INDEX idx_incidents_notes ON incidents (store_id, occurred_at)
+            WHERE note IS NOT NULL;
+        CREATE INDEX idx_followups_notes ON followups (created_at)
+            WHERE outcome_note IS NOT NULL;
+        CREATE INDEX idx_audit_store_action ON audit_log (store_id, action);
+        CREATE INDEX idx_followups_outcome ON followups (incident_id, done_at, id, outcome)
+            WHERE outcome IS NOT NULL;
+        CREATE INDEX idx_audit_entity ON audit_log (entity, entity_id);
+        """
+    )
+
+
 @migrations(name="0011_incident_uid")
 def m0011_incident_uid(db: Database) -> None:
     """An id made where the incident was tapped (a UUID), so a tap that is retried - after a

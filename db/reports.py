@@ -29,8 +29,8 @@ LEFT JOIN categories c ON c.id = i.category_id
 LEFT JOIN staff s ON s.id = i.staff_id
 LEFT JOIN followups f ON f.id = (SELECT min(id) FROM followups WHERE incident_id = i.id)
 LEFT JOIN followups last ON last.id = (
-    SELECT id FROM followups WHERE incident_id = i.id AND outcome IS NOT NULL
-    ORDER BY done_at DESC, id DESC LIMIT 1)
+    SELECT id FROM followups INDEXED BY idx_followups_outcome
+    WHERE incident_id = i.id AND outcome IS NOT NULL ORDER BY done_at DESC, id DESC LIMIT 1)
 WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? AND i.voided_at IS NULL
 ORDER BY i.occurred_at, i.id
 """
@@ -40,6 +40,42 @@ def incident_rows(db: Database, store_id: int, start: str, end: str) -> list[dic
     """Live incidents with ``start <= occurred_at < end``, oldest first, with their
     remedy count and value, first follow-up timing and latest outcome."""
     return list(db.query(_INCIDENT_ROWS, [store_id, start, end]))
+
+
+def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> list[int]:
+    """Every incident (undone ones too) with ``start <= occurred_at < end``."""
+    return [row["id"] for row in db.query(
+        "SELECT id FROM incidents WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ?",
+        [store_id, start, end])]
+
+
+def outcome_counts(db: Database, store_id: int, start: str, end: str,
+                   recovered: list[str]) -> tuple[int, int]:
+    """Live incidents in ``[start, end)`` with a recorded outcome (their latest), and how many
+    of those ended in one of ``recovered``: the trend line, counted inside SQLite."""
+    marks = ",".join("?" * len(recovered))
+    row = db.execute(
+        f"SELECT count(o), coalesce(sum(o IN ({marks})), 0) FROM (SELECT ("
+        "SELECT outcome FROM followups INDEXED BY idx_followups_outcome "
+        "WHERE incident_id = i.id AND outcome IS NOT NULL ORDER BY done_at DESC, id DESC "
+        "LIMIT 1) AS o FROM incidents i WHERE i.store_id = ? AND i.occurred_at >= ? "
+        "AND i.occurred_at < ? AND i.voided_at IS NULL)",
+        [*recovered, store_id, start, end]).fetchone()
+    return row[0], row[1]
+
+
+def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
+    """Live incidents in ``[start, end)`` that still name a guest (by key), with their value:
+    what "guests to watch" needs, read through the index of incidents holding guest data."""
+    return list(db.query(
+        "SELECT i.id, i.occurred_at, i.guest_key, i.guest_name, i.guest_contact, "
+        "(SELECT coalesce(sum(r.amount_minor), 0) FROM incident_remedies r "
+        " WHERE r.incident_id = i.id) AS value_minor "
+        "FROM incidents i INDEXED BY idx_incidents_guest_data "
+        "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
+        "AND (guest_name IS NOT NULL OR guest_contact IS NOT NULL OR guest_key IS NOT NULL) "
+        "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL ORDER BY i.occurred_at, i.id",
+        [store_id, start, end]))
 
 
 def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str) -> list[dict]:
@@ -67,7 +103,8 @@ def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str)
 def redeemed_voucher_times(db: Database, store_id: int, start: str, end: str) -> list[str]:
     """When each voucher of the store's live incidents was redeemed in ``[start, end)``."""
     return [row[0] for row in db.execute(
-        "SELECT v.redeemed_at FROM vouchers v JOIN incidents i ON i.id = v.incident_id "
+        # Vouchers first, by idx_vouchers_redeemed: never the store's history (CROSS JOIN).
+        "SELECT v.redeemed_at FROM vouchers v CROSS JOIN incidents i ON i.id = v.incident_id "
         "WHERE v.redeemed_at >= ? AND v.redeemed_at < ? AND i.store_id = ? "
         "AND i.voided_at IS NULL ORDER BY v.redeemed_at",
         [start, end, store_id])]

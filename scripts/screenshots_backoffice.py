@@ -2,7 +2,8 @@
 
 The first run is grabbed on an empty database (time zone guess Europe/Oslo, English
 chosen, a store and an owner typed in); the back office on a demo store, opened by the
-owner: the staff list (one former cashier), the category editor, and the remedy editor.
+owner: the staff list (one former cashier), the category editor, the remedy editor, and
+the Guest data tab with a guest found (the erase not yet confirmed).
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots_backoffice.py [--out docs]
 """
@@ -17,7 +18,7 @@ from _shots import NOW, SIZE, demo_store, start
 from _shots import grab as grab_settled
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app import admin, catalog, staff
+from app import admin, catalog, incidents, staff
 from app.clock import FixedClock
 from app.context import open_context
 
@@ -72,6 +73,12 @@ def back_office(app: QApplication, out: Path, tmp: Path) -> None:
     page.show_tab(page.remedies_tab)
     page.remedies_tab.select(catalog.remedy_by_code(ctx, "discount_20").id)
     grab(window, app, out / "categories-remedies.png")
+
+    page.show_tab(page.guest_tab)
+    guest = next(i for i in incidents.recent(ctx, 200) if i.guest_name)
+    page.guest_tab.name.setText(guest.guest_name)
+    page.guest_tab.find()
+    grab(window, app, out / "guest-erase.png")
     window.close()
 
 

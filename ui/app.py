@@ -80,7 +80,19 @@ def main(db_path: str | Path | None) -> int:
     app.setApplicationName("Comeback")
     _keep_icons_between_runs()
     start(app, db_path)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        _close_databases()
+
+
+def _close_databases() -> None:
+    """Close the database of every counter of this run: closing runs PRAGMA optimize, so
+    the planner's statistics stay fresh without anyone asking."""
+    for window in _WINDOWS:
+        controller = getattr(window, "controller", None)
+        if controller is not None:
+            controller.ctx.db.close(refresh_statistics=True)
 
 
 #: The top-level windows of this run (Qt does not keep them alive by itself).
@@ -122,16 +134,15 @@ def start(app: QApplication, db_path: str | Path | None, *,
         # The counter is on screen and takes taps. The rest follows long before a thumb can
         # land, one step per event-loop turn so a tap never waits for more than one:
         # sqlite-utils (so the first tap does not import it), the erasure of guest details
-        # past their retention (once the file's quick_check found it sound), the banner,
+        # past their retention, now and daily (once the file's quick_check found it sound),
+        # the banner,
         # queue and scheduler of the follow-ups, the audit log's entries since its last
         # intact check (red warning if broken), then the automatic backups.
         if bench:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
-        from app.privacy import erase_expired_guest_details
-
         care = FileCare(app, window, db_path, timer_factory)
         steps = [ctx.prepare_writes, care.check,
-                 lambda: care.when_checked(lambda: erase_expired_guest_details(ctx)),
+                 lambda: care.when_checked(lambda: start_retention(window, timer_factory)),
                  window.page("counter").start_retry, lambda: add_reminders(window),
                  lambda: care.when_checked(lambda: check_audit_log(window)),
                  care.start_backups]
@@ -281,6 +292,15 @@ def _keep_icons_between_runs() -> None:
         icons.DISK_CACHE = Path(cache) / "icons"
 
 
+def start_retention(window: MainWindow, timer_factory=None) -> None:
+    """Erase guest details past their retention now, and again every day the app runs."""
+    from ui.retention import RetentionTimer
+
+    window.retention = RetentionTimer(window.controller, timer_factory=timer_factory,
+                                      parent=window)
+    window.retention.run()
+
+
 def add_reminders(window: MainWindow) -> None:
     """Banner, follow-up queue (second in the nav) and the scheduler, started at once."""
     from ui.counter_parts import PIN, REMEDIES
@@ -313,6 +333,7 @@ def _first_run_then_counter(app: QApplication, ctx: Context) -> QWidget:
         install_backups(window, ctx)
         window.resize(1024, 768)
         window.show()
+        start_retention(window)
         windows.append(window)
         _WINDOWS.append(window)
 

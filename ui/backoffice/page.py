@@ -2,8 +2,8 @@
 or when nobody has touched the app for :data:`IDLE_LOCK_MS` (an owner called away from the
 counter leaves no open door to the staff list and the comp rules).
 
-Tabs: Staff, Categories, Remedies, Rules, Store settings, Backups, Printer, and (owner
-only) Audit log.
+Tabs: Staff, Categories, Remedies, Rules, Store settings, Backups, Printer, Guest data,
+and (owner only) Audit log.
 What the signed-in person may change follows :mod:`app.admin`; the rest is read-only.
 """
 
@@ -32,6 +32,7 @@ from ui.backoffice.audit_tab import AuditTab
 from ui.backoffice.backups_tab import BackupsTab
 from ui.backoffice.categories_tab import CategoriesTab
 from ui.backoffice.common import QSS, let_combos_shrink
+from ui.backoffice.guest_tab import GuestTab
 from ui.backoffice.printer_tab import PrinterTab
 from ui.backoffice.remedies_tab import RemediesTab
 from ui.backoffice.rules_tab import RulesTab
@@ -134,6 +135,7 @@ class BackOfficePage(QWidget):
         self.printer_tab = PrinterTab(controller, my_id)
         self.audit_tab = AuditTab(controller)
         self.backups_tab = BackupsTab(controller, my_id)
+        self.guest_tab = GuestTab(controller, my_id)
         self._tabs = [(self.staff_tab, lambda: _("Staff")),
                       (self.categories_tab, lambda: _("Categories")),
                       (self.remedies_tab, lambda: _("Remedies")),
@@ -141,6 +143,7 @@ class BackOfficePage(QWidget):
                       (self.settings_tab, lambda: _("Store settings")),
                       (self.backups_tab, lambda: _("Backups")),
                       (self.printer_tab, lambda: _("Printer")),
+                      (self.guest_tab, lambda: _("Guest data")),
                       (self.audit_tab, lambda: _("Audit log"))]
         for widget, title in self._tabs:
             # Each tab scrolls rather than making the window taller than 768 px (a reminder
@@ -200,7 +203,8 @@ class BackOfficePage(QWidget):
         self.backups_tab.set_editable(owner)
         self.printer_tab.set_editable(owner)
         for tab in (self.staff_tab, self.categories_tab, self.remedies_tab, self.rules_tab,
-                    self.settings_tab, self.backups_tab, self.printer_tab, self.audit_tab):
+                    self.settings_tab, self.backups_tab, self.printer_tab, self.guest_tab,
+                    self.audit_tab):
             tab.reload()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentWidget(self.tabs)

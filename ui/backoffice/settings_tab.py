@@ -27,7 +27,7 @@ def store_columns() -> list[list[str]]:
 
     names = [s.name for s in settings_mod.SETTINGS
              if s.name not in RULE_SETTINGS + PRINTER_SETTINGS and s.name not in BACKUP_SETTINGS]
-    right = [n for n in names if settings_mod.BY_NAME[n].kind in ("hours", "int")]
+    right = [n for n in names if settings_mod.BY_NAME[n].kind in ("hours", "int", "bool")]
     return [[n for n in names if n not in right], right]
 
 
