@@ -82,7 +82,8 @@ def cmd_report(args: argparse.Namespace, ctx) -> int:
                 from app.pdf import render_pdf
                 from app.verify import check_for_report
 
-                render_pdf(data, temporary, check_for_report(ctx, data), last_backup=last_backup(ctx))
+                render_pdf(data, temporary, check_for_report(ctx, data),
+                           last_backup=last_backup(ctx))
     except OSError as error:
         raise write_error(out, error) from None
     print(_("Wrote the summary of {week} to {path}: {n} incidents.").format(
