@@ -171,3 +171,18 @@ def test_a_printer_setting_that_makes_no_sense_is_shown_next_to_the_field(qtbot,
     tab.test_button.click()
     assert tab.form.fields["printer"].error().startswith("Slip printer: start with network:")
     assert ctx.settings().printer == ""
+
+
+def test_the_printer_worker_starts_at_warm_up_only_when_a_receipt_printer_is_set(
+        window, ctx, people, loopback):
+    from ui.slip_printing import warm_up_printer
+
+    warm_up_printer(window.controller)  # no printer yet: nothing made, no thread
+    assert getattr(window.controller, "slip_printer", None) is None
+    store_admin.update_settings(ctx, people["Ingrid"],
+                                {"printer": f"network:127.0.0.1:{loopback.port}"})
+    warm_up_printer(window.controller)
+    printer = slip_printer(window.controller)
+    assert printer._worker is not None and printer._worker.is_alive()
+    assert loopback.received() == []  # warming up sends nothing to the printer
+    printer.stop()

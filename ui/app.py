@@ -86,6 +86,12 @@ def main(db_path: str | Path | None) -> int:
         _close_databases()
 
 
+def _warm_up_printer(window) -> None:
+    from ui.slip_printing import warm_up_printer
+
+    warm_up_printer(window.page("counter").controller)
+
+
 def _close_databases() -> None:
     """Close the database of every counter of this run: closing runs PRAGMA optimize, so
     the planner's statistics stay fresh without anyone asking."""
@@ -145,7 +151,7 @@ def start(app: QApplication, db_path: str | Path | None, *,
                  lambda: care.when_checked(lambda: start_retention(window, timer_factory)),
                  window.page("counter").start_retry, lambda: add_reminders(window),
                  lambda: care.when_checked(lambda: check_audit_log(window)),
-                 care.start_backups]
+                 care.start_backups, lambda: _warm_up_printer(window)]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))

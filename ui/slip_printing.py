@@ -1,8 +1,8 @@
 """Printing slips off the tap path: one worker thread takes jobs in order, the UI gets signals.
 
 The tap builds the slip's texts (a query and a few Babel formats, well under a millisecond)
-and queues it; rendering (python-escpos, imported in the worker on its first job) and the
-conversation with the printer happen in the worker, bounded by :attr:`SlipPrinter.timeout`.
+and queues it; rendering (python-escpos, loaded by the worker when it starts: right after
+start-up when a receipt printer is set, see warm_up) and the conversation with the printer happen in the worker, bounded by :attr:`SlipPrinter.timeout`.
 A printer that is off, out of paper or drops the connection never holds up the counter: the
 voucher is saved already, and :attr:`SlipPrinter.failed` lets the bar offer a reprint.
 
@@ -11,6 +11,7 @@ One service per controller: :func:`slip_printer`.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import queue
 import threading
@@ -109,6 +110,16 @@ class SlipPrinter(QObject):
         self.queued.emit(job)
         return job
 
+    def warm_up(self) -> bool:
+        """With a receipt printer set, start the worker now: it loads the ESC/POS driver
+        (python-escpos, ~0.4 s) before any slip, so the first voucher's slip is not the one
+        that pays for it. False (and nothing started) without such a printer."""
+        target = self.target()
+        if target is None or target.kind == "pdf":
+            return False
+        self._start_worker()
+        return True
+
     # -- the worker -------------------------------------------------------------------------
     def _start_worker(self) -> None:
         if self._worker is None or not self._worker.is_alive():
@@ -117,6 +128,10 @@ class SlipPrinter(QObject):
             self._worker.start()
 
     def _work(self) -> None:
+        # The driver, once, before the first job (see warm_up); if it cannot load, the job
+        # itself says what is wrong.
+        with contextlib.suppress(Exception):
+            import app.slip_escpos  # noqa: F401
         while (job := self._jobs.get()) is not None:
             try:
                 where = deliver(job, self.timeout)
@@ -155,6 +170,12 @@ def deliver(job: SlipJob, timeout: float) -> str:
         raise PrinterError(str(error)) from error
     send(job.target, data, timeout)
     return ""
+
+
+def warm_up_printer(controller: Controller) -> None:
+    """A start-up step: with a receipt printer set, get its driver loaded (see warm_up)."""
+    if controller.ctx.settings().printer:
+        slip_printer(controller).warm_up()
 
 
 def slip_printer(controller: Controller) -> SlipPrinter:
