@@ -2,7 +2,8 @@
 
 The tap builds the slip's texts (a query and a few Babel formats, well under a millisecond)
 and queues it; rendering (python-escpos, loaded by the worker when it starts: right after
-start-up when a receipt printer is set, see warm_up) and the conversation with the printer happen in the worker, bounded by :attr:`SlipPrinter.timeout`.
+start-up when a receipt printer is set, see warm_up) and the conversation with the printer
+happen in the worker, bounded by :attr:`SlipPrinter.timeout`.
 A printer that is off, out of paper or drops the connection never holds up the counter: the
 voucher is saved already, and :attr:`SlipPrinter.failed` lets the bar offer a reprint.
 
