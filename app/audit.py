@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from app.context import Context
@@ -11,6 +10,8 @@ from db import audit as audit_db
 
 def record(ctx: Context, staff_id: int | None, action: str, entity: str | None = None,
            entity_id: int | None = None, **detail: Any) -> int:
+    import json  # only when something is recorded (a reading command never loads it)
+
     return audit_db.append(
         ctx.db, store_id=ctx.store_id, at=ctx.now_iso(), staff_id=staff_id, action=action,
         entity=entity, entity_id=entity_id,

@@ -6,13 +6,16 @@ imported only by the subcommand that needs them.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.errors import ComebackError
 from app.i18n import _
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_ERROR = 2
 
@@ -58,6 +61,8 @@ def _command_of(argv: list[str]) -> str | None:
 
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="comeback",
         description=_("Service recovery at the counter. Without a command, opens the app."))
@@ -117,6 +122,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     redeem.add_argument("--staff", default=None, help=_("who redeemed it (staff name)"))
     sub.add_parser("followups", help=_("list open follow-ups and those left open at the "
                                        "last closing"))
+    if only in _BUILT_HERE:
+        return parser  # the other modules' commands are not run: not imported either
 
     from app.cli_reports import add_parsers  # report, export, import (no reportlab here)
 
@@ -137,6 +144,27 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
     cli_privacy.add_parsers(sub)
     return parser
+
+
+def _plain_followups(argv: list[str]):
+    """``followups`` with at most ``--db PATH`` (either side of it) needs no parser:
+    argparse and building it cost ~10 ms of a command that takes ~40 (the manager's
+    glance, often from a script). Anything else (``--help``, a typo) goes to the parser."""
+    from types import SimpleNamespace
+
+    if argv.count("followups") != 1 or argv.index("followups") == 1:
+        return None  # not followups, or between --db and its value
+    rest = [word for word in argv if word != "followups"]
+    if not rest:
+        return SimpleNamespace(command="followups", db=None)
+    db = _plain_start(rest)
+    if db is None:
+        return None
+    return SimpleNamespace(command="followups", db=db)
+
+
+#: The commands whose parsers ``_parser`` builds itself (the others come from app.cli_*).
+_BUILT_HERE = frozenset({"init", "demo", "log", "redeem", "followups"})
 
 
 def _plain_start(argv: list[str]) -> Path | None:
@@ -160,8 +188,10 @@ def main(argv: Sequence[str] | None = None,
         # The app's own start needs no parser: building it costs ~10 ms (every command's
         # options and help, platformdirs for the default path shown in --help).
         return gui(start_path)
-    parser = _parser(_command_of(argv))
-    args = parser.parse_args(argv)
+    args = _plain_followups(argv)
+    if args is None:
+        parser = _parser(_command_of(argv))
+        args = parser.parse_args(argv)
     db_path = args.db or default_db_path()
     try:
         if args.command is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 
 from db._sql import insert_row, update_row
 from db.connection import Database
@@ -22,6 +21,8 @@ def insert_incident(db: Database, values: dict) -> int | None:
     process since the caller looked): nothing is inserted.
     """
     if values.get("uid") is None:
+        import uuid  # ~8 ms (it imports platform): only when an incident is written
+
         values = {**values, "uid": str(uuid.uuid4())}
     try:
         return insert_row(db, "incidents", values)
