@@ -232,16 +232,19 @@ def _close_opened(refresh_statistics: bool) -> None:
         _OPENED.pop().db.close(refresh_statistics=refresh_statistics)
 
 
-def _context(db_path: Path, must_exist: bool = True, write: bool = True):
-    """The store at ``db_path`` for a command: checked with quick_check first; a missing
-    file is created only when ``must_exist`` is False; ``write=False`` for commands that
-    only read (they work on a read-only file)."""
+def _context(db_path: Path, must_exist: bool = True, write: bool = True,
+             checked: bool = False):
+    """The store at ``db_path`` for a command: checked with quick_check first (``checked``:
+    the caller has just found it sound, see ``_check_meanwhile``); a missing file is
+    created only when ``must_exist`` is False; ``write=False`` for commands that only read
+    (they work on a read-only file)."""
     from app import i18n
     from app.context import Context
     from app.dbfile import open_checked
     from app.setup import is_initialised
 
-    ctx = Context(open_checked(db_path, create=not must_exist, write=write))
+    ctx = Context(open_checked(db_path, create=not must_exist, write=write,
+                               check=not checked))
     _OPENED.append(ctx)
     if must_exist:
         if not is_initialised(ctx):
@@ -251,6 +254,36 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True):
         if not ctx.db.read_only:  # reading commands too: an export holds no expired contact
             _erase_expired(ctx)
     return ctx
+
+
+def _check_meanwhile(db_path: Path) -> Callable[[], bool]:
+    """Start the file's quick_check in a worker thread (SQLite releases Python's lock while
+    it reads every page) so that it runs while the command imports what it needs; returns
+    the wait for its verdict: True when the file is sound. Anything else (damaged, missing,
+    not a database…) is False, and the command opens the file with the check as usual,
+    which says what is wrong. Nothing is opened for writing before the verdict."""
+    import threading
+
+    from db.health import check_file
+
+    verdict: list[bool] = []
+
+    def check() -> None:
+        try:
+            if db_path.is_file():
+                check_file(db_path)
+                verdict.append(True)
+        except Exception:  # noqa: BLE001 - the usual path reports it
+            pass
+
+    worker = threading.Thread(target=check, name="quick_check", daemon=True)
+    worker.start()
+
+    def wait() -> bool:
+        worker.join()
+        return bool(verdict)
+
+    return wait
 
 
 def _erase_expired(ctx) -> None:
@@ -459,11 +492,12 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
 
     Like the app at start-up, it first marks missed what a closing left open.
     """
+    sound = _check_meanwhile(db_path)
     from app import followups
     from app.followup_items import countdown, given, items_for, open_items, place, what_happened
     from app.formatting import medium_date, short_time
 
-    ctx = _context(db_path, write=False)
+    ctx = _context(db_path, write=False, checked=sound())
     if not ctx.db.read_only:
         followups.sweep_missed(ctx)
     settings = ctx.settings()

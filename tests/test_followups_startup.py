@@ -13,7 +13,7 @@ from app.context import Context
 from app.models import RemedyRequest
 from db.connection import open_database
 from tests.conftest import cli_init_store
-from tests.dbstates import run_cli
+from tests.dbstates import checkpoint, flip_bytes_in_the_middle, run_cli
 
 ALL_DAY = dict.fromkeys(settings.WEEKDAYS, ["00:00", "24:00"])
 NOT_FOR_FOLLOWUPS = ("sqlite_utils", "click", "dateutil", "pluggy", "argparse", "uuid",
@@ -61,3 +61,18 @@ def test_followups_with_more_than_the_database_still_goes_through_the_parser(tmp
     assert "unrecognized arguments: --verbose" in done.stderr
     done = run_cli(["--db", str(path), "followups"])
     assert done.returncode == 0 and done.stdout.startswith("Open follow-ups: 0")
+
+
+def test_followups_on_a_damaged_file_says_so_and_lists_nothing(tmp_path):
+    # The quick_check runs in a worker thread while followups imports: its verdict still
+    # comes before anything is opened, read or printed.
+    path = tmp_path / "store.db"
+    cli_init_store(path)
+    checkpoint(path)
+    flip_bytes_in_the_middle(path)
+    done = run_cli(["followups", "--db", str(path)])
+    assert done.returncode == 2
+    assert "is damaged: part of it can no longer be read" in done.stderr
+    assert done.stdout == ""
+    done = run_cli(["followups", "--db", str(tmp_path / "nothing.db")])
+    assert done.returncode == 2 and "There is no database at" in done.stderr
