@@ -148,8 +148,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def _plain_followups(argv: list[str]):
     """``followups`` with at most ``--db PATH`` (either side of it) needs no parser:
-    argparse and building it cost ~10 ms of a command that takes ~40 (the manager's
-    glance, often from a script). Anything else (``--help``, a typo) goes to the parser."""
+    importing argparse (and the shutil it loads) and building the parser cost a few ms of a
+    command meant to be a glance. Anything else (``--help``, a typo) goes to the parser."""
     from types import SimpleNamespace
 
     if argv.count("followups") != 1 or argv.index("followups") == 1:
