@@ -87,6 +87,9 @@ def main(db_path: str | Path | None) -> int:
 
 
 def _warm_up_printer(window) -> None:
+    """With a receipt printer set, its driver loads now (see ui.slip_printing.warm_up)."""
+    if not window.isVisible():  # the file failed under the counter meanwhile
+        return
     from ui.slip_printing import warm_up_printer
 
     warm_up_printer(window.page("counter").controller)
@@ -143,7 +146,8 @@ def start(app: QApplication, db_path: str | Path | None, *,
         # past their retention, now and daily (once the file's quick_check found it sound),
         # the banner,
         # queue and scheduler of the follow-ups, the audit log's entries since its last
-        # intact check (red warning if broken), then the automatic backups.
+        # intact check (red warning if broken), the automatic backups, then the receipt
+        # printer's driver when one is set.
         if bench:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
         care = FileCare(app, window, db_path, timer_factory)
@@ -151,7 +155,8 @@ def start(app: QApplication, db_path: str | Path | None, *,
                  lambda: care.when_checked(lambda: start_retention(window, timer_factory)),
                  window.page("counter").start_retry, lambda: add_reminders(window),
                  lambda: care.when_checked(lambda: check_audit_log(window)),
-                 care.start_backups, lambda: _warm_up_printer(window)]
+                 care.start_backups,
+                 lambda: care.when_checked(lambda: _warm_up_printer(window))]
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
