@@ -25,6 +25,26 @@ def p50_p99(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), percentile(samples, 0.99)
 
 
+def latency_line(name: str, samples: list[float], width: int = 44) -> str:
+    """One printed line: p50, p99 and max of ``samples`` (ms)."""
+    return (f"{name:<{width}} p50 {statistics.median(samples):6.2f} ms   "
+            f"p99 {percentile(samples, 0.99):6.2f} ms   max {max(samples):6.2f} ms")
+
+
+def manager_checks_back(ctx, by: int, announce=None, after_s: float = 600) -> None:
+    """The manager records "satisfied" for every follow-up more than ``after_s`` overdue, so
+    open follow-ups do not pile up over a long run; ``announce`` gets each Changes."""
+    from app import followups
+    from app.models import Outcome
+
+    now = ctx.clock.now()
+    for item in followups.open_followups(ctx):
+        if (now - item.due_at).total_seconds() > after_s:
+            changes = followups.record_outcome(ctx, item.id, Outcome.SATISFIED, by)
+            if announce is not None:
+                announce(changes)
+
+
 def raw_insert_floor(path: Path, n: int) -> list[float]:
     """ms per single-row INSERT + COMMIT, ``n`` times, with plain sqlite3 on a new file at
     ``path`` in WAL mode with synchronous=FULL (the pragmas the app uses)."""

@@ -44,7 +44,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.common import p50_p99, raw_insert_floor
+from bench.common import manager_checks_back, p50_p99, raw_insert_floor
 from bench.scaling_db import build, last_moment, strip_statistics
 
 HERE = Path(__file__).resolve().parent
@@ -80,10 +80,10 @@ def taps_child(db: Path, taps: int) -> dict:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app import catalog, followups, incidents, settings, staff
+    from app import catalog, incidents, settings, staff
     from app.clock import FixedClock
     from app.context import open_context
-    from app.models import Outcome, RemedyRequest
+    from app.models import RemedyRequest
 
     clock = FixedClock(last_moment(db) + timedelta(minutes=1))
     ctx = open_context(db, clock)
@@ -99,9 +99,7 @@ def taps_child(db: Path, taps: int) -> dict:
              or r.value_minor <= r.approval_above_minor]
 
     def manager_keeps_up() -> None:
-        for item in followups.open_followups(ctx):
-            if (clock.now() - item.due_at).total_seconds() > 600:
-                followups.record_outcome(ctx, item.id, Outcome.SATISFIED, marco.id)
+        manager_checks_back(ctx, marco.id)
 
     service = []
     for i in range(taps + 20):
@@ -126,10 +124,7 @@ def taps_child(db: Path, taps: int) -> dict:
     widget = []
     for i in range(taps + 20):
         clock.advance(seconds=41)
-        for item in followups.open_followups(ctx):
-            if (clock.now() - item.due_at).total_seconds() > 600:
-                window.controller.announce(followups.record_outcome(
-                    ctx, item.id, Outcome.SATISFIED, marco.id))
+        manager_checks_back(ctx, marco.id, window.controller.announce)
         QTest.mouseClick(page.category_tile(codes[i % len(codes)]), Qt.LeftButton)
         app.processEvents()
         tiles = [t for t, r in zip(page.remedy_step.tiles(), page.remedy_step._remedies,

@@ -25,7 +25,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.common import demo_store, percentile
+from bench.common import demo_store, latency_line, manager_checks_back, percentile
 from bench.loopback_printer import LoopbackPrinter
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -34,8 +34,7 @@ BLOCK = 10
 
 
 def line(name: str, samples: list[float]) -> str:
-    return (f"{name:<46} p50 {statistics.median(samples):6.2f} ms   "
-            f"p99 {percentile(samples, 0.99):6.2f} ms   max {max(samples):6.2f} ms")
+    return latency_line(name, samples, 46)
 
 
 def main() -> None:
@@ -48,8 +47,7 @@ def main() -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app import catalog, followups, settings, staff
-    from app.models import Outcome
+    from app import catalog, settings, staff
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from ui.app import build_main_window
@@ -80,10 +78,7 @@ def main() -> None:
                 with ctx.db.atomic():
                     settings.write(ctx.db, ctx.store_id, {"printer": wanted})
             clock.advance(seconds=41)
-            for item in followups.open_followups(ctx):
-                if (clock.now() - item.due_at).total_seconds() > 600:
-                    window.controller.announce(followups.record_outcome(
-                        ctx, item.id, Outcome.SATISFIED, marco.id))
+            manager_checks_back(ctx, marco.id, window.controller.announce)
             QTest.mouseClick(page.category_tile(codes[i % len(codes)]), Qt.LeftButton)
             app.processEvents()
             index = next(n for n, r in enumerate(page.remedy_step._remedies)

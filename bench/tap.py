@@ -21,22 +21,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.common import demo_store, percentile, raw_insert_floor
+from bench.common import demo_store, latency_line, manager_checks_back, percentile, raw_insert_floor
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TARGET_P99_MS = 50.0
 
 
 def line(name: str, samples: list[float]) -> str:
-    return (f"{name:<44} p50 {statistics.median(samples):6.2f} ms   "
-            f"p99 {percentile(samples, 0.99):6.2f} ms   max {max(samples):6.2f} ms")
+    return latency_line(name, samples, 44)
 
 
 def main() -> None:
@@ -51,8 +49,7 @@ def main() -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app import catalog, followups, staff
-    from app.models import Outcome
+    from app import catalog, staff
     from db.connection import pragma
     from db.incidents import count_incidents
 
@@ -76,10 +73,7 @@ def main() -> None:
         for i in range(taps + 20):
             clock.advance(seconds=41)
             if not args.no_manager:
-                for item in followups.open_followups(ctx):
-                    if (clock.now() - item.due_at).total_seconds() > 600:
-                        window.controller.announce(followups.record_outcome(
-                            ctx, item.id, Outcome.SATISFIED, marco.id))
+                manager_checks_back(ctx, marco.id, window.controller.announce)
             start = time.perf_counter()
             QTest.mouseClick(page.category_tile(codes[i % len(codes)]), Qt.LeftButton)
             app.processEvents()
