@@ -41,6 +41,9 @@ class Database:
     #: The file (None in memory) and whether it opened read-only (see open_database).
     path: Path | None = None
     read_only: bool = False
+    #: When every page of the file was last found sound (``db.sound_stamp``); None when
+    #: this process has not checked it (nor found a stamp that matched).
+    sound_since: float | None = None
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -82,12 +85,19 @@ class Database:
 
     def close(self, *, refresh_statistics: bool = False) -> None:
         """Close; with ``refresh_statistics`` first refresh the planner's statistics where
-        they are stale (cheap: a bounded sample per index, see ``optimize``). The app asks
-        for it when it quits and after a command that succeeded; anything else leaves the
-        file as it found it."""
+        they are stale (cheap: a bounded sample per index, see ``optimize``), and after
+        closing record that the file, as this process leaves it, is sound since the last
+        full check (``db.sound_stamp``; only when this process found it sound). The app
+        asks for it when it quits and after a command that succeeded; anything else
+        leaves the file as it found it."""
         if refresh_statistics:
             optimize(self.conn)
         self.conn.close()
+        if refresh_statistics and self.sound_since is not None and self.path is not None \
+                and not self.read_only:
+            from db import sound_stamp
+
+            sound_stamp.write(self.path, self.sound_since)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -119,6 +129,9 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
     # pages; app.privacy checkpoints the WAL after an erase.
     conn.execute("PRAGMA secure_delete=ON")
     conn.execute("PRAGMA foreign_keys=ON")
+    # Each page is checked for malformed cells as it is read, so a damaged page a command
+    # reads fails it ("malformed") before anything is written (see db.sound_stamp).
+    conn.execute("PRAGMA cell_size_check=ON")
     if wal:
         conn.execute("PRAGMA journal_mode=wal")
     # FULL: a committed incident survives a power cut, also in WAL mode.
@@ -129,11 +142,13 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
 
 
 def open_database(path: str | Path | None, *, create: bool = True,
-                  check: bool = False) -> Database:
+                  check: bool = False, sound_since: float | None = None) -> Database:
     """Open and migrate the database at ``path``; None = in memory.
 
     ``create=False`` refuses a missing file instead of creating it (commands that only
-    read). ``check`` runs ``PRAGMA quick_check`` first. Every bad state of the file raises
+    read). ``check`` makes sure the file is sound first: ``PRAGMA quick_check`` unless
+    its stamp says it was found sound since it last changed (``db.sound_stamp``), or the
+    caller has just checked it (``sound_since``: when). Every bad state of the file raises
     ``db.health.DatabaseFileError`` with its kind; a new file (and its folders) is made
     0600 in folders 0700, and removed again when it cannot be set up. A file that is not
     writable opens read-only (``Database.read_only``); it can only be read.
@@ -154,8 +169,8 @@ def open_database(path: str | Path | None, *, create: bool = True,
         conn = health.connect(path, writable, BUSY_TIMEOUT_MS)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # Checked before anything is written (WAL mode is a write to the header).
-        if check:
-            health.quick_check(conn, path)
+        if check and sound_since is None:
+            sound_since = health.sound_since(conn, path)
         up_to_date = health.schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION)
         if not up_to_date:
             from db.migrations import migrations
@@ -168,6 +183,7 @@ def open_database(path: str | Path | None, *, create: bool = True,
             raise health.problem_of(error, path) or error from None
         database = Database(conn)
         database.path, database.read_only = path, not writable
+        database.sound_since = sound_since
         if not up_to_date:
             if not writable:
                 raise health.DatabaseFileError(health.Problem.READ_ONLY, path, "upgrade")
