@@ -48,6 +48,9 @@ class Database:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._full: sqlite_utils.Database | None = None
+        #: Values read often and seldom changed (the store's settings), each kept with the
+        #: ``data_mark`` it was read at (see app.settings.load).
+        self.memo: dict = {}
 
     @property
     def full(self) -> sqlite_utils.Database:
@@ -56,9 +59,11 @@ class Database:
             from sqlite_utils import Database as FullDatabase
 
             self._full = full = FullDatabase(self.conn, execute_plugins=False)
-            # From now on every call goes straight to sqlite-utils, without this class's
-            # SELECT check or __getattr__ in between (the hot path of logging an incident).
-            self.query, self.execute, self.atomic = full.query, full.execute, full.atomic
+            # From now on ``atomic`` goes straight to sqlite-utils, without __getattr__ in
+            # between (the hot path of logging an incident). SELECTs stay on the plain
+            # connection: sqlite-utils 4.2 runs each ``query`` inside a SAVEPOINT and a
+            # RELEASE, two more statements per read (28 of a tap's 62).
+            self.atomic = full.atomic
         return self._full
 
     @property
@@ -68,7 +73,7 @@ class Database:
     def query(self, sql: str, params: Sequence | dict[str, Any] | None = None
               ) -> Iterator[dict]:
         """Rows as dicts, as sqlite-utils' ``query``."""
-        if self._full is None and _SELECT.match(sql):
+        if _SELECT.match(sql):
             cursor = self.conn.execute(sql, () if params is None else params)
             keys = [column[0] for column in cursor.description]
             if len(set(keys)) == len(keys):  # sqlite-utils renames repeated column names
@@ -79,7 +84,7 @@ class Database:
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
                 ) -> sqlite3.Cursor:
         """A cursor, as sqlite-utils' ``execute`` (which commits a write outside atomic)."""
-        if self._full is None and _SELECT.match(sql):
+        if _SELECT.match(sql):
             return self.conn.execute(sql, () if parameters is None else parameters)
         return self.full.execute(sql, parameters)
 
@@ -209,6 +214,15 @@ def _migrate(database: Database, path: Path) -> None:
         migrations.apply(database.full)
     except sqlite3.Error as error:
         raise health.problem_of(error, path) or error from None
+
+
+def data_mark(database: Database) -> tuple[int, int]:
+    """A value that changes whenever what the database holds may have changed: this
+    connection's own writes (``total_changes``, no statement) and every commit of another
+    connection or process (``PRAGMA data_version``: no disk read). SQLite-only; lets a caller
+    keep a small, often-read table (the settings) until it changes."""
+    conn = database.conn
+    return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
 
 
 def pragma(database: Database, name: str) -> object:
