@@ -91,7 +91,7 @@ def write(path: Path | str, since: float, state: list[int] | None = None) -> Non
     if state is None:
         return
     target = stamp_path(path)
-    part = Path(f"{target}.part")
+    part = Path(f"{target}.{os.getpid()}.part")  # two processes never share one
     try:
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as file:
