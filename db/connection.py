@@ -95,10 +95,9 @@ class Database:
         full check (``db.sound_stamp``; only when this process found it sound). The app
         asks for it when it quits and after a command that succeeded; anything else
         leaves the file as it found it."""
-        if refresh_statistics:
-            optimize(self.conn)
+        sound = optimize(self.conn) if refresh_statistics else False
         self.conn.close()
-        if refresh_statistics and self.sound_since is not None and self.path is not None \
+        if sound and self.sound_since is not None and self.path is not None \
                 and not self.read_only:
             from db import sound_stamp
 
@@ -118,14 +117,19 @@ class Database:
 ANALYSIS_LIMIT = 400
 
 
-def optimize(conn: sqlite3.Connection) -> None:
+def optimize(conn: sqlite3.Connection) -> bool:
     """``PRAGMA optimize`` with a bounded ``analysis_limit``; on close and after imports.
-    Best effort: a read-only or busy file keeps its old statistics."""
+    Best effort: a read-only or busy file keeps its old statistics. False when it met a
+    damaged page (then no stamp says the file is sound, see ``Database.close``)."""
     try:
         conn.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
         conn.execute("PRAGMA optimize")
+    except sqlite3.DatabaseError as error:
+        code = getattr(error, "sqlite_errorcode", 0) or 0
+        return (code & 0xFF) != 11 and "malformed" not in str(error)  # 11: SQLITE_CORRUPT
     except sqlite3.Error:
         pass
+    return True
 
 
 def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
