@@ -148,3 +148,34 @@ def test_no_stamp_is_kept_for_a_file_that_fails_its_check(tmp_path):
     sound_stamp.stamp_path(path).unlink()
     assert main(["--db", str(path), *LOG]) == 2
     assert not sound_stamp.stamp_path(path).exists()
+
+
+@pytest.mark.gui
+def test_the_app_does_not_read_a_stamped_file_again_and_stamps_one_it_checked(
+        qtbot, tmp_path, fake_timers, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from ui import app as ui_app
+
+    monkeypatch.setattr(ui_app.FileCare, "SYNC_CHECK_BYTES", 0)  # a check would be a thread
+    path = tmp_path / "store.db"
+    cli_init_store(path)  # stamped by init
+    try:
+        window = ui_app.start(QApplication.instance(), path, timer_factory=fake_timers)
+        qtbot.addWidget(window)
+        qtbot.waitUntil(lambda: hasattr(window, "backups"), timeout=10000)
+        assert getattr(window, "file_check", None) is None  # nothing read in full
+        window.close()
+        window.controller.ctx.db.close(refresh_statistics=True)  # as the app quits
+        assert sound_stamp.sound_since(path) is not None
+
+        sound_stamp.stamp_path(path).unlink()  # not checked today
+        again = ui_app.start(QApplication.instance(), path, timer_factory=fake_timers)
+        qtbot.addWidget(again)
+        qtbot.waitUntil(lambda: sound_stamp.stamp_path(path).exists(), timeout=10000)
+        assert again.file_check is not None  # checked in the worker, then stamped
+        qtbot.waitUntil(lambda: hasattr(again, "backups"), timeout=10000)
+        again.close()
+        again.controller.ctx.db.close()
+    finally:
+        ui_app._WINDOWS.clear()
