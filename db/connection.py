@@ -41,6 +41,7 @@ class Database:
     #: The file (None in memory) and whether it opened read-only (see open_database).
     path: Path | None = None
     read_only: bool = False
+    backend = "sqlite"
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -79,6 +80,34 @@ class Database:
         if self._full is None and _SELECT.match(sql):
             return self.conn.execute(sql, () if parameters is None else parameters)
         return self.full.execute(sql, parameters)
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if self.path is not None else ":memory:"
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken *before* the first
+        read, so no other process can read the same state and act on it in between. Inside
+        an open transaction it only joins it."""
+        conn = self.full.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def chain_lock(self, store_id: int) -> Iterator[None]:
+        """Nothing to do on SQLite: reading a chain's head and appending to it is one
+        statement, and one statement runs under the file's write lock."""
+        yield
 
     def close(self, *, refresh_statistics: bool = False) -> None:
         """Close; with ``refresh_statistics`` first refresh the planner's statistics where
@@ -128,6 +157,11 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
     register(conn)  # the audit log's hash chain is computed inside its INSERT
 
 
+def is_server_url(target: object) -> bool:
+    """A PostgreSQL URL (``postgresql://…``) rather than a file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
 def open_database(path: str | Path | None, *, create: bool = True,
                   check: bool = False) -> Database:
     """Open and migrate the database at ``path``; None = in memory.
@@ -138,6 +172,10 @@ def open_database(path: str | Path | None, *, create: bool = True,
     0600 in folders 0700, and removed again when it cannot be set up. A file that is not
     writable opens read-only (``Database.read_only``); it can only be read.
     """
+    if is_server_url(path):
+        from db.pg import open_pg
+
+        return open_pg(str(path))
     from db import health
 
     if path is None or str(path) == ":memory:":

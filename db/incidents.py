@@ -62,7 +62,7 @@ def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since:
     row = db.execute(
         "SELECT 1 FROM incidents INDEXED BY idx_incidents_guest "
         "WHERE store_id = ? AND guest_key = ? AND occurred_at >= ? "
-        "AND voided_at IS NULL AND id IS NOT ? LIMIT 1",
+        "AND voided_at IS NULL AND id IS DISTINCT FROM ? LIMIT 1",
         [store_id, guest_key, since, exclude_id]).fetchone()
     return row is not None
 
