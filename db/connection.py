@@ -104,6 +104,17 @@ class Database:
         conn.execute("COMMIT")
 
     @contextmanager
+    def lock_wait(self, ms: int) -> Iterator[None]:
+        """See :func:`busy_timeout`: SQLite's ``busy_timeout`` for the block."""
+        conn = self.conn
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout={int(ms)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(before)}")
+
+    @contextmanager
     def chain_lock(self, store_id: int) -> Iterator[None]:
         """Nothing to do on SQLite: reading a chain's head and appending to it is one
         statement, and one statement runs under the file's write lock."""
@@ -238,18 +249,11 @@ def pragma(database: Database, name: str) -> object:
     return database.conn.execute(f"PRAGMA {name}").fetchone()[0]
 
 
-@contextmanager
-def busy_timeout(database: Database, ms: int) -> Iterator[None]:
+def busy_timeout(database: Database, ms: int):
     """Wait at most ``ms`` for another writer's lock inside the block (then "database is
     locked"), instead of the connection's usual :data:`BUSY_TIMEOUT_MS`. The counter's tap
     uses a short one and keeps the tap for a retry rather than freeze the screen."""
-    conn = database.conn
-    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    conn.execute(f"PRAGMA busy_timeout={int(ms)}")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA busy_timeout={int(before)}")
+    return database.lock_wait(ms)
 
 
 def database_file(database: Database) -> Path | None:

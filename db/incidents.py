@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from db._sql import insert_row, update_row
 from db.connection import Database
 
@@ -24,12 +22,7 @@ def insert_incident(db: Database, values: dict) -> int | None:
         import uuid  # ~8 ms (it imports platform): only when an incident is written
 
         values = {**values, "uid": str(uuid.uuid4())}
-    try:
-        return insert_row(db, "incidents", values)
-    except sqlite3.IntegrityError as error:
-        if "incidents.uid" in str(error):
-            return None
-        raise
+    return insert_row(db, "incidents", values, unless_taken="uid")
 
 
 def incident_id_by_uid(db: Database, uid: str) -> int | None:

@@ -51,6 +51,7 @@ _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
 _INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 CONNECT_TIMEOUT_S = 5
+LOCK_TIMEOUT_MS = 5000  # as SQLite's busy_timeout: wait this long for another's lock
 WRITE_LOCK, CHAIN_LOCK = 0x436F6D01, 0x436F6D02  # advisory lock keys
 
 
@@ -281,6 +282,19 @@ class PgDatabase:
             self.conn.execute(sql, list(key))
             yield
 
+    @contextmanager
+    def lock_wait(self, ms: int) -> Iterator[None]:
+        """Wait at most ``ms`` for another terminal's lock in the block (``lock_timeout``;
+        then "database is locked", as SQLite's busy timeout)."""
+        self.conn.execute(f"SET lock_timeout = {int(ms)}")
+        try:
+            yield
+        finally:
+            try:
+                self.conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+            except sqlite3.Error:
+                pass
+
     def write_lock(self):
         """The step that SQLite runs under ``BEGIN IMMEDIATE`` (a PIN check and its lockout
         count, a voucher code's uniqueness…): one terminal at a time."""
@@ -320,6 +334,7 @@ def connect(url: str) -> psycopg.Connection:
                                application_name="comeback")
     except psycopg.Error as error:
         raise health.DatabaseServerError.on_connect(redact(url), error) from None
+    conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
     conn.adapters.register_dumper(bool, _IntFromBool)
     conn.adapters.register_loader("numeric", _NumericAsNumber)
     return conn
