@@ -28,7 +28,7 @@ import itertools
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import Any
 
@@ -260,10 +260,8 @@ class PgDatabase:
         try:
             yield self
         except BaseException:
-            try:
+            with suppress(psycopg.Error):
                 conn.rollback()
-            except psycopg.Error:
-                pass
             raise
         conn.execute("COMMIT")
 
@@ -290,10 +288,8 @@ class PgDatabase:
         try:
             yield
         finally:
-            try:
+            with suppress(sqlite3.Error):
                 self.conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
-            except sqlite3.Error:
-                pass
 
     def write_lock(self):
         """The step that SQLite runs under ``BEGIN IMMEDIATE`` (a PIN check and its lockout
@@ -309,10 +305,8 @@ class PgDatabase:
         return PgTable(self, table)
 
     def close(self, *, refresh_statistics: bool = False) -> None:
-        try:
+        with suppress(psycopg.Error):
             self.conn.close()
-        except psycopg.Error:
-            pass
 
 
 def redact(url: str) -> str:

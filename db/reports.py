@@ -128,7 +128,8 @@ def paper_approval_totals(db: Database, store_id: int, start: str, end: str) -> 
         "LEFT JOIN staff ib ON ib.id = i.imported_by "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND i.voided_at IS NULL AND r.paper_approved_by IS NOT NULL "
-        "GROUP BY r.paper_approved_by, i.imported_by, ib.name ORDER BY value_minor DESC, paper_name",
+        "GROUP BY r.paper_approved_by, i.imported_by, ib.name "
+        "ORDER BY value_minor DESC, paper_name",
         [store_id, start, end]))
 
 
