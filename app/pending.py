@@ -40,6 +40,8 @@ from db.outbox import Outbox, outbox_path
 
 #: How long a tap waits for another writer's lock before it is kept for a retry (ms).
 TAP_BUSY_MS = 20
+#: How often a tap tries again while it waits for the lock (seconds).
+POLL_S = 0.001
 KIND_LOG = "incident.log"
 BUSY, FULL, IO, OTHER = faults.BUSY, faults.FULL, faults.IO, "other"
 
@@ -330,8 +332,19 @@ class TapSaver:
         return True
 
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
-        with busy_timeout(self.ctx.db, self.busy_ms if wait else 0):
-            return apply(self.ctx, tap)
+        """Save ``tap``, trying again every :data:`POLL_S` for up to ``busy_ms`` while
+        another writer holds the lock. SQLite's own wait would sleep 1, 2, 5, then 10 ms
+        between its tries and could miss the short pause a big import leaves between its
+        slices (app.import_switch); nothing is written by a try that fails."""
+        deadline = time.monotonic() + (self.busy_ms / 1000 if wait else 0)
+        while True:
+            try:
+                with busy_timeout(self.ctx.db, 0):
+                    return apply(self.ctx, tap)
+            except Exception as error:
+                if faults.passing_reason(error) != BUSY or time.monotonic() >= deadline:
+                    raise
+            time.sleep(POLL_S)
 
     def _keep(self, tap: PendingTap, reason: str) -> Kept:
         self.reason = reason

@@ -1,0 +1,207 @@
+"""A big import is copied in short slices, invisible until one short switch: the counter
+writes between the slices, and a failure or a kill -9 at any slice shows nothing."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from app import catalog, import_switch, incidents, verify
+from app.clock import FixedClock
+from app.context import open_context
+from app.csv_import import import_csv
+from app.csvio import ImportRefused, export_csv
+from app.followups import open_followups
+from app.models import RemedyRequest
+from app.summary import weekly_summary
+from app.weeks import Week
+from bench.generator import write_csv
+from db import import_staging as staging_db
+from tests.conftest import OWNER_PIN, START, cli_init_store
+
+ROWS = 3000
+SLICE = 400
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def store(tmp_path):
+    path = tmp_path / "store.db"
+    cli_init_store(path)
+    return path
+
+
+@pytest.fixture
+def big_file(tmp_path):
+    return write_csv(tmp_path / "big.csv", ROWS, seed=7, end=START - timedelta(minutes=1))
+
+
+@pytest.fixture(autouse=True)
+def fixed_slices(monkeypatch):
+    """Slices of SLICE rows whatever the machine's speed, and no pause between them."""
+    monkeypatch.setattr(import_switch, "FIRST_SLICE", SLICE)
+    monkeypatch.setattr(import_switch, "MIN_SLICE", SLICE)
+    monkeypatch.setattr(import_switch, "MAX_SLICE", SLICE)
+    monkeypatch.setattr(import_switch, "PAUSE_S", 0)
+
+
+def raw_counts(ctx) -> dict[str, int]:
+    return {t: ctx.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("incidents", "incident_remedies", "followups", "vouchers", "staff",
+                      "import_staging")}
+
+
+def what_the_app_shows(ctx) -> dict:
+    """Everything a user can see of the incidents: the counter's list, the follow-ups, the
+    week's summary, the export, the audit check."""
+    out = io.StringIO()
+    week = Week.containing((START - timedelta(days=1)).date())
+    return {"recent": len(incidents.recent(ctx, 1000)),
+            "followups": len(open_followups(ctx)),
+            "summary": weekly_summary(ctx, week).this.incidents,
+            "exported": export_csv(ctx, out),
+            "verify": verify.verify(ctx, remember=False).problems}
+
+
+def tap(ctx) -> int:
+    cold = catalog.category_by_code(ctx, "cold_food").id
+    remake = catalog.remedy_by_code(ctx, "remake").id
+    return incidents.log_incident(ctx, category_id=cold, remedies=[RemedyRequest(remake)],
+                                  staff_id=None).incident.id
+
+
+def test_a_tap_from_another_connection_commits_between_the_slices(store, big_file):
+    importer = open_context(store, FixedClock(START))
+    counter = open_context(store, FixedClock(START))
+    counter.db.conn.execute("PRAGMA busy_timeout = 0")  # no waiting: the lock must be free
+    before = what_the_app_shows(counter)
+    taps: list[int] = []
+
+    def between(table: str, done: int, total: int) -> None:
+        if table in ("incidents", "followups") and done == SLICE + 1:
+            taps.append(tap(counter))
+            shown = what_the_app_shows(counter)
+            assert shown["recent"] == before["recent"] + len(taps)
+            assert shown["exported"] == before["exported"] + len(taps)
+            assert shown["summary"] == before["summary"]  # last week: only the import's
+            assert shown["verify"] == ()
+
+    result = import_csv(importer, big_file, pin=OWNER_PIN, between=between)
+    assert result.incidents == ROWS and len(taps) == 2
+    shown = what_the_app_shows(counter)
+    assert shown["exported"] == ROWS + 2
+    assert shown["summary"] > 0
+    assert shown["verify"] == ()  # the import's entry covers its block, the taps theirs
+    assert staging_db.staging_rows(counter.db) == []
+    for incident_id in taps:
+        assert incidents.get_incident(counter, incident_id).category_label
+    importer.db.close()
+    counter.db.close()
+
+
+@pytest.mark.parametrize("table", ["incidents", "remedies", "vouchers", "followups"])
+def test_an_import_failing_after_some_slices_shows_nothing_and_leaves_nothing(
+        store, big_file, table):
+    importer = open_context(store, FixedClock(START))
+    viewer = open_context(store, FixedClock(START))
+    before, shown_before = raw_counts(viewer), what_the_app_shows(viewer)
+    seen = []
+
+    def between(name: str, done: int, total: int) -> None:
+        if name == table:  # after its first slice
+            seen.append((raw_counts(viewer), what_the_app_shows(viewer)))
+            raise OSError(5, "the disk went away")
+
+    with pytest.raises(OSError):
+        import_csv(importer, big_file, pin=OWNER_PIN, between=between)
+    [(during, shown_during)] = seen
+    assert during["incidents"] > before["incidents"]  # copied, in the real tables …
+    assert shown_during == shown_before  # … and not seen anywhere
+    assert raw_counts(viewer) == before  # deleted again after the failure
+    assert what_the_app_shows(viewer) == shown_before
+    assert importer.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert import_csv(importer, big_file, pin=OWNER_PIN).incidents == ROWS
+    importer.db.close()
+    viewer.db.close()
+
+
+_KILLED_IMPORT = """
+import os, signal, sys
+from datetime import datetime
+from app import import_switch
+from app.clock import FixedClock
+from app.context import open_context
+from app.csv_import import import_csv
+db, csv_path, table, after, pin, now = sys.argv[1:]
+import_switch.FIRST_SLICE = import_switch.MIN_SLICE = import_switch.MAX_SLICE = {slice}
+def between(name, done, total):
+    if name == table and (done >= total if after == "last" else done > int(after)):
+        os.kill(os.getpid(), signal.SIGKILL)
+import_csv(open_context(db, FixedClock(datetime.fromisoformat(now))), csv_path, pin=pin,
+           between=between)
+"""
+
+
+@pytest.mark.parametrize(("table", "after"), [("incidents", SLICE), ("remedies", 2 * SLICE),
+                                              ("followups", "last")])
+def test_a_killed_import_stays_invisible_and_the_next_import_deletes_it(
+        store, big_file, table, after):
+    viewer = open_context(store, FixedClock(START))
+    before, shown_before = raw_counts(viewer), what_the_app_shows(viewer)
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_IMPORT.format(slice=SLICE), str(store), str(big_file),
+         table, str(after), OWNER_PIN, START.isoformat()],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+    left = raw_counts(viewer)
+    assert left["import_staging"] == 1 and left["incidents"] > before["incidents"]
+    assert what_the_app_shows(viewer) == shown_before  # invisible, in every read
+    # The next import finds the killed one's process gone: deletes its rows, then imports.
+    result = import_csv(viewer, big_file, pin=OWNER_PIN)
+    assert result.incidents == ROWS
+    after_counts = raw_counts(viewer)
+    assert after_counts["import_staging"] == 0
+    assert after_counts["incidents"] == before["incidents"] + ROWS
+    assert what_the_app_shows(viewer)["verify"] == ()
+    viewer.db.close()
+
+
+def test_a_second_import_while_one_is_copying_is_refused_and_writes_nothing(
+        store, big_file, tmp_path):
+    importer = open_context(store, FixedClock(START))
+    other = open_context(store, FixedClock(START))
+    small = tmp_path / "small.csv"
+    small.write_text("occurred_at,category,remedies\r\n"
+                     "2026-11-09T11:00:00+00:00,cold_food,remake\r\n", encoding="utf-8")
+    refusals = []
+
+    def between(table: str, done: int, total: int) -> None:
+        if not refusals:
+            with pytest.raises(ImportRefused) as refused:
+                import_csv(other, small, pin=OWNER_PIN)
+            refusals.append(refused.value.problems[0][1])
+
+    assert import_csv(importer, big_file, pin=OWNER_PIN, between=between).incidents == ROWS
+    assert "another import" in refusals[0] and "nothing was written" in refusals[0]
+    assert raw_counts(other)["incidents"] == ROWS
+    assert import_csv(other, small, pin=OWNER_PIN).incidents == 1  # once it has finished
+    importer.db.close()
+    other.db.close()
+
+
+def test_an_import_whose_process_cannot_be_checked_is_taken_for_dead_after_a_while(store):
+    ctx = open_context(store, FixedClock(START))
+    row = {"owner": "another-computer:123", "beat_at": START.isoformat()}
+    assert import_switch.is_running(ctx, row)
+    mine = {"owner": import_switch.owner_tag(), "beat_at": START.isoformat()}
+    assert import_switch.is_running(ctx, mine)
+    ctx.db.close()
+    later = open_context(store, FixedClock(START + import_switch.STALE_AFTER
+                                           + timedelta(seconds=1)))
+    assert not import_switch.is_running(later, row)
+    later.db.close()
