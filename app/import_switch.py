@@ -24,7 +24,7 @@ from db import import_staging as staging_db
 #: A slice of the copy holds the write lock about this long (seconds)…
 SLICE_S = 0.008
 #: …and then the import waits this long, so a waiting writer gets the lock.
-PAUSE_S = 0.004
+PAUSE_S = 0.003
 FIRST_SLICE, MIN_SLICE, MAX_SLICE = 200, 20, 20_000
 #: A staging import whose process has not copied a slice for this long is taken for dead
 #: also when its process cannot be checked (another computer).
@@ -107,21 +107,22 @@ def switch_in(ctx: Context, owner_id: int, staff: dict[str, tuple[str, int | Non
     """
     db = ctx.db
     counts = csv_db.counts(db)
-    staging_db.foreign_keys(db, False)
+    staging_db.copy_mode(db, True)
     try:
         plan = staging_db.reserve(db, ctx.store_id, counts, staff, owner_tag(), owner_id,
                                   ctx.now_iso())
         try:
             coverage = csv_db.coverage(db, ctx.store_id, plan["base"], counts)
             _copy(ctx, plan, between, pause)
+            staging_db.copy_mode(db, False)
             return staging_db.switch(db, plan, ctx.now_iso(),
                                      lambda added: inside(added, coverage))
         except BaseException:
-            staging_db.foreign_keys(db, True)
+            staging_db.copy_mode(db, False)
             _discard_own(ctx, plan["id"], pause)
             raise
     finally:
-        staging_db.foreign_keys(db, True)
+        staging_db.copy_mode(db, False)
 
 
 def _copy(ctx: Context, plan: dict, between: Hook | None,

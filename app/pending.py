@@ -35,13 +35,13 @@ from app.errors import ComebackError
 from app.i18n import _
 from app.models import Changes, Logged, RemedyRequest, Severity
 from db import faults
-from db.connection import busy_timeout, database_file
+from db.connection import busy_timeout, database_file, write_lock
 from db.outbox import Outbox, outbox_path
 
 #: How long a tap waits for another writer's lock before it is kept for a retry (ms).
 TAP_BUSY_MS = 20
-#: How often a tap tries again while it waits for the lock (seconds).
-POLL_S = 0.001
+#: How often a tap tries the lock again while it waits (seconds).
+POLL_S = 0.0005
 KIND_LOG = "incident.log"
 BUSY, FULL, IO, OTHER = faults.BUSY, faults.FULL, faults.IO, "other"
 
@@ -332,19 +332,10 @@ class TapSaver:
         return True
 
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
-        """Save ``tap``, trying again every :data:`POLL_S` for up to ``busy_ms`` while
-        another writer holds the lock. SQLite's own wait would sleep 1, 2, 5, then 10 ms
-        between its tries and could miss the short pause a big import leaves between its
-        slices (app.import_switch); nothing is written by a try that fails."""
-        deadline = time.monotonic() + (self.busy_ms / 1000 if wait else 0)
-        while True:
-            try:
-                with busy_timeout(self.ctx.db, 0):
-                    return apply(self.ctx, tap)
-            except Exception as error:
-                if faults.passing_reason(error) != BUSY or time.monotonic() >= deadline:
-                    raise
-            time.sleep(POLL_S)
+        """Save ``tap`` in one write transaction, waiting up to ``busy_ms`` for the lock
+        (tried every :data:`POLL_S`: a big import pauses only briefly between its slices)."""
+        with write_lock(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
+            return apply(self.ctx, tap)
 
     def _keep(self, tap: PendingTap, reason: str) -> Kept:
         self.reason = reason

@@ -214,6 +214,42 @@ def busy_timeout(database: Database, ms: int) -> Iterator[None]:
         conn.execute(f"PRAGMA busy_timeout={int(before)}")
 
 
+@contextmanager
+def write_lock(database: Database, wait_s: float, poll_s: float) -> Iterator[None]:
+    """Run the block in one write transaction, taking the write lock first: tried every
+    ``poll_s`` for up to ``wait_s`` (then "database is locked"), instead of SQLite's own
+    wait, which sleeps 1, 2, 5, then 10 ms and more between its tries and would mostly miss
+    the short pauses a big import leaves between its slices (app.import_switch). Commits
+    when the block ends, rolls back when it raises. SQLite's (``BEGIN IMMEDIATE``)."""
+    import time
+
+    conn = database.conn
+    if conn.in_transaction:
+        conn.commit()
+    deadline = time.monotonic() + wait_s
+    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(poll_s)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={int(before)}")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    if conn.in_transaction:
+        conn.commit()
+
+
 def database_file(database: Database) -> Path | None:
     """The file the database lives in; None for an in-memory database."""
     for row in database.conn.execute("PRAGMA database_list"):

@@ -169,6 +169,8 @@ def coverage(db: Database, store_id: int, base: dict[str, int], counts: dict[str
 
 
 def optimize(db: Database) -> None:
-    """Fresh planner statistics after a big import (bounded work: analysis_limit)."""
-    db.conn.execute("PRAGMA analysis_limit = 1000")
-    db.conn.execute("PRAGMA optimize")
+    """Fresh planner statistics after a big import (bounded work: analysis_limit). Best
+    effort: a tap that commits meanwhile makes it give up, and the next close does it."""
+    from db.connection import optimize as refresh
+
+    refresh(db.conn)
