@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app import catalog, import_switch, incidents, verify
+from app import catalog, import_switch, incidents, pending, verify
 from app.clock import FixedClock
 from app.context import open_context
 from app.csv_import import import_csv
@@ -82,9 +82,17 @@ def test_a_tap_from_another_connection_commits_between_the_slices(store, big_fil
     before = what_the_app_shows(counter)
     taps: list[int] = []
 
+    saver = pending.TapSaver(counter, None, busy_ms=0)  # the counter's path, no waiting
+
     def between(table: str, done: int, total: int) -> None:
         if table in ("incidents", "followups") and done == SLICE + 1:
             taps.append(tap(counter))
+            saved = saver.submit(pending.incident_tap(
+                counter, category_id=catalog.category_by_code(counter, "long_wait").id,
+                remedies=[RemedyRequest(catalog.remedy_by_code(counter, "apology").id)],
+                staff_id=None))
+            assert isinstance(saved, pending.Saved)  # not "not saved yet"
+            taps.append(saved.logged.incident.id)
             shown = what_the_app_shows(counter)
             assert shown["recent"] == before["recent"] + len(taps)
             assert shown["exported"] == before["exported"] + len(taps)
@@ -92,9 +100,9 @@ def test_a_tap_from_another_connection_commits_between_the_slices(store, big_fil
             assert shown["verify"] == ()
 
     result = import_csv(importer, big_file, pin=OWNER_PIN, between=between)
-    assert result.incidents == ROWS and len(taps) == 2
+    assert result.incidents == ROWS and len(taps) == 4
     shown = what_the_app_shows(counter)
-    assert shown["exported"] == ROWS + 2
+    assert shown["exported"] == ROWS + 4
     assert shown["summary"] > 0
     assert shown["verify"] == ()  # the import's entry covers its block, the taps theirs
     assert staging_db.staging_rows(counter.db) == []
