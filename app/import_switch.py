@@ -2,8 +2,9 @@
 
 The rows are copied into the real tables in slices (:mod:`db.import_staging`), each slice a
 write transaction of about :data:`SLICE_S`, followed by a pause of :data:`PAUSE_S` in which
-anyone else may write: a tap waits for one slice at most, far less than its short lock wait
-(:data:`app.pending.TAP_BUSY_MS`). Until the one short switch at the end nothing of the
+anyone else may write; before each slice the import also waits while a tap announces
+itself (:mod:`db.writers`). A tap waits for one slice at most, far less than its short
+lock wait (:data:`app.pending.TAP_BUSY_MS`). Until the one short switch at the end nothing of the
 import can be seen; a failure deletes what was copied (again in slices), and an import that
 was killed is deleted by the next import, once its process is gone.
 """
@@ -20,11 +21,16 @@ from app.clock import from_iso
 from app.context import Context
 from db import csv_import as csv_db
 from db import import_staging as staging_db
+from db.connection import database_file
+from db.writers import Turnstile, writers_path
 
 #: A slice of the copy holds the write lock about this long (seconds)…
 SLICE_S = 0.008
-#: …and then the import waits this long, so a waiting writer gets the lock.
-PAUSE_S = 0.003
+#: …and then the import waits this long, so a writer that did not announce itself (the
+#: command line, a screen's write) gets the lock too…
+PAUSE_S = 0.002
+#: …and before the next slice as long as a tap announces itself (db.writers), up to this.
+YIELD_MAX_S = 0.5
 FIRST_SLICE, MIN_SLICE, MAX_SLICE = 200, 20, 20_000
 #: A staging import whose process has not copied a slice for this long is taken for dead
 #: also when its process cannot be checked (another computer).
@@ -76,14 +82,30 @@ def clean_killed(ctx: Context, *, pause: Callable[[float], None] = time.sleep) -
     return cleaned
 
 
+def _turnstile(ctx: Context) -> Turnstile:
+    return Turnstile(writers_path(database_file(ctx.db)))
+
+
+def _let_taps_in(turnstile: Turnstile, pause: Callable[[float], None]) -> None:
+    waited = 0.0
+    while waited < YIELD_MAX_S and turnstile.anyone_waiting():
+        pause(0.0005)
+        waited += 0.0005
+
+
 def discard(ctx: Context, row: dict, *, pause: Callable[[float], None] = time.sleep) -> None:
     chunk = FIRST_SLICE * 5
-    while True:
-        began = time.perf_counter()
-        if not staging_db.discard_step(ctx.db, row, chunk):
-            return
-        chunk = _next_size(chunk, time.perf_counter() - began)
-        pause(PAUSE_S)
+    turnstile = _turnstile(ctx)
+    try:
+        while True:
+            _let_taps_in(turnstile, pause)
+            began = time.perf_counter()
+            if not staging_db.discard_step(ctx.db, row, chunk):
+                return
+            chunk = _next_size(chunk, time.perf_counter() - began)
+            pause(PAUSE_S)
+    finally:
+        turnstile.close()
 
 
 def _next_size(size: int, took: float) -> int:
@@ -128,26 +150,36 @@ def switch_in(ctx: Context, owner_id: int, staff: dict[str, tuple[str, int | Non
 def _copy(ctx: Context, plan: dict, between: Hook | None,
           pause: Callable[[float], None]) -> None:
     size = FIRST_SLICE
-    for table in ("incidents", "remedies", "vouchers", "followups"):
-        total = plan["counts"][table]
-        a = 1  # rows 1 … total - 1: the top row went in with the reservation
-        while a < total:
-            b = min(total - 1, a + size - 1)
-            began = time.perf_counter()
-            try:
-                staging_db.copy_batch(ctx.db, plan, table, a, b, ctx.now_iso())
-            except Exception as error:
-                if table == "vouchers" and "vouchers.code" in str(error):
-                    taken = csv_db.taken_code_between(ctx.db, a, b,
-                                                      plan["base"]["vouchers"] + 1)
-                    if taken:
-                        raise csv_db.CodeTaken(*taken) from None
-                raise
-            size = _next_size(b - a + 1, time.perf_counter() - began)
-            a = b + 1
-            if between is not None:
-                between(table, a, total)
-            pause(PAUSE_S)
+    turnstile = _turnstile(ctx)
+    try:
+        for table in ("incidents", "remedies", "vouchers", "followups"):
+            size = _copy_table(ctx, plan, table, size, turnstile, between, pause)
+    finally:
+        turnstile.close()
+
+
+def _copy_table(ctx: Context, plan: dict, table: str, size: int, turnstile: Turnstile,
+                between: Hook | None, pause: Callable[[float], None]) -> int:
+    total = plan["counts"][table]
+    a = 1  # rows 1 … total - 1: the top row went in with the reservation
+    while a < total:
+        b = min(total - 1, a + size - 1)
+        _let_taps_in(turnstile, pause)
+        began = time.perf_counter()
+        try:
+            staging_db.copy_batch(ctx.db, plan, table, a, b, ctx.now_iso())
+        except Exception as error:
+            if table == "vouchers" and "vouchers.code" in str(error):
+                taken = csv_db.taken_code_between(ctx.db, a, b, plan["base"]["vouchers"] + 1)
+                if taken:
+                    raise csv_db.CodeTaken(*taken) from None
+            raise
+        size = _next_size(b - a + 1, time.perf_counter() - began)
+        a = b + 1
+        if between is not None:
+            between(table, a, total)
+        pause(PAUSE_S)
+    return size
 
 
 def _discard_own(ctx: Context, staging_id: int, pause: Callable[[float], None]) -> None:

@@ -37,6 +37,7 @@ from app.models import Changes, Logged, RemedyRequest, Severity
 from db import faults
 from db.connection import busy_timeout, database_file, write_lock
 from db.outbox import Outbox, outbox_path
+from db.writers import Turnstile, writers_path
 
 #: How long a tap waits for another writer's lock before it is kept for a retry (ms).
 TAP_BUSY_MS = 20
@@ -217,18 +218,22 @@ class TapSaver:
     """Saves taps, keeping those the database cannot take yet in ``outbox`` (None: in
     memory only, as for an in-memory database)."""
 
-    def __init__(self, ctx: Context, outbox: Outbox | None, busy_ms: int = TAP_BUSY_MS) -> None:
+    def __init__(self, ctx: Context, outbox: Outbox | None, busy_ms: int = TAP_BUSY_MS,
+                 turnstile: Turnstile | None = None) -> None:
         self.ctx = ctx
         self.outbox = outbox
         self.busy_ms = busy_ms
+        self.turnstile = turnstile if turnstile is not None else Turnstile(None)
         self.reason: str | None = None
         self._memory: dict[str, PendingTap] = {}
 
     @classmethod
     def for_database(cls, ctx: Context) -> TapSaver:
         """The saver whose outbox lies next to ``ctx``'s database file."""
-        path = outbox_path(database_file(ctx.db))
-        return cls(ctx, Outbox(path) if path is not None else None)
+        database = database_file(ctx.db)
+        path = outbox_path(database)
+        return cls(ctx, Outbox(path) if path is not None else None,
+                   turnstile=Turnstile(writers_path(database)))
 
     # -- what waits ---------------------------------------------------------------------
     def waiting(self) -> list[PendingTap]:
@@ -333,8 +338,10 @@ class TapSaver:
 
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
         """Save ``tap`` in one write transaction, waiting up to ``busy_ms`` for the lock
-        (tried every :data:`POLL_S`: a big import pauses only briefly between its slices)."""
-        with write_lock(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
+        (tried every :data:`POLL_S`), announced to a big import so that it lets the tap
+        in before its next slice (:mod:`db.writers`)."""
+        with self.turnstile.waiting(), \
+                write_lock(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
             return apply(self.ctx, tap)
 
     def _keep(self, tap: PendingTap, reason: str) -> Kept:

@@ -192,6 +192,66 @@ def measure(root: Path, label: str, folder: Path, csv_path: Path, every: float,
           f"after the run: {during['left']}")
 
 
+def kill_trials(folder: Path, csv_path: Path, rows: int, trials: int, seed: int = 3) -> int:
+    """kill -9 the import at a random moment, ``trials`` times: nothing of it may be seen,
+    and the next import must delete what it left and import the file. Returns the failures."""
+    import io
+    import random
+
+    from app import incidents, verify
+    from app.clock import SystemClock
+    from app.context import open_context
+    from app.csv_import import import_csv
+    from app.csvio import export_csv
+    from app.followups import open_followups
+
+    template = folder / "kill-template.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{template}{suffix}").unlink(missing_ok=True)
+    _run(HERE, "init", template)
+    started = time.perf_counter()
+    _run(HERE, "import", _fresh_copy(template, folder / "kill-timing.db"), csv_path)
+    span = time.perf_counter() - started
+    rng = random.Random(seed)
+    failures = staged_seen = 0
+    for trial in range(trials):
+        db = _fresh_copy(template, folder / "kill.db")
+        child = subprocess.Popen(_command(HERE, "import", db, csv_path),
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=HERE)
+        time.sleep(rng.uniform(0.3, span))
+        child.kill()
+        child.wait()
+        ctx = open_context(db, SystemClock())
+        count = ctx.db.execute("SELECT count(*) FROM incidents").fetchone
+        raw = count()[0]
+        copying = ctx.db.execute("SELECT count(*) FROM import_staging").fetchone()[0] > 0
+        staged_seen += copying and raw > 0
+        seen = (len(incidents.recent(ctx, 10)), len(open_followups(ctx)),
+                export_csv(ctx, io.StringIO()))
+        if raw == rows and not copying:  # killed after its switch: all of it, visibly
+            ok = seen[2] == rows
+        else:  # nothing visible; the next import deletes what is left, then imports
+            ok = seen == (0, 0, 0) and import_csv(ctx, csv_path, pin=PIN).incidents == rows
+        ok = ok and count()[0] == rows and verify.verify(ctx, remember=False).intact
+        ok = ok and not ctx.db.execute("SELECT count(*) FROM import_staging").fetchone()[0]
+        ctx.db.close()
+        failures += not ok
+        print(f"  kill {trial + 1:3}: {'ok' if ok else 'FAILED'}  (rows in the file when "
+              f"killed: {raw:,}{', copying' if copying else ''})", flush=True)
+    print(f"kill -9 trials: {trials}, failures: {failures}; {staged_seen} killed while "
+          f"copying (rows in the file, none visible)")
+    return failures
+
+
+def _fresh_copy(template: Path, target: Path) -> Path:
+    import shutil
+
+    for suffix in ("", "-wal", "-shm", "-outbox"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copy(template, target)
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.import_tap")
     parser.add_argument("--incidents", type=int, default=400_000)
@@ -200,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", type=Path, default=None,
                         help="a checkout of the code before (e.g. /work/main) to compare")
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--kills", type=int, default=0,
+                        help="instead: kill -9 the import this many times at random moments")
     args = parser.parse_args(argv)
 
     from bench.csv_io import child_import_floor
@@ -210,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     source = folder / f"generated-{args.incidents}.csv"
     if not source.exists():
         write_csv(folder / "generating.csv", args.incidents, seed=1, end=END).rename(source)
+    if args.kills:
+        return 1 if kill_trials(folder, source, args.incidents, args.kills) else 0
     bare = folder / "bare.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{bare}{suffix}").unlink(missing_ok=True)

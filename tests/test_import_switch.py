@@ -22,6 +22,7 @@ from app.summary import weekly_summary
 from app.weeks import Week
 from bench.generator import write_csv
 from db import import_staging as staging_db
+from db.writers import Turnstile, writers_path
 from tests.conftest import OWNER_PIN, START, cli_init_store
 
 ROWS = 3000
@@ -213,3 +214,38 @@ def test_an_import_whose_process_cannot_be_checked_is_taken_for_dead_after_a_whi
                                            + timedelta(seconds=1)))
     assert not import_switch.is_running(later, row)
     later.db.close()
+
+
+_ANNOUNCED_TAP = """
+import sys
+from pathlib import Path
+from db.writers import Turnstile
+with Turnstile(Path(sys.argv[1])).waiting():
+    print("waiting", flush=True)
+    sys.stdin.readline()
+print("saved", flush=True)
+"""
+
+
+def test_the_import_waits_before_its_next_slice_while_a_tap_announces_itself(tmp_path):
+    """Another process's tap holds the announcement (db.writers) while it waits for the
+    lock: the import does not start its next slice until the tap is through."""
+    path = writers_path(tmp_path / "store.db")
+    with subprocess.Popen([sys.executable, "-c", _ANNOUNCED_TAP, str(path)], cwd=ROOT,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as tapper:
+        assert tapper.stdout.readline().strip() == "waiting"
+        turnstile = Turnstile(path)
+        assert turnstile.anyone_waiting()
+        pauses = []
+
+        def pause(seconds: float) -> None:  # the import's wait: the tap gets through
+            pauses.append(seconds)
+            if len(pauses) == 3:
+                tapper.stdin.write("\n")
+                tapper.stdin.flush()
+                assert tapper.stdout.readline().strip() == "saved"
+
+        import_switch._let_taps_in(turnstile, pause)
+        assert len(pauses) == 3 and not turnstile.anyone_waiting()
+        turnstile.close()
+        tapper.communicate(timeout=30)
