@@ -2,11 +2,12 @@
 
 The rows are copied into the real tables in slices (:mod:`db.import_staging`), each slice a
 write transaction of about :data:`SLICE_S`, followed by a pause of :data:`PAUSE_S` in which
-anyone else may write; before each slice the import also waits while a tap announces
-itself (:mod:`db.writers`). A tap waits for one slice at most, far less than its short
-lock wait (:data:`app.pending.TAP_BUSY_MS`). Until the one short switch at the end nothing of the
-import can be seen; a failure deletes what was copied (again in slices), and an import that
-was killed is deleted by the next import, once its process is gone.
+anyone else may write. A tap announces itself (:mod:`db.writers`): the import waits before
+its next slice while one does, and a slice under way gives way to it (rolled back within
+about a millisecond, copied again after the tap), so a tap waits far less than its short
+lock wait (:data:`app.pending.TAP_BUSY_MS`). Until the one short switch at the end nothing
+of the import can be seen; a failure deletes what was copied (again in slices), and an
+import that was killed is deleted by the next import, once its process is gone.
 """
 
 from __future__ import annotations
@@ -167,13 +168,17 @@ def _copy_table(ctx: Context, plan: dict, table: str, size: int, turnstile: Turn
         _let_taps_in(turnstile, pause)
         began = time.perf_counter()
         try:
-            staging_db.copy_batch(ctx.db, plan, table, a, b, ctx.now_iso())
+            copied = staging_db.copy_batch(ctx.db, plan, table, a, b, ctx.now_iso(),
+                                           turnstile.anyone_waiting)
         except Exception as error:
             if table == "vouchers" and "vouchers.code" in str(error):
                 taken = csv_db.taken_code_between(ctx.db, a, b, plan["base"]["vouchers"] + 1)
                 if taken:
                     raise csv_db.CodeTaken(*taken) from None
             raise
+        if not copied:  # a tap came: it goes first, then this slice again, smaller
+            size = max(MIN_SLICE, (b - a + 1) // 2)
+            continue
         size = _next_size(b - a + 1, time.perf_counter() - began)
         a = b + 1
         if between is not None:

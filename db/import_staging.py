@@ -19,10 +19,13 @@ the id sequences past the blocks instead.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 from db.connection import Database
 
+#: SQLite virtual-machine steps between two questions to ``give_way`` (about 1 ms).
+PROGRESS_STEPS = 20_000
 #: Ids left free above the newest staff member for the staff an import creates (they are
 #: written at the switch, so nobody sees them before the import's incidents).
 STAFF_GAP = 100
@@ -37,10 +40,11 @@ _TABLES = {
     "vouchers": ("vouchers", "voucher", "import_vouchers"),
     "followups": ("followups", "followup", "import_followups"),
 }
-# A random UUID (version 4) per imported incident, as migration 0011 gives older ones.
-_NEW_UID = ("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
-            "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), "
-            "1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))")
+# A UUID-shaped id per imported incident, unique as its id is: random per import, then the
+# incident's id in hex. An import's uids lie side by side in idx_incidents_uid, so a slice
+# adds to a page or two of it instead of one page per row (random UUIDs rewrote most of
+# the index, slice after slice). printf is SQLite's (PostgreSQL: lpad(to_hex(…), 12, '0')).
+_NEW_UID = ":uid || printf('%012x', :bi + t.n)"
 _COPY = {
     "incidents":
         "INSERT INTO incidents (id, store_id, category_id, category_label, staff_id, "
@@ -146,6 +150,8 @@ def reserve(db: Database, store_id: int, counts: dict[str, int],
     Returns the plan the other functions carry out. Raises :class:`AnotherImport` when an
     import is being copied in already. Call it in :func:`copy_mode`.
     """
+    import uuid  # ~8 ms (it imports platform): not on the counter's start-up path
+
     conn = db.conn
     _begin(conn)
     try:
@@ -170,7 +176,7 @@ def reserve(db: Database, store_id: int, counts: dict[str, int],
             [store_id, *blocks["incidents"], *blocks["remedies"], *blocks["vouchers"],
              *blocks["followups"], owner, now, now]).lastrowid
         plan = {"id": staging_id, "store": store_id, "owner": owner, "owner_id": owner_id,
-                "base": base,
+                "base": base, "uid": str(uuid.uuid4())[:24],
                 "counts": dict(counts), "new_staff": new_staff}
         for name in _TABLES:  # the top row of each block: later rows get higher ids
             if counts[name]:
@@ -184,23 +190,41 @@ def reserve(db: Database, store_id: int, counts: dict[str, int],
 
 def _params(plan: dict, a: int, b: int) -> dict:
     base = plan["base"]
-    return {"store": plan["store"], "owner": plan["owner_id"], "bi": base["incidents"],
+    return {"store": plan["store"], "owner": plan["owner_id"], "uid": plan["uid"],
+            "bi": base["incidents"],
             "br": base["remedies"], "bv": base["vouchers"], "bf": base["followups"],
             "a": a, "b": b}
 
 
-def copy_batch(db: Database, plan: dict, table: str, a: int, b: int, now: str) -> None:
+def copy_batch(db: Database, plan: dict, table: str, a: int, b: int, now: str,
+               give_way: Callable[[], bool] | None = None) -> bool:
     """Copy the staged rows ``a``..``b`` (their numbers) of ``table`` into the store, in
-    one short transaction that also stamps the import's heartbeat."""
+    one short transaction that also stamps the import's heartbeat.
+
+    ``give_way`` is asked about every millisecond while the rows are copied; when it says
+    yes (a tap is waiting) the slice is rolled back at once and False returned: nothing of
+    it was written, the caller lets the tap in and copies the slice again. (SQLite's
+    progress handler.)"""
     conn = db.conn
     _begin(conn)
     try:
-        conn.execute(_COPY[table], _params(plan, a, b))
+        if give_way is not None:
+            conn.set_progress_handler(give_way, PROGRESS_STEPS)
+        try:
+            conn.execute(_COPY[table], _params(plan, a, b))
+        except sqlite3.OperationalError as error:
+            if give_way is None or "interrupted" not in str(error):
+                raise
+            _rollback(conn)  # SQLite has rolled the transaction back already
+            return False
+        finally:
+            conn.set_progress_handler(None, 0)
         conn.execute("UPDATE import_staging SET beat_at = ? WHERE id = ?", [now, plan["id"]])
         conn.execute("COMMIT")
     except BaseException:
         _rollback(conn)
         raise
+    return True
 
 
 def switch(db: Database, plan: dict, created_at: str,

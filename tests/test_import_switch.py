@@ -249,3 +249,27 @@ def test_the_import_waits_before_its_next_slice_while_a_tap_announces_itself(tmp
         assert len(pauses) == 3 and not turnstile.anyone_waiting()
         turnstile.close()
         tapper.communicate(timeout=30)
+
+
+def test_a_slice_under_way_gives_way_to_a_tap_and_is_copied_again(store, big_file,
+                                                                   monkeypatch):
+    importer = open_context(store, FixedClock(START))
+    real_copy = staging_db.copy_batch
+    calls = []
+
+    def copy_batch(db, plan, table, a, b, now, give_way=None):
+        first = not calls
+        copied = real_copy(db, plan, table, a, b, now, (lambda: True) if first else give_way)
+        calls.append((table, a, b, copied))
+        if first:  # rolled back: nothing of the slice is in the file
+            assert db.execute("SELECT count(*) FROM incidents").fetchone()[0] == 1
+        return copied
+
+    monkeypatch.setattr(staging_db, "copy_batch", copy_batch)
+    monkeypatch.setattr(import_switch, "MIN_SLICE", 10)
+    assert import_csv(importer, big_file, pin=OWNER_PIN).incidents == ROWS
+    assert calls[0] == ("incidents", 1, SLICE, False)
+    assert calls[1] == ("incidents", 1, SLICE // 2, True)  # again, smaller
+    assert raw_counts(importer)["incidents"] == ROWS
+    assert verify.verify(importer, remember=False).intact
+    importer.db.close()
