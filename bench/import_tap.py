@@ -110,7 +110,7 @@ def child_tap(db: str, every: str, stop_file: str, max_s: str) -> dict:
         wall, begun = time.time(), time.perf_counter()
         result = saver.submit(tap)
         taps.append((wall, (time.perf_counter() - begun) * 1000,
-                     isinstance(result, pending.Saved)))
+                     isinstance(result, pending.Saved), getattr(result, "reason", "")))
         if saver.count() and time.monotonic() >= retry_at:  # the counter's retry timer
             if saver.flush().waiting:
                 retry_at = time.monotonic() + RETRY_S
@@ -171,8 +171,10 @@ def _ms_line(name: str, taps: list) -> str:
         return f"{name:<40} (no taps)"
     ms = [t[1] for t in taps]
     kept = sum(1 for t in taps if not t[2])
+    reasons = sorted({str(t[3]) for t in taps if not t[2]})
     return (f"{name:<40} n {len(ms):4}  p50 {percentile(ms, .5):7.2f}  p99 "
-            f"{percentile(ms, .99):7.2f}  max {max(ms):8.2f} ms   not saved yet: {kept}")
+            f"{percentile(ms, .99):7.2f}  max {max(ms):8.2f} ms   not saved yet: {kept}"
+            + (f" ({', '.join(reasons)})" if reasons else ""))
 
 
 def measure(root: Path, label: str, folder: Path, csv_path: Path, every: float,
