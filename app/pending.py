@@ -180,7 +180,12 @@ def short_wait(ctx: Context) -> Iterator[None]:
     """Run a write from a screen with the tap's short lock wait (the screen never freezes
     behind another writer); a failure that passes comes out as :class:`NotSavedYet`."""
     try:
-        with busy_timeout(ctx.db, TAP_BUSY_MS):
+        path = writers_path(database_file(ctx.db))
+    except Exception:  # noqa: BLE001 - no announcement then; the write says what is wrong
+        path = None
+    turnstile = Turnstile(path)  # a big import lets the write in before its next slice
+    try:
+        with turnstile.waiting(), busy_timeout(ctx.db, TAP_BUSY_MS):
             yield
     except ComebackError:
         raise
@@ -189,6 +194,8 @@ def short_wait(ctx: Context) -> Iterator[None]:
         if reason is None:
             raise
         raise NotSavedYet(reason) from error
+    finally:
+        turnstile.close()
 
 
 def problem_text(reason: str) -> str:
