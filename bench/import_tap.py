@@ -107,10 +107,11 @@ def child_tap(db: str, every: str, stop_file: str, max_s: str) -> dict:
     while time.monotonic() < deadline and not os.path.exists(stop_file):
         tap = pending.incident_tap(ctx, category_id=cold, remedies=[RemedyRequest(remake)],
                                    staff_id=None)
+        waits = not saver.count()  # with taps waiting, a tap does not wait for the lock
         wall, begun = time.time(), time.perf_counter()
         result = saver.submit(tap)
         taps.append((wall, (time.perf_counter() - begun) * 1000,
-                     isinstance(result, pending.Saved), getattr(result, "reason", "")))
+                     isinstance(result, pending.Saved), getattr(result, "reason", ""), waits))
         if saver.count() and time.monotonic() >= retry_at:  # the counter's retry timer
             if saver.flush().waiting:
                 retry_at = time.monotonic() + RETRY_S
@@ -156,7 +157,12 @@ def _with_taps(root: Path, db: Path, every: float, floor_s: float, csv_path: Pat
     imported = None
     if csv_path is not None:
         time.sleep(1.0)  # the tapper is up and tapping
-        imported = _run(root, "import", db, csv_path)
+        begun = time.time()
+        try:
+            imported = _run(root, "import", db, csv_path)
+        except SystemExit as failed:  # the import gave up (the code before: see main)
+            imported = {"failed": str(failed).strip().splitlines()[-1], "began": begun,
+                        "seconds": time.time() - begun}
         time.sleep(0.5)
         stop.touch()
     out, err = tapper.communicate()
@@ -171,10 +177,12 @@ def _ms_line(name: str, taps: list) -> str:
         return f"{name:<40} (no taps)"
     ms = [t[1] for t in taps]
     kept = sum(1 for t in taps if not t[2])
+    missed = sum(1 for t in taps if not t[2] and t[4])  # the rest: behind a kept one
     reasons = sorted({str(t[3]) for t in taps if not t[2]})
     return (f"{name:<40} n {len(ms):4}  p50 {percentile(ms, .5):7.2f}  p99 "
             f"{percentile(ms, .99):7.2f}  max {max(ms):8.2f} ms   not saved yet: {kept}"
-            + (f" ({', '.join(reasons)})" if reasons else ""))
+            + (f" ({', '.join(reasons)}; {missed} after their 20 ms wait, the others "
+               "tried once behind a kept tap)" if kept else ""))
 
 
 def measure(root: Path, label: str, folder: Path, csv_path: Path, every: float,
@@ -185,6 +193,20 @@ def measure(root: Path, label: str, folder: Path, csv_path: Path, every: float,
     _run(root, "init", db)
     floor, _none = _with_taps(root, db, every, floor_s, None)
     during, imported = _with_taps(root, db, every, 0, csv_path)
+    if "failed" in imported:
+        print(f"\n== {label}: {root}")
+        print(_ms_line("tap → saved, no import (floor)", floor["taps"]))
+        in_import = [t for t in during["taps"] if imported["began"] <= t[0]
+                     <= imported["began"] + imported["seconds"]]
+        print(_ms_line("tap → saved, during the import", in_import))
+        print(f"the import FAILED after {imported['seconds']:.1f} s with taps going on: "
+              f"{imported['failed']}")
+        for suffix in ("", "-wal", "-shm", "-outbox"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        _run(root, "init", db)
+        imported = _run(root, "import", db, csv_path)
+        print("… so again without taps:")
+        during = {"taps": [], "left": 0}
     holds = imported["holds"]
     first = min(h[0] for h in holds)
     last = max(h[0] + h[1] for h in holds)
