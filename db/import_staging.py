@@ -219,7 +219,9 @@ def copy_batch(db: Database, plan: dict, table: str, a: int, b: int, now: str,
             return False
         finally:
             conn.set_progress_handler(None, 0)
-        conn.execute("UPDATE import_staging SET beat_at = ? WHERE id = ?", [now, plan["id"]])
+        if conn.execute("UPDATE import_staging SET beat_at = ? WHERE id = ? AND owner = ?",
+                        [now, plan["id"], plan["owner"]]).rowcount != 1:
+            raise Lost()  # taken for a killed import's and deleted: this slice must not stay
         conn.execute("COMMIT")
     except BaseException:
         _rollback(conn)

@@ -273,3 +273,24 @@ def test_a_slice_under_way_gives_way_to_a_tap_and_is_copied_again(store, big_fil
     assert raw_counts(importer)["incidents"] == ROWS
     assert verify.verify(importer, remember=False).intact
     importer.db.close()
+
+
+def test_an_import_taken_for_dead_and_deleted_meanwhile_stops_and_shows_nothing(
+        store, big_file):
+    """Its process was asleep for longer than STALE_AFTER and another import deleted its
+    rows: its next slice finds its staging row gone, writes nothing and gives up."""
+    importer = open_context(store, FixedClock(START))
+    cleaner = open_context(store, FixedClock(START + import_switch.STALE_AFTER
+                                             + timedelta(minutes=1)))
+    before = raw_counts(cleaner)
+
+    def between(table: str, done: int, total: int) -> None:
+        if table == "incidents" and done == SLICE + 1:
+            assert import_switch.clean_killed(cleaner, pause=lambda s: None) == 1
+
+    with pytest.raises(ImportRefused) as refused:
+        import_csv(importer, big_file, pin=OWNER_PIN, between=between)
+    assert "nothing was written" in refused.value.problems[0][1]
+    assert raw_counts(cleaner) == before
+    importer.db.close()
+    cleaner.db.close()
