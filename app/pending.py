@@ -282,11 +282,13 @@ class TapSaver:
         """Save ``tap`` now, or keep it when the database cannot take it. A refusal (bad
         input, a PIN needed) raises as the service does, and nothing is kept.
 
-        While taps wait the database was just found locked: no wait for the lock then (a
-        free database takes the tap all the same), the retry timer does the waiting.
+        Also while taps wait it waits its short time for the lock: a big import lets an
+        announced tap in between two slices (app.import_switch), and a tap that did not
+        wait would be kept whenever it met a slice — each kept tap making the next ones
+        keep too, until the retry timer's next turn.
         """
         try:
-            return Saved(tap, self._attempt(tap, wait=not self.count()))
+            return Saved(tap, self._attempt(tap))
         except ComebackError:
             raise
         except Exception as error:

@@ -14,8 +14,7 @@ For each code (this worktree's, and ``--before``'s if given), in a new store:
 
 A tap is the counter's own path: :class:`app.pending.TapSaver` ``submit`` of an incident
 tap (its short lock wait, then "not saved yet" and the outbox; a kept tap is tried again
-1 s later, as the counter's retry timer does, and while taps wait a new tap does not wait
-for the lock at all). Printed per code: tap →
+1 s later, as the counter's retry timer first does). Printed per code: tap →
 saved p50/p99/max without and during the import (and while it writes), how many taps went
 to the "not saved yet" path, the longest write-lock hold of the import and its total time;
 and the csv → ``executemany`` floor of ``bench.csv_io`` for the import's time.
@@ -107,7 +106,7 @@ def child_tap(db: str, every: str, stop_file: str, max_s: str) -> dict:
     while time.monotonic() < deadline and not os.path.exists(stop_file):
         tap = pending.incident_tap(ctx, category_id=cold, remedies=[RemedyRequest(remake)],
                                    staff_id=None)
-        waits = not saver.count()  # with taps waiting, a tap does not wait for the lock
+        waits = not saver.count()  # (the code before: with taps waiting, no wait at all)
         wall, begun = time.time(), time.perf_counter()
         result = saver.submit(tap)
         taps.append((wall, (time.perf_counter() - begun) * 1000,
