@@ -260,8 +260,7 @@ def kill_trials(folder: Path, csv_path: Path, rows: int, trials: int, seed: int 
         child.kill()
         child.wait()
         ctx = open_context(db, SystemClock())
-        count = ctx.db.execute("SELECT count(*) FROM incidents").fetchone
-        raw = count()[0]
+        raw = _incidents(ctx)
         copying = ctx.db.execute("SELECT count(*) FROM import_staging").fetchone()[0] > 0
         staged_seen += copying and raw > 0
         seen = (len(incidents.recent(ctx, 10)), len(open_followups(ctx)),
@@ -270,7 +269,7 @@ def kill_trials(folder: Path, csv_path: Path, rows: int, trials: int, seed: int 
             ok = seen[2] == rows
         else:  # nothing visible; the next import deletes what is left, then imports
             ok = seen == (0, 0, 0) and import_csv(ctx, csv_path, pin=PIN).incidents == rows
-        ok = ok and count()[0] == rows and verify.verify(ctx, remember=False).intact
+        ok = ok and _incidents(ctx) == rows and verify.verify(ctx, remember=False).intact
         ok = ok and not ctx.db.execute("SELECT count(*) FROM import_staging").fetchone()[0]
         ctx.db.close()
         failures += not ok
@@ -279,6 +278,10 @@ def kill_trials(folder: Path, csv_path: Path, rows: int, trials: int, seed: int 
     print(f"kill -9 trials: {trials}, failures: {failures}; {staged_seen} killed while "
           f"copying (rows in the file, none visible)")
     return failures
+
+
+def _incidents(ctx) -> int:
+    return ctx.db.execute("SELECT count(*) FROM incidents").fetchone()[0]
 
 
 def _fresh_copy(template: Path, target: Path) -> Path:
