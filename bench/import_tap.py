@@ -231,7 +231,8 @@ def measure(root: Path, label: str, folder: Path, csv_path: Path, every: float,
 
 
 def kill_trials(folder: Path, csv_path: Path, rows: int, trials: int, seed: int = 3) -> int:
-    """kill -9 the import at a random moment, ``trials`` times: nothing of it may be seen,
+    """kill -9 the import at a random moment around its writes (from just before it claims
+    its ids to just after its switch), ``trials`` times: nothing of it may be seen,
     and the next import must delete what it left and import the file. Returns the failures."""
     import io
     import random
@@ -247,16 +248,18 @@ def kill_trials(folder: Path, csv_path: Path, rows: int, trials: int, seed: int 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{template}{suffix}").unlink(missing_ok=True)
     _run(HERE, "init", template)
-    started = time.perf_counter()
-    _run(HERE, "import", _fresh_copy(template, folder / "kill-timing.db"), csv_path)
-    span = time.perf_counter() - started
+    launched = time.time()
+    timing = _run(HERE, "import", _fresh_copy(template, folder / "kill-timing.db"), csv_path)
+    # the moments (after launch) it first and last held the write lock: kill around them
+    writes_from = min(h[0] for h in timing["holds"]) - launched
+    writes_to = max(h[0] + h[1] for h in timing["holds"]) - launched
     rng = random.Random(seed)
     failures = staged_seen = 0
     for trial in range(trials):
         db = _fresh_copy(template, folder / "kill.db")
         child = subprocess.Popen(_command(HERE, "import", db, csv_path),
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=HERE)
-        time.sleep(rng.uniform(0.3, span))
+        time.sleep(rng.uniform(max(0.0, writes_from - 0.3), writes_to + 0.1))
         child.kill()
         child.wait()
         ctx = open_context(db, SystemClock())
