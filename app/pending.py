@@ -35,7 +35,7 @@ from app.errors import ComebackError
 from app.i18n import _
 from app.models import Changes, Logged, RemedyRequest, Severity
 from db import faults
-from db.connection import busy_timeout, database_file, write_lock
+from db.connection import busy_timeout, database_file, tap_transaction
 from db.outbox import Outbox, outbox_path
 from db.writers import Turnstile, writers_path
 
@@ -350,7 +350,7 @@ class TapSaver:
         (tried every :data:`POLL_S`), announced to a big import so that it lets the tap
         in before its next slice (:mod:`db.writers`)."""
         with self.turnstile.waiting(), \
-                write_lock(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
+                tap_transaction(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
             return apply(self.ctx, tap)
 
     def _keep(self, tap: PendingTap, reason: str) -> Kept:

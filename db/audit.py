@@ -12,12 +12,16 @@ from db.connection import Database
 _APPEND = """
 INSERT INTO audit_log (id, store_id, at, staff_id, action, entity, entity_id, detail,
                        prev_hash, hash)
-SELECT n.id, :store_id, :at, :staff_id, :action, :entity, :entity_id, :detail, n.prev,
-       comeback_audit_hash(n.prev, n.id, :store_id, :at, :staff_id, :action, :entity,
-                           :entity_id, :detail)
-FROM (SELECT (SELECT coalesce(max(id), 0) + 1 FROM audit_log) AS id,
+SELECT n.id, v.store_id, v.at, v.staff_id, v.action, v.entity, v.entity_id, v.detail, n.prev,
+       comeback_audit_hash(n.prev, n.id, v.store_id, v.at, v.staff_id, v.action, v.entity,
+                           v.entity_id, v.detail)
+FROM (SELECT CAST(:store_id AS INTEGER) AS store_id, CAST(:at AS TEXT) AS at,
+             CAST(:staff_id AS INTEGER) AS staff_id, CAST(:action AS TEXT) AS action,
+             CAST(:entity AS TEXT) AS entity, CAST(:entity_id AS INTEGER) AS entity_id,
+             CAST(:detail AS TEXT) AS detail) AS v,
+     (SELECT (SELECT coalesce(max(id), 0) + 1 FROM audit_log) AS id,
              coalesce((SELECT hash FROM audit_log WHERE store_id = :store_id
-                       ORDER BY id DESC LIMIT 1), :genesis) AS prev) AS n
+                       ORDER BY id DESC LIMIT 1), CAST(:genesis AS TEXT)) AS prev) AS n
 """
 
 
@@ -25,9 +29,10 @@ def append(db: Database, *, store_id: int, at: str, staff_id: int | None, action
            entity: str | None = None, entity_id: int | None = None,
            detail: str | None = None) -> int:
     """Append one entry, chained to the store's entry before it (see db.audit_chain)."""
-    cursor = db.execute(_APPEND, {
-        "store_id": store_id, "at": at, "staff_id": staff_id, "action": action,
-        "entity": entity, "entity_id": entity_id, "detail": detail, "genesis": GENESIS})
+    with db.chain_lock(store_id):
+        cursor = db.execute(_APPEND, {
+            "store_id": store_id, "at": at, "staff_id": staff_id, "action": action,
+            "entity": entity, "entity_id": entity_id, "detail": detail, "genesis": GENESIS})
     return cursor.lastrowid
 
 

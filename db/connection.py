@@ -41,6 +41,7 @@ class Database:
     #: The file (None in memory) and whether it opened read-only (see open_database).
     path: Path | None = None
     read_only: bool = False
+    backend = "sqlite"
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -79,6 +80,114 @@ class Database:
         if self._full is None and _SELECT.match(sql):
             return self.conn.execute(sql, () if parameters is None else parameters)
         return self.full.execute(sql, parameters)
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if self.path is not None else ":memory:"
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken *before* the first
+        read, so no other process can read the same state and act on it in between. Inside
+        an open transaction it only joins it."""
+        conn = self.full.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def lock_wait(self, ms: int) -> Iterator[None]:
+        """See :func:`busy_timeout`: SQLite's ``busy_timeout`` for the block."""
+        conn = self.conn
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout={int(ms)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(before)}")
+
+    @contextmanager
+    def polled_write(self, wait_s: float, poll_s: float) -> Iterator[None]:
+        """The block in one write transaction, taking the write lock first: tried every
+        ``poll_s`` for up to ``wait_s`` (then "database is locked"), instead of SQLite's own
+        wait, which sleeps 1, 2, 5, then 10 ms and more between its tries and would mostly
+        miss the short pauses a big import leaves between its slices (app.import_switch).
+        Commits when the block ends, rolls back when it raises (``BEGIN IMMEDIATE``)."""
+        import time
+
+        conn = self.conn
+        if conn.in_transaction:
+            conn.commit()
+        deadline = time.monotonic() + wait_s
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute("PRAGMA busy_timeout=0")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(poll_s)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(before)}")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        if conn.in_transaction:
+            conn.commit()
+
+    def snapshot_cursors(self, queries: Sequence[str], params: Sequence, *,
+                         cache_kb: int = 2000) -> tuple[sqlite3.Cursor, ...]:
+        """One cursor per query, all reading the same snapshot (a read transaction, ended
+        by :meth:`end_snapshot`), streaming rather than loading (a bigger page cache
+        meanwhile)."""
+        conn = self.conn
+        conn.execute(f"PRAGMA cache_size = -{int(cache_kb)}")
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+        cursors = []
+        for sql in queries:
+            cursor = conn.cursor()
+            cursor.arraysize = 1000
+            cursors.append(cursor.execute(sql, list(params)))
+        return tuple(cursors)
+
+    def end_snapshot(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.rollback()  # only read
+        self.conn.execute("PRAGMA cache_size = -2000")  # SQLite's default
+
+    def flush_erased(self) -> None:
+        """Copy the WAL into the database file and cut the WAL to zero bytes, so
+        overwritten pages (``secure_delete`` zeroed them) are gone from both files."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+    def index_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")]
+
+    @contextmanager
+    def chain_lock(self, store_id: int) -> Iterator[None]:
+        """Nothing to do on SQLite: reading a chain's head and appending to it is one
+        statement, and one statement runs under the file's write lock."""
+        yield
 
     def close(self, *, refresh_statistics: bool = False) -> None:
         """Close; with ``refresh_statistics`` first refresh the planner's statistics where
@@ -128,6 +237,11 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
     register(conn)  # the audit log's hash chain is computed inside its INSERT
 
 
+def is_server_url(target: object) -> bool:
+    """A PostgreSQL URL (``postgresql://…``) rather than a file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
 def open_database(path: str | Path | None, *, create: bool = True,
                   check: bool = False) -> Database:
     """Open and migrate the database at ``path``; None = in memory.
@@ -138,6 +252,10 @@ def open_database(path: str | Path | None, *, create: bool = True,
     0600 in folders 0700, and removed again when it cannot be set up. A file that is not
     writable opens read-only (``Database.read_only``); it can only be read.
     """
+    if is_server_url(path):
+        from db.pg import open_pg
+
+        return open_pg(str(path))
     from db import health
 
     if path is None or str(path) == ":memory:":
@@ -200,54 +318,17 @@ def pragma(database: Database, name: str) -> object:
     return database.conn.execute(f"PRAGMA {name}").fetchone()[0]
 
 
-@contextmanager
-def busy_timeout(database: Database, ms: int) -> Iterator[None]:
+def busy_timeout(database: Database, ms: int):
     """Wait at most ``ms`` for another writer's lock inside the block (then "database is
     locked"), instead of the connection's usual :data:`BUSY_TIMEOUT_MS`. The counter's tap
     uses a short one and keeps the tap for a retry rather than freeze the screen."""
-    conn = database.conn
-    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    conn.execute(f"PRAGMA busy_timeout={int(ms)}")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA busy_timeout={int(before)}")
+    return database.lock_wait(ms)
 
 
-@contextmanager
-def write_lock(database: Database, wait_s: float, poll_s: float) -> Iterator[None]:
-    """Run the block in one write transaction, taking the write lock first: tried every
-    ``poll_s`` for up to ``wait_s`` (then "database is locked"), instead of SQLite's own
-    wait, which sleeps 1, 2, 5, then 10 ms and more between its tries and would mostly miss
-    the short pauses a big import leaves between its slices (app.import_switch). Commits
-    when the block ends, rolls back when it raises. SQLite's (``BEGIN IMMEDIATE``)."""
-    import time
-
-    conn = database.conn
-    if conn.in_transaction:
-        conn.commit()
-    deadline = time.monotonic() + wait_s
-    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    conn.execute("PRAGMA busy_timeout=0")
-    try:
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() >= deadline:
-                    raise
-            time.sleep(poll_s)
-    finally:
-        conn.execute(f"PRAGMA busy_timeout={int(before)}")
-    try:
-        yield
-    except BaseException:
-        if conn.in_transaction:
-            conn.rollback()
-        raise
-    if conn.in_transaction:
-        conn.commit()
+def tap_transaction(database: Database, wait_s: float, poll_s: float):
+    """Run the block in one write transaction, the lock waited for at most ``wait_s``
+    (then "database is locked"); see :meth:`Database.polled_write`. The counter's tap."""
+    return database.polled_write(wait_s, poll_s)
 
 
 def database_file(database: Database) -> Path | None:

@@ -252,3 +252,42 @@ def check_file(path: Path | str) -> None:
         quick_check(conn, path)
     finally:
         conn.close()
+
+
+class ServerProblem(enum.Enum):
+    UNREACHABLE = "unreachable"      # no server answers at that address
+    AUTH = "auth"                    # wrong user or password, or not allowed in (pg_hba)
+    NO_DATABASE = "no_database"      # the server has no database of that name
+    PERMISSION = "permission"        # connected, but the user may not use the tables
+    LOST = "lost"                    # the connection broke while in use
+
+
+class DatabaseServerError(sqlite3.OperationalError):
+    """The PostgreSQL server at ``where`` (URL without password) is in state ``problem``.
+
+    A subclass of sqlite3's OperationalError so every place that retries a write on a
+    passing database error (a tap kept for later) does so for a lost server too."""
+
+    def __init__(self, problem: ServerProblem, where: str, detail: str = "") -> None:
+        super().__init__(f"server {problem.value}: {where}: {detail}")
+        self.problem, self.where, self.detail = problem, where, detail
+
+    @classmethod
+    def on_connect(cls, where: str, error: BaseException) -> DatabaseServerError:
+        text = str(error)
+        low = text.lower()
+        code = getattr(error, "sqlstate", None)
+        if code == "3D000" or ("database" in low and "does not exist" in low):
+            kind = ServerProblem.NO_DATABASE
+        elif code in ("28P01", "28000") or "password" in low or "authentication" in low \
+                or "no pg_hba.conf entry" in low or "role" in low and "does not exist" in low:
+            kind = ServerProblem.AUTH
+        elif code == "42501" or "permission denied" in low:
+            kind = ServerProblem.PERMISSION
+        else:
+            kind = ServerProblem.UNREACHABLE
+        return cls(kind, where, text.strip().splitlines()[-1] if text.strip() else "")
+
+    @classmethod
+    def lost(cls, error: BaseException, where: str = "") -> DatabaseServerError:
+        return cls(ServerProblem.LOST, where, str(error).strip())

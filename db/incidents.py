@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from db._sql import insert_row, update_row
 from db.connection import Database
 from db.import_staging import visible
@@ -25,12 +23,7 @@ def insert_incident(db: Database, values: dict) -> int | None:
         import uuid  # ~8 ms (it imports platform): only when an incident is written
 
         values = {**values, "uid": str(uuid.uuid4())}
-    try:
-        return insert_row(db, "incidents", values)
-    except sqlite3.IntegrityError as error:
-        if "incidents.uid" in str(error):
-            return None
-        raise
+    return insert_row(db, "incidents", values, unless_taken="uid")
 
 
 def incident_id_by_uid(db: Database, uid: str) -> int | None:
@@ -64,7 +57,7 @@ def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since:
     row = db.execute(
         "SELECT 1 FROM incidents INDEXED BY idx_incidents_guest "
         "WHERE store_id = ? AND guest_key = ? AND occurred_at >= ? "
-        "AND voided_at IS NULL AND id IS NOT ? "
+        "AND voided_at IS NULL AND id IS DISTINCT FROM ? "
         f"AND {visible('id')} LIMIT 1",
         [store_id, guest_key, since, exclude_id]).fetchone()
     return row is not None

@@ -10,19 +10,9 @@ from db.connection import Database
 
 @contextmanager
 def exclusive(db: Database) -> Iterator[None]:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken *before* the first read, so
+    """The backend's write lock (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: an advisory
+    lock in a transaction): the write lock is taken *before* the first read, so
     no other process can read the same state and act on it in between (a PIN check and its
     lockout count are one step). Inside an open transaction it only joins it."""
-    full = db.full
-    conn = full.conn
-    if conn.in_transaction:
+    with db.write_lock():
         yield
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")

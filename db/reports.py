@@ -58,12 +58,13 @@ def outcome_counts(db: Database, store_id: int, start: str, end: str,
     of those ended in one of ``recovered``: the trend line, counted inside SQLite."""
     marks = ",".join("?" * len(recovered))
     row = db.execute(
-        f"SELECT count(o), coalesce(sum(o IN ({marks})), 0) FROM (SELECT ("
+        f"SELECT count(o), coalesce(sum(CASE WHEN o IN ({marks}) THEN 1 ELSE 0 END), 0) "
+        "FROM (SELECT ("
         "SELECT outcome FROM followups INDEXED BY idx_followups_outcome "
         "WHERE incident_id = i.id AND outcome IS NOT NULL ORDER BY done_at DESC, id DESC "
         "LIMIT 1) AS o FROM incidents i WHERE i.store_id = ? AND i.occurred_at >= ? "
         "AND i.occurred_at < ? AND i.voided_at IS NULL "
-        f"AND {visible()})",
+        f"AND {visible()}) AS latest",
         [*recovered, store_id, start, end]).fetchone()
     return row[0], row[1]
 
@@ -88,11 +89,11 @@ def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str)
     week) and ``given_before``/``value_before`` for ``[start, split)`` (last week)."""
     return list(db.query(
         f"""
-        SELECT r.remedy_id, coalesce(m.label, r.label) AS label, r.kind,
-               sum(i.occurred_at >= :split) AS given,
+        SELECT r.remedy_id, max(coalesce(m.label, r.label)) AS label, max(r.kind) AS kind,
+               sum(CASE WHEN i.occurred_at >= :split THEN 1 ELSE 0 END) AS given,
                sum(CASE WHEN i.occurred_at >= :split THEN r.amount_minor ELSE 0 END)
                    AS value_minor,
-               sum(i.occurred_at < :split) AS given_before,
+               sum(CASE WHEN i.occurred_at < :split THEN 1 ELSE 0 END) AS given_before,
                sum(CASE WHEN i.occurred_at < :split THEN r.amount_minor ELSE 0 END)
                    AS value_before
         FROM incidents i
@@ -134,7 +135,8 @@ def paper_approval_totals(db: Database, store_id: int, start: str, end: str) -> 
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND i.voided_at IS NULL AND r.paper_approved_by IS NOT NULL "
         f"AND {visible()} "
-        "GROUP BY r.paper_approved_by, i.imported_by ORDER BY value_minor DESC, paper_name",
+        "GROUP BY r.paper_approved_by, i.imported_by, ib.name "
+        "ORDER BY value_minor DESC, paper_name",
         [store_id, start, end]))
 
 
@@ -148,4 +150,5 @@ def approval_totals(db: Database, store_id: int, start: str, end: str) -> list[d
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND i.voided_at IS NULL AND r.approved_by IS NOT NULL "
         f"AND {visible()} "
-        "GROUP BY r.approved_by ORDER BY value_minor DESC, s.name", [store_id, start, end]))
+        "GROUP BY r.approved_by, s.name ORDER BY value_minor DESC, s.name",
+        [store_id, start, end]))

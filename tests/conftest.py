@@ -40,10 +40,69 @@ def clock() -> FixedClock:
     return FixedClock(START)
 
 
+# -- the two backends -------------------------------------------------------------------------
+# Service and CLI tests run on both: SQLite (in memory) and PostgreSQL (a throwaway cluster
+# this session starts, see tests/pg_cluster.py, or the server COMEBACK_TEST_PG names). GUI
+# tests (those that use qtbot) and tests marked ``sqlite_only`` run on SQLite alone.
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: the test is about SQLite itself")
+    config.addinivalue_line("markers", "postgresql: the test needs the PostgreSQL server")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" not in metafunc.fixturenames:
+        return
+    sqlite_only = ("qtbot" in metafunc.fixturenames
+                   or metafunc.definition.get_closest_marker("sqlite_only") is not None)
+    metafunc.parametrize("backend", ["sqlite"] if sqlite_only else ["sqlite", "postgresql"],
+                         indirect=True)
+
+
 @pytest.fixture
-def db():
-    """A fresh, migrated in-memory database."""
-    database = open_database(None)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """The session's PostgreSQL server, with a migrated template database."""
+    from tests.pg_cluster import Cluster
+
+    try:
+        cluster = Cluster().start()
+    except RuntimeError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(error))
+    template = "comeback_template"
+    cluster.admin(f"DROP DATABASE IF EXISTS {template}")
+    cluster.admin(f"CREATE DATABASE {template}")
+    database = open_database(cluster.url(template))
+    database.close()
+    cluster.template = template
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A new, migrated, empty PostgreSQL database of its own."""
+    return pg_cluster.new_database(pg_cluster.template)
+
+
+@pytest.fixture
+def db_target(backend, request, tmp_path) -> str | None:
+    """Where the test's database is: None (SQLite in memory) or a PostgreSQL URL."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return None
+
+
+@pytest.fixture
+def db(db_target):
+    """A fresh, migrated database (in memory on SQLite, a new database on PostgreSQL)."""
+    database = open_database(db_target)
     yield database
     database.close()
 

@@ -1,0 +1,464 @@
+"""PostgreSQL behind the same ``db/`` functions (psycopg 3, imported only for a
+``postgresql://`` URL, so a SQLite start never pays for it).
+
+Every module in ``db/`` writes its SQL once, in the common subset both engines run. What
+differs lives here and in :mod:`db.dialect`, nowhere else:
+
+* parameters: ``?`` and ``:name`` become psycopg's ``%s`` and ``%(name)s`` (a literal
+  ``%`` is doubled), string literals and comments left alone;
+* SQLite's planner hints (``INDEXED BY``, ``CROSS JOIN … ON``) are dropped: PostgreSQL plans
+  with its own statistics, which autovacuum keeps; ``x COLLATE NOCASE`` is ``lower(x)``;
+* ``lastrowid``: an ``INSERT`` into a table with an ``id`` gets ``RETURNING id``;
+* Python ``bool`` parameters are sent as integers (the schema's flags are INTEGER, as in
+  SQLite) and ``numeric`` results (``sum`` of a bigint) come back as ``int`` when whole;
+* errors come back as the DB-API classes of :mod:`sqlite3` (``IntegrityError``,
+  ``OperationalError``…) with psycopg's error as ``__cause__``, so callers catch one set;
+  a lost or refused connection is a :class:`db.health.DatabaseServerError`.
+
+Transactions: the connection runs in autocommit (a statement outside ``atomic`` commits
+itself, as sqlite-utils' ``execute`` does); ``atomic`` is ``BEGIN``/``COMMIT`` with
+savepoints when nested, at READ COMMITTED. Where a read-check-write step must not
+interleave with another terminal (a PIN check and its lockout count, the audit chain's
+head), ``db.locking`` takes a transaction-level advisory lock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.adapt import Dumper, Loader
+from psycopg.pq import TransactionStatus
+
+from db import health
+
+# Tables whose rows have an ``id`` the caller may want back (``cursor.lastrowid``).
+_ID_TABLES = frozenset({"stores", "staff", "categories", "remedies", "remedy_rules",
+                        "incidents", "incident_remedies", "followups", "vouchers",
+                        "audit_log", "terminals", "changes"})
+
+_TOKEN = re.compile(r"'(?:[^']|'')*'|--[^\n]*|::|\?|:([A-Za-z_]\w*)|%")
+_INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE)
+_CROSS_JOIN = re.compile(r"\bCROSS\s+JOIN\b(?=[^;]*?\bON\b)", re.IGNORECASE)
+_NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
+_INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
+CONNECT_TIMEOUT_S = 5
+LOCK_TIMEOUT_MS = 5000  # as SQLite's busy_timeout: wait this long for another's lock
+WRITE_LOCK, CHAIN_LOCK = 0x436F6D01, 0x436F6D02  # advisory lock keys
+
+
+def _token(match: re.Match) -> str:
+    text = match.group(0)
+    if text[0] in "'-":
+        return text.replace("%", "%%")  # psycopg reads % everywhere in the text
+    if text == "::":
+        return text
+    if text == "?":
+        return "%s"
+    if text == "%":
+        return "%%"
+    return f"%({match.group(1)})s"
+
+
+@lru_cache(maxsize=512)
+def translate(sql: str) -> tuple[str, bool]:
+    """The statement as psycopg runs it, and whether it returns the new row's id."""
+    sql = _INDEXED_BY.sub("", sql)
+    sql = _CROSS_JOIN.sub("JOIN", sql)
+    sql = _NOCASE.sub(r"lower(\1)", sql)
+    sql = _TOKEN.sub(_token, sql)
+    insert = _INSERT.match(sql)
+    returning = bool(insert and insert.group(1).lower() in _ID_TABLES
+                     and not _RETURNING.search(sql))
+    if returning:
+        sql = sql.rstrip().rstrip(";") + " RETURNING id"
+    return sql, returning
+
+
+class _IntFromBool(Dumper):
+    oid = psycopg.adapters.types["int4"].oid
+
+    def dump(self, obj: bool) -> bytes:
+        return b"1" if obj else b"0"
+
+
+class _NumericAsNumber(Loader):
+    def load(self, data: bytes | bytearray | memoryview) -> int | float:
+        from decimal import Decimal
+
+        value = Decimal(bytes(data).decode())
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _as_sqlite_error(error: psycopg.Error) -> Exception:
+    """The DB-API class of sqlite3 that callers already catch for this kind of error."""
+    if isinstance(error, psycopg.OperationalError) and error.sqlstate is None:
+        return health.DatabaseServerError.lost(error)
+    message = error.diag.message_primary or str(error)
+    if isinstance(error, pg_errors.UniqueViolation):
+        message = f"UNIQUE constraint failed: {error.diag.table_name}." \
+                  f"{error.diag.constraint_name}"
+        return sqlite3.IntegrityError(message)
+    if isinstance(error, psycopg.IntegrityError | pg_errors.RaiseException):
+        return sqlite3.IntegrityError(message)
+    if isinstance(error, pg_errors.LockNotAvailable | pg_errors.DeadlockDetected
+                  | pg_errors.SerializationFailure | pg_errors.QueryCanceled):
+        return sqlite3.OperationalError(f"database is locked ({message})")
+    if isinstance(error, pg_errors.DiskFull):
+        return sqlite3.OperationalError(f"database or disk is full ({message})")
+    if isinstance(error, psycopg.OperationalError | psycopg.ProgrammingError):
+        return sqlite3.OperationalError(message)
+    if isinstance(error, psycopg.DataError):
+        return sqlite3.IntegrityError(message)
+    return sqlite3.DatabaseError(message)
+
+
+class PgCursor:
+    """What the callers use of a sqlite3 cursor: fetch, iterate, rowcount, lastrowid."""
+
+    def __init__(self, cursor: psycopg.Cursor, returning_id: bool) -> None:
+        self._cursor = cursor
+        self.lastrowid: int | None = None
+        self.rowcount = cursor.rowcount
+        if returning_id:
+            row = cursor.fetchone()
+            self.lastrowid = row[0] if row else None
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    def fetchone(self) -> tuple | None:
+        if self._cursor.description is None:
+            return None
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[tuple]:
+        if self._cursor.description is None:
+            return []
+        return self._cursor.fetchall()
+
+    def fetchmany(self, size: int = 1) -> list[tuple]:
+        if self._cursor.description is None:
+            return []
+        return self._cursor.fetchmany(size)
+
+    def __iter__(self) -> Iterator[tuple]:
+        if self._cursor.description is None:
+            return iter(())
+        return iter(self._cursor)
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+class _NamedCursor:
+    """A server-side cursor read like a sqlite3 one (``fetchmany``, iteration)."""
+
+    def __init__(self, cursor: psycopg.ServerCursor) -> None:
+        self._cursor = cursor
+        self.arraysize = 1000
+
+    def fetchmany(self, size: int | None = None) -> list[tuple]:
+        return self._cursor.fetchmany(size or self.arraysize)
+
+    def fetchone(self) -> tuple | None:
+        return self._cursor.fetchone()
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._cursor)
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+class PgConnection:
+    """The part of a sqlite3 connection that ``db/`` modules use, on a psycopg one."""
+
+    def __init__(self, conn: psycopg.Connection, where: str) -> None:
+        self.raw = conn
+        self.where = where  # the server and database, without a password (for messages)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
+                ) -> PgCursor:
+        text, returning = translate(sql)
+        try:
+            cursor = self.raw.execute(text, () if parameters is None else parameters)
+        except psycopg.Error as error:
+            raise _as_sqlite_error(error) from error
+        return PgCursor(cursor, returning)
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        text, _ = translate(sql)
+        text = text.removesuffix(" RETURNING id")
+        try:
+            with self.raw.cursor() as cursor:
+                cursor.executemany(text, rows)
+        except psycopg.Error as error:
+            raise _as_sqlite_error(error) from error
+
+    def commit(self) -> None:
+        if self.in_transaction:
+            self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            try:
+                self.raw.execute("ROLLBACK")
+            except psycopg.Error as error:
+                raise _as_sqlite_error(error) from error
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+_SAVEPOINTS = itertools.count(1)
+
+
+class PgDatabase:
+    """The app's database handle on PostgreSQL: the same methods as
+    :class:`db.connection.Database` (``execute``, ``query``, ``atomic``, ``close``)."""
+
+    read_only = False
+    path = None
+    backend = "postgresql"
+    is_full = True
+
+    def __init__(self, conn: PgConnection, url: str) -> None:
+        self.conn = conn
+        self.url = url
+
+    @property
+    def full(self) -> PgDatabase:
+        return self
+
+    @property
+    def where(self) -> str:
+        return self.conn.where
+
+    def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
+                ) -> PgCursor:
+        return self.conn.execute(sql, parameters)
+
+    def query(self, sql: str, params: Sequence | dict[str, Any] | None = None
+              ) -> Iterator[dict]:
+        cursor = self.conn.execute(sql, params)
+        if cursor.description is None:
+            return iter(())
+        keys = [column.name for column in cursor.description]
+        return (dict(zip(keys, row, strict=True)) for row in cursor.fetchall())
+
+    @contextmanager
+    def atomic(self) -> Iterator[PgDatabase]:
+        conn = self.conn
+        if conn.in_transaction:
+            savepoint = f"comeback_{next(_SAVEPOINTS)}"
+            conn.execute(f"SAVEPOINT {savepoint}")
+            try:
+                yield self
+            except BaseException:
+                if conn.raw.info.transaction_status in (TransactionStatus.INTRANS,
+                                                        TransactionStatus.INERROR):
+                    conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                    conn.raw.execute(f"RELEASE SAVEPOINT {savepoint}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+            return
+        conn.execute("BEGIN")
+        try:
+            yield self
+        except BaseException:
+            with suppress(psycopg.Error):
+                conn.rollback()
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def locked(self, *key: int) -> Iterator[None]:
+        """A transaction holding advisory lock ``key`` (or the open one, taking it there):
+        every terminal that asks for the same key waits its turn, until the transaction
+        ends."""
+        sql = ("SELECT pg_advisory_xact_lock(?, ?)" if len(key) == 2
+               else "SELECT pg_advisory_xact_lock(?)")
+        if self.conn.in_transaction:
+            self.conn.execute(sql, list(key))
+            yield
+            return
+        with self.atomic():
+            self.conn.execute(sql, list(key))
+            yield
+
+    @contextmanager
+    def lock_wait(self, ms: int) -> Iterator[None]:
+        """Wait at most ``ms`` for another terminal's lock in the block (``lock_timeout``;
+        then "database is locked", as SQLite's busy timeout)."""
+        self.conn.execute(f"SET lock_timeout = {int(ms)}")
+        try:
+            yield
+        finally:
+            with suppress(sqlite3.Error):
+                self.conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+
+    @contextmanager
+    def polled_write(self, wait_s: float, poll_s: float) -> Iterator[None]:
+        """A tap's transaction (see the SQLite one): no file-wide lock to take first here,
+        only row locks, waited for at most ``wait_s`` (``lock_timeout`` 0 would be none)."""
+        with self.lock_wait(max(1, int(wait_s * 1000))), self.atomic():
+            yield
+
+    def write_lock(self):
+        """The step that SQLite runs under ``BEGIN IMMEDIATE`` (a PIN check and its lockout
+        count, a voucher code's uniqueness…): one terminal at a time."""
+        return self.locked(WRITE_LOCK)
+
+    def chain_lock(self, store_id: int):
+        """Reading a store's audit-chain head and appending to it, one terminal at a time
+        (one key for every store: an entry's id is the log's next id, whatever its store)."""
+        return self.locked(CHAIN_LOCK)
+
+    def snapshot_cursors(self, queries: Sequence[str], params: Sequence, *,
+                         cache_kb: int = 2000) -> tuple[_NamedCursor, ...]:
+        """One server-side cursor per query, all in one REPEATABLE READ snapshot (ended by
+        :meth:`end_snapshot`): rows stream in batches, never all in memory."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursors = []
+        for n, sql in enumerate(queries):
+            text, _ = translate(sql)
+            cursor = self.conn.raw.cursor(name=f"comeback_snapshot_{n}")
+            cursor.itersize = 1000
+            try:
+                cursor.execute(text, list(params))
+            except psycopg.Error as error:
+                raise _as_sqlite_error(error) from error
+            cursors.append(_NamedCursor(cursor))
+        self._snapshot = cursors
+        return tuple(cursors)
+
+    def end_snapshot(self) -> None:
+        for cursor in getattr(self, "_snapshot", ()):
+            with suppress(psycopg.Error):
+                cursor.close()
+        self._snapshot = []
+        self.conn.rollback()
+
+    def flush_erased(self) -> None:
+        """Nothing to do at once: PostgreSQL's erased row versions are reclaimed by
+        (auto)vacuum, which cannot run inside the erasing transaction."""
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() ORDER BY table_name")]
+
+    def index_names(self) -> list[str]:
+        return [r[0] for r in self.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+            "ORDER BY indexname")]
+
+    def __getitem__(self, table: str) -> PgTable:
+        return PgTable(self, table)
+
+    def close(self, *, refresh_statistics: bool = False) -> None:
+        if getattr(self, "_snapshot", None):
+            self.end_snapshot()
+        with suppress(psycopg.Error):
+            self.conn.close()
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+def describe(conn: psycopg.Connection) -> str:
+    info = conn.info
+    host = info.host if info.host and not info.host.startswith("/") else "localhost"
+    return f"{info.dbname} on {host}:{info.port}"
+
+
+def connect(url: str) -> psycopg.Connection:
+    """A psycopg connection in autocommit, set up for the app; connection problems raise
+    :class:`db.health.DatabaseServerError` naming the server and what went wrong."""
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                               application_name="comeback")
+    except psycopg.Error as error:
+        raise health.DatabaseServerError.on_connect(redact(url), error) from None
+    conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+    conn.adapters.register_dumper(bool, _IntFromBool)
+    conn.adapters.register_loader("numeric", _NumericAsNumber)
+    return conn
+
+
+def open_pg(url: str) -> PgDatabase:
+    """Connect and migrate (once, under an advisory lock: several terminals may start at
+    the same moment against an empty or older database)."""
+    conn = connect(url)
+    database = PgDatabase(PgConnection(conn, describe(conn)), url)
+    try:
+        from db.pg_migrations import migrate
+
+        migrate(database)
+    except BaseException:
+        database.close()
+        raise
+    return database
+
+
+class PgTable:
+    """The few of sqlite-utils' table methods that scripts and tests use to look at rows
+    (``db["incidents"].get(1)``), on PostgreSQL."""
+
+    def __init__(self, database: PgDatabase, name: str) -> None:
+        from db._sql import _name
+
+        self.db, self.name = database, _name(name)
+
+    @property
+    def count(self) -> int:
+        return self.count_where()
+
+    def count_where(self, where: str | None = None, params: Sequence = ()) -> int:
+        sql = f"SELECT count(*) FROM {self.name}" + (f" WHERE {where}" if where else "")
+        return self.db.execute(sql, list(params)).fetchone()[0]
+
+    @property
+    def rows(self) -> Iterator[dict]:
+        return self.rows_where()
+
+    def rows_where(self, where: str | None = None, params: Sequence = (),
+                   order_by: str | None = None) -> Iterator[dict]:
+        sql = f"SELECT * FROM {self.name}" + (f" WHERE {where}" if where else "")
+        sql += f" ORDER BY {order_by}" if order_by else " ORDER BY 1"
+        return self.db.query(sql, list(params))
+
+    def get(self, pk: Any) -> dict:
+        rows = list(self.db.query(f"SELECT * FROM {self.name} WHERE id = ?", [pk]))
+        if not rows:
+            raise KeyError(f"{self.name} has no row with id {pk!r}")
+        return rows[0]
+
+    def insert(self, values: dict) -> PgTable:
+        from db._sql import insert_row
+
+        insert_row(self.db, self.name, values)
+        return self
+
+    def update(self, pk: Any, values: dict) -> PgTable:
+        from db._sql import update_row
+
+        update_row(self.db, self.name, {"id": pk}, values)
+        return self
