@@ -29,7 +29,7 @@ BUSY_TIMEOUT_MS = 5000
 # The migration set and its newest migration (db/migrations.py; a test keeps them equal).
 # A file that has it applied needs no migration, and that check needs no sqlite-utils.
 MIGRATION_SET = "comeback"
-NEWEST_MIGRATION = "0011_incident_uid"
+NEWEST_MIGRATION = "0012_import_staging"
 
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 
@@ -121,6 +121,41 @@ class Database:
             yield
         finally:
             conn.execute(f"PRAGMA busy_timeout={int(before)}")
+
+    @contextmanager
+    def polled_write(self, wait_s: float, poll_s: float) -> Iterator[None]:
+        """The block in one write transaction, taking the write lock first: tried every
+        ``poll_s`` for up to ``wait_s`` (then "database is locked"), instead of SQLite's own
+        wait, which sleeps 1, 2, 5, then 10 ms and more between its tries and would mostly
+        miss the short pauses a big import leaves between its slices (app.import_switch).
+        Commits when the block ends, rolls back when it raises (``BEGIN IMMEDIATE``)."""
+        import time
+
+        conn = self.conn
+        if conn.in_transaction:
+            conn.commit()
+        deadline = time.monotonic() + wait_s
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute("PRAGMA busy_timeout=0")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(poll_s)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(before)}")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        if conn.in_transaction:
+            conn.commit()
 
     def snapshot_cursors(self, queries: Sequence[str], params: Sequence, *,
                          cache_kb: int = 2000) -> tuple[sqlite3.Cursor, ...]:
@@ -322,6 +357,12 @@ def busy_timeout(database: Database, ms: int):
     locked"), instead of the connection's usual :data:`BUSY_TIMEOUT_MS`. The counter's tap
     uses a short one and keeps the tap for a retry rather than freeze the screen."""
     return database.lock_wait(ms)
+
+
+def tap_transaction(database: Database, wait_s: float, poll_s: float):
+    """Run the block in one write transaction, the lock waited for at most ``wait_s``
+    (then "database is locked"); see :meth:`Database.polled_write`. The counter's tap."""
+    return database.polled_write(wait_s, poll_s)
 
 
 def database_file(database: Database) -> Path | None:
