@@ -127,6 +127,7 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     flagged = repeat or severity is Severity.HIGH
     due = now if flagged else now + timedelta(minutes=category.followup_minutes)
     now_iso = to_iso(now)
+    terminal_id = ctx.terminal_id()  # made (and committed) on this terminal's first write
     with ctx.db.atomic():
         # The INSERT comes first: it waits for another writer's lock (a read before it
         # would make SQLite give up at once under WAL).
@@ -135,7 +136,7 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
             "category_label": category.label, "staff_id": staff_id, "occurred_at": now_iso,
             "severity": severity.value, "table_ref": table_ref, "guest_name": guest_name,
             "guest_contact": guest_contact, "guest_key": key, "note": note,
-            "repeat_guest": int(repeat), "uid": uid})
+            "repeat_guest": int(repeat), "uid": uid, "terminal_id": terminal_id})
         if incident_id is None:  # this uid was written by another process meanwhile
             return get_logged(ctx, incidents_db.incident_id_by_uid(ctx.db, uid))
         codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,

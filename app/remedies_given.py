@@ -75,12 +75,13 @@ def write_given(ctx: Context, incident_id: int, picked: Picked,
     transaction; returns the voucher codes."""
     codes = []
     approver_id, covers = approved
+    terminal_id = ctx.terminal_id() if picked else None
     for index, (remedy, amount) in enumerate(picked):
         given_id = incidents_db.insert_incident_remedy(ctx.db, {
             "incident_id": incident_id, "remedy_id": remedy.id, "kind": remedy.kind.value,
             "label": remedy.label, "amount_minor": amount, "percent": remedy.percent,
             "approved_by": approver_id if index in covers else None,
-            "given_at": given_at})
+            "given_at": given_at, "terminal_id": terminal_id})
         if remedy.kind is RemedyKind.VOUCHER:
             codes.append(vouchers.issue(ctx, incident_id, given_id, amount, voucher_days))
     return codes
