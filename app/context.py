@@ -18,7 +18,9 @@ class Context:
         self.db = db
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.store_id = store_id
-        self._terminal = terminal
+        self._terminal: str | None = None
+        if terminal is not None:
+            self.terminal = terminal
         self._terminal_id: tuple[int, str, int] | None = None  # (store, name, id)
 
     @property
@@ -32,7 +34,9 @@ class Context:
 
     @terminal.setter
     def terminal(self, name: str | None) -> None:
-        self._terminal = (name or "").strip() or None
+        from app.terminals import check_name
+
+        self._terminal = check_name(name) if name is not None else None
         self._terminal_id = None
 
     def terminal_id(self) -> int:

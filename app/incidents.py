@@ -241,8 +241,9 @@ def void_incident(ctx: Context, incident_id: int, staff_id: int | None,
             "Undo is only possible within {n} seconds of logging; this incident is final.",
             window).format(n=window))
     with ctx.db.atomic():
-        incidents_db.update_incident(ctx.db, ctx.store_id, incident_id,
-                                     {"voided_at": to_iso(now), "voided_by": staff_id})
+        if not incidents_db.void_if_live(ctx.db, ctx.store_id, incident_id, to_iso(now),
+                                         staff_id):
+            return Changes()  # undone on another terminal meanwhile: once is enough
         audit.record(ctx, staff_id, "incident.voided", "incident", incident_id,
                      category_label=incident.category_label, total_minor=incident.total_minor,
                      **({"approved_by": approved_undo} if approved_undo else {}))

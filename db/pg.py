@@ -121,6 +121,11 @@ def _as_sqlite_error(error: psycopg.Error) -> Exception:
     return sqlite3.DatabaseError(message)
 
 
+def _failed_inside() -> sqlite3.OperationalError:
+    return sqlite3.OperationalError(
+        "transaction rolled back: a statement in it failed and its error was not raised")
+
+
 class PgCursor:
     """What the callers use of a sqlite3 cursor: fetch, iterate, rowcount, lastrowid."""
 
@@ -190,7 +195,14 @@ class PgConnection:
             raise _as_sqlite_error(error) from error
 
     def commit(self) -> None:
-        if self.in_transaction:
+        """COMMIT; a transaction in which a statement failed (its error caught and kept
+        quiet) is rolled back and raises: PostgreSQL's COMMIT would roll it back without a
+        word, where SQLite would have committed the statements that worked."""
+        status = self.raw.info.transaction_status
+        if status == TransactionStatus.INERROR:
+            self.rollback()
+            raise _failed_inside()
+        if status != TransactionStatus.IDLE:
             self.execute("COMMIT")
 
     def rollback(self) -> None:
@@ -254,6 +266,10 @@ class PgDatabase:
                     conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
                     conn.raw.execute(f"RELEASE SAVEPOINT {savepoint}")
                 raise
+            if conn.raw.info.transaction_status == TransactionStatus.INERROR:
+                conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                conn.raw.execute(f"RELEASE SAVEPOINT {savepoint}")
+                raise _failed_inside()
             conn.execute(f"RELEASE SAVEPOINT {savepoint}")
             return
         conn.execute("BEGIN")
@@ -263,7 +279,7 @@ class PgDatabase:
             with suppress(psycopg.Error):
                 conn.rollback()
             raise
-        conn.execute("COMMIT")
+        conn.commit()
 
     @contextmanager
     def locked(self, *key: int) -> Iterator[None]:
