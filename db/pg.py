@@ -171,16 +171,33 @@ class PgConnection:
     def __init__(self, conn: psycopg.Connection, where: str) -> None:
         self.raw = conn
         self.where = where  # the server and database, without a password (for messages)
+        # BEGIN and advisory locks wait here and go out in one pipeline with the next
+        # statement: one round trip instead of two or three (see send_ahead).
+        self._ahead: list[tuple[str, list]] = []
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != TransactionStatus.IDLE
+        return bool(self._ahead) or \
+            self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def send_ahead(self, sql: str, parameters: Sequence = ()) -> None:
+        """Run ``sql`` (BEGIN, an advisory lock) just before the next statement, in the
+        same round trip. The server still runs them one after the other, so a lock is held
+        before the next statement takes its snapshot."""
+        self._ahead.append((translate(sql)[0], list(parameters)))
 
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
                 ) -> PgCursor:
         text, returning = translate(sql)
         try:
-            cursor = self.raw.execute(text, () if parameters is None else parameters)
+            if self._ahead:
+                ahead, self._ahead = self._ahead, []
+                with self.raw.pipeline():
+                    for before, values in ahead:
+                        self.raw.execute(before, values)
+                    cursor = self.raw.execute(text, () if parameters is None else parameters)
+            else:
+                cursor = self.raw.execute(text, () if parameters is None else parameters)
         except psycopg.Error as error:
             raise _as_sqlite_error(error) from error
         return PgCursor(cursor, returning)
@@ -189,6 +206,9 @@ class PgConnection:
         text, _ = translate(sql)
         text = text.removesuffix(" RETURNING id")
         try:
+            ahead, self._ahead = self._ahead, []
+            for before, values in ahead:
+                self.raw.execute(before, values)
             with self.raw.cursor() as cursor:
                 cursor.executemany(text, rows)
         except psycopg.Error as error:
@@ -202,10 +222,13 @@ class PgConnection:
         if status == TransactionStatus.INERROR:
             self.rollback()
             raise _failed_inside()
-        if status != TransactionStatus.IDLE:
+        if status == TransactionStatus.IDLE:
+            self._ahead = []  # BEGIN was never sent: nothing to commit
+        else:
             self.execute("COMMIT")
 
     def rollback(self) -> None:
+        self._ahead = []
         if self.in_transaction:
             try:
                 self.raw.execute("ROLLBACK")
@@ -272,7 +295,7 @@ class PgDatabase:
                 raise _failed_inside()
             conn.execute(f"RELEASE SAVEPOINT {savepoint}")
             return
-        conn.execute("BEGIN")
+        conn.send_ahead("BEGIN")
         try:
             yield self
         except BaseException:
@@ -289,11 +312,11 @@ class PgDatabase:
         sql = ("SELECT pg_advisory_xact_lock(?, ?)" if len(key) == 2
                else "SELECT pg_advisory_xact_lock(?)")
         if self.conn.in_transaction:
-            self.conn.execute(sql, list(key))
+            self.conn.send_ahead(sql, list(key))
             yield
             return
         with self.atomic():
-            self.conn.execute(sql, list(key))
+            self.conn.send_ahead(sql, list(key))
             yield
 
     @contextmanager

@@ -225,9 +225,11 @@ def test_a_pin_check_on_one_terminal_waits_for_the_check_on_the_other(bar, terra
     terrace.terminal_id()
     before = terrace.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     # The bar is checking a PIN and counting; the terrace waits 50 ms, then gives up.
-    with exclusive(bar.db), busy_timeout(terrace.db, 50), \
-            pytest.raises(sqlite3.OperationalError, match="locked"):
-        approval.authorize(terrace, "1111")
+    with exclusive(bar.db):
+        assert approval.locked_until(bar) is None  # the bar's first read under its lock
+        with busy_timeout(terrace.db, 50), \
+                pytest.raises(sqlite3.OperationalError, match="locked"):
+            approval.authorize(terrace, "1111")
     # Nothing was checked on the terrace meanwhile: no attempt was written.
     assert terrace.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
     with pytest.raises(PinRejected, match="4 tries left"):
