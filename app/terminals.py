@@ -73,3 +73,14 @@ def week_figures(ctx, start: datetime, end: datetime) -> tuple[TerminalFigure, .
 
 def shown_name(figure: TerminalFigure) -> str:
     return figure.name if figure.name is not None else _("(not recorded)")
+
+
+def table(summary) -> tuple[list[str], list[list[str]]]:
+    """The "By counter" table of a weekly summary (the Reports screen and the PDF): its
+    head and one row per terminal; no rows when the store has one terminal."""
+    from app.report_text import Formats
+
+    fmt = Formats(summary)
+    return ([_("Counter"), _("Incidents"), _("Cost")],
+            [[shown_name(f), fmt.number(f.incidents), fmt.money_whole(f.cost_minor)]
+             for f in getattr(summary, "terminals", ())])

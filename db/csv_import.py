@@ -23,7 +23,8 @@ _CREATE = """
 CREATE TEMP TABLE import_incidents (
     n INTEGER PRIMARY KEY, line INTEGER, category_id INTEGER, category_label TEXT,
     staff_key TEXT, occurred_at TEXT, severity TEXT, table_ref TEXT, guest_name TEXT,
-    guest_contact TEXT, guest_key TEXT, note TEXT, repeat_guest INTEGER, voided_at TEXT);
+    guest_contact TEXT, guest_key TEXT, note TEXT, repeat_guest INTEGER, voided_at TEXT,
+    terminal TEXT);
 CREATE TEMP TABLE import_remedies (
     n INTEGER PRIMARY KEY, incident_n INTEGER, remedy_id INTEGER, kind TEXT, label TEXT,
     amount_minor INTEGER, percent INTEGER, paper_approved_by TEXT, given_at TEXT);
@@ -39,7 +40,7 @@ CREATE TEMP TABLE import_staff (key TEXT PRIMARY KEY, name TEXT, staff_id INTEGE
 
 _INSERT = {
     "import_incidents": "INSERT INTO temp.import_incidents VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "import_remedies": "INSERT INTO temp.import_remedies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "import_vouchers": "INSERT INTO temp.import_vouchers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "import_followups": "INSERT INTO temp.import_followups VALUES "
@@ -222,13 +223,18 @@ def switch(db: Database, store_id: int, owner_id: int, created_at: str, plan: di
             added[name] = staff_id
         params = {"store": store_id, "owner": owner_id, "bi": base["incidents"],
                   "br": base["remedies"], "bv": base["vouchers"], "bf": base["followups"]}
+        conn.execute(  # the terminals the file names (its "terminal" column)
+            "INSERT INTO terminals (store_id, name, created_at) SELECT DISTINCT :store, "
+            "terminal, :created FROM temp.import_incidents WHERE terminal IS NOT NULL "
+            "ON CONFLICT (store_id, name) DO NOTHING", {**params, "created": created_at})
         conn.execute(
             "INSERT INTO incidents (id, store_id, category_id, category_label, staff_id, "
             "occurred_at, severity, table_ref, guest_name, guest_contact, guest_key, note, "
-            "repeat_guest, voided_at, imported_by, uid) "
+            "repeat_guest, voided_at, imported_by, uid, terminal_id) "
             "SELECT :bi + t.n, :store, t.category_id, t.category_label, s.staff_id, "
             "t.occurred_at, t.severity, t.table_ref, t.guest_name, t.guest_contact, "
-            f"t.guest_key, t.note, t.repeat_guest, t.voided_at, :owner, {_NEW_UID} "
+            f"t.guest_key, t.note, t.repeat_guest, t.voided_at, :owner, {_NEW_UID}, "
+            "(SELECT id FROM terminals WHERE store_id = :store AND name = t.terminal) "
             "FROM temp.import_incidents t LEFT JOIN temp.import_staff s ON s.key = t.staff_key "
             "ORDER BY t.n", params)
         conn.execute(
