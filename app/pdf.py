@@ -438,7 +438,8 @@ def _tables(summary: WeeklySummary, fmt: Formats, half: float, width: float) -> 
 
     head, rows = table(summary)
     if rows:
-        story += [Spacer(1, 8), *_section(_("By counter"), _grid(head, rows, half))]
+        story += [Spacer(1, 8), _side_by_side(
+            _section(_("By counter"), _grid(head, rows, half)), [Spacer(1, 1)], width)]
     return story
 
 

@@ -31,6 +31,7 @@ class CounterPanel(QFrame):
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone now, not at the next turn of the event loop
                 item.widget().deleteLater()
         self.title.setText(_("By counter"))
         for row, cells in enumerate([head, *rows]):
