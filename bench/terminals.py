@@ -139,10 +139,14 @@ def main() -> None:
     lost = args.processes * args.n - stored
     errors = sum(v for r in reports for k, v in r["errors"].items() if k != "first")
     deadlocks = sum(r["errors"].get("deadlock", 0) for r in reports)
+    retried = [ms for r in reports for ms in r.get("retried_after_ms", [])]
+    if retried:
+        print(f"found the database locked (a lock wait over 5 s) and retried: {len(retried)} "
+              f"step(s), after {', '.join(f'{ms:.0f}' for ms in retried[:5])} ms")
     print(f"{args.processes} terminals × {args.n} incidents at once: {wall:.1f} s wall, "
           f"{stored / wall:.0f} incidents/s")
     print(f"log_incident under load, all terminals: p50 {a50:.2f} ms  p99 {a99:.2f} ms  "
-          f"(×floor: p50 {a50 / f50:.2f}x, p99 {a99 / f99:.2f}x)")
+          f"max {max(every):.0f} ms  (×floor: p50 {a50 / f50:.2f}x, p99 {a99 / f99:.2f}x)")
     print(f"stored {stored} of {args.processes * args.n} (terminals said {said}): lost {lost}; "
           f"errors {errors}; deadlocks {deadlocks}; vouchers redeemed "
           f"{found['redeemed']} (said {sum(r['redeemed'] for r in reports)}); outcomes "
