@@ -139,8 +139,9 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
             "repeat_guest": int(repeat), "uid": uid, "terminal_id": terminal_id})
         if incident_id is None:  # this uid was written by another process meanwhile
             return get_logged(ctx, incidents_db.incident_id_by_uid(ctx.db, uid))
+        given_ids: list[int] = []
         codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,
-                                           settings.voucher_validity_days)
+                                           settings.voucher_validity_days, given_ids)
         followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))
         audit.record(ctx, staff_id, "incident.logged", "incident", incident_id,
                      category=category.code, category_id=category.id,
@@ -150,8 +151,20 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
                      approved_by=approved[0],
                      **audit_payload.approver_names(grant, needing), flagged=flagged,
                      **({"tapped_at": now_iso} if now_iso != ctx.now_iso() else {}))
-    return Logged(incident=get_incident(ctx, incident_id),
-                  followup=get_followup(ctx, followup_id),
+    # What was written, as get_incident and get_followup would read it back (three round
+    # trips to a server fewer on every tap).
+    approver, covers = approved
+    given = tuple(GivenRemedy(given_id, remedy.id, remedy.kind, remedy.label, amount,
+                              remedy.percent, approver if index in covers else None)
+                  for index, (given_id, (remedy, amount)) in enumerate(
+                      zip(given_ids, picked, strict=True)))
+    written = Incident(incident_id, category.id, category.label, staff_id, from_iso(now_iso),
+                       severity, table_ref, guest_name, guest_contact, note, bool(repeat),
+                       None, given)
+    due_at = from_iso(to_iso(due))
+    return Logged(incident=written,
+                  followup=FollowUp(followup_id, incident_id, due_at, due_at, 0, None, None,
+                                    None, None),
                   changes=Changes(incidents=True, followups=True, vouchers=bool(codes),
                                   incident_id=incident_id, followup_id=followup_id),
                   voucher_codes=tuple(codes))

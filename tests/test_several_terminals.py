@@ -328,3 +328,17 @@ def test_pg_a_transaction_whose_statement_failed_quietly_is_not_reported_committ
         assert [r["id"] for r in database.query("SELECT id FROM stores ORDER BY id")] == [1, 3]
     finally:
         database.close()
+
+
+def test_what_logging_returns_is_what_was_written(bar):
+    grant = approval.authorize(bar, MANAGER_PIN, for_what="log")
+    logged = incidents.log_incident(
+        bar, category_id=category_by_code(bar, "cold_food").id,
+        remedies=[RemedyRequest(remedy_by_code(bar, "refund").id),
+                  RemedyRequest(remedy_by_code(bar, "voucher").id),
+                  RemedyRequest(remedy_by_code(bar, "free_dessert").id, 4500)],
+        staff_id=_who(bar)["Sam"], approval=grant, guest_name="Kari", severity="high",
+        table_ref="7", note="cold")
+    again = incidents.get_logged(bar, logged.incident.id)
+    assert logged.incident == again.incident and logged.followup == again.followup
+    assert logged.voucher_codes == again.voucher_codes
