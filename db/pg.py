@@ -206,6 +206,15 @@ class PgConnection:
         before the next statement takes its snapshot."""
         self._ahead.append((translate(sql)[0], list(parameters)))
 
+    def flush(self) -> None:
+        """Send what waits to go ahead now (before using ``raw`` directly)."""
+        ahead, self._ahead = self._ahead, []
+        try:
+            for before, values in ahead:
+                self.raw.execute(before, values)
+        except psycopg.Error as error:
+            raise _as_sqlite_error(error) from error
+
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
                 ) -> PgCursor:
         text, returning = translate(sql)
@@ -366,6 +375,7 @@ class PgDatabase:
         :meth:`end_snapshot`): rows stream in batches, never all in memory."""
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self.conn.flush()  # a BEGIN still waiting to go ahead (send_ahead) goes now
         cursors = []
         for n, sql in enumerate(queries):
             text, _ = translate(sql)
