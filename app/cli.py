@@ -72,6 +72,10 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
                         help=_("database file"))
+    for where in (parser, common):  # this counter's name (app.terminals)
+        where.add_argument("--terminal", metavar="NAME", default=argparse.SUPPRESS,
+                           help=_("this terminal's name (default: COMEBACK_TERMINAL or the "
+                                  "host name)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser = _with_parent(sub.add_parser, common, only)
 
@@ -194,6 +198,9 @@ def main(argv: Sequence[str] | None = None,
         args = parser.parse_args(argv)
     db_path = args.db or default_db_path()
     try:
+        from app import terminals
+
+        terminals.choose(getattr(args, "terminal", None))
         if args.command is None:
             if gui is None:
                 parser.error(_("a command is needed here: init, demo, log…"))
@@ -219,6 +226,10 @@ def main(argv: Sequence[str] | None = None,
             raise
         print(_("comeback: error: {message}").format(message=problem), file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        from app import terminals
+
+        terminals.choose(None)
 
 
 #: Contexts a command opened: closed when it ends (closing refreshes the statistics).

@@ -379,3 +379,27 @@ def m0012_import_staging(db: Database) -> None:
         );
         """
     )
+
+
+@migrations(name="0015_terminals")
+def m0015_terminals(db: Database) -> None:
+    """Each terminal (counter, tablet) of a store has a name; incidents, the remedies given
+    on them (with their approvals), voucher redemptions and audit entries record where they
+    happened. A row is made the first time a terminal writes; rows written before this
+    migration have no terminal (NULL)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE terminals (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (store_id, name)
+        );
+        ALTER TABLE incidents ADD COLUMN terminal_id INTEGER REFERENCES terminals(id);
+        ALTER TABLE incident_remedies ADD COLUMN terminal_id INTEGER REFERENCES terminals(id);
+        ALTER TABLE vouchers ADD COLUMN redeemed_terminal_id INTEGER REFERENCES terminals(id);
+        ALTER TABLE audit_log ADD COLUMN terminal_id INTEGER;  -- as staff_id: no foreign key
+        """
+    )
