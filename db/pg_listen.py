@@ -14,6 +14,7 @@ Nothing here blocks unless asked to: :meth:`PgListener.drain` takes what has arr
 from __future__ import annotations
 
 import sqlite3
+from contextlib import suppress
 
 import psycopg
 
@@ -92,8 +93,6 @@ class PgListener:
 
     def close(self) -> None:
         if self.raw is not None:
-            try:
+            with suppress(psycopg.Error):
                 self.raw.close()
-            except psycopg.Error:
-                pass
         self.raw = self.db = None

@@ -99,6 +99,9 @@ def _close_databases() -> None:
     """Close the database of every counter of this run: closing runs PRAGMA optimize, so
     the planner's statistics stay fresh without anyone asking."""
     for window in _WINDOWS:
+        live = getattr(window, "live", None)
+        if live is not None:
+            live.stop()  # the listening connection (PostgreSQL)
         controller = getattr(window, "controller", None)
         if controller is not None:
             controller.ctx.db.close(refresh_statistics=True)
@@ -318,6 +321,9 @@ def add_reminders(window: MainWindow) -> None:
     from ui.reminders import install_reminders
 
     window.reminders = reminders = install_reminders(window)
+    from ui.live import install_live
+
+    window.live = install_live(window)  # other terminals' changes, within a second
     # Small while a cashier is logging, so the remedy tiles keep their room.
     window.page("counter").step_changed.connect(
         lambda step: reminders.banner.set_compact(step in (REMEDIES, PIN)))
