@@ -6,8 +6,6 @@ a dedicated connection watched by the event loop)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from PySide6.QtWidgets import QLabel
 
