@@ -65,17 +65,17 @@ class PgListener:
     def drain(self) -> int:
         """Take every notification that has arrived, without waiting; how many. Raises
         :class:`db.health.DatabaseServerError` (LOST) when the connection is gone."""
-        return self._take(0)
+        return self._take(0, None)
 
     def wait(self, timeout_s: float) -> int:
         """Block until at least one notification arrives or ``timeout_s`` passes."""
-        return self._take(timeout_s)
+        return self._take(timeout_s, 1)
 
-    def _take(self, timeout_s: float) -> int:
+    def _take(self, timeout_s: float, stop_after: int | None) -> int:
         if self.raw is None:
             raise health.DatabaseServerError(health.ServerProblem.LOST, pg.redact(self.url))
         try:
-            return sum(1 for _n in self.raw.notifies(timeout=timeout_s))
+            return sum(1 for _n in self.raw.notifies(timeout=timeout_s, stop_after=stop_after))
         except psycopg.Error as error:
             self.close()
             raise health.DatabaseServerError.lost(error, pg.redact(self.url)) from None
