@@ -62,8 +62,14 @@ def counters(qtbot, target, clock, fake_timers):
 
 
 def _woken(qtbot, window, reads_before: int) -> None:
-    """Wait (on the event loop, not a clock) until the window has read the feed again."""
-    qtbot.waitUntil(lambda: window.live.reads > reads_before, timeout=WAIT_MS)
+    """Wait (on the event loop, not a clock) until the window has read the feed up to its
+    newest entry (everything committed so far, by any terminal)."""
+    from app.changes import newest_id
+
+    ctx = window.controller.ctx
+    newest = newest_id(ctx.db, ctx.store_id)
+    qtbot.waitUntil(lambda: window.live.reads > reads_before
+                    and window.live.last_id >= newest, timeout=WAIT_MS)
 
 
 def _log_on(window, **extra):

@@ -15,7 +15,10 @@ What wakes it:
   reconnects with backoff (1, 2, 4 … 30 s; a single-shot timer from ``timer_factory``);
   back, it reads everything it missed, in order.
 * **SQLite**: a ``QFileSystemWatcher`` on the database file and its ``-wal`` (inotify on
-  Linux: no polling), so two windows on one machine see each other's changes.
+  Linux: no polling), so two windows on one machine see each other's changes. A writer's
+  commit is visible only once it has synced the ``-wal`` and updated the ``-shm`` index
+  (a memory map: no file event), so the feed is read at the event and again
+  :data:`SETTLE_MS` later — a few reads after each write, none while nothing is written.
 * Both: the reminder scheduler's 45 s backstop also reads the feed.
 
 A follow-up announced as due by another terminal (``followup.alerted``: whichever terminal
@@ -51,6 +54,9 @@ MAX_RETRY_MS = 30_000
 #: Notifications that arrive while the feed is being read are taken right after it; this
 #: bounds that loop (a store changing faster than it can be read is read at the next wake).
 MAX_ROUNDS = 5
+#: SQLite: after a file event, read again this long after it (each read restarts nothing:
+#: a new event starts the sequence again). Reads once more at each step.
+SETTLE_MS = (30, 120, 400, 1_200)
 
 
 class LiveUpdates(QObject):
@@ -60,6 +66,7 @@ class LiveUpdates(QObject):
     due = Signal(list)
 
     def __init__(self, controller: Controller, *, timer_factory: TimerFactory | None = None,
+                 settle_factory: TimerFactory | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -74,6 +81,11 @@ class LiveUpdates(QObject):
         self.retry_timer = (timer_factory or qtimer_factory)(self)
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(self.reconnect)
+        # A real timer by default even in tests: it only follows a real file event.
+        self.settle_timer = (settle_factory or qtimer_factory)(self)
+        self.settle_timer.setSingleShot(True)
+        self.settle_timer.timeout.connect(self._settle)
+        self._settle_step = len(SETTLE_MS)
         self._rung: set[tuple[int, datetime]] = set()
         self.reads = 0  # how many times the feed was read (tests, the bench)
 
@@ -97,6 +109,7 @@ class LiveUpdates(QObject):
     def stop(self) -> None:
         self.started = False
         self.retry_timer.stop()
+        self.settle_timer.stop()
         self._drop_notifier()
         if self.listener is not None:
             self.listener.close()
@@ -174,6 +187,15 @@ class LiveUpdates(QObject):
     def _on_file(self, _path: str) -> None:
         self._rewatch()
         self.catch_up()
+        self._settle_step = 0
+        self.settle_timer.start(SETTLE_MS[0])
+
+    def _settle(self) -> None:
+        self.catch_up()
+        self._settle_step += 1
+        if self._settle_step < len(SETTLE_MS):
+            self.settle_timer.start(SETTLE_MS[self._settle_step]
+                                    - SETTLE_MS[self._settle_step - 1])
 
     # -- the read ---------------------------------------------------------------------------
     def catch_up(self) -> list[changes.Change]:
