@@ -282,10 +282,11 @@ def main() -> int:
           f"missed {result['missing']}; target p99 ≤ 250 ms: "
           f"{'met' if o99 <= 250 and not result['missing'] else 'MISSED'}")
     fastest = min((ms for ms, _who in result["timers"]), default=None)
+    verdict = "ok" if fastest is None or fastest >= 1000 else "TOO FAST"
     print(f"idle {result['idle_s']:.1f} s: CPU {result['idle_cpu_ms_per_s']:.2f} ms/s "
           f"({result['idle_cpu_ms_per_s'] / 10:.3f} %); active timers: "
           + (", ".join(f"{who} {ms} ms" for ms, who in result["timers"]) or "none")
-          + f"; fastest {fastest} ms ({'ok' if fastest is None or fastest >= 1000 else 'TOO FAST'})")
+          + f"; fastest {fastest} ms ({verdict})")
     return 0
 
 
