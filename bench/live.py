@@ -9,8 +9,8 @@ Counter A is another process that makes ``--changes`` changes through the app's 
 one every 20-40 ms: a guest's failure logged, then the manager's outcome for it, in turn
 (so the follow-ups open at once stay as few as at a real counter). For each: from the
 moment A's service call starts to the moment B has read it from the feed and its screens
-have redrawn (after ``controller.announce``). Both processes read CLOCK_MONOTONIC (``time.perf_counter`` on
-Linux), so their times compare.
+have redrawn (after ``controller.announce``). Both processes read CLOCK_MONOTONIC
+(``time.perf_counter`` on Linux), so their times compare.
 
 Floor, same run, same server: a bare psycopg ``pg_notify`` in the writer process and a
 blocking ``notifies()`` here, no app, no Qt. Then B sits idle for ``--idle`` seconds: its
