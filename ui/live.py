@@ -136,14 +136,12 @@ class LiveUpdates(QObject):
         self.catch_up()
 
     def _on_socket(self, *_args) -> None:
-        for _round in range(MAX_ROUNDS):
-            try:
-                woken = self.listener.drain()
-            except DatabaseServerError:
-                self._lost()
-                return
-            if not woken:
-                return
+        try:
+            woken = self.listener.drain()
+        except DatabaseServerError:
+            self._lost()
+            return
+        if woken:
             self.catch_up()
 
     def _lost(self) -> None:
@@ -204,12 +202,7 @@ class LiveUpdates(QObject):
         if not self.started or self.paused:
             return []
         try:
-            if self.listener is not None:
-                if not self.listener.connected:
-                    return []
-                found = changes.read_all(self.listener.read, self.last_id)
-            else:
-                found = changes.since(self.ctx.db, self.ctx.store_id, self.last_id)
+            found = self._read()
         except DatabaseServerError:
             self._lost()
             return []
@@ -223,6 +216,21 @@ class LiveUpdates(QObject):
         if summary != Changes():
             self.controller.announce(summary)
         self._ring(changes.alerted(found))
+        return found
+
+    def _read(self) -> list[changes.Change]:
+        if self.listener is None:
+            return changes.since(self.ctx.db, self.ctx.store_id, self.last_id)
+        if not self.listener.connected:
+            return []
+        found: list[changes.Change] = []
+        after = self.last_id
+        for _round in range(MAX_ROUNDS):
+            found += changes.read_all(self.listener.read, found[-1].id if found else after)
+            # Notifications that came in while reading were taken off the socket by the
+            # query (the event loop will not see them): a commit during the read is read now.
+            if not self.listener.drain():
+                break
         return found
 
     def note_rung(self, items: list[FollowUpItem]) -> None:
