@@ -165,6 +165,8 @@ def start(app: QApplication, db_path: str | Path | None, *,
                                   app.quit()))
 
         def next_step() -> None:
+            if care.damaged:  # the file failed under the counter: its window is gone
+                return
             try:
                 steps.pop(0)()
             except Exception as error:  # the file failed under the counter
