@@ -218,7 +218,8 @@ def to_followup(row: dict) -> FollowUp:
                     snooze_count=row["snooze_count"], escalated_at=opt("escalated_at"),
                     done_at=opt("done_at"),
                     outcome=Outcome(row["outcome"]) if row["outcome"] else None,
-                    missed_at=opt("missed_at"))
+                    missed_at=opt("missed_at"), taken_by=row.get("taken_by"),
+                    taken_at=from_iso(row["taken_at"]) if row.get("taken_at") else None)
 
 
 def get_incident(ctx: Context, incident_id: int) -> Incident:
