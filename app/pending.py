@@ -13,9 +13,13 @@ between the write and the outbox clean-up - is recognised by :func:`app.incident
 and not written again. A retry is made with the tap's own time, so the manager's approval
 given at the tap still counts (it is valid for a while after the PIN, see app.approval).
 
-The outbox is also meant to become the offline outbox of a counter whose server is away
-(issue 15): entries are kinds of operations (``incident.log`` today) with JSON arguments,
-in tap order, each with its terminal-made uid.
+The outbox is also the offline outbox of a counter whose PostgreSQL server is away
+(:mod:`app.offline`): while the server is away a tap is logged in the terminal's copy (the
+same checks; its reminder rings here) and kept (reason :data:`OFFLINE`) without trying the
+server; new taps queue behind the waiting ones, so the outbox is sent in tap order. A tap
+the server refuses when it is sent (an approval that no longer holds, a category deleted
+meanwhile) is not applied: it goes to the manager, as an ``outbox.refused`` entry in the
+audit log.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from app import offline
 from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
@@ -41,7 +46,7 @@ from db.outbox import Outbox, outbox_path
 #: How long a tap waits for another writer's lock before it is kept for a retry (ms).
 TAP_BUSY_MS = 20
 KIND_LOG = "incident.log"
-BUSY, FULL, IO, OTHER = faults.BUSY, faults.FULL, faults.IO, "other"
+BUSY, FULL, IO, OFFLINE, OTHER = faults.BUSY, faults.FULL, faults.IO, faults.OFFLINE, "other"
 
 
 class NotSavedYet(ComebackError):
@@ -164,7 +169,7 @@ def apply(ctx: Context, tap: PendingTap) -> Logged:
 
 
 def retry_reason(error: BaseException) -> str | None:
-    """BUSY, FULL or IO for a failure that passes; OTHER for any other database or file
+    """BUSY, FULL, IO or OFFLINE for a failure that passes; OTHER for any other database or file
     error (the tap is kept all the same); None for everything else."""
     reason = faults.passing_reason(error)
     if reason is None and faults.is_storage_error(error):
@@ -194,6 +199,7 @@ def problem_text(reason: str) -> str:
         BUSY: _("The database is busy with another program (an import or a backup)."),
         FULL: _("The disk is full."),
         IO: _("The disk reported an error."),
+        OFFLINE: _("The server cannot be reached."),
     }.get(reason, _("The database reported a problem."))
 
 
@@ -201,6 +207,7 @@ def reason_text(reason: str, on_disk: bool = True) -> str:
     """Why a tap is not saved yet and what to do, for the cashier."""
     advice = {
         BUSY: _("Nothing to do: it is saved by itself."),
+        OFFLINE: _("Nothing to do: it is sent by itself when the server is back."),
         FULL: _("Tell the manager to free some space on this computer; it is saved by "
                 "itself then."),
     }.get(reason, _("Tell the manager; it is saved by itself once that is fixed."))
@@ -225,7 +232,8 @@ class TapSaver:
     @classmethod
     def for_database(cls, ctx: Context) -> TapSaver:
         """The saver whose outbox lies next to ``ctx``'s database file."""
-        path = outbox_path(database_file(ctx.db))
+        path = getattr(ctx.db, "outbox_file", None) if offline.is_terminal(ctx) \
+            else outbox_path(database_file(ctx.db))
         return cls(ctx, Outbox(path) if path is not None else None)
 
     # -- what waits ---------------------------------------------------------------------
@@ -269,8 +277,12 @@ class TapSaver:
         input, a PIN needed) raises as the service does, and nothing is kept.
 
         While taps wait the database was just found locked: no wait for the lock then (a
-        free database takes the tap all the same), the retry timer does the waiting.
+        free database takes the tap all the same), the retry timer does the waiting. While
+        the server is away, or taps wait to be sent after an outage, the tap is logged in
+        the terminal's copy and queued behind them (see :meth:`_keep_offline`).
         """
+        if offline.is_away(self.ctx) or self._waiting_offline():
+            return self._keep_offline(tap)
         try:
             return Saved(tap, self._attempt(tap, wait=not self.count()))
         except ComebackError:
@@ -279,7 +291,39 @@ class TapSaver:
             reason = retry_reason(error)
             if reason is None:
                 raise
+            if reason == OFFLINE and offline.is_terminal(self.ctx):
+                return self._keep_offline(tap, checked=True)
             return self._keep(tap, reason)
+
+    def _waiting_offline(self) -> bool:
+        """Taps wait because the server was away: new ones go behind them."""
+        if not offline.is_terminal(self.ctx) or not self.count():
+            return False
+        if self.reason == OFFLINE:
+            return True
+        entries = self._outbox_entries()
+        return bool(entries) and str(entries[-1]["last_error"] or "").startswith(OFFLINE)
+
+    def _keep_offline(self, tap: PendingTap, checked: bool = False) -> Kept:
+        """Log ``tap`` in the terminal's copy (the service's checks, the approval rule with
+        the limits as last seen; its follow-up rings here), then keep it to be sent.
+
+        A refusal raises and nothing is kept - unless the server had the tap already
+        (``checked``: the connection broke during the write, which may have landed): then
+        it is kept all the same and the server decides when it is sent.
+        """
+        from app.errors import ApprovalRequired, ValidationError
+
+        copy = offline.copy_context(self.ctx)
+        if copy is not None:
+            try:
+                apply(copy, tap)
+            except (ApprovalRequired, ValidationError):
+                if not checked:
+                    raise
+            except ComebackError:
+                pass  # e.g. a category the copy has not seen yet: the server decides
+        return self._keep(tap, OFFLINE)
 
     def flush(self, budget_s: float | None = None) -> Flushed:
         """Try the waiting taps, oldest first; stop at the first the database cannot take,
@@ -287,6 +331,10 @@ class TapSaver:
         still waiting: the budget ran out."""
         saved: list[Saved] = []
         failed: list[Failed] = []
+        if offline.is_away(self.ctx):  # no try: the server is known to be away
+            self.reason = OFFLINE
+            waiting = self.count()
+            return Flushed(saved, failed, waiting, OFFLINE if waiting else None)
         self.reason = None
         start = time.monotonic()
         for tap in self.waiting():
@@ -298,6 +346,7 @@ class TapSaver:
             except ComebackError as refused:
                 failed.append(Failed(tap, str(refused)))
                 self._forget(tap, failed=str(refused))
+                self._refused(tap, str(refused))
                 continue
             except Exception as error:
                 reason = retry_reason(error)
@@ -327,6 +376,7 @@ class TapSaver:
                     raise
                 raise NotSavedYet(reason) from error
         self._memory.pop(uid, None)
+        self._forget_copy(uid)
         return True
 
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
@@ -351,6 +401,7 @@ class TapSaver:
 
     def _forget(self, tap: PendingTap, failed: str | None = None) -> None:
         self._memory.pop(tap.uid, None)
+        self._forget_copy(tap.uid)
         if self.outbox is None:
             return
         try:
@@ -358,6 +409,37 @@ class TapSaver:
                 self.outbox.remove(tap.uid)  # a crash before this: the uid is recognised
             else:
                 self.outbox.failed(tap.uid, failed)
+        except Exception as error:
+            if retry_reason(error) is None:
+                raise
+
+    def _forget_copy(self, uid: str) -> None:
+        """The tap logged in the terminal's copy is on the server now, or refused."""
+        copy = offline.copy_context(self.ctx)
+        if copy is None:
+            return
+        from db.failover import forget_uid
+
+        try:
+            forget_uid(copy.db, uid)
+        except Exception as error:  # the copy is only for reminders: never lose a tap
+            if retry_reason(error) is None:
+                raise
+
+    def _refused(self, tap: PendingTap, message: str) -> None:
+        """A kept tap the database will not take goes to the manager: in the audit log
+        with what was tapped, when, by whom and why (best effort: it stays in the outbox's
+        failed entries too)."""
+        from app import audit
+
+        category, remedies = tap.shown
+        try:
+            with busy_timeout(self.ctx.db, self.busy_ms):
+                audit.record(self.ctx, tap.payload.get("staff_id"), "outbox.refused", "tap",
+                             None, uid=tap.uid, tapped_at=to_iso(tap.tapped_at),
+                             category_label=category, remedies=remedies,
+                             approved_by=(tap.payload.get("approval") or {}).get("staff_id"),
+                             message=message)
         except Exception as error:
             if retry_reason(error) is None:
                 raise
