@@ -250,9 +250,12 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
     from app.setup import is_initialised
 
     if terminal and isinstance(db_path, str):
-        from app.offline import open_terminal
+        from app.offline import open_terminal, unreachable_first
 
-        ctx = open_terminal(db_path)
+        try:
+            ctx = open_terminal(db_path)
+        except Exception as error:
+            raise unreachable_first(error) from None
     else:
         ctx = Context(open_checked(db_path, create=not must_exist, write=write,
                                    check=not checked))

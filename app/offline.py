@@ -49,6 +49,20 @@ def open_terminal(url: str, clock: Clock | None = None, store_id: int = 1,
     return Context(db=handle, clock=clock, store_id=store_id)
 
 
+def unreachable_first(error: BaseException) -> BaseException:
+    """The error to show when a terminal cannot open: a server away that this terminal has
+    never reached (no copy to work with) is said in words; anything else as it is."""
+    if not is_away_error(error):
+        return error
+    from app.errors import ComebackError
+    from app.i18n import _
+
+    return ComebackError(_(
+        "The server {where} cannot be reached, and this terminal has never been connected "
+        "to it, so it has nothing to log with yet. Check the network and that the server "
+        "is running, then try again.").format(where=error.where))
+
+
 def is_away(ctx: Context) -> bool:
     """True while the server of ``ctx`` is known to be away."""
     return bool(getattr(ctx.db, "away", False))

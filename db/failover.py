@@ -9,9 +9,9 @@ as the server had them at the last connect, plus the open follow-ups. Its outbox
 to it (``….db-outbox``, :mod:`db.outbox`), as a SQLite store's does.
 
 While the server answers, everything goes to it. When it cannot be reached or drops the
-connection (:class:`db.health.DatabaseServerError` UNREACHABLE or LOST), the handle
-*remembers that the server is away*: from then on a read outside a transaction is answered
-from the copy and a write fails at once with the same error, without waiting for a
+connection (:class:`db.health.DatabaseServerError` UNREACHABLE or LOST), the call that
+found out fails with that error and the handle *remembers that the server is away*: from
+then on a read outside a transaction is answered from the copy and a write fails at once with the same error, without waiting for a
 connect timeout, until :meth:`reconnect` finds the server again. Reconnecting is never
 done behind a caller's back (a dead host would hold the caller for the connect timeout):
 the GUI calls :meth:`reconnect` from a worker thread on a backoff timer, the CLI when a
@@ -236,12 +236,10 @@ class Failover:
         try:
             return run(self.server)
         except DatabaseServerError as error:
-            if not is_away_error(error):
-                raise
-            inside = self._depth
-            self._went_away(error)
-            if read and not inside:
-                return run(self.copy)
+            # The call that finds the server gone fails (its caller may be reading back
+            # what it just wrote, which the copy does not have); the next reads use the copy.
+            if is_away_error(error):
+                self._went_away(error)
             raise
 
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None):
