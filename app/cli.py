@@ -66,9 +66,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="comeback",
         description=_("Service recovery at the counter. Without a command, opens the app."))
-    from app.cli_offline import db_target
-
-    parser.add_argument("--db", type=db_target, default=None, help=_("database file") if only else
+    parser.add_argument("--db", type=db_target, default=None,
+                        help=_("database file") if only else
                         _("database file (default: {path})").format(path=default_db_path()))
     # --db is accepted before or after the command: "comeback demo --db x.db" works too.
     common = argparse.ArgumentParser(add_help=False)
@@ -172,15 +171,22 @@ def _plain_followups(argv: list[str]):
 _BUILT_HERE = frozenset({"init", "demo", "log", "redeem", "followups"})
 
 
+def db_target(text: str) -> str | Path:
+    """``--db``: a ``postgresql://`` URL stays as it is (a Path would fold its ``//``)."""
+    if text.startswith(("postgresql://", "postgres://")):
+        return text
+    return Path(text)
+
+
 def _plain_start(argv: list[str]) -> Path | None:
     """The database path when ``argv`` only starts the app (``[]``, ``--db PATH`` or
     ``--db=PATH``); None for anything else, which the full parser reads and reports on."""
     if not argv:
         return default_db_path()
     if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
-        return Path(argv[1])
+        return db_target(argv[1])
     if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
-        return Path(argv[0][len("--db="):])
+        return db_target(argv[0][len("--db="):])
     return None
 
 

@@ -11,14 +11,14 @@ taps kept in ``<file>-outbox`` (a database that was locked or full).
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.i18n import _, ngettext
 
 if TYPE_CHECKING:
+    import argparse
+
     from app.context import Context
     from app.models import Logged
     from app.pending import Flushed, PendingTap, TapSaver
@@ -157,9 +157,3 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         saver.close()
 
-
-def db_target(text: str) -> str | Path:
-    """``--db``: a ``postgresql://`` URL stays as it is (a Path would fold its ``//``)."""
-    if text.startswith(("postgresql://", "postgres://")):
-        return text
-    return Path(text)

@@ -5,18 +5,19 @@ holds the server's connection (a :class:`db.pg.PgDatabase`) and the terminal's *
 small SQLite database of the same schema in the user's data folder, named for the server,
 the database and the store (``offline/<host>-<port>-<db>-store<N>.db``, 0600), with the
 store's settings, staff (PIN hashes, never PINs), categories, remedies and suggestion rules
-as the server had them at the last connect, plus the open follow-ups. Its outbox lies next
-to it (``….db-outbox``, :mod:`db.outbox`), as a SQLite store's does.
+as the server had them at the last connect, and the incidents logged on this terminal while
+the server was away that are not sent yet (so their reminders ring here). Its outbox lies
+next to it (``….db-outbox``, :mod:`db.outbox`), as a SQLite store's does.
 
 While the server answers, everything goes to it. When it cannot be reached or drops the
 connection (:class:`db.health.DatabaseServerError` UNREACHABLE or LOST), the call that
 found out fails with that error and the handle *remembers that the server is away*: from
-then on a read outside a transaction is answered from the copy and a write fails at once with the same error, without waiting for a
-connect timeout, until :meth:`reconnect` finds the server again. Reconnecting is never
-done behind a caller's back (a dead host would hold the caller for the connect timeout):
-the GUI calls :meth:`reconnect` from a worker thread on a backoff timer, the CLI when a
-command starts. :meth:`due` says whether the backoff (1 s, 2 s, 4 s … 30 s, on an
-injected monotonic clock) allows another try.
+then on a read outside a transaction is answered from the copy and a write fails at once
+with the same error, without waiting for a connect timeout, until :meth:`reconnect` finds
+the server again. Reconnecting is never done behind a caller's back (a dead host would
+hold the caller for the connect timeout): the GUI calls :meth:`reconnect` from a worker
+thread on a backoff timer, the CLI when a command starts. :meth:`due` says whether the
+backoff (1 s, 2 s, 4 s … 30 s, on an injected monotonic clock) allows another try.
 """
 
 from __future__ import annotations
@@ -99,6 +100,9 @@ class Failover:
         self._next_try = 0.0
         self._lock = threading.Lock()  # reconnect() may run in a worker thread
         self.last_error: DatabaseServerError | None = None
+        #: Called (no arguments) each time the server is found away; maybe from a worker
+        #: thread (a reconnect whose copy refresh failed).
+        self.listeners: list[Callable[[], None]] = []
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -163,6 +167,8 @@ class Failover:
         if not self._next_try:
             self._step = 0
             self._next_try = self._monotonic() + BACKOFF_S[0]
+        for listener in list(self.listeners):
+            listener()
 
     def due(self) -> bool:
         """Whether the backoff allows another reconnect try now."""

@@ -16,8 +16,8 @@ from app.approval import Approval
 from app.context import Context
 from app.errors import ApprovalLocked, ApprovalRequired, PinRejected
 from app.models import RemedyRequest, Role
-from app.setup import init_store
 from app.settings import write as write_settings
+from app.setup import init_store
 from db import faults
 from db.connection import open_database
 from db.failover import Failover
