@@ -380,7 +380,10 @@ class TapSaver:
         return True
 
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
-        with busy_timeout(self.ctx.db, self.busy_ms if wait else 0):
+        from contextlib import nullcontext
+
+        server_only = getattr(self.ctx.db, "server_only", nullcontext)  # a terminal's
+        with busy_timeout(self.ctx.db, self.busy_ms if wait else 0), server_only():
             return apply(self.ctx, tap)
 
     def _keep(self, tap: PendingTap, reason: str) -> Kept:

@@ -10,9 +10,10 @@ the server was away that are not sent yet (so their reminders ring here). Its ou
 next to it (``….db-outbox``, :mod:`db.outbox`), as a SQLite store's does.
 
 While the server answers, everything goes to it. When it cannot be reached or drops the
-connection (:class:`db.health.DatabaseServerError` UNREACHABLE or LOST), the call that
-found out fails with that error and the handle *remembers that the server is away*: from
-then on a read outside a transaction is answered from the copy and a write fails at once
+connection (:class:`db.health.DatabaseServerError` UNREACHABLE or LOST), the handle
+*remembers that the server is away*: from then on (the read that found out too) a read
+outside a transaction is answered from the copy - except inside :meth:`server_only`, where
+a tap is written and read back - and a write fails at once
 with the same error, without waiting for a connect timeout, until :meth:`reconnect` finds
 the server again. Reconnecting is never done behind a caller's back (a dead host would
 hold the caller for the connect timeout): the GUI calls :meth:`reconnect` from a worker
@@ -96,6 +97,7 @@ class Failover:
         self.server = server
         self._connect, self._monotonic = connect, monotonic
         self._depth = 0  # atomic() blocks open on the server
+        self._strict = 0  # server_only() blocks open
         self._step = 0
         self._next_try = 0.0
         self._lock = threading.Lock()  # reconnect() may run in a worker thread
@@ -236,17 +238,29 @@ class Failover:
     def _call(self, sql: str, run: Callable[[Any], Any]) -> Any:
         read = bool(_READ.match(sql))
         if self.server is None:
-            if read and not self._depth:
+            if read and not self._depth and not self._strict:
                 return run(self.copy)
             raise self.offline_error()
         try:
             return run(self.server)
         except DatabaseServerError as error:
-            # The call that finds the server gone fails (its caller may be reading back
-            # what it just wrote, which the copy does not have); the next reads use the copy.
-            if is_away_error(error):
-                self._went_away(error)
+            if not is_away_error(error):
+                raise
+            inside = self._depth
+            self._went_away(error)
+            if read and not inside and not self._strict:
+                return run(self.copy)
             raise
+
+    @contextmanager
+    def server_only(self) -> Iterator[None]:
+        """Inside the block nothing is read from the copy: a write and the reads of what it
+        wrote (a tap being saved) fail as one when the server goes away meanwhile."""
+        self._strict += 1
+        try:
+            yield
+        finally:
+            self._strict -= 1
 
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None):
         return self._call(sql, lambda db: db.execute(sql, parameters))

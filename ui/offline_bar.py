@@ -47,10 +47,10 @@ class ServerWatch(QObject):
     _tried = Signal(bool)
 
     def __init__(self, handle, timer_factory: TimerFactory = QTimer,
-                 run: Runner = in_a_thread, parent: QObject | None = None) -> None:
+                 run: Runner | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.handle = handle
-        self._run = run
+        self._run = run or (lambda work: in_a_thread(work))  # looked up when used
         self.trying = False
         self.timer = timer_factory(self)
         self.timer.setSingleShot(True)

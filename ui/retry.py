@@ -185,7 +185,11 @@ class PendingBar(QFrame):
             if waiting > 1:
                 line = ngettext("{line} · {n} tap waiting", "{line} · {n} taps waiting",
                                 waiting).format(line=line, n=waiting)
-            return (_("Not saved yet — trying again"), line,
+            from app.pending import OFFLINE
+
+            title = (_("Kept on this counter — sent when the server is back")
+                     if reason == OFFLINE else _("Not saved yet — trying again"))
+            return (title, line,
                     reason_text(reason, on_disk) if reason else "",
                     flag_text(False, Severity.HIGH, 0) if tap.severe else "")
 
