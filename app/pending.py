@@ -46,6 +46,8 @@ from db.outbox import Outbox, outbox_path
 #: How long a tap waits for another writer's lock before it is kept for a retry (ms).
 TAP_BUSY_MS = 20
 KIND_LOG = "incident.log"
+#: At most this many waiting taps are read from the outbox for one batch of a flush.
+BATCH_TAPS = 64
 BUSY, FULL, IO, OFFLINE, OTHER = faults.BUSY, faults.FULL, faults.IO, faults.OFFLINE, "other"
 
 
@@ -237,10 +239,11 @@ class TapSaver:
         return cls(ctx, Outbox(path) if path is not None else None)
 
     # -- what waits ---------------------------------------------------------------------
-    def waiting(self) -> list[PendingTap]:
-        """Every tap not saved yet, oldest first (outbox, then memory)."""
+    def waiting(self, limit: int | None = None) -> list[PendingTap]:
+        """Every tap not saved yet, oldest first (outbox, then memory); ``limit``: only the
+        first of the outbox's."""
         taps = [PendingTap(e["uid"], e["kind"], e["store_id"], from_iso(e["tapped_at"]),
-                           e["payload"]) for e in self._outbox_entries()]
+                           e["payload"]) for e in self._outbox_entries(limit)]
         on_disk = {t.uid for t in taps}
         taps += [t for uid, t in self._memory.items() if uid not in on_disk]
         return taps
@@ -251,11 +254,11 @@ class TapSaver:
     def in_memory(self) -> int:
         return len(self._memory)
 
-    def _outbox_entries(self) -> list[dict]:
+    def _outbox_entries(self, limit: int | None = None) -> list[dict]:
         if self.outbox is None:
             return []
         try:
-            return self.outbox.entries()
+            return self.outbox.entries(limit=limit)
         except Exception as error:
             if retry_reason(error) is None:
                 raise
@@ -301,8 +304,14 @@ class TapSaver:
             return False
         if self.reason == OFFLINE:
             return True
-        entries = self._outbox_entries()
-        return bool(entries) and str(entries[-1]["last_error"] or "").startswith(OFFLINE)
+        if self.outbox is None:
+            return False
+        try:
+            return str(self.outbox.newest_error() or "").startswith(OFFLINE)
+        except Exception as error:
+            if retry_reason(error) is None:
+                raise
+            return False
 
     def _keep_offline(self, tap: PendingTap, checked: bool = False) -> Kept:
         """Log ``tap`` in the terminal's copy (the service's checks, the approval rule with
@@ -337,26 +346,29 @@ class TapSaver:
             return Flushed(saved, failed, waiting, OFFLINE if waiting else None)
         self.reason = None
         start = time.monotonic()
-        for tap in self.waiting():
-            if budget_s is not None and (saved or failed) \
-                    and time.monotonic() - start > budget_s:
-                break
-            try:
-                logged = self._attempt(tap)
-            except ComebackError as refused:
-                failed.append(Failed(tap, str(refused)))
-                self._forget(tap, failed=str(refused))
-                self._refused(tap, str(refused))
-                continue
-            except Exception as error:
-                reason = retry_reason(error)
-                if reason is None:
-                    raise
-                self.reason = reason
-                self._note_attempt(tap, f"{reason}: {error}")
-                break
-            saved.append(Saved(tap, logged))
-            self._forget(tap)
+        # One lock wait for the batch (two statements fewer per tap on a server), and only
+        # the batch's first taps read from the outbox (a long one is sent in many batches).
+        with self._writing():
+            for tap in self.waiting(limit=None if budget_s is None else BATCH_TAPS):
+                if budget_s is not None and (saved or failed) \
+                        and time.monotonic() - start > budget_s:
+                    break
+                try:
+                    logged = apply(self.ctx, tap)
+                except ComebackError as refused:
+                    failed.append(Failed(tap, str(refused)))
+                    self._forget(tap, failed=str(refused))
+                    self._refused(tap, str(refused))
+                    continue
+                except Exception as error:
+                    reason = retry_reason(error)
+                    if reason is None:
+                        raise
+                    self.reason = reason
+                    self._note_attempt(tap, f"{reason}: {error}")
+                    break
+                saved.append(Saved(tap, logged))
+                self._forget(tap)
         waiting = self.count()
         return Flushed(saved, failed, waiting, self.reason if waiting else None)
 
@@ -380,11 +392,18 @@ class TapSaver:
         return True
 
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
+        with self._writing(wait):
+            return apply(self.ctx, tap)
+
+    @contextmanager
+    def _writing(self, wait: bool = True) -> Iterator[None]:
+        """The tap's short lock wait; on a terminal, nothing read from its copy meanwhile
+        (a tap is written and read back on the server, or fails as one)."""
         from contextlib import nullcontext
 
-        server_only = getattr(self.ctx.db, "server_only", nullcontext)  # a terminal's
+        server_only = getattr(self.ctx.db, "server_only", nullcontext)
         with busy_timeout(self.ctx.db, self.busy_ms if wait else 0), server_only():
-            return apply(self.ctx, tap)
+            yield
 
     def _keep(self, tap: PendingTap, reason: str) -> Kept:
         self.reason = reason

@@ -181,12 +181,20 @@ class Failover:
 
     def reconnect(self) -> bool:
         """Try the server once (True: it is back, the copy is refreshed). A failure moves the
-        backoff on; anything but an away server raises."""
+        backoff on; anything but an away server raises. Blocks up to the connect timeout:
+        the GUI runs :meth:`try_connect` in a worker thread and :meth:`adopt` on its own."""
+        if not self.away:
+            return True
+        server = self.try_connect()
+        return server is not None and self.adopt(server)
+
+    def try_connect(self):
+        """One connect to the server (any thread: it touches neither the copy nor the
+        handle's connection): the new connection, or None when the server is still away
+        (the backoff moves on)."""
         with self._lock:
-            if not self.away:
-                return True
             try:
-                server = self._connect(self.url)
+                return self._connect(self.url)
             except DatabaseServerError as error:
                 if not is_away_error(error):
                     raise
@@ -194,23 +202,34 @@ class Failover:
                 self._step += 1
                 self._next_try = self._monotonic() + BACKOFF_S[min(self._step,
                                                                    len(BACKOFF_S) - 1)]
-                return False
-            self.server, self._step, self._next_try = server, 0, 0.0
+                return None
+
+    def adopt(self, server) -> bool:
+        """Take ``server`` (from :meth:`try_connect`) as the connection, after refreshing
+        the copy from it (on the thread that uses the handle). False when it went away
+        again meanwhile."""
+        if not self.away:
+            with suppress(Exception):
+                server.close()
+            return True
         try:
-            self.refresh_copy()
+            self.refresh_copy(server)
         except DatabaseServerError as error:
             if not is_away_error(error):
                 raise
-            self._went_away(error)
+            with suppress(Exception):
+                server.close()
+            self.last_error = error
             return False
+        self.server, self._step, self._next_try = server, 0, 0.0
         return True
 
     # -- the copy -------------------------------------------------------------------------
-    def refresh_copy(self) -> None:
+    def refresh_copy(self, server=None) -> None:
         """Copy the store's reference rows from the server (one read transaction there,
         one write transaction in the copy); incidents logged here that still wait in the
         outbox stay in the copy, the others go."""
-        server = self.server
+        server = server or self.server
         if server is None:
             return
         rows: dict[str, list[dict]] = {}

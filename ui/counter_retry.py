@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.i18n import _
+from app.i18n import _, ngettext
+
+#: Up to this many taps saved in one round are named one by one in the status line.
+SAID_ONE_BY_ONE = 5
 
 if TYPE_CHECKING:
     from app.models import Logged
@@ -121,6 +124,14 @@ class CounterRetry(_Base):
             self.confirm_bar.show_logged(newest.logged, settings,
                                          self._staff_name(newest.logged.incident.staff_id))
         self._saved_round += saved  # a long queue is saved over a few event-loop turns
+        if len(self._saved_round) > SAID_ONE_BY_ONE:  # after an outage: how many, the newest
+            self.set_status(ngettext(
+                "Saved now: {n} tap kept earlier, the newest {what}, tapped at {time}.",
+                "Saved now: {n} taps kept earlier, the newest {what}, tapped at {time}.",
+                len(self._saved_round)).format(
+                n=len(self._saved_round), what=what_text(newest.tap),
+                time=short_time(newest.tap.tapped_at, settings.timezone, settings.locale)))
+            return
         self.set_status(_("Saved now: {what}.").format(what="; ".join(
             _("{what}, tapped at {time}").format(
                 what=what_text(s.tap),

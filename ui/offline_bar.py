@@ -44,7 +44,7 @@ class ServerWatch(QObject):
     away = Signal()
     back = Signal()
     _went = Signal()
-    _tried = Signal(bool)
+    _tried = Signal(object)
 
     def __init__(self, handle, timer_factory: TimerFactory = QTimer,
                  run: Runner | None = None, parent: QObject | None = None) -> None:
@@ -76,18 +76,18 @@ class ServerWatch(QObject):
             return
         self.trying = True
 
-        def work() -> None:
+        def work() -> None:  # in a worker thread: only the connect
             try:
-                ok = self.handle.reconnect()
+                server = self.handle.try_connect()
             except Exception:  # noqa: BLE001 - e.g. the password changed: keep trying
-                ok = False
-            self._tried.emit(ok)
+                server = None
+            self._tried.emit(server)
 
         self._run(work)
 
-    def _on_tried(self, ok: bool) -> None:
+    def _on_tried(self, server) -> None:
         self.trying = False
-        if ok and not self.handle.away:
+        if server is not None and self.handle.adopt(server):
             self.timer.stop()
             self.back.emit()
         else:
