@@ -119,7 +119,7 @@ def test_offline_bar_counts_waiting_taps_and_says_all_sent_when_the_server_is_ba
     assert page.step == "categories"  # ready for the next guest, nothing to answer
     pending = page.pending_bar
     assert pending.title_label.text() == "Kept on this counter — sent when the server is back"
-    assert "Nothing to do" in pending.reason_label.text()
+    assert not pending.reason_label.isVisible()  # the offline bar says why, once
     assert network.connects == 1  # no connect (no 5 s connect timeout) for any tap
     assert max(held) < NO_FREEZE_MS
     assert len(incidents(server_ctx)) == 1

@@ -139,8 +139,8 @@ class OfflineBar(QFrame):
         if state is None and not self.refused:
             self.hide()
             return
-        self.icon_label.setPixmap(icons.pixmap("warning" if state == self.OFFLINE else "undo",
-                                               32))
+        self.icon_label.setPixmap(icons.pixmap(
+            {self.OFFLINE: "warning", self.SENDING: "queue"}.get(state, "check"), 32))
         self.retranslate()
         self.show()
 

@@ -189,8 +189,8 @@ class PendingBar(QFrame):
 
             title = (_("Kept on this counter — sent when the server is back")
                      if reason == OFFLINE else _("Not saved yet — trying again"))
-            return (title, line,
-                    reason_text(reason, on_disk) if reason else "",
+            return (title, line,  # offline: the offline bar above says why, once
+                    reason_text(reason, on_disk) if reason and reason != OFFLINE else "",
                     flag_text(False, Severity.HIGH, 0) if tap.severe else "")
 
         self._texts = texts
