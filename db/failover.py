@@ -125,6 +125,8 @@ class Failover:
 
         make_private_folder(path.parent)
         copy = open_database(path)
+        # The copy is a cache (the taps' durability is the outbox's): no fsync per write.
+        copy.conn.execute("PRAGMA synchronous=NORMAL")
         handle = cls(url, copy, store_id=store_id, server=server, connect=connect,
                      monotonic=monotonic)
         if server is None:
@@ -340,6 +342,16 @@ class Failover:
     @property
     def full(self) -> Failover:
         return self
+
+    def __getattr__(self, name: str):
+        """Any other method of the server's handle (a snapshot for an export, the schema's
+        tables…): the server's, or the away error while it is away."""
+        if name.startswith("_") or "server" not in self.__dict__:
+            raise AttributeError(name)
+        server = self.__dict__["server"]
+        if server is None:
+            raise self.offline_error()
+        return getattr(server, name)
 
     def __getitem__(self, table: str):
         if self.server is None:

@@ -126,10 +126,15 @@ class Outbox:
                             [state]).fetchone()[0]
 
     def remove(self, uid: str) -> None:
-        """The tap is in the database now."""
+        """The tap is in the database now. Not fsync'd (the next add is): a power cut may
+        bring the entry back, and its uid is recognised when it is sent again."""
         conn = self._connect(create=False)
         if conn is not None:
-            conn.execute("DELETE FROM outbox WHERE uid = ?", [uid])
+            conn.execute("PRAGMA synchronous=NORMAL")
+            try:
+                conn.execute("DELETE FROM outbox WHERE uid = ?", [uid])
+            finally:
+                conn.execute("PRAGMA synchronous=FULL")
 
     def attempted(self, uid: str, error: str) -> None:
         conn = self._connect(create=False)
