@@ -401,7 +401,7 @@ class TapSaver:
         (a tap is written and read back on the server, or fails as one)."""
         from contextlib import nullcontext
 
-        server_only = getattr(self.ctx.db, "server_only", nullcontext)
+        server_only = self.ctx.db.server_only if offline.is_terminal(self.ctx) else nullcontext
         with busy_timeout(self.ctx.db, self.busy_ms if wait else 0), server_only():
             yield
 

@@ -42,6 +42,7 @@ class Database:
     path: Path | None = None
     read_only: bool = False
     backend = "sqlite"
+    away = False  # a file is never away (a server can be: db.failover)
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
