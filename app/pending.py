@@ -345,9 +345,21 @@ class TapSaver:
             waiting = self.count()
             return Flushed(saved, failed, waiting, OFFLINE if waiting else None)
         self.reason = None
-        start = time.monotonic()
         # One lock wait for the batch (two statements fewer per tap on a server), and only
         # the batch's first taps read from the outbox (a long one is sent in many batches).
+        try:
+            self._flush_batch(budget_s, saved, failed)
+        except Exception as error:  # the lock wait itself could not be set: gone meanwhile
+            reason = retry_reason(error)
+            if reason is None:
+                raise
+            self.reason = reason
+        waiting = self.count()
+        return Flushed(saved, failed, waiting, self.reason if waiting else None)
+
+    def _flush_batch(self, budget_s: float | None, saved: list[Saved],
+                     failed: list[Failed]) -> None:
+        start = time.monotonic()
         with self._writing():
             for tap in self.waiting(limit=None if budget_s is None else BATCH_TAPS):
                 if budget_s is not None and (saved or failed) \
@@ -369,8 +381,6 @@ class TapSaver:
                     break
                 saved.append(Saved(tap, logged))
                 self._forget(tap)
-        waiting = self.count()
-        return Flushed(saved, failed, waiting, self.reason if waiting else None)
 
     def cancel(self, uid: str) -> bool:
         """Take back a tap that is still waiting (the cashier's Undo): it is never saved.
