@@ -40,11 +40,14 @@ from app.errors import ComebackError
 from app.i18n import _
 from app.models import Changes, Logged, RemedyRequest, Severity
 from db import faults
-from db.connection import busy_timeout, database_file
+from db.connection import busy_timeout, database_file, tap_transaction
 from db.outbox import Outbox, outbox_path
+from db.writers import Turnstile, writers_path
 
 #: How long a tap waits for another writer's lock before it is kept for a retry (ms).
 TAP_BUSY_MS = 20
+#: How often a tap tries the lock again while it waits (seconds).
+POLL_S = 0.0005
 KIND_LOG = "incident.log"
 #: At most this many waiting taps are read from the outbox for one batch of a flush.
 BATCH_TAPS = 64
@@ -184,7 +187,12 @@ def short_wait(ctx: Context) -> Iterator[None]:
     """Run a write from a screen with the tap's short lock wait (the screen never freezes
     behind another writer); a failure that passes comes out as :class:`NotSavedYet`."""
     try:
-        with busy_timeout(ctx.db, TAP_BUSY_MS):
+        path = writers_path(database_file(ctx.db))
+    except Exception:  # noqa: BLE001 - no announcement then; the write says what is wrong
+        path = None
+    turnstile = Turnstile(path)  # a big import lets the write in before its next slice
+    try:
+        with turnstile.waiting(), busy_timeout(ctx.db, TAP_BUSY_MS):
             yield
     except ComebackError:
         raise
@@ -193,6 +201,8 @@ def short_wait(ctx: Context) -> Iterator[None]:
         if reason is None:
             raise
         raise NotSavedYet(reason) from error
+    finally:
+        turnstile.close()
 
 
 def problem_text(reason: str) -> str:
@@ -224,19 +234,25 @@ class TapSaver:
     """Saves taps, keeping those the database cannot take yet in ``outbox`` (None: in
     memory only, as for an in-memory database)."""
 
-    def __init__(self, ctx: Context, outbox: Outbox | None, busy_ms: int = TAP_BUSY_MS) -> None:
+    def __init__(self, ctx: Context, outbox: Outbox | None, busy_ms: int = TAP_BUSY_MS,
+                 turnstile: Turnstile | None = None) -> None:
         self.ctx = ctx
         self.outbox = outbox
         self.busy_ms = busy_ms
+        self.turnstile = turnstile if turnstile is not None else Turnstile(None)
         self.reason: str | None = None
         self._memory: dict[str, PendingTap] = {}
 
     @classmethod
     def for_database(cls, ctx: Context) -> TapSaver:
         """The saver whose outbox lies next to ``ctx``'s database file."""
-        path = getattr(ctx.db, "outbox_file", None) if offline.is_terminal(ctx) \
-            else outbox_path(database_file(ctx.db))
-        return cls(ctx, Outbox(path) if path is not None else None)
+        if offline.is_terminal(ctx):  # a server's terminal: its outbox in the data folder
+            path = ctx.db.outbox_file
+            return cls(ctx, Outbox(path) if path is not None else None)
+        database = database_file(ctx.db)
+        path = outbox_path(database)
+        return cls(ctx, Outbox(path) if path is not None else None,
+                   turnstile=Turnstile(writers_path(database)))
 
     # -- what waits ---------------------------------------------------------------------
     def waiting(self, limit: int | None = None) -> list[PendingTap]:
@@ -279,15 +295,17 @@ class TapSaver:
         """Save ``tap`` now, or keep it when the database cannot take it. A refusal (bad
         input, a PIN needed) raises as the service does, and nothing is kept.
 
-        While taps wait the database was just found locked: no wait for the lock then (a
-        free database takes the tap all the same), the retry timer does the waiting. While
-        the server is away, or taps wait to be sent after an outage, the tap is logged in
-        the terminal's copy and queued behind them (see :meth:`_keep_offline`).
+        Also while taps wait it waits its short time for the lock: a big import lets an
+        announced tap in between two slices (app.import_switch), and a tap that did not
+        wait would be kept whenever it met a slice — each kept tap making the next ones
+        keep too, until the retry timer's next turn. While the server is away, or taps wait
+        to be sent after an outage, the tap is logged in the terminal's copy and queued
+        behind them (see :meth:`_keep_offline`).
         """
         if offline.is_away(self.ctx) or self._waiting_offline():
             return self._keep_offline(tap)
         try:
-            return Saved(tap, self._attempt(tap, wait=not self.count()))
+            return Saved(tap, self._attempt(tap))
         except ComebackError:
             raise
         except Exception as error:
@@ -345,11 +363,11 @@ class TapSaver:
             waiting = self.count()
             return Flushed(saved, failed, waiting, OFFLINE if waiting else None)
         self.reason = None
-        # One lock wait for the batch (two statements fewer per tap on a server), and only
-        # the batch's first taps read from the outbox (a long one is sent in many batches).
+        # Only the batch's first taps are read from the outbox (a long one is sent in many
+        # batches).
         try:
             self._flush_batch(budget_s, saved, failed)
-        except Exception as error:  # the lock wait itself could not be set: gone meanwhile
+        except Exception as error:  # the server went between two taps
             reason = retry_reason(error)
             if reason is None:
                 raise
@@ -360,13 +378,13 @@ class TapSaver:
     def _flush_batch(self, budget_s: float | None, saved: list[Saved],
                      failed: list[Failed]) -> None:
         start = time.monotonic()
-        with self._writing():
+        with self._server_only():
             for tap in self.waiting(limit=None if budget_s is None else BATCH_TAPS):
                 if budget_s is not None and (saved or failed) \
                         and time.monotonic() - start > budget_s:
                     break
                 try:
-                    logged = apply(self.ctx, tap)
+                    logged = self._attempt(tap)
                 except ComebackError as refused:
                     failed.append(Failed(tap, str(refused)))
                     self._forget(tap, failed=str(refused))
@@ -402,18 +420,18 @@ class TapSaver:
         return True
 
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
-        with self._writing(wait):
+        """Save ``tap`` in one write transaction, waiting up to ``busy_ms`` for the lock
+        (tried every :data:`POLL_S`), announced to a big import so that it lets the tap
+        in before its next slice (:mod:`db.writers`); on a terminal, nothing is read from
+        its copy meanwhile (a tap is written and read back on the server, or fails as one)."""
+        with self.turnstile.waiting(), self._server_only(), \
+                tap_transaction(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
             return apply(self.ctx, tap)
 
-    @contextmanager
-    def _writing(self, wait: bool = True) -> Iterator[None]:
-        """The tap's short lock wait; on a terminal, nothing read from its copy meanwhile
-        (a tap is written and read back on the server, or fails as one)."""
+    def _server_only(self):
         from contextlib import nullcontext
 
-        server_only = self.ctx.db.server_only if offline.is_terminal(self.ctx) else nullcontext
-        with busy_timeout(self.ctx.db, self.busy_ms if wait else 0), server_only():
-            yield
+        return self.ctx.db.server_only() if offline.is_terminal(self.ctx) else nullcontext()
 
     def _keep(self, tap: PendingTap, reason: str) -> Kept:
         self.reason = reason

@@ -298,6 +298,10 @@ class Failover:
     def write_lock(self):
         return self._on_server(lambda server: server.write_lock())
 
+    def polled_write(self, wait_s: float, poll_s: float):
+        """A tap's transaction on the server (see db.pg); fails at once while away."""
+        return self._on_server(lambda server: server.polled_write(wait_s, poll_s))
+
     def chain_lock(self, store_id: int):
         return self._on_server(lambda server: server.chain_lock(store_id))
 
