@@ -348,13 +348,12 @@ class Failover:
         return self
 
     def __getattr__(self, name: str):
-        """Any other method of the server's handle (a snapshot for an export, the schema's
-        tables…): the server's, or the away error while it is away."""
-        if name.startswith("_") or "server" not in self.__dict__:
+        """Any other attribute of the server's handle (a snapshot for an export, the
+        schema's tables, the settings memo…): the server's; none while it is away (callers
+        that ask ``getattr(db, name, default)`` get their default)."""
+        server = self.__dict__.get("server")
+        if name.startswith("_") or server is None:
             raise AttributeError(name)
-        server = self.__dict__["server"]
-        if server is None:
-            raise self.offline_error()
         return getattr(server, name)
 
     def __getitem__(self, table: str):
