@@ -73,7 +73,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="comeback",
         description=_("Service recovery at the counter. Without a command, opens the app."))
-    parser.add_argument("--db", type=db_target, default=None, help=_("database file") if only else
+    parser.add_argument("--db", type=db_target, default=None,
+                        help=_("database file") if only else
                         _("database file (default: {path})").format(path=default_db_path()))
     # --db is accepted before or after the command: "comeback demo --db x.db" works too.
     common = argparse.ArgumentParser(add_help=False)
@@ -157,6 +158,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from app import cli_watch  # watch
 
     cli_watch.add_parsers(sub)
+    from app import cli_offline  # sync
+
+    cli_offline.add_parsers(sub)
     return parser
 
 
@@ -179,6 +183,13 @@ def _plain_followups(argv: list[str]):
 
 #: The commands whose parsers ``_parser`` builds itself (the others come from app.cli_*).
 _BUILT_HERE = frozenset({"init", "demo", "log", "redeem", "followups"})
+
+
+def db_target(text: str) -> str | Path:
+    """``--db``: a ``postgresql://`` URL stays as it is (a Path would fold its ``//``)."""
+    if text.startswith(("postgresql://", "postgres://")):
+        return text
+    return Path(text)
 
 
 def _plain_start(argv: list[str]) -> Path | None:
@@ -254,25 +265,36 @@ def _close_opened(refresh_statistics: bool) -> None:
 
 
 def _context(db_path: Path, must_exist: bool = True, write: bool = True,
-             sound_since: float | None = None):
+             sound_since: float | None = None, terminal: bool = False):
     """The store at ``db_path`` for a command: made sure it is sound first (quick_check,
     unless its stamp says so or the caller has just found it sound at ``sound_since``, see
     ``_check_meanwhile``); a missing file is created only when ``must_exist`` is False;
-    ``write=False`` for commands that only read (they work on a read-only file)."""
+    ``write=False`` for commands that only read (they work on a read-only file).
+    ``terminal``: a ``postgresql://`` store opens as a terminal that keeps working while
+    the server is away (app.offline: log, sync)."""
     from app import i18n
     from app.context import Context
     from app.dbfile import open_checked
     from app.setup import is_initialised
 
-    ctx = Context(open_checked(db_path, create=not must_exist, write=write,
-                               sound_since=sound_since))
+    if terminal and isinstance(db_path, str):
+        from app.offline import open_terminal, unreachable_first
+
+        try:
+            ctx = open_terminal(db_path)
+        except Exception as error:
+            raise unreachable_first(error) from None
+    else:
+        ctx = Context(open_checked(db_path, create=not must_exist, write=write,
+                                   sound_since=sound_since))
     _OPENED.append(ctx)
     if must_exist:
         if not is_initialised(ctx):
             raise ComebackError(_("{path} has no store yet: run comeback init first.").format(
                 path=db_path))
         i18n.set_language(ctx.settings().language)
-        if not ctx.db.read_only:  # reading commands too: an export holds no expired contact
+        # Reading commands too: an export holds no expired contact. Not while away.
+        if not ctx.db.read_only and not getattr(ctx.db, "away", False):
             _erase_expired(ctx)
     return ctx
 
@@ -416,11 +438,11 @@ def _remedy_requests(ctx, specs: list[str], allow_repeat: bool = False):
 
 
 def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
-    from app import approval, catalog, incidents, staff
+    from app import catalog, incidents, offline, staff
     from app.errors import ApprovalRequired
     from app.formatting import money, short_time
 
-    ctx = _context(db_path)
+    ctx = _context(db_path, terminal=True)  # a server that is away: kept (app.cli_offline)
     category = catalog.category_by_code(ctx, args.category)
     requests = _remedy_requests(ctx, args.remedy, args.allow_repeat)
     member = None
@@ -435,24 +457,34 @@ def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
                 raise ValidationError("staff_pin", _(
                     "--staff {name} needs --staff-pin with {name}'s PIN.").format(
                     name=member.name))
-            approval.sign_in_check(ctx, member.id, args.staff_pin, for_what="log")
+            offline.sign_in_check(ctx, member.id, args.staff_pin, for_what="log")
     fields = dict(category_id=category.id, remedies=requests,
                   staff_id=member.id if member else None, severity=args.severity,
                   table_ref=args.table, guest_name=args.guest, guest_contact=args.contact,
                   note=args.note)
+
+    def log(grant=None):
+        if offline.is_terminal(ctx):
+            from app.cli_offline import submit
+
+            return submit(ctx, fields, grant)
+        return incidents.log_incident(ctx, approval=grant, **fields)
+
     try:
-        logged = incidents.log_incident(ctx, **fields)
+        logged = log()
     except ApprovalRequired as needed:
         if not args.pin:
             raise
         from app.models import Role
 
         approver = staff.find_by_name(ctx, args.approver) if args.approver else None
-        grant = approval.authorize(ctx, args.pin, for_what="log",
-                                   staff_id=approver.id if approver else None,
-                                   min_role=needed.role or Role.MANAGER,
-                                   exclude=needed.not_by)
-        logged = incidents.log_incident(ctx, approval=grant, **fields)
+        grant = offline.authorize(ctx, args.pin, for_what="log",
+                                  staff_id=approver.id if approver else None,
+                                  min_role=needed.role or Role.MANAGER,
+                                  exclude=needed.not_by)
+        logged = log(grant)
+    if logged is None:  # kept in the outbox: the server is away (said so)
+        return 0
     settings = ctx.settings()
     incident = logged.incident
     print(_("Logged incident #{id}: {category} — {remedies} ({total}).").format(
@@ -596,6 +628,15 @@ def cmd_watch(args: argparse.Namespace, db_path: Path) -> int:
 
 
 COMMANDS["watch"] = cmd_watch
+
+
+def cmd_sync(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_offline
+
+    return cli_offline.cmd_sync(args, _context(db_path, terminal=True))
+
+
+COMMANDS["sync"] = cmd_sync
 
 
 if __name__ == "__main__":

@@ -73,8 +73,13 @@ class Context:
 def open_context(path: str | Path | None, clock: Clock | None = None) -> Context:
     """Open (creating if needed) the database at ``path``; a file that cannot be used
     raises the ``app.errors.DatabaseProblem`` for its state."""
+    from db.connection import is_server_url
     from db.health import DatabaseFileError
 
+    if is_server_url(path):  # a terminal: keeps logging while the server is away
+        from app.offline import open_terminal
+
+        return open_terminal(str(path), clock)
     try:
         database = open_database(path)
     except DatabaseFileError as error:

@@ -45,6 +45,7 @@ class Database:
     #: this process has not checked it (nor found a stamp that matched).
     sound_since: float | None = None
     backend = "sqlite"
+    away = False  # a file is never away (a server can be: db.failover)
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn

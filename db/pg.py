@@ -98,9 +98,15 @@ class _NumericAsNumber(Loader):
         return int(value) if value == value.to_integral_value() else float(value)
 
 
+# The server shut down or crashed under the connection (class 08 is the connection's own).
+_SERVER_GONE = frozenset({"57P01", "57P02", "57P03"})
+
+
 def _as_sqlite_error(error: psycopg.Error) -> Exception:
     """The DB-API class of sqlite3 that callers already catch for this kind of error."""
-    if isinstance(error, psycopg.OperationalError) and error.sqlstate is None:
+    if isinstance(error, psycopg.OperationalError) and (
+            error.sqlstate is None or error.sqlstate[:2] == "08"
+            or error.sqlstate in _SERVER_GONE):
         return health.DatabaseServerError.lost(error)
     message = error.diag.message_primary or str(error)
     if isinstance(error, pg_errors.UniqueViolation):
@@ -446,7 +452,12 @@ def connect(url: str) -> psycopg.Connection:
                                application_name="comeback")
     except psycopg.Error as error:
         raise health.DatabaseServerError.on_connect(redact(url), error) from None
-    conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+    try:
+        conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+    except psycopg.Error as error:  # the server went down just after it let us in
+        with suppress(psycopg.Error):
+            conn.close()
+        raise health.DatabaseServerError.on_connect(redact(url), error) from None
     conn.adapters.register_dumper(bool, _IntFromBool)
     conn.adapters.register_loader("numeric", _NumericAsNumber)
     return conn
