@@ -185,13 +185,6 @@ def _plain_followups(argv: list[str]):
 _BUILT_HERE = frozenset({"init", "demo", "log", "redeem", "followups"})
 
 
-def db_target(text: str) -> str | Path:
-    """``--db``: a ``postgresql://`` URL stays as it is (a Path would fold its ``//``)."""
-    if text.startswith(("postgresql://", "postgres://")):
-        return text
-    return Path(text)
-
-
 def _plain_start(argv: list[str]) -> Path | None:
     """The database path when ``argv`` only starts the app (``[]``, ``--db PATH`` or
     ``--db=PATH``); None for anything else, which the full parser reads and reports on."""
