@@ -29,9 +29,11 @@ day. Voided incidents count nowhere. Definitions (also printed as footnotes on t
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from app.clock import from_iso, to_iso
@@ -230,53 +232,89 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     now = ctx.clock.now()
     start, end = week.bounds(tz)
     prev_start, _prev_end = week.shifted(-1).bounds(tz)
-    # Whole rows only for the two weeks compared; the guests' 30-day window and the trend
-    # read what they need (see db.reports), so the cost follows a week's incidents.
-    rows = reports_db.incident_rows(ctx.db, ctx.store_id, to_iso(prev_start), to_iso(end))
-    for row in rows:
-        row["local"] = from_iso(row["occurred_at"]).astimezone(tz)
-    this_rows = [r for r in rows if r["local"] >= start]
-    last_rows = [r for r in rows if r["local"] < start]
-    redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, to_iso(prev_start),
-                                                 to_iso(end))
-    came_back_this = sum(1 for t in redeemed if t >= to_iso(start))
+    start_iso, end_iso, prev_iso = to_iso(start), to_iso(end), to_iso(prev_start)
+    # The two weeks compared, read from one index (db.summary_columns keeps each incident's
+    # remedies, follow-up and outcome on it); the guests' 30-day window, the notes and the
+    # trend read what they need, so the cost follows a week's incidents.
+    rows = reports_db.week_rows(ctx.db, ctx.store_id, prev_iso, end_iso)
+    split = _first_at_or_after(rows, start_iso)
+    this_rows, last_rows = rows[split:], rows[:split]
+    this_local, last_local = _local_times(this_rows, tz), _local_times(last_rows, tz)
+    names = _Names(ctx, rows)
+    redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, prev_iso, end_iso)
+    came_back_this = sum(1 for t in redeemed if t >= start_iso)
     grace = settings.followup_grace_minutes
-    this_staff = _staff(this_rows, [])
     guests = reports_db.guest_rows(ctx.db, ctx.store_id,
-                                   to_iso(start - timedelta(days=COMP_WINDOW_DAYS)), to_iso(end))
+                                   to_iso(start - timedelta(days=COMP_WINDOW_DAYS)), end_iso)
     for row in guests:
         row["local"] = from_iso(row["occurred_at"]).astimezone(tz)
     guests_this = _guests_to_watch(guests, start, end)
     guests_last = _guests_to_watch(guests, prev_start, start)
-    this = _figures(this_rows, grace, complete=end <= now, came_back=came_back_this,
-                    guests=len(guests_this), staff=this_staff)
-    last = _figures(last_rows, grace, complete=start <= now,
+    staff = _staff(this_rows, last_rows, names)
+    staff_last = _staff(last_rows, [], names)
+    this = _figures(this_rows, this_local, grace, complete=end <= now,
+                    came_back=came_back_this, guests=len(guests_this), staff=staff)
+    last = _figures(last_rows, last_local, grace, complete=start <= now,
                     came_back=len(redeemed) - came_back_this, guests=len(guests_last),
-                    staff=_staff(last_rows, []))
-    categories = _categories(this_rows, last_rows)
+                    staff=staff_last)
+    categories = _categories(this_rows, last_rows, names)
     remedies = tuple(
         RemedyFigure(_shown(r["label"]), r["kind"], r["given"], r["value_minor"],
                      r["given_before"])
-        for r in reports_db.remedy_totals(ctx.db, ctx.store_id, to_iso(prev_start),
-                                          to_iso(start), to_iso(end)) if r["given"])
-    notes = _notes(this_rows)
+        for r in reports_db.remedy_totals(ctx.db, ctx.store_id, prev_iso, start_iso, end_iso)
+        if r["given"])
+    notes = _notes(this_rows, ctx, tz, start_iso, end_iso)
     return WeeklySummary(
         store_name=settings.store_name, currency=settings.currency, locale=settings.locale,
         timezone=settings.timezone, week=week, days=week.days(), complete=end <= now,
         generated_at=now, this=this, last=last, categories=categories,
-        staff=_staff(this_rows, last_rows), remedies=remedies, guests_to_watch=guests_this,
-        fixes=_fixes(this_rows, categories), notes=tuple(notes[:NOTES_MAX]),
+        staff=staff, remedies=remedies, guests_to_watch=guests_this,
+        fixes=_fixes(this_rows, this_local, categories), notes=tuple(notes[:NOTES_MAX]),
         notes_left_out=max(0, len(notes) - NOTES_MAX),
         trend=_trend(ctx, week, tz, {week: this_rows, week.shifted(-1): last_rows}),
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
                                        r["approvals"], r["value_minor"])
                         for r in reports_db.approval_totals(ctx.db, ctx.store_id,
-                                                            to_iso(start), to_iso(end)))
+                                                            start_iso, end_iso))
         # Approvals that came in an import are shown as the history they are.
         + tuple(ApproverFigure(0, paper_approval_text(r["paper_name"], r["imported_by_name"]),
                                r["approvals"], r["value_minor"])
-                for r in reports_db.paper_approval_totals(ctx.db, ctx.store_id, to_iso(start),
-                                                          to_iso(end))))
+                for r in reports_db.paper_approval_totals(ctx.db, ctx.store_id, start_iso,
+                                                          end_iso)))
+
+
+# Positions in a row of db.reports.week_rows (WEEK_COLUMNS).
+(_ID, _AT, _CATEGORY, _STAFF, _SEVERITY, _REPEAT, _REMEDIES, _VALUE, _DUE, _DONE, _MISSED,
+ _ESCALATIONS, _OUTCOME, _NOTED) = range(len(reports_db.WEEK_COLUMNS))
+
+
+def _first_at_or_after(rows: list[tuple], when: str) -> int:
+    """Index of the first row (ordered by time) at or after ``when`` (stored UTC text)."""
+    return bisect_left(rows, when, key=itemgetter(_AT))
+
+
+def _local_times(rows: list[tuple], tz: ZoneInfo) -> list[datetime]:
+    """Each row's time in the store's time zone."""
+    parse, utc = datetime.fromisoformat, timezone.utc
+    result = []
+    for row in rows:
+        when = parse(row[_AT])
+        result.append((when if when.tzinfo else when.replace(tzinfo=utc)).astimezone(tz))
+    return result
+
+
+class _Names:
+    """Category codes and labels and staff names of the rows (looked up once each)."""
+
+    def __init__(self, ctx: Context, rows: list[tuple]) -> None:
+        self.categories = {cid: (code or "", _shown(label)) for cid, (code, label) in
+                           reports_db.category_names(
+                               ctx.db, sorted({r[_CATEGORY] for r in rows})).items()}
+        self.staff = reports_db.staff_names(
+            ctx.db, sorted({r[_STAFF] for r in rows if r[_STAFF] is not None}))
+
+    def staff_name(self, staff_id: int | None) -> str:
+        return self.staff.get(staff_id) or _("(not recorded)")
 
 
 def _shown(label: str) -> str:
@@ -284,22 +322,23 @@ def _shown(label: str) -> str:
     return _(label)
 
 
-def _followups(rows: list[dict], grace: int, complete: bool) -> FollowUpFigures:
+def _followups(rows: list[tuple], grace: int, complete: bool) -> FollowUpFigures:
     on_time = late = missed = pending = escalated = 0
     minutes = []
+    allowed = timedelta(minutes=grace)
     for row in rows:
-        escalated += bool(row["escalations"])
-        if row["due_at"] is None:
+        escalated += bool(row[_ESCALATIONS])
+        if row[_DUE] is None:
             continue
-        if row["missed_at"]:
+        if row[_MISSED]:
             missed += 1
-        elif row["done_at"]:
-            done = from_iso(row["done_at"])
-            if done <= from_iso(row["due_at"]) + timedelta(minutes=grace):
+        elif row[_DONE]:
+            done = from_iso(row[_DONE])
+            if done <= from_iso(row[_DUE]) + allowed:
                 on_time += 1
             else:
                 late += 1
-            minutes.append((done - from_iso(row["occurred_at"])).total_seconds() / 60)
+            minutes.append((done - from_iso(row[_AT])).total_seconds() / 60)
         elif complete:
             missed += 1
         else:
@@ -308,56 +347,53 @@ def _followups(rows: list[dict], grace: int, complete: bool) -> FollowUpFigures:
     return FollowUpFigures(on_time, late, missed, pending, escalated, median)
 
 
-def _figures(rows: list[dict], grace: int, *, complete: bool, came_back: int, guests: int,
-             staff: tuple[StaffFigure, ...]) -> WeekFigures:
+def _figures(rows: list[tuple], local: list[datetime], grace: int, *, complete: bool,
+             came_back: int, guests: int, staff: tuple[StaffFigure, ...]) -> WeekFigures:
     by_day, by_hour = [0] * 7, [0] * 24
-    outcomes: Counter[str] = Counter()
-    for row in rows:
-        by_day[row["local"].weekday()] += 1
-        by_hour[row["local"].hour] += 1
-        if row["outcome"]:
-            outcomes[row["outcome"]] += 1
+    for when in local:
+        by_day[when.weekday()] += 1
+        by_hour[when.hour] += 1
+    outcomes = Counter(row[_OUTCOME] for row in rows if row[_OUTCOME])
     return WeekFigures(
-        incidents=len(rows), remedies_given=sum(r["remedies"] for r in rows),
-        value_minor=sum(r["value_minor"] for r in rows), by_day=tuple(by_day),
+        incidents=len(rows), remedies_given=sum(r[_REMEDIES] for r in rows),
+        value_minor=sum(r[_VALUE] for r in rows), by_day=tuple(by_day),
         by_hour=tuple(by_hour), followups=_followups(rows, grace, complete),
         outcomes=OutcomeFigures(*(outcomes[o.value] for o in Outcome)),
-        came_back=came_back, repeat_guests=sum(1 for r in rows if r["repeat_guest"]),
-        severe=sum(1 for r in rows if r["severity"] == "high"), guests_to_watch=guests,
+        came_back=came_back, repeat_guests=sum(1 for r in rows if r[_REPEAT]),
+        severe=sum(1 for r in rows if r[_SEVERITY] == "high"), guests_to_watch=guests,
         staff_to_watch=sum(1 for s in staff if s.stands_out))
 
 
-def _categories(this_rows: list[dict], last_rows: list[dict]) -> tuple[CategoryFigure, ...]:
-    info: dict[int, tuple[str, str]] = {}
+def _categories(this_rows: list[tuple], last_rows: list[tuple],
+                names: _Names) -> tuple[CategoryFigure, ...]:
     now: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     before: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for bucket, rows in ((now, this_rows), (before, last_rows)):
         for row in rows:
-            info[row["category_id"]] = (row["category_code"] or "",
-                                         _shown(row["category_label"]))
-            bucket[row["category_id"]][0] += 1
-            bucket[row["category_id"]][1] += row["value_minor"]
-    figures = [CategoryFigure(cid, info[cid][0], info[cid][1], now[cid][0], now[cid][1],
-                              before[cid][0], before[cid][1]) for cid in info]
+            figures = bucket[row[_CATEGORY]]
+            figures[0] += 1
+            figures[1] += row[_VALUE]
+    figures = [CategoryFigure(cid, *names.categories[cid], now[cid][0], now[cid][1],
+                              before[cid][0], before[cid][1])
+               for cid in {**now, **before}]
     figures.sort(key=lambda f: (-f.incidents, -f.value_minor, -f.incidents_before, f.label))
     return tuple(figures)
 
 
-def _staff(this_rows: list[dict], last_rows: list[dict]) -> tuple[StaffFigure, ...]:
-    names: dict[int | None, str] = {}
+def _staff(this_rows: list[tuple], last_rows: list[tuple],
+           names: _Names) -> tuple[StaffFigure, ...]:
     now: dict[int | None, list[int]] = defaultdict(lambda: [0, 0, 0])
     before: dict[int | None, int] = defaultdict(int)
     for row in this_rows:
-        names[row["staff_id"]] = row["staff_name"] or _("(not recorded)")
-        figures = now[row["staff_id"]]
+        figures = now[row[_STAFF]]
         figures[0] += 1
-        figures[1] += row["value_minor"] > 0
-        figures[2] += row["value_minor"]
+        figures[1] += row[_VALUE] > 0
+        figures[2] += row[_VALUE]
     for row in last_rows:
-        before[row["staff_id"]] += row["value_minor"]
+        before[row[_STAFF]] += row[_VALUE]
     values = [v[2] for v in now.values()]
     median = statistics.median(values) if values else 0
-    result = [StaffFigure(sid, names[sid], v[0], v[1], v[2], before[sid],
+    result = [StaffFigure(sid, names.staff_name(sid), v[0], v[1], v[2], before[sid],
                           stands_out=v[2] > STAFF_FACTOR * median and v[1] >= STAFF_MIN_COMPS)
               for sid, v in now.items()]
     result.sort(key=lambda s: (-s.value_minor, -s.incidents, s.name.casefold()))
@@ -390,7 +426,8 @@ def _masked(contact: str | None) -> str:
     return "…" + text[-4:] if text else _("(unnamed guest)")
 
 
-def _fixes(rows: list[dict], categories: tuple[CategoryFigure, ...]) -> tuple[Fix, ...]:
+def _fixes(rows: list[tuple], local: list[datetime],
+           categories: tuple[CategoryFigure, ...]) -> tuple[Fix, ...]:
     total = sum(c.incidents for c in categories)
     value = sum(c.value_minor for c in categories)
     scored = []
@@ -402,7 +439,7 @@ def _fixes(rows: list[dict], categories: tuple[CategoryFigure, ...]) -> tuple[Fi
     scored.sort(key=lambda item: (-round(item[0], 9), -item[1].incidents, item[1].label))
     fixes = []
     for rank, (score, cat) in enumerate(scored[:TOP_FIXES], start=1):
-        mine = [r["local"] for r in rows if r["category_id"] == cat.category_id]
+        mine = [t for r, t in zip(rows, local, strict=True) if r[_CATEGORY] == cat.category_id]
         day = Counter(t.weekday() for t in mine).most_common(1)[0][0]
         hour = Counter(t.hour for t in mine).most_common(1)[0][0]
         fixes.append(Fix(rank, cat.category_id, cat.label, cat.incidents, cat.value_minor,
@@ -410,27 +447,33 @@ def _fixes(rows: list[dict], categories: tuple[CategoryFigure, ...]) -> tuple[Fi
     return tuple(fixes)
 
 
-def _notes(rows: list[dict]) -> list[NoteLine]:
-    lines = [NoteLine(at=r["local"], category=_shown(r["category_label"]),
-                      severity=r["severity"],
+def _notes(rows: list[tuple], ctx: Context, tz: ZoneInfo, start: str,
+           end: str) -> list[NoteLine]:
+    """The week's notes: the incident's own, or the latest outcome's (read only for the
+    incidents flagged ``noted``)."""
+    if not any(row[_NOTED] for row in rows):
+        return []
+    lines = [NoteLine(at=from_iso(r["occurred_at"]).astimezone(tz),
+                      category=_shown(r["category_label"]), severity=r["severity"],
                       table_ref=r["table_ref"], guest_name=r["guest_name"],
                       staff_name=r["staff_name"], note=r["note"] or "",
                       outcome=r["outcome"], outcome_note=r["outcome_note"])
-             for r in rows if r["note"] or r["outcome_note"]]
+             for r in reports_db.note_rows(ctx.db, ctx.store_id, start, end)
+             if r["note"] or r["outcome_note"]]
     lines.sort(key=lambda n: (n.severity != "high", n.at))
     return lines
 
 
 def _trend(ctx: Context, week: Week, tz: ZoneInfo,
-           known: dict[Week, list[dict]]) -> tuple[RatePoint, ...]:
+           known: dict[Week, list[tuple]]) -> tuple[RatePoint, ...]:
     recovered = [o.value for o in Outcome if o.recovered]
     points = []
     for back in range(TREND_WEEKS - 1, -1, -1):
         target = week.shifted(-back)
         if target in known:
-            outcomes = [r["outcome"] for r in known[target] if r["outcome"]]
+            outcomes = [r[_OUTCOME] for r in known[target] if r[_OUTCOME]]
             points.append(RatePoint(target, len(outcomes),
-                                    sum(1 for o in outcomes if Outcome(o).recovered)))
+                                    sum(1 for o in outcomes if o in recovered)))
         else:
             start, end = target.bounds(tz)
             followed, won = reports_db.outcome_counts(ctx.db, ctx.store_id, to_iso(start),

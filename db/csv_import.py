@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from db import summary_columns
 from db.connection import Database
 
 _TABLES = ("import_incidents", "import_remedies", "import_vouchers", "import_followups",
@@ -248,6 +249,7 @@ def switch(db: Database, store_id: int, owner_id: int, created_at: str, plan: di
             "t.original_due_at, t.done_at, s.staff_id, t.outcome, t.outcome_note, t.missed_at, "
             "t.escalated_at FROM temp.import_followups t "
             "LEFT JOIN temp.import_staff s ON s.key = t.done_by_key ORDER BY t.n", params)
+        summary_columns.refresh_range(conn, *plan["coverage"]["covers"]["incidents"])
         inside(added, plan["coverage"])
         conn.execute("COMMIT")
     except BaseException:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from db import summary_columns
 from db._sql import insert_row, update_row
 from db.connection import Database
 
@@ -25,11 +26,14 @@ def insert_incident(db: Database, values: dict) -> int | None:
 
         values = {**values, "uid": str(uuid.uuid4())}
     try:
-        return insert_row(db, "incidents", values)
+        incident_id = insert_row(db, "incidents", values)
     except sqlite3.IntegrityError as error:
         if "incidents.uid" in str(error):
             return None
         raise
+    if values.get("note") is not None:
+        summary_columns.refresh(db, [incident_id])  # noted; the rest starts at 0 / NULL
+    return incident_id
 
 
 def incident_id_by_uid(db: Database, uid: str) -> int | None:
@@ -39,7 +43,11 @@ def incident_id_by_uid(db: Database, uid: str) -> int | None:
 
 
 def insert_incident_remedy(db: Database, values: dict) -> int:
-    return insert_row(db, "incident_remedies", values)
+    """A remedy given on an incident; the incident's summary columns follow (call it inside
+    the caller's transaction)."""
+    remedy_id = insert_row(db, "incident_remedies", values)
+    summary_columns.refresh(db, [values["incident_id"]])
+    return remedy_id
 
 
 def incident(db: Database, store_id: int, incident_id: int) -> dict | None:
@@ -55,6 +63,8 @@ def incident_remedies(db: Database, incident_id: int) -> list[dict]:
 
 def update_incident(db: Database, store_id: int, incident_id: int, values: dict) -> None:
     update_row(db, "incidents", {"store_id": store_id, "id": incident_id}, values)
+    if "note" in values:
+        summary_columns.refresh(db, [incident_id])
 
 
 def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since: str,

@@ -347,3 +347,14 @@ def m0011_incident_uid(db: Database) -> None:
         CREATE UNIQUE INDEX idx_incidents_uid ON incidents (uid);
         """
     )
+
+
+@migrations(name="0014_summary_columns")
+def m0014_summary_columns(db: Database) -> None:
+    """The weekly summary's answers on each incident (remedies and their value, the first
+    follow-up, the latest outcome, escalations, a note), filled in here for every incident
+    and kept by every write path since; ``idx_incidents_summary`` makes a week's figures one
+    range scan. See db/summary_columns.py."""
+    from db.summary_columns import MIGRATION
+
+    _run_script(db, MIGRATION)

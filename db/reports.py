@@ -10,36 +10,64 @@ from __future__ import annotations
 
 from db.connection import Database
 
-# One row per live incident: what happened, what it cost, how its first follow-up went and
-# how the guest's story ended (the latest recorded outcome).
-_INCIDENT_ROWS = """
-SELECT i.id, i.occurred_at, i.category_id,
-       coalesce(c.label, i.category_label) AS category_label, c.code AS category_code,
-       i.staff_id, s.name AS staff_name, i.severity, i.repeat_guest, i.guest_key,
-       i.guest_name, i.guest_contact, i.table_ref, i.note,
-       (SELECT count(*) FROM incident_remedies r WHERE r.incident_id = i.id) AS remedies,
-       (SELECT coalesce(sum(r.amount_minor), 0) FROM incident_remedies r
-         WHERE r.incident_id = i.id) AS value_minor,
-       f.original_due_at AS due_at, f.done_at, f.missed_at,
-       (SELECT count(*) FROM followups e WHERE e.incident_id = i.id
-         AND e.escalated_at IS NOT NULL) AS escalations,
-       last.outcome, last.outcome_note
-FROM incidents i
-LEFT JOIN categories c ON c.id = i.category_id
-LEFT JOIN staff s ON s.id = i.staff_id
-LEFT JOIN followups f ON f.id = (SELECT min(id) FROM followups WHERE incident_id = i.id)
-LEFT JOIN followups last ON last.id = (
-    SELECT id FROM followups INDEXED BY idx_followups_outcome
-    WHERE incident_id = i.id AND outcome IS NOT NULL ORDER BY done_at DESC, id DESC LIMIT 1)
-WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? AND i.voided_at IS NULL
-ORDER BY i.occurred_at, i.id
+# One row per live incident, read from idx_incidents_summary alone (no table row): what the
+# week's figures need, with the answers db.summary_columns keeps on each incident.
+WEEK_COLUMNS = ("id", "occurred_at", "category_id", "staff_id", "severity", "repeat_guest",
+                "remedies", "value_minor", "due_at", "done_at", "missed", "escalations",
+                "outcome", "noted")
+_WEEK_ROWS = """
+SELECT id, occurred_at, category_id, staff_id, severity, repeat_guest, remedy_count,
+       cost_minor, followup_due_at, followup_done_at, followup_missed, escalations, outcome,
+       noted
+FROM incidents
+WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ? AND voided_at IS NULL
+ORDER BY occurred_at, id
 """
 
 
-def incident_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
-    """Live incidents with ``start <= occurred_at < end``, oldest first, with their
-    remedy count and value, first follow-up timing and latest outcome."""
-    return list(db.query(_INCIDENT_ROWS, [store_id, start, end]))
+def week_rows(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
+    """Live incidents with ``start <= occurred_at < end``, oldest first, as tuples of
+    :data:`WEEK_COLUMNS`: the remedy count and value, the first follow-up's original due
+    time, when it was done and whether it was missed, the escalations, the latest outcome
+    and whether a note may be printed."""
+    return db.execute(_WEEK_ROWS, [store_id, start, end]).fetchall()
+
+
+def note_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
+    """Live incidents in ``[start, end)`` flagged ``noted``, with their note, the latest
+    outcome's note and what a note line prints beside them (oldest first)."""
+    return list(db.query(
+        "SELECT i.id, i.occurred_at, i.severity, i.table_ref, i.guest_name, i.note, "
+        "i.outcome, coalesce(c.label, i.category_label) AS category_label, "
+        "s.name AS staff_name, (SELECT f.outcome_note FROM followups f "
+        " WHERE f.incident_id = i.id AND f.outcome IS NOT NULL ORDER BY CASE WHEN f.done_at "
+        " IS NULL THEN 0 ELSE 1 END DESC, f.done_at DESC, f.id DESC LIMIT 1) AS outcome_note "
+        "FROM incidents i LEFT JOIN categories c ON c.id = i.category_id "
+        "LEFT JOIN staff s ON s.id = i.staff_id "
+        "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
+        "AND i.voided_at IS NULL AND i.noted = 1 ORDER BY i.occurred_at, i.id",
+        [store_id, start, end]))
+
+
+def category_names(db: Database, category_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """id → (code, label) of these categories."""
+    if not category_ids:
+        return {}
+    return {row[0]: (row[1], row[2]) for row in db.execute(
+        f"SELECT id, code, label FROM categories WHERE id IN ({_marks(category_ids)})",
+        list(category_ids))}
+
+
+def staff_names(db: Database, staff_ids: list[int]) -> dict[int, str]:
+    """id → name of these staff members."""
+    if not staff_ids:
+        return {}
+    return {row[0]: row[1] for row in db.execute(
+        f"SELECT id, name FROM staff WHERE id IN ({_marks(staff_ids)})", list(staff_ids))}
+
+
+def _marks(values: list) -> str:
+    return ",".join("?" * len(values))
 
 
 def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> list[int]:
@@ -52,29 +80,27 @@ def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> l
 def outcome_counts(db: Database, store_id: int, start: str, end: str,
                    recovered: list[str]) -> tuple[int, int]:
     """Live incidents in ``[start, end)`` with a recorded outcome (their latest), and how many
-    of those ended in one of ``recovered``: the trend line, counted inside SQLite."""
-    marks = ",".join("?" * len(recovered))
+    of those ended in one of ``recovered``: the trend line, one range of
+    idx_incidents_summary."""
     row = db.execute(
-        f"SELECT count(o), coalesce(sum(o IN ({marks})), 0) FROM (SELECT ("
-        "SELECT outcome FROM followups INDEXED BY idx_followups_outcome "
-        "WHERE incident_id = i.id AND outcome IS NOT NULL ORDER BY done_at DESC, id DESC "
-        "LIMIT 1) AS o FROM incidents i WHERE i.store_id = ? AND i.occurred_at >= ? "
-        "AND i.occurred_at < ? AND i.voided_at IS NULL)",
+        "SELECT count(outcome), coalesce(sum(CASE WHEN outcome IN "
+        f"({_marks(recovered)}) THEN 1 ELSE 0 END), 0) FROM incidents "
+        "WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ? AND voided_at IS NULL",
         [*recovered, store_id, start, end]).fetchone()
     return row[0], row[1]
 
 
 def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
-    """Live incidents in ``[start, end)`` that still name a guest (by key), with their value:
+    """Live comps in ``[start, end)`` that still name a guest (by key), with their value:
     what "guests to watch" needs, read through the index of incidents holding guest data."""
     return list(db.query(
         "SELECT i.id, i.occurred_at, i.guest_key, i.guest_name, i.guest_contact, "
-        "(SELECT coalesce(sum(r.amount_minor), 0) FROM incident_remedies r "
-        " WHERE r.incident_id = i.id) AS value_minor "
+        "i.cost_minor AS value_minor "
         "FROM incidents i INDEXED BY idx_incidents_guest_data "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND (guest_name IS NOT NULL OR guest_contact IS NOT NULL OR guest_key IS NOT NULL) "
-        "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL ORDER BY i.occurred_at, i.id",
+        "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL AND i.cost_minor > 0 "
+        "ORDER BY i.occurred_at, i.id",
         [store_id, start, end]))
 
 
@@ -83,11 +109,11 @@ def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str)
     week) and ``given_before``/``value_before`` for ``[start, split)`` (last week)."""
     return list(db.query(
         """
-        SELECT r.remedy_id, coalesce(m.label, r.label) AS label, r.kind,
-               sum(i.occurred_at >= :split) AS given,
+        SELECT r.remedy_id, coalesce(m.label, min(r.label)) AS label, min(r.kind) AS kind,
+               sum(CASE WHEN i.occurred_at >= :split THEN 1 ELSE 0 END) AS given,
                sum(CASE WHEN i.occurred_at >= :split THEN r.amount_minor ELSE 0 END)
                    AS value_minor,
-               sum(i.occurred_at < :split) AS given_before,
+               sum(CASE WHEN i.occurred_at < :split THEN 1 ELSE 0 END) AS given_before,
                sum(CASE WHEN i.occurred_at < :split THEN r.amount_minor ELSE 0 END)
                    AS value_before
         FROM incidents i
@@ -95,7 +121,7 @@ def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str)
         LEFT JOIN remedies m ON m.id = r.remedy_id
         WHERE i.store_id = :store AND i.occurred_at >= :start AND i.occurred_at < :end
           AND i.voided_at IS NULL
-        GROUP BY r.remedy_id
+        GROUP BY r.remedy_id, m.label
         ORDER BY value_minor DESC, given DESC, label
         """, {"store": store_id, "start": start, "split": split, "end": end}))
 
@@ -127,7 +153,8 @@ def paper_approval_totals(db: Database, store_id: int, start: str, end: str) -> 
         "LEFT JOIN staff ib ON ib.id = i.imported_by "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND i.voided_at IS NULL AND r.paper_approved_by IS NOT NULL "
-        "GROUP BY r.paper_approved_by, i.imported_by ORDER BY value_minor DESC, paper_name",
+        "GROUP BY r.paper_approved_by, i.imported_by, ib.name "
+        "ORDER BY value_minor DESC, paper_name",
         [store_id, start, end]))
 
 
@@ -140,4 +167,4 @@ def approval_totals(db: Database, store_id: int, start: str, end: str) -> list[d
         "JOIN incidents i ON i.id = r.incident_id LEFT JOIN staff s ON s.id = r.approved_by "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND i.voided_at IS NULL AND r.approved_by IS NOT NULL "
-        "GROUP BY r.approved_by ORDER BY value_minor DESC, s.name", [store_id, start, end]))
+        "GROUP BY r.approved_by, s.name ORDER BY value_minor DESC, s.name", [store_id, start, end]))
