@@ -29,11 +29,9 @@ day. Voided incidents count nowhere. Definitions (also printed as footnotes on t
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from operator import itemgetter
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.clock import from_iso, to_iso
@@ -233,14 +231,15 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     start, end = week.bounds(tz)
     prev_start, _prev_end = week.shifted(-1).bounds(tz)
     start_iso, end_iso, prev_iso = to_iso(start), to_iso(end), to_iso(prev_start)
-    # The two weeks compared, read from one index (db.summary_columns keeps each incident's
-    # remedies, follow-up and outcome on it); the guests' 30-day window, the notes and the
-    # trend read what they need, so the cost follows a week's incidents.
-    rows = reports_db.week_rows(ctx.db, ctx.store_id, prev_iso, end_iso)
-    split = _first_at_or_after(rows, start_iso)
-    this_rows, last_rows = rows[split:], rows[:split]
-    this_local, last_local = _local_times(this_rows, tz), _local_times(last_rows, tz)
-    names = _Names(ctx, rows)
+    # This week and the one before are counted inside the database from one index (each
+    # incident carries its remedies, first follow-up and latest outcome: db.summary_columns);
+    # only the local day and hour are worked out here, once per UTC hour that has incidents.
+    ranges = (ctx.db, ctx.store_id, prev_iso, start_iso, end_iso)
+    totals = reports_db.week_totals(*ranges)
+    checks = reports_db.checks_done(*ranges)
+    hours = _Hours(ctx, tz, prev_iso, start_iso, end_iso)
+    people = reports_db.staff_totals(*ranges)
+    names = reports_db.staff_names(ctx.db, sorted({r[0] for r in people if r[0] is not None}))
     redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, prev_iso, end_iso)
     came_back_this = sum(1 for t in redeemed if t >= start_iso)
     grace = settings.followup_grace_minutes
@@ -250,28 +249,27 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         row["local"] = from_iso(row["occurred_at"]).astimezone(tz)
     guests_this = _guests_to_watch(guests, start, end)
     guests_last = _guests_to_watch(guests, prev_start, start)
-    staff = _staff(this_rows, last_rows, names)
-    staff_last = _staff(last_rows, [], names)
-    this = _figures(this_rows, this_local, grace, complete=end <= now,
+    staff = _staff(people, names, this=1)
+    this = _figures(totals.get(1), hours, checks, 1, grace, complete=end <= now,
                     came_back=came_back_this, guests=len(guests_this), staff=staff)
-    last = _figures(last_rows, last_local, grace, complete=start <= now,
+    last = _figures(totals.get(0), hours, checks, 0, grace, complete=start <= now,
                     came_back=len(redeemed) - came_back_this, guests=len(guests_last),
-                    staff=staff_last)
-    categories = _categories(this_rows, last_rows, names)
+                    staff=_staff(people, names, this=0))
+    categories = hours.categories()
     remedies = tuple(
         RemedyFigure(_shown(r["label"]), r["kind"], r["given"], r["value_minor"],
                      r["given_before"])
         for r in reports_db.remedy_totals(ctx.db, ctx.store_id, prev_iso, start_iso, end_iso)
         if r["given"])
-    notes = _notes(this_rows, ctx, tz, start_iso, end_iso)
+    notes = _notes(ctx, tz, start_iso, end_iso) if (totals.get(1) or {}).get("noted") else []
     return WeeklySummary(
         store_name=settings.store_name, currency=settings.currency, locale=settings.locale,
         timezone=settings.timezone, week=week, days=week.days(), complete=end <= now,
         generated_at=now, this=this, last=last, categories=categories,
         staff=staff, remedies=remedies, guests_to_watch=guests_this,
-        fixes=_fixes(this_rows, this_local, categories), notes=tuple(notes[:NOTES_MAX]),
+        fixes=_fixes(hours, categories), notes=tuple(notes[:NOTES_MAX]),
         notes_left_out=max(0, len(notes) - NOTES_MAX),
-        trend=_trend(ctx, week, tz, {week: this_rows, week.shifted(-1): last_rows}),
+        trend=_trend(ctx, week, tz, {week: this.outcomes, week.shifted(-1): last.outcomes}),
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
                                        r["approvals"], r["value_minor"])
                         for r in reports_db.approval_totals(ctx.db, ctx.store_id,
@@ -283,117 +281,135 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
                                                           end_iso)))
 
 
-# Positions in a row of db.reports.week_rows (WEEK_COLUMNS).
-(_ID, _AT, _CATEGORY, _STAFF, _SEVERITY, _REPEAT, _REMEDIES, _VALUE, _DUE, _DONE, _MISSED,
- _ESCALATIONS, _OUTCOME, _NOTED) = range(len(reports_db.WEEK_COLUMNS))
-
-
-def _first_at_or_after(rows: list[tuple], when: str) -> int:
-    """Index of the first row (ordered by time) at or after ``when`` (stored UTC text)."""
-    return bisect_left(rows, when, key=itemgetter(_AT))
-
-
-def _local_times(rows: list[tuple], tz: ZoneInfo) -> list[datetime]:
-    """Each row's time in the store's time zone."""
-    parse, utc = datetime.fromisoformat, timezone.utc
-    result = []
-    for row in rows:
-        when = parse(row[_AT])
-        result.append((when if when.tzinfo else when.replace(tzinfo=utc)).astimezone(tz))
-    return result
-
-
-class _Names:
-    """Category codes and labels and staff names of the rows (looked up once each)."""
-
-    def __init__(self, ctx: Context, rows: list[tuple]) -> None:
-        self.categories = {cid: (code or "", _shown(label)) for cid, (code, label) in
-                           reports_db.category_names(
-                               ctx.db, sorted({r[_CATEGORY] for r in rows})).items()}
-        self.staff = reports_db.staff_names(
-            ctx.db, sorted({r[_STAFF] for r in rows if r[_STAFF] is not None}))
-
-    def staff_name(self, staff_id: int | None) -> str:
-        return self.staff.get(staff_id) or _("(not recorded)")
-
-
 def _shown(label: str) -> str:
     """A stored label in the current language (preset labels are in the catalog)."""
     return _(label)
 
 
-def _followups(rows: list[tuple], grace: int, complete: bool) -> FollowUpFigures:
-    on_time = late = missed = pending = escalated = 0
+class _Hours:
+    """The two weeks' incidents and their value per category and UTC hour, each hour on its
+    local weekday and hour: by day, by hour, per category and the fixes' peaks.
+
+    A UTC hour is one local hour in every zone whose offset is whole hours; where it is not
+    (an offset of :30 or :45, or a change that is not on the hour), the minute is used."""
+
+    def __init__(self, ctx: Context, tz: ZoneInfo, start: str, split: str, end: str) -> None:
+        for width in (13, 16):
+            rows = reports_db.hours_by_category(ctx.db, ctx.store_id, start, end, width)
+            local = self._local(rows, tz, width)
+            if local is not None:
+                break
+        # (this week 1/0, weekday, hour, category id, incidents, value), in time order.
+        self.rows = [(int(row[0] >= split[:width]), *local[row[0]], row[1], row[2], row[3])
+                     for row in rows]
+        ids = sorted({row[1] for row in rows})
+        self.names = {cid: (code or "", _shown(label)) for cid, (code, label)
+                      in reports_db.category_names(ctx.db, ids).items()}
+
+    @staticmethod
+    def _local(rows: list[tuple], tz: ZoneInfo, width: int) -> dict | None:
+        """bucket → (weekday, hour) in the store's zone; None if a bucket spans two."""
+        first, last = (":00:00+00:00", ":59:59+00:00") if width == 13 else \
+            (":00+00:00", ":59+00:00")
+        local = {}
+        for row in rows:
+            bucket = row[0]
+            if bucket in local:
+                continue
+            a = datetime.fromisoformat(bucket + first).astimezone(tz)
+            b = datetime.fromisoformat(bucket + last).astimezone(tz)
+            if (a.weekday(), a.hour) != (b.weekday(), b.hour):
+                return None
+            local[bucket] = (a.weekday(), a.hour)
+        return local
+
+    def by_day_and_hour(self, this: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        by_day, by_hour = [0] * 7, [0] * 24
+        for week, day, hour, _cid, count, _value in self.rows:
+            if week == this:
+                by_day[day] += count
+                by_hour[hour] += count
+        return tuple(by_day), tuple(by_hour)
+
+    def categories(self) -> tuple[CategoryFigure, ...]:
+        buckets: tuple[dict[int, list[int]], dict[int, list[int]]] = (
+            defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]))
+        for week, _day, _hour, cid, count, value in self.rows:
+            figures = buckets[week][cid]
+            figures[0] += count
+            figures[1] += value
+        before, now = buckets
+        figures = [CategoryFigure(cid, *self.names[cid], now[cid][0], now[cid][1],
+                                  before[cid][0], before[cid][1])
+                   for cid in {**now, **before}]
+        figures.sort(key=lambda f: (-f.incidents, -f.value_minor, -f.incidents_before,
+                                    f.label))
+        return tuple(figures)
+
+    def peaks(self, category_id: int) -> tuple[int, int]:
+        """This week's busiest weekday and hour of a category (ties: the earlier first)."""
+        days: Counter[int] = Counter()
+        hours: Counter[int] = Counter()
+        for week, day, hour, cid, count, _value in self.rows:
+            if week == 1 and cid == category_id:
+                days[day] += count
+                hours[hour] += count
+        return days.most_common(1)[0][0], hours.most_common(1)[0][0]
+
+
+def _followups(totals: dict, checks: list[tuple], this: int, grace: int,
+               complete: bool) -> FollowUpFigures:
+    on_time = late = 0
     minutes = []
     allowed = timedelta(minutes=grace)
-    for row in rows:
-        escalated += bool(row[_ESCALATIONS])
-        if row[_DUE] is None:
+    for week, occurred, due, done_at in checks:
+        if week != this:
             continue
-        if row[_MISSED]:
-            missed += 1
-        elif row[_DONE]:
-            done = from_iso(row[_DONE])
-            if done <= from_iso(row[_DUE]) + allowed:
-                on_time += 1
-            else:
-                late += 1
-            minutes.append((done - from_iso(row[_AT])).total_seconds() / 60)
-        elif complete:
-            missed += 1
+        done = from_iso(done_at)
+        if done <= from_iso(due) + allowed:
+            on_time += 1
         else:
-            pending += 1
+            late += 1
+        minutes.append((done - from_iso(occurred)).total_seconds() / 60)
+    pending = totals["pending"] or 0
+    missed = (totals["missed"] or 0) + (pending if complete else 0)
     median = round(statistics.median(minutes), 1) if minutes else None
-    return FollowUpFigures(on_time, late, missed, pending, escalated, median)
+    return FollowUpFigures(on_time, late, missed, 0 if complete else pending,
+                           totals["escalated"] or 0, median)
 
 
-def _figures(rows: list[tuple], local: list[datetime], grace: int, *, complete: bool,
-             came_back: int, guests: int, staff: tuple[StaffFigure, ...]) -> WeekFigures:
-    by_day, by_hour = [0] * 7, [0] * 24
-    for when in local:
-        by_day[when.weekday()] += 1
-        by_hour[when.hour] += 1
-    outcomes = Counter(row[_OUTCOME] for row in rows if row[_OUTCOME])
+def _figures(totals: dict | None, hours: _Hours, checks: list[tuple], this: int, grace: int,
+             *, complete: bool, came_back: int, guests: int,
+             staff: tuple[StaffFigure, ...]) -> WeekFigures:
+    if totals is None:
+        return WeekFigures(followups=FollowUpFigures(), came_back=came_back,
+                           guests_to_watch=guests,
+                           staff_to_watch=sum(1 for s in staff if s.stands_out))
+    by_day, by_hour = hours.by_day_and_hour(this)
     return WeekFigures(
-        incidents=len(rows), remedies_given=sum(r[_REMEDIES] for r in rows),
-        value_minor=sum(r[_VALUE] for r in rows), by_day=tuple(by_day),
-        by_hour=tuple(by_hour), followups=_followups(rows, grace, complete),
-        outcomes=OutcomeFigures(*(outcomes[o.value] for o in Outcome)),
-        came_back=came_back, repeat_guests=sum(1 for r in rows if r[_REPEAT]),
-        severe=sum(1 for r in rows if r[_SEVERITY] == "high"), guests_to_watch=guests,
+        incidents=totals["incidents"], remedies_given=totals["remedies"] or 0,
+        value_minor=totals["value_minor"] or 0, by_day=by_day, by_hour=by_hour,
+        followups=_followups(totals, checks, this, grace, complete),
+        outcomes=OutcomeFigures(*(totals[o.value] or 0 for o in Outcome)),
+        came_back=came_back, repeat_guests=totals["repeat_guests"] or 0,
+        severe=totals["severe"] or 0, guests_to_watch=guests,
         staff_to_watch=sum(1 for s in staff if s.stands_out))
 
 
-def _categories(this_rows: list[tuple], last_rows: list[tuple],
-                names: _Names) -> tuple[CategoryFigure, ...]:
-    now: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    before: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for bucket, rows in ((now, this_rows), (before, last_rows)):
-        for row in rows:
-            figures = bucket[row[_CATEGORY]]
-            figures[0] += 1
-            figures[1] += row[_VALUE]
-    figures = [CategoryFigure(cid, *names.categories[cid], now[cid][0], now[cid][1],
-                              before[cid][0], before[cid][1])
-               for cid in {**now, **before}]
-    figures.sort(key=lambda f: (-f.incidents, -f.value_minor, -f.incidents_before, f.label))
-    return tuple(figures)
-
-
-def _staff(this_rows: list[tuple], last_rows: list[tuple],
-           names: _Names) -> tuple[StaffFigure, ...]:
-    now: dict[int | None, list[int]] = defaultdict(lambda: [0, 0, 0])
+def _staff(people: list[tuple], names: dict[int, str], this: int) -> tuple[StaffFigure, ...]:
+    """Per staff member of week ``this`` (1: this week): incidents, comps, value, and
+    (this week only) the value of the week before."""
+    now: dict[int | None, tuple[int, int, int]] = {}
     before: dict[int | None, int] = defaultdict(int)
-    for row in this_rows:
-        figures = now[row[_STAFF]]
-        figures[0] += 1
-        figures[1] += row[_VALUE] > 0
-        figures[2] += row[_VALUE]
-    for row in last_rows:
-        before[row[_STAFF]] += row[_VALUE]
+    for staff_id, week, incidents, comps, value, _first in people:
+        if week == this:
+            now[staff_id] = (incidents, comps, value)
+        elif this == 1:
+            before[staff_id] += value
     values = [v[2] for v in now.values()]
     median = statistics.median(values) if values else 0
-    result = [StaffFigure(sid, names.staff_name(sid), v[0], v[1], v[2], before[sid],
+    result = [StaffFigure(sid, names.get(sid) or _("(not recorded)"), v[0], v[1], v[2],
+                          before[sid],
                           stands_out=v[2] > STAFF_FACTOR * median and v[1] >= STAFF_MIN_COMPS)
               for sid, v in now.items()]
     result.sort(key=lambda s: (-s.value_minor, -s.incidents, s.name.casefold()))
@@ -426,8 +442,7 @@ def _masked(contact: str | None) -> str:
     return "…" + text[-4:] if text else _("(unnamed guest)")
 
 
-def _fixes(rows: list[tuple], local: list[datetime],
-           categories: tuple[CategoryFigure, ...]) -> tuple[Fix, ...]:
+def _fixes(hours: _Hours, categories: tuple[CategoryFigure, ...]) -> tuple[Fix, ...]:
     total = sum(c.incidents for c in categories)
     value = sum(c.value_minor for c in categories)
     scored = []
@@ -439,20 +454,15 @@ def _fixes(rows: list[tuple], local: list[datetime],
     scored.sort(key=lambda item: (-round(item[0], 9), -item[1].incidents, item[1].label))
     fixes = []
     for rank, (score, cat) in enumerate(scored[:TOP_FIXES], start=1):
-        mine = [t for r, t in zip(rows, local, strict=True) if r[_CATEGORY] == cat.category_id]
-        day = Counter(t.weekday() for t in mine).most_common(1)[0][0]
-        hour = Counter(t.hour for t in mine).most_common(1)[0][0]
+        day, hour = hours.peaks(cat.category_id)
         fixes.append(Fix(rank, cat.category_id, cat.label, cat.incidents, cat.value_minor,
                          round(score, 3), cat.incidents_before, day, hour))
     return tuple(fixes)
 
 
-def _notes(rows: list[tuple], ctx: Context, tz: ZoneInfo, start: str,
-           end: str) -> list[NoteLine]:
+def _notes(ctx: Context, tz: ZoneInfo, start: str, end: str) -> list[NoteLine]:
     """The week's notes: the incident's own, or the latest outcome's (read only for the
     incidents flagged ``noted``)."""
-    if not any(row[_NOTED] for row in rows):
-        return []
     lines = [NoteLine(at=from_iso(r["occurred_at"]).astimezone(tz),
                       category=_shown(r["category_label"]), severity=r["severity"],
                       table_ref=r["table_ref"], guest_name=r["guest_name"],
@@ -465,18 +475,14 @@ def _notes(rows: list[tuple], ctx: Context, tz: ZoneInfo, start: str,
 
 
 def _trend(ctx: Context, week: Week, tz: ZoneInfo,
-           known: dict[Week, list[tuple]]) -> tuple[RatePoint, ...]:
+           known: dict[Week, OutcomeFigures]) -> tuple[RatePoint, ...]:
     recovered = [o.value for o in Outcome if o.recovered]
-    points = []
-    for back in range(TREND_WEEKS - 1, -1, -1):
-        target = week.shifted(-back)
-        if target in known:
-            outcomes = [r[_OUTCOME] for r in known[target] if r[_OUTCOME]]
-            points.append(RatePoint(target, len(outcomes),
-                                    sum(1 for o in outcomes if o in recovered)))
-        else:
-            start, end = target.bounds(tz)
-            followed, won = reports_db.outcome_counts(ctx.db, ctx.store_id, to_iso(start),
-                                                      to_iso(end), recovered)
-            points.append(RatePoint(target, followed, won))
-    return tuple(points)
+    weeks = [week.shifted(-back) for back in range(TREND_WEEKS - 1, -1, -1)]
+    earlier = [w for w in weeks if w not in known]
+    counts = {}
+    if earlier:  # consecutive weeks before the two compared: one range scan
+        bounds = [to_iso(w.bounds(tz)[0]) for w in earlier] + [to_iso(earlier[-1].bounds(tz)[1])]
+        counts = dict(zip(earlier, reports_db.outcome_trend(ctx.db, ctx.store_id, bounds,
+                                                             recovered), strict=True))
+    return tuple(RatePoint(w, known[w].followed_up, known[w].recovered) if w in known
+                 else RatePoint(w, *counts[w]) for w in weeks)

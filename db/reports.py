@@ -10,27 +10,89 @@ from __future__ import annotations
 
 from db.connection import Database
 
-# One row per live incident, read from idx_incidents_summary alone (no table row): what the
-# week's figures need, with the answers db.summary_columns keeps on each incident.
-WEEK_COLUMNS = ("id", "occurred_at", "category_id", "staff_id", "severity", "repeat_guest",
-                "remedies", "value_minor", "due_at", "done_at", "missed", "escalations",
-                "outcome", "noted")
-_WEEK_ROWS = """
-SELECT id, occurred_at, category_id, staff_id, severity, repeat_guest, remedy_count,
-       cost_minor, followup_due_at, followup_done_at, followup_missed, escalations, outcome,
-       noted
-FROM incidents
-WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ? AND voided_at IS NULL
-ORDER BY occurred_at, id
-"""
+# The week's figures, counted inside the database from idx_incidents_summary alone (no table
+# row): db.summary_columns keeps each incident's remedies, follow-up and outcome on it. Each
+# query reads the live incidents of [start, end) and splits them at :split (this week / the
+# week before).
+_RANGE = ("FROM incidents WHERE store_id = :store AND occurred_at >= :start "
+          "AND occurred_at < :end AND voided_at IS NULL")
+_THIS = "CASE WHEN occurred_at >= :split THEN 1 ELSE 0 END"
 
 
-def week_rows(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
-    """Live incidents with ``start <= occurred_at < end``, oldest first, as tuples of
-    :data:`WEEK_COLUMNS`: the remedy count and value, the first follow-up's original due
-    time, when it was done and whether it was missed, the escalations, the latest outcome
-    and whether a note may be printed."""
-    return db.execute(_WEEK_ROWS, [store_id, start, end]).fetchall()
+def _count(condition: str) -> str:
+    return f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+WEEK_TOTALS = ("this", "incidents", "remedies", "value_minor", "repeat_guests", "severe",
+               "escalated", "delighted", "satisfied", "unhappy", "left", "missed", "pending",
+               "noted")
+
+
+def week_totals(db: Database, store_id: int, start: str, split: str, end: str
+                ) -> dict[int, dict]:
+    """{1: this week, 0: the week before} → the :data:`WEEK_TOTALS` of its live incidents
+    (``missed``: first follow-up marked missed; ``pending``: not done and not missed)."""
+    counts = ["repeat_guest <> 0", "severity = 'high'", "escalations > 0",
+              *(f"outcome = '{o}'" for o in ("delighted", "satisfied", "unhappy", "left")),
+              "followup_due_at IS NOT NULL AND followup_missed <> 0",
+              "followup_due_at IS NOT NULL AND followup_missed = 0 "
+              "AND followup_done_at IS NULL", "noted <> 0"]
+    rows = db.execute(
+        f"SELECT {_THIS}, count(*), sum(remedy_count), sum(cost_minor), "
+        f"{', '.join(_count(c) for c in counts)} {_RANGE} GROUP BY {_THIS}",
+        {"store": store_id, "start": start, "split": split, "end": end}).fetchall()
+    return {row[0]: dict(zip(WEEK_TOTALS, row, strict=True)) for row in rows}
+
+
+def checks_done(db: Database, store_id: int, start: str, split: str, end: str) -> list[tuple]:
+    """(this week 1/0, occurred_at, first follow-up's original due, its done_at) of every
+    live incident whose first follow-up was done (not missed): its timing."""
+    return db.execute(
+        f"SELECT {_THIS}, occurred_at, followup_due_at, followup_done_at {_RANGE} "
+        "AND followup_due_at IS NOT NULL AND followup_missed = 0 "
+        "AND followup_done_at IS NOT NULL",
+        {"store": store_id, "start": start, "split": split, "end": end}).fetchall()
+
+
+def hours_by_category(db: Database, store_id: int, start: str, end: str, width: int
+                      ) -> list[tuple]:
+    """(``occurred_at``'s first ``width`` characters, category id, incidents, value, first
+    occurred_at) in time order: ``width`` 13 is the UTC hour, 16 the minute."""
+    bucket = f"substr(occurred_at, 1, {int(width)})"
+    return db.execute(
+        f"SELECT {bucket}, category_id, count(*), sum(cost_minor), min(occurred_at) {_RANGE} "
+        f"GROUP BY {bucket}, category_id ORDER BY {bucket}, min(occurred_at), category_id",
+        {"store": store_id, "start": start, "end": end}).fetchall()
+
+
+def staff_totals(db: Database, store_id: int, start: str, split: str, end: str
+                 ) -> list[tuple]:
+    """(staff id, this week 1/0, incidents, comps, value, first occurred_at) per staff
+    member and week, the earliest first."""
+    return db.execute(
+        f"SELECT staff_id, {_THIS}, count(*), {_count('cost_minor > 0')}, sum(cost_minor), "
+        f"min(occurred_at) {_RANGE} GROUP BY staff_id, {_THIS} ORDER BY min(occurred_at)",
+        {"store": store_id, "start": start, "split": split, "end": end}).fetchall()
+
+
+def outcome_trend(db: Database, store_id: int, bounds: list[str], recovered: list[str]
+                  ) -> list[tuple[int, int]]:
+    """For each week between consecutive ``bounds``: (live incidents with an outcome, those
+    whose outcome is in ``recovered``), in one range scan."""
+    params = {"store": store_id, "start": bounds[0], "end": bounds[-1]}
+    cases = []
+    for n, bound in enumerate(bounds[1:-1]):
+        params[f"b{n}"] = bound
+        cases.append(f"WHEN occurred_at < :b{n} THEN {n}")
+    week = f"CASE {' '.join(cases)} ELSE {len(bounds) - 2} END" if cases else "0"
+    marks = []
+    for n, value in enumerate(recovered):
+        params[f"r{n}"] = value
+        marks.append(f":r{n}")
+    counts = {row[0]: (row[1], row[2]) for row in db.execute(
+        f"SELECT {week}, count(outcome), {_count('outcome IN (' + ', '.join(marks) + ')')} "
+        f"{_RANGE} GROUP BY {week}", params)}
+    return [counts.get(n, (0, 0)) for n in range(len(bounds) - 1)]
 
 
 def note_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
