@@ -235,14 +235,15 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     # incident carries its remedies, first follow-up and latest outcome: db.summary_columns);
     # only the local day and hour are worked out here, once per UTC hour that has incidents.
     ranges = (ctx.db, ctx.store_id, prev_iso, start_iso, end_iso)
-    totals = reports_db.week_totals(*ranges)
-    checks = reports_db.checks_done(*ranges)
+    grace = settings.followup_grace_minutes
+    totals = {1: reports_db.week_totals(ctx.db, ctx.store_id, start_iso, end_iso, grace * 60),
+              0: reports_db.week_totals(ctx.db, ctx.store_id, prev_iso, start_iso, grace * 60)}
+    checks = reports_db.check_seconds(*ranges)
     hours = _Hours(ctx, tz, prev_iso, start_iso, end_iso)
     people = reports_db.staff_totals(*ranges)
     names = reports_db.staff_names(ctx.db, sorted({r[0] for r in people if r[0] is not None}))
     redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, prev_iso, end_iso)
     came_back_this = sum(1 for t in redeemed if t >= start_iso)
-    grace = settings.followup_grace_minutes
     guests = reports_db.guest_rows(ctx.db, ctx.store_id,
                                    to_iso(start - timedelta(days=COMP_WINDOW_DAYS)), end_iso)
     for row in guests:
@@ -250,9 +251,9 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     guests_this = _guests_to_watch(guests, start, end)
     guests_last = _guests_to_watch(guests, prev_start, start)
     staff = _staff(people, names, this=1)
-    this = _figures(totals.get(1), hours, checks, 1, grace, complete=end <= now,
+    this = _figures(totals[1], hours, checks, 1, complete=end <= now,
                     came_back=came_back_this, guests=len(guests_this), staff=staff)
-    last = _figures(totals.get(0), hours, checks, 0, grace, complete=start <= now,
+    last = _figures(totals[0], hours, checks, 0, complete=start <= now,
                     came_back=len(redeemed) - came_back_this, guests=len(guests_last),
                     staff=_staff(people, names, this=0))
     categories = hours.categories()
@@ -261,7 +262,7 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
                      r["given_before"])
         for r in reports_db.remedy_totals(ctx.db, ctx.store_id, prev_iso, start_iso, end_iso)
         if r["given"])
-    notes = _notes(ctx, tz, start_iso, end_iso) if (totals.get(1) or {}).get("noted") else []
+    notes = _notes(ctx, tz, start_iso, end_iso) if totals[1]["noted"] else []
     return WeeklySummary(
         store_name=settings.store_name, currency=settings.currency, locale=settings.locale,
         timezone=settings.timezone, week=week, days=week.days(), complete=end <= now,
@@ -357,31 +358,29 @@ class _Hours:
         return days.most_common(1)[0][0], hours.most_common(1)[0][0]
 
 
-def _followups(totals: dict, checks: list[tuple], this: int, grace: int,
+def _followups(totals: dict, checks: list[tuple], this: int,
                complete: bool) -> FollowUpFigures:
-    on_time = late = 0
-    minutes = []
-    allowed = timedelta(minutes=grace)
-    for week, occurred, due, done_at in checks:
-        if week != this:
-            continue
-        done = from_iso(done_at)
-        if done <= from_iso(due) + allowed:
-            on_time += 1
-        else:
-            late += 1
-        minutes.append((done - from_iso(occurred)).total_seconds() / 60)
-    pending = totals["pending"] or 0
-    missed = (totals["missed"] or 0) + (pending if complete else 0)
-    median = round(statistics.median(minutes), 1) if minutes else None
-    return FollowUpFigures(on_time, late, missed, 0 if complete else pending,
-                           totals["escalated"] or 0, median)
+    # The median of the minutes to the check, from (seconds, incidents) in order.
+    counts = [(seconds, n) for week, seconds, n in checks if week == this]
+    total = sum(n for _s, n in counts)
+    median = None
+    if total:
+        wanted = (total - 1) // 2, total // 2  # the middle one, or the middle two
+        middle, seen = [], 0
+        for seconds, n in counts:
+            middle += [seconds / 60 for i in wanted if seen <= i < seen + n]
+            seen += n
+        median = round(middle[0] if total % 2 else (middle[0] + middle[1]) / 2, 1)
+    pending = totals["pending"]
+    return FollowUpFigures(totals["on_time"], totals["late"],
+                           totals["missed"] + (pending if complete else 0),
+                           0 if complete else pending, totals["escalated"], median)
 
 
-def _figures(totals: dict | None, hours: _Hours, checks: list[tuple], this: int, grace: int,
-             *, complete: bool, came_back: int, guests: int,
+def _figures(totals: dict, hours: _Hours, checks: list[tuple], this: int, *,
+             complete: bool, came_back: int, guests: int,
              staff: tuple[StaffFigure, ...]) -> WeekFigures:
-    if totals is None:
+    if not totals["incidents"]:
         return WeekFigures(followups=FollowUpFigures(), came_back=came_back,
                            guests_to_watch=guests,
                            staff_to_watch=sum(1 for s in staff if s.stands_out))
@@ -389,7 +388,7 @@ def _figures(totals: dict | None, hours: _Hours, checks: list[tuple], this: int,
     return WeekFigures(
         incidents=totals["incidents"], remedies_given=totals["remedies"] or 0,
         value_minor=totals["value_minor"] or 0, by_day=by_day, by_hour=by_hour,
-        followups=_followups(totals, checks, this, grace, complete),
+        followups=_followups(totals, checks, this, complete),
         outcomes=OutcomeFigures(*(totals[o.value] or 0 for o in Outcome)),
         came_back=came_back, repeat_guests=totals["repeat_guests"] or 0,
         severe=totals["severe"] or 0, guests_to_watch=guests,
@@ -477,12 +476,14 @@ def _notes(ctx: Context, tz: ZoneInfo, start: str, end: str) -> list[NoteLine]:
 def _trend(ctx: Context, week: Week, tz: ZoneInfo,
            known: dict[Week, OutcomeFigures]) -> tuple[RatePoint, ...]:
     recovered = [o.value for o in Outcome if o.recovered]
-    weeks = [week.shifted(-back) for back in range(TREND_WEEKS - 1, -1, -1)]
-    earlier = [w for w in weeks if w not in known]
-    counts = {}
-    if earlier:  # consecutive weeks before the two compared: one range scan
-        bounds = [to_iso(w.bounds(tz)[0]) for w in earlier] + [to_iso(earlier[-1].bounds(tz)[1])]
-        counts = dict(zip(earlier, reports_db.outcome_trend(ctx.db, ctx.store_id, bounds,
-                                                             recovered), strict=True))
-    return tuple(RatePoint(w, known[w].followed_up, known[w].recovered) if w in known
-                 else RatePoint(w, *counts[w]) for w in weeks)
+    points = []
+    for back in range(TREND_WEEKS - 1, -1, -1):
+        target = week.shifted(-back)
+        if target in known:
+            points.append(RatePoint(target, known[target].followed_up,
+                                    known[target].recovered))
+        else:
+            start, end = target.bounds(tz)
+            points.append(RatePoint(target, *reports_db.outcome_counts(
+                ctx.db, ctx.store_id, to_iso(start), to_iso(end), recovered)))
+    return tuple(points)

@@ -20,37 +20,45 @@ _THIS = "CASE WHEN occurred_at >= :split THEN 1 ELSE 0 END"
 
 
 def _count(condition: str) -> str:
-    return f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+    return f"count(CASE WHEN {condition} THEN 1 END)"
 
 
-WEEK_TOTALS = ("this", "incidents", "remedies", "value_minor", "repeat_guests", "severe",
+WEEK_TOTALS = ("incidents", "remedies", "value_minor", "repeat_guests", "severe",
                "escalated", "delighted", "satisfied", "unhappy", "left", "missed", "pending",
-               "noted")
+               "on_time", "late", "noted")
+_CHECKED = ("followup_due_s IS NOT NULL AND followup_missed = 0 "
+            "AND followup_done_s IS NOT NULL")
+_WEEK = _RANGE
+# One pass over the week's entries of idx_incidents_summary; flags that are 0 or 1 are
+# summed (repeat_guest, followup_missed and noted are only ever written so).
+_TOTALS = ("SELECT count(*), coalesce(sum(remedy_count), 0), coalesce(sum(cost_minor), 0), "
+           "coalesce(sum(repeat_guest), 0), " + ", ".join(_count(c) for c in (
+               "severity = 'high'", "escalations > 0",
+               *(f"outcome = '{o}'" for o in ("delighted", "satisfied", "unhappy", "left")))) +
+           ", coalesce(sum(followup_missed), 0), " + ", ".join(_count(c) for c in (
+               "followup_due_s IS NOT NULL AND followup_missed = 0 "
+               "AND followup_done_s IS NULL",
+               f"{_CHECKED} AND followup_done_s <= followup_due_s + :grace",
+               f"{_CHECKED} AND followup_done_s > followup_due_s + :grace")) +
+           f", coalesce(sum(noted), 0) {_WEEK}")
 
 
-def week_totals(db: Database, store_id: int, start: str, split: str, end: str
-                ) -> dict[int, dict]:
-    """{1: this week, 0: the week before} → the :data:`WEEK_TOTALS` of its live incidents
-    (``missed``: first follow-up marked missed; ``pending``: not done and not missed)."""
-    counts = ["repeat_guest <> 0", "severity = 'high'", "escalations > 0",
-              *(f"outcome = '{o}'" for o in ("delighted", "satisfied", "unhappy", "left")),
-              "followup_due_at IS NOT NULL AND followup_missed <> 0",
-              "followup_due_at IS NOT NULL AND followup_missed = 0 "
-              "AND followup_done_at IS NULL", "noted <> 0"]
-    rows = db.execute(
-        f"SELECT {_THIS}, count(*), sum(remedy_count), sum(cost_minor), "
-        f"{', '.join(_count(c) for c in counts)} {_RANGE} GROUP BY {_THIS}",
-        {"store": store_id, "start": start, "split": split, "end": end}).fetchall()
-    return {row[0]: dict(zip(WEEK_TOTALS, row, strict=True)) for row in rows}
+def week_totals(db: Database, store_id: int, start: str, end: str, grace_s: int) -> dict:
+    """The :data:`WEEK_TOTALS` of the live incidents of ``[start, end)``. The first
+    follow-up is ``missed`` (marked so), ``pending`` (neither done nor missed),
+    ``on_time`` (done at most ``grace_s`` after its original due time) or ``late``."""
+    row = db.execute(_TOTALS, {"store": store_id, "start": start, "end": end,
+                               "grace": grace_s}).fetchone()
+    return dict(zip(WEEK_TOTALS, row, strict=True))
 
 
-def checks_done(db: Database, store_id: int, start: str, split: str, end: str) -> list[tuple]:
-    """(this week 1/0, occurred_at, first follow-up's original due, its done_at) of every
-    live incident whose first follow-up was done (not missed): its timing."""
+def check_seconds(db: Database, store_id: int, start: str, split: str, end: str
+                  ) -> list[tuple]:
+    """(this week 1/0, seconds from incident to check, incidents) for every first follow-up
+    that was done (not missed), in order of the seconds: the minutes to the check."""
     return db.execute(
-        f"SELECT {_THIS}, occurred_at, followup_due_at, followup_done_at {_RANGE} "
-        "AND followup_due_at IS NOT NULL AND followup_missed = 0 "
-        "AND followup_done_at IS NOT NULL",
+        f"SELECT {_THIS}, followup_done_s, count(*) {_RANGE} AND {_CHECKED} "
+        f"GROUP BY {_THIS}, followup_done_s ORDER BY followup_done_s",
         {"store": store_id, "start": start, "split": split, "end": end}).fetchall()
 
 
@@ -75,24 +83,17 @@ def staff_totals(db: Database, store_id: int, start: str, split: str, end: str
         {"store": store_id, "start": start, "split": split, "end": end}).fetchall()
 
 
-def outcome_trend(db: Database, store_id: int, bounds: list[str], recovered: list[str]
-                  ) -> list[tuple[int, int]]:
-    """For each week between consecutive ``bounds``: (live incidents with an outcome, those
-    whose outcome is in ``recovered``), in one range scan."""
-    params = {"store": store_id, "start": bounds[0], "end": bounds[-1]}
-    cases = []
-    for n, bound in enumerate(bounds[1:-1]):
-        params[f"b{n}"] = bound
-        cases.append(f"WHEN occurred_at < :b{n} THEN {n}")
-    week = f"CASE {' '.join(cases)} ELSE {len(bounds) - 2} END" if cases else "0"
-    marks = []
-    for n, value in enumerate(recovered):
-        params[f"r{n}"] = value
-        marks.append(f":r{n}")
-    counts = {row[0]: (row[1], row[2]) for row in db.execute(
-        f"SELECT {week}, count(outcome), {_count('outcome IN (' + ', '.join(marks) + ')')} "
-        f"{_RANGE} GROUP BY {week}", params)}
-    return [counts.get(n, (0, 0)) for n in range(len(bounds) - 1)]
+def outcome_counts(db: Database, store_id: int, start: str, end: str,
+                   recovered: list[str]) -> tuple[int, int]:
+    """Live incidents in ``[start, end)`` with a recorded outcome (their latest), and how many
+    of those ended in one of ``recovered``: a week of the trend line, one range of
+    idx_incidents_summary."""
+    params = {"store": store_id, "start": start, "end": end}
+    params.update({f"r{n}": value for n, value in enumerate(recovered)})
+    marks = ", ".join(f":r{n}" for n in range(len(recovered)))
+    row = db.execute(f"SELECT count(outcome), {_count(f'outcome IN ({marks})')} {_WEEK}",
+                     params).fetchone()
+    return row[0], row[1]
 
 
 def note_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
@@ -137,19 +138,6 @@ def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> l
     return [row["id"] for row in db.query(
         "SELECT id FROM incidents WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ?",
         [store_id, start, end])]
-
-
-def outcome_counts(db: Database, store_id: int, start: str, end: str,
-                   recovered: list[str]) -> tuple[int, int]:
-    """Live incidents in ``[start, end)`` with a recorded outcome (their latest), and how many
-    of those ended in one of ``recovered``: the trend line, one range of
-    idx_incidents_summary."""
-    row = db.execute(
-        "SELECT count(outcome), coalesce(sum(CASE WHEN outcome IN "
-        f"({_marks(recovered)}) THEN 1 ELSE 0 END), 0) FROM incidents "
-        "WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ? AND voided_at IS NULL",
-        [*recovered, store_id, start, end]).fetchone()
-    return row[0], row[1]
 
 
 def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:

@@ -9,8 +9,9 @@ each incident carries the answers:
 ===================  =====================================================================
 ``remedy_count``     remedies given on it (all of them, further remedies too)
 ``cost_minor``       their value, in minor units
-``followup_due_at``  the first follow-up's *original* due time (NULL: no follow-up)
-``followup_done_at`` when the first follow-up was closed
+``followup_due_s``   seconds from the incident to its first follow-up's *original* due
+                     time (NULL: no follow-up)
+``followup_done_s``  seconds from the incident to when that follow-up was closed
 ``followup_missed``  1 when the first follow-up was marked missed
 ``escalations``      follow-ups of the incident that were escalated
 ``outcome``          the latest recorded outcome (latest ``done_at``, then highest id)
@@ -35,8 +36,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-COLUMNS = ("remedy_count", "cost_minor", "followup_due_at", "followup_done_at",
+COLUMNS = ("remedy_count", "cost_minor", "followup_due_s", "followup_done_s",
            "followup_missed", "escalations", "outcome", "noted")
+
+
+def epoch_seconds(column: str) -> str:
+    """SQL for the seconds since 1970 of a stored time (``2026-11-16T11:00:00+00:00``:
+    UTC, as app.clock.to_iso writes every time), in integer arithmetic both engines do the
+    same way (the civil-date formula of H. Hinnant's ``days_from_civil``; years >= 1)."""
+    year = f"CAST(substr({column}, 1, 4) AS BIGINT)"  # PostgreSQL: past 2038 in 64 bits
+    month = f"CAST(substr({column}, 6, 2) AS INTEGER)"
+    y = f"({year} - CASE WHEN {month} <= 2 THEN 1 ELSE 0 END)"
+    days = (f"(365 * {y} + {y} / 4 - {y} / 100 + {y} / 400 "
+            f"+ (153 * (({month} + 9) % 12) + 2) / 5 "
+            f"+ CAST(substr({column}, 9, 2) AS INTEGER) - 719469)")
+    return (f"({days} * 86400 + CAST(substr({column}, 12, 2) AS INTEGER) * 3600 "
+            f"+ CAST(substr({column}, 15, 2) AS INTEGER) * 60 "
+            f"+ CAST(substr({column}, 18, 2) AS INTEGER))")
+
+
+_OCCURRED = epoch_seconds("incidents.occurred_at")
 
 _FIRST = "FROM followups f WHERE f.incident_id = incidents.id ORDER BY f.id LIMIT 1"
 # The latest recorded outcome: latest done_at (a missing one last, on both engines), then id.
@@ -49,8 +68,8 @@ RECOMPUTE = f"""UPDATE incidents SET
     remedy_count = (SELECT count(*) FROM incident_remedies r WHERE r.incident_id = incidents.id),
     cost_minor = (SELECT coalesce(sum(r.amount_minor), 0) FROM incident_remedies r
                   WHERE r.incident_id = incidents.id),
-    followup_due_at = (SELECT f.original_due_at {_FIRST}),
-    followup_done_at = (SELECT f.done_at {_FIRST}),
+    followup_due_s = (SELECT {epoch_seconds("f.original_due_at")} {_FIRST}) - {_OCCURRED},
+    followup_done_s = (SELECT {epoch_seconds("f.done_at")} {_FIRST}) - {_OCCURRED},
     followup_missed = coalesce((SELECT CASE WHEN f.missed_at IS NULL THEN 0 ELSE 1 END
                                 {_FIRST}), 0),
     escalations = (SELECT count(*) FROM followups e WHERE e.incident_id = incidents.id
@@ -63,16 +82,16 @@ RECOMPUTE = f"""UPDATE incidents SET
 MIGRATION = f"""
 ALTER TABLE incidents ADD COLUMN remedy_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE incidents ADD COLUMN cost_minor INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE incidents ADD COLUMN followup_due_at TEXT;
-ALTER TABLE incidents ADD COLUMN followup_done_at TEXT;
+ALTER TABLE incidents ADD COLUMN followup_due_s INTEGER;
+ALTER TABLE incidents ADD COLUMN followup_done_s INTEGER;
 ALTER TABLE incidents ADD COLUMN followup_missed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE incidents ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE incidents ADD COLUMN outcome TEXT;
 ALTER TABLE incidents ADD COLUMN noted INTEGER NOT NULL DEFAULT 0;
 {RECOMPUTE};
 CREATE INDEX idx_incidents_summary ON incidents (store_id, occurred_at, id, category_id,
-    staff_id, severity, repeat_guest, remedy_count, cost_minor, followup_due_at,
-    followup_done_at, followup_missed, escalations, outcome, noted, voided_at)
+    staff_id, severity, repeat_guest, remedy_count, cost_minor, followup_due_s,
+    followup_done_s, followup_missed, escalations, outcome, noted, voided_at)
     WHERE voided_at IS NULL;
 """
 

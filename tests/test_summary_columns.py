@@ -130,3 +130,12 @@ def test_an_empty_week_is_the_same_as_before(ctx):
     week = Week(2026, 47)
     assert asdict(weekly_summary(ctx, week)) == \
         asdict(summary_reference.weekly_summary(ctx, week))
+
+
+@pytest.mark.parametrize("text", ["1970-01-01T00:00:00+00:00", "2024-02-29T23:59:59+00:00",
+                                  "2000-03-01T00:00:00+00:00", "2026-10-25T01:30:00+00:00",
+                                  "2026-12-31T23:59:59+00:00", "2100-03-01T12:34:56+00:00"])
+def test_seconds_of_a_stored_time_are_python_s_on_both_engines(db, text):
+    sql = f"SELECT {summary_columns.epoch_seconds(':t')}"
+    assert db.execute(sql, {"t": text}).fetchone()[0] == \
+        int(datetime.fromisoformat(text).timestamp())
