@@ -246,10 +246,8 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     came_back_this = sum(1 for t in redeemed if t >= start_iso)
     guests = reports_db.guest_rows(ctx.db, ctx.store_id,
                                    to_iso(start - timedelta(days=COMP_WINDOW_DAYS)), end_iso)
-    for row in guests:
-        row["local"] = from_iso(row["occurred_at"]).astimezone(tz)
-    guests_this = _guests_to_watch(guests, start, end)
-    guests_last = _guests_to_watch(guests, prev_start, start)
+    guests_this = _guests_to_watch(guests, start, end, tz)
+    guests_last = _guests_to_watch(guests, prev_start, start, tz)
     staff = _staff(people, names, this=1)
     this = _figures(totals[1], hours, checks, 1, complete=end <= now,
                     came_back=came_back_this, guests=len(guests_this), staff=staff)
@@ -415,22 +413,25 @@ def _staff(people: list[tuple], names: dict[int, str], this: int) -> tuple[Staff
     return tuple(result)
 
 
-def _guests_to_watch(rows: list[dict], start: datetime, end: datetime) -> tuple[GuestFlag, ...]:
+def _guests_to_watch(rows: list[tuple], start: datetime, end: datetime,
+                     tz: ZoneInfo) -> tuple[GuestFlag, ...]:
     """Guests comped more than once in the 30 days up to ``end``, at least once in
-    ``[start, end)``."""
-    since = end - timedelta(days=COMP_WINDOW_DAYS)
-    comps: dict[str, list[dict]] = defaultdict(list)
+    ``[start, end)``. ``rows``: db.reports.guest_rows, oldest first."""
+    since, start_iso, end_iso = (to_iso(end - timedelta(days=COMP_WINDOW_DAYS)), to_iso(start),
+                                 to_iso(end))
+    comps: dict[str, list[tuple]] = defaultdict(list)
     for row in rows:
-        if row["guest_key"] and row["value_minor"] > 0 and since <= row["local"] < end:
-            comps[row["guest_key"]].append(row)
+        at, key, _name, _contact, value = row
+        if key and value > 0 and since <= at < end_iso:
+            comps[key].append(row)
     flags = []
     for items in comps.values():
-        if len(items) > 1 and any(r["local"] >= start for r in items):
-            latest = items[-1]
+        latest = items[-1]  # the newest: one of them is in [start, end) if it is
+        if len(items) > 1 and latest[0] >= start_iso:
             flags.append(GuestFlag(
-                name=latest["guest_name"] or _masked(latest["guest_contact"]),
-                comps=len(items), value_minor=sum(r["value_minor"] for r in items),
-                last_at=latest["local"]))
+                name=latest[2] or _masked(latest[3]), comps=len(items),
+                value_minor=sum(r[4] for r in items),
+                last_at=from_iso(latest[0]).astimezone(tz)))
     flags.sort(key=lambda g: (-g.comps, -g.value_minor, g.name.casefold()))
     return tuple(flags)
 

@@ -140,18 +140,18 @@ def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> l
         [store_id, start, end])]
 
 
-def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
-    """Live comps in ``[start, end)`` that still name a guest (by key), with their value:
-    what "guests to watch" needs, read through the index of incidents holding guest data."""
-    return list(db.query(
-        "SELECT i.id, i.occurred_at, i.guest_key, i.guest_name, i.guest_contact, "
-        "i.cost_minor AS value_minor "
+def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
+    """(occurred_at, guest_key, guest_name, guest_contact, value) of the live comps in
+    ``[start, end)`` that still name a guest (by key), oldest first: what "guests to watch"
+    needs, read through the index of incidents holding guest data."""
+    return db.execute(
+        "SELECT i.occurred_at, i.guest_key, i.guest_name, i.guest_contact, i.cost_minor "
         "FROM incidents i INDEXED BY idx_incidents_guest_data "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND (guest_name IS NOT NULL OR guest_contact IS NOT NULL OR guest_key IS NOT NULL) "
         "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL AND i.cost_minor > 0 "
         "ORDER BY i.occurred_at, i.id",
-        [store_id, start, end]))
+        [store_id, start, end]).fetchall()
 
 
 def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str) -> list[dict]:
