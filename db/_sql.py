@@ -26,14 +26,23 @@ def _name(name: object) -> str:
     return name
 
 
-def insert_row(db: Database, table: str, values: dict) -> int:
-    """``INSERT INTO table (keys) VALUES (?, …)``; returns the new row's id."""
+def insert_row(db: Database, table: str, values: dict, *,
+               unless_taken: str | None = None) -> int | None:
+    """``INSERT INTO table (keys) VALUES (?, …)``; returns the new row's id.
+
+    ``unless_taken`` names a unique column: when a row with the same value is there
+    already, nothing is inserted and None is returned (``ON CONFLICT DO NOTHING``, which
+    leaves a transaction usable on both engines, unlike a caught constraint error).
+    """
     if not values:
         raise ValueError(f"nothing to insert into {table!r}")
     cols = [_name(col) for col in values]
+    conflict = f" ON CONFLICT ({_name(unless_taken)}) DO NOTHING" if unless_taken else ""
     cursor = db.execute(
-        f"INSERT INTO {_name(table)} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        list(values.values()))
+        f"INSERT INTO {_name(table)} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        + conflict, list(values.values()))
+    if unless_taken and cursor.rowcount == 0:
+        return None
     return cursor.lastrowid
 
 

@@ -104,6 +104,51 @@ class Database:
         conn.execute("COMMIT")
 
     @contextmanager
+    def lock_wait(self, ms: int) -> Iterator[None]:
+        """See :func:`busy_timeout`: SQLite's ``busy_timeout`` for the block."""
+        conn = self.conn
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout={int(ms)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(before)}")
+
+    def snapshot_cursors(self, queries: Sequence[str], params: Sequence, *,
+                         cache_kb: int = 2000) -> tuple[sqlite3.Cursor, ...]:
+        """One cursor per query, all reading the same snapshot (a read transaction, ended
+        by :meth:`end_snapshot`), streaming rather than loading (a bigger page cache
+        meanwhile)."""
+        conn = self.conn
+        conn.execute(f"PRAGMA cache_size = -{int(cache_kb)}")
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+        cursors = []
+        for sql in queries:
+            cursor = conn.cursor()
+            cursor.arraysize = 1000
+            cursors.append(cursor.execute(sql, list(params)))
+        return tuple(cursors)
+
+    def end_snapshot(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.rollback()  # only read
+        self.conn.execute("PRAGMA cache_size = -2000")  # SQLite's default
+
+    def flush_erased(self) -> None:
+        """Copy the WAL into the database file and cut the WAL to zero bytes, so
+        overwritten pages (``secure_delete`` zeroed them) are gone from both files."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+    def index_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")]
+
+    @contextmanager
     def chain_lock(self, store_id: int) -> Iterator[None]:
         """Nothing to do on SQLite: reading a chain's head and appending to it is one
         statement, and one statement runs under the file's write lock."""
@@ -238,18 +283,11 @@ def pragma(database: Database, name: str) -> object:
     return database.conn.execute(f"PRAGMA {name}").fetchone()[0]
 
 
-@contextmanager
-def busy_timeout(database: Database, ms: int) -> Iterator[None]:
+def busy_timeout(database: Database, ms: int):
     """Wait at most ``ms`` for another writer's lock inside the block (then "database is
     locked"), instead of the connection's usual :data:`BUSY_TIMEOUT_MS`. The counter's tap
     uses a short one and keeps the tap for a retry rather than freeze the screen."""
-    conn = database.conn
-    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    conn.execute(f"PRAGMA busy_timeout={int(ms)}")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA busy_timeout={int(before)}")
+    return database.lock_wait(ms)
 
 
 def database_file(database: Database) -> Path | None:

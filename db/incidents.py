@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from db import summary_columns
 from db._sql import insert_row, update_row
 from db.connection import Database
@@ -25,13 +23,8 @@ def insert_incident(db: Database, values: dict) -> int | None:
         import uuid  # ~8 ms (it imports platform): only when an incident is written
 
         values = {**values, "uid": str(uuid.uuid4())}
-    try:
-        incident_id = insert_row(db, "incidents", values)
-    except sqlite3.IntegrityError as error:
-        if "incidents.uid" in str(error):
-            return None
-        raise
-    if values.get("note") is not None:
+    incident_id = insert_row(db, "incidents", values, unless_taken="uid")
+    if incident_id is not None and values.get("note") is not None:
         summary_columns.refresh(db, [incident_id])  # noted; the rest starts at 0 / NULL
     return incident_id
 

@@ -28,7 +28,7 @@ import itertools
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import Any
 
@@ -51,6 +51,7 @@ _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
 _INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 CONNECT_TIMEOUT_S = 5
+LOCK_TIMEOUT_MS = 5000  # as SQLite's busy_timeout: wait this long for another's lock
 WRITE_LOCK, CHAIN_LOCK = 0x436F6D01, 0x436F6D02  # advisory lock keys
 
 
@@ -159,6 +160,26 @@ class PgCursor:
         self._cursor.close()
 
 
+class _NamedCursor:
+    """A server-side cursor read like a sqlite3 one (``fetchmany``, iteration)."""
+
+    def __init__(self, cursor: psycopg.ServerCursor) -> None:
+        self._cursor = cursor
+        self.arraysize = 1000
+
+    def fetchmany(self, size: int | None = None) -> list[tuple]:
+        return self._cursor.fetchmany(size or self.arraysize)
+
+    def fetchone(self) -> tuple | None:
+        return self._cursor.fetchone()
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._cursor)
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
 class PgConnection:
     """The part of a sqlite3 connection that ``db/`` modules use, on a psycopg one."""
 
@@ -259,10 +280,8 @@ class PgDatabase:
         try:
             yield self
         except BaseException:
-            try:
+            with suppress(psycopg.Error):
                 conn.rollback()
-            except psycopg.Error:
-                pass
             raise
         conn.execute("COMMIT")
 
@@ -281,6 +300,17 @@ class PgDatabase:
             self.conn.execute(sql, list(key))
             yield
 
+    @contextmanager
+    def lock_wait(self, ms: int) -> Iterator[None]:
+        """Wait at most ``ms`` for another terminal's lock in the block (``lock_timeout``;
+        then "database is locked", as SQLite's busy timeout)."""
+        self.conn.execute(f"SET lock_timeout = {int(ms)}")
+        try:
+            yield
+        finally:
+            with suppress(sqlite3.Error):
+                self.conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+
     def write_lock(self):
         """The step that SQLite runs under ``BEGIN IMMEDIATE`` (a PIN check and its lockout
         count, a voucher code's uniqueness…): one terminal at a time."""
@@ -291,14 +321,54 @@ class PgDatabase:
         (one key for every store: an entry's id is the log's next id, whatever its store)."""
         return self.locked(CHAIN_LOCK)
 
+    def snapshot_cursors(self, queries: Sequence[str], params: Sequence, *,
+                         cache_kb: int = 2000) -> tuple[_NamedCursor, ...]:
+        """One server-side cursor per query, all in one REPEATABLE READ snapshot (ended by
+        :meth:`end_snapshot`): rows stream in batches, never all in memory."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursors = []
+        for n, sql in enumerate(queries):
+            text, _ = translate(sql)
+            cursor = self.conn.raw.cursor(name=f"comeback_snapshot_{n}")
+            cursor.itersize = 1000
+            try:
+                cursor.execute(text, list(params))
+            except psycopg.Error as error:
+                raise _as_sqlite_error(error) from error
+            cursors.append(_NamedCursor(cursor))
+        self._snapshot = cursors
+        return tuple(cursors)
+
+    def end_snapshot(self) -> None:
+        for cursor in getattr(self, "_snapshot", ()):
+            with suppress(psycopg.Error):
+                cursor.close()
+        self._snapshot = []
+        self.conn.rollback()
+
+    def flush_erased(self) -> None:
+        """Nothing to do at once: PostgreSQL's erased row versions are reclaimed by
+        (auto)vacuum, which cannot run inside the erasing transaction."""
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() ORDER BY table_name")]
+
+    def index_names(self) -> list[str]:
+        return [r[0] for r in self.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+            "ORDER BY indexname")]
+
     def __getitem__(self, table: str) -> PgTable:
         return PgTable(self, table)
 
     def close(self, *, refresh_statistics: bool = False) -> None:
-        try:
+        if getattr(self, "_snapshot", None):
+            self.end_snapshot()
+        with suppress(psycopg.Error):
             self.conn.close()
-        except psycopg.Error:
-            pass
 
 
 def redact(url: str) -> str:
@@ -320,6 +390,7 @@ def connect(url: str) -> psycopg.Connection:
                                application_name="comeback")
     except psycopg.Error as error:
         raise health.DatabaseServerError.on_connect(redact(url), error) from None
+    conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
     conn.adapters.register_dumper(bool, _IntFromBool)
     conn.adapters.register_loader("numeric", _NumericAsNumber)
     return conn

@@ -100,7 +100,7 @@ def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str)
     week) and ``given_before``/``value_before`` for ``[start, split)`` (last week)."""
     return list(db.query(
         """
-        SELECT r.remedy_id, coalesce(m.label, min(r.label)) AS label, min(r.kind) AS kind,
+        SELECT r.remedy_id, max(coalesce(m.label, r.label)) AS label, max(r.kind) AS kind,
                sum(CASE WHEN i.occurred_at >= :split THEN 1 ELSE 0 END) AS given,
                sum(CASE WHEN i.occurred_at >= :split THEN r.amount_minor ELSE 0 END)
                    AS value_minor,
@@ -112,7 +112,7 @@ def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str)
         LEFT JOIN remedies m ON m.id = r.remedy_id
         WHERE i.store_id = :store AND i.occurred_at >= :start AND i.occurred_at < :end
           AND i.voided_at IS NULL
-        GROUP BY r.remedy_id, m.label
+        GROUP BY r.remedy_id
         ORDER BY value_minor DESC, given DESC, label
         """, {"store": store_id, "start": start, "split": split, "end": end}))
 
