@@ -246,6 +246,7 @@ def old_store(tmp_path, clock, monkeypatch):
     """A store written before migration 0005 (the chain), then opened by this version."""
     from db import audit as audit_db
     from db import incidents as incidents_db
+    from db import summary_columns
     from db._sql import insert_row
     from db.migrations import migrations
 
@@ -263,6 +264,9 @@ def old_store(tmp_path, clock, monkeypatch):
         # Nor had incidents a uid yet (migration 0011).
         patch.setattr(incidents_db, "insert_incident", lambda db, values: insert_row(
             db, "incidents", {k: v for k, v in values.items() if k != "uid"}))
+        # Nor the summary columns (migration 0014).
+        patch.setattr(summary_columns, "refresh", lambda db, ids: None)
+        patch.setattr(summary_columns, "refresh_of_followups", lambda db, ids: None)
         init_store(ctx, store_name="Old Kafé", preset="restaurant", currency="NOK",
                    locale="nb_NO", language="en", timezone="Europe/Oslo",
                    owner_name="Ingrid", owner_pin=OWNER_PIN)

@@ -139,3 +139,29 @@ def test_seconds_of_a_stored_time_are_python_s_on_both_engines(db, text):
     sql = f"SELECT {summary_columns.epoch_seconds(':t')}"
     assert db.execute(sql, {"t": text}).fetchone()[0] == \
         int(datetime.fromisoformat(text).timestamp())
+
+
+@pytest.mark.sqlite_only
+def test_an_imported_store_gets_the_columns_its_rows_say(busy_store, clock, backend):
+    """A CSV import (the export of the busy store) fills in the block it adds."""
+    import io
+
+    from app.context import Context
+    from app.csv_import import import_csv
+    from app.csvio import ENCODING, export_bytes
+    from app.setup import init_store
+    from db.connection import open_database
+    from tests.conftest import OWNER_PIN
+
+    other = Context(db=open_database(None), clock=clock)
+    init_store(other, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
+               locale="nb_NO", language="en", timezone="Europe/Oslo",
+               owner_name="Ingrid", owner_pin=OWNER_PIN)
+    text = export_bytes(busy_store).decode(ENCODING)
+    assert import_csv(other, io.StringIO(text, newline=""), pin=OWNER_PIN).incidents > 100
+    kept = _columns(other.db)
+    assert kept == _recomputed(other.db)
+    assert any(row[summary_columns.COLUMNS.index("outcome")] for row in kept.values())
+    for week in WEEKS:
+        assert asdict(weekly_summary(other, week)) == \
+            asdict(summary_reference.weekly_summary(other, week)), week
