@@ -18,7 +18,7 @@ def insert_followup(db: Database, incident_id: int, created_at: str, due_at: str
         "INSERT INTO followups (incident_id, created_at, original_due_at, due_at) "
         "VALUES (?, ?, ?, ?)", [incident_id, created_at, due_at, due_at])
     followup_id = cursor.lastrowid
-    summary_columns.refresh(db, [incident_id])
+    summary_columns.followup_added(db, incident_id, due_at)
     return followup_id
 
 

@@ -23,10 +23,9 @@ def insert_incident(db: Database, values: dict) -> int | None:
         import uuid  # ~8 ms (it imports platform): only when an incident is written
 
         values = {**values, "uid": str(uuid.uuid4())}
-    incident_id = insert_row(db, "incidents", values, unless_taken="uid")
-    if incident_id is not None and values.get("note") is not None:
-        summary_columns.refresh(db, [incident_id])  # noted; the rest starts at 0 / NULL
-    return incident_id
+    # Its summary columns start at "nothing given, no follow-up" (db.summary_columns).
+    values = {**values, "noted": int(values.get("note") is not None)}
+    return insert_row(db, "incidents", values, unless_taken="uid")
 
 
 def incident_id_by_uid(db: Database, uid: str) -> int | None:
@@ -39,7 +38,7 @@ def insert_incident_remedy(db: Database, values: dict) -> int:
     """A remedy given on an incident; the incident's summary columns follow (call it inside
     the caller's transaction)."""
     remedy_id = insert_row(db, "incident_remedies", values)
-    summary_columns.refresh(db, [values["incident_id"]])
+    summary_columns.remedy_added(db, values["incident_id"], values["amount_minor"])
     return remedy_id
 
 

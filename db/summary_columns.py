@@ -96,6 +96,21 @@ CREATE INDEX idx_incidents_summary ON incidents (store_id, occurred_at, id, cate
 """
 
 
+def remedy_added(db, incident_id: int, amount_minor: int) -> None:
+    """One remedy was just given on the incident: one more, worth ``amount_minor`` (what
+    :data:`RECOMPUTE` would make of it, without reading the incident's remedies)."""
+    db.execute("UPDATE incidents SET remedy_count = remedy_count + 1, "
+               "cost_minor = cost_minor + ? WHERE id = ?", [amount_minor, incident_id])
+
+
+def followup_added(db, incident_id: int, due_at: str) -> None:
+    """A follow-up was just made for the incident; if it is its first, it is the one the
+    columns describe (not done, not missed). Escalations and the outcome do not change."""
+    db.execute(f"UPDATE incidents SET followup_due_s = {epoch_seconds(':due')} - {_OCCURRED}, "
+               "followup_done_s = NULL, followup_missed = 0 "
+               "WHERE id = :id AND followup_due_s IS NULL", {"due": due_at, "id": incident_id})
+
+
 def refresh(db, incident_ids: Iterable[int]) -> None:
     """Recompute the summary columns of these incidents (inside the caller's transaction)."""
     ids = list(dict.fromkeys(incident_ids))

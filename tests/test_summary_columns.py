@@ -165,3 +165,18 @@ def test_an_imported_store_gets_the_columns_its_rows_say(busy_store, clock, back
     for week in WEEKS:
         assert asdict(weekly_summary(other, week)) == \
             asdict(summary_reference.weekly_summary(other, week)), week
+
+
+@pytest.mark.sqlite_only
+def test_the_migration_fills_in_every_incident_of_a_store_from_before_it(busy_store, backend):
+    from db.migrations import migrations
+
+    db = busy_store.db
+    kept = _columns(db)
+    with db.atomic():  # the store as the version before 0014 left it
+        db.execute("DROP INDEX idx_incidents_summary")
+        for column in summary_columns.COLUMNS:
+            db.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = '0014_summary_columns'")
+    migrations.apply(db.full)
+    assert _columns(db) == kept
