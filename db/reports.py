@@ -1,9 +1,12 @@
 """Every query of the weekly summary and of the CSV export.
 
 All summary reads filter on ``store_id`` and a half-open ``occurred_at`` range
-``[start, end)`` of UTC ISO strings, so SQLite walks ``idx_incidents_store_time`` and never
-the whole table. Voided incidents are left out of every summary figure. Grouping by local
-day and hour happens in ``app.summary`` (SQLite knows no time zones).
+``[start, end)`` of UTC ISO strings, never the whole table. The week's figures are counted
+here from ``idx_incidents_summary`` alone (each incident's remedies, first follow-up and
+latest outcome are columns of it: db.summary_columns); the remedies, approvals, guests and
+notes read their own rows. Voided incidents are left out of every summary figure. Local
+days and hours are worked out in ``app.summary`` (SQLite knows no time zones): the
+queries group by the UTC hour (or minute) for it.
 """
 
 from __future__ import annotations

@@ -20,16 +20,22 @@ each incident carries the answers:
 
 ``noted`` only narrows the search: erasing old notes (app.privacy) leaves it at 1, and the
 summary reads the notes themselves. Everything else is exactly what the subqueries in
-:data:`RECOMPUTE` say, and every function here that writes recomputes it from the rows
-(never adds or subtracts), inside the caller's transaction: the functions of
-``db.incidents`` and ``db.followups`` that change a remedy or a follow-up call
-:func:`refresh`, a CSV import calls :func:`refresh_range` for the block it added, and the
-migration runs :data:`RECOMPUTE` over every incident. ``idx_incidents_summary`` holds all
-of them after ``(store_id, occurred_at, id)`` for live incidents, so one week's figures are
-one range scan of one index, with no table rows read (``voided_at``, NULL in every entry,
-is its last column only so that SQLite sees the index covers ``voided_at IS NULL``).
+:data:`RECOMPUTE` say, kept inside the caller's transaction by the functions of
+``db.incidents`` and ``db.followups`` that write: a new incident starts at its defaults
+(``noted`` from its note), a new remedy adds itself (:func:`remedy_added`), a first
+follow-up sets its due time (:func:`followup_added`) — the counter's tap pays for no more —
+and every other change of a follow-up or of a note recomputes the incident from its rows
+(:func:`refresh`). A CSV import recomputes the block it added (:func:`refresh_range`), the
+migration every incident. tests/test_summary_columns.py holds the columns equal to
+:data:`RECOMPUTE` after every write path.
 
-Portable SQL (SQLite and PostgreSQL): correlated scalar subqueries, ``CASE``, ``LIMIT``.
+``idx_incidents_summary`` holds them all after ``(store_id, occurred_at, id)`` for live
+incidents, so one week's figures are ranges of one index, with no table row read
+(``voided_at``, NULL in every entry, is its last column only so that SQLite sees the index
+covers ``voided_at IS NULL``; undoing an incident takes it out of the index).
+
+Portable SQL (SQLite and PostgreSQL): correlated scalar subqueries, ``CASE``, ``LIMIT``, and
+integer arithmetic for the seconds (:func:`epoch_seconds`).
 """
 
 from __future__ import annotations
