@@ -180,3 +180,15 @@ def test_the_migration_fills_in_every_incident_of_a_store_from_before_it(busy_st
         db.execute("DELETE FROM _sqlite_migrations WHERE name = '0014_summary_columns'")
     migrations.apply(db.full)
     assert _columns(db) == kept
+
+
+def test_a_zone_whose_offset_is_not_whole_hours_gets_the_same_summary(busy_store):
+    """Newfoundland, -03:30 / -02:30: a UTC hour holds two local hours, so the local day
+    and hour are worked out per minute."""
+    from app import settings
+
+    with busy_store.db.atomic():
+        settings.write(busy_store.db, busy_store.store_id, {"timezone": "America/St_Johns"})
+    for week in (Week(2026, 40), Week(2026, 43), Week(2026, 44)):
+        assert asdict(weekly_summary(busy_store, week)) == \
+            asdict(summary_reference.weekly_summary(busy_store, week)), week
