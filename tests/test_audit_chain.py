@@ -265,8 +265,8 @@ def old_store(tmp_path, clock, monkeypatch):
         patch.setattr(incidents_db, "insert_incident", lambda db, values: insert_row(
             db, "incidents", {k: v for k, v in values.items() if k != "uid"}))
         # Nor the summary columns (migration 0014).
-        patch.setattr(summary_columns, "refresh", lambda db, ids: None)
-        patch.setattr(summary_columns, "refresh_of_followups", lambda db, ids: None)
+        for name in ("refresh", "refresh_of_followups", "remedy_added", "followup_added"):
+            patch.setattr(summary_columns, name, lambda *args: None)
         init_store(ctx, store_name="Old Kafé", preset="restaurant", currency="NOK",
                    locale="nb_NO", language="en", timezone="Europe/Oslo",
                    owner_name="Ingrid", owner_pin=OWNER_PIN)
