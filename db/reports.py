@@ -12,13 +12,14 @@ queries group by the UTC hour (or minute) for it.
 from __future__ import annotations
 
 from db.connection import Database
+from db.import_staging import visible
 
 # The week's figures, counted inside the database from idx_incidents_summary alone (no table
 # row): db.summary_columns keeps each incident's remedies, follow-up and outcome on it. Each
 # query reads the live incidents of [start, end) and splits them at :split (this week / the
 # week before).
 _RANGE = ("FROM incidents WHERE store_id = :store AND occurred_at >= :start "
-          "AND occurred_at < :end AND voided_at IS NULL")
+          f"AND occurred_at < :end AND voided_at IS NULL AND {visible('id')}")
 _THIS = "CASE WHEN occurred_at >= :split THEN 1 ELSE 0 END"
 
 
@@ -111,7 +112,8 @@ def note_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
         "FROM incidents i LEFT JOIN categories c ON c.id = i.category_id "
         "LEFT JOIN staff s ON s.id = i.staff_id "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
-        "AND i.voided_at IS NULL AND i.noted = 1 ORDER BY i.occurred_at, i.id",
+        f"AND i.voided_at IS NULL AND i.noted = 1 AND {visible()} "
+        "ORDER BY i.occurred_at, i.id",
         [store_id, start, end]))
 
 
@@ -139,7 +141,8 @@ def _marks(values: list) -> str:
 def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> list[int]:
     """Every incident (undone ones too) with ``start <= occurred_at < end``."""
     return [row["id"] for row in db.query(
-        "SELECT id FROM incidents WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ?",
+        "SELECT id FROM incidents WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ? "
+        f"AND {visible('id')}",
         [store_id, start, end])]
 
 
@@ -153,7 +156,7 @@ def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[tuple]
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND (guest_name IS NOT NULL OR guest_contact IS NOT NULL OR guest_key IS NOT NULL) "
         "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL AND i.cost_minor > 0 "
-        "ORDER BY i.occurred_at, i.id",
+        f"AND {visible()} ORDER BY i.occurred_at, i.id",
         [store_id, start, end]).fetchall()
 
 
@@ -161,7 +164,7 @@ def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str)
     """Remedies given per remedy: ``given``/``value_minor`` for ``[split, end)`` (this
     week) and ``given_before``/``value_before`` for ``[start, split)`` (last week)."""
     return list(db.query(
-        """
+        f"""
         SELECT r.remedy_id, max(coalesce(m.label, r.label)) AS label, max(r.kind) AS kind,
                sum(CASE WHEN i.occurred_at >= :split THEN 1 ELSE 0 END) AS given,
                sum(CASE WHEN i.occurred_at >= :split THEN r.amount_minor ELSE 0 END)
@@ -173,7 +176,7 @@ def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str)
         JOIN incident_remedies r ON r.incident_id = i.id
         LEFT JOIN remedies m ON m.id = r.remedy_id
         WHERE i.store_id = :store AND i.occurred_at >= :start AND i.occurred_at < :end
-          AND i.voided_at IS NULL
+          AND i.voided_at IS NULL AND {visible()}
         GROUP BY r.remedy_id
         ORDER BY value_minor DESC, given DESC, label
         """, {"store": store_id, "start": start, "split": split, "end": end}))
@@ -185,7 +188,8 @@ def redeemed_voucher_times(db: Database, store_id: int, start: str, end: str) ->
         # Vouchers first, by idx_vouchers_redeemed: never the store's history (CROSS JOIN).
         "SELECT v.redeemed_at FROM vouchers v CROSS JOIN incidents i ON i.id = v.incident_id "
         "WHERE v.redeemed_at >= ? AND v.redeemed_at < ? AND i.store_id = ? "
-        "AND i.voided_at IS NULL ORDER BY v.redeemed_at",
+        "AND i.voided_at IS NULL "
+        f"AND {visible()} ORDER BY v.redeemed_at",
         [start, end, store_id])]
 
 
@@ -206,6 +210,7 @@ def paper_approval_totals(db: Database, store_id: int, start: str, end: str) -> 
         "LEFT JOIN staff ib ON ib.id = i.imported_by "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND i.voided_at IS NULL AND r.paper_approved_by IS NOT NULL "
+        f"AND {visible()} "
         "GROUP BY r.paper_approved_by, i.imported_by, ib.name "
         "ORDER BY value_minor DESC, paper_name",
         [store_id, start, end]))
@@ -220,4 +225,6 @@ def approval_totals(db: Database, store_id: int, start: str, end: str) -> list[d
         "JOIN incidents i ON i.id = r.incident_id LEFT JOIN staff s ON s.id = r.approved_by "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND i.voided_at IS NULL AND r.approved_by IS NOT NULL "
-        "GROUP BY r.approved_by, s.name ORDER BY value_minor DESC, s.name", [store_id, start, end]))
+        f"AND {visible()} "
+        "GROUP BY r.approved_by, s.name ORDER BY value_minor DESC, s.name",
+        [store_id, start, end]))
