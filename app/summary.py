@@ -215,6 +215,8 @@ class WeeklySummary:
     notes_left_out: int
     trend: tuple[RatePoint, ...]
     approvers: tuple[ApproverFigure, ...] = ()
+    #: By terminal (app.terminals), when the store has more than one.
+    terminals: tuple = ()
 
     @property
     def empty(self) -> bool:
@@ -261,12 +263,15 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         for r in reports_db.remedy_totals(ctx.db, ctx.store_id, prev_iso, start_iso, end_iso)
         if r["given"])
     notes = _notes(ctx, tz, start_iso, end_iso) if totals[1]["noted"] else []
+    from app.terminals import week_figures
+
     return WeeklySummary(
         store_name=settings.store_name, currency=settings.currency, locale=settings.locale,
         timezone=settings.timezone, week=week, days=week.days(), complete=end <= now,
         generated_at=now, this=this, last=last, categories=categories,
         staff=staff, remedies=remedies, guests_to_watch=guests_this,
         fixes=_fixes(hours, categories), notes=tuple(notes[:NOTES_MAX]),
+        terminals=week_figures(ctx, start, end),
         notes_left_out=max(0, len(notes) - NOTES_MAX),
         trend=_trend(ctx, week, tz, {week: this.outcomes, week.shifted(-1): last.outcomes}),
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
