@@ -246,6 +246,7 @@ def old_store(tmp_path, clock, monkeypatch):
     """A store written before migration 0005 (the chain), then opened by this version."""
     from db import audit as audit_db
     from db import incidents as incidents_db
+    from db import summary_columns
     from db import vouchers as vouchers_db
     from db._sql import insert_row
     from db.migrations import migrations
@@ -278,6 +279,9 @@ def old_store(tmp_path, clock, monkeypatch):
         patch.setattr(vouchers_db, "mark_redeemed", lambda db, vid, at, by, _t=None: db.execute(
             "UPDATE vouchers SET redeemed_at = ?, redeemed_by = ? WHERE id = ? "
             "AND redeemed_at IS NULL", [at, by, vid]).rowcount == 1)
+        # Nor the summary columns (migration 0014).
+        for name in ("refresh", "refresh_of_followups", "remedy_added", "followup_added"):
+            patch.setattr(summary_columns, name, lambda *args: None)
         init_store(ctx, store_name="Old Kafé", preset="restaurant", currency="NOK",
                    locale="nb_NO", language="en", timezone="Europe/Oslo",
                    owner_name="Ingrid", owner_pin=OWNER_PIN)
