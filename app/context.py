@@ -35,8 +35,9 @@ class Context:
 
 
 def open_context(path: str | Path | None, clock: Clock | None = None) -> Context:
-    """Open (creating if needed) the database at ``path``; a file that cannot be used
-    raises the ``app.errors.DatabaseProblem`` for its state."""
+    """Open (creating if needed) the database at ``path``, for the terminal's store
+    (``app.stores``); a file that cannot be used raises the ``app.errors.DatabaseProblem``
+    for its state."""
     from db.health import DatabaseFileError
 
     try:
@@ -45,4 +46,6 @@ def open_context(path: str | Path | None, clock: Clock | None = None) -> Context
         from app.dbfile import problem
 
         raise problem(error) from None
-    return Context(db=database, clock=clock or SystemClock())
+    from app.stores import chosen_store_id
+
+    return Context(db=database, clock=clock or SystemClock(), store_id=chosen_store_id())
