@@ -189,9 +189,9 @@ def _plain_start(argv: list[str]) -> Path | None:
     if not argv:
         return default_db_path()
     if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
-        return Path(argv[1])
+        return _db_target(argv[1])
     if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
-        return Path(argv[0][len("--db="):])
+        return _db_target(argv[0][len("--db="):])
     return None
 
 
@@ -264,8 +264,9 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
     from app.setup import is_initialised
     from app.stores import chosen_store_id, missing_store, store_ids
 
+    store_id = chosen_store_id()  # a bad COMEBACK_STORE is refused before opening
     ctx = Context(open_checked(db_path, create=not must_exist, write=write,
-                               check=not checked), store_id=chosen_store_id())
+                               check=not checked), store_id=store_id)
     _OPENED.append(ctx)
     if must_exist:
         if not is_initialised(ctx):
