@@ -1,8 +1,10 @@
 """The chain report: every store of the database side by side for one ISO week.
 
-Each store's figures are its own weekly summary (:func:`app.summary.weekly_summary`, in
-its own time zone and currency), so a store's row says what that store's weekly PDF
-says. Definitions (printed under the table as well):
+Each store's figures are those of its own weekly summary (:func:`app.summary.weekly_summary`,
+in its own time zone and currency), so a store's row says what that store's weekly PDF
+says. They are read with one query per time zone (db.chain) rather than a whole summary
+per store; tests/test_chain.py holds the two equal. Definitions (printed under the table
+as well):
 
 * **Recovery rate**, **follow-ups on time** and **guests who came back** as in the weekly
   summary. Follow-ups on time are counted against the follow-ups that were due (on time +
@@ -23,12 +25,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from app import roles
+from app.clock import from_iso, to_iso
 from app.context import Context
+from app.i18n import _
+from app.models import Outcome
 from app.stores import StoreInfo, list_stores, store_ids
 from app.summary import Week, WeeklySummary, weekly_summary
+from db import chain as chain_db
 
 TOP_FIXES = 3
 
@@ -143,8 +151,18 @@ def has_chain(ctx: Context) -> bool:
     return len(store_ids(ctx.db)) > 1
 
 
+class CategoryWeek(NamedTuple):
+    """One category's week in one store (the chain's fixes add these up)."""
+
+    code: str
+    label: str
+    incidents: int
+    value_minor: int
+
+
 def store_week(store: StoreInfo, summary: WeeklySummary) -> StoreWeek:
-    """The chain's row of one store, from its weekly summary."""
+    """The chain's row of one store, from its weekly summary: the reference the chain's own
+    query is held to (tests/test_chain.py compares them)."""
     this = summary.this
     fu = this.followups
     return StoreWeek(
@@ -154,22 +172,102 @@ def store_week(store: StoreInfo, summary: WeeklySummary) -> StoreWeek:
         top_fix=summary.fixes[0].label if summary.fixes else None)
 
 
+def summary_categories(summary: WeeklySummary) -> list[CategoryWeek]:
+    return [CategoryWeek(c.code, c.label, c.incidents, c.value_minor)
+            for c in summary.categories if c.incidents]
+
+
 def chain_report(ctx: Context, week: Week | str) -> ChainReport:
-    """Every store's week, ranked; the totals per currency and the chain's top fixes."""
+    """Every store's week, ranked; the totals per currency and the chain's top fixes.
+
+    The figures are the weekly summary's (see :func:`store_week`), read with one query per
+    time zone (db.chain) instead of a whole summary per store."""
     if isinstance(week, str):
         week = Week.parse(week)
-    rows: list[StoreWeek] = []
-    categories: list[tuple[StoreWeek, WeeklySummary]] = []
+    stores = list_stores(ctx.db)
+    now = ctx.clock.now()
+    by_zone: dict[str, list[StoreInfo]] = defaultdict(list)
+    for store in stores:
+        by_zone[store.timezone].append(store)
+    rows: dict[int, list[dict]] = defaultdict(list)
+    came_back: dict[int, int] = {}
+    complete: dict[int, bool] = {}
+    for zone, members in by_zone.items():
+        start, end = week.bounds(ZoneInfo(zone))
+        ids = [s.id for s in members]
+        for row in chain_db.week_rows(ctx.db, ids, to_iso(start), to_iso(end)):
+            rows[row["store_id"]].append(row)
+        came_back.update(chain_db.redeemed_counts(ctx.db, ids, to_iso(start), to_iso(end)))
+        complete.update({s.id: end <= now for s in members})
+    weeks = []
+    for store in stores:
+        row, categories = _store_figures(store, rows[store.id], came_back.get(store.id, 0),
+                                         complete[store.id])
+        weeks.append((row, categories))
+    return _assemble(ctx, week, weeks)
+
+
+def chain_report_from_summaries(ctx: Context, week: Week | str) -> ChainReport:
+    """The same report built from a whole weekly summary per store (slower; the reference
+    for the tests)."""
+    if isinstance(week, str):
+        week = Week.parse(week)
+    weeks = []
     for store in list_stores(ctx.db):
         summary = weekly_summary(Context(ctx.db, ctx.clock, store.id), week)
-        row = store_week(store, summary)
-        rows.append(row)
-        categories.append((row, summary))
+        weeks.append((store_week(store, summary), summary_categories(summary)))
+    return _assemble(ctx, week, weeks)
+
+
+def _assemble(ctx: Context, week: Week,
+              weeks: list[tuple[StoreWeek, list[CategoryWeek]]]) -> ChainReport:
     settings = ctx.settings()
+    rows = [row for row, _categories in weeks]
     return ChainReport(
         week=week, days=week.days(), generated_at=ctx.clock.now(), stores=rank(rows),
-        totals=currency_totals(rows), fixes=chain_fixes(categories), locale=settings.locale,
+        totals=currency_totals(rows), fixes=chain_fixes(weeks), locale=settings.locale,
         timezone=settings.timezone, chain_name=settings.store_name)
+
+
+def _store_figures(store: StoreInfo, rows: list[dict], came_back: int,
+                   complete: bool) -> tuple[StoreWeek, list[CategoryWeek]]:
+    """One store's figures from its week's rows, by the weekly summary's definitions
+    (app.summary: follow-ups on time within the grace after the first due time, missed
+    when marked or still open after the week; the latest outcome; the top fix's score)."""
+    grace = timedelta(minutes=store.grace_minutes)
+    won = {outcome.value for outcome in Outcome if outcome.recovered}
+    on_time = late = missed = followed_up = recovered = 0
+    per_category: dict[int, list] = {}
+    for row in rows:
+        if row["outcome"]:
+            followed_up += 1
+            recovered += row["outcome"] in won
+        if row["due_at"] is not None:
+            if row["missed_at"]:
+                missed += 1
+            elif row["done_at"]:
+                if from_iso(row["done_at"]) <= from_iso(row["due_at"]) + grace:
+                    on_time += 1
+                else:
+                    late += 1
+            elif complete:
+                missed += 1
+        figures = per_category.get(row["category_id"])
+        if figures is None:
+            figures = per_category[row["category_id"]] = [
+                row["category_code"] or "", _(row["category_label"]), 0, 0]
+        figures[2] += 1
+        figures[3] += row["value_minor"]
+    categories = [CategoryWeek(*figures) for figures in per_category.values()]
+    total = len(rows)
+    value = sum(row["value_minor"] for row in rows)
+    top = min(categories, default=None, key=lambda c: (
+        -round(c.incidents / total + (c.value_minor / value if value else 0.0), 9),
+        -c.incidents, c.label))
+    return StoreWeek(store=store, incidents=total, value_minor=value,
+                     followed_up=followed_up, recovered=recovered, came_back=came_back,
+                     on_time=on_time, due=on_time + late + missed,
+                     top_fix=top.label if top else None), categories
 
 
 def _order(row: StoreWeek) -> tuple:
@@ -202,9 +300,9 @@ def currency_totals(rows: list[StoreWeek]) -> tuple[CurrencyTotal, ...]:
     return tuple(totals)
 
 
-def chain_fixes(stores: list[tuple[StoreWeek, WeeklySummary]]) -> tuple[ChainFix, ...]:
+def chain_fixes(stores: list[tuple[StoreWeek, list[CategoryWeek]]]) -> tuple[ChainFix, ...]:
     """The chain's top three fixes (score in the module docstring)."""
-    total = sum(row.incidents for row, _summary in stores)
+    total = sum(row.incidents for row, _categories in stores)
     if not total:
         return ()
     weight: dict[str, float] = defaultdict(float)
@@ -212,11 +310,9 @@ def chain_fixes(stores: list[tuple[StoreWeek, WeeklySummary]]) -> tuple[ChainFix
     where: dict[str, set[int]] = defaultdict(set)
     value: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     labels: dict[str, str] = {}
-    for row, summary in stores:
-        store_value = sum(c.value_minor for c in summary.categories)
-        for cat in summary.categories:
-            if not cat.incidents:
-                continue
+    for row, categories in stores:
+        store_value = sum(c.value_minor for c in categories)
+        for cat in categories:
             key = cat.code or cat.label
             labels.setdefault(key, cat.label)
             incidents[key] += cat.incidents
@@ -224,12 +320,11 @@ def chain_fixes(stores: list[tuple[StoreWeek, WeeklySummary]]) -> tuple[ChainFix
             value[key][row.currency] += cat.value_minor
             if store_value:
                 weight[key] += row.incidents * cat.value_minor / store_value
-    scored = sorted(((incidents[k] + weight[k]) / total, k) for k in incidents)
+    scored = [((incidents[k] + weight[k]) / total, k) for k in incidents]
     scored.sort(key=lambda item: (-round(item[0], 9), -incidents[item[1]], labels[item[1]]))
     return tuple(
         ChainFix(rank=n, code=key, label=labels[key], incidents=incidents[key],
-                 stores=len(where[key]),
-                 value=tuple(sorted(value[key].items())),
+                 stores=len(where[key]), value=tuple(sorted(value[key].items())),
                  score=round(score, 3))
         for n, (score, key) in enumerate(scored[:TOP_FIXES], start=1))
 

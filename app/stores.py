@@ -31,6 +31,7 @@ class StoreInfo(NamedTuple):
     currency: str
     locale: str
     timezone: str
+    grace_minutes: int = 5  # the follow-ups' escalation grace (on time: within it)
 
 
 def parse_store_id(text: str, where: str = "--store {value}") -> int:
@@ -77,7 +78,7 @@ def list_stores(db) -> list[StoreInfo]:
     for store_id in store_db.store_ids(db):
         values = settings_mod.load(db, store_id)
         stores.append(StoreInfo(store_id, values.store_name, values.currency, values.locale,
-                                values.timezone))
+                                values.timezone, values.followup_grace_minutes))
     return stores
 
 
