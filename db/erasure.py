@@ -86,4 +86,4 @@ def erase_incidents_guest_data(db: Database, store_id: int, incident_ids: list[i
 def checkpoint_truncate(db: Database) -> None:
     """Copy the WAL into the database file and cut the WAL to zero bytes, so overwritten
     pages (with ``secure_delete`` zeroed) are gone from both files."""
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    db.flush_erased()
