@@ -34,18 +34,20 @@ from app.pdf import (
     BODY,
     FIX_RANK,
     FIX_TITLE,
+    GRID_SIZES,
     H2,
     KICKER,
     MARGIN,
     SMALL,
     STORE,
     WEEK,
-    _grid,
+    _grid_styles,
     _numbered_canvas,
     _p,
+    grid_columns,
     page_size,
 )
-from app.pdf_charts import BAD, GOOD, RULE
+from app.pdf_charts import BAD, FONT, FONT_BOLD, GOOD, INK, RULE
 
 BEST_TINT, WORST_TINT = colors.HexColor("#eef8f1"), colors.HexColor("#fef3f2")
 
@@ -104,17 +106,37 @@ def _fixes(report: ChainReport, fmt: ChainFormats) -> list:
 
 
 def _stores(report: ChainReport, fmt: ChainFormats, width: float) -> Table:
+    """Every store, then the totals: headers wrap between words, figures are plain strings
+    (a Paragraph per cell would cost a second for 50 stores); the columns are sized as the
+    weekly PDF's tables are (``app.pdf.grid_columns``)."""
+    head = columns()
     rows = [store_cells(row, fmt) for row in report.stores]
     rows += [total_cells(total, fmt) for total in report.totals]
-    table = _grid(columns(), rows, width)
-    style = []
-    stores = report.stores
+    for cell_pt, head_pt in GRID_SIZES:
+        widths = grid_columns(head, rows, width, cell_pt, head_pt)
+        if widths is not None:
+            break
+    if widths is None:
+        widths = [width / len(head)] * len(head)
+    _cell, _right, head_style, head_right = _grid_styles(cell_pt, head_pt)
+    last = len(head) - 1
+    cells = [[_p(h, head_style if i in (0, last) else head_right) for i, h in enumerate(head)]]
+    cells += rows
+    table = Table(cells, colWidths=widths, repeatRows=1)
+    stores, first_total = report.stores, len(report.stores) + 1
+    style = [("FONT", (0, 1), (-1, -1), FONT, cell_pt),
+             ("FONT", (0, first_total), (-1, -1), FONT_BOLD, cell_pt),
+             ("ALIGN", (1, 1), (-2, -1), "RIGHT"),
+             ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+             ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+             ("LINEABOVE", (0, first_total), (-1, first_total), 0.8, INK),
+             ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
     if report.best is not None:
         style.append(("BACKGROUND", (0, 1), (-1, 1), BEST_TINT))
     if report.worst is not None:
         at = stores.index(report.worst) + 1
         style.append(("BACKGROUND", (0, at), (-1, at), WORST_TINT))
-    first_total = len(stores) + 1
-    style.append(("LINEABOVE", (0, first_total), (-1, first_total), 0.8, colors.black))
     table.setStyle(TableStyle(style))
     return table
