@@ -113,11 +113,12 @@ def _stores(report: ChainReport, fmt: ChainFormats, width: float) -> Table:
     rows = [store_cells(row, fmt) for row in report.stores]
     rows += [total_cells(total, fmt) for total in report.totals]
     for cell_pt, head_pt in GRID_SIZES:
-        widths = grid_columns(head, rows, width, cell_pt, head_pt)
+        widths = grid_columns(head, rows, width - 8, cell_pt, head_pt)
         if widths is not None:
             break
     if widths is None:
-        widths = [width / len(head)] * len(head)
+        widths = [(width - 8) / len(head)] * len(head)
+    widths[-1] += 8
     _cell, _right, head_style, head_right = _grid_styles(cell_pt, head_pt)
     last = len(head) - 1
     cells = [[_p(h, head_style if i in (0, last) else head_right) for i, h in enumerate(head)]]
@@ -132,7 +133,8 @@ def _stores(report: ChainReport, fmt: ChainFormats, width: float) -> Table:
              ("LINEABOVE", (0, first_total), (-1, first_total), 0.8, INK),
              ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
              ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+             ("LEFTPADDING", (-1, 0), (-1, -1), 10)]  # the top fix, apart from the figures
     if report.best is not None:
         style.append(("BACKGROUND", (0, 1), (-1, 1), BEST_TINT))
     if report.worst is not None:
