@@ -203,6 +203,13 @@ def main(argv: Sequence[str] | None = None,
     if start_path is not None:
         # The app's own start needs no parser: building it costs ~10 ms (every command's
         # options and help, platformdirs for the default path shown in --help).
+        from app.stores import chosen_store_id
+
+        try:
+            chosen_store_id()  # a bad COMEBACK_STORE: said here, not as a traceback
+        except ComebackError as error:
+            print(_("comeback: error: {message}").format(message=error), file=sys.stderr)
+            return EXIT_ERROR
         return gui(start_path)
     args = _plain_followups(argv)
     if args is None:

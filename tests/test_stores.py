@@ -138,3 +138,14 @@ def test_two_stores_added_at_once_get_two_numbers(db, clock):
     add_store(first, explicit=False, store_name="A", owner_name="Ingrid", owner_pin=PIN)
     add_store(second, explicit=False, store_name="B", owner_name="Ola", owner_pin=PIN)
     assert (first.store_id, second.store_id) == (1, 2)
+
+
+def test_the_app_with_a_bad_comeback_store_says_so_and_opens_no_window(tmp_path, capsys,
+                                                                       monkeypatch):
+    opened = []
+    monkeypatch.setenv(stores.ENV, "Fjord")
+    assert main(["--db", str(tmp_path / "x.db")], gui=opened.append) == 2
+    assert opened == []
+    assert capsys.readouterr().err.strip() == (
+        "comeback: error: COMEBACK_STORE=Fjord: give a store number, 1 or more (comeback "
+        "report --chain lists the stores).")
