@@ -53,7 +53,7 @@ def _command_of(argv: list[str]) -> str | None:
     value): then only that command's parser is built (every parser costs ~3 ms)."""
     words = iter(argv)
     for word in words:
-        if word in ("--db", "--store"):
+        if word in ("--db", "--store", "--terminal"):
             next(words, None)
         elif word.startswith("-"):
             return None  # --help, --version or a typo: the full parser says what it is
@@ -78,6 +78,10 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     init_common = argparse.ArgumentParser(add_help=False)
     init_common.add_argument("--db", type=_db_target, default=argparse.SUPPRESS,
                              help=_("database file"))
+    for where in (parser, init_common):  # this counter's name (app.terminals)
+        where.add_argument("--terminal", metavar="NAME", default=argparse.SUPPRESS,
+                           help=_("this terminal's name (default: COMEBACK_TERMINAL or the "
+                                  "host name)"))
     common = argparse.ArgumentParser(add_help=False, parents=[init_common])
     common.add_argument("--store", dest="store_id", default=argparse.SUPPRESS, metavar="ID",
                         help=_("the store, when the database holds several"))
@@ -217,8 +221,9 @@ def main(argv: Sequence[str] | None = None,
         args = parser.parse_args(argv)
     db_path = args.db or default_db_path()
     try:
-        from app import stores
+        from app import stores, terminals
 
+        terminals.choose(getattr(args, "terminal", None))
         store = getattr(args, "store_id", None)
         stores.choose(None if store is None else stores.parse_store_id(store))
         if args.command is None:
@@ -246,6 +251,10 @@ def main(argv: Sequence[str] | None = None,
             raise
         print(_("comeback: error: {message}").format(message=problem), file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        from app import terminals
+
+        terminals.choose(None)
 
 
 #: Contexts a command opened: closed when it ends (closing refreshes the statistics).
@@ -260,11 +269,11 @@ def _close_opened(refresh_statistics: bool) -> None:
 
 
 def _context(db_path: Path, must_exist: bool = True, write: bool = True,
-             checked: bool = False):
-    """The store at ``db_path`` for a command: checked with quick_check first (``checked``:
-    the caller has just found it sound, see ``_check_meanwhile``); a missing file is
-    created only when ``must_exist`` is False; ``write=False`` for commands that only read
-    (they work on a read-only file)."""
+             sound_since: float | None = None):
+    """The store at ``db_path`` for a command: made sure it is sound first (quick_check,
+    unless its stamp says so or the caller has just found it sound at ``sound_since``, see
+    ``_check_meanwhile``); a missing file is created only when ``must_exist`` is False;
+    ``write=False`` for commands that only read (they work on a read-only file)."""
     from app import i18n
     from app.context import Context
     from app.dbfile import open_checked
@@ -273,7 +282,7 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
 
     store_id = chosen_store_id()  # a bad COMEBACK_STORE is refused before opening
     ctx = Context(open_checked(db_path, create=not must_exist, write=write,
-                               check=not checked), store_id=store_id)
+                               sound_since=sound_since), store_id=store_id)
     _OPENED.append(ctx)
     if must_exist:
         if not is_initialised(ctx):
@@ -287,32 +296,37 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
     return ctx
 
 
-def _check_meanwhile(db_path: Path) -> Callable[[], bool]:
-    """Start the file's quick_check in a worker thread (SQLite releases Python's lock while
-    it reads every page) so that it runs while the command imports what it needs; returns
-    the wait for its verdict: True when the file is sound. Anything else (damaged, missing,
-    not a database…) is False, and the command opens the file with the check as usual,
-    which says what is wrong. Nothing is opened for writing before the verdict."""
+def _check_meanwhile(db_path: Path) -> Callable[[], float | None]:
+    """Make sure the file is sound while the command imports what it needs: its stamp
+    (``db.sound_stamp``) when it matches the file, else a quick_check in a worker thread
+    (SQLite releases Python's lock while it reads every page). Returns the wait for the
+    verdict: when the file was found sound, or None for anything else (damaged, missing,
+    not a database…): then the command opens the file with the check as usual, which says
+    what is wrong. Nothing is opened for writing before the verdict."""
+    from db.sound_stamp import sound_since
+
+    since = sound_since(db_path)
+    if since is not None:
+        return lambda: since
     import threading
 
     from db.health import check_file
 
-    verdict: list[bool] = []
+    verdict: list[float] = []
 
     def check() -> None:
         try:
             if db_path.is_file():
-                check_file(db_path)
-                verdict.append(True)
+                verdict.append(check_file(db_path))
         except Exception:  # noqa: BLE001 - the usual path reports it
             pass
 
     worker = threading.Thread(target=check, name="quick_check", daemon=True)
     worker.start()
 
-    def wait() -> bool:
+    def wait() -> float | None:
         worker.join()
-        return bool(verdict)
+        return verdict[0] if verdict else None
 
     return wait
 
@@ -534,7 +548,7 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
     from app.followup_items import countdown, given, items_for, open_items, place, what_happened
     from app.formatting import medium_date, short_time
 
-    ctx = _context(db_path, write=False, checked=sound())
+    ctx = _context(db_path, write=False, sound_since=sound())
     if not ctx.db.read_only:
         followups.sweep_missed(ctx)
     settings = ctx.settings()

@@ -32,6 +32,7 @@ from app.incidents import get_followup, get_incident, to_followup
 from app.models import Changes, FollowUp, Outcome, RemedyRequest
 from app.service_hours import ServiceHours
 from db import followups as followups_db
+from db.locking import exclusive
 
 OUTCOME_NOTE_MAX = 500
 SNOOZE_MINUTES = (2, 5, 10)
@@ -299,7 +300,12 @@ def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequ
     settings = ctx.settings()
     minutes = catalog.get_category(ctx, incident.category_id).followup_minutes
     now_iso = to_iso(now)
-    with ctx.db.atomic():
+    ctx.terminal_id()
+    # The check that the last follow-up is closed and the new one are one step: two
+    # terminals giving more at the same moment give it once (the other is told to record).
+    with exclusive(ctx.db):
+        if followups_db.open_followup_of_incident(ctx.db, incident_id) is not None:
+            raise StateError(_("Record how the last check went before giving something more."))
         codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,
                                            settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(

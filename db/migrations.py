@@ -347,3 +347,59 @@ def m0011_incident_uid(db: Database) -> None:
         CREATE UNIQUE INDEX idx_incidents_uid ON incidents (uid);
         """
     )
+
+
+@migrations(name="0012_import_staging")
+def m0012_import_staging(db: Database) -> None:
+    """An import being switched in: its rows are copied into the real tables in short
+    batches, under ids reserved here, and stay invisible until the row is deleted.
+
+    Every read of incidents leaves out the incident ids of the row (``db.import_staging.
+    visible``); remedies, vouchers and follow-ups are only ever read through their incident.
+    ``owner`` is the importing process (host and pid) and ``beat_at`` its last batch: a row
+    whose owner is gone is a killed import, whose rows the next import deletes.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE import_staging (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            first_incident INTEGER NOT NULL,
+            last_incident INTEGER NOT NULL,
+            first_remedy INTEGER NOT NULL,
+            last_remedy INTEGER NOT NULL,
+            first_voucher INTEGER NOT NULL,
+            last_voucher INTEGER NOT NULL,
+            first_followup INTEGER NOT NULL,
+            last_followup INTEGER NOT NULL,
+            owner TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            beat_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migrations(name="0015_terminals")
+def m0015_terminals(db: Database) -> None:
+    """Each terminal (counter, tablet) of a store has a name; incidents, the remedies given
+    on them (with their approvals), voucher redemptions and audit entries record where they
+    happened. A row is made the first time a terminal writes; rows written before this
+    migration have no terminal (NULL)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE terminals (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (store_id, name)
+        );
+        ALTER TABLE incidents ADD COLUMN terminal_id INTEGER REFERENCES terminals(id);
+        ALTER TABLE incident_remedies ADD COLUMN terminal_id INTEGER REFERENCES terminals(id);
+        ALTER TABLE vouchers ADD COLUMN redeemed_terminal_id INTEGER REFERENCES terminals(id);
+        ALTER TABLE audit_log ADD COLUMN terminal_id INTEGER;  -- as staff_id: no foreign key
+        """
+    )
