@@ -33,11 +33,13 @@ def db_target(text: str) -> Path | str:
     return text if is_server_url(text) else Path(text)
 
 
-def _with_parent(add_parser, common, only: str | None = None):
+def _with_parent(add_parser, common, only: str | None = None, init_common=None):
     def add(name, **kwargs):
         if only is not None and name != only:
             return _Unused()
-        return add_parser(name, parents=[common], **kwargs)
+        # init's own --store is the new store's name: the store number goes before "init".
+        parent = init_common if name == "init" and init_common is not None else common
+        return add_parser(name, parents=[parent], **kwargs)
 
     return add
 
@@ -58,7 +60,7 @@ def _command_of(argv: list[str]) -> str | None:
     value): then only that command's parser is built (every parser costs ~3 ms)."""
     words = iter(argv)
     for word in words:
-        if word == "--db":
+        if word in ("--db", "--store", "--terminal"):
             next(words, None)
         elif word.startswith("-"):
             return None  # --help, --version or a typo: the full parser says what it is
@@ -76,16 +78,22 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--db", type=db_target, default=None,
                         help=_("database file") if only else
                         _("database file (default: {path})").format(path=default_db_path()))
+    parser.add_argument("--store", dest="store_id", default=None, metavar="ID",
+                        help=_("the store this terminal works for, when the database holds "
+                               "several (default: $COMEBACK_STORE, else 1)"))
     # --db is accepted before or after the command: "comeback demo --db x.db" works too.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=db_target, default=argparse.SUPPRESS,
-                        help=_("database file"))
-    for where in (parser, common):  # this counter's name (app.terminals)
+    init_common = argparse.ArgumentParser(add_help=False)
+    init_common.add_argument("--db", type=db_target, default=argparse.SUPPRESS,
+                             help=_("database file"))
+    for where in (parser, init_common):  # this counter's name (app.terminals)
         where.add_argument("--terminal", metavar="NAME", default=argparse.SUPPRESS,
                            help=_("this terminal's name (default: COMEBACK_TERMINAL or the "
                                   "host name)"))
+    common = argparse.ArgumentParser(add_help=False, parents=[init_common])
+    common.add_argument("--store", dest="store_id", default=argparse.SUPPRESS, metavar="ID",
+                        help=_("the store, when the database holds several"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser = _with_parent(sub.add_parser, common, only)
+    sub.add_parser = _with_parent(sub.add_parser, common, only, init_common)
 
     init = sub.add_parser("init", help=_("create a store in a new database"))
     init.add_argument("--preset", default="restaurant", help=_("restaurant or retail"))
@@ -205,6 +213,13 @@ def main(argv: Sequence[str] | None = None,
     if start_path is not None:
         # The app's own start needs no parser: building it costs ~10 ms (every command's
         # options and help, platformdirs for the default path shown in --help).
+        from app.stores import chosen_store_id
+
+        try:
+            chosen_store_id()  # a bad COMEBACK_STORE: said here, not as a traceback
+        except ComebackError as error:
+            print(_("comeback: error: {message}").format(message=error), file=sys.stderr)
+            return EXIT_ERROR
         return gui(start_path)
     args = _plain_followups(argv)
     if args is None:
@@ -212,9 +227,11 @@ def main(argv: Sequence[str] | None = None,
         args = parser.parse_args(argv)
     db_path = args.db or default_db_path()
     try:
-        from app import terminals
+        from app import stores, terminals
 
         terminals.choose(getattr(args, "terminal", None))
+        store = getattr(args, "store_id", None)
+        stores.choose(None if store is None else stores.parse_store_id(store))
         if args.command is None:
             if gui is None:
                 parser.error(_("a command is needed here: init, demo, log…"))
@@ -269,20 +286,24 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
     from app.context import Context
     from app.dbfile import open_checked
     from app.setup import is_initialised
+    from app.stores import chosen_store_id, missing_store, store_ids
 
+    store_id = chosen_store_id()  # a bad COMEBACK_STORE is refused before opening
     if terminal and isinstance(db_path, str):
         from app.offline import open_terminal, unreachable_first
 
         try:
-            ctx = open_terminal(db_path)
+            ctx = open_terminal(db_path, store_id=store_id)
         except Exception as error:
             raise unreachable_first(error) from None
     else:
         ctx = Context(open_checked(db_path, create=not must_exist, write=write,
-                                   sound_since=sound_since))
+                                   sound_since=sound_since), store_id=store_id)
     _OPENED.append(ctx)
     if must_exist:
         if not is_initialised(ctx):
+            if store_ids(ctx.db):
+                raise missing_store(ctx.db, ctx.store_id, str(db_path))
             raise ComebackError(_("{path} has no store yet: run comeback init first.").format(
                 path=db_path))
         i18n.set_language(ctx.settings().language)
@@ -344,8 +365,8 @@ def _erase_expired(ctx) -> None:
 def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     """Create the store; a failed init leaves no file (nor folder) behind."""
     from app.i18n import LANGUAGES
-    from app.setup import init_store
     from app.store_admin import init_defaults
+    from app.stores import add_store, chosen_store_id
     from db.health import remove_created
 
     if args.language is not None and args.language not in LANGUAGES:
@@ -356,18 +377,24 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
                                   if not p.exists()]
     ctx = _context(db_path, must_exist=False)
     defaults = init_defaults(args.language)
-    try:
-        init_store(ctx, store_name=args.store, preset=args.preset,
-                   currency=args.currency or defaults["currency"],
-                   locale=args.locale or defaults["locale"], language=args.language,
-                   timezone=args.tz or defaults["timezone"],
-                   owner_name=args.owner, owner_pin=args.owner_pin)
+    try:  # a database that holds stores gets the next one (a chain), unless --store says
+        add_store(ctx, explicit=chosen_store_id(explicit_only=True) is not None,
+                  store_name=args.store, preset=args.preset,
+                  currency=args.currency or defaults["currency"],
+                  locale=args.locale or defaults["locale"], language=args.language,
+                  timezone=args.tz or defaults["timezone"],
+                  owner_name=args.owner, owner_pin=args.owner_pin)
     except BaseException:
         if not existed:
             ctx.db.close()
             remove_created(missing)
         raise
-    print(_("Created {store} in {path}.").format(store=args.store, path=db_path))
+    if ctx.store_id == 1:
+        print(_("Created {store} in {path}.").format(store=args.store, path=db_path))
+    else:
+        print(_("Created {store} as store {id} in {path}; its terminals start with --store "
+                "{id} (or COMEBACK_STORE={id}).").format(store=args.store, id=ctx.store_id,
+                                                         path=db_path))
     return 0
 
 
