@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.dbtarget import is_server, shown
 from app.errors import ComebackError
 from app.i18n import _
 
@@ -66,12 +67,16 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="comeback",
         description=_("Service recovery at the counter. Without a command, opens the app."))
-    parser.add_argument("--db", type=Path, default=None, help=_("database file") if only else
-                        _("database file (default: {path})").format(path=default_db_path()))
+    from app.dbtarget import parse
+
+    parser.add_argument("--db", type=parse, default=None, help=_(
+        "database file or postgresql:// URL") if only else _(
+        "database file or postgresql:// URL (default: ${env}, else {path})").format(
+        env="COMEBACK_DB", path=default_db_path()))
     # --db is accepted before or after the command: "comeback demo --db x.db" works too.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
-                        help=_("database file"))
+    common.add_argument("--db", type=parse, default=argparse.SUPPRESS,
+                        help=_("database file or postgresql:// URL"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser = _with_parent(sub.add_parser, common, only)
 
@@ -167,15 +172,18 @@ def _plain_followups(argv: list[str]):
 _BUILT_HERE = frozenset({"init", "demo", "log", "redeem", "followups"})
 
 
-def _plain_start(argv: list[str]) -> Path | None:
-    """The database path when ``argv`` only starts the app (``[]``, ``--db PATH`` or
-    ``--db=PATH``); None for anything else, which the full parser reads and reports on."""
+def _plain_start(argv: list[str]) -> Path | str | None:
+    """The database (a path or a server URL, see app.dbtarget) when ``argv`` only starts
+    the app (``[]``, ``--db PATH`` or ``--db=PATH``); None for anything else, which the
+    full parser reads and reports on."""
+    from app.dbtarget import default_target, parse
+
     if not argv:
-        return default_db_path()
+        return default_target()
     if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
-        return Path(argv[1])
+        return parse(argv[1])
     if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
-        return Path(argv[0][len("--db="):])
+        return parse(argv[0][len("--db="):])
     return None
 
 
@@ -192,7 +200,12 @@ def main(argv: Sequence[str] | None = None,
     if args is None:
         parser = _parser(_command_of(argv))
         args = parser.parse_args(argv)
-    db_path = args.db or default_db_path()
+    if args.db is None:
+        from app.dbtarget import default_target
+
+        db_path = default_target()
+    else:
+        db_path = args.db
     try:
         if args.command is None:
             if gui is None:
@@ -249,7 +262,7 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
     if must_exist:
         if not is_initialised(ctx):
             raise ComebackError(_("{path} has no store yet: run comeback init first.").format(
-                path=db_path))
+                path=shown(db_path)))
         i18n.set_language(ctx.settings().language)
         if not ctx.db.read_only:  # reading commands too: an export holds no expired contact
             _erase_expired(ctx)
@@ -270,7 +283,7 @@ def _check_meanwhile(db_path: Path) -> Callable[[], bool]:
 
     def check() -> None:
         try:
-            if db_path.is_file():
+            if isinstance(db_path, Path) and db_path.is_file():
                 check_file(db_path)
                 verdict.append(True)
         except Exception:  # noqa: BLE001 - the usual path reports it
@@ -310,7 +323,7 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     if args.language is not None and args.language not in LANGUAGES:
         raise ComebackError(_("--language {value}: use one of {allowed}.").format(
             value=args.language, allowed=", ".join(LANGUAGES)))
-    existed = db_path.exists()
+    existed = is_server(db_path) or db_path.exists()  # a server's database exists already
     missing = [] if existed else [p for p in (*reversed(db_path.parents), db_path)
                                   if not p.exists()]
     ctx = _context(db_path, must_exist=False)
@@ -326,7 +339,7 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
             ctx.db.close()
             remove_created(missing)
         raise
-    print(_("Created {store} in {path}.").format(store=args.store, path=db_path))
+    print(_("Created {store} in {path}.").format(store=args.store, path=shown(db_path)))
     return 0
 
 
@@ -340,12 +353,12 @@ def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
     demo.check_may_fill(ctx)  # a real store: exit 2, nothing written
     if args.if_empty and count_incidents(ctx.db, ctx.store_id, include_voided=True):
         print(_("{path} already has data; only the demo staff get new PINs.").format(
-            path=db_path))
+            path=shown(db_path)))
         pins = demo.new_pins(ctx)
     else:
         result = demo.generate(ctx, weeks=args.weeks, seed=args.seed)
         print(_("Added {n} incidents over {weeks} weeks to {path}.").format(
-            n=result.incidents, weeks=result.weeks, path=db_path))
+            n=result.incidents, weeks=result.weeks, path=shown(db_path)))
         pins = result.pins
     if pins:
         from app.models import Role

@@ -37,11 +37,11 @@ class Context:
 def open_context(path: str | Path | None, clock: Clock | None = None) -> Context:
     """Open (creating if needed) the database at ``path``; a file that cannot be used
     raises the ``app.errors.DatabaseProblem`` for its state."""
-    from db.health import DatabaseFileError
+    from db.health import DatabaseFileError, DatabaseServerError
 
     try:
         database = open_database(path)
-    except DatabaseFileError as error:
+    except (DatabaseFileError, DatabaseServerError) as error:
         from app.dbfile import problem
 
         raise problem(error) from None

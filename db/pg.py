@@ -102,6 +102,12 @@ def _as_sqlite_error(error: psycopg.Error) -> Exception:
     """The DB-API class of sqlite3 that callers already catch for this kind of error."""
     if isinstance(error, psycopg.OperationalError) and error.sqlstate is None:
         return health.DatabaseServerError.lost(error)
+    if isinstance(error, pg_errors.InsufficientPrivilege):
+        return health.DatabaseServerError(health.ServerProblem.PERMISSION, "",
+                                          error.diag.message_primary or str(error))
+    if isinstance(error, pg_errors.AdminShutdown | pg_errors.CrashShutdown
+                  | pg_errors.CannotConnectNow):
+        return health.DatabaseServerError.lost(error)
     message = error.diag.message_primary or str(error)
     if isinstance(error, pg_errors.UniqueViolation):
         message = f"UNIQUE constraint failed: {error.diag.table_name}." \
@@ -177,8 +183,15 @@ class PgConnection:
         try:
             cursor = self.raw.execute(text, () if parameters is None else parameters)
         except psycopg.Error as error:
-            raise _as_sqlite_error(error) from error
+            raise self._error(error) from error
         return PgCursor(cursor, returning)
+
+    def _error(self, error: psycopg.Error) -> Exception:
+        """The sqlite3-style error; a server problem names this server."""
+        converted = _as_sqlite_error(error)
+        if isinstance(converted, health.DatabaseServerError) and not converted.where:
+            converted.where = self.where
+        return converted
 
     def executemany(self, sql: str, rows: Any) -> None:
         text, _ = translate(sql)
@@ -187,7 +200,7 @@ class PgConnection:
             with self.raw.cursor() as cursor:
                 cursor.executemany(text, rows)
         except psycopg.Error as error:
-            raise _as_sqlite_error(error) from error
+            raise self._error(error) from error
 
     def commit(self) -> None:
         if self.in_transaction:
@@ -314,6 +327,23 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
+def describe_url(url: str) -> str:
+    """``dbname on host:port`` of a URL, before connecting (libpq's defaults filled in:
+    PGHOST, PGPORT, PGDATABASE, the user's name); a socket folder is "localhost"."""
+    import getpass
+    import os
+
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error:
+        return redact(url)
+    user = info.get("user") or os.environ.get("PGUSER") or getpass.getuser()
+    dbname = info.get("dbname") or os.environ.get("PGDATABASE") or user
+    host = str(info.get("host") or os.environ.get("PGHOST") or "localhost").split(",")[0]
+    port = str(info.get("port") or os.environ.get("PGPORT") or 5432).split(",")[0]
+    return f"{dbname} on {'localhost' if host.startswith('/') else host}:{port}"
+
+
 def describe(conn: psycopg.Connection) -> str:
     info = conn.info
     host = info.host if info.host and not info.host.startswith("/") else "localhost"
@@ -327,7 +357,7 @@ def connect(url: str) -> psycopg.Connection:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
                                application_name="comeback")
     except psycopg.Error as error:
-        raise health.DatabaseServerError.on_connect(redact(url), error) from None
+        raise health.DatabaseServerError.on_connect(describe_url(url), error) from None
     conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
     conn.adapters.register_dumper(bool, _IntFromBool)
     conn.adapters.register_loader("numeric", _NumericAsNumber)
