@@ -148,6 +148,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from app import cli_privacy  # erase-guest
 
     cli_privacy.add_parsers(sub)
+    from app import cli_moving  # migrate-to
+
+    cli_moving.add_parsers(sub)
     return parser
 
 
@@ -574,6 +577,13 @@ def cmd_slip(args: argparse.Namespace, db_path: Path) -> int:
 
 
 COMMANDS["slip"] = cmd_slip
+COMMANDS["migrate-to"] = lambda args, db_path: _cli_moving().cmd_migrate_to(args, db_path)
+
+
+def _cli_moving():
+    from app import cli_moving
+
+    return cli_moving
 
 
 if __name__ == "__main__":

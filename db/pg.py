@@ -279,6 +279,17 @@ class PgDatabase:
         conn.execute("COMMIT")
 
     @contextmanager
+    def snapshot(self) -> Iterator[PgDatabase]:
+        """A read-only REPEATABLE READ transaction: every query in it sees the database as
+        it was when the first one ran (a backup's consistent copy)."""
+        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield self
+        finally:
+            with suppress(psycopg.Error):
+                self.conn.rollback()
+
+    @contextmanager
     def locked(self, *key: int) -> Iterator[None]:
         """A transaction holding advisory lock ``key`` (or the open one, taking it there):
         every terminal that asks for the same key waits its turn, until the transaction
