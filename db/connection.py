@@ -120,6 +120,11 @@ class Database:
         statement, and one statement runs under the file's write lock."""
         yield
 
+    def purge_erased(self) -> None:
+        """After guest data was erased: copy the WAL into the file and cut the WAL to zero
+        bytes, so overwritten pages (``secure_delete`` zeroed them) are gone from both."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
     def close(self, *, refresh_statistics: bool = False) -> None:
         """Close; with ``refresh_statistics`` first refresh the planner's statistics where
         they are stale (cheap: a bounded sample per index, see ``optimize``). The app asks

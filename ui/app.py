@@ -206,7 +206,7 @@ def show_problem(app: QApplication, problem, db_path, *, ask_path=None) -> QWidg
         from app.restore import restore as restore_backup
 
         try:
-            restore_backup(Path(db_path), backup)
+            restore_backup(db_path, backup)
         except ComebackError as error:
             window.text.setText(str(error))
             return
