@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -70,12 +69,9 @@ def migrate_to(source: Path | str, url: str, clock: Clock | None = None,
             ctx = Context(target, clock or SystemClock())
             with target.write_lock():  # one migrate-to (or first run) at a time
                 _refuse_taken(target, stores)
-                conn.execute("BEGIN")  # one snapshot of the file for every table
-                try:
+                with store_copy.read_snapshot(conn):  # one snapshot for every table
                     counts = store_copy.copy_all(sqlite_side, store_copy.PgSide(target),
                                                  sqlite_side, progress)
-                finally:
-                    conn.execute("ROLLBACK")
                 for store_id, _name in stores:
                     ctx.store_id = store_id
                     audit.record(ctx, None, "database.moved_in", None, None,
@@ -108,26 +104,8 @@ def _refuse_taken(target, stores: list[tuple[int, str]]) -> None:
 
 
 def copy_to_file(database, target: Path) -> dict[str, int]:
-    """Copy the PostgreSQL ``database`` into the new SQLite file ``target`` (created,
-    migrated, filled in one transaction, then checked); rows per table. The server's
-    rows are read in one REPEATABLE READ snapshot, so the copy is consistent."""
-    from db import store_copy
-    from db.backup import integrity_check
-    from db.connection import open_database
+    """Copy the PostgreSQL ``database`` into the new SQLite file ``target`` (see
+    ``db.store_copy.server_to_file``); rows per table."""
+    from db.store_copy import server_to_file
 
-    copy = open_database(target)
-    try:
-        copy.full  # noqa: B018 - sqlite-utils' transaction handling from here on
-        side = store_copy.SqliteSide(copy.conn)
-        with database.snapshot():
-            with copy.atomic():
-                counts = store_copy.copy_all(store_copy.PgSide(database), side, side)
-        copy.conn.execute("PRAGMA journal_mode=DELETE")
-        integrity_check(copy.conn, target)
-    except sqlite3.Error as error:
-        from db.health import problem_of
-
-        raise problem_of(error, target) or error from None
-    finally:
-        copy.close()
-    return counts
+    return server_to_file(database, target)

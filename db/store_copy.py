@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 BATCH = 5000
@@ -214,3 +215,37 @@ def store_names(database: Any) -> list[tuple[int, str]]:
 
 def audit_entries(database: Any) -> int:
     return database.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+
+@contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction on a SQLite connection: every table is read as it was when
+    the first one was (WAL keeps that snapshot while others write)."""
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+
+
+def server_to_file(database: Any, target) -> dict[str, int]:
+    """Copy the PostgreSQL ``database`` into the new, empty SQLite file ``target``:
+    migrated, filled in one transaction from one REPEATABLE READ snapshot of the server,
+    made a self-contained file (rollback journal, no -wal) and checked with
+    ``integrity_check``. Rows per table."""
+    from db.backup import integrity_check
+    from db.connection import open_database
+    from db.health import problem_of
+
+    copy = open_database(target)
+    try:
+        side = SqliteSide(copy.full.conn)
+        with database.snapshot(), copy.atomic():
+            counts = copy_all(PgSide(database), side, side)
+        copy.conn.execute("PRAGMA journal_mode=DELETE")
+        integrity_check(copy.conn, target)
+    except sqlite3.Error as error:
+        raise problem_of(error, target) or error from None
+    finally:
+        copy.close()
+    return counts
