@@ -11,8 +11,9 @@ The base set is what Qt needs to run offscreen plus the tools the tests use; --g
 what a real window (or one under `xvfb-run`) needs; --test adds the PostgreSQL server the
 tests start a throwaway cluster of (`make test`). Without root, a missing PostgreSQL alone
 is not an error: its one-line install is printed and its tests are skipped.
-If `python3 -m venv` would fail for want of ensurepip, python3-venv is added too. Without dpkg (not Debian/Ubuntu) there is
-nothing to check: a note is printed and the script succeeds.
+If `python3 -m venv` would fail for want of ensurepip, python3-venv is added too. Without
+dpkg (not Debian/Ubuntu) there is nothing to check: a note is printed and the script
+succeeds.
 
 It runs before anything is pip-installed, so it uses the standard library only.
 """
