@@ -25,7 +25,7 @@ def server_url(host: str, database: str, user: str = "", port: str | int = "") -
     if not host:
         raise ValidationError("host", _("Give the server's name or address, for example "
                                         "kafe-server or 192.168.1.20."))
-    if any(c in host for c in " /@?#"):
+    if not host.startswith("/") and any(c in host for c in " /@?#"):
         raise ValidationError("host", _("{host} is not a server name: use letters, digits, "
                                         "dots and dashes (or an IP address).").format(
             host=host))
@@ -36,7 +36,10 @@ def server_url(host: str, database: str, user: str = "", port: str | int = "") -
         raise ValidationError("port", _("The port is a number from 1 to 65535 (PostgreSQL's "
                                         "usual one is 5432)."))
     who = f"{quote(user, safe='')}@" if user else ""
-    where = f"[{host}]" if ":" in host else host  # an IPv6 address
+    if host.startswith("/"):  # a Unix socket's folder on this computer
+        where = quote(host, safe="")
+    else:
+        where = f"[{host}]" if ":" in host else host  # an IPv6 address
     at_port = f":{int(port)}" if port and int(port) != DEFAULT_PORT else ""
     return f"postgresql://{who}{where}{at_port}/{quote(database, safe='')}"
 

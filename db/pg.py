@@ -211,7 +211,7 @@ class PgConnection:
             try:
                 self.raw.execute("ROLLBACK")
             except psycopg.Error as error:
-                raise _as_sqlite_error(error) from error
+                raise self._error(error) from error
 
     def close(self) -> None:
         self.raw.close()
@@ -264,8 +264,9 @@ class PgDatabase:
             except BaseException:
                 if conn.raw.info.transaction_status in (TransactionStatus.INTRANS,
                                                         TransactionStatus.INERROR):
-                    conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
-                    conn.raw.execute(f"RELEASE SAVEPOINT {savepoint}")
+                    with suppress(psycopg.Error):  # a lost connection: the first error counts
+                        conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                        conn.raw.execute(f"RELEASE SAVEPOINT {savepoint}")
                 raise
             conn.execute(f"RELEASE SAVEPOINT {savepoint}")
             return
@@ -273,7 +274,7 @@ class PgDatabase:
         try:
             yield self
         except BaseException:
-            with suppress(psycopg.Error):
+            with suppress(psycopg.Error, sqlite3.Error):  # the first error is the one to tell
                 conn.rollback()
             raise
         conn.execute("COMMIT")

@@ -69,10 +69,8 @@ class ServerForm(QWidget):
         port = self._field("port", self.port, lambda: _("Port"))
         database = self._field("database", self.database, lambda: _("Database"))
         user = self._field("user", self.user, lambda: _("User"))
-        grid.addWidget(host, 0, 0)
-        grid.addWidget(port, 0, 1)
-        grid.addWidget(database, 1, 0)
-        grid.addWidget(user, 1, 1)
+        for index, field in enumerate((host, port, database, user)):
+            grid.addWidget(field, index // 2, index % 2, Qt.AlignTop)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         layout.addLayout(grid)
