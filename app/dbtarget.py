@@ -66,9 +66,9 @@ def default_target() -> Target:
 def without_password(url: str) -> str:
     """The URL with its password (in the user part or a ``password=`` parameter) taken
     out: what may be written into a config file."""
-    url = _PASSWORD.sub(r"\1@", url)
-    url = _PASSWORD_PARAM.sub("", url)
-    return url.replace("?&", "?").rstrip("?")
+    base, _mark, query = _PASSWORD.sub(r"\1@", url).partition("?")
+    kept = [p for p in query.split("&") if p and not p.lower().startswith("password=")]
+    return base + ("?" + "&".join(kept) if kept else "")
 
 
 def shown(target: Target | None) -> str:
