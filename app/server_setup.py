@@ -36,10 +36,9 @@ def server_url(host: str, database: str, user: str = "", port: str | int = "") -
         raise ValidationError("port", _("The port is a number from 1 to 65535 (PostgreSQL's "
                                         "usual one is 5432)."))
     who = f"{quote(user, safe='')}@" if user else ""
-    if host.startswith("/"):  # a Unix socket's folder on this computer
-        where = quote(host, safe="")
-    else:
-        where = f"[{host}]" if ":" in host else host  # an IPv6 address
+    # A Unix socket's folder on this computer is quoted whole; an IPv6 address bracketed.
+    where = (quote(host, safe="") if host.startswith("/")
+             else f"[{host}]" if ":" in host else host)
     at_port = f":{int(port)}" if port and int(port) != DEFAULT_PORT else ""
     return f"postgresql://{who}{where}{at_port}/{quote(database, safe='')}"
 
