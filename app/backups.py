@@ -52,7 +52,7 @@ def _db_path(ctx) -> Path:
     """The database file; for a server's database, a name for its backups in this
     user's data folder (``<database name>.db``: backups go in backups/ beside it)."""
     path = ctx.db.path
-    if path is None and _on_server(ctx):
+    if path is None and on_server(ctx):
         from app.terminal_config import folder
 
         return folder() / f"{ctx.db.where.split(' on ')[0]}.db"
@@ -61,7 +61,7 @@ def _db_path(ctx) -> Path:
     return Path(path)
 
 
-def _on_server(ctx) -> bool:
+def on_server(ctx) -> bool:
     return getattr(ctx.db, "backend", "sqlite") == "postgresql"
 
 
@@ -92,7 +92,7 @@ def newest_backup(db_path: Path, folder: Path | None = None) -> Backup | None:
 
 def last_backup(ctx) -> Backup | None:
     """The newest good backup of the open store, or None (also for an in-memory one)."""
-    if ctx.db.path is None:
+    if ctx.db.path is None and not on_server(ctx):
         return None
     return newest_backup(ctx.db.path, folder_for(ctx))
 
@@ -114,7 +114,7 @@ def make_backup(ctx, out: Path | None = None) -> Backup:
         _sweep_parts(folder, db_path)
     try:
         with atomic_private_output(target) as temporary:  # an empty file: SQLite takes it
-            if _on_server(ctx):  # a logical copy into a SQLite file (app.moving)
+            if on_server(ctx):  # a logical copy into a SQLite file (app.moving)
                 from app.moving import copy_to_file
 
                 copy_to_file(ctx.db, temporary)
