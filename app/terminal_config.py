@@ -16,15 +16,14 @@ configuration: the app starts on the default file as before.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 FILE_NAME = "terminal.json"
 NAME_MAX = 40
 
 
-@dataclass(frozen=True)
-class TerminalConfig:
+class TerminalConfig(NamedTuple):  # a NamedTuple: a start reads it before dataclasses loads
     database: str | None = None  # a PostgreSQL URL without password; None: the local file
     terminal: str = ""
     store_id: int = 1
@@ -85,7 +84,7 @@ def save(config: TerminalConfig, at: Path | None = None) -> Path:
 
     target = at or path()
     make_private_folder(target.parent)
-    data = asdict(config)
+    data = config._asdict()
     if data["database"]:
         data["database"] = without_password(data["database"])
     partial = target.with_name(target.name + ".part")
