@@ -14,6 +14,8 @@ from app.errors import ComebackError, ValidationError
 from app.i18n import _, ngettext
 from app.terminal_config import NAME_MAX, TerminalConfig, default_name, save
 
+__all__ = ["TerminalConfig", "check_server", "remember", "server_url", "terminal_name"]
+
 DEFAULT_PORT = 5432
 
 

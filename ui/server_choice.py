@@ -215,7 +215,11 @@ class ServerChoicePage(QWidget):
         form.errors.clear()
         try:
             if self.choice() == "alone":
-                config = server_setup.remember(None, self.terminal.text())
+                name = server_setup.terminal_name(self.terminal.text())
+                try:
+                    config = server_setup.remember(None, name)
+                except ComebackError:  # nothing to remember that the file does not say
+                    config = server_setup.TerminalConfig(None, name, 1)
                 self.alone.emit(config)
                 return True
             checked = form.checked or form.test()
