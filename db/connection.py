@@ -114,16 +114,45 @@ class Database:
         finally:
             conn.execute(f"PRAGMA busy_timeout={int(before)}")
 
+    def snapshot_cursors(self, queries: Sequence[str], params: Sequence, *,
+                         cache_kb: int = 2000) -> tuple[sqlite3.Cursor, ...]:
+        """One cursor per query, all reading the same snapshot (a read transaction, ended
+        by :meth:`end_snapshot`), streaming rather than loading (a bigger page cache
+        meanwhile)."""
+        conn = self.conn
+        conn.execute(f"PRAGMA cache_size = -{int(cache_kb)}")
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+        cursors = []
+        for sql in queries:
+            cursor = conn.cursor()
+            cursor.arraysize = 1000
+            cursors.append(cursor.execute(sql, list(params)))
+        return tuple(cursors)
+
+    def end_snapshot(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.rollback()  # only read
+        self.conn.execute("PRAGMA cache_size = -2000")  # SQLite's default
+
+    def flush_erased(self) -> None:
+        """Copy the WAL into the database file and cut the WAL to zero bytes, so
+        overwritten pages (``secure_delete`` zeroed them) are gone from both files."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+    def index_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")]
+
     @contextmanager
     def chain_lock(self, store_id: int) -> Iterator[None]:
         """Nothing to do on SQLite: reading a chain's head and appending to it is one
         statement, and one statement runs under the file's write lock."""
         yield
-
-    def purge_erased(self) -> None:
-        """After guest data was erased: copy the WAL into the file and cut the WAL to zero
-        bytes, so overwritten pages (``secure_delete`` zeroed them) are gone from both."""
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def close(self, *, refresh_statistics: bool = False) -> None:
         """Close; with ``refresh_statistics`` first refresh the planner's statistics where

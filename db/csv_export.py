@@ -20,8 +20,7 @@ CACHE_KB = 32 * 1024
 
 
 def _safe(column: str) -> str:
-    risky = ", ".join("char(9)" if c == "\t" else "char(13)" if c == "\r" else f"'{c}'"
-                      for c in RISKY_FIRST)
+    risky = ", ".join(f"'{c}'" for c in RISKY_FIRST)  # tab and CR as themselves: portable
     return (f"CASE WHEN substr(ltrim({column}, ''''), 1, 1) IN ({risky}) "
             f"THEN '''' || {column} ELSE coalesce({column}, '') END")
 
@@ -41,10 +40,6 @@ def export_cursors(db: Database, store_id: int) -> tuple[sqlite3.Cursor, ...]:
     vouchers: incident id, code, redeemed_at;
     follow-ups: incident id, original due, done, done by, missed, outcome, outcome note,
     escalated."""
-    conn = db.conn
-    conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
-    if not conn.in_transaction:
-        conn.execute("BEGIN")  # one snapshot for the four cursors
     queries = (
         f"SELECT i.id, i.occurred_at, c.code, i.severity, {_safe('s.name')}, "
         f"{_safe('i.table_ref')}, {_safe('i.guest_name')}, {_safe('i.guest_contact')}, "
@@ -62,16 +57,9 @@ def export_cursors(db: Database, store_id: int) -> tuple[sqlite3.Cursor, ...]:
         "JOIN followups f ON f.incident_id = i.id LEFT JOIN staff d ON d.id = f.done_by "
         f"{_ORDER}, f.id",
     )
-    cursors = []
-    for sql in queries:
-        cursor = conn.cursor()
-        cursor.arraysize = 1000
-        cursors.append(cursor.execute(sql, [store_id]))
-    return tuple(cursors)
+    return db.snapshot_cursors(queries, [store_id], cache_kb=CACHE_KB)
 
 
 def done(db: Database) -> None:
     """The export's cursors are closed: end the read snapshot, give the page cache back."""
-    if db.conn.in_transaction:
-        db.conn.rollback()  # only read
-    db.conn.execute("PRAGMA cache_size = -2000")
+    db.end_snapshot()

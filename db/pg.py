@@ -166,6 +166,26 @@ class PgCursor:
         self._cursor.close()
 
 
+class _NamedCursor:
+    """A server-side cursor read like a sqlite3 one (``fetchmany``, iteration)."""
+
+    def __init__(self, cursor: psycopg.ServerCursor) -> None:
+        self._cursor = cursor
+        self.arraysize = 1000
+
+    def fetchmany(self, size: int | None = None) -> list[tuple]:
+        return self._cursor.fetchmany(size or self.arraysize)
+
+    def fetchone(self) -> tuple | None:
+        return self._cursor.fetchone()
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._cursor)
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
 class PgConnection:
     """The part of a sqlite3 connection that ``db/`` modules use, on a psycopg one."""
 
@@ -326,19 +346,60 @@ class PgDatabase:
         (one key for every store: an entry's id is the log's next id, whatever its store)."""
         return self.locked(CHAIN_LOCK)
 
-    def purge_erased(self) -> None:
+    def snapshot_cursors(self, queries: Sequence[str], params: Sequence, *,
+                         cache_kb: int = 2000) -> tuple[_NamedCursor, ...]:
+        """One server-side cursor per query, all in one REPEATABLE READ snapshot (ended by
+        :meth:`end_snapshot`): rows stream in batches, never all in memory."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursors = []
+        for n, sql in enumerate(queries):
+            text, _ = translate(sql)
+            cursor = self.conn.raw.cursor(name=f"comeback_snapshot_{n}")
+            cursor.itersize = 1000
+            try:
+                cursor.execute(text, list(params))
+            except psycopg.Error as error:
+                raise _as_sqlite_error(error) from error
+            cursors.append(_NamedCursor(cursor))
+        self._snapshot = cursors
+        return tuple(cursors)
+
+    def end_snapshot(self) -> None:
+        for cursor in getattr(self, "_snapshot", ()):
+            with suppress(psycopg.Error):
+                cursor.close()
+        self._snapshot = []
+        self.conn.rollback()
+
+    def flush_erased(self) -> None:
         """After guest data was erased: ``VACUUM`` the tables erasure updates, so the old
-        row versions holding the erased details are removed from them (not only hidden).
-        The server's WAL and its own backups are the server's to keep short; a user that
-        does not own the tables gets a notice from the server and this does nothing."""
+        row versions holding the erased details are removed from them, not only hidden
+        until autovacuum comes. VACUUM cannot run inside a transaction: there (and for a
+        user that does not own the tables, which the server only notes) it is left to
+        autovacuum. The server's WAL and backups are the server's to keep short."""
+        if self.conn.in_transaction:
+            return
         for table in ("incidents", "followups"):
             with suppress(sqlite3.Error):
                 self.conn.execute(f"VACUUM {table}")
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() ORDER BY table_name")]
+
+    def index_names(self) -> list[str]:
+        return [r[0] for r in self.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+            "ORDER BY indexname")]
 
     def __getitem__(self, table: str) -> PgTable:
         return PgTable(self, table)
 
     def close(self, *, refresh_statistics: bool = False) -> None:
+        if getattr(self, "_snapshot", None):
+            self.end_snapshot()
         with suppress(psycopg.Error):
             self.conn.close()
 

@@ -42,7 +42,7 @@ def test_opening_an_already_migrated_file_changes_nothing(tmp_path):
 
 
 def test_summary_indexes_exist(db):
-    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    names = set(db.index_names())
     assert {"idx_incidents_store_time", "idx_followups_open", "idx_incidents_guest"} <= names
 
 
