@@ -191,7 +191,7 @@ def _plain_start(argv: list[str]) -> Path | str | None:
 
 
 def main(argv: Sequence[str] | None = None,
-         gui: Callable[[Path], int] | None = None) -> int:
+         gui: Callable[[Path | str], int] | None = None) -> int:
     """Run one command; without a command, start ``gui`` (handed in by ``ui.entry``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     start_path = _plain_start(argv) if gui is not None else None

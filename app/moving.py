@@ -70,8 +70,15 @@ def migrate_to(source: Path | str, url: str, clock: Clock | None = None,
             with target.write_lock():  # one migrate-to (or first run) at a time
                 _refuse_taken(target, stores)
                 with store_copy.read_snapshot(conn):  # one snapshot for every table
-                    counts = store_copy.copy_all(sqlite_side, store_copy.PgSide(target),
-                                                 sqlite_side, progress)
+                    try:
+                        counts = store_copy.copy_all(sqlite_side, store_copy.PgSide(target),
+                                                     sqlite_side, progress)
+                    except store_copy.CopyFailed as failed:
+                        raise ComebackError(_(
+                            "Could not copy the table {table} into {where}: {reason}. "
+                            "Nothing was copied.").format(
+                            table=failed.table, where=target.where,
+                            reason=failed.reason)) from None
                 for store_id, _name in stores:
                     ctx.store_id = store_id
                     audit.record(ctx, None, "database.moved_in", None, None,
@@ -106,6 +113,11 @@ def _refuse_taken(target, stores: list[tuple[int, str]]) -> None:
 def copy_to_file(database, target: Path) -> dict[str, int]:
     """Copy the PostgreSQL ``database`` into the new SQLite file ``target`` (see
     ``db.store_copy.server_to_file``); rows per table."""
-    from db.store_copy import server_to_file
+    from db.store_copy import CopyFailed, server_to_file
 
-    return server_to_file(database, target)
+    try:
+        return server_to_file(database, target)
+    except CopyFailed as failed:
+        raise ComebackError(_("Could not copy the table {table} into {where}: {reason}. "
+                              "Nothing was copied.").format(
+            table=failed.table, where=target, reason=failed.reason)) from None

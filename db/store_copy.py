@@ -29,6 +29,15 @@ from typing import Any
 BATCH = 5000
 
 
+class CopyFailed(Exception):
+    """A table could not be copied (a row the target refuses…): ``table`` and ``reason``.
+    The caller's transaction rolls back; a lost server stays a DatabaseServerError."""
+
+    def __init__(self, table: str, reason: str) -> None:
+        super().__init__(f"{table}: {reason}")
+        self.table, self.reason = table, reason
+
+
 def _skipped(name: str) -> bool:
     """Bookkeeping tables each side keeps for itself (migrations), never copied."""
     return name.startswith(("_", "sqlite_"))
@@ -88,11 +97,21 @@ class SqliteSide:
 
 
 class PgSide:
-    """A PostgreSQL database (``db.pg.PgDatabase``) as the source or target of a copy."""
+    """A PostgreSQL database (``db.pg.PgDatabase``) as the source or target of a copy;
+    psycopg's errors come out as the sqlite3 classes, as everywhere in ``db/``."""
 
     def __init__(self, database: Any) -> None:
         self.database = database
         self.raw = database.conn.raw
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        import psycopg
+
+        try:
+            yield
+        except psycopg.Error as error:
+            raise self.database.conn._error(error) from error
 
     def tables(self) -> list[str]:
         return [r[0] for r in self.raw.execute(
@@ -109,7 +128,7 @@ class PgSide:
         return self.raw.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]
 
     def rows(self, table: str, columns: list[str]) -> Iterator[tuple]:
-        with self.raw.cursor(name=f"comeback_copy_{table}") as cursor:
+        with self._errors(), self.raw.cursor(name=f"comeback_copy_{table}") as cursor:
             cursor.itersize = BATCH
             cursor.execute(f"SELECT {_names(columns)} FROM {_quote(table)} "
                            f"ORDER BY {_order(columns)}")
@@ -117,7 +136,7 @@ class PgSide:
 
     def write(self, table: str, columns: list[str], rows: Iterator[tuple]) -> int:
         written = 0
-        with self.raw.cursor() as cursor, cursor.copy(
+        with self._errors(), self.raw.cursor() as cursor, cursor.copy(
                 f"COPY {_quote(table)} ({_names(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -128,6 +147,10 @@ class PgSide:
         """Set the table's identity column past the largest id copied."""
         if "id" not in self.columns(table):
             return
+        with self._errors():
+            self._set_identity(table)
+
+    def _set_identity(self, table: str) -> None:
         sequence = self.raw.execute("SELECT pg_get_serial_sequence(%s, 'id')",
                                     [table]).fetchone()[0]
         if sequence:
@@ -150,8 +173,15 @@ def copy_all(source: SqliteSide | PgSide, target: SqliteSide | PgSide,
             continue
         wanted = set(target.columns(table))
         columns = [c for c in source.columns(table) if c in wanted]
-        counts[table] = target.write(table, columns, source.rows(table, columns))
-        target.finish(table)
+        try:
+            counts[table] = target.write(table, columns, source.rows(table, columns))
+            target.finish(table)
+        except sqlite3.Error as error:
+            from db.health import DatabaseServerError
+
+            if isinstance(error, DatabaseServerError):
+                raise
+            raise CopyFailed(table, str(error).strip().splitlines()[0]) from error
         if progress is not None:
             progress(table, counts[table])
     return counts

@@ -115,6 +115,25 @@ def test_what_migrate_to_refuses_is_said(args, words, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_a_row_the_server_refuses_stops_the_copy_and_leaves_the_target_empty(demo_file,
+                                                                            pg_url, tmp_path):
+    import shutil
+    import sqlite3
+
+    spoilt = tmp_path / "spoilt.db"
+    shutil.copy(demo_file, spoilt)
+    conn = sqlite3.connect(spoilt)
+    conn.execute("UPDATE incident_remedies SET amount_minor = 'lots' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    result = comeback("migrate-to", pg_url, "--db", str(spoilt))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Could not copy the table incident_remedies into" in result.stderr
+    assert "Nothing was copied." in result.stderr
+    for table in ("stores", "incidents", "audit_log"):
+        assert rows(pg_url, table) == [], table
+
+
 def test_a_missing_file_is_named(pg_url, tmp_path):
     result = comeback("migrate-to", pg_url, "--db", str(tmp_path / "gone.db"))
     assert result.returncode == 2 and "There is no database at" in result.stderr
