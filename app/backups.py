@@ -94,7 +94,7 @@ def last_backup(ctx) -> Backup | None:
     """The newest good backup of the open store, or None (also for an in-memory one)."""
     if ctx.db.path is None and not on_server(ctx):
         return None
-    return newest_backup(ctx.db.path, folder_for(ctx))
+    return newest_backup(_db_path(ctx), folder_for(ctx))
 
 
 def make_backup(ctx, out: Path | None = None) -> Backup:
