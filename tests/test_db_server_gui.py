@@ -182,3 +182,15 @@ def test_test_connection_says_in_words_what_is_wrong_and_continue_waits(qtbot, t
     page.form.host.textEdited.emit("")
     assert page.submit() is False
     assert page.form.errors.fields["host"].error().startswith("Give the server's name")
+
+
+def test_the_counter_starts_on_a_server_through_every_step_after_its_first_paint(
+        qtbot, pg_url, capsys):
+    _init(pg_url)
+    window = _start(qtbot, pg_url)
+    assert isinstance(window, MainWindow)
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: hasattr(window, "backups"), timeout=10000)  # the last steps
+    assert hasattr(window, "reminders") and hasattr(window, "retention")
+    assert window.isVisible()
+    assert not [w for w in ui_app._WINDOWS if isinstance(w, DbProblemWindow)]
