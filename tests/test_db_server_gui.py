@@ -194,3 +194,35 @@ def test_the_counter_starts_on_a_server_through_every_step_after_its_first_paint
     assert hasattr(window, "reminders") and hasattr(window, "retention")
     assert window.isVisible()
     assert not [w for w in ui_app._WINDOWS if isinstance(w, DbProblemWindow)]
+
+
+def test_two_taps_the_reports_and_the_back_office_work_on_a_server(qtbot, pg_url, clock):
+    from app import staff
+    from app.context import Context
+    from app.models import Role
+    from app.setup import init_store
+    from db.connection import open_database
+    from tests.conftest import shown_main_window
+
+    ctx = Context(open_database(pg_url), clock)
+    try:
+        init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
+                   locale="nb_NO", language="en", timezone="Europe/Oslo",
+                   owner_name="Ingrid", owner_pin=OWNER_PIN)
+        staff.add_staff(ctx, "Sam", Role.CASHIER)
+        window = shown_main_window(qtbot, ctx)
+        counter = window.page("counter")
+        qtbot.mouseClick(counter.category_tile("cold_food"), Qt.LeftButton)
+        qtbot.mouseClick(counter.remedy_step.tile_for("remake"), Qt.LeftButton)
+        rows = list(ctx.db["incidents"].rows_where(order_by="id"))
+        assert len(rows) == 1 and rows[0]["staff_id"] == staff.find_by_name(ctx, "Sam").id
+        window.show_page("reports")
+        backoffice = window.page("backoffice")
+        backoffice.unlock(staff.find_by_name(ctx, "Ingrid"))
+        window.show_page("backoffice")
+        for index in range(backoffice.tabs.count()):
+            backoffice.tabs.setCurrentIndex(index)
+            QApplication.processEvents()
+        window.close()
+    finally:
+        ctx.db.close()
