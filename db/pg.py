@@ -189,17 +189,25 @@ class _NamedCursor:
 class PgConnection:
     """The part of a sqlite3 connection that ``db/`` modules use, on a psycopg one."""
 
-    def __init__(self, conn: psycopg.Connection, where: str) -> None:
+    def __init__(self, conn: psycopg.Connection, where: str, url: str | None = None) -> None:
         self.raw = conn
         self.where = where  # the server and database, without a password (for messages)
+        self._url = url  # to connect again after the connection broke (see execute)
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != TransactionStatus.IDLE
+        # UNKNOWN: the connection broke; nothing of a transaction is left on the server.
+        return self.raw.info.transaction_status not in (TransactionStatus.IDLE,
+                                                        TransactionStatus.UNKNOWN)
 
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
                 ) -> PgCursor:
         text, returning = translate(sql)
+        if self.raw.closed and self._url is not None:
+            # The connection broke earlier (that statement said so: LOST, nothing of its
+            # transaction kept); connect again, so a tap kept meanwhile is saved once the
+            # server is back. Still down: DatabaseServerError as on the first start.
+            self.raw = connect(self._url)
         try:
             cursor = self.raw.execute(text, () if parameters is None else parameters)
         except psycopg.Error as error:
@@ -234,6 +242,7 @@ class PgConnection:
                 raise self._error(error) from error
 
     def close(self) -> None:
+        self._url = None  # closed on purpose: never connected again behind the caller
         self.raw.close()
 
 
@@ -450,7 +459,7 @@ def open_pg(url: str) -> PgDatabase:
     """Connect and migrate (once, under an advisory lock: several terminals may start at
     the same moment against an empty or older database)."""
     conn = connect(url)
-    database = PgDatabase(PgConnection(conn, describe(conn)), url)
+    database = PgDatabase(PgConnection(conn, describe(conn), url), url)
     try:
         from db.pg_migrations import migrate
 

@@ -167,3 +167,24 @@ def test_a_connection_lost_mid_write_saves_nothing_and_says_so(pg_url):
         assert database["incidents"].count == 0  # the incident went with its remedy
     finally:
         database.close()
+
+
+def test_after_a_lost_connection_the_next_statement_connects_again(pg_cluster, pg_url):
+    from db.health import DatabaseServerError, ServerProblem
+
+    database = open_database(pg_url)
+    try:
+        pid = database.execute("SELECT pg_backend_pid()").fetchone()[0]
+        pg_cluster.admin(f"SELECT pg_terminate_backend({pid})")
+        with pytest.raises(DatabaseServerError) as lost, database.atomic():
+            database.execute("INSERT INTO stores (created_at) VALUES ('x')")
+        assert lost.value.problem is ServerProblem.LOST
+        assert lost.value.where.startswith(f"{dbname(pg_url)} on localhost:")
+        with database.atomic():  # a kept tap, saved once the server answers again
+            database.execute("INSERT INTO stores (created_at) VALUES ('y')")
+        assert database.execute("SELECT created_at FROM stores").fetchall() == [("y",)]
+        assert database.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
+    finally:
+        database.close()
+    with pytest.raises(DatabaseServerError):  # closed on purpose: not connected again
+        database.execute("SELECT 1")
