@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
@@ -26,6 +27,7 @@ from typing import NamedTuple
 from app.errors import ComebackError
 from app.files import PART_SUFFIX, atomic_private_output
 from app.i18n import _
+from db import sound_stamp
 
 FOLDER_NAME = "backups"
 DAILY_EVERY = timedelta(days=1)
@@ -112,6 +114,7 @@ def make_backup(ctx, out: Path | None = None) -> Backup:
     target = Path(out) if out else folder / f"{db_path.stem}-{now.strftime(_STAMP)}.db"
     if not out:
         _sweep_parts(folder, db_path)
+    began, state = time.time(), sound_stamp.fingerprint(db_path)
     try:
         with atomic_private_output(target) as temporary:  # an empty file: SQLite takes it
             if on_server(ctx):  # a logical copy into a SQLite file (app.moving)
@@ -127,10 +130,22 @@ def make_backup(ctx, out: Path | None = None) -> Backup:
     except OSError as error:
         raise ComebackError(_("Could not write the backup {path}: {reason}").format(
             path=target, reason=error.strerror or error)) from None
+    _found_sound(ctx, began, state)
     if not out:
         settings = ctx.settings()
         rotate(folder, db_path, settings.backups_daily, settings.backups_weekly)
     return Backup(target, now)
+
+
+def _found_sound(ctx, began: float, state: list[int] | None) -> None:
+    """The copy is page for page what the file held and passed ``integrity_check``: the
+    file was sound when the backup began, which counts as its daily full check
+    (``db.sound_stamp``)."""
+    db = ctx.db
+    if db.read_only or state is None:
+        return
+    db.sound_since = began
+    sound_stamp.write(db.path, began, state)
 
 
 def _sweep_parts(folder: Path, db_path: Path) -> None:

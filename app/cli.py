@@ -249,18 +249,18 @@ def _close_opened(refresh_statistics: bool) -> None:
 
 
 def _context(db_path: Path, must_exist: bool = True, write: bool = True,
-             checked: bool = False):
-    """The store at ``db_path`` for a command: checked with quick_check first (``checked``:
-    the caller has just found it sound, see ``_check_meanwhile``); a missing file is
-    created only when ``must_exist`` is False; ``write=False`` for commands that only read
-    (they work on a read-only file)."""
+             sound_since: float | None = None):
+    """The store at ``db_path`` for a command: made sure it is sound first (quick_check,
+    unless its stamp says so or the caller has just found it sound at ``sound_since``, see
+    ``_check_meanwhile``); a missing file is created only when ``must_exist`` is False;
+    ``write=False`` for commands that only read (they work on a read-only file)."""
     from app import i18n
     from app.context import Context
     from app.dbfile import open_checked
     from app.setup import is_initialised
 
     ctx = Context(open_checked(db_path, create=not must_exist, write=write,
-                               check=not checked))
+                               sound_since=sound_since))
     _OPENED.append(ctx)
     if must_exist:
         if not is_initialised(ctx):
@@ -272,32 +272,37 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
     return ctx
 
 
-def _check_meanwhile(db_path: Path) -> Callable[[], bool]:
-    """Start the file's quick_check in a worker thread (SQLite releases Python's lock while
-    it reads every page) so that it runs while the command imports what it needs; returns
-    the wait for its verdict: True when the file is sound. Anything else (damaged, missing,
-    not a database…) is False, and the command opens the file with the check as usual,
-    which says what is wrong. Nothing is opened for writing before the verdict."""
+def _check_meanwhile(db_path: Path) -> Callable[[], float | None]:
+    """Make sure the file is sound while the command imports what it needs: its stamp
+    (``db.sound_stamp``) when it matches the file, else a quick_check in a worker thread
+    (SQLite releases Python's lock while it reads every page). Returns the wait for the
+    verdict: when the file was found sound, or None for anything else (damaged, missing,
+    not a database…): then the command opens the file with the check as usual, which says
+    what is wrong. Nothing is opened for writing before the verdict."""
+    from db.sound_stamp import sound_since
+
+    since = sound_since(db_path) if isinstance(db_path, Path) else None
+    if since is not None:
+        return lambda: since
     import threading
 
     from db.health import check_file
 
-    verdict: list[bool] = []
+    verdict: list[float] = []
 
     def check() -> None:
         try:
-            if isinstance(db_path, Path) and db_path.is_file():
-                check_file(db_path)
-                verdict.append(True)
+            if isinstance(db_path, Path) and db_path.is_file():  # a server has no file
+                verdict.append(check_file(db_path))
         except Exception:  # noqa: BLE001 - the usual path reports it
             pass
 
     worker = threading.Thread(target=check, name="quick_check", daemon=True)
     worker.start()
 
-    def wait() -> bool:
+    def wait() -> float | None:
         worker.join()
-        return bool(verdict)
+        return verdict[0] if verdict else None
 
     return wait
 
@@ -513,7 +518,7 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
     from app.followup_items import countdown, given, items_for, open_items, place, what_happened
     from app.formatting import medium_date, short_time
 
-    ctx = _context(db_path, write=False, checked=sound())
+    ctx = _context(db_path, write=False, sound_since=sound())
     if not ctx.db.read_only:
         followups.sweep_missed(ctx)
     settings = ctx.settings()

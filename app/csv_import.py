@@ -7,8 +7,9 @@ history ("on paper: Marco; imported by Ingrid"), never as live approvals.
 The file is read once, as a stream: each row is checked (:mod:`app.csv_rows`) and, while
 no row was bad, staged in batches into temporary tables (:mod:`db.csv_import`), so memory
 stays flat whatever the file's size and the counter can save taps meanwhile. Nothing is
-written to the store unless every row is valid; then one short transaction switches the
-staged rows in. Each bad row is reported with its line number (the line it starts on).
+written to the store unless every row is valid; then the rows are copied in short slices,
+invisible until one short transaction switches them all in (:mod:`app.import_switch`).
+Each bad row is reported with its line number (the line it starts on).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from app import approval, audit, staff, vouchers
+from app import approval, audit, import_switch, staff, vouchers
 from app.context import Context
 from app.csv_read import NotACsv, Opened, open_csv, open_stream
 from app.csv_rows import Bad, Checker
@@ -27,10 +28,10 @@ from app.errors import ValidationError
 from app.i18n import _
 from app.models import Changes, Role
 from db import csv_import as csv_db
+from db import import_staging as staging_db
 
 BATCH = 5000
 PROBLEMS_KEPT = 200
-SWITCH_TRIES = 5
 
 
 class OwnerPinNeeded(ValidationError):
@@ -65,14 +66,20 @@ def owner_for_import(ctx: Context, pin: str | None) -> tuple[int, str]:
     return member.id, member.name
 
 
-def import_csv(ctx: Context, source: str | Path | TextIO, *, pin: str | None) -> Imported:
-    """Check every row of ``source``, then write them all in one transaction.
+def import_csv(ctx: Context, source: str | Path | TextIO, *, pin: str | None,
+               between: import_switch.Hook | None = None) -> Imported:
+    """Check every row of ``source``, then switch them all in at once.
 
     ``pin`` must be an active owner's. Raises :class:`OwnerPinNeeded` without it,
     :class:`ImportRefused` listing each bad row's line number and reason (nothing is
-    written then), ``OSError`` when the file cannot be read.
+    written then), ``OSError`` when the file cannot be read. ``between`` runs after each
+    slice of the copy (see :func:`app.import_switch.switch_in`).
     """
     owner = owner_for_import(ctx, pin)
+    running = import_switch.running_import(ctx)
+    if running is not None:
+        raise _another_import(running)
+    import_switch.clean_killed(ctx)
     known = set(COLUMNS)
     if isinstance(source, str | Path):
         prefer = "cp1250" if ctx.settings().locale.startswith("cs") else "cp1252"
@@ -83,7 +90,7 @@ def import_csv(ctx: Context, source: str | Path | TextIO, *, pin: str | None) ->
     else:
         opened = open_stream(source, known)
     try:
-        return _import(ctx, opened, owner, source)
+        return _import(ctx, opened, owner, source, between)
     finally:
         opened.text.close()
 
@@ -153,7 +160,15 @@ class _Stager:
             rows.clear()
 
 
-def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source) -> Imported:
+def _another_import(row: dict) -> ImportRefused:
+    return ImportRefused([(1, _(
+        "another import into this database started at {when} and is still being written; "
+        "nothing was written. Import this file when it has finished.").format(
+        when=row["started_at"]))])
+
+
+def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source,
+            between: import_switch.Hook | None) -> Imported:
     reader = csv.reader(opened.text, delimiter=opened.delimiter)
     header = _header(reader)
     checker = Checker(ctx, header)
@@ -203,29 +218,24 @@ def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source) -> Imp
         created: list[str] = []
 
         def audit_entry(added: dict[str, int], coverage: dict) -> None:
-            created.extend(added)
             # The rows written, by id range and digest: comeback verify holds them to it.
             audit.record(ctx, owner[0], "incidents.imported", "store", ctx.store_id,
                          incidents=count, rows=count, owner=owner[1], sha256=opened.sha256,
                          file=name, encoding=opened.encoding_name,
                          staff_created=list(added), **coverage)
 
-        for _attempt in range(SWITCH_TRIES):
-            # Numbered and hashed before the write lock; the lock only copies rows in.
-            plan = csv_db.prepare(ctx.db, ctx.store_id, staff_keys)
-            try:
-                csv_db.switch(ctx.db, ctx.store_id, owner[0], ctx.now_iso(), plan,
-                              audit_entry)
-                break
-            except csv_db.IdsTaken:
-                continue  # another import took the reserved ids meanwhile: number again
-            except csv_db.CodeTaken as taken:
-                raise ImportRefused([(taken.line, _(
-                    "voucher code {code} already exists in this database.").format(
-                    code=taken.code))]) from None
-        else:
+        try:
+            created.extend(import_switch.switch_in(ctx, owner[0], staff_keys, audit_entry,
+                                                   between=between))
+        except staging_db.AnotherImport as other:
+            raise _another_import(other.row) from None
+        except csv_db.CodeTaken as taken:
+            raise ImportRefused([(taken.line, _(
+                "voucher code {code} already exists in this database.").format(
+                code=taken.code))]) from None
+        except (staging_db.Lost, staging_db.IdsTaken):
             raise ImportRefused([(1, _("the store changed while the file was imported; "
-                                       "nothing was written. Import it again."))])
+                                       "nothing was written. Import it again."))]) from None
     finally:
         csv_db.drop(ctx.db)
     if count > 1000:

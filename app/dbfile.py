@@ -25,12 +25,13 @@ _CLASSES = {
 
 
 def open_checked(path: str | Path, *, create: bool = False, check: bool = True,
-                 write: bool = True) -> Database:
+                 write: bool = True, sound_since: float | None = None) -> Database:
     """Open the database for a command: ``create`` only for commands that make one (init,
-    demo, restore); ``check`` runs quick_check first; ``write`` refuses a read-only file
-    before anything is done. Raises a DatabaseProblem for every bad state."""
+    demo, restore); ``check`` makes sure the file is sound first (quick_check, unless its
+    stamp or ``sound_since`` says it is, see ``db.sound_stamp``); ``write`` refuses a
+    read-only file before anything is done. Raises a DatabaseProblem for every bad state."""
     try:
-        database = open_database(path, create=create, check=check)
+        database = open_database(path, create=create, check=check, sound_since=sound_since)
     except (DatabaseFileError, DatabaseServerError) as error:
         raise problem(error) from None
     if write and database.read_only:
@@ -56,6 +57,10 @@ def problem(error: DatabaseFileError | DatabaseServerError) -> errors.DatabasePr
 
         return dbserver.problem(error)
     backup = None
+    if error.problem is Problem.DAMAGED:
+        from db.sound_stamp import forget
+
+        forget(error.path)  # the next process reads every page again
     if error.problem in (Problem.DAMAGED, Problem.NOT_DATABASE, Problem.TOO_NEW):
         from app.backups import newest_backup
 

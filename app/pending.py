@@ -35,11 +35,14 @@ from app.errors import ComebackError
 from app.i18n import _
 from app.models import Changes, Logged, RemedyRequest, Severity
 from db import faults
-from db.connection import busy_timeout, database_file
+from db.connection import busy_timeout, database_file, tap_transaction
 from db.outbox import Outbox, outbox_path
+from db.writers import Turnstile, writers_path
 
 #: How long a tap waits for another writer's lock before it is kept for a retry (ms).
 TAP_BUSY_MS = 20
+#: How often a tap tries the lock again while it waits (seconds).
+POLL_S = 0.0005
 KIND_LOG = "incident.log"
 BUSY, FULL, IO, OTHER = faults.BUSY, faults.FULL, faults.IO, "other"
 
@@ -177,7 +180,12 @@ def short_wait(ctx: Context) -> Iterator[None]:
     """Run a write from a screen with the tap's short lock wait (the screen never freezes
     behind another writer); a failure that passes comes out as :class:`NotSavedYet`."""
     try:
-        with busy_timeout(ctx.db, TAP_BUSY_MS):
+        path = writers_path(database_file(ctx.db))
+    except Exception:  # noqa: BLE001 - no announcement then; the write says what is wrong
+        path = None
+    turnstile = Turnstile(path)  # a big import lets the write in before its next slice
+    try:
+        with turnstile.waiting(), busy_timeout(ctx.db, TAP_BUSY_MS):
             yield
     except ComebackError:
         raise
@@ -186,6 +194,8 @@ def short_wait(ctx: Context) -> Iterator[None]:
         if reason is None:
             raise
         raise NotSavedYet(reason) from error
+    finally:
+        turnstile.close()
 
 
 def problem_text(reason: str) -> str:
@@ -215,18 +225,22 @@ class TapSaver:
     """Saves taps, keeping those the database cannot take yet in ``outbox`` (None: in
     memory only, as for an in-memory database)."""
 
-    def __init__(self, ctx: Context, outbox: Outbox | None, busy_ms: int = TAP_BUSY_MS) -> None:
+    def __init__(self, ctx: Context, outbox: Outbox | None, busy_ms: int = TAP_BUSY_MS,
+                 turnstile: Turnstile | None = None) -> None:
         self.ctx = ctx
         self.outbox = outbox
         self.busy_ms = busy_ms
+        self.turnstile = turnstile if turnstile is not None else Turnstile(None)
         self.reason: str | None = None
         self._memory: dict[str, PendingTap] = {}
 
     @classmethod
     def for_database(cls, ctx: Context) -> TapSaver:
         """The saver whose outbox lies next to ``ctx``'s database file."""
-        path = outbox_path(database_file(ctx.db))
-        return cls(ctx, Outbox(path) if path is not None else None)
+        database = database_file(ctx.db)
+        path = outbox_path(database)
+        return cls(ctx, Outbox(path) if path is not None else None,
+                   turnstile=Turnstile(writers_path(database)))
 
     # -- what waits ---------------------------------------------------------------------
     def waiting(self) -> list[PendingTap]:
@@ -268,11 +282,13 @@ class TapSaver:
         """Save ``tap`` now, or keep it when the database cannot take it. A refusal (bad
         input, a PIN needed) raises as the service does, and nothing is kept.
 
-        While taps wait the database was just found locked: no wait for the lock then (a
-        free database takes the tap all the same), the retry timer does the waiting.
+        Also while taps wait it waits its short time for the lock: a big import lets an
+        announced tap in between two slices (app.import_switch), and a tap that did not
+        wait would be kept whenever it met a slice — each kept tap making the next ones
+        keep too, until the retry timer's next turn.
         """
         try:
-            return Saved(tap, self._attempt(tap, wait=not self.count()))
+            return Saved(tap, self._attempt(tap))
         except ComebackError:
             raise
         except Exception as error:
@@ -330,7 +346,11 @@ class TapSaver:
         return True
 
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
-        with busy_timeout(self.ctx.db, self.busy_ms if wait else 0):
+        """Save ``tap`` in one write transaction, waiting up to ``busy_ms`` for the lock
+        (tried every :data:`POLL_S`), announced to a big import so that it lets the tap
+        in before its next slice (:mod:`db.writers`)."""
+        with self.turnstile.waiting(), \
+                tap_transaction(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
             return apply(self.ctx, tap)
 
     def _keep(self, tap: PendingTap, reason: str) -> Kept:

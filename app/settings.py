@@ -305,6 +305,23 @@ def validate(name: str, value: Any) -> Any:
 
 
 def load(db, store_id: int) -> StoreSettings:
+    """The store's settings; read again only when the database may have changed since the
+    last read on this connection (``db.connection.data_mark``: a tap asks ten times)."""
+    memo = getattr(db, "memo", None)
+    if memo is None:
+        return _read(db, store_id)
+    from db.connection import data_mark
+
+    mark = data_mark(db)
+    kept = memo.get(("settings", store_id))
+    if kept is not None and kept[0] == mark:
+        return kept[1]
+    loaded = _read(db, store_id)
+    memo[("settings", store_id)] = (mark, loaded)  # the mark before: a commit meanwhile reads again
+    return loaded
+
+
+def _read(db, store_id: int) -> StoreSettings:
     stored = store_db.settings_values(db, store_id)
     values = {}
     for spec in SETTINGS:

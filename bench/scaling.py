@@ -5,7 +5,8 @@
 
 One store per size, built through the app's own import from ``bench.generator`` with no
 ANALYZE (``bench.scaling_db``, cached under /tmp). Each size is measured on a fresh copy
-without statistics: the first figure (the taps) starts with none, and from then on the
+without statistics, found sound and stamped as a store's file is on most days
+(``checked_today``): the first figure (the taps) starts with none, and from then on the
 statistics are what the app's own ``PRAGMA optimize`` on close made (the warm-up run of
 each process figure is the first to close). Figures, each with a floor measured in the
 same run:
@@ -15,7 +16,9 @@ same run:
 - start-up, everything loaded (counter, sqlite-utils, erasure, reminders, queue) and the
   counter's first paint — floor: a bare PySide6 window (``bench/bare_window.py``);
 - ``comeback followups`` as a process — floor: a python process running one plain
-  indexed query of the open follow-ups;
+  indexed query of the open follow-ups; on the file as the last Comeback process left it
+  (``db.sound_stamp``: no full check), and once a day's cost apart: the same command on a
+  file not checked today (the full ``quick_check`` runs first);
 - idle CPU of the running app over a fixed window (a 45 s backstop inside it) — floor: a
   bare window idling over the same window, at the same time;
 - one week's summary (``weekly_summary``), random weeks — floor: ``SELECT *`` of the
@@ -183,14 +186,33 @@ print(len(rows), rows)
 
 
 def followups_cli(db: Path, runs: int) -> dict:
+    """``comeback followups`` on the file as the last Comeback process left it (its stamp
+    matches: no full check), and - a few runs - on a file not checked today (the stamp
+    removed first: the full ``quick_check`` runs, as once a day or after another program
+    wrote the file)."""
+    from db.sound_stamp import stamp_path
+
     app = _app("followups", "--db", str(db))
     floor_cmd = [sys.executable, "-c", FLOOR_FOLLOWUPS, str(db)]
     _timed(app), _timed(floor_cmd)
-    floor, ours = [], []
+    floor, ours, unchecked = [], [], []
     for _i in range(runs):
         floor.append(_timed(floor_cmd))
         ours.append(_timed(app))
-    return {"floor": floor, "ours": ours}
+    for _i in range(max(1, runs // 3)):
+        stamp_path(db).unlink(missing_ok=True)
+        unchecked.append(_timed(app))
+    return {"floor": floor, "ours": ours, "unchecked": unchecked}
+
+
+def checked_today(db: Path) -> None:
+    """The file as a store's is on most days: found sound by a Comeback process within
+    the last day, and stamped (``db.sound_stamp``). The taps child stands in for the app
+    and closes without the app's stamp, so this runs again after it."""
+    from db.health import check_file
+    from db.sound_stamp import write
+
+    write(db, check_file(db))
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -287,8 +309,10 @@ def measure(size: int, args) -> dict:
         db = Path(tmp) / f"store-{size}.db"
         shutil.copyfile(source, db)
         strip_statistics(db)  # as built: the app's own PRAGMA optimize makes them from here
+        checked_today(db)
         print(f"[{size:,}] taps…", flush=True)
         tapped = taps(db, args.taps)
+        checked_today(db)
         print(f"[{size:,}] start-up…", flush=True)
         started = startup(db, args.runs)
         print(f"[{size:,}] comeback followups…", flush=True)
@@ -319,6 +343,8 @@ def figures(m: dict) -> dict[str, tuple[float, float, str]]:
         "one week's summary p99": (p50_p99(q["ours"])[1], p50_p99(q["floor"])[1], "ms"),
         "weekly report process": (med(r["ours"]), med(r["floor"]), "ms"),
     }
+    if f.get("unchecked"):
+        rows["followups, file not checked today"] = (med(f["unchecked"]), med(f["floor"]), "ms")
     if m["idle"] is not None:
         rows["idle CPU"] = (m["idle"]["ours"], m["idle"]["floor"], "%")
     return rows

@@ -159,7 +159,10 @@ def _select(db: Database, sql: str, store_id: int, column: str, values: Sequence
     store's whole history, idx_incidents_store_time, when ids are given) whose ``column``
     is in ``values`` (all when None, in chunks of 500) and outside every ``skip`` range of
     ids, ordered by ``order``."""
+    from db.import_staging import visible
+
     outside = "".join(f" AND NOT ({order} BETWEEN ? AND ?)" for _r in skip)
+    outside += f" AND {visible()}"
     bounds = [bound for lo_hi in skip for bound in lo_hi]
     if values is None:
         return _rows(db, f"{sql}{outside} ORDER BY {order}", [store_id, *bounds])

@@ -29,7 +29,7 @@ BUSY_TIMEOUT_MS = 5000
 # The migration set and its newest migration (db/migrations.py; a test keeps them equal).
 # A file that has it applied needs no migration, and that check needs no sqlite-utils.
 MIGRATION_SET = "comeback"
-NEWEST_MIGRATION = "0011_incident_uid"
+NEWEST_MIGRATION = "0012_import_staging"
 
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 
@@ -41,11 +41,17 @@ class Database:
     #: The file (None in memory) and whether it opened read-only (see open_database).
     path: Path | None = None
     read_only: bool = False
+    #: When every page of the file was last found sound (``db.sound_stamp``); None when
+    #: this process has not checked it (nor found a stamp that matched).
+    sound_since: float | None = None
     backend = "sqlite"
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._full: sqlite_utils.Database | None = None
+        #: Values read often and seldom changed (the store's settings), each kept with the
+        #: ``data_mark`` it was read at (see app.settings.load).
+        self.memo: dict = {}
 
     @property
     def full(self) -> sqlite_utils.Database:
@@ -54,9 +60,11 @@ class Database:
             from sqlite_utils import Database as FullDatabase
 
             self._full = full = FullDatabase(self.conn, execute_plugins=False)
-            # From now on every call goes straight to sqlite-utils, without this class's
-            # SELECT check or __getattr__ in between (the hot path of logging an incident).
-            self.query, self.execute, self.atomic = full.query, full.execute, full.atomic
+            # From now on ``atomic`` goes straight to sqlite-utils, without __getattr__ in
+            # between (the hot path of logging an incident). SELECTs stay on the plain
+            # connection: sqlite-utils 4.2 runs each ``query`` inside a SAVEPOINT and a
+            # RELEASE, two more statements per read (28 of a tap's 62).
+            self.atomic = full.atomic
         return self._full
 
     @property
@@ -66,7 +74,7 @@ class Database:
     def query(self, sql: str, params: Sequence | dict[str, Any] | None = None
               ) -> Iterator[dict]:
         """Rows as dicts, as sqlite-utils' ``query``."""
-        if self._full is None and _SELECT.match(sql):
+        if _SELECT.match(sql):
             cursor = self.conn.execute(sql, () if params is None else params)
             keys = [column[0] for column in cursor.description]
             if len(set(keys)) == len(keys):  # sqlite-utils renames repeated column names
@@ -77,7 +85,7 @@ class Database:
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
                 ) -> sqlite3.Cursor:
         """A cursor, as sqlite-utils' ``execute`` (which commits a write outside atomic)."""
-        if self._full is None and _SELECT.match(sql):
+        if _SELECT.match(sql):
             return self.conn.execute(sql, () if parameters is None else parameters)
         return self.full.execute(sql, parameters)
 
@@ -113,6 +121,41 @@ class Database:
             yield
         finally:
             conn.execute(f"PRAGMA busy_timeout={int(before)}")
+
+    @contextmanager
+    def polled_write(self, wait_s: float, poll_s: float) -> Iterator[None]:
+        """The block in one write transaction, taking the write lock first: tried every
+        ``poll_s`` for up to ``wait_s`` (then "database is locked"), instead of SQLite's own
+        wait, which sleeps 1, 2, 5, then 10 ms and more between its tries and would mostly
+        miss the short pauses a big import leaves between its slices (app.import_switch).
+        Commits when the block ends, rolls back when it raises (``BEGIN IMMEDIATE``)."""
+        import time
+
+        conn = self.conn
+        if conn.in_transaction:
+            conn.commit()
+        deadline = time.monotonic() + wait_s
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute("PRAGMA busy_timeout=0")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(poll_s)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(before)}")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        if conn.in_transaction:
+            conn.commit()
 
     def snapshot_cursors(self, queries: Sequence[str], params: Sequence, *,
                          cache_kb: int = 2000) -> tuple[sqlite3.Cursor, ...]:
@@ -156,12 +199,18 @@ class Database:
 
     def close(self, *, refresh_statistics: bool = False) -> None:
         """Close; with ``refresh_statistics`` first refresh the planner's statistics where
-        they are stale (cheap: a bounded sample per index, see ``optimize``). The app asks
-        for it when it quits and after a command that succeeded; anything else leaves the
-        file as it found it."""
-        if refresh_statistics:
-            optimize(self.conn)
+        they are stale (cheap: a bounded sample per index, see ``optimize``), and after
+        closing record that the file, as this process leaves it, is sound since the last
+        full check (``db.sound_stamp``; only when this process found it sound). The app
+        asks for it when it quits and after a command that succeeded; anything else
+        leaves the file as it found it."""
+        sound = optimize(self.conn) if refresh_statistics else False
         self.conn.close()
+        if sound and self.sound_since is not None and self.path is not None \
+                and not self.read_only:
+            from db import sound_stamp
+
+            sound_stamp.write(self.path, self.sound_since)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -177,14 +226,19 @@ class Database:
 ANALYSIS_LIMIT = 400
 
 
-def optimize(conn: sqlite3.Connection) -> None:
+def optimize(conn: sqlite3.Connection) -> bool:
     """``PRAGMA optimize`` with a bounded ``analysis_limit``; on close and after imports.
-    Best effort: a read-only or busy file keeps its old statistics."""
+    Best effort: a read-only or busy file keeps its old statistics. False when it met a
+    damaged page (then no stamp says the file is sound, see ``Database.close``)."""
     try:
         conn.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
         conn.execute("PRAGMA optimize")
+    except sqlite3.DatabaseError as error:
+        code = getattr(error, "sqlite_errorcode", 0) or 0
+        return (code & 0xFF) != 11 and "malformed" not in str(error)  # 11: SQLITE_CORRUPT
     except sqlite3.Error:
         pass
+    return True
 
 
 def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
@@ -193,6 +247,9 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
     # pages; app.privacy checkpoints the WAL after an erase.
     conn.execute("PRAGMA secure_delete=ON")
     conn.execute("PRAGMA foreign_keys=ON")
+    # Each page is checked for malformed cells as it is read, so a damaged page a command
+    # reads fails it ("malformed") before anything is written (see db.sound_stamp).
+    conn.execute("PRAGMA cell_size_check=ON")
     if wal:
         conn.execute("PRAGMA journal_mode=wal")
     # FULL: a committed incident survives a power cut, also in WAL mode.
@@ -208,11 +265,13 @@ def is_server_url(target: object) -> bool:
 
 
 def open_database(path: str | Path | None, *, create: bool = True,
-                  check: bool = False) -> Database:
+                  check: bool = False, sound_since: float | None = None) -> Database:
     """Open and migrate the database at ``path``; None = in memory.
 
     ``create=False`` refuses a missing file instead of creating it (commands that only
-    read). ``check`` runs ``PRAGMA quick_check`` first. Every bad state of the file raises
+    read). ``check`` makes sure the file is sound first: ``PRAGMA quick_check`` unless
+    its stamp says it was found sound since it last changed (``db.sound_stamp``), or the
+    caller has just checked it (``sound_since``: when). Every bad state of the file raises
     ``db.health.DatabaseFileError`` with its kind; a new file (and its folders) is made
     0600 in folders 0700, and removed again when it cannot be set up. A file that is not
     writable opens read-only (``Database.read_only``); it can only be read.
@@ -237,8 +296,8 @@ def open_database(path: str | Path | None, *, create: bool = True,
         conn = health.connect(path, writable, BUSY_TIMEOUT_MS)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # Checked before anything is written (WAL mode is a write to the header).
-        if check:
-            health.quick_check(conn, path)
+        if check and sound_since is None:
+            sound_since = health.sound_since(conn, path)
         up_to_date = health.schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION)
         if not up_to_date:
             from db.migrations import migrations
@@ -251,6 +310,7 @@ def open_database(path: str | Path | None, *, create: bool = True,
             raise health.problem_of(error, path) or error from None
         database = Database(conn)
         database.path, database.read_only = path, not writable
+        database.sound_since = sound_since
         if not up_to_date:
             if not writable:
                 raise health.DatabaseFileError(health.Problem.READ_ONLY, path, "upgrade")
@@ -278,6 +338,15 @@ def _migrate(database: Database, path: Path) -> None:
         raise health.problem_of(error, path) or error from None
 
 
+def data_mark(database: Database) -> tuple[int, int]:
+    """A value that changes whenever what the database holds may have changed: this
+    connection's own writes (``total_changes``, no statement) and every commit of another
+    connection or process (``PRAGMA data_version``: no disk read). SQLite-only; lets a caller
+    keep a small, often-read table (the settings) until it changes."""
+    conn = database.conn
+    return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+
+
 def pragma(database: Database, name: str) -> object:
     """Read one PRAGMA value (used by tests and diagnostics)."""
     return database.conn.execute(f"PRAGMA {name}").fetchone()[0]
@@ -288,6 +357,12 @@ def busy_timeout(database: Database, ms: int):
     locked"), instead of the connection's usual :data:`BUSY_TIMEOUT_MS`. The counter's tap
     uses a short one and keeps the tap for a retry rather than freeze the screen."""
     return database.lock_wait(ms)
+
+
+def tap_transaction(database: Database, wait_s: float, poll_s: float):
+    """Run the block in one write transaction, the lock waited for at most ``wait_s``
+    (then "database is locked"); see :meth:`Database.polled_write`. The counter's tap."""
+    return database.polled_write(wait_s, poll_s)
 
 
 def database_file(database: Database) -> Path | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 
 from db.connection import Database
+from db.import_staging import visible
 
 # A cell starting with one of these is a formula in Excel/LibreOffice; export writes it
 # with a leading apostrophe, and so also a cell that already starts with apostrophes
@@ -25,7 +26,7 @@ def _safe(column: str) -> str:
             f"THEN '''' || {column} ELSE coalesce({column}, '') END")
 
 
-_ORDER = "WHERE i.store_id = ? ORDER BY i.occurred_at, i.id"
+_ORDER = f"WHERE i.store_id = ? AND {visible()} ORDER BY i.occurred_at, i.id"
 
 
 def export_cursors(db: Database, store_id: int) -> tuple[sqlite3.Cursor, ...]:

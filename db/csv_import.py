@@ -3,16 +3,14 @@
 An import never holds the write lock while it reads and checks the file. Rows go in
 batches (``executemany``) into TEMP tables: those live in the connection's own temporary
 database, so staging takes no lock on the store's file, a tap on another connection is
-saved meanwhile, and a crash leaves nothing behind. When every row is valid, :func:`prepare`
-numbers the staged rows in a block of ids :data:`GAP` above the newest ones and hashes them
-for the audit entry's coverage — still without the lock — and :func:`switch` copies them
-into the real tables in one ``BEGIN IMMEDIATE`` transaction of ``INSERT … SELECT``
-statements, after checking that nothing reached the block meanwhile.
+saved meanwhile, and a crash leaves nothing behind. When every row is valid,
+:mod:`db.import_staging` copies them into the store in short batches, invisible until one
+short switch; :func:`coverage` hashes them for the audit entry without any lock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from db.connection import Database
 
@@ -114,56 +112,42 @@ class CodeTaken(Exception):
         self.code, self.line = code, line
 
 
-class IdsTaken(Exception):
-    """Rows were written into the ids an import had reserved: prepare it again."""
+def first_taken_code(db: Database) -> tuple[str, int] | None:
+    """A staged voucher code some voucher in the database has already, with its line."""
+    return db.conn.execute(
+        "SELECT t.code, i.line FROM temp.import_vouchers t "
+        "JOIN temp.import_incidents i ON i.n = t.incident_n "
+        "WHERE t.code IN (SELECT code FROM main.vouchers) ORDER BY t.n LIMIT 1").fetchone()
 
 
-# Ids left free between the newest rows and an import's: a tap during the import takes the
-# next id without touching the import's block, which is numbered (and hashed) beforehand.
-GAP = 100
-_ID_TABLES = {"incidents": "incidents", "remedies": "incident_remedies",
-              "vouchers": "vouchers", "followups": "followups", "staff": "staff"}
+def taken_code_between(db: Database, a: int, b: int, first_id: int) -> tuple[str, int] | None:
+    """Of the staged vouchers ``a``..``b``, one whose code a voucher outside the import
+    (an id below ``first_id``, or a newer one) has meanwhile, with its line."""
+    return db.conn.execute(
+        "SELECT t.code, i.line FROM temp.import_vouchers t "
+        "JOIN temp.import_incidents i ON i.n = t.incident_n "
+        "JOIN main.vouchers v ON v.code = t.code "
+        "WHERE t.n BETWEEN ? AND ? AND v.id <> ? + t.n ORDER BY t.n LIMIT 1",
+        [a, b, first_id - 1]).fetchone()
 
 
-# A random UUID (version 4) per imported incident, as migration 0011 gives older ones.
-_NEW_UID = ("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
-            "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), "
-            "1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))")
+def counts(db: Database) -> dict[str, int]:
+    """Staged rows per table: incidents, remedies, vouchers, followups."""
+    return {name: db.conn.execute(f"SELECT count(*) FROM temp.import_{name}").fetchone()[0]
+            for name in ("incidents", "remedies", "vouchers", "followups")}
 
 
-def _newest(conn, table: str) -> int:
-    return conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
-
-
-def prepare(db: Database, store_id: int, staff: dict[str, tuple[str, int | None]]
-            ) -> dict:
-    """Number the staged rows for their place in the store, outside any write lock.
-
-    ``staff`` maps a name key to (name, id or None); the None ones get ids to be added as
-    inactive cashiers. Returns the plan :func:`switch` carries out: the reserved bases, the
-    staff to add, and the coverage of the audit entry — the id ranges and digests of the
-    rows as they will be stored (:func:`db.audit_chain.coverage_payload`'s form).
-    """
+def coverage(db: Database, store_id: int, base: dict[str, int], counts: dict[str, int]
+             ) -> dict:
+    """The coverage of the import's audit entry — the id ranges and digests of the rows as
+    they will be stored (:func:`db.audit_chain.coverage_payload`'s form) — computed from
+    the staged rows, outside any write lock. ``base``: the ids below each reserved block
+    (:func:`db.import_staging.reserve`)."""
     from db import audit_chain
 
     conn = db.conn
-    if conn.in_transaction:
-        conn.commit()
-    base = {name: _newest(conn, table) + GAP for name, table in _ID_TABLES.items()}
-    new_staff = []
-    rows = []
-    for key, (name, staff_id) in staff.items():
-        if staff_id is None:
-            staff_id = base["staff"] + len(new_staff) + 1
-            new_staff.append((staff_id, name))
-        rows.append((key, name, staff_id))
-    conn.execute("DELETE FROM temp.import_staff")
-    conn.executemany("INSERT INTO temp.import_staff VALUES (?, ?, ?)", rows)
-    conn.commit()
-    counts = {name: conn.execute(f"SELECT count(*) FROM temp.import_{name}").fetchone()[0]
-              for name in ("incidents", "remedies", "vouchers")}
     ranges = {name: [base[name] + 1, base[name] + counts[name]] if counts[name] else [0, -1]
-              for name in counts}
+              for name in ("incidents", "remedies", "vouchers")}
     p = {"store": store_id, "bi": base["incidents"], "br": base["remedies"],
          "bv": base["vouchers"]}
     queries = {  # the rows of audit_chain.coverage_rows, as they will be stored
@@ -179,87 +163,14 @@ def prepare(db: Database, store_id: int, staff: dict[str, tuple[str, int | None]
         "redeemed": "SELECT :bv + n, code, redeemed_at, NULL FROM temp.import_vouchers "
                     "WHERE redeemed_at IS NOT NULL ORDER BY n",
     }
-    coverage = {"covers": ranges,
-                "digests": {name: audit_chain.digest_cursor(conn.execute(sql, p))
-                            for name, sql in queries.items()}}
-    return {"base": base, "new_staff": new_staff, "coverage": coverage}
-
-
-def switch(db: Database, store_id: int, owner_id: int, created_at: str, plan: dict,
-           inside: Callable[[dict[str, int], dict], None]) -> dict[str, int]:
-    """Copy the staged rows into the store in one short write transaction, as ``plan``
-    (from :func:`prepare`) numbered them.
-
-    ``inside(added, coverage)`` runs in the same transaction before the commit (the audit
-    entry). Returns the staff names added with their ids. Raises :class:`CodeTaken` if a
-    voucher code was taken meanwhile and :class:`IdsTaken` if rows reached the reserved ids
-    (nothing is written then).
-    """
-    conn = db.conn
-    if conn.in_transaction:
-        conn.commit()
-    base = plan["base"]
-    # Every reference in the staged rows was made here — category, remedy and staff ids
-    # looked up at check time (none of those rows is ever deleted), incident and remedy
-    # ids numbered by the plan — so SQLite's per-row foreign-key probes are skipped for the
-    # copy (about a quarter of the time the write lock is held). Set outside a transaction.
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if any(_newest(conn, table) > base[name] for name, table in _ID_TABLES.items()):
-            raise IdsTaken()
-        taken = conn.execute(
-            "SELECT t.code, i.line FROM temp.import_vouchers t "
-            "JOIN temp.import_incidents i ON i.n = t.incident_n "
-            "WHERE t.code IN (SELECT code FROM main.vouchers) ORDER BY t.n LIMIT 1").fetchone()
-        if taken:
-            raise CodeTaken(taken[0], taken[1])
-        added: dict[str, int] = {}
-        for staff_id, name in plan["new_staff"]:
-            conn.execute("INSERT INTO staff (id, store_id, name, role, active, created_at) "
-                         "VALUES (?, ?, ?, 'cashier', 0, ?)",
-                         [staff_id, store_id, name, created_at])
-            added[name] = staff_id
-        params = {"store": store_id, "owner": owner_id, "bi": base["incidents"],
-                  "br": base["remedies"], "bv": base["vouchers"], "bf": base["followups"]}
-        conn.execute(
-            "INSERT INTO incidents (id, store_id, category_id, category_label, staff_id, "
-            "occurred_at, severity, table_ref, guest_name, guest_contact, guest_key, note, "
-            "repeat_guest, voided_at, imported_by, uid) "
-            "SELECT :bi + t.n, :store, t.category_id, t.category_label, s.staff_id, "
-            "t.occurred_at, t.severity, t.table_ref, t.guest_name, t.guest_contact, "
-            f"t.guest_key, t.note, t.repeat_guest, t.voided_at, :owner, {_NEW_UID} "
-            "FROM temp.import_incidents t LEFT JOIN temp.import_staff s ON s.key = t.staff_key "
-            "ORDER BY t.n", params)
-        conn.execute(
-            "INSERT INTO incident_remedies (id, incident_id, remedy_id, kind, label, "
-            "amount_minor, percent, approved_by, given_at, paper_approved_by) "
-            "SELECT :br + n, :bi + incident_n, remedy_id, kind, label, amount_minor, percent, "
-            "NULL, given_at, paper_approved_by FROM temp.import_remedies ORDER BY n", params)
-        conn.execute(
-            "INSERT INTO vouchers (id, code, incident_id, incident_remedy_id, amount_minor, "
-            "issued_at, expires_at, redeemed_at) "
-            "SELECT :bv + n, code, :bi + incident_n, :br + remedy_n, amount_minor, issued_at, "
-            "expires_at, redeemed_at FROM temp.import_vouchers ORDER BY n", params)
-        conn.execute(
-            "INSERT INTO followups (id, incident_id, created_at, original_due_at, due_at, "
-            "done_at, done_by, outcome, outcome_note, missed_at, escalated_at) "
-            "SELECT :bf + t.n, :bi + t.incident_n, t.created_at, t.original_due_at, "
-            "t.original_due_at, t.done_at, s.staff_id, t.outcome, t.outcome_note, t.missed_at, "
-            "t.escalated_at FROM temp.import_followups t "
-            "LEFT JOIN temp.import_staff s ON s.key = t.done_by_key ORDER BY t.n", params)
-        inside(added, plan["coverage"])
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    finally:
-        conn.execute("PRAGMA foreign_keys = ON")
-    return added
+    return {"covers": ranges,
+            "digests": {name: audit_chain.digest_cursor(conn.execute(sql, p))
+                        for name, sql in queries.items()}}
 
 
 def optimize(db: Database) -> None:
-    """Fresh planner statistics after a big import (bounded work: analysis_limit)."""
-    db.conn.execute("PRAGMA analysis_limit = 1000")
-    db.conn.execute("PRAGMA optimize")
+    """Fresh planner statistics after a big import (bounded work: analysis_limit). Best
+    effort: a tap that commits meanwhile makes it give up, and the next close does it."""
+    from db.connection import optimize as refresh
+
+    refresh(db.conn)

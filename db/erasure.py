@@ -9,7 +9,9 @@ nothing to erase, each is one index probe.
 from __future__ import annotations
 
 from db.connection import Database
+from db.import_staging import visible
 
+_VISIBLE = visible("id")
 _HAS_GUEST = ("(guest_name IS NOT NULL OR guest_contact IS NOT NULL "
               "OR guest_key IS NOT NULL)")
 
@@ -18,11 +20,11 @@ def anything_before(db: Database, store_id: int, before: str, notes: bool) -> bo
     """Whether any guest details (or, with ``notes``, notes) older than ``before`` are left:
     a read, so a process with nothing to erase never opens a write transaction."""
     sql = ("SELECT EXISTS (SELECT 1 FROM incidents INDEXED BY idx_incidents_guest_data "
-           f"WHERE store_id = ? AND occurred_at < ? AND {_HAS_GUEST})")
+           f"WHERE store_id = ? AND occurred_at < ? AND {_HAS_GUEST} AND {_VISIBLE})")
     params: list = [store_id, before]
     if notes:
         sql += (" OR EXISTS (SELECT 1 FROM incidents INDEXED BY idx_incidents_notes "
-                "WHERE store_id = ? AND occurred_at < ? AND note IS NOT NULL)"
+                f"WHERE store_id = ? AND occurred_at < ? AND note IS NOT NULL AND {_VISIBLE})"
                 " OR EXISTS (SELECT 1 FROM followups INDEXED BY idx_followups_notes "
                 "WHERE created_at < ? AND outcome_note IS NOT NULL "
                 "AND (SELECT store_id FROM incidents WHERE id = followups.incident_id) = ?)")
@@ -35,7 +37,7 @@ def erase_guest_details_before(db: Database, store_id: int, before: str) -> int:
     return db.execute(
         "UPDATE incidents INDEXED BY idx_incidents_guest_data SET guest_name = NULL, "
         "guest_contact = NULL, guest_key = NULL "
-        f"WHERE store_id = ? AND occurred_at < ? AND {_HAS_GUEST}",
+        f"WHERE store_id = ? AND occurred_at < ? AND {_HAS_GUEST} AND {_VISIBLE}",
         [store_id, before]).rowcount
 
 
@@ -43,7 +45,7 @@ def erase_notes_before(db: Database, store_id: int, before: str) -> int:
     """Blank the notes of incidents older than ``before``; returns how many."""
     return db.execute(
         "UPDATE incidents INDEXED BY idx_incidents_notes SET note = NULL "
-        "WHERE store_id = ? AND occurred_at < ? AND note IS NOT NULL",
+        f"WHERE store_id = ? AND occurred_at < ? AND note IS NOT NULL AND {_VISIBLE}",
         [store_id, before]).rowcount
 
 
@@ -61,7 +63,8 @@ def incidents_with_guest_details(db: Database, store_id: int) -> list[dict]:
     (those within the retention period): whom ``erase-guest`` can match."""
     return list(db.query(
         "SELECT id, guest_name, guest_contact, guest_key "
-        f"FROM incidents INDEXED BY idx_incidents_guest_data WHERE store_id = ? AND {_HAS_GUEST}",
+        "FROM incidents INDEXED BY idx_incidents_guest_data "
+        f"WHERE store_id = ? AND {_HAS_GUEST} AND {_VISIBLE}",
         [store_id]))
 
 

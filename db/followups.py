@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from db._sql import update_row
 from db.connection import Database
+from db.import_staging import visible
 
-_OPEN = "f.done_at IS NULL AND f.missed_at IS NULL AND i.voided_at IS NULL"
+_OPEN = f"f.done_at IS NULL AND f.missed_at IS NULL AND i.voided_at IS NULL AND {visible()}"
 # CROSS JOIN keeps follow-ups the outer loop, read through their partial indexes (the open
 # ones, the missed ones): SQLite never reorders a CROSS JOIN. Left to the planner without
 # statistics, it would walk the store's whole history by idx_incidents_store_time instead.
@@ -115,6 +116,7 @@ def missed_due_between(db: Database, store_id: int, start: str, end: str) -> lis
     return list(db.query(
         f"SELECT f.* FROM {_OPEN_JOIN} "
         "WHERE i.store_id = ? AND f.missed_at IS NOT NULL AND i.voided_at IS NULL "
+        f"AND {visible()} "
         "AND f.due_at >= ? AND f.due_at < ? ORDER BY f.due_at, f.id", [store_id, start, end]))
 
 

@@ -6,7 +6,9 @@ the header as SQLite reads it, the newest applied migration): a folder, a missin
 file that is not SQLite, one that cannot be read or written, one written by a newer
 Comeback. The full
 ``PRAGMA quick_check`` reads every page, so callers run it where it fits (``check``):
-the CLI before each command, the GUI in a worker thread after the first paint.
+the CLI before each command, the GUI in a worker thread after the first paint — and only
+when the file may have changed behind Comeback's back or the last full check is a day old
+(``sound_since``, ``db.sound_stamp``).
 ``problem_of`` maps an error SQLite raises later (disk full, locked, damaged…) to the
 same kinds. The app layer (``app.dbfile``) turns each kind into the user's words.
 """
@@ -243,15 +245,36 @@ def quick_check(conn: sqlite3.Connection, path: Path | str) -> None:
         raise DatabaseFileError(Problem.DAMAGED, path, "; ".join(str(r[0]) for r in rows))
 
 
-def check_file(path: Path | str) -> None:
+def sound_since(conn: sqlite3.Connection, path: Path | str) -> float:
+    """When the file was last found sound: its stamp's time when the stamp matches the file
+    as it is (``db.sound_stamp``), else now, after a ``quick_check`` that found it sound
+    (which raises DAMAGED otherwise)."""
+    import time
+
+    from db import sound_stamp
+
+    since = sound_stamp.sound_since(path)
+    if since is None:
+        began = time.time()
+        quick_check(conn, path)
+        since = began
+    return since
+
+
+def check_file(path: Path | str) -> float:
     """``quick_check`` on a connection of its own (for a worker thread: SQLite releases
-    the GIL while it reads). Raises DatabaseFileError when the file is damaged."""
+    the GIL while it reads). Raises DatabaseFileError when the file is damaged; returns
+    the time the check began (the file was sound then)."""
+    import time
+
+    began = time.time()
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
                            check_same_thread=False)
     try:
         quick_check(conn, path)
     finally:
         conn.close()
+    return began
 
 
 class ServerProblem(enum.Enum):

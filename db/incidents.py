@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from db._sql import insert_row, update_row
 from db.connection import Database
+from db.import_staging import visible
 
 INCIDENT_COLUMNS = ("store_id", "category_id", "category_label", "staff_id", "occurred_at",
                     "severity", "table_ref", "guest_name", "guest_contact", "guest_key", "note",
@@ -36,8 +37,9 @@ def insert_incident_remedy(db: Database, values: dict) -> int:
 
 
 def incident(db: Database, store_id: int, incident_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM incidents WHERE store_id = ? AND id = ?",
-                         [store_id, incident_id]))
+    rows = list(db.query(
+        f"SELECT * FROM incidents WHERE store_id = ? AND id = ? AND {visible('id')}",
+        [store_id, incident_id]))
     return rows[0] if rows else None
 
 
@@ -55,7 +57,8 @@ def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since:
     row = db.execute(
         "SELECT 1 FROM incidents INDEXED BY idx_incidents_guest "
         "WHERE store_id = ? AND guest_key = ? AND occurred_at >= ? "
-        "AND voided_at IS NULL AND id IS DISTINCT FROM ? LIMIT 1",
+        "AND voided_at IS NULL AND id IS DISTINCT FROM ? "
+        f"AND {visible('id')} LIMIT 1",
         [store_id, guest_key, since, exclude_id]).fetchone()
     return row is not None
 
@@ -63,11 +66,12 @@ def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since:
 def recent_incidents(db: Database, store_id: int, limit: int = 50) -> list[dict]:
     return list(db.query(
         "SELECT * FROM incidents WHERE store_id = ? AND voided_at IS NULL "
+        f"AND {visible('id')} "
         "ORDER BY occurred_at DESC, id DESC LIMIT ?", [store_id, limit]))
 
 
 def count_incidents(db: Database, store_id: int, include_voided: bool = False) -> int:
-    where = "" if include_voided else " AND voided_at IS NULL"
+    where = f" AND {visible('id')}" + ("" if include_voided else " AND voided_at IS NULL")
     return db.execute(f"SELECT count(*) FROM incidents WHERE store_id = ?{where}",
                       [store_id]).fetchone()[0]
 

@@ -347,3 +347,35 @@ def m0011_incident_uid(db: Database) -> None:
         CREATE UNIQUE INDEX idx_incidents_uid ON incidents (uid);
         """
     )
+
+
+@migrations(name="0012_import_staging")
+def m0012_import_staging(db: Database) -> None:
+    """An import being switched in: its rows are copied into the real tables in short
+    batches, under ids reserved here, and stay invisible until the row is deleted.
+
+    Every read of incidents leaves out the incident ids of the row (``db.import_staging.
+    visible``); remedies, vouchers and follow-ups are only ever read through their incident.
+    ``owner`` is the importing process (host and pid) and ``beat_at`` its last batch: a row
+    whose owner is gone is a killed import, whose rows the next import deletes.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE import_staging (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            first_incident INTEGER NOT NULL,
+            last_incident INTEGER NOT NULL,
+            first_remedy INTEGER NOT NULL,
+            last_remedy INTEGER NOT NULL,
+            first_voucher INTEGER NOT NULL,
+            last_voucher INTEGER NOT NULL,
+            first_followup INTEGER NOT NULL,
+            last_followup INTEGER NOT NULL,
+            owner TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            beat_at TEXT NOT NULL
+        );
+        """
+    )

@@ -345,6 +345,13 @@ class PgDatabase:
             with suppress(sqlite3.Error):
                 self.conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
 
+    @contextmanager
+    def polled_write(self, wait_s: float, poll_s: float) -> Iterator[None]:
+        """A tap's transaction (see the SQLite one): no file-wide lock to take first here,
+        only row locks, waited for at most ``wait_s`` (``lock_timeout`` 0 would be none)."""
+        with self.lock_wait(max(1, int(wait_s * 1000))), self.atomic():
+            yield
+
     def write_lock(self):
         """The step that SQLite runs under ``BEGIN IMMEDIATE`` (a PIN check and its lockout
         count, a voucher code's uniqueness…): one terminal at a time."""

@@ -9,10 +9,11 @@ day and hour happens in ``app.summary`` (SQLite knows no time zones).
 from __future__ import annotations
 
 from db.connection import Database
+from db.import_staging import visible
 
 # One row per live incident: what happened, what it cost, how its first follow-up went and
 # how the guest's story ended (the latest recorded outcome).
-_INCIDENT_ROWS = """
+_INCIDENT_ROWS = f"""
 SELECT i.id, i.occurred_at, i.category_id,
        coalesce(c.label, i.category_label) AS category_label, c.code AS category_code,
        i.staff_id, s.name AS staff_name, i.severity, i.repeat_guest, i.guest_key,
@@ -32,6 +33,7 @@ LEFT JOIN followups last ON last.id = (
     SELECT id FROM followups INDEXED BY idx_followups_outcome
     WHERE incident_id = i.id AND outcome IS NOT NULL ORDER BY done_at DESC, id DESC LIMIT 1)
 WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? AND i.voided_at IS NULL
+  AND {visible()}
 ORDER BY i.occurred_at, i.id
 """
 
@@ -45,7 +47,8 @@ def incident_rows(db: Database, store_id: int, start: str, end: str) -> list[dic
 def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> list[int]:
     """Every incident (undone ones too) with ``start <= occurred_at < end``."""
     return [row["id"] for row in db.query(
-        "SELECT id FROM incidents WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ?",
+        "SELECT id FROM incidents WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ? "
+        f"AND {visible('id')}",
         [store_id, start, end])]
 
 
@@ -60,7 +63,8 @@ def outcome_counts(db: Database, store_id: int, start: str, end: str,
         "SELECT outcome FROM followups INDEXED BY idx_followups_outcome "
         "WHERE incident_id = i.id AND outcome IS NOT NULL ORDER BY done_at DESC, id DESC "
         "LIMIT 1) AS o FROM incidents i WHERE i.store_id = ? AND i.occurred_at >= ? "
-        "AND i.occurred_at < ? AND i.voided_at IS NULL) AS latest",
+        "AND i.occurred_at < ? AND i.voided_at IS NULL "
+        f"AND {visible()}) AS latest",
         [*recovered, store_id, start, end]).fetchone()
     return row[0], row[1]
 
@@ -75,7 +79,8 @@ def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
         "FROM incidents i INDEXED BY idx_incidents_guest_data "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND (guest_name IS NOT NULL OR guest_contact IS NOT NULL OR guest_key IS NOT NULL) "
-        "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL ORDER BY i.occurred_at, i.id",
+        "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL "
+        f"AND {visible()} ORDER BY i.occurred_at, i.id",
         [store_id, start, end]))
 
 
@@ -83,7 +88,7 @@ def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str)
     """Remedies given per remedy: ``given``/``value_minor`` for ``[split, end)`` (this
     week) and ``given_before``/``value_before`` for ``[start, split)`` (last week)."""
     return list(db.query(
-        """
+        f"""
         SELECT r.remedy_id, max(coalesce(m.label, r.label)) AS label, max(r.kind) AS kind,
                sum(CASE WHEN i.occurred_at >= :split THEN 1 ELSE 0 END) AS given,
                sum(CASE WHEN i.occurred_at >= :split THEN r.amount_minor ELSE 0 END)
@@ -95,7 +100,7 @@ def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str)
         JOIN incident_remedies r ON r.incident_id = i.id
         LEFT JOIN remedies m ON m.id = r.remedy_id
         WHERE i.store_id = :store AND i.occurred_at >= :start AND i.occurred_at < :end
-          AND i.voided_at IS NULL
+          AND i.voided_at IS NULL AND {visible()}
         GROUP BY r.remedy_id
         ORDER BY value_minor DESC, given DESC, label
         """, {"store": store_id, "start": start, "split": split, "end": end}))
@@ -107,7 +112,8 @@ def redeemed_voucher_times(db: Database, store_id: int, start: str, end: str) ->
         # Vouchers first, by idx_vouchers_redeemed: never the store's history (CROSS JOIN).
         "SELECT v.redeemed_at FROM vouchers v CROSS JOIN incidents i ON i.id = v.incident_id "
         "WHERE v.redeemed_at >= ? AND v.redeemed_at < ? AND i.store_id = ? "
-        "AND i.voided_at IS NULL ORDER BY v.redeemed_at",
+        "AND i.voided_at IS NULL "
+        f"AND {visible()} ORDER BY v.redeemed_at",
         [start, end, store_id])]
 
 
@@ -128,6 +134,7 @@ def paper_approval_totals(db: Database, store_id: int, start: str, end: str) -> 
         "LEFT JOIN staff ib ON ib.id = i.imported_by "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND i.voided_at IS NULL AND r.paper_approved_by IS NOT NULL "
+        f"AND {visible()} "
         "GROUP BY r.paper_approved_by, i.imported_by, ib.name "
         "ORDER BY value_minor DESC, paper_name",
         [store_id, start, end]))
@@ -142,4 +149,6 @@ def approval_totals(db: Database, store_id: int, start: str, end: str) -> list[d
         "JOIN incidents i ON i.id = r.incident_id LEFT JOIN staff s ON s.id = r.approved_by "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND i.voided_at IS NULL AND r.approved_by IS NOT NULL "
-        "GROUP BY r.approved_by, s.name ORDER BY value_minor DESC, s.name", [store_id, start, end]))
+        f"AND {visible()} "
+        "GROUP BY r.approved_by, s.name ORDER BY value_minor DESC, s.name",
+        [store_id, start, end]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from db._sql import insert_row
 from db.connection import Database
+from db.import_staging import visible
 
 
 def code_exists(db: Database, code: str) -> bool:
@@ -17,7 +18,7 @@ def insert_voucher(db: Database, values: dict) -> int:
 def voucher_by_code(db: Database, code: str) -> dict | None:
     rows = list(db.query(
         "SELECT v.*, i.store_id, i.voided_at AS incident_voided_at FROM vouchers v "
-        "JOIN incidents i ON i.id = v.incident_id WHERE v.code = ?", [code]))
+        f"JOIN incidents i ON i.id = v.incident_id WHERE v.code = ? AND {visible()}", [code]))
     return rows[0] if rows else None
 
 
@@ -37,5 +38,6 @@ def mark_redeemed(db: Database, voucher_id: int, at: str, staff_id: int | None) 
 def unredeemed(db: Database, store_id: int) -> list[dict]:
     return list(db.query(
         "SELECT v.* FROM vouchers v JOIN incidents i ON i.id = v.incident_id "
-        "WHERE i.store_id = ? AND v.redeemed_at IS NULL AND i.voided_at IS NULL ORDER BY v.id",
+        "WHERE i.store_id = ? AND v.redeemed_at IS NULL AND i.voided_at IS NULL "
+        f"AND {visible()} ORDER BY v.id",
         [store_id]))

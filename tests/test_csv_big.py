@@ -112,39 +112,6 @@ def test_a_tap_on_another_connection_is_saved_quickly_while_a_big_import_runs(
     counter.db.close()
 
 
-def test_rows_written_into_the_reserved_ids_make_the_import_number_again(ctx, monkeypatch):
-    """A tap (or another import) that reaches the ids an import numbered its rows with
-    before taking the write lock: the import numbers them again; nothing collides."""
-    from app import verify
-
-    real_prepare = csv_db.prepare
-    plans = []
-
-    def prepare_then_collide(db, store_id, staff):
-        plan = real_prepare(db, store_id, staff)
-        plans.append(plan)
-        if len(plans) == 1:  # someone writes right into the block between plan and switch
-            cold = catalog.category_by_code(ctx, "cold_food").id
-            db.conn.execute("INSERT INTO incidents (id, store_id, category_id, category_label, "
-                            "occurred_at, severity) VALUES (?, ?, ?, 'Cold food', ?, 'low')",
-                            [plan["base"]["incidents"] + 1, store_id, cold,
-                             "2026-11-10T10:00:00+00:00"])
-            db.conn.commit()
-        return plan
-
-    monkeypatch.setattr(csv_db, "prepare", prepare_then_collide)
-    text = ("occurred_at,category,remedies\r\n2026-11-09T11:00:00+00:00,cold_food,remake\r\n"
-            "2026-11-09T12:00:00+00:00,long_wait,voucher\r\n")
-    import io
-
-    result = import_csv(ctx, io.StringIO(text, newline=""), pin=OWNER_PIN)
-    assert result.incidents == 2 and len(plans) == 2
-    assert plans[1]["base"]["incidents"] > plans[0]["base"]["incidents"]
-    assert table_counts(ctx)["incidents"] == 3
-    problems = verify.verify(ctx).problems
-    assert all("import" not in p.text for p in problems)
-
-
 def test_an_imported_store_passes_sqlites_foreign_key_check(store, big_file):
     """The copy skips SQLite's per-row foreign-key probes: every reference must hold."""
     ctx = open_context(store, FixedClock(START))

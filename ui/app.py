@@ -114,11 +114,16 @@ def start(app: QApplication, db_path: str | Path | None, *,
     used, the window that explains why and offers the ways out. Returns the window shown."""
     from app.context import open_context
     from app.errors import DatabaseProblem
+    from db.sound_stamp import sound_since
 
+    # Looked at before the file is opened: opening it makes its -wal, which the stamp
+    # (written when the last process closed it) did not see.
+    since = sound_since(db_path) if db_path is not None else None
     try:
         ctx = open_context(db_path)
     except DatabaseProblem as problem:
         return show_problem(app, problem, db_path)
+    ctx.db.sound_since = since
     if ctx.db.read_only:
         from app.dbfile import problem as problem_of
         from db.health import DatabaseFileError, Problem
@@ -230,11 +235,14 @@ def _forget(window: QWidget) -> None:
 class FileCare:
     """After the first paint: the file's ``quick_check`` and the automatic backups.
 
-    A file up to SYNC_CHECK_BYTES is checked at once (~1 ms per MB, one event-loop step);
-    a bigger one in a worker thread (``ui.db_problem.FileCheck``), and what writes to the
+    A file whose stamp matched at the start (``db.sound_stamp``: unchanged since a
+    Comeback process found it sound, less than a day ago) is not read again. Else a file
+    up to SYNC_CHECK_BYTES is checked at once (~1 ms per MB, one event-loop step); a
+    bigger one in a worker thread (``ui.db_problem.FileCheck``), and what writes to the
     file after the start (the retention erasure) waits for its verdict. A damaged file
     closes the counter and shows why; nothing more is written into it, and it is never
-    backed up over the good backups.
+    backed up over the good backups. A file found sound gets its stamp at once (so a
+    command run beside the app need not check it again) and again when the app quits.
     """
 
     SYNC_CHECK_BYTES = 16 * 1024 * 1024
@@ -244,22 +252,37 @@ class FileCare:
         self.ctx, self.timer_factory = window.controller.ctx, timer_factory
         self.checked, self.damaged = False, False
         self._waiting: list = []
+        self._state: list[int] | None = None
 
     def check(self) -> None:
         path = self.ctx.db.path
-        if path is None or path.stat().st_size <= self.SYNC_CHECK_BYTES:
-            if path is not None:
-                from db.health import check_file
+        if path is None or self.ctx.db.sound_since is not None:
+            self._done()
+            return
+        from db.sound_stamp import fingerprint
 
-                check_file(path)  # raises DatabaseFileError: next_step explains it
+        self._state = fingerprint(path)  # what the check will have seen, at least
+        if path.stat().st_size <= self.SYNC_CHECK_BYTES:
+            from db.health import check_file
+
+            self._found_sound(check_file(path))  # raises DatabaseFileError: explained
             self._done()
             return
         from ui.db_problem import FileCheck
 
         self.window.file_check = worker = FileCheck(self.window)
         worker.damaged.connect(self._on_damaged)
+        worker.sound.connect(self._found_sound)
         worker.finished.connect(self._done)
         worker.start(path)
+
+    def _found_sound(self, since: float) -> None:
+        from db.sound_stamp import write
+
+        db = self.ctx.db
+        db.sound_since = since
+        if not db.read_only and self._state is not None:
+            write(db.path, since, self._state)
 
     def when_checked(self, then) -> None:
         """Run ``then`` once the file is known to be sound (now, if it is)."""

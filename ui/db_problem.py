@@ -183,10 +183,12 @@ class FileCheck(QObject):
 
     Signals:
         damaged(object): the ``app.errors.DatabaseProblem`` when the file is damaged.
+        sound(float): the file is sound; when the check began (a ``time.time()``).
         finished(): the check is over (damaged or not).
     """
 
     damaged = Signal(object)
+    sound = Signal(float)
     finished = Signal()
 
     def start(self, path: Path) -> threading.Thread:
@@ -200,7 +202,7 @@ class FileCheck(QObject):
         from db.health import DatabaseFileError, check_file
 
         try:
-            check_file(path)
+            self.sound.emit(check_file(path))
         except DatabaseFileError as error:
             self.damaged.emit(problem(error))
         except Exception:  # noqa: BLE001 - a check that cannot run proves nothing

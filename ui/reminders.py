@@ -12,7 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import followups, staff
 from app.errors import ComebackError
@@ -187,12 +195,20 @@ class ReminderBanner(QFrame):
                                                                  what=what(item)))
         self.given_label.setText(_("Given: {given}").format(given=given(item)))
         self.say_label.setText(_("Say: “{line}”").format(line=opening_line(item)))
-        full = not self._compact
-        for part in (self.tag_label, self.ago_label, self.given_label, self.say_label,
-                     self.snooze_label, *self.snooze_buttons.values()):
-            part.setVisible(full)
-        more = len(self.items) - 1
-        self.more_button.setVisible(more > 0)
+        full, more = not self._compact, len(self.items) - 1
+        shown = {part: full for part in (self.tag_label, self.ago_label, self.given_label,
+                                         self.say_label, self.snooze_label,
+                                         *self.snooze_buttons.values())}
+        shown[self.more_button] = more > 0
+        if self.isVisible() and any(part.isHidden() == on for part, on in shown.items()) \
+                and not self.isAncestorOf(QApplication.focusWidget()):
+            # Showing a child of a shown widget lays the whole window out at once (Qt
+            # activates every parent layout), each time: ~4 ms of a tap for these parts.
+            # Switched while the banner is hidden (not while it holds the keyboard focus,
+            # which hiding would move), the window is laid out once, at show().
+            self.hide()
+        for part, on in shown.items():
+            part.setVisible(on)
         self.more_button.setText(ngettext("{n} more waiting", "{n} more waiting", more)
                                  .format(n=more))
         self.show()
