@@ -27,6 +27,14 @@ def default_db_path() -> Path:
     return Path(user_data_dir("comeback", appauthor=False)) / "comeback.db"
 
 
+def db_target(text: str) -> Path | str:
+    """``--db``: a file, or a PostgreSQL URL kept as typed (a Path folds its ``//``); see
+    app.dbtarget."""
+    from app.dbtarget import parse
+
+    return parse(text)
+
+
 def _with_parent(add_parser, common, only: str | None = None):
     def add(name, **kwargs):
         if only is not None and name != only:
@@ -67,16 +75,18 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="comeback",
         description=_("Service recovery at the counter. Without a command, opens the app."))
-    from app.dbtarget import parse
-
-    parser.add_argument("--db", type=parse, default=None, help=_(
+    parser.add_argument("--db", type=db_target, default=None, help=_(
         "database file or postgresql:// URL") if only else _(
         "database file or postgresql:// URL (default: ${env}, else {path})").format(
         env="COMEBACK_DB", path=default_db_path()))
     # --db is accepted before or after the command: "comeback demo --db x.db" works too.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=parse, default=argparse.SUPPRESS,
+    common.add_argument("--db", type=db_target, default=argparse.SUPPRESS,
                         help=_("database file or postgresql:// URL"))
+    for where in (parser, common):  # this counter's name (app.terminals)
+        where.add_argument("--terminal", metavar="NAME", default=argparse.SUPPRESS,
+                           help=_("this terminal's name (default: COMEBACK_TERMINAL or the "
+                                  "host name)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser = _with_parent(sub.add_parser, common, only)
 
@@ -151,6 +161,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from app import cli_moving  # migrate-to
 
     cli_moving.add_parsers(sub)
+    from app import cli_watch  # watch
+
+    cli_watch.add_parsers(sub)
     return parser
 
 
@@ -184,9 +197,9 @@ def _plain_start(argv: list[str]) -> Path | str | None:
     if not argv:
         return default_target()
     if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
-        return parse(argv[1])
+        return db_target(argv[1])
     if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
-        return parse(argv[0][len("--db="):])
+        return db_target(argv[0][len("--db="):])
     return None
 
 
@@ -210,6 +223,9 @@ def main(argv: Sequence[str] | None = None,
     else:
         db_path = args.db
     try:
+        from app import terminals
+
+        terminals.choose(getattr(args, "terminal", None))
         if args.command is None:
             if gui is None:
                 parser.error(_("a command is needed here: init, demo, log…"))
@@ -235,6 +251,10 @@ def main(argv: Sequence[str] | None = None,
             raise
         print(_("comeback: error: {message}").format(message=problem), file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        from app import terminals
+
+        terminals.choose(None)
 
 
 #: Contexts a command opened: closed when it ends (closing refreshes the statistics).
@@ -589,6 +609,15 @@ def _cli_moving():
     from app import cli_moving
 
     return cli_moving
+
+
+def cmd_watch(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_watch
+
+    return cli_watch.cmd_watch(args, cli_watch.opened(lambda: _context(db_path, write=False)))
+
+
+COMMANDS["watch"] = cmd_watch
 
 
 if __name__ == "__main__":

@@ -108,7 +108,10 @@ class PgSide:
     def _errors(self) -> Iterator[None]:
         import psycopg
 
+        flush = getattr(self.database.conn, "flush", None)  # a BEGIN waiting to go ahead
         try:
+            if flush is not None:
+                flush()
             yield
         except psycopg.Error as error:
             raise self.database.conn._error(error) from error
