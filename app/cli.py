@@ -192,7 +192,7 @@ def _plain_start(argv: list[str]) -> Path | str | None:
     """The database (a path or a server URL, see app.dbtarget) when ``argv`` only starts
     the app (``[]``, ``--db PATH`` or ``--db=PATH``); None for anything else, which the
     full parser reads and reports on."""
-    from app.dbtarget import default_target, parse
+    from app.dbtarget import default_target
 
     if not argv:
         return default_target()
