@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.dbtarget import is_server, shown
 from app.errors import ComebackError
 from app.i18n import _
 
@@ -27,10 +28,11 @@ def default_db_path() -> Path:
 
 
 def db_target(text: str) -> Path | str:
-    """``--db``: a file, or a PostgreSQL URL kept as typed (a Path folds its ``//``)."""
-    from db.connection import is_server_url
+    """``--db``: a file, or a PostgreSQL URL kept as typed (a Path folds its ``//``); see
+    app.dbtarget."""
+    from app.dbtarget import parse
 
-    return text if is_server_url(text) else Path(text)
+    return parse(text)
 
 
 def _with_parent(add_parser, common, only: str | None = None, init_common=None):
@@ -75,16 +77,17 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="comeback",
         description=_("Service recovery at the counter. Without a command, opens the app."))
-    parser.add_argument("--db", type=db_target, default=None,
-                        help=_("database file") if only else
-                        _("database file (default: {path})").format(path=default_db_path()))
+    parser.add_argument("--db", type=db_target, default=None, help=_(
+        "database file or postgresql:// URL") if only else _(
+        "database file or postgresql:// URL (default: ${env}, else {path})").format(
+        env="COMEBACK_DB", path=default_db_path()))
     parser.add_argument("--store", dest="store_id", default=None, metavar="ID",
                         help=_("the store this terminal works for, when the database holds "
                                "several (default: $COMEBACK_STORE, else 1)"))
     # --db is accepted before or after the command: "comeback demo --db x.db" works too.
     init_common = argparse.ArgumentParser(add_help=False)
     init_common.add_argument("--db", type=db_target, default=argparse.SUPPRESS,
-                             help=_("database file"))
+                             help=_("database file or postgresql:// URL"))
     for where in (parser, init_common):  # this counter's name (app.terminals)
         where.add_argument("--terminal", metavar="NAME", default=argparse.SUPPRESS,
                            help=_("this terminal's name (default: COMEBACK_TERMINAL or the "
@@ -163,6 +166,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from app import cli_privacy  # erase-guest
 
     cli_privacy.add_parsers(sub)
+    from app import cli_moving  # migrate-to
+
+    cli_moving.add_parsers(sub)
     from app import cli_watch  # watch
 
     cli_watch.add_parsers(sub)
@@ -193,11 +199,14 @@ def _plain_followups(argv: list[str]):
 _BUILT_HERE = frozenset({"init", "demo", "log", "redeem", "followups"})
 
 
-def _plain_start(argv: list[str]) -> Path | None:
-    """The database path when ``argv`` only starts the app (``[]``, ``--db PATH`` or
-    ``--db=PATH``); None for anything else, which the full parser reads and reports on."""
+def _plain_start(argv: list[str]) -> Path | str | None:
+    """The database (a path or a server URL, see app.dbtarget) when ``argv`` only starts
+    the app (``[]``, ``--db PATH`` or ``--db=PATH``); None for anything else, which the
+    full parser reads and reports on."""
+    from app.dbtarget import default_target
+
     if not argv:
-        return default_db_path()
+        return default_target()
     if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
         return db_target(argv[1])
     if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
@@ -206,7 +215,7 @@ def _plain_start(argv: list[str]) -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None,
-         gui: Callable[[Path], int] | None = None) -> int:
+         gui: Callable[[Path | str], int] | None = None) -> int:
     """Run one command; without a command, start ``gui`` (handed in by ``ui.entry``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     start_path = _plain_start(argv) if gui is not None else None
@@ -225,7 +234,12 @@ def main(argv: Sequence[str] | None = None,
     if args is None:
         parser = _parser(_command_of(argv))
         args = parser.parse_args(argv)
-    db_path = args.db or default_db_path()
+    if args.db is None:
+        from app.dbtarget import default_target
+
+        db_path = default_target()
+    else:
+        db_path = args.db
     try:
         from app import stores, terminals
 
@@ -305,7 +319,7 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
             if store_ids(ctx.db):
                 raise missing_store(ctx.db, ctx.store_id, str(db_path))
             raise ComebackError(_("{path} has no store yet: run comeback init first.").format(
-                path=db_path))
+                path=shown(db_path)))
         i18n.set_language(ctx.settings().language)
         # Reading commands too: an export holds no expired contact. Not while away.
         if not ctx.db.read_only and not getattr(ctx.db, "away", False):
@@ -322,7 +336,7 @@ def _check_meanwhile(db_path: Path) -> Callable[[], float | None]:
     what is wrong. Nothing is opened for writing before the verdict."""
     from db.sound_stamp import sound_since
 
-    since = sound_since(db_path)
+    since = sound_since(db_path) if isinstance(db_path, Path) else None
     if since is not None:
         return lambda: since
     import threading
@@ -333,7 +347,7 @@ def _check_meanwhile(db_path: Path) -> Callable[[], float | None]:
 
     def check() -> None:
         try:
-            if db_path.is_file():
+            if isinstance(db_path, Path) and db_path.is_file():  # a server has no file
                 verdict.append(check_file(db_path))
         except Exception:  # noqa: BLE001 - the usual path reports it
             pass
@@ -372,7 +386,7 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     if args.language is not None and args.language not in LANGUAGES:
         raise ComebackError(_("--language {value}: use one of {allowed}.").format(
             value=args.language, allowed=", ".join(LANGUAGES)))
-    existed = isinstance(db_path, str) or db_path.exists()  # a server URL, or a file
+    existed = is_server(db_path) or db_path.exists()  # a server's database exists already
     missing = [] if existed else [p for p in (*reversed(db_path.parents), db_path)
                                   if not p.exists()]
     ctx = _context(db_path, must_exist=False)
@@ -390,11 +404,11 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
             remove_created(missing)
         raise
     if ctx.store_id == 1:
-        print(_("Created {store} in {path}.").format(store=args.store, path=db_path))
+        print(_("Created {store} in {path}.").format(store=args.store, path=shown(db_path)))
     else:
         print(_("Created {store} as store {id} in {path}; its terminals start with --store "
                 "{id} (or COMEBACK_STORE={id}).").format(store=args.store, id=ctx.store_id,
-                                                         path=db_path))
+                                                         path=shown(db_path)))
     return 0
 
 
@@ -408,12 +422,12 @@ def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
     demo.check_may_fill(ctx)  # a real store: exit 2, nothing written
     if args.if_empty and count_incidents(ctx.db, ctx.store_id, include_voided=True):
         print(_("{path} already has data; only the demo staff get new PINs.").format(
-            path=db_path))
+            path=shown(db_path)))
         pins = demo.new_pins(ctx)
     else:
         result = demo.generate(ctx, weeks=args.weeks, seed=args.seed)
         print(_("Added {n} incidents over {weeks} weeks to {path}.").format(
-            n=result.incidents, weeks=result.weeks, path=db_path))
+            n=result.incidents, weeks=result.weeks, path=shown(db_path)))
         pins = result.pins
     if pins:
         from app.models import Role
@@ -639,6 +653,13 @@ def cmd_slip(args: argparse.Namespace, db_path: Path) -> int:
 
 
 COMMANDS["slip"] = cmd_slip
+COMMANDS["migrate-to"] = lambda args, db_path: _cli_moving().cmd_migrate_to(args, db_path)
+
+
+def _cli_moving():
+    from app import cli_moving
+
+    return cli_moving
 
 
 def cmd_watch(args: argparse.Namespace, db_path: Path) -> int:

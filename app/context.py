@@ -72,20 +72,20 @@ class Context:
 
 def open_context(path: str | Path | None, clock: Clock | None = None) -> Context:
     """Open (creating if needed) the database at ``path``, for the terminal's store
-    (``app.stores``); a file that cannot be used raises the ``app.errors.DatabaseProblem``
-    for its state."""
+    (``app.stores``); a file or server that cannot be used raises the
+    ``app.errors.DatabaseProblem`` for its state."""
     from app.stores import chosen_store_id
     from db.connection import is_server_url
-    from db.health import DatabaseFileError
+    from db.health import DatabaseFileError, DatabaseServerError
 
     store_id = chosen_store_id()
-    if is_server_url(path):  # a terminal: keeps logging while the server is away
-        from app.offline import open_terminal
-
-        return open_terminal(str(path), clock, store_id=store_id)
     try:
+        if is_server_url(path):  # a terminal: keeps logging while the server is away
+            from app.offline import open_terminal
+
+            return open_terminal(str(path), clock, store_id=store_id)
         database = open_database(path)
-    except DatabaseFileError as error:
+    except (DatabaseFileError, DatabaseServerError) as error:
         from app.dbfile import problem
 
         raise problem(error) from None

@@ -367,7 +367,10 @@ def tap_transaction(database: Database, wait_s: float, poll_s: float):
 
 
 def database_file(database: Database) -> Path | None:
-    """The file the database lives in; None for an in-memory database."""
+    """The file the database lives in; None for an in-memory database, and for a server's
+    (PostgreSQL) database, which has no file here."""
+    if getattr(database, "backend", "sqlite") != "sqlite":
+        return None
     for row in database.conn.execute("PRAGMA database_list"):
         if row[1] == "main":
             return Path(row[2]) if row[2] else None

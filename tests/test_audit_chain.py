@@ -109,11 +109,18 @@ def test_the_incident_entry_holds_every_remedy_value_and_its_approver(ctx, clock
         ("remake", 12000, None), ("refund", 25000, people["Marco"])]
 
 
-def test_an_untouched_store_is_intact_through_the_command(store_file):
-    path, _ids = store_file
-    done = subprocess.run([sys.executable, "-m", "ui.entry", "--db", str(path), "verify"],
+def test_an_untouched_store_is_intact_through_the_command(cli_db, clock):
+    ctx = Context(open_database(cli_db), clock)
+    init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
+               locale="nb_NO", language="en", timezone="Europe/Oslo",
+               owner_name="Ingrid", owner_pin=OWNER_PIN)
+    staff.add_staff(ctx, "Marco", Role.MANAGER, MANAGER_PIN)
+    staff.add_staff(ctx, "Sam", Role.CASHIER)
+    _fill(ctx, clock)
+    entries = ctx.db["audit_log"].count
+    ctx.db.close()
+    done = subprocess.run([sys.executable, "-m", "ui.entry", "--db", str(cli_db), "verify"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
-    entries = sqlite3.connect(path).execute("SELECT count(*) FROM audit_log").fetchone()[0]
     assert (done.returncode, done.stdout.strip()) == (0, f"intact, {entries} entries")
 
 

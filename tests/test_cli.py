@@ -12,8 +12,8 @@ from db.connection import open_database
 
 
 @pytest.fixture
-def store_db(tmp_path):
-    path = tmp_path / "store.db"
+def store_db(cli_db):
+    path = cli_db
     assert main(["init", "--db", str(path), "--preset", "restaurant", "--store", "Fjord Kafé",
                  "--currency", "NOK", "--locale", "nb_NO", "--language", "en",
                  "--tz", "Europe/Oslo", "--owner", "Ingrid", "--owner-pin", "4821"]) == 0
