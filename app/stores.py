@@ -51,13 +51,19 @@ def choose(store_id: int | None) -> None:
 
 
 def chosen_store_id(explicit_only: bool = False) -> int | None:
-    """``--store``, else ``COMEBACK_STORE``, else store 1 (None with ``explicit_only``)."""
+    """``--store``, else ``COMEBACK_STORE``, else the store first-run setup saved for
+    this terminal (``terminal.json``), else store 1 (None with ``explicit_only``)."""
     if _chosen is not None:
         return _chosen
     text = os.environ.get(ENV, "").strip()
     if text:
         return parse_store_id(text, ENV + "={value}")
-    return None if explicit_only else DEFAULT_STORE
+    if explicit_only:
+        return None
+    from app import terminal_config
+
+    saved = terminal_config.load()
+    return saved.store_id if saved is not None else DEFAULT_STORE
 
 
 def store_ids(db) -> list[int]:

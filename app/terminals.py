@@ -47,12 +47,18 @@ def choose(name: str | None) -> None:
 
 
 def default_name() -> str:
-    """``--terminal``, else ``COMEBACK_TERMINAL``, else the host name."""
+    """``--terminal``, else ``COMEBACK_TERMINAL``, else the name first-run setup saved
+    (``terminal.json``), else the host name."""
     if _chosen[0]:
         return _chosen[0]
     from_env = os.environ.get(ENVIRONMENT, "").strip()
     if from_env:
         return check_name(from_env)
+    from app import terminal_config
+
+    saved = terminal_config.load()
+    if saved is not None and saved.terminal.strip():
+        return check_name(saved.terminal)
     import socket
 
     return " ".join(socket.gethostname().split())[:NAME_MAX] or "counter"

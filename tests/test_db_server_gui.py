@@ -8,7 +8,7 @@ import json
 import os
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from app import terminal_config
@@ -27,10 +27,14 @@ pytestmark = [pytest.mark.gui, pytest.mark.postgresql]
 @pytest.fixture(autouse=True)
 def _forget_windows():
     yield
-    ui_app._close_databases()
+    # Windows go first, and for good: a step still queued after the first paint (bound to
+    # its window) must not run on a database this test has closed, during the next test.
     for window in list(ui_app._WINDOWS):
         window.close()
+        window.deleteLater()
     ui_app._WINDOWS.clear()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    ui_app._close_databases()
 
 
 @pytest.fixture
@@ -102,7 +106,7 @@ def test_a_connection_lost_while_the_counter_opens_is_explained(qtbot, pg_url, m
     real = ui_app.build_main_window
 
     def lose_it_first(ctx, **kwargs):
-        ctx.db.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        ctx.db.server.execute("SELECT pg_terminate_backend(pg_backend_pid())")
         return real(ctx, **kwargs)
 
     monkeypatch.setattr(ui_app, "build_main_window", lose_it_first)
