@@ -19,11 +19,14 @@ lock, gone with the connection if the process dies.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 
 from db import audit_chain
 from db import csv_import as csv_db
+from db.import_staging import _COPY as _SQLITE_COPY
+from db.import_staging import _NEW_UID as _SQLITE_UID
 from db.import_staging import AnotherImport
 
 IMPORT_LOCK = 0x436F6D03  # advisory lock key (db.pg: WRITE_LOCK, CHAIN_LOCK are 01, 02)
@@ -31,34 +34,18 @@ IMPORT_LOCK = 0x436F6D03  # advisory lock key (db.pg: WRITE_LOCK, CHAIN_LOCK are
 _TABLES = {"incidents": "incidents", "remedies": "incident_remedies",
            "vouchers": "vouchers", "followups": "followups"}
 
-_COPY = {
-    "incidents":
-        "INSERT INTO incidents (id, store_id, category_id, category_label, staff_id, "
-        "occurred_at, severity, table_ref, guest_name, guest_contact, guest_key, note, "
-        "repeat_guest, voided_at, imported_by, uid) "
-        "SELECT :bi + t.n, :store, t.category_id, t.category_label, s.staff_id, "
-        "t.occurred_at, t.severity, t.table_ref, t.guest_name, t.guest_contact, "
-        "t.guest_key, t.note, t.repeat_guest, t.voided_at, :owner, gen_random_uuid()::text "
-        "FROM pg_temp.import_incidents t "
-        "LEFT JOIN pg_temp.import_staff s ON s.key = t.staff_key ORDER BY t.n",
-    "remedies":
-        "INSERT INTO incident_remedies (id, incident_id, remedy_id, kind, label, "
-        "amount_minor, percent, approved_by, given_at, paper_approved_by) "
-        "SELECT :br + n, :bi + incident_n, remedy_id, kind, label, amount_minor, percent, "
-        "NULL, given_at, paper_approved_by FROM pg_temp.import_remedies ORDER BY n",
-    "vouchers":
-        "INSERT INTO vouchers (id, code, incident_id, incident_remedy_id, amount_minor, "
-        "issued_at, expires_at, redeemed_at) "
-        "SELECT :bv + n, code, :bi + incident_n, :br + remedy_n, amount_minor, issued_at, "
-        "expires_at, redeemed_at FROM pg_temp.import_vouchers ORDER BY n",
-    "followups":
-        "INSERT INTO followups (id, incident_id, created_at, original_due_at, due_at, "
-        "done_at, done_by, outcome, outcome_note, missed_at, escalated_at) "
-        "SELECT :bf + t.n, :bi + t.incident_n, t.created_at, t.original_due_at, "
-        "t.original_due_at, t.done_at, s.staff_id, t.outcome, t.outcome_note, t.missed_at, "
-        "t.escalated_at FROM pg_temp.import_followups t "
-        "LEFT JOIN pg_temp.import_staff s ON s.key = t.done_by_key ORDER BY t.n",
-}
+def _whole(sql: str) -> str:
+    """SQLite's copy of a slice (db.import_staging), as the copy of every staged row: no
+    range of numbers, and PostgreSQL's own random uid (SQLite's printf has no equal)."""
+    whole = sql.replace(_SQLITE_UID, "gen_random_uuid()::text")
+    for slice_ in (" WHERE t.n BETWEEN :a AND :b", " WHERE n BETWEEN :a AND :b"):
+        whole = whole.replace(slice_, "")
+    assert not re.search(r":[ab]\b|printf", whole), whole
+    return whole
+
+
+#: The same columns as SQLite's copy, written once there.
+_COPY = {name: _whole(sql) for name, sql in _SQLITE_COPY.items()}
 
 
 def _reserve(db, table: str, count: int) -> int:
