@@ -187,6 +187,15 @@ class Database:
         self.conn.execute("PRAGMA temp_store = FILE")
         self.conn.execute(f"PRAGMA cache_size = -{int(kb)}")
 
+    def insert_rows(self, table: str, insert: str, rows: Sequence[tuple]) -> None:
+        """Add many rows to ``table`` in one transaction: ``insert`` (an ``INSERT … VALUES
+        (?, …)`` of every column) for each row."""
+        conn = self.conn
+        if conn.in_transaction:
+            conn.commit()
+        conn.executemany(insert, rows)
+        conn.commit()
+
     def refresh_statistics(self) -> None:
         """Fresh planner statistics after a big write (``optimize``: bounded, best effort)."""
         optimize(self.conn)

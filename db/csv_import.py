@@ -59,13 +59,8 @@ def start(db: Database) -> None:
 
 def stage(db: Database, table: str, rows: Sequence[tuple]) -> None:
     """Add a batch of rows to one staging table and commit (the temp database only)."""
-    conn = db.conn
     if rows:
-        if not conn.in_transaction:
-            conn.execute("BEGIN")  # one commit per batch, not per row
-        conn.executemany(_INSERT[table], rows)
-    if conn.in_transaction:
-        conn.commit()
+        db.insert_rows(table, _INSERT[table], rows)
 
 
 def drop(db: Database) -> None:

@@ -13,8 +13,8 @@ changes); remedies, vouchers and follow-ups are only read through their incident
 or killed import is deleted by :func:`discard_step`, again a slice at a time.
 
 Reading the TEMP tables and claiming ids by writing the top row (SQLite gives a new row the
-highest id + 1) are SQLite's; a PostgreSQL import would stage in ordinary tables and move
-the id sequences past the blocks instead.
+highest id + 1) are SQLite's; on PostgreSQL one transaction holds the whole import
+(:mod:`db.pg_import`), which reuses this module's copy statements.
 """
 
 from __future__ import annotations
