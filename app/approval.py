@@ -1,9 +1,10 @@
 """Every PIN check — an approval, a sign-in, the back office — and the one lockout they share.
 
-A check and its lockout count are one atomic step across processes: the write lock is taken
-(``BEGIN IMMEDIATE``) before the lock state is read, so however many attempts arrive at once,
-at most ``MAX_WRONG_PINS`` wrong ones are checked before the lock, and a right PIN during a
-lock is refused without being checked. The lock is a row in the audit log, so it holds after
+A check and its lockout count are one atomic step across processes and terminals: the write
+lock is taken (``BEGIN IMMEDIATE``; on PostgreSQL an advisory lock) before the lock state is
+read, so however many attempts arrive at once, at most ``MAX_WRONG_PINS`` wrong ones are
+counted before the lock, and a right PIN during a lock is refused (its hash, computed before
+the lock was taken, is not used). The lock is a row in the audit log, so it holds after
 a restart. Every attempt, right, wrong or refused while locked, is written there.
 
 No message tells whose PIN was typed: PINs are not unique (nothing says "already used"), an
@@ -83,13 +84,23 @@ def check_pin(ctx: Context, pin: str, candidates: Callable[[], list[dict]], for_
     """
     pin = str(pin or "").strip()
     now = ctx.clock.now()
-    match, failures, until = None, 0, None
+    failures, until = 0, None
+    # The slow part (scrypt, ~50 ms a hash, by design) before the lock: every terminal's
+    # PIN check waits for this lock, so it is held only to read the lockout and write the
+    # attempt. The result is used only if the lockout allows a check, and only while the
+    # matched person's PIN is still the one hashed.
+    match = next((row for row in candidates() if pin and pin_matches(row, pin)), None)
     with exclusive(ctx.db):
         until = locked_until(ctx)
         if until is not None:
+            match = None
             audit.record(ctx, None, _REFUSED, for_what=for_what)
         else:
-            match = next((row for row in candidates() if pin and pin_matches(row, pin)), None)
+            if match is not None:
+                now_row = staff_db.staff_member(ctx.db, ctx.store_id, match["id"])
+                if now_row is None or not now_row["active"] \
+                        or now_row["pin_hash"] != match["pin_hash"]:
+                    match = None  # changed meanwhile: this attempt counts as wrong
             if match is not None:
                 audit.record(ctx, match["id"], _OK, for_what=for_what)
             else:

@@ -14,7 +14,7 @@ def record(ctx: Context, staff_id: int | None, action: str, entity: str | None =
 
     return audit_db.append(
         ctx.db, store_id=ctx.store_id, at=ctx.now_iso(), staff_id=staff_id, action=action,
-        entity=entity, entity_id=entity_id,
+        entity=entity, entity_id=entity_id, terminal_id=ctx.terminal_id(),
         detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None)
 
 

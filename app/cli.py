@@ -26,6 +26,13 @@ def default_db_path() -> Path:
     return Path(user_data_dir("comeback", appauthor=False)) / "comeback.db"
 
 
+def db_target(text: str) -> Path | str:
+    """``--db``: a file, or a PostgreSQL URL kept as typed (a Path folds its ``//``)."""
+    from db.connection import is_server_url
+
+    return text if is_server_url(text) else Path(text)
+
+
 def _with_parent(add_parser, common, only: str | None = None):
     def add(name, **kwargs):
         if only is not None and name != only:
@@ -66,12 +73,16 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="comeback",
         description=_("Service recovery at the counter. Without a command, opens the app."))
-    parser.add_argument("--db", type=Path, default=None, help=_("database file") if only else
+    parser.add_argument("--db", type=db_target, default=None, help=_("database file") if only else
                         _("database file (default: {path})").format(path=default_db_path()))
     # --db is accepted before or after the command: "comeback demo --db x.db" works too.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+    common.add_argument("--db", type=db_target, default=argparse.SUPPRESS,
                         help=_("database file"))
+    for where in (parser, common):  # this counter's name (app.terminals)
+        where.add_argument("--terminal", metavar="NAME", default=argparse.SUPPRESS,
+                           help=_("this terminal's name (default: COMEBACK_TERMINAL or the "
+                                  "host name)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser = _with_parent(sub.add_parser, common, only)
 
@@ -143,6 +154,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from app import cli_privacy  # erase-guest
 
     cli_privacy.add_parsers(sub)
+    from app import cli_watch  # watch
+
+    cli_watch.add_parsers(sub)
     return parser
 
 
@@ -173,9 +187,9 @@ def _plain_start(argv: list[str]) -> Path | None:
     if not argv:
         return default_db_path()
     if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
-        return Path(argv[1])
+        return db_target(argv[1])
     if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
-        return Path(argv[0][len("--db="):])
+        return db_target(argv[0][len("--db="):])
     return None
 
 
@@ -194,6 +208,9 @@ def main(argv: Sequence[str] | None = None,
         args = parser.parse_args(argv)
     db_path = args.db or default_db_path()
     try:
+        from app import terminals
+
+        terminals.choose(getattr(args, "terminal", None))
         if args.command is None:
             if gui is None:
                 parser.error(_("a command is needed here: init, demo, log…"))
@@ -219,6 +236,10 @@ def main(argv: Sequence[str] | None = None,
             raise
         print(_("comeback: error: {message}").format(message=problem), file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        from app import terminals
+
+        terminals.choose(None)
 
 
 #: Contexts a command opened: closed when it ends (closing refreshes the statistics).
@@ -315,7 +336,7 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     if args.language is not None and args.language not in LANGUAGES:
         raise ComebackError(_("--language {value}: use one of {allowed}.").format(
             value=args.language, allowed=", ".join(LANGUAGES)))
-    existed = db_path.exists()
+    existed = isinstance(db_path, str) or db_path.exists()  # a server URL, or a file
     missing = [] if existed else [p for p in (*reversed(db_path.parents), db_path)
                                   if not p.exists()]
     ctx = _context(db_path, must_exist=False)
@@ -566,6 +587,15 @@ def cmd_slip(args: argparse.Namespace, db_path: Path) -> int:
 
 
 COMMANDS["slip"] = cmd_slip
+
+
+def cmd_watch(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_watch
+
+    return cli_watch.cmd_watch(args, cli_watch.opened(lambda: _context(db_path, write=False)))
+
+
+COMMANDS["watch"] = cmd_watch
 
 
 if __name__ == "__main__":

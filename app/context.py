@@ -10,12 +10,48 @@ from db.connection import Database, open_database
 
 
 class Context:
-    """The database, the clock (``SystemClock`` unless a test passes one) and the store."""
+    """The database, the clock (``SystemClock`` unless a test passes one), the store and
+    the name of this terminal (the host name unless set: ``--terminal``, first-run setup)."""
 
-    def __init__(self, db: Database, clock: Clock | None = None, store_id: int = 1) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None, store_id: int = 1,
+                 terminal: str | None = None) -> None:
         self.db = db
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.store_id = store_id
+        self._terminal: str | None = None
+        if terminal is not None:
+            self.terminal = terminal
+        self._terminal_id: tuple[int, str, int] | None = None  # (store, name, id)
+
+    @property
+    def terminal(self) -> str:
+        """This terminal's name: what incidents, approvals and audit entries record."""
+        if not self._terminal:
+            from app.terminals import default_name
+
+            self._terminal = default_name()
+        return self._terminal
+
+    @terminal.setter
+    def terminal(self, name: str | None) -> None:
+        from app.terminals import check_name
+
+        self._terminal = check_name(name) if name is not None else None
+        self._terminal_id = None
+
+    def terminal_id(self) -> int:
+        """The id of this terminal's row, made on its first write. Remembered once the row
+        is committed: inside a transaction that may still roll back it is looked up again
+        next time (one indexed probe)."""
+        key = (self.store_id, self.terminal)
+        if self._terminal_id is not None and self._terminal_id[:2] == key:
+            return self._terminal_id[2]
+        from db.terminals import ensure_terminal
+
+        found = ensure_terminal(self.db, self.store_id, self.terminal, self.now_iso())
+        if not self.db.conn.in_transaction:
+            self._terminal_id = (*key, found)
+        return found
 
     def __repr__(self) -> str:
         return f"Context(store_id={self.store_id}, clock={self.clock!r})"

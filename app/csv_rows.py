@@ -16,6 +16,7 @@ from app import catalog, followups, incidents, remedies_given, staff, vouchers
 from app.clock import to_iso
 from app.context import Context
 from app.csvio import COLUMNS, SEP, looks_like_formula, parse_amount
+from app.errors import ValidationError
 from app.i18n import _, ngettext
 from app.models import Outcome, RemedyKind
 from db import csv_import as csv_db
@@ -152,7 +153,7 @@ class Checker:
         (occurred_at, category_code, severity, staff_name, table, guest_name, guest_contact,
          repeat, note, remedies, amounts, approved_by, total, currency, voucher_codes,
          redeemed, due, done, by, outcome, outcome_note, missed, escalated,
-         voided) = self.cells(raw)
+         voided, terminal) = self.cells(raw)
         occurred = self._when("occurred_at", occurred_at)
         if occurred is None:
             if not any(cell.strip() for cell in raw):
@@ -187,7 +188,7 @@ class Checker:
                     incidents.guest_key(guest_name, guest_contact)
                     if guest_name or guest_contact else None,
                     self._text("note", note, incidents.NOTE_MAX), int(repeat == "1"),
-                    self._when("voided_at", voided))
+                    self._when("voided_at", voided), self._terminal(terminal))
         wanted, staged = given
         if wanted or voucher_codes or redeemed:
             codes = self._vouchers(voucher_codes, redeemed, wanted, line)
@@ -203,6 +204,17 @@ class Checker:
             result = [((*remedy, occurred), None) for remedy, _v in staged]
         return incident, result, self._followup(occurred, due, done, by, outcome,
                                                 outcome_note, missed, escalated)
+
+    def _terminal(self, text: str) -> str | None:
+        """The terminal it was logged on (the column is optional; empty: not recorded)."""
+        from app.terminals import check_name
+
+        if not text.strip():
+            return None
+        try:
+            return check_name(text)
+        except ValidationError as error:
+            raise Bad(f"terminal: {error}") from None
 
     def _amount(self, column: str, text: str) -> int:
         minor = self._amounts.get(text)

@@ -33,7 +33,7 @@ COLUMNS = (
     "repeat_guest", "note", "remedies", "remedy_amounts", "approved_by", "total", "currency",
     "voucher_codes", "vouchers_redeemed_at", "followup_due_at", "followup_done_at",
     "followup_by", "outcome", "outcome_note", "followup_missed_at", "followup_escalated_at",
-    "voided_at",
+    "voided_at", "terminal",
 )
 REQUIRED = ("occurred_at", "category", "remedies")
 SEP = "|"
@@ -146,7 +146,7 @@ def export_rows(ctx: Context) -> Iterator[list[str]]:
         remedy, voucher, followup = (next(remedy_rows, None), next(voucher_rows, None),
                                      next(followup_rows, None))
         for (incident_id, occurred, category, severity, staff_name, table, guest, contact,
-             repeat, note, voided) in _rows_of(incidents):
+             repeat, note, voided, terminal) in _rows_of(incidents):
             codes, amounts, approvers, total = [], [], [], 0
             while remedy is not None and remedy[0] == incident_id:
                 codes.append(remedy[1])
@@ -176,7 +176,7 @@ def export_rows(ctx: Context) -> Iterator[list[str]]:
                    currency, SEP.join(voucher_codes),
                    SEP.join(redeemed) if any(redeemed) else "", due, done or "",
                    safe(by or ""), outcome or "", safe(outcome_note or ""), missed or "",
-                   escalated or "", voided or ""]
+                   escalated or "", voided or "", terminal]
     finally:
         for cursor in (incidents, remedies, vouchers, followups):
             cursor.close()

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from app import followups
 from app.context import Context
+from app.followup_taking import is_taken, staff_name
 from app.formatting import money, short_time
 from app.i18n import N_, _, ngettext
 from app.incidents import paper_approval_text, to_incident
@@ -29,10 +30,16 @@ class FollowUpItem:
     staff_name: str | None
     voucher_codes: tuple[str, ...]
     settings: StoreSettings
+    #: Who is on it (app.followup_taking), when someone opened its outcome step.
+    taker: str | None = None
 
     @property
     def id(self) -> int:
         return self.followup.id
+
+    def taken(self, now: datetime) -> bool:
+        """Someone is checking on the guest right now (on this or another terminal)."""
+        return is_taken(self.followup, now)
 
     @property
     def escalated(self) -> bool:
@@ -60,10 +67,12 @@ def items_for(ctx: Context, chosen: Iterable[FollowUp]) -> list[FollowUpItem]:
     settings = ctx.settings()
     importers = _importers(ctx, [incidents[i] for i, rows in remedies.items()
                                  if any(r.get("paper_approved_by") for r in rows)])
+    takers = {f.taken_by: staff_name(ctx, f.taken_by) for f in chosen if f.taken_at}
     return [FollowUpItem(f, to_incident(incidents[f.incident_id], remedies.get(f.incident_id, []),
                                         importers.get(f.incident_id)),
                          incidents[f.incident_id]["staff_name"],
-                         tuple(codes.get(f.incident_id, ())), settings) for f in chosen]
+                         tuple(codes.get(f.incident_id, ())), settings,
+                         takers.get(f.taken_by) if f.taken_at else None) for f in chosen]
 
 
 def _importers(ctx: Context, imported: list[dict]) -> dict[int, str]:
@@ -78,9 +87,11 @@ def _importers(ctx: Context, imported: list[dict]) -> dict[int, str]:
 
 
 def due_items(ctx: Context) -> list[FollowUpItem]:
-    """What the banner shows: due now, in opening hours; escalated ones first."""
+    """What the banner shows: due now, in opening hours; escalated ones first, those
+    someone is on last."""
     items = items_for(ctx, followups.due_followups(ctx))
-    return sorted(items, key=lambda i: (not i.escalated, i.followup.due_at, i.id))
+    now = ctx.clock.now()
+    return sorted(items, key=lambda i: (i.taken(now), not i.escalated, i.followup.due_at, i.id))
 
 
 def open_items(ctx: Context) -> list[FollowUpItem]:

@@ -27,11 +27,13 @@ from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
 from app.errors import StateError, ValidationError
+from app.followup_taking import already_closed, row_taken_until
 from app.i18n import _
 from app.incidents import get_followup, get_incident, to_followup
 from app.models import Changes, FollowUp, Outcome, RemedyRequest
 from app.service_hours import ServiceHours
 from db import followups as followups_db
+from db.locking import exclusive
 
 OUTCOME_NOTE_MAX = 500
 SNOOZE_MINUTES = (2, 5, 10)
@@ -49,6 +51,8 @@ class _Plan:
     closing: datetime
     alert_at: datetime | None
     escalate_at: datetime | None
+    #: Someone is on it (app.followup_taking) until then: no alert, no escalation before.
+    held_until: datetime | None = None
 
     @property
     def alerted(self) -> bool:
@@ -63,8 +67,11 @@ def _plans(ctx: Context) -> list[_Plan]:
     settings = ctx.settings()
     hours = ServiceHours.from_settings(settings)
     grace = timedelta(minutes=settings.followup_grace_minutes)
+    now = ctx.clock.now()
     plans = []
     for row in followups_db.open_followups(ctx.db, ctx.store_id):
+        held = row_taken_until(row)
+        held_until = from_iso(held) if held is not None and from_iso(held) > now else None
         due = from_iso(row["due_at"])
         closing = hours.closing_of_day(due)
         alert_at = hours.next_opening(due)
@@ -73,7 +80,7 @@ def _plans(ctx: Context) -> list[_Plan]:
         escalate_at = alert_at + grace if alert_at is not None else None
         if escalate_at is not None and escalate_at >= closing:
             escalate_at = None
-        plans.append(_Plan(row, closing, alert_at, escalate_at))
+        plans.append(_Plan(row, closing, alert_at, escalate_at, held_until))
     return plans
 
 
@@ -113,6 +120,13 @@ def due_followups(ctx: Context) -> list[FollowUp]:
             if p.closing > now and p.alert_at is not None and p.alert_at <= now]
 
 
+def due_to_announce(ctx: Context) -> list[FollowUp]:
+    """The due follow-ups nobody is on (app.followup_taking): those a terminal rings for."""
+    now = ctx.clock.now()
+    return [to_followup(p.row) for p in _plans(ctx) if p.held_until is None
+            and p.closing > now and p.alert_at is not None and p.alert_at <= now]
+
+
 def next_due_at(ctx: Context) -> datetime | None:
     """The earliest moment something must happen: an alert, an escalation or a closing.
 
@@ -121,6 +135,9 @@ def next_due_at(ctx: Context) -> datetime | None:
     moments = []
     for plan in _plans(ctx):
         moments.append(plan.closing)
+        if plan.held_until is not None:  # someone is on it: look again when that ends
+            moments.append(plan.held_until)
+            continue
         if plan.alert_at is not None and not plan.alerted:
             moments.append(plan.alert_at)
         if plan.escalate_at is not None and not plan.escalated:
@@ -151,7 +168,7 @@ def escalate_overdue(ctx: Context) -> list[FollowUp]:
     """
     now = ctx.clock.now()
     todo = [p for p in _plans(ctx) if not p.escalated and p.escalate_at is not None
-            and p.escalate_at <= now < p.closing]
+            and p.escalate_at <= now < p.closing and p.held_until is None]
     if not todo:  # no write transaction (nor sqlite-utils) for nothing
         return []
     done = []
@@ -221,7 +238,7 @@ def left_open(ctx: Context) -> LeftOpen:
 def _open_followup(ctx: Context, followup_id: int) -> FollowUp:
     followup = get_followup(ctx, followup_id)
     if followup.done_at is not None:
-        raise StateError(_("This follow-up was already closed."))
+        raise already_closed(ctx, followup_id)  # "Marco recorded it at 12:04: delighted"
     if followup.missed_at is not None:
         raise StateError(_("This follow-up was left open at closing and counts as missed."))
     incident = get_incident(ctx, followup.incident_id)
@@ -264,7 +281,9 @@ def record_outcome(ctx: Context, followup_id: int, outcome: Outcome | str,
         if not followups_db.close_if_open(ctx.db, followup_id, {
                 "done_at": ctx.now_iso(), "done_by": staff_id, "outcome": outcome.value,
                 "outcome_note": note}):
-            raise StateError(_("This follow-up was already closed."))
+            # Another terminal recorded it first (the guard is the WHERE): say who and
+            # what; the transaction ends here, nothing of this one is written.
+            raise already_closed(ctx, followup_id)
         audit.record(ctx, staff_id, "followup.outcome", "followup", followup_id,
                      outcome=outcome.value)
     return Changes(followups=True, incident_id=followup.incident_id, followup_id=followup_id)
@@ -299,7 +318,12 @@ def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequ
     settings = ctx.settings()
     minutes = catalog.get_category(ctx, incident.category_id).followup_minutes
     now_iso = to_iso(now)
-    with ctx.db.atomic():
+    ctx.terminal_id()
+    # The check that the last follow-up is closed and the new one are one step: two
+    # terminals giving more at the same moment give it once (the other is told to record).
+    with exclusive(ctx.db):
+        if followups_db.open_followup_of_incident(ctx.db, incident_id) is not None:
+            raise StateError(_("Record how the last check went before giving something more."))
         codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,
                                            settings.voucher_validity_days)
         followup_id = followups_db.insert_followup(

@@ -127,6 +127,7 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     flagged = repeat or severity is Severity.HIGH
     due = now if flagged else now + timedelta(minutes=category.followup_minutes)
     now_iso = to_iso(now)
+    terminal_id = ctx.terminal_id()  # made (and committed) on this terminal's first write
     with ctx.db.atomic():
         # The INSERT comes first: it waits for another writer's lock (a read before it
         # would make SQLite give up at once under WAL).
@@ -135,11 +136,12 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
             "category_label": category.label, "staff_id": staff_id, "occurred_at": now_iso,
             "severity": severity.value, "table_ref": table_ref, "guest_name": guest_name,
             "guest_contact": guest_contact, "guest_key": key, "note": note,
-            "repeat_guest": int(repeat), "uid": uid})
+            "repeat_guest": int(repeat), "uid": uid, "terminal_id": terminal_id})
         if incident_id is None:  # this uid was written by another process meanwhile
             return get_logged(ctx, incidents_db.incident_id_by_uid(ctx.db, uid))
+        given_ids: list[int] = []
         codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,
-                                           settings.voucher_validity_days)
+                                           settings.voucher_validity_days, given_ids)
         followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))
         audit.record(ctx, staff_id, "incident.logged", "incident", incident_id,
                      category=category.code, category_id=category.id,
@@ -149,8 +151,20 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
                      approved_by=approved[0],
                      **audit_payload.approver_names(grant, needing), flagged=flagged,
                      **({"tapped_at": now_iso} if now_iso != ctx.now_iso() else {}))
-    return Logged(incident=get_incident(ctx, incident_id),
-                  followup=get_followup(ctx, followup_id),
+    # What was written, as get_incident and get_followup would read it back (three round
+    # trips to a server fewer on every tap).
+    approver, covers = approved
+    given = tuple(GivenRemedy(given_id, remedy.id, remedy.kind, remedy.label, amount,
+                              remedy.percent, approver if index in covers else None)
+                  for index, (given_id, (remedy, amount)) in enumerate(
+                      zip(given_ids, picked, strict=True)))
+    written = Incident(incident_id, category.id, category.label, staff_id, from_iso(now_iso),
+                       severity, table_ref, guest_name, guest_contact, note, bool(repeat),
+                       None, given)
+    due_at = from_iso(to_iso(due))
+    return Logged(incident=written,
+                  followup=FollowUp(followup_id, incident_id, due_at, due_at, 0, None, None,
+                                    None, None),
                   changes=Changes(incidents=True, followups=True, vouchers=bool(codes),
                                   incident_id=incident_id, followup_id=followup_id),
                   voucher_codes=tuple(codes))
@@ -204,7 +218,8 @@ def to_followup(row: dict) -> FollowUp:
                     snooze_count=row["snooze_count"], escalated_at=opt("escalated_at"),
                     done_at=opt("done_at"),
                     outcome=Outcome(row["outcome"]) if row["outcome"] else None,
-                    missed_at=opt("missed_at"))
+                    missed_at=opt("missed_at"), taken_by=row.get("taken_by"),
+                    taken_at=from_iso(row["taken_at"]) if row.get("taken_at") else None)
 
 
 def get_incident(ctx: Context, incident_id: int) -> Incident:
@@ -240,8 +255,9 @@ def void_incident(ctx: Context, incident_id: int, staff_id: int | None,
             "Undo is only possible within {n} seconds of logging; this incident is final.",
             window).format(n=window))
     with ctx.db.atomic():
-        incidents_db.update_incident(ctx.db, ctx.store_id, incident_id,
-                                     {"voided_at": to_iso(now), "voided_by": staff_id})
+        if not incidents_db.void_if_live(ctx.db, ctx.store_id, incident_id, to_iso(now),
+                                         staff_id):
+            return Changes()  # undone on another terminal meanwhile: once is enough
         audit.record(ctx, staff_id, "incident.voided", "incident", incident_id,
                      category_label=incident.category_label, total_minor=incident.total_minor,
                      **({"approved_by": approved_undo} if approved_undo else {}))

@@ -182,6 +182,9 @@ class FollowUp(NamedTuple):
     done_at: datetime | None
     outcome: Outcome | None
     missed_at: datetime | None
+    #: Who opened "Record how it went" and when (app.followup_taking); None when nobody.
+    taken_by: int | None = None
+    taken_at: datetime | None = None
 
 
 class Changes(NamedTuple):
@@ -195,6 +198,8 @@ class Changes(NamedTuple):
     vouchers: bool = False
     incident_id: int | None = None
     followup_id: int | None = None
+    #: Made by another terminal or process (read from the change feed, ui.live), not here.
+    remote: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -206,6 +211,7 @@ class Changes(NamedTuple):
             vouchers=self.vouchers or other.vouchers,
             incident_id=other.incident_id or self.incident_id,
             followup_id=other.followup_id or self.followup_id,
+            remote=self.remote and other.remote,
         )
 
 

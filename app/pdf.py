@@ -434,6 +434,12 @@ def _tables(summary: WeeklySummary, fmt: Formats, half: float, width: float) -> 
         _section(_("Remedies given"), _grid(
             [_("Remedy"), _("Given"), _("Last week"), _("Value")], remedies, half)),
         _watch(summary, fmt, half), width))
+    from app.terminals import table  # "By counter", when the store has more than one
+
+    head, rows = table(summary)
+    if rows:
+        story += [Spacer(1, 8), _side_by_side(
+            _section(_("By counter"), _grid(head, rows, half)), [Spacer(1, 1)], width)]
     return story
 
 

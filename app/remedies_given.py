@@ -70,17 +70,20 @@ def approved_remedies(picked: Picked, approved: tuple[int | None, tuple[int, ...
 
 def write_given(ctx: Context, incident_id: int, picked: Picked,
                 approved: tuple[int | None, tuple[int, ...]], given_at: str,
-                voucher_days: int) -> list[str]:
+                voucher_days: int, given_ids: list[int] | None = None) -> list[str]:
     """Insert the remedies (and a voucher for each voucher remedy) inside the caller's
-    transaction; returns the voucher codes."""
+    transaction; returns the voucher codes (and puts the new rows' ids in ``given_ids``)."""
     codes = []
     approver_id, covers = approved
+    terminal_id = ctx.terminal_id() if picked else None
     for index, (remedy, amount) in enumerate(picked):
         given_id = incidents_db.insert_incident_remedy(ctx.db, {
             "incident_id": incident_id, "remedy_id": remedy.id, "kind": remedy.kind.value,
             "label": remedy.label, "amount_minor": amount, "percent": remedy.percent,
             "approved_by": approver_id if index in covers else None,
-            "given_at": given_at})
+            "given_at": given_at, "terminal_id": terminal_id})
+        if given_ids is not None:
+            given_ids.append(given_id)
         if remedy.kind is RemedyKind.VOUCHER:
             codes.append(vouchers.issue(ctx, incident_id, given_id, amount, voucher_days))
     return codes

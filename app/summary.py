@@ -215,6 +215,8 @@ class WeeklySummary:
     notes_left_out: int
     trend: tuple[RatePoint, ...]
     approvers: tuple[ApproverFigure, ...] = ()
+    #: By terminal (app.terminals), when the store has more than one.
+    terminals: tuple = ()
 
     @property
     def empty(self) -> bool:
@@ -260,12 +262,15 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         for r in reports_db.remedy_totals(ctx.db, ctx.store_id, to_iso(prev_start),
                                           to_iso(start), to_iso(end)) if r["given"])
     notes = _notes(this_rows)
+    from app.terminals import week_figures
+
     return WeeklySummary(
         store_name=settings.store_name, currency=settings.currency, locale=settings.locale,
         timezone=settings.timezone, week=week, days=week.days(), complete=end <= now,
         generated_at=now, this=this, last=last, categories=categories,
         staff=_staff(this_rows, last_rows), remedies=remedies, guests_to_watch=guests_this,
         fixes=_fixes(this_rows, categories), notes=tuple(notes[:NOTES_MAX]),
+        terminals=week_figures(ctx, start, end),
         notes_left_out=max(0, len(notes) - NOTES_MAX),
         trend=_trend(ctx, week, tz, {week: this_rows, week.shifted(-1): last_rows}),
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),

@@ -70,6 +70,25 @@ def could_be_code(text: str) -> bool:
     return bool(raw) and all(ch.isascii() and ch.isalnum() for ch in raw)
 
 
+def already_redeemed(ctx: Context, code: str, row: dict) -> StateError:
+    """"Voucher K7M-3QX was already redeemed on 3 Nov at 12:04 by Marco (Bar); …"."""
+    day, time = _local(ctx, row["redeemed_at"])
+    who, where = row.get("redeemed_by_name"), row.get("redeemed_terminal")
+    if who and where:
+        text = _("Voucher {code} was already redeemed on {date} at {time} by {name} "
+                 "({terminal}); a voucher can be used once.")
+    elif who:
+        text = _("Voucher {code} was already redeemed on {date} at {time} by {name}; "
+                 "a voucher can be used once.")
+    elif where:
+        text = _("Voucher {code} was already redeemed on {date} at {time} ({terminal}); "
+                 "a voucher can be used once.")
+    else:
+        text = _("Voucher {code} was already redeemed on {date} at {time}; a voucher "
+                 "can be used once.")
+    return StateError(text.format(code=code, date=day, time=time, name=who, terminal=where))
+
+
 def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
     """Record that the guest came back with their voucher, linked to the original incident."""
     clean = normalise(code)
@@ -87,17 +106,18 @@ def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
         raise StateError(_("Voucher {code} was cancelled when its incident was undone.")
                          .format(code=clean))
     if row["redeemed_at"]:
-        day, time = _local(ctx, row["redeemed_at"])
-        raise StateError(_("Voucher {code} was already redeemed on {date} at {time}; a voucher "
-                           "can be used once.").format(code=clean, date=day, time=time))
+        raise already_redeemed(ctx, clean, row)
     now = ctx.clock.now()
     if from_iso(row["expires_at"]) < now:
         day, _time = _local(ctx, row["expires_at"])
         raise StateError(_("Voucher {code} expired on {date} and can no longer be used.")
                          .format(code=clean, date=day))
+    terminal_id = ctx.terminal_id()
     with ctx.db.atomic():
-        if not vouchers_db.mark_redeemed(ctx.db, row["id"], to_iso(now), staff_id):
-            raise StateError(_("Voucher {code} was already redeemed.").format(code=clean))
+        if not vouchers_db.mark_redeemed(ctx.db, row["id"], to_iso(now), staff_id,
+                                         terminal_id):
+            # Another terminal redeemed it since we looked: say when, where and by whom.
+            raise already_redeemed(ctx, clean, vouchers_db.voucher_by_code(ctx.db, clean))
         audit.record(ctx, staff_id, "voucher.redeemed", "incident", row["incident_id"],
                      code=clean, voucher_id=row["id"], amount_minor=row["amount_minor"])
     return Redeemed(clean, row["incident_id"], row["amount_minor"], from_iso(row["issued_at"]),

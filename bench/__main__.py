@@ -2,6 +2,7 @@
 
     python -m bench --list          # names and first lines
     python -m bench startup tap     # just these
+    python -m bench log_incidents --pg   # options after the names go to each of them
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 #: Modules here that are not benchmarks themselves (the floor a benchmark spawns, the
 #: helpers they share, the CSV generator they build databases with).
-HELPERS = {"bare_window", "common", "generator", "scaling_db"}
+HELPERS = {"bare_window", "common", "generator", "scaling_db", "server", "terminal_worker"}
 
 
 def benchmarks() -> dict[str, str]:
@@ -34,7 +35,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
-    args = parser.parse_args()
+    args, passed = parser.parse_known_args()
     known = benchmarks()
     if args.list:
         for name, line in known.items():
@@ -47,7 +48,8 @@ def main() -> int:
     # One at a time: the machine is small and the benchmarks time wall-clock latency.
     for name in args.names or known:
         print(f"== bench.{name}: {known[name]}", flush=True)
-        result = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=HERE.parent)
+        result = subprocess.run([sys.executable, "-m", f"bench.{name}", *passed],
+                                cwd=HERE.parent)
         status = status or result.returncode
         print(flush=True)
     return status

@@ -195,7 +195,7 @@ def _row(rng: random.Random, when: datetime, end: datetime, codes: set[str]) -> 
         "vouchers_redeemed_at": "|".join(redeemed) if any(redeemed) else "",
         "followup_due_at": due_text, "followup_done_at": done, "followup_by": by,
         "outcome": outcome, "outcome_note": outcome_note, "followup_missed_at": missed,
-        "followup_escalated_at": escalated, "voided_at": voided}
+        "followup_escalated_at": escalated, "voided_at": voided, "terminal": ""}
     return [cells[column] for column in COLUMNS]
 
 

@@ -2,8 +2,11 @@
 
 The floor is a single-row INSERT + COMMIT with plain sqlite3 on a file in the same journal
 mode (WAL) with synchronous=FULL, measured in the same run. Target: service p99 ≤ 4× floor p99.
+On PostgreSQL (``--db URL`` of an empty database, or ``--pg``: a throwaway cluster with
+fsync on) the floor is a raw psycopg INSERT + COMMIT on its own connection to the same
+server, and the target is the same.
 
-    python -m bench.log_incidents [--n 2000]
+    python -m bench.log_incidents [--n 2000] [--db postgresql://… | --pg]
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 from bench.common import p50_p99, raw_insert_floor
 
 
-def service_log(folder: Path, n: int) -> list[float]:
+def service_log(folder: Path | str, n: int) -> list[float]:
     from app import catalog, incidents, staff
     from app.clock import FixedClock
     from app.context import open_context
@@ -26,7 +29,8 @@ def service_log(folder: Path, n: int) -> list[float]:
     from app.setup import init_store
 
     clock = FixedClock(datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc))
-    ctx = open_context(folder / "service.db", clock)
+    target = folder if isinstance(folder, str) else folder / "service.db"
+    ctx = open_context(target, clock)
     init_store(ctx, store_name="Bench", preset="restaurant", currency="NOK", locale="nb_NO",
                timezone="Europe/Oslo", owner_name="Owner", owner_pin=random_pin())
     cashier, _changes = staff.add_staff(ctx, "Sam", Role.CASHIER)
@@ -46,10 +50,31 @@ def service_log(folder: Path, n: int) -> list[float]:
     return samples
 
 
+def on_server(args) -> None:
+    from bench import server
+
+    with server.database(args) as url:
+        print(server.describe(url))
+        floor = server.raw_insert_floor(url, args.n // 2)
+        service = service_log(url, args.n)
+        floor += server.raw_insert_floor(url, args.n - args.n // 2)
+    f50, f99 = p50_p99(floor)
+    s50, s99 = p50_p99(service)
+    print(f"raw psycopg INSERT+COMMIT, n={args.n}:         p50 {f50:.3f} ms  p99 {f99:.3f} ms")
+    print(f"log_incident through the service, n={args.n}: p50 {s50:.3f} ms  p99 {s99:.3f} ms")
+    print(f"ratio service/floor: p50 {s50 / f50:.2f}x  p99 {s99 / f99:.2f}x  (target p99 ≤ 4x) "
+          f"{'OK' if s99 <= 4 * f99 else 'OVER'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
+    from bench import server
+
+    server.add_options(parser)
     args = parser.parse_args()
+    if args.db or args.pg:
+        return on_server(args)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         # Half the floor before and half after, so drift in the machine hits both sides.

@@ -11,14 +11,15 @@ from db.connection import Database
 # Reading the store's head and appending happen in one statement, under the write lock.
 _APPEND = """
 INSERT INTO audit_log (id, store_id, at, staff_id, action, entity, entity_id, detail,
-                       prev_hash, hash)
+                       prev_hash, hash, terminal_id)
 SELECT n.id, v.store_id, v.at, v.staff_id, v.action, v.entity, v.entity_id, v.detail, n.prev,
        comeback_audit_hash(n.prev, n.id, v.store_id, v.at, v.staff_id, v.action, v.entity,
-                           v.entity_id, v.detail)
+                           v.entity_id, v.detail), v.terminal_id
 FROM (SELECT CAST(:store_id AS INTEGER) AS store_id, CAST(:at AS TEXT) AS at,
              CAST(:staff_id AS INTEGER) AS staff_id, CAST(:action AS TEXT) AS action,
              CAST(:entity AS TEXT) AS entity, CAST(:entity_id AS INTEGER) AS entity_id,
-             CAST(:detail AS TEXT) AS detail) AS v,
+             CAST(:detail AS TEXT) AS detail,
+             CAST(:terminal_id AS INTEGER) AS terminal_id) AS v,
      (SELECT (SELECT coalesce(max(id), 0) + 1 FROM audit_log) AS id,
              coalesce((SELECT hash FROM audit_log WHERE store_id = :store_id
                        ORDER BY id DESC LIMIT 1), CAST(:genesis AS TEXT)) AS prev) AS n
@@ -27,12 +28,14 @@ FROM (SELECT CAST(:store_id AS INTEGER) AS store_id, CAST(:at AS TEXT) AS at,
 
 def append(db: Database, *, store_id: int, at: str, staff_id: int | None, action: str,
            entity: str | None = None, entity_id: int | None = None,
-           detail: str | None = None) -> int:
-    """Append one entry, chained to the store's entry before it (see db.audit_chain)."""
+           detail: str | None = None, terminal_id: int | None = None) -> int:
+    """Append one entry, chained to the store's entry before it (see db.audit_chain).
+    ``terminal_id``: where it happened (not part of the chain's hash)."""
     with db.chain_lock(store_id):
         cursor = db.execute(_APPEND, {
             "store_id": store_id, "at": at, "staff_id": staff_id, "action": action,
-            "entity": entity, "entity_id": entity_id, "detail": detail, "genesis": GENESIS})
+            "entity": entity, "entity_id": entity_id, "detail": detail, "genesis": GENESIS,
+            "terminal_id": terminal_id})
     return cursor.lastrowid
 
 

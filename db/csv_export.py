@@ -36,7 +36,7 @@ def export_cursors(db: Database, store_id: int) -> tuple[sqlite3.Cursor, ...]:
     time index and joins its rows by their incident index: no sort, no subquery per row.
 
     incidents: id, occurred_at, category code, severity, staff, table, guest name, guest
-    contact, repeat_guest, note (text columns spreadsheet-safe), voided_at;
+    contact, repeat_guest, note (text columns spreadsheet-safe), voided_at, terminal;
     remedies: incident id, remedy code, amount (minor units), approver (live or on paper);
     vouchers: incident id, code, redeemed_at;
     follow-ups: incident id, original due, done, done by, missed, outcome, outcome note,
@@ -44,9 +44,9 @@ def export_cursors(db: Database, store_id: int) -> tuple[sqlite3.Cursor, ...]:
     queries = (
         f"SELECT i.id, i.occurred_at, c.code, i.severity, {_safe('s.name')}, "
         f"{_safe('i.table_ref')}, {_safe('i.guest_name')}, {_safe('i.guest_contact')}, "
-        f"i.repeat_guest, {_safe('i.note')}, i.voided_at FROM incidents i "
+        f"i.repeat_guest, {_safe('i.note')}, i.voided_at, {_safe('t.name')} FROM incidents i "
         "JOIN categories c ON c.id = i.category_id LEFT JOIN staff s ON s.id = i.staff_id "
-        f"{_ORDER}",
+        f"LEFT JOIN terminals t ON t.id = i.terminal_id {_ORDER}",
         "SELECT i.id, m.code, r.amount_minor, coalesce(a.name, r.paper_approved_by) "
         "FROM incidents i JOIN incident_remedies r ON r.incident_id = i.id "
         "JOIN remedies m ON m.id = r.remedy_id LEFT JOIN staff a ON a.id = r.approved_by "

@@ -143,3 +143,20 @@ def voucher_rows(db: Database, incident_ids: list[int]) -> list[dict]:
     return list(db.query(
         f"SELECT * FROM vouchers WHERE incident_id IN ({_marks(incident_ids)}) "
         "ORDER BY incident_id, id", list(incident_ids)))
+
+
+def take(db: Database, followup_id: int, staff_id: int | None, at: str) -> bool:
+    """Mark an open follow-up as being checked on by ``staff_id`` (the guard is the WHERE:
+    nothing is written once it is closed)."""
+    cursor = db.execute(
+        "UPDATE followups SET taken_by = ?, taken_at = ? WHERE id = ? AND done_at IS NULL "
+        "AND missed_at IS NULL", [staff_id, at, followup_id])
+    return cursor.rowcount == 1
+
+
+def release(db: Database, followup_id: int, taken_at: str) -> bool:
+    """Let go of a take made at ``taken_at`` (another's later take stays)."""
+    cursor = db.execute(
+        "UPDATE followups SET taken_by = NULL, taken_at = NULL WHERE id = ? "
+        "AND done_at IS NULL AND taken_at = ?", [followup_id, taken_at])
+    return cursor.rowcount == 1

@@ -49,10 +49,11 @@ _COPY = {
     "incidents":
         "INSERT INTO incidents (id, store_id, category_id, category_label, staff_id, "
         "occurred_at, severity, table_ref, guest_name, guest_contact, guest_key, note, "
-        "repeat_guest, voided_at, imported_by, uid) "
+        "repeat_guest, voided_at, imported_by, uid, terminal_id) "
         "SELECT :bi + t.n, :store, t.category_id, t.category_label, s.staff_id, "
         "t.occurred_at, t.severity, t.table_ref, t.guest_name, t.guest_contact, "
-        f"t.guest_key, t.note, t.repeat_guest, t.voided_at, :owner, {_NEW_UID} "
+        f"t.guest_key, t.note, t.repeat_guest, t.voided_at, :owner, {_NEW_UID}, "
+        "(SELECT id FROM terminals WHERE store_id = :store AND name = t.terminal) "
         "FROM temp.import_incidents t LEFT JOIN temp.import_staff s ON s.key = t.staff_key "
         "WHERE t.n BETWEEN :a AND :b ORDER BY t.n",
     "remedies":
@@ -178,6 +179,10 @@ def reserve(db: Database, store_id: int, counts: dict[str, int],
         plan = {"id": staging_id, "store": store_id, "owner": owner, "owner_id": owner_id,
                 "base": base, "uid": str(uuid.uuid4())[:24],
                 "counts": dict(counts), "new_staff": new_staff}
+        conn.execute(  # the terminals the file names (its "terminal" column)
+            "INSERT INTO terminals (store_id, name, created_at) SELECT DISTINCT ?, terminal, ? "
+            "FROM temp.import_incidents WHERE terminal IS NOT NULL "
+            "ON CONFLICT (store_id, name) DO NOTHING", [store_id, now])
         for name in _TABLES:  # the top row of each block: later rows get higher ids
             if counts[name]:
                 conn.execute(_COPY[name], _params(plan, counts[name], counts[name]))

@@ -52,6 +52,15 @@ def update_incident(db: Database, store_id: int, incident_id: int, values: dict)
     update_row(db, "incidents", {"store_id": store_id, "id": incident_id}, values)
 
 
+def void_if_live(db: Database, store_id: int, incident_id: int, at: str,
+                 staff_id: int | None) -> bool:
+    """Mark the incident undone; False when it was undone already (by another terminal
+    since the caller looked: the guard is in the WHERE clause)."""
+    return update_row(db, "incidents", {"store_id": store_id, "id": incident_id},
+                      {"voided_at": at, "voided_by": staff_id},
+                      guard="voided_at IS NULL") == 1
+
+
 def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since: str,
                              exclude_id: int | None = None) -> bool:
     row = db.execute(

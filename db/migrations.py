@@ -379,3 +379,59 @@ def m0012_import_staging(db: Database) -> None:
         );
         """
     )
+
+
+@migrations(name="0015_terminals")
+def m0015_terminals(db: Database) -> None:
+    """Each terminal (counter, tablet) of a store has a name; incidents, the remedies given
+    on them (with their approvals), voucher redemptions and audit entries record where they
+    happened. A row is made the first time a terminal writes; rows written before this
+    migration have no terminal (NULL)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE terminals (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (store_id, name)
+        );
+        ALTER TABLE incidents ADD COLUMN terminal_id INTEGER REFERENCES terminals(id);
+        ALTER TABLE incident_remedies ADD COLUMN terminal_id INTEGER REFERENCES terminals(id);
+        ALTER TABLE vouchers ADD COLUMN redeemed_terminal_id INTEGER REFERENCES terminals(id);
+        ALTER TABLE audit_log ADD COLUMN terminal_id INTEGER;  -- as staff_id: no foreign key
+        """
+    )
+
+
+@migrations(name="0017_live_changes")
+def m0017_live_changes(db: Database) -> None:
+    """Who is on a follow-up, and a wake-up for every terminal when the store changes.
+
+    ``followups.taken_by``/``taken_at``: a manager opened "Record how it went" on some
+    terminal; the others show "Marco is on it" and stop ringing for that guest until it is
+    recorded, released (the dialog cancelled) or ``app.followup_taking.TAKE_MINUTES`` pass.
+
+    The change feed is the audit log itself: append-only, written in the same transaction
+    as every change a terminal shows, with ids that grow in commit order (the chain lock is
+    held until commit). On PostgreSQL an AFTER INSERT trigger sends
+    ``NOTIFY comeback_store_<store>, '<id>'``, delivered when the transaction commits; a
+    notification only wakes a terminal, which then reads every entry after the last id it
+    has seen (``db.changes``). SQLite has no NOTIFY: terminals watch the file instead.
+    """
+    _run_script(
+        db,
+        """
+        ALTER TABLE followups ADD COLUMN taken_by INTEGER REFERENCES staff(id);
+        ALTER TABLE followups ADD COLUMN taken_at TEXT;
+        """
+    )
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        db.execute(
+            "CREATE OR REPLACE FUNCTION comeback_notify_change() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            "PERFORM pg_notify('comeback_store_' || NEW.store_id, NEW.id::text); "
+            "RETURN NULL; END $$")
+        db.execute("CREATE TRIGGER audit_log_notify AFTER INSERT ON audit_log "
+                   "FOR EACH ROW EXECUTE FUNCTION comeback_notify_change()")

@@ -125,6 +125,11 @@ def _as_sqlite_error(error: psycopg.Error) -> Exception:
     return sqlite3.DatabaseError(message)
 
 
+def _failed_inside() -> sqlite3.OperationalError:
+    return sqlite3.OperationalError(
+        "transaction rolled back: a statement in it failed and its error was not raised")
+
+
 class PgCursor:
     """What the callers use of a sqlite3 cursor: fetch, iterate, rowcount, lastrowid."""
 
@@ -190,16 +195,42 @@ class PgConnection:
     def __init__(self, conn: psycopg.Connection, where: str) -> None:
         self.raw = conn
         self.where = where  # the server and database, without a password (for messages)
+        # BEGIN and advisory locks wait here and go out in one pipeline with the next
+        # statement: one round trip instead of two or three (see send_ahead).
+        self._ahead: list[tuple[str, list]] = []
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != TransactionStatus.IDLE
+        return bool(self._ahead) or \
+            self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def send_ahead(self, sql: str, parameters: Sequence = ()) -> None:
+        """Run ``sql`` (BEGIN, an advisory lock) just before the next statement, in the
+        same round trip. The server still runs them one after the other, so a lock is held
+        before the next statement takes its snapshot."""
+        self._ahead.append((translate(sql)[0], list(parameters)))
+
+    def flush(self) -> None:
+        """Send what waits to go ahead now (before using ``raw`` directly)."""
+        ahead, self._ahead = self._ahead, []
+        try:
+            for before, values in ahead:
+                self.raw.execute(before, values)
+        except psycopg.Error as error:
+            raise _as_sqlite_error(error) from error
 
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
                 ) -> PgCursor:
         text, returning = translate(sql)
         try:
-            cursor = self.raw.execute(text, () if parameters is None else parameters)
+            if self._ahead:
+                ahead, self._ahead = self._ahead, []
+                with self.raw.pipeline():
+                    for before, values in ahead:
+                        self.raw.execute(before, values)
+                    cursor = self.raw.execute(text, () if parameters is None else parameters)
+            else:
+                cursor = self.raw.execute(text, () if parameters is None else parameters)
         except psycopg.Error as error:
             raise _as_sqlite_error(error) from error
         return PgCursor(cursor, returning)
@@ -208,16 +239,29 @@ class PgConnection:
         text, _ = translate(sql)
         text = text.removesuffix(" RETURNING id")
         try:
+            ahead, self._ahead = self._ahead, []
+            for before, values in ahead:
+                self.raw.execute(before, values)
             with self.raw.cursor() as cursor:
                 cursor.executemany(text, rows)
         except psycopg.Error as error:
             raise _as_sqlite_error(error) from error
 
     def commit(self) -> None:
-        if self.in_transaction:
+        """COMMIT; a transaction in which a statement failed (its error caught and kept
+        quiet) is rolled back and raises: PostgreSQL's COMMIT would roll it back without a
+        word, where SQLite would have committed the statements that worked."""
+        status = self.raw.info.transaction_status
+        if status == TransactionStatus.INERROR:
+            self.rollback()
+            raise _failed_inside()
+        if status == TransactionStatus.IDLE:
+            self._ahead = []  # BEGIN was never sent: nothing to commit
+        else:
             self.execute("COMMIT")
 
     def rollback(self) -> None:
+        self._ahead = []
         if self.in_transaction:
             try:
                 self.raw.execute("ROLLBACK")
@@ -278,16 +322,20 @@ class PgDatabase:
                     conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
                     conn.raw.execute(f"RELEASE SAVEPOINT {savepoint}")
                 raise
+            if conn.raw.info.transaction_status == TransactionStatus.INERROR:
+                conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                conn.raw.execute(f"RELEASE SAVEPOINT {savepoint}")
+                raise _failed_inside()
             conn.execute(f"RELEASE SAVEPOINT {savepoint}")
             return
-        conn.execute("BEGIN")
+        conn.send_ahead("BEGIN")
         try:
             yield self
         except BaseException:
             with suppress(psycopg.Error):
                 conn.rollback()
             raise
-        conn.execute("COMMIT")
+        conn.commit()
 
     @contextmanager
     def locked(self, *key: int) -> Iterator[None]:
@@ -297,11 +345,11 @@ class PgDatabase:
         sql = ("SELECT pg_advisory_xact_lock(?, ?)" if len(key) == 2
                else "SELECT pg_advisory_xact_lock(?)")
         if self.conn.in_transaction:
-            self.conn.execute(sql, list(key))
+            self.conn.send_ahead(sql, list(key))
             yield
             return
         with self.atomic():
-            self.conn.execute(sql, list(key))
+            self.conn.send_ahead(sql, list(key))
             yield
 
     @contextmanager
@@ -338,6 +386,7 @@ class PgDatabase:
         :meth:`end_snapshot`): rows stream in batches, never all in memory."""
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self.conn.flush()  # a BEGIN still waiting to go ahead (send_ahead) goes now
         cursors = []
         for n, sql in enumerate(queries):
             text, _ = translate(sql)

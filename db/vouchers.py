@@ -17,8 +17,11 @@ def insert_voucher(db: Database, values: dict) -> int:
 
 def voucher_by_code(db: Database, code: str) -> dict | None:
     rows = list(db.query(
-        "SELECT v.*, i.store_id, i.voided_at AS incident_voided_at FROM vouchers v "
-        f"JOIN incidents i ON i.id = v.incident_id WHERE v.code = ? AND {visible()}", [code]))
+        "SELECT v.*, i.store_id, i.voided_at AS incident_voided_at, "
+        "s.name AS redeemed_by_name, t.name AS redeemed_terminal FROM vouchers v "
+        "JOIN incidents i ON i.id = v.incident_id LEFT JOIN staff s ON s.id = v.redeemed_by "
+        "LEFT JOIN terminals t ON t.id = v.redeemed_terminal_id "
+        f"WHERE v.code = ? AND {visible()}", [code]))
     return rows[0] if rows else None
 
 
@@ -27,11 +30,14 @@ def vouchers_for_incident(db: Database, incident_id: int) -> list[dict]:
                          [incident_id]))
 
 
-def mark_redeemed(db: Database, voucher_id: int, at: str, staff_id: int | None) -> bool:
-    """Returns False when it was already redeemed (the guard is in the WHERE clause)."""
+def mark_redeemed(db: Database, voucher_id: int, at: str, staff_id: int | None,
+                  terminal_id: int | None = None) -> bool:
+    """Returns False when it was already redeemed (the guard is in the WHERE clause: on
+    PostgreSQL a second terminal's UPDATE waits for the first one's row lock, then finds
+    the guard false; on SQLite the write lock orders them)."""
     cursor = db.execute(
-        "UPDATE vouchers SET redeemed_at = ?, redeemed_by = ? "
-        "WHERE id = ? AND redeemed_at IS NULL", [at, staff_id, voucher_id])
+        "UPDATE vouchers SET redeemed_at = ?, redeemed_by = ?, redeemed_terminal_id = ? "
+        "WHERE id = ? AND redeemed_at IS NULL", [at, staff_id, terminal_id, voucher_id])
     return cursor.rowcount == 1
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every terminal of the tests is "Bar" unless a test names another (not the host's name).
+os.environ["COMEBACK_TERMINAL"] = "Bar"
 
 from datetime import datetime, timezone  # noqa: E402
 

@@ -169,7 +169,7 @@ def test_a_copied_entry_with_a_hash_from_the_code_still_breaks_the_link(store_fi
     forged = audit_chain.hash_of_row(audit_chain.GENESIS, values)  # chained to nothing
     copy = _tampered(path, "d.db", f"""
         INSERT INTO audit_log VALUES ({last[0] + 1}, 1, '2026-11-01T09:00:00+00:00', 2,
-            'approval.pin_ok', NULL, NULL, NULL, '{audit_chain.GENESIS}', '{forged}');""")
+            'approval.pin_ok', NULL, NULL, NULL, '{audit_chain.GENESIS}', '{forged}', NULL);""")
     code, out = _verify(copy, capsys)
     assert code == 3 and f"does not follow entry {last[0]}" in out
 
@@ -234,7 +234,7 @@ def test_removing_the_last_entries_is_seen_against_the_last_check(store_file, ca
 
 
 def _old_append(db, *, store_id, at, staff_id, action, entity=None, entity_id=None,
-                detail=None):
+                detail=None, terminal_id=None):
     """How entries were written before the chain (for a database made by an older version)."""
     return db.execute("INSERT INTO audit_log (store_id, at, staff_id, action, entity, "
                       "entity_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -246,6 +246,7 @@ def old_store(tmp_path, clock, monkeypatch):
     """A store written before migration 0005 (the chain), then opened by this version."""
     from db import audit as audit_db
     from db import incidents as incidents_db
+    from db import vouchers as vouchers_db
     from db._sql import insert_row
     from db.migrations import migrations
 
@@ -264,9 +265,19 @@ def old_store(tmp_path, clock, monkeypatch):
     ctx = Context(old, clock)
     with monkeypatch.context() as patch:
         patch.setattr(audit_db, "append", _old_append)
-        # Nor had incidents a uid yet (migration 0011).
+        # Nor had incidents a uid yet (migration 0011), nor terminals (0015).
         patch.setattr(incidents_db, "insert_incident", lambda db, values: insert_row(
-            db, "incidents", {k: v for k, v in values.items() if k != "uid"}))
+            db, "incidents", {k: v for k, v in values.items()
+                              if k not in ("uid", "terminal_id")}))
+        patch.setattr(incidents_db, "insert_incident_remedy", lambda db, values: insert_row(
+            db, "incident_remedies", {k: v for k, v in values.items() if k != "terminal_id"}))
+        patch.setattr(Context, "terminal_id", lambda self: None)
+        patch.setattr(vouchers_db, "voucher_by_code", lambda db, code: next(iter(db.query(
+            "SELECT v.*, i.store_id, i.voided_at AS incident_voided_at FROM vouchers v "
+            "JOIN incidents i ON i.id = v.incident_id WHERE v.code = ?", [code])), None))
+        patch.setattr(vouchers_db, "mark_redeemed", lambda db, vid, at, by, _t=None: db.execute(
+            "UPDATE vouchers SET redeemed_at = ?, redeemed_by = ? WHERE id = ? "
+            "AND redeemed_at IS NULL", [at, by, vid]).rowcount == 1)
         init_store(ctx, store_name="Old Kafé", preset="restaurant", currency="NOK",
                    locale="nb_NO", language="en", timezone="Europe/Oslo",
                    owner_name="Ingrid", owner_pin=OWNER_PIN)

@@ -30,7 +30,9 @@ def loopback():
 def counter(window, ctx, people, loopback):
     store_admin.update_settings(ctx, people["Ingrid"],
                                 {"printer": f"network:127.0.0.1:{loopback.port}"})
-    slip_printer(window.controller).timeout = 0.5
+    # Short enough that a silent printer fails fast, long enough for a loopback printer
+    # thread on a machine busy with other work (0.5 s failed there now and then).
+    slip_printer(window.controller).timeout = 2.0
     return window.page("counter")
 
 

@@ -53,9 +53,9 @@ def test_redeeming_twice_says_when_it_was_used_in_the_store_locale(ctx, clock, p
     clock.advance(days=1)
     with pytest.raises(StateError) as error:
         vouchers.redeem(ctx, code, people["Sam"])
-    # Wednesday 18 November 2026, 12:00 in Oslo, written the Norwegian way.
+    # Wednesday 18 November 2026, 12:00 in Oslo, written the Norwegian way; by whom, where.
     assert str(error.value) == (f"Voucher {code} was already redeemed on 18. nov. 2026 at "
-                                "12:00; a voucher can be used once.")
+                                f"12:00 by Sam ({ctx.terminal}); a voucher can be used once.")
 
 
 def test_an_expired_voucher_is_refused_with_its_date(ctx, clock, people):

@@ -99,6 +99,9 @@ def _close_databases() -> None:
     """Close the database of every counter of this run: closing runs PRAGMA optimize, so
     the planner's statistics stay fresh without anyone asking."""
     for window in _WINDOWS:
+        live = getattr(window, "live", None)
+        if live is not None:
+            live.stop()  # the listening connection (PostgreSQL)
         controller = getattr(window, "controller", None)
         if controller is not None:
             controller.ctx.db.close(refresh_statistics=True)
@@ -167,6 +170,8 @@ def start(app: QApplication, db_path: str | Path | None, *,
                                   app.quit()))
 
         def next_step() -> None:
+            if care.damaged:  # the file failed under the counter: its window is gone
+                return
             try:
                 steps.pop(0)()
             except Exception as error:  # the file failed under the counter
@@ -341,6 +346,9 @@ def add_reminders(window: MainWindow) -> None:
     from ui.reminders import install_reminders
 
     window.reminders = reminders = install_reminders(window)
+    from ui.live import install_live
+
+    window.live = install_live(window)  # other terminals' changes, within a second
     # Small while a cashier is logging, so the remedy tiles keep their room.
     window.page("counter").step_changed.connect(
         lambda step: reminders.banner.set_compact(step in (REMEDIES, PIN)))

@@ -32,6 +32,7 @@ from app.followup_items import (
     place,
     what_happened,
 )
+from app.followup_taking import taken_by_text
 from app.formatting import short_time, weekday_name
 from app.i18n import _, ngettext
 from ui.controller import Controller
@@ -78,6 +79,7 @@ class QueueRow(QFrame):
     def __init__(self, item: FollowUpItem, queue: FollowUpQueue) -> None:
         super().__init__(objectName="QueueRow")
         self.item = item
+        self.queue = queue
         self.state = ""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 8, 10, 8)
@@ -122,6 +124,8 @@ class QueueRow(QFrame):
     def retranslate(self) -> None:
         item = self.item
         tags = ([_("Escalated · for the owner")] if item.escalated else []) + flags(item)
+        if item.taken(self.queue.ctx.clock.now()):  # on this or another terminal
+            tags.insert(0, taken_by_text(item.taker))
         self.tag_label.setText(" · ".join(tags))
         self.tag_label.setVisible(bool(tags))
         self.headline_label.setText(_("{place} — {what}").format(place=place(item),

@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from app import approval, catalog, followups
-from app.errors import ApprovalLocked, ApprovalRequired, ComebackError, PinRejected
+from app.errors import ApprovalLocked, ApprovalRequired, ComebackError, PinRejected, StateError
 from app.followup_items import FollowUpItem, given, items_for, opening_line, place, what_happened
 from app.formatting import money, short_time
 from app.i18n import _
 from app.incidents import get_followup
-from app.models import Outcome, Remedy, RemedyKind, RemedyRequest, Role, Staff
+from app.models import FollowUp, Outcome, Remedy, RemedyKind, RemedyRequest, Role, Staff
 from ui.controller import Controller
+from ui.outcome_taking import CHOOSE, DONE, MORE, PIN, WHO, TakesTheGuest
 from ui.pinpad import PinPad
 
-CHOOSE, MORE, PIN, DONE, WHO = range(5)
 #: The counter's PIN pad spreads its digits over all the height it gets: keep it compact.
 PIN_HEIGHT = 460
 COLOURS = {Outcome.DELIGHTED: "#2F8F5B", Outcome.SATISFIED: "#2F6F9F",
@@ -65,7 +65,7 @@ def _label(name: str) -> QLabel:
     return label
 
 
-class OutcomeDialog(QDialog):
+class OutcomeDialog(TakesTheGuest, QDialog):
     """Record how a follow-up ended; "Still unhappy" goes on to a further remedy.
 
     Signals:
@@ -119,6 +119,13 @@ class OutcomeDialog(QDialog):
         self.stack.setCurrentIndex(WHO)
         controller.language_changed.connect(self._on_language)  # dropped when deleted
         self.retranslate()
+        # Who is on it: the other terminals show "Marco is on it" and stop ringing for this
+        # guest until it is recorded, the step is left (released) or a few minutes pass.
+        self.taken: FollowUp | None = None
+        self.outcome_written = False
+        self._take(controller.current_staff, opening=True)
+        controller.changed.connect(self._on_changed)  # bound: dropped when deleted
+        self.finished.connect(self._release)
 
     def _on_language(self, _code: str) -> None:
         self.retranslate()
@@ -200,6 +207,8 @@ class OutcomeDialog(QDialog):
         self.checker, self._signing = member, None
         self._show_message("")
         self.stack.setCurrentIndex(CHOOSE)
+        if self.taken is None or self.taken.taken_by != member.id:
+            self._take(member)  # now under the name of who checks back
 
     def _build_more(self) -> QWidget:
         page = QWidget()
@@ -280,9 +289,13 @@ class OutcomeDialog(QDialog):
             with short_wait(self.ctx):  # locked or full: says so at once, nothing written
                 changes = followups.record_outcome(self.ctx, self.item.id, outcome,
                                                    self._staff_id(), self.note_edit.text())
+        except StateError as error:  # another manager recorded it first: who, and what
+            self._closed_elsewhere(str(error))
+            return
         except ComebackError as error:
             self._show_message(str(error))
             return
+        self.outcome_written = True
         self.controller.announce(changes)
         self.recorded.emit(outcome.value)
         if outcome is Outcome.UNHAPPY:

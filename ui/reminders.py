@@ -26,6 +26,7 @@ from app import followups, staff
 from app.errors import ComebackError
 from app.followup_items import FollowUpItem, ago, due_items, flags, given, opening_line, place
 from app.followup_items import what_happened as what
+from app.followup_taking import taken_by_text
 from app.i18n import _, ngettext
 from app.models import Role
 from ui.alerts import Alerter
@@ -59,6 +60,9 @@ NORMAL = _BASE.format(bg="#F4B740", edge="#A86F12", fg="#17130B", say="rgba(255,
                       btn_fg="#FFFFFF", btn_bg="#17130B")
 ESCALATED = _BASE.format(bg="#C9302C", edge="#6E1512", fg="#FFFFFF", say="rgba(0,0,0,60)",
                          btn_fg="#C9302C", btn_bg="#FFFFFF")
+#: Someone is on it (on this or another terminal): calm, nothing to ring for.
+TAKEN = _BASE.format(bg="#4F6D85", edge="#2C4152", fg="#FFFFFF", say="rgba(0,0,0,50)",
+                     btn_fg="#FFFFFF", btn_bg="#2C4152")
 
 
 def _label(name: str, wrap: bool = False) -> QLabel:
@@ -165,7 +169,7 @@ class ReminderBanner(QFrame):
     def _set_level(self, level: str) -> None:
         if level != self._level:
             self._level = level
-            self.setStyleSheet(ESCALATED if level == "escalated" else NORMAL)
+            self.setStyleSheet({"escalated": ESCALATED, "taken": TAKEN}.get(level, NORMAL))
             self.setProperty("level", level)
 
     def _owners(self) -> str:
@@ -178,8 +182,11 @@ class ReminderBanner(QFrame):
             self.hide()
             return
         now = self.ctx.clock.now()
-        self._set_level("escalated" if item.escalated else "normal")
-        if item.escalated:
+        taken = item.taken(now)
+        self._set_level("taken" if taken else "escalated" if item.escalated else "normal")
+        if taken:
+            tag = taken_by_text(item.taker)  # "Marco is on it"
+        elif item.escalated:
             owners = self._owners()
             tag = (_("Escalated · for the owner ({names}): nobody has checked on this guest yet")
                    .format(names=owners) if owners else
@@ -197,8 +204,10 @@ class ReminderBanner(QFrame):
         self.say_label.setText(_("Say: “{line}”").format(line=opening_line(item)))
         full, more = not self._compact, len(self.items) - 1
         shown = {part: full for part in (self.tag_label, self.ago_label, self.given_label,
-                                         self.say_label, self.snooze_label,
-                                         *self.snooze_buttons.values())}
+                                         self.say_label)}
+        # Someone is on it (app.followup_taking): nothing to snooze here.
+        shown.update({part: full and not taken
+                      for part in (self.snooze_label, *self.snooze_buttons.values())})
         shown[self.more_button] = more > 0
         if self.isVisible() and any(part.isHidden() == on for part, on in shown.items()) \
                 and not self.isAncestorOf(QApplication.focusWidget()):

@@ -223,6 +223,10 @@ class ReportsPage(QWidget):
             grid.setColumnStretch(column, 1)
             self.figure_panels.append(panel)
         page.addLayout(grid)
+        from ui.report_counters import CounterPanel
+
+        self.by_counter = CounterPanel()  # shown when the store has several terminals
+        page.addWidget(self.by_counter)
         page.addStretch(1)
         bottom = QHBoxLayout()
         self.status = QLabel(objectName="Status", wordWrap=True)
@@ -300,6 +304,8 @@ class ReportsPage(QWidget):
                        self.previous_button, self.next_button, self.this_week_button,
                        self.last_week_button, self.date_edit]:
             widget.setVisible(is_open)
+        if not is_open:
+            self.by_counter.setVisible(False)
 
     def locked(self) -> bool:
         return not self.save_button.isVisibleTo(self)
@@ -393,6 +399,7 @@ class ReportsPage(QWidget):
             title.setText(heading)
             label.setText(text)
             panel.setVisible(not summary.empty)
+        self.by_counter.show_summary(summary)
 
     # -- output ----------------------------------------------------------------------------
     def suggested_name(self) -> str:

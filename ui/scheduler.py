@@ -95,7 +95,7 @@ class ReminderScheduler(QObject):
             with short_wait(self.ctx):  # a long import's lock: no 5 s freeze, try again
                 missed = followups.sweep_missed(self.ctx)
                 escalated = followups.escalate_overdue(self.ctx)
-                fresh = followups.mark_alerted(self.ctx, followups.due_followups(self.ctx))
+                fresh = followups.mark_alerted(self.ctx, followups.due_to_announce(self.ctx))
         except (sqlite3.Error, NotSavedYet) as error:  # e.g. locked by a backup: try again
             self.controller.error.emit(_("Could not read the follow-ups: {error}").format(
                 error=error))

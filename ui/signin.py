@@ -41,7 +41,9 @@ class SignInKeeper(QObject):
         else:
             self.timer.start(self._interval())
 
-    def touch(self, *_args) -> None:
+    def touch(self, *args) -> None:
+        if args and getattr(args[0], "remote", False):
+            return  # another terminal's change is no activity at this counter
         if self.controller.current_staff is not None:
             self.timer.start(self._interval())
 
