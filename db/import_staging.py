@@ -77,6 +77,11 @@ _COPY = {
         "WHERE t.n BETWEEN :a AND :b ORDER BY t.n",
 }
 
+#: The terminals the file names (its "terminal" column), added before the incidents' copy.
+NEW_TERMINALS = ("INSERT INTO terminals (store_id, name, created_at) SELECT DISTINCT ?, "
+                 "terminal, ? FROM temp.import_incidents WHERE terminal IS NOT NULL "
+                 "ON CONFLICT (store_id, name) DO NOTHING")
+
 
 def visible(column: str = "i.id") -> str:
     """SQL condition: the incident id ``column`` is not in an import still being copied."""
@@ -179,10 +184,7 @@ def reserve(db: Database, store_id: int, counts: dict[str, int],
         plan = {"id": staging_id, "store": store_id, "owner": owner, "owner_id": owner_id,
                 "base": base, "uid": str(uuid.uuid4())[:24],
                 "counts": dict(counts), "new_staff": new_staff}
-        conn.execute(  # the terminals the file names (its "terminal" column)
-            "INSERT INTO terminals (store_id, name, created_at) SELECT DISTINCT ?, terminal, ? "
-            "FROM temp.import_incidents WHERE terminal IS NOT NULL "
-            "ON CONFLICT (store_id, name) DO NOTHING", [store_id, now])
+        conn.execute(NEW_TERMINALS, [store_id, now])
         for name in _TABLES:  # the top row of each block: later rows get higher ids
             if counts[name]:
                 conn.execute(_COPY[name], _params(plan, counts[name], counts[name]))

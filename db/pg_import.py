@@ -27,7 +27,7 @@ from db import audit_chain
 from db import csv_import as csv_db
 from db.import_staging import _COPY as _SQLITE_COPY
 from db.import_staging import _NEW_UID as _SQLITE_UID
-from db.import_staging import AnotherImport
+from db.import_staging import NEW_TERMINALS, AnotherImport
 
 IMPORT_LOCK = 0x436F6D03  # advisory lock key (db.pg: WRITE_LOCK, CHAIN_LOCK are 01, 02)
 
@@ -98,6 +98,7 @@ def switch_in(db, store_id: int, staff: dict[str, tuple[str, int | None]], owner
                 if taken:
                     raise csv_db.CodeTaken(*taken)
                 added = _add_staff(db, store_id, staff, now)
+                conn.execute(NEW_TERMINALS, [store_id, now])
                 for name in _TABLES:
                     if counts[name]:
                         conn.execute(_COPY[name], params)
