@@ -161,3 +161,30 @@ def test_a_voucher_code_taken_by_another_terminal_after_the_check_is_refused_by_
     assert other.db.execute("SELECT count(*) FROM incidents WHERE imported_by IS NOT NULL"
                             ).fetchone()[0] == 0
     assert imported_entries(other) == []
+
+
+def test_comeback_import_then_verify_on_a_server_passes(pg_url, tmp_path):
+    """The commands themselves, as the owner types them."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    small = write_csv(tmp_path / "small.csv", 120, seed=5, end=START - timedelta(days=1))
+
+    def comeback(*args):
+        return subprocess.run([sys.executable, "-m", "ui.entry", "--db", pg_url, *args],
+                              cwd=root, capture_output=True, text=True, timeout=120)
+
+    assert comeback("init", "--store", "X", "--owner", "Ingrid",
+                    "--owner-pin", OWNER_PIN).returncode == 0
+    imported = comeback("import", str(small), "--pin", OWNER_PIN)
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 120 incidents" in imported.stdout
+    checked = comeback("verify")
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.startswith("intact")
+    again = comeback("import", str(small), "--pin", OWNER_PIN)
+    assert again.returncode == 2 and "already in the database" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert comeback("verify").returncode == 0
