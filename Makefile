@@ -26,7 +26,8 @@ APP_HOME := $(DATA_HOME)/comeback
 APP_VENV := $(APP_HOME)/venv
 INSTALL_PIP_ARGS ?=
 
-.PHONY: help run test lint bench screenshots clean venv sysdeps sysdeps-gui check-display \
+.PHONY: help run test lint bench screenshots clean venv sysdeps sysdeps-gui sysdeps-test \
+	check-display \
 	install uninstall
 
 help:
@@ -45,7 +46,7 @@ run: sysdeps-gui venv check-display
 	$(BIN)/comeback demo --db "$(DEMO_DB)" --weeks 8 --if-empty
 	$(BIN)/comeback --db "$(DEMO_DB)"
 
-test: sysdeps venv
+test: sysdeps-test venv
 	$(BIN)/python -m pytest -q
 
 lint: venv
@@ -62,6 +63,10 @@ sysdeps:
 
 sysdeps-gui:
 	@$(PYTHON) scripts/sysdeps.py install --gui
+
+# The tests also start a throwaway PostgreSQL cluster (Debian's postgresql: initdb, pg_ctl).
+sysdeps-test:
+	@$(PYTHON) scripts/sysdeps.py install --test
 
 venv: $(STAMP)
 

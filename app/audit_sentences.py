@@ -227,6 +227,12 @@ SENTENCES: dict[str, Callable[[_Entry], str]] = {
         "{who} erased a guest's details from {n} incidents at {time}, at the guest's request.",
         int(e.payload.get("incidents", 0))).format(who=e.who, n=e.payload.get("incidents", 0),
                                                    time=e.time),
+    "outbox.refused": lambda e: _(
+        "Not applied: {who} tapped {category} — {remedies} on a counter while the server was "
+        "away; when it was sent at {time} it was refused: {why}").format(
+        who=e.who, category=_tr(e.payload.get("category_label"), "—"), time=e.time,
+        remedies=", ".join(_tr(r) for r in e.payload.get("remedies", [])) or "—",
+        why=e.payload.get("message", "")),
     "audit.chain_started": lambda e: _("The audit log was sealed with a hash chain at {time}."
                                        ).format(time=e.time),
 }

@@ -1,5 +1,11 @@
 """Backups that restore: consistent copies made by SQLite, checked, rotated, private.
 
+A server's (PostgreSQL) database is backed up the same way into a SQLite file, row by row
+in one snapshot (``app.moving.copy_to_file``): ``comeback migrate-to`` brings it back into
+an empty database, and the file opens as a store of its own. The app makes no automatic
+backups of a server's database: every counter would copy the whole store every day; the
+server's own ``pg_dump`` is the right tool there (docs/postgresql.md).
+
 A backup is written to a temporary name in the backup folder, checked with
 ``integrity_check`` and only then renamed to ``<db name>-<UTC time>.db``: a file with
 that name is a good backup, and a kill in the middle leaves only a ``.part`` file (swept
@@ -45,10 +51,20 @@ def folder_for(ctx, db_path: Path | None = None) -> Path:
 
 
 def _db_path(ctx) -> Path:
+    """The database file; for a server's database, a name for its backups in this
+    user's data folder (``<database name>.db``: backups go in backups/ beside it)."""
     path = ctx.db.path
+    if path is None and on_server(ctx):
+        from app.terminal_config import folder
+
+        return folder() / f"{ctx.db.where.split(' on ')[0]}.db"
     if path is None:
         raise ComebackError(_("An in-memory database has no backups."))
     return Path(path)
+
+
+def on_server(ctx) -> bool:
+    return getattr(ctx.db, "backend", "sqlite") == "postgresql"
 
 
 def _pattern(db_path: Path) -> re.Pattern:
@@ -78,9 +94,9 @@ def newest_backup(db_path: Path, folder: Path | None = None) -> Backup | None:
 
 def last_backup(ctx) -> Backup | None:
     """The newest good backup of the open store, or None (also for an in-memory one)."""
-    if ctx.db.path is None:
+    if ctx.db.path is None and not on_server(ctx):
         return None
-    return newest_backup(ctx.db.path, folder_for(ctx))
+    return newest_backup(_db_path(ctx), folder_for(ctx))
 
 
 def make_backup(ctx, out: Path | None = None) -> Backup:
@@ -101,7 +117,12 @@ def make_backup(ctx, out: Path | None = None) -> Backup:
     began, state = time.time(), sound_stamp.fingerprint(db_path)
     try:
         with atomic_private_output(target) as temporary:  # an empty file: SQLite takes it
-            copy_to(ctx.db, temporary)
+            if on_server(ctx):  # a logical copy into a SQLite file (app.moving)
+                from app.moving import copy_to_file
+
+                copy_to_file(ctx.db, temporary)
+            else:
+                copy_to(ctx.db, temporary)
     except DatabaseFileError as error:
         from app.dbfile import problem
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.dbtarget import is_server, shown
 from app.errors import ComebackError
 from app.i18n import _
 
@@ -27,17 +28,20 @@ def default_db_path() -> Path:
 
 
 def db_target(text: str) -> Path | str:
-    """``--db``: a file, or a PostgreSQL URL kept as typed (a Path folds its ``//``)."""
-    from db.connection import is_server_url
+    """``--db``: a file, or a PostgreSQL URL kept as typed (a Path folds its ``//``); see
+    app.dbtarget."""
+    from app.dbtarget import parse
 
-    return text if is_server_url(text) else Path(text)
+    return parse(text)
 
 
-def _with_parent(add_parser, common, only: str | None = None):
+def _with_parent(add_parser, common, only: str | None = None, init_common=None):
     def add(name, **kwargs):
         if only is not None and name != only:
             return _Unused()
-        return add_parser(name, parents=[common], **kwargs)
+        # init's own --store is the new store's name: the store number goes before "init".
+        parent = init_common if name == "init" and init_common is not None else common
+        return add_parser(name, parents=[parent], **kwargs)
 
     return add
 
@@ -58,7 +62,7 @@ def _command_of(argv: list[str]) -> str | None:
     value): then only that command's parser is built (every parser costs ~3 ms)."""
     words = iter(argv)
     for word in words:
-        if word == "--db":
+        if word in ("--db", "--store", "--terminal"):
             next(words, None)
         elif word.startswith("-"):
             return None  # --help, --version or a typo: the full parser says what it is
@@ -73,18 +77,26 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="comeback",
         description=_("Service recovery at the counter. Without a command, opens the app."))
-    parser.add_argument("--db", type=db_target, default=None, help=_("database file") if only else
-                        _("database file (default: {path})").format(path=default_db_path()))
+    parser.add_argument("--db", type=db_target, default=None, help=_(
+        "database file or postgresql:// URL") if only else _(
+        "database file or postgresql:// URL (default: ${env}, else {path})").format(
+        env="COMEBACK_DB", path=default_db_path()))
+    parser.add_argument("--store", dest="store_id", default=None, metavar="ID",
+                        help=_("the store this terminal works for, when the database holds "
+                               "several (default: $COMEBACK_STORE, else 1)"))
     # --db is accepted before or after the command: "comeback demo --db x.db" works too.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=db_target, default=argparse.SUPPRESS,
-                        help=_("database file"))
-    for where in (parser, common):  # this counter's name (app.terminals)
+    init_common = argparse.ArgumentParser(add_help=False)
+    init_common.add_argument("--db", type=db_target, default=argparse.SUPPRESS,
+                             help=_("database file or postgresql:// URL"))
+    for where in (parser, init_common):  # this counter's name (app.terminals)
         where.add_argument("--terminal", metavar="NAME", default=argparse.SUPPRESS,
                            help=_("this terminal's name (default: COMEBACK_TERMINAL or the "
                                   "host name)"))
+    common = argparse.ArgumentParser(add_help=False, parents=[init_common])
+    common.add_argument("--store", dest="store_id", default=argparse.SUPPRESS, metavar="ID",
+                        help=_("the store, when the database holds several"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser = _with_parent(sub.add_parser, common, only)
+    sub.add_parser = _with_parent(sub.add_parser, common, only, init_common)
 
     init = sub.add_parser("init", help=_("create a store in a new database"))
     init.add_argument("--preset", default="restaurant", help=_("restaurant or retail"))
@@ -154,9 +166,15 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from app import cli_privacy  # erase-guest
 
     cli_privacy.add_parsers(sub)
+    from app import cli_moving  # migrate-to
+
+    cli_moving.add_parsers(sub)
     from app import cli_watch  # watch
 
     cli_watch.add_parsers(sub)
+    from app import cli_offline  # sync
+
+    cli_offline.add_parsers(sub)
     return parser
 
 
@@ -181,11 +199,14 @@ def _plain_followups(argv: list[str]):
 _BUILT_HERE = frozenset({"init", "demo", "log", "redeem", "followups"})
 
 
-def _plain_start(argv: list[str]) -> Path | None:
-    """The database path when ``argv`` only starts the app (``[]``, ``--db PATH`` or
-    ``--db=PATH``); None for anything else, which the full parser reads and reports on."""
+def _plain_start(argv: list[str]) -> Path | str | None:
+    """The database (a path or a server URL, see app.dbtarget) when ``argv`` only starts
+    the app (``[]``, ``--db PATH`` or ``--db=PATH``); None for anything else, which the
+    full parser reads and reports on."""
+    from app.dbtarget import default_target
+
     if not argv:
-        return default_db_path()
+        return default_target()
     if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
         return db_target(argv[1])
     if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
@@ -194,23 +215,37 @@ def _plain_start(argv: list[str]) -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None,
-         gui: Callable[[Path], int] | None = None) -> int:
+         gui: Callable[[Path | str], int] | None = None) -> int:
     """Run one command; without a command, start ``gui`` (handed in by ``ui.entry``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     start_path = _plain_start(argv) if gui is not None else None
     if start_path is not None:
         # The app's own start needs no parser: building it costs ~10 ms (every command's
         # options and help, platformdirs for the default path shown in --help).
+        from app.stores import chosen_store_id
+
+        try:
+            chosen_store_id()  # a bad COMEBACK_STORE: said here, not as a traceback
+        except ComebackError as error:
+            print(_("comeback: error: {message}").format(message=error), file=sys.stderr)
+            return EXIT_ERROR
         return gui(start_path)
     args = _plain_followups(argv)
     if args is None:
         parser = _parser(_command_of(argv))
         args = parser.parse_args(argv)
-    db_path = args.db or default_db_path()
+    if args.db is None:
+        from app.dbtarget import default_target
+
+        db_path = default_target()
+    else:
+        db_path = args.db
     try:
-        from app import terminals
+        from app import stores, terminals
 
         terminals.choose(getattr(args, "terminal", None))
+        store = getattr(args, "store_id", None)
+        stores.choose(None if store is None else stores.parse_store_id(store))
         if args.command is None:
             if gui is None:
                 parser.error(_("a command is needed here: init, demo, log…"))
@@ -254,25 +289,40 @@ def _close_opened(refresh_statistics: bool) -> None:
 
 
 def _context(db_path: Path, must_exist: bool = True, write: bool = True,
-             sound_since: float | None = None):
+             sound_since: float | None = None, terminal: bool = False):
     """The store at ``db_path`` for a command: made sure it is sound first (quick_check,
     unless its stamp says so or the caller has just found it sound at ``sound_since``, see
     ``_check_meanwhile``); a missing file is created only when ``must_exist`` is False;
-    ``write=False`` for commands that only read (they work on a read-only file)."""
+    ``write=False`` for commands that only read (they work on a read-only file).
+    ``terminal``: a ``postgresql://`` store opens as a terminal that keeps working while
+    the server is away (app.offline: log, sync)."""
     from app import i18n
     from app.context import Context
     from app.dbfile import open_checked
     from app.setup import is_initialised
+    from app.stores import chosen_store_id, missing_store, store_ids
 
-    ctx = Context(open_checked(db_path, create=not must_exist, write=write,
-                               sound_since=sound_since))
+    store_id = chosen_store_id()  # a bad COMEBACK_STORE is refused before opening
+    if terminal and isinstance(db_path, str):
+        from app.offline import open_terminal, unreachable_first
+
+        try:
+            ctx = open_terminal(db_path, store_id=store_id)
+        except Exception as error:
+            raise unreachable_first(error) from None
+    else:
+        ctx = Context(open_checked(db_path, create=not must_exist, write=write,
+                                   sound_since=sound_since), store_id=store_id)
     _OPENED.append(ctx)
     if must_exist:
         if not is_initialised(ctx):
+            if store_ids(ctx.db):
+                raise missing_store(ctx.db, ctx.store_id, str(db_path))
             raise ComebackError(_("{path} has no store yet: run comeback init first.").format(
-                path=db_path))
+                path=shown(db_path)))
         i18n.set_language(ctx.settings().language)
-        if not ctx.db.read_only:  # reading commands too: an export holds no expired contact
+        # Reading commands too: an export holds no expired contact. Not while away.
+        if not ctx.db.read_only and not getattr(ctx.db, "away", False):
             _erase_expired(ctx)
     return ctx
 
@@ -286,7 +336,7 @@ def _check_meanwhile(db_path: Path) -> Callable[[], float | None]:
     what is wrong. Nothing is opened for writing before the verdict."""
     from db.sound_stamp import sound_since
 
-    since = sound_since(db_path)
+    since = sound_since(db_path) if isinstance(db_path, Path) else None
     if since is not None:
         return lambda: since
     import threading
@@ -297,7 +347,7 @@ def _check_meanwhile(db_path: Path) -> Callable[[], float | None]:
 
     def check() -> None:
         try:
-            if db_path.is_file():
+            if isinstance(db_path, Path) and db_path.is_file():  # a server has no file
                 verdict.append(check_file(db_path))
         except Exception:  # noqa: BLE001 - the usual path reports it
             pass
@@ -329,30 +379,36 @@ def _erase_expired(ctx) -> None:
 def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     """Create the store; a failed init leaves no file (nor folder) behind."""
     from app.i18n import LANGUAGES
-    from app.setup import init_store
     from app.store_admin import init_defaults
+    from app.stores import add_store, chosen_store_id
     from db.health import remove_created
 
     if args.language is not None and args.language not in LANGUAGES:
         raise ComebackError(_("--language {value}: use one of {allowed}.").format(
             value=args.language, allowed=", ".join(LANGUAGES)))
-    existed = isinstance(db_path, str) or db_path.exists()  # a server URL, or a file
+    existed = is_server(db_path) or db_path.exists()  # a server's database exists already
     missing = [] if existed else [p for p in (*reversed(db_path.parents), db_path)
                                   if not p.exists()]
     ctx = _context(db_path, must_exist=False)
     defaults = init_defaults(args.language)
-    try:
-        init_store(ctx, store_name=args.store, preset=args.preset,
-                   currency=args.currency or defaults["currency"],
-                   locale=args.locale or defaults["locale"], language=args.language,
-                   timezone=args.tz or defaults["timezone"],
-                   owner_name=args.owner, owner_pin=args.owner_pin)
+    try:  # a database that holds stores gets the next one (a chain), unless --store says
+        add_store(ctx, explicit=chosen_store_id(explicit_only=True) is not None,
+                  store_name=args.store, preset=args.preset,
+                  currency=args.currency or defaults["currency"],
+                  locale=args.locale or defaults["locale"], language=args.language,
+                  timezone=args.tz or defaults["timezone"],
+                  owner_name=args.owner, owner_pin=args.owner_pin)
     except BaseException:
         if not existed:
             ctx.db.close()
             remove_created(missing)
         raise
-    print(_("Created {store} in {path}.").format(store=args.store, path=db_path))
+    if ctx.store_id == 1:
+        print(_("Created {store} in {path}.").format(store=args.store, path=shown(db_path)))
+    else:
+        print(_("Created {store} as store {id} in {path}; its terminals start with --store "
+                "{id} (or COMEBACK_STORE={id}).").format(store=args.store, id=ctx.store_id,
+                                                         path=shown(db_path)))
     return 0
 
 
@@ -366,12 +422,12 @@ def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
     demo.check_may_fill(ctx)  # a real store: exit 2, nothing written
     if args.if_empty and count_incidents(ctx.db, ctx.store_id, include_voided=True):
         print(_("{path} already has data; only the demo staff get new PINs.").format(
-            path=db_path))
+            path=shown(db_path)))
         pins = demo.new_pins(ctx)
     else:
         result = demo.generate(ctx, weeks=args.weeks, seed=args.seed)
         print(_("Added {n} incidents over {weeks} weeks to {path}.").format(
-            n=result.incidents, weeks=result.weeks, path=db_path))
+            n=result.incidents, weeks=result.weeks, path=shown(db_path)))
         pins = result.pins
     if pins:
         from app.models import Role
@@ -416,11 +472,11 @@ def _remedy_requests(ctx, specs: list[str], allow_repeat: bool = False):
 
 
 def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
-    from app import approval, catalog, incidents, staff
+    from app import catalog, incidents, offline, staff
     from app.errors import ApprovalRequired
     from app.formatting import money, short_time
 
-    ctx = _context(db_path)
+    ctx = _context(db_path, terminal=True)  # a server that is away: kept (app.cli_offline)
     category = catalog.category_by_code(ctx, args.category)
     requests = _remedy_requests(ctx, args.remedy, args.allow_repeat)
     member = None
@@ -435,24 +491,34 @@ def cmd_log(args: argparse.Namespace, db_path: Path) -> int:
                 raise ValidationError("staff_pin", _(
                     "--staff {name} needs --staff-pin with {name}'s PIN.").format(
                     name=member.name))
-            approval.sign_in_check(ctx, member.id, args.staff_pin, for_what="log")
+            offline.sign_in_check(ctx, member.id, args.staff_pin, for_what="log")
     fields = dict(category_id=category.id, remedies=requests,
                   staff_id=member.id if member else None, severity=args.severity,
                   table_ref=args.table, guest_name=args.guest, guest_contact=args.contact,
                   note=args.note)
+
+    def log(grant=None):
+        if offline.is_terminal(ctx):
+            from app.cli_offline import submit
+
+            return submit(ctx, fields, grant)
+        return incidents.log_incident(ctx, approval=grant, **fields)
+
     try:
-        logged = incidents.log_incident(ctx, **fields)
+        logged = log()
     except ApprovalRequired as needed:
         if not args.pin:
             raise
         from app.models import Role
 
         approver = staff.find_by_name(ctx, args.approver) if args.approver else None
-        grant = approval.authorize(ctx, args.pin, for_what="log",
-                                   staff_id=approver.id if approver else None,
-                                   min_role=needed.role or Role.MANAGER,
-                                   exclude=needed.not_by)
-        logged = incidents.log_incident(ctx, approval=grant, **fields)
+        grant = offline.authorize(ctx, args.pin, for_what="log",
+                                  staff_id=approver.id if approver else None,
+                                  min_role=needed.role or Role.MANAGER,
+                                  exclude=needed.not_by)
+        logged = log(grant)
+    if logged is None:  # kept in the outbox: the server is away (said so)
+        return 0
     settings = ctx.settings()
     incident = logged.incident
     print(_("Logged incident #{id}: {category} — {remedies} ({total}).").format(
@@ -587,6 +653,13 @@ def cmd_slip(args: argparse.Namespace, db_path: Path) -> int:
 
 
 COMMANDS["slip"] = cmd_slip
+COMMANDS["migrate-to"] = lambda args, db_path: _cli_moving().cmd_migrate_to(args, db_path)
+
+
+def _cli_moving():
+    from app import cli_moving
+
+    return cli_moving
 
 
 def cmd_watch(args: argparse.Namespace, db_path: Path) -> int:
@@ -596,6 +669,15 @@ def cmd_watch(args: argparse.Namespace, db_path: Path) -> int:
 
 
 COMMANDS["watch"] = cmd_watch
+
+
+def cmd_sync(args: argparse.Namespace, db_path: Path) -> int:
+    from app import cli_offline
+
+    return cli_offline.cmd_sync(args, _context(db_path, terminal=True))
+
+
+COMMANDS["sync"] = cmd_sync
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ def add_parsers(sub) -> None:
                         help=_("file to write (default: summary-WEEK.pdf or .csv here)"))
     report.add_argument("--format", choices=("pdf", "csv"), default=None,
                         help=_("pdf or csv (default: from --out's extension, else pdf)"))
+    report.add_argument("--chain", action="store_true",
+                        help=_("every store of the database side by side (owners of a chain)"))
     export = sub.add_parser("export", help=_("write every incident to a CSV file"))
     export.add_argument("--out", required=True,
                         help=_("CSV file to write, or - for standard output"))
@@ -65,6 +67,10 @@ def check_output(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace, ctx) -> int:
+    if getattr(args, "chain", False):
+        from app.cli_chain import cmd_chain_report
+
+        return cmd_chain_report(args, ctx)
     from app import summary as summary_mod
     from app.files import atomic_private_output
 

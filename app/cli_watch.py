@@ -42,8 +42,6 @@ def add_parsers(sub) -> None:
     watch.add_argument("--since", type=int, default=None, metavar="ID",
                        help=_("print the changes after this id first (0: the whole "
                               "history); default: only changes from now on"))
-    watch.add_argument("--store", type=int, default=None, metavar="ID",
-                       help=_("the store's number (default: the database's store)"))
 
 
 def opened(open_context):
@@ -66,7 +64,7 @@ def cmd_watch(args: argparse.Namespace, ctx) -> int:
     if args.since is not None and args.since < 0:
         raise ComebackError(_("--since {value}: use a change id, 0 or more.").format(
             value=args.since))
-    store_id = ctx.store_id if args.store is None else args.store
+    store_id = ctx.store_id  # the global --store / COMEBACK_STORE
     if not changes_db.store_exists(ctx.db, store_id):
         raise ComebackError(_("--store {value}: there is no store with that number.")
                             .format(value=store_id))

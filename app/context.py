@@ -71,14 +71,22 @@ class Context:
 
 
 def open_context(path: str | Path | None, clock: Clock | None = None) -> Context:
-    """Open (creating if needed) the database at ``path``; a file that cannot be used
-    raises the ``app.errors.DatabaseProblem`` for its state."""
-    from db.health import DatabaseFileError
+    """Open (creating if needed) the database at ``path``, for the terminal's store
+    (``app.stores``); a file or server that cannot be used raises the
+    ``app.errors.DatabaseProblem`` for its state."""
+    from app.stores import chosen_store_id
+    from db.connection import is_server_url
+    from db.health import DatabaseFileError, DatabaseServerError
 
+    store_id = chosen_store_id()
     try:
+        if is_server_url(path):  # a terminal: keeps logging while the server is away
+            from app.offline import open_terminal
+
+            return open_terminal(str(path), clock, store_id=store_id)
         database = open_database(path)
-    except DatabaseFileError as error:
+    except (DatabaseFileError, DatabaseServerError) as error:
         from app.dbfile import problem
 
         raise problem(error) from None
-    return Context(db=database, clock=clock or SystemClock())
+    return Context(db=database, clock=clock or SystemClock(), store_id=store_id)

@@ -12,7 +12,7 @@ from pathlib import Path
 from app import errors
 from app.i18n import _
 from db.connection import BUSY_TIMEOUT_MS, Database, open_database
-from db.health import DatabaseFileError, Problem, problem_of
+from db.health import DatabaseFileError, DatabaseServerError, Problem, problem_of
 
 _CLASSES = {
     Problem.MISSING: errors.DatabaseMissing, Problem.DIRECTORY: errors.DatabaseIsFolder,
@@ -32,7 +32,7 @@ def open_checked(path: str | Path, *, create: bool = False, check: bool = True,
     read-only file before anything is done. Raises a DatabaseProblem for every bad state."""
     try:
         database = open_database(path, create=create, check=check, sound_since=sound_since)
-    except DatabaseFileError as error:
+    except (DatabaseFileError, DatabaseServerError) as error:
         raise problem(error) from None
     if write and database.read_only:
         database.close()
@@ -44,12 +44,18 @@ def translate(error: BaseException, path: str | Path | None) -> errors.DatabaseP
     """The DatabaseProblem behind an error raised while using the database, or None."""
     if isinstance(error, errors.DatabaseProblem):
         return error
+    if isinstance(error, DatabaseServerError):
+        return problem(error)
     found = problem_of(error, path)
     return problem(found) if found is not None else None
 
 
-def problem(error: DatabaseFileError) -> errors.DatabaseProblem:
-    """The user-facing exception for a state ``db.health`` found."""
+def problem(error: DatabaseFileError | DatabaseServerError) -> errors.DatabaseProblem:
+    """The user-facing exception for a state ``db.health`` found (of a file or a server)."""
+    if isinstance(error, DatabaseServerError):
+        from app import dbserver
+
+        return dbserver.problem(error)
     backup = None
     if error.problem is Problem.DAMAGED:
         from db.sound_stamp import forget

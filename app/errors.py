@@ -125,3 +125,28 @@ class DatabaseIOError(DatabaseProblem):
 
 class DatabaseNotCreated(DatabaseProblem):
     """A new database could not be created at the path."""
+
+
+class DatabaseServerProblem(DatabaseProblem):
+    """The PostgreSQL server cannot be used (see app.dbserver); ``path`` is where it is,
+    as ``dbname on host:port`` (never a password)."""
+
+
+class ServerUnreachable(DatabaseServerProblem):
+    """No server answers at the address (down, wrong host or port, no network)."""
+
+
+class ServerLoginRefused(DatabaseServerProblem):
+    """Wrong user or password, or the server does not let this computer in."""
+
+
+class ServerNoDatabase(DatabaseServerProblem):
+    """The server has no database of that name."""
+
+
+class ServerNoPermission(DatabaseServerProblem):
+    """Connected, but the user may not use (or create) Comeback's tables."""
+
+
+class ServerConnectionLost(DatabaseServerProblem):
+    """The connection broke while in use."""

@@ -13,9 +13,13 @@ between the write and the outbox clean-up - is recognised by :func:`app.incident
 and not written again. A retry is made with the tap's own time, so the manager's approval
 given at the tap still counts (it is valid for a while after the PIN, see app.approval).
 
-The outbox is also meant to become the offline outbox of a counter whose server is away
-(issue 15): entries are kinds of operations (``incident.log`` today) with JSON arguments,
-in tap order, each with its terminal-made uid.
+The outbox is also the offline outbox of a counter whose PostgreSQL server is away
+(:mod:`app.offline`): while the server is away a tap is logged in the terminal's copy (the
+same checks; its reminder rings here) and kept (reason :data:`OFFLINE`) without trying the
+server; new taps queue behind the waiting ones, so the outbox is sent in tap order. A tap
+the server refuses when it is sent (an approval that no longer holds, a category deleted
+meanwhile) is not applied: it goes to the manager, as an ``outbox.refused`` entry in the
+audit log.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from app import offline
 from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
@@ -44,7 +49,9 @@ TAP_BUSY_MS = 20
 #: How often a tap tries the lock again while it waits (seconds).
 POLL_S = 0.0005
 KIND_LOG = "incident.log"
-BUSY, FULL, IO, OTHER = faults.BUSY, faults.FULL, faults.IO, "other"
+#: At most this many waiting taps are read from the outbox for one batch of a flush.
+BATCH_TAPS = 64
+BUSY, FULL, IO, OFFLINE, OTHER = faults.BUSY, faults.FULL, faults.IO, faults.OFFLINE, "other"
 
 
 class NotSavedYet(ComebackError):
@@ -167,7 +174,7 @@ def apply(ctx: Context, tap: PendingTap) -> Logged:
 
 
 def retry_reason(error: BaseException) -> str | None:
-    """BUSY, FULL or IO for a failure that passes; OTHER for any other database or file
+    """BUSY, FULL, IO or OFFLINE for a failure that passes; OTHER for any other database or file
     error (the tap is kept all the same); None for everything else."""
     reason = faults.passing_reason(error)
     if reason is None and faults.is_storage_error(error):
@@ -204,6 +211,7 @@ def problem_text(reason: str) -> str:
         BUSY: _("The database is busy with another program (an import or a backup)."),
         FULL: _("The disk is full."),
         IO: _("The disk reported an error."),
+        OFFLINE: _("The server cannot be reached."),
     }.get(reason, _("The database reported a problem."))
 
 
@@ -211,6 +219,7 @@ def reason_text(reason: str, on_disk: bool = True) -> str:
     """Why a tap is not saved yet and what to do, for the cashier."""
     advice = {
         BUSY: _("Nothing to do: it is saved by itself."),
+        OFFLINE: _("Nothing to do: it is sent by itself when the server is back."),
         FULL: _("Tell the manager to free some space on this computer; it is saved by "
                 "itself then."),
     }.get(reason, _("Tell the manager; it is saved by itself once that is fixed."))
@@ -237,16 +246,20 @@ class TapSaver:
     @classmethod
     def for_database(cls, ctx: Context) -> TapSaver:
         """The saver whose outbox lies next to ``ctx``'s database file."""
+        if offline.is_terminal(ctx):  # a server's terminal: its outbox in the data folder
+            path = ctx.db.outbox_file
+            return cls(ctx, Outbox(path) if path is not None else None)
         database = database_file(ctx.db)
         path = outbox_path(database)
         return cls(ctx, Outbox(path) if path is not None else None,
                    turnstile=Turnstile(writers_path(database)))
 
     # -- what waits ---------------------------------------------------------------------
-    def waiting(self) -> list[PendingTap]:
-        """Every tap not saved yet, oldest first (outbox, then memory)."""
+    def waiting(self, limit: int | None = None) -> list[PendingTap]:
+        """Every tap not saved yet, oldest first (outbox, then memory); ``limit``: only the
+        first of the outbox's."""
         taps = [PendingTap(e["uid"], e["kind"], e["store_id"], from_iso(e["tapped_at"]),
-                           e["payload"]) for e in self._outbox_entries()]
+                           e["payload"]) for e in self._outbox_entries(limit)]
         on_disk = {t.uid for t in taps}
         taps += [t for uid, t in self._memory.items() if uid not in on_disk]
         return taps
@@ -257,11 +270,11 @@ class TapSaver:
     def in_memory(self) -> int:
         return len(self._memory)
 
-    def _outbox_entries(self) -> list[dict]:
+    def _outbox_entries(self, limit: int | None = None) -> list[dict]:
         if self.outbox is None:
             return []
         try:
-            return self.outbox.entries()
+            return self.outbox.entries(limit=limit)
         except Exception as error:
             if retry_reason(error) is None:
                 raise
@@ -285,8 +298,12 @@ class TapSaver:
         Also while taps wait it waits its short time for the lock: a big import lets an
         announced tap in between two slices (app.import_switch), and a tap that did not
         wait would be kept whenever it met a slice — each kept tap making the next ones
-        keep too, until the retry timer's next turn.
+        keep too, until the retry timer's next turn. While the server is away, or taps wait
+        to be sent after an outage, the tap is logged in the terminal's copy and queued
+        behind them (see :meth:`_keep_offline`).
         """
+        if offline.is_away(self.ctx) or self._waiting_offline():
+            return self._keep_offline(tap)
         try:
             return Saved(tap, self._attempt(tap))
         except ComebackError:
@@ -295,7 +312,45 @@ class TapSaver:
             reason = retry_reason(error)
             if reason is None:
                 raise
+            if reason == OFFLINE and offline.is_terminal(self.ctx):
+                return self._keep_offline(tap, checked=True)
             return self._keep(tap, reason)
+
+    def _waiting_offline(self) -> bool:
+        """Taps wait because the server was away: new ones go behind them."""
+        if not offline.is_terminal(self.ctx) or not self.count():
+            return False
+        if self.reason == OFFLINE:
+            return True
+        if self.outbox is None:
+            return False
+        try:
+            return str(self.outbox.newest_error() or "").startswith(OFFLINE)
+        except Exception as error:
+            if retry_reason(error) is None:
+                raise
+            return False
+
+    def _keep_offline(self, tap: PendingTap, checked: bool = False) -> Kept:
+        """Log ``tap`` in the terminal's copy (the service's checks, the approval rule with
+        the limits as last seen; its follow-up rings here), then keep it to be sent.
+
+        A refusal raises and nothing is kept - unless the server had the tap already
+        (``checked``: the connection broke during the write, which may have landed): then
+        it is kept all the same and the server decides when it is sent.
+        """
+        from app.errors import ApprovalRequired, ValidationError
+
+        copy = offline.copy_context(self.ctx)
+        if copy is not None:
+            try:
+                apply(copy, tap)
+            except (ApprovalRequired, ValidationError):
+                if not checked:
+                    raise
+            except ComebackError:
+                pass  # e.g. a category the copy has not seen yet: the server decides
+        return self._keep(tap, OFFLINE)
 
     def flush(self, budget_s: float | None = None) -> Flushed:
         """Try the waiting taps, oldest first; stop at the first the database cannot take,
@@ -303,29 +358,47 @@ class TapSaver:
         still waiting: the budget ran out."""
         saved: list[Saved] = []
         failed: list[Failed] = []
+        if offline.is_away(self.ctx):  # no try: the server is known to be away
+            self.reason = OFFLINE
+            waiting = self.count()
+            return Flushed(saved, failed, waiting, OFFLINE if waiting else None)
         self.reason = None
-        start = time.monotonic()
-        for tap in self.waiting():
-            if budget_s is not None and (saved or failed) \
-                    and time.monotonic() - start > budget_s:
-                break
-            try:
-                logged = self._attempt(tap)
-            except ComebackError as refused:
-                failed.append(Failed(tap, str(refused)))
-                self._forget(tap, failed=str(refused))
-                continue
-            except Exception as error:
-                reason = retry_reason(error)
-                if reason is None:
-                    raise
-                self.reason = reason
-                self._note_attempt(tap, f"{reason}: {error}")
-                break
-            saved.append(Saved(tap, logged))
-            self._forget(tap)
+        # Only the batch's first taps are read from the outbox (a long one is sent in many
+        # batches).
+        try:
+            self._flush_batch(budget_s, saved, failed)
+        except Exception as error:  # the server went between two taps
+            reason = retry_reason(error)
+            if reason is None:
+                raise
+            self.reason = reason
         waiting = self.count()
         return Flushed(saved, failed, waiting, self.reason if waiting else None)
+
+    def _flush_batch(self, budget_s: float | None, saved: list[Saved],
+                     failed: list[Failed]) -> None:
+        start = time.monotonic()
+        with self._server_only():
+            for tap in self.waiting(limit=None if budget_s is None else BATCH_TAPS):
+                if budget_s is not None and (saved or failed) \
+                        and time.monotonic() - start > budget_s:
+                    break
+                try:
+                    logged = self._attempt(tap)
+                except ComebackError as refused:
+                    failed.append(Failed(tap, str(refused)))
+                    self._forget(tap, failed=str(refused))
+                    self._refused(tap, str(refused))
+                    continue
+                except Exception as error:
+                    reason = retry_reason(error)
+                    if reason is None:
+                        raise
+                    self.reason = reason
+                    self._note_attempt(tap, f"{reason}: {error}")
+                    break
+                saved.append(Saved(tap, logged))
+                self._forget(tap)
 
     def cancel(self, uid: str) -> bool:
         """Take back a tap that is still waiting (the cashier's Undo): it is never saved.
@@ -343,15 +416,22 @@ class TapSaver:
                     raise
                 raise NotSavedYet(reason) from error
         self._memory.pop(uid, None)
+        self._forget_copy(uid)
         return True
 
     def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
         """Save ``tap`` in one write transaction, waiting up to ``busy_ms`` for the lock
         (tried every :data:`POLL_S`), announced to a big import so that it lets the tap
-        in before its next slice (:mod:`db.writers`)."""
-        with self.turnstile.waiting(), \
+        in before its next slice (:mod:`db.writers`); on a terminal, nothing is read from
+        its copy meanwhile (a tap is written and read back on the server, or fails as one)."""
+        with self.turnstile.waiting(), self._server_only(), \
                 tap_transaction(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
             return apply(self.ctx, tap)
+
+    def _server_only(self):
+        from contextlib import nullcontext
+
+        return self.ctx.db.server_only() if offline.is_terminal(self.ctx) else nullcontext()
 
     def _keep(self, tap: PendingTap, reason: str) -> Kept:
         self.reason = reason
@@ -371,6 +451,7 @@ class TapSaver:
 
     def _forget(self, tap: PendingTap, failed: str | None = None) -> None:
         self._memory.pop(tap.uid, None)
+        self._forget_copy(tap.uid)
         if self.outbox is None:
             return
         try:
@@ -378,6 +459,37 @@ class TapSaver:
                 self.outbox.remove(tap.uid)  # a crash before this: the uid is recognised
             else:
                 self.outbox.failed(tap.uid, failed)
+        except Exception as error:
+            if retry_reason(error) is None:
+                raise
+
+    def _forget_copy(self, uid: str) -> None:
+        """The tap logged in the terminal's copy is on the server now, or refused."""
+        copy = offline.copy_context(self.ctx)
+        if copy is None:
+            return
+        from db.failover import forget_uid
+
+        try:
+            forget_uid(copy.db, uid)
+        except Exception as error:  # the copy is only for reminders: never lose a tap
+            if retry_reason(error) is None:
+                raise
+
+    def _refused(self, tap: PendingTap, message: str) -> None:
+        """A kept tap the database will not take goes to the manager: in the audit log
+        with what was tapped, when, by whom and why (best effort: it stays in the outbox's
+        failed entries too)."""
+        from app import audit
+
+        category, remedies = tap.shown
+        try:
+            with busy_timeout(self.ctx.db, self.busy_ms):
+                audit.record(self.ctx, tap.payload.get("staff_id"), "outbox.refused", "tap",
+                             None, uid=tap.uid, tapped_at=to_iso(tap.tapped_at),
+                             category_label=category, remedies=remedies,
+                             approved_by=(tap.payload.get("approval") or {}).get("staff_id"),
+                             message=message)
         except Exception as error:
             if retry_reason(error) is None:
                 raise

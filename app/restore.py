@@ -54,6 +54,14 @@ def check_restorable(backup: Path) -> None:
 def restore(db_path: Path, backup: Path, clock: Clock | None = None) -> Restored:
     """Restore ``backup`` into ``db_path`` (which may be open elsewhere, damaged or
     missing); returns where the old database was kept."""
+    from app.dbtarget import is_server, shown
+
+    if is_server(db_path):
+        raise ComebackError(_(
+            "A backup is not put back over a server's database (its audit log is never "
+            "deleted). Put it into a new, empty database instead: `comeback migrate-to "
+            "postgresql://USER@HOST/NEW_DATABASE --db {file}`, then use that database. "
+            "{where} was not changed.").format(file=backup, where=shown(db_path)))
     db_path, backup, clock = Path(db_path), Path(backup), clock or SystemClock()
     check_restorable(backup)
     if db_path.exists() and backup.resolve() == db_path.resolve():

@@ -16,6 +16,7 @@ LOG, REDEEM, UNDO, UNDO_APPROVED = "log", "redeem", "undo", "undo_approved"
 APPROVE_MANAGER, APPROVE_OWNER = "approve_above_cashier_limit", "approve_above_manager_limit"
 OUTCOME, REPORTS, BACK_OFFICE = "record_outcome", "reports", "back_office"
 CATALOG, STAFF, RULES, SETTINGS, AUDIT = "catalog", "staff", "rules", "settings", "audit"
+CHAIN = "chain_report"
 
 #: action → the roles that may do it (docs/roles.md says the same, in words).
 ALLOWED: dict[str, frozenset[Role]] = {
@@ -33,11 +34,13 @@ ALLOWED: dict[str, frozenset[Role]] = {
     RULES: frozenset({OW}),
     SETTINGS: frozenset({OW}),
     AUDIT: frozenset({OW}),
+    CHAIN: frozenset({OW}),
 }
 REFUSALS = {
     UNDO_APPROVED: N_("Undoing an incident with an approved remedy needs a manager."),
     OUTCOME: N_("The manager who checked back records how it went: tap your name."),
     REPORTS: N_("Reports are for managers and the owner: sign in with your name and PIN."),
+    CHAIN: N_("The report of every store is for the owner: sign in with your name and PIN."),
 }
 
 

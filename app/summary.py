@@ -232,56 +232,57 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     now = ctx.clock.now()
     start, end = week.bounds(tz)
     prev_start, _prev_end = week.shifted(-1).bounds(tz)
-    # Whole rows only for the two weeks compared; the guests' 30-day window and the trend
-    # read what they need (see db.reports), so the cost follows a week's incidents.
-    rows = reports_db.incident_rows(ctx.db, ctx.store_id, to_iso(prev_start), to_iso(end))
-    for row in rows:
-        row["local"] = from_iso(row["occurred_at"]).astimezone(tz)
-    this_rows = [r for r in rows if r["local"] >= start]
-    last_rows = [r for r in rows if r["local"] < start]
-    redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, to_iso(prev_start),
-                                                 to_iso(end))
-    came_back_this = sum(1 for t in redeemed if t >= to_iso(start))
+    start_iso, end_iso, prev_iso = to_iso(start), to_iso(end), to_iso(prev_start)
+    # This week and the one before are counted inside the database from one index (each
+    # incident carries its remedies, first follow-up and latest outcome: db.summary_columns);
+    # only the local day and hour are worked out here, once per UTC hour that has incidents.
+    ranges = (ctx.db, ctx.store_id, prev_iso, start_iso, end_iso)
     grace = settings.followup_grace_minutes
-    this_staff = _staff(this_rows, [])
+    totals = {1: reports_db.week_totals(ctx.db, ctx.store_id, start_iso, end_iso, grace * 60),
+              0: reports_db.week_totals(ctx.db, ctx.store_id, prev_iso, start_iso, grace * 60)}
+    checks = reports_db.check_seconds(*ranges)
+    hours = _Hours(ctx, tz, prev_iso, start_iso, end_iso)
+    people = reports_db.staff_totals(*ranges)
+    names = reports_db.staff_names(ctx.db, sorted({r[0] for r in people if r[0] is not None}))
+    redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, prev_iso, end_iso)
+    came_back_this = sum(1 for t in redeemed if t >= start_iso)
     guests = reports_db.guest_rows(ctx.db, ctx.store_id,
-                                   to_iso(start - timedelta(days=COMP_WINDOW_DAYS)), to_iso(end))
-    for row in guests:
-        row["local"] = from_iso(row["occurred_at"]).astimezone(tz)
-    guests_this = _guests_to_watch(guests, start, end)
-    guests_last = _guests_to_watch(guests, prev_start, start)
-    this = _figures(this_rows, grace, complete=end <= now, came_back=came_back_this,
-                    guests=len(guests_this), staff=this_staff)
-    last = _figures(last_rows, grace, complete=start <= now,
+                                   to_iso(start - timedelta(days=COMP_WINDOW_DAYS)), end_iso)
+    guests_this = _guests_to_watch(guests, start, end, tz)
+    guests_last = _guests_to_watch(guests, prev_start, start, tz)
+    staff = _staff(people, names, this=1)
+    this = _figures(totals[1], hours, checks, 1, complete=end <= now,
+                    came_back=came_back_this, guests=len(guests_this), staff=staff)
+    last = _figures(totals[0], hours, checks, 0, complete=start <= now,
                     came_back=len(redeemed) - came_back_this, guests=len(guests_last),
-                    staff=_staff(last_rows, []))
-    categories = _categories(this_rows, last_rows)
+                    staff=_staff(people, names, this=0))
+    categories = hours.categories()
     remedies = tuple(
         RemedyFigure(_shown(r["label"]), r["kind"], r["given"], r["value_minor"],
                      r["given_before"])
-        for r in reports_db.remedy_totals(ctx.db, ctx.store_id, to_iso(prev_start),
-                                          to_iso(start), to_iso(end)) if r["given"])
-    notes = _notes(this_rows)
+        for r in reports_db.remedy_totals(ctx.db, ctx.store_id, prev_iso, start_iso, end_iso)
+        if r["given"])
+    notes = _notes(ctx, tz, start_iso, end_iso) if totals[1]["noted"] else []
     from app.terminals import week_figures
 
     return WeeklySummary(
         store_name=settings.store_name, currency=settings.currency, locale=settings.locale,
         timezone=settings.timezone, week=week, days=week.days(), complete=end <= now,
         generated_at=now, this=this, last=last, categories=categories,
-        staff=_staff(this_rows, last_rows), remedies=remedies, guests_to_watch=guests_this,
-        fixes=_fixes(this_rows, categories), notes=tuple(notes[:NOTES_MAX]),
+        staff=staff, remedies=remedies, guests_to_watch=guests_this,
+        fixes=_fixes(hours, categories), notes=tuple(notes[:NOTES_MAX]),
         terminals=week_figures(ctx, start, end),
         notes_left_out=max(0, len(notes) - NOTES_MAX),
-        trend=_trend(ctx, week, tz, {week: this_rows, week.shifted(-1): last_rows}),
+        trend=_trend(ctx, week, tz, {week: this.outcomes, week.shifted(-1): last.outcomes}),
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
                                        r["approvals"], r["value_minor"])
                         for r in reports_db.approval_totals(ctx.db, ctx.store_id,
-                                                            to_iso(start), to_iso(end)))
+                                                            start_iso, end_iso))
         # Approvals that came in an import are shown as the history they are.
         + tuple(ApproverFigure(0, paper_approval_text(r["paper_name"], r["imported_by_name"]),
                                r["approvals"], r["value_minor"])
-                for r in reports_db.paper_approval_totals(ctx.db, ctx.store_id, to_iso(start),
-                                                          to_iso(end))))
+                for r in reports_db.paper_approval_totals(ctx.db, ctx.store_id, start_iso,
+                                                          end_iso)))
 
 
 def _shown(label: str) -> str:
@@ -289,102 +290,153 @@ def _shown(label: str) -> str:
     return _(label)
 
 
-def _followups(rows: list[dict], grace: int, complete: bool) -> FollowUpFigures:
-    on_time = late = missed = pending = escalated = 0
-    minutes = []
-    for row in rows:
-        escalated += bool(row["escalations"])
-        if row["due_at"] is None:
-            continue
-        if row["missed_at"]:
-            missed += 1
-        elif row["done_at"]:
-            done = from_iso(row["done_at"])
-            if done <= from_iso(row["due_at"]) + timedelta(minutes=grace):
-                on_time += 1
-            else:
-                late += 1
-            minutes.append((done - from_iso(row["occurred_at"])).total_seconds() / 60)
-        elif complete:
-            missed += 1
-        else:
-            pending += 1
-    median = round(statistics.median(minutes), 1) if minutes else None
-    return FollowUpFigures(on_time, late, missed, pending, escalated, median)
+class _Hours:
+    """The two weeks' incidents and their value per category and UTC hour, each hour on its
+    local weekday and hour: by day, by hour, per category and the fixes' peaks.
+
+    A UTC hour is one local hour in every zone whose offset is whole hours; where it is not
+    (an offset of :30 or :45, or a change that is not on the hour), the minute is used."""
+
+    def __init__(self, ctx: Context, tz: ZoneInfo, start: str, split: str, end: str) -> None:
+        for width in (13, 16):
+            rows = reports_db.hours_by_category(ctx.db, ctx.store_id, start, end, width)
+            local = self._local(rows, tz, width)
+            if local is not None:
+                break
+        # (this week 1/0, weekday, hour, category id, incidents, value), in time order.
+        self.rows = [(int(row[0] >= split[:width]), *local[row[0]], row[1], row[2], row[3])
+                     for row in rows]
+        ids = sorted({row[1] for row in rows})
+        self.names = {cid: (code or "", _shown(label)) for cid, (code, label)
+                      in reports_db.category_names(ctx.db, ids).items()}
+
+    @staticmethod
+    def _local(rows: list[tuple], tz: ZoneInfo, width: int) -> dict | None:
+        """bucket → (weekday, hour) in the store's zone; None if a bucket spans two."""
+        first, last = (":00:00+00:00", ":59:59+00:00") if width == 13 else \
+            (":00+00:00", ":59+00:00")
+        local = {}
+        for row in rows:
+            bucket = row[0]
+            if bucket in local:
+                continue
+            a = datetime.fromisoformat(bucket + first).astimezone(tz)
+            b = datetime.fromisoformat(bucket + last).astimezone(tz)
+            if (a.weekday(), a.hour) != (b.weekday(), b.hour):
+                return None
+            local[bucket] = (a.weekday(), a.hour)
+        return local
+
+    def by_day_and_hour(self, this: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        by_day, by_hour = [0] * 7, [0] * 24
+        for week, day, hour, _cid, count, _value in self.rows:
+            if week == this:
+                by_day[day] += count
+                by_hour[hour] += count
+        return tuple(by_day), tuple(by_hour)
+
+    def categories(self) -> tuple[CategoryFigure, ...]:
+        buckets: tuple[dict[int, list[int]], dict[int, list[int]]] = (
+            defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]))
+        for week, _day, _hour, cid, count, value in self.rows:
+            figures = buckets[week][cid]
+            figures[0] += count
+            figures[1] += value
+        before, now = buckets
+        figures = [CategoryFigure(cid, *self.names[cid], now[cid][0], now[cid][1],
+                                  before[cid][0], before[cid][1])
+                   for cid in {**now, **before}]
+        figures.sort(key=lambda f: (-f.incidents, -f.value_minor, -f.incidents_before,
+                                    f.label))
+        return tuple(figures)
+
+    def peaks(self, category_id: int) -> tuple[int, int]:
+        """This week's busiest weekday and hour of a category (ties: the earlier first)."""
+        days: Counter[int] = Counter()
+        hours: Counter[int] = Counter()
+        for week, day, hour, cid, count, _value in self.rows:
+            if week == 1 and cid == category_id:
+                days[day] += count
+                hours[hour] += count
+        return days.most_common(1)[0][0], hours.most_common(1)[0][0]
 
 
-def _figures(rows: list[dict], grace: int, *, complete: bool, came_back: int, guests: int,
+def _followups(totals: dict, checks: list[tuple], this: int,
+               complete: bool) -> FollowUpFigures:
+    # The median of the minutes to the check, from (seconds, incidents) in order.
+    counts = [(seconds, n) for week, seconds, n in checks if week == this]
+    total = sum(n for _s, n in counts)
+    median = None
+    if total:
+        wanted = (total - 1) // 2, total // 2  # the middle one, or the middle two
+        middle, seen = [], 0
+        for seconds, n in counts:
+            middle += [seconds / 60 for i in wanted if seen <= i < seen + n]
+            seen += n
+        median = round(middle[0] if total % 2 else (middle[0] + middle[1]) / 2, 1)
+    pending = totals["pending"]
+    return FollowUpFigures(totals["on_time"], totals["late"],
+                           totals["missed"] + (pending if complete else 0),
+                           0 if complete else pending, totals["escalated"], median)
+
+
+def _figures(totals: dict, hours: _Hours, checks: list[tuple], this: int, *,
+             complete: bool, came_back: int, guests: int,
              staff: tuple[StaffFigure, ...]) -> WeekFigures:
-    by_day, by_hour = [0] * 7, [0] * 24
-    outcomes: Counter[str] = Counter()
-    for row in rows:
-        by_day[row["local"].weekday()] += 1
-        by_hour[row["local"].hour] += 1
-        if row["outcome"]:
-            outcomes[row["outcome"]] += 1
+    if not totals["incidents"]:
+        return WeekFigures(followups=FollowUpFigures(), came_back=came_back,
+                           guests_to_watch=guests,
+                           staff_to_watch=sum(1 for s in staff if s.stands_out))
+    by_day, by_hour = hours.by_day_and_hour(this)
     return WeekFigures(
-        incidents=len(rows), remedies_given=sum(r["remedies"] for r in rows),
-        value_minor=sum(r["value_minor"] for r in rows), by_day=tuple(by_day),
-        by_hour=tuple(by_hour), followups=_followups(rows, grace, complete),
-        outcomes=OutcomeFigures(*(outcomes[o.value] for o in Outcome)),
-        came_back=came_back, repeat_guests=sum(1 for r in rows if r["repeat_guest"]),
-        severe=sum(1 for r in rows if r["severity"] == "high"), guests_to_watch=guests,
+        incidents=totals["incidents"], remedies_given=totals["remedies"] or 0,
+        value_minor=totals["value_minor"] or 0, by_day=by_day, by_hour=by_hour,
+        followups=_followups(totals, checks, this, complete),
+        outcomes=OutcomeFigures(*(totals[o.value] or 0 for o in Outcome)),
+        came_back=came_back, repeat_guests=totals["repeat_guests"] or 0,
+        severe=totals["severe"] or 0, guests_to_watch=guests,
         staff_to_watch=sum(1 for s in staff if s.stands_out))
 
 
-def _categories(this_rows: list[dict], last_rows: list[dict]) -> tuple[CategoryFigure, ...]:
-    info: dict[int, tuple[str, str]] = {}
-    now: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    before: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for bucket, rows in ((now, this_rows), (before, last_rows)):
-        for row in rows:
-            info[row["category_id"]] = (row["category_code"] or "",
-                                         _shown(row["category_label"]))
-            bucket[row["category_id"]][0] += 1
-            bucket[row["category_id"]][1] += row["value_minor"]
-    figures = [CategoryFigure(cid, info[cid][0], info[cid][1], now[cid][0], now[cid][1],
-                              before[cid][0], before[cid][1]) for cid in info]
-    figures.sort(key=lambda f: (-f.incidents, -f.value_minor, -f.incidents_before, f.label))
-    return tuple(figures)
-
-
-def _staff(this_rows: list[dict], last_rows: list[dict]) -> tuple[StaffFigure, ...]:
-    names: dict[int | None, str] = {}
-    now: dict[int | None, list[int]] = defaultdict(lambda: [0, 0, 0])
+def _staff(people: list[tuple], names: dict[int, str], this: int) -> tuple[StaffFigure, ...]:
+    """Per staff member of week ``this`` (1: this week): incidents, comps, value, and
+    (this week only) the value of the week before."""
+    now: dict[int | None, tuple[int, int, int]] = {}
     before: dict[int | None, int] = defaultdict(int)
-    for row in this_rows:
-        names[row["staff_id"]] = row["staff_name"] or _("(not recorded)")
-        figures = now[row["staff_id"]]
-        figures[0] += 1
-        figures[1] += row["value_minor"] > 0
-        figures[2] += row["value_minor"]
-    for row in last_rows:
-        before[row["staff_id"]] += row["value_minor"]
+    for staff_id, week, incidents, comps, value, _first in people:
+        if week == this:
+            now[staff_id] = (incidents, comps, value)
+        elif this == 1:
+            before[staff_id] += value
     values = [v[2] for v in now.values()]
     median = statistics.median(values) if values else 0
-    result = [StaffFigure(sid, names[sid], v[0], v[1], v[2], before[sid],
+    result = [StaffFigure(sid, names.get(sid) or _("(not recorded)"), v[0], v[1], v[2],
+                          before[sid],
                           stands_out=v[2] > STAFF_FACTOR * median and v[1] >= STAFF_MIN_COMPS)
               for sid, v in now.items()]
     result.sort(key=lambda s: (-s.value_minor, -s.incidents, s.name.casefold()))
     return tuple(result)
 
 
-def _guests_to_watch(rows: list[dict], start: datetime, end: datetime) -> tuple[GuestFlag, ...]:
+def _guests_to_watch(rows: list[tuple], start: datetime, end: datetime,
+                     tz: ZoneInfo) -> tuple[GuestFlag, ...]:
     """Guests comped more than once in the 30 days up to ``end``, at least once in
-    ``[start, end)``."""
-    since = end - timedelta(days=COMP_WINDOW_DAYS)
-    comps: dict[str, list[dict]] = defaultdict(list)
+    ``[start, end)``. ``rows``: db.reports.guest_rows, oldest first."""
+    since, start_iso, end_iso = (to_iso(end - timedelta(days=COMP_WINDOW_DAYS)), to_iso(start),
+                                 to_iso(end))
+    comps: dict[str, list[tuple]] = defaultdict(list)
     for row in rows:
-        if row["guest_key"] and row["value_minor"] > 0 and since <= row["local"] < end:
-            comps[row["guest_key"]].append(row)
+        at, key, _name, _contact, value = row
+        if key and value > 0 and since <= at < end_iso:
+            comps[key].append(row)
     flags = []
     for items in comps.values():
-        if len(items) > 1 and any(r["local"] >= start for r in items):
-            latest = items[-1]
+        latest = items[-1]  # the newest: one of them is in [start, end) if it is
+        if len(items) > 1 and latest[0] >= start_iso:
             flags.append(GuestFlag(
-                name=latest["guest_name"] or _masked(latest["guest_contact"]),
-                comps=len(items), value_minor=sum(r["value_minor"] for r in items),
-                last_at=latest["local"]))
+                name=latest[2] or _masked(latest[3]), comps=len(items),
+                value_minor=sum(r[4] for r in items),
+                last_at=from_iso(latest[0]).astimezone(tz)))
     flags.sort(key=lambda g: (-g.comps, -g.value_minor, g.name.casefold()))
     return tuple(flags)
 
@@ -395,7 +447,7 @@ def _masked(contact: str | None) -> str:
     return "…" + text[-4:] if text else _("(unnamed guest)")
 
 
-def _fixes(rows: list[dict], categories: tuple[CategoryFigure, ...]) -> tuple[Fix, ...]:
+def _fixes(hours: _Hours, categories: tuple[CategoryFigure, ...]) -> tuple[Fix, ...]:
     total = sum(c.incidents for c in categories)
     value = sum(c.value_minor for c in categories)
     scored = []
@@ -407,38 +459,37 @@ def _fixes(rows: list[dict], categories: tuple[CategoryFigure, ...]) -> tuple[Fi
     scored.sort(key=lambda item: (-round(item[0], 9), -item[1].incidents, item[1].label))
     fixes = []
     for rank, (score, cat) in enumerate(scored[:TOP_FIXES], start=1):
-        mine = [r["local"] for r in rows if r["category_id"] == cat.category_id]
-        day = Counter(t.weekday() for t in mine).most_common(1)[0][0]
-        hour = Counter(t.hour for t in mine).most_common(1)[0][0]
+        day, hour = hours.peaks(cat.category_id)
         fixes.append(Fix(rank, cat.category_id, cat.label, cat.incidents, cat.value_minor,
                          round(score, 3), cat.incidents_before, day, hour))
     return tuple(fixes)
 
 
-def _notes(rows: list[dict]) -> list[NoteLine]:
-    lines = [NoteLine(at=r["local"], category=_shown(r["category_label"]),
-                      severity=r["severity"],
+def _notes(ctx: Context, tz: ZoneInfo, start: str, end: str) -> list[NoteLine]:
+    """The week's notes: the incident's own, or the latest outcome's (read only for the
+    incidents flagged ``noted``)."""
+    lines = [NoteLine(at=from_iso(r["occurred_at"]).astimezone(tz),
+                      category=_shown(r["category_label"]), severity=r["severity"],
                       table_ref=r["table_ref"], guest_name=r["guest_name"],
                       staff_name=r["staff_name"], note=r["note"] or "",
                       outcome=r["outcome"], outcome_note=r["outcome_note"])
-             for r in rows if r["note"] or r["outcome_note"]]
+             for r in reports_db.note_rows(ctx.db, ctx.store_id, start, end)
+             if r["note"] or r["outcome_note"]]
     lines.sort(key=lambda n: (n.severity != "high", n.at))
     return lines
 
 
 def _trend(ctx: Context, week: Week, tz: ZoneInfo,
-           known: dict[Week, list[dict]]) -> tuple[RatePoint, ...]:
+           known: dict[Week, OutcomeFigures]) -> tuple[RatePoint, ...]:
     recovered = [o.value for o in Outcome if o.recovered]
     points = []
     for back in range(TREND_WEEKS - 1, -1, -1):
         target = week.shifted(-back)
         if target in known:
-            outcomes = [r["outcome"] for r in known[target] if r["outcome"]]
-            points.append(RatePoint(target, len(outcomes),
-                                    sum(1 for o in outcomes if Outcome(o).recovered)))
+            points.append(RatePoint(target, known[target].followed_up,
+                                    known[target].recovered))
         else:
             start, end = target.bounds(tz)
-            followed, won = reports_db.outcome_counts(ctx.db, ctx.store_id, to_iso(start),
-                                                      to_iso(end), recovered)
-            points.append(RatePoint(target, followed, won))
+            points.append(RatePoint(target, *reports_db.outcome_counts(
+                ctx.db, ctx.store_id, to_iso(start), to_iso(end), recovered)))
     return tuple(points)

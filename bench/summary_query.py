@@ -120,6 +120,10 @@ def fill(conn: sqlite3.Connection, events: list[tuple[int, datetime]],
         if len(inc) >= 50_000:
             _flush(conn, inc, rem, fol, vou)
     _flush(conn, inc, rem, fol, vou)
+    from db.summary_columns import refresh_all
+
+    refresh_all(conn)  # the rows went in by bulk INSERTs, past the app's write paths
+    conn.commit()
 
 
 def _flush(conn, inc, rem, fol, vou) -> None:

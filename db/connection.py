@@ -45,6 +45,7 @@ class Database:
     #: this process has not checked it (nor found a stamp that matched).
     sound_since: float | None = None
     backend = "sqlite"
+    away = False  # a file is never away (a server can be: db.failover)
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -388,7 +389,10 @@ def tap_transaction(database: Database, wait_s: float, poll_s: float):
 
 
 def database_file(database: Database) -> Path | None:
-    """The file the database lives in; None for an in-memory database."""
+    """The file the database lives in; None for an in-memory database, and for a server's
+    (PostgreSQL) database, which has no file here."""
+    if getattr(database, "backend", "sqlite") != "sqlite":
+        return None
     for row in database.conn.execute("PRAGMA database_list"):
         if row[1] == "main":
             return Path(row[2]) if row[2] else None

@@ -87,6 +87,7 @@ def erase_incidents_guest_data(db: Database, store_id: int, incident_ids: list[i
 
 
 def checkpoint_truncate(db: Database) -> None:
-    """Copy the WAL into the database file and cut the WAL to zero bytes, so overwritten
-    pages (with ``secure_delete`` zeroed) are gone from both files."""
+    """Make erased bytes go for good: on SQLite copy the WAL into the database file and cut
+    the WAL to zero bytes (with ``secure_delete`` the overwritten pages are zeroed); on
+    PostgreSQL vacuum the old row versions away (each backend's ``flush_erased``)."""
     db.flush_erased()

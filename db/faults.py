@@ -1,7 +1,9 @@
 """Which write failures pass: the database is locked by another writer, the disk is full,
 the disk reported an I/O error. A write that failed for such a reason can be tried again
-later and may well succeed; anything else (a broken constraint, a damaged file, a database
-from a newer version) will fail the same way every time.
+later and may well succeed; so can one whose PostgreSQL server cannot be reached or dropped
+the connection (:data:`OFFLINE`: the counter keeps logging into its outbox). Anything else
+(a broken constraint, a damaged file, a database from a newer version) will fail the same
+way every time.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 
-BUSY, FULL, IO = "busy", "full", "io"
+BUSY, FULL, IO, OFFLINE = "busy", "full", "io", "offline"
 
 # Primary result codes (the low byte of an extended code), from sqlite3.h.
 _SQLITE_CODES = {5: BUSY,    # SQLITE_BUSY: another connection holds the write lock
@@ -23,8 +25,16 @@ _OS_ERRNOS = {errno.ENOSPC: FULL, errno.EDQUOT: FULL, errno.EIO: IO}
 
 
 def passing_reason(error: BaseException) -> str | None:
-    """:data:`BUSY`, :data:`FULL` or :data:`IO` when ``error`` is a write failure that may
-    pass; None for every other error (which should not be retried)."""
+    """:data:`BUSY`, :data:`FULL`, :data:`IO` or :data:`OFFLINE` when ``error`` is a write
+    failure that may pass; None for every other error (which should not be retried).
+
+    OFFLINE: the server is away (``db.health.DatabaseServerError`` UNREACHABLE or LOST); a
+    wrong password, a missing database or a missing permission do not pass by themselves."""
+    from db.health import DatabaseServerError, ServerProblem
+
+    if isinstance(error, DatabaseServerError):
+        return OFFLINE if error.problem in (ServerProblem.UNREACHABLE, ServerProblem.LOST) \
+            else None
     if isinstance(error, sqlite3.Error):
         code = getattr(error, "sqlite_errorcode", None)
         if code is not None and (code & 0xFF) in _SQLITE_CODES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from db import summary_columns
 from db._sql import update_row
 from db.connection import Database
 from db.import_staging import visible
@@ -17,7 +18,9 @@ def insert_followup(db: Database, incident_id: int, created_at: str, due_at: str
     cursor = db.execute(
         "INSERT INTO followups (incident_id, created_at, original_due_at, due_at) "
         "VALUES (?, ?, ?, ?)", [incident_id, created_at, due_at, due_at])
-    return cursor.lastrowid
+    followup_id = cursor.lastrowid
+    summary_columns.followup_added(db, incident_id, due_at)
+    return followup_id
 
 
 def followup(db: Database, followup_id: int) -> dict | None:
@@ -32,6 +35,7 @@ def followups_for_incident(db: Database, incident_id: int) -> list[dict]:
 
 def update_followup(db: Database, followup_id: int, values: dict) -> None:
     update_row(db, "followups", {"id": followup_id}, values)
+    summary_columns.refresh_of_followups(db, [followup_id])
 
 
 def open_followups(db: Database, store_id: int) -> list[dict]:
@@ -50,6 +54,7 @@ def next_open_due(db: Database, store_id: int) -> str | None:
 def close_open_followups_of_incident(db: Database, incident_id: int, at: str) -> None:
     db.execute("UPDATE followups SET done_at = ? WHERE incident_id = ? AND done_at IS NULL "
                "AND missed_at IS NULL", [at, incident_id])
+    summary_columns.refresh(db, [incident_id])
 
 
 def _marks(values: list) -> str:
@@ -86,20 +91,29 @@ def mark_escalated(db: Database, followup_id: int, at: str) -> bool:
     cursor = db.execute(
         "UPDATE followups SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL "
         "AND done_at IS NULL AND missed_at IS NULL", [at, followup_id])
-    return cursor.rowcount == 1
+    if cursor.rowcount != 1:
+        return False
+    summary_columns.refresh_of_followups(db, [followup_id])
+    return True
 
 
 def mark_missed_if_open(db: Database, followup_id: int, at: str) -> bool:
     cursor = db.execute(
         "UPDATE followups SET missed_at = ? WHERE id = ? AND done_at IS NULL "
         "AND missed_at IS NULL", [at, followup_id])
-    return cursor.rowcount == 1
+    if cursor.rowcount != 1:
+        return False
+    summary_columns.refresh_of_followups(db, [followup_id])
+    return True
 
 
 def close_if_open(db: Database, followup_id: int, values: dict) -> bool:
     """Write the outcome columns only while the follow-up is still open."""
-    return update_row(db, "followups", {"id": followup_id}, values,
-                      guard="done_at IS NULL AND missed_at IS NULL") == 1
+    if update_row(db, "followups", {"id": followup_id}, values,
+                  guard="done_at IS NULL AND missed_at IS NULL") != 1:
+        return False
+    summary_columns.refresh_of_followups(db, [followup_id])
+    return True
 
 
 def move_due(db: Database, followup_id: int, due_at: str, *, snoozed: bool) -> bool:

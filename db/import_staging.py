@@ -22,6 +22,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from db import summary_columns
 from db.connection import Database
 
 #: SQLite virtual-machine steps between two questions to ``give_way`` (about 1 ms).
@@ -259,6 +260,9 @@ def switch(db: Database, plan: dict, created_at: str,
                              "VALUES (?, ?, ?, 'cashier', 0, ?)",
                              [staff_id, plan["store"], name, created_at])
                 added[name] = staff_id
+        # The copied incidents' summary columns (db.summary_columns), from their copied rows.
+        first = plan["base"]["incidents"] + 1
+        summary_columns.refresh_range(conn, first, first + plan["counts"]["incidents"] - 1)
         conn.execute("DELETE FROM import_staging WHERE id = ?", [plan["id"]])
         inside(added)
         conn.execute("COMMIT")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from db import summary_columns
 from db._sql import insert_row, update_row
 from db.connection import Database
 from db.import_staging import visible
@@ -23,6 +24,8 @@ def insert_incident(db: Database, values: dict) -> int | None:
         import uuid  # ~8 ms (it imports platform): only when an incident is written
 
         values = {**values, "uid": str(uuid.uuid4())}
+    # Its summary columns start at "nothing given, no follow-up" (db.summary_columns).
+    values = {**values, "noted": int(values.get("note") is not None)}
     return insert_row(db, "incidents", values, unless_taken="uid")
 
 
@@ -33,7 +36,11 @@ def incident_id_by_uid(db: Database, uid: str) -> int | None:
 
 
 def insert_incident_remedy(db: Database, values: dict) -> int:
-    return insert_row(db, "incident_remedies", values)
+    """A remedy given on an incident; the incident's summary columns follow (call it inside
+    the caller's transaction)."""
+    remedy_id = insert_row(db, "incident_remedies", values)
+    summary_columns.remedy_added(db, values["incident_id"], values["amount_minor"])
+    return remedy_id
 
 
 def incident(db: Database, store_id: int, incident_id: int) -> dict | None:
@@ -50,6 +57,8 @@ def incident_remedies(db: Database, incident_id: int) -> list[dict]:
 
 def update_incident(db: Database, store_id: int, incident_id: int, values: dict) -> None:
     update_row(db, "incidents", {"store_id": store_id, "id": incident_id}, values)
+    if "note" in values:
+        summary_columns.refresh(db, [incident_id])
 
 
 def void_if_live(db: Database, store_id: int, incident_id: int, at: str,

@@ -381,6 +381,17 @@ def m0012_import_staging(db: Database) -> None:
     )
 
 
+@migrations(name="0014_summary_columns")
+def m0014_summary_columns(db: Database) -> None:
+    """The weekly summary's answers on each incident (remedies and their value, the first
+    follow-up, the latest outcome, escalations, a note), filled in here for every incident
+    and kept by every write path since; ``idx_incidents_summary`` makes a week's figures one
+    range scan. See db/summary_columns.py."""
+    from db.summary_columns import MIGRATION
+
+    _run_script(db, MIGRATION)
+
+
 @migrations(name="0015_terminals")
 def m0015_terminals(db: Database) -> None:
     """Each terminal (counter, tablet) of a store has a name; incidents, the remedies given

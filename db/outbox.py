@@ -95,17 +95,28 @@ class Outbox:
                      [uid, kind, store_id, tapped_at,
                       json.dumps(payload, ensure_ascii=False, sort_keys=True), last_error])
 
-    def entries(self, state: str = "pending") -> list[dict]:
-        """The entries in ``state``, oldest tap first; ``payload`` decoded."""
+    def entries(self, state: str = "pending", limit: int | None = None) -> list[dict]:
+        """The entries in ``state``, oldest tap first (the first ``limit``); ``payload``
+        decoded."""
         conn = self._connect(create=False)
         if conn is None:
             return []
         rows = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM outbox WHERE state = ? "
-                            "ORDER BY seq", [state]).fetchall()
+                            "ORDER BY seq LIMIT ?", [state, -1 if limit is None else limit]
+                            ).fetchall()
         entries = [dict(zip(_COLUMNS, row, strict=True)) for row in rows]
         for entry in entries:
             entry["payload"] = json.loads(entry["payload"])
         return entries
+
+    def newest_error(self) -> str | None:
+        """``last_error`` of the newest pending entry (why the taps wait), None if none."""
+        conn = self._connect(create=False)
+        if conn is None:
+            return None
+        row = conn.execute("SELECT last_error FROM outbox WHERE state = 'pending' "
+                           "ORDER BY seq DESC LIMIT 1").fetchone()
+        return row[0] if row else None
 
     def count(self, state: str = "pending") -> int:
         conn = self._connect(create=False)
@@ -115,10 +126,15 @@ class Outbox:
                             [state]).fetchone()[0]
 
     def remove(self, uid: str) -> None:
-        """The tap is in the database now."""
+        """The tap is in the database now. Not fsync'd (the next add is): a power cut may
+        bring the entry back, and its uid is recognised when it is sent again."""
         conn = self._connect(create=False)
         if conn is not None:
-            conn.execute("DELETE FROM outbox WHERE uid = ?", [uid])
+            conn.execute("PRAGMA synchronous=NORMAL")
+            try:
+                conn.execute("DELETE FROM outbox WHERE uid = ?", [uid])
+            finally:
+                conn.execute("PRAGMA synchronous=FULL")
 
     def attempted(self, uid: str, error: str) -> None:
         conn = self._connect(create=False)

@@ -102,9 +102,21 @@ class _NumericAsNumber(Loader):
         return int(value) if value == value.to_integral_value() else float(value)
 
 
+# The server shut down or crashed under the connection (class 08 is the connection's own).
+_SERVER_GONE = frozenset({"57P01", "57P02", "57P03"})
+
+
 def _as_sqlite_error(error: psycopg.Error) -> Exception:
     """The DB-API class of sqlite3 that callers already catch for this kind of error."""
-    if isinstance(error, psycopg.OperationalError) and error.sqlstate is None:
+    if isinstance(error, psycopg.OperationalError) and (
+            error.sqlstate is None or error.sqlstate[:2] == "08"
+            or error.sqlstate in _SERVER_GONE):
+        return health.DatabaseServerError.lost(error)
+    if isinstance(error, pg_errors.InsufficientPrivilege):
+        return health.DatabaseServerError(health.ServerProblem.PERMISSION, "",
+                                          error.diag.message_primary or str(error))
+    if isinstance(error, pg_errors.AdminShutdown | pg_errors.CrashShutdown
+                  | pg_errors.CannotConnectNow):
         return health.DatabaseServerError.lost(error)
     message = error.diag.message_primary or str(error)
     if isinstance(error, pg_errors.UniqueViolation):
@@ -192,17 +204,19 @@ class _NamedCursor:
 class PgConnection:
     """The part of a sqlite3 connection that ``db/`` modules use, on a psycopg one."""
 
-    def __init__(self, conn: psycopg.Connection, where: str) -> None:
+    def __init__(self, conn: psycopg.Connection, where: str, url: str | None = None) -> None:
         self.raw = conn
         self.where = where  # the server and database, without a password (for messages)
+        self._url = url  # to connect again after the connection broke (see execute)
         # BEGIN and advisory locks wait here and go out in one pipeline with the next
         # statement: one round trip instead of two or three (see send_ahead).
         self._ahead: list[tuple[str, list]] = []
 
     @property
     def in_transaction(self) -> bool:
-        return bool(self._ahead) or \
-            self.raw.info.transaction_status != TransactionStatus.IDLE
+        # UNKNOWN: the connection broke; nothing of a transaction is left on the server.
+        return bool(self._ahead) or self.raw.info.transaction_status not in (
+            TransactionStatus.IDLE, TransactionStatus.UNKNOWN)
 
     def send_ahead(self, sql: str, parameters: Sequence = ()) -> None:
         """Run ``sql`` (BEGIN, an advisory lock) just before the next statement, in the
@@ -222,6 +236,11 @@ class PgConnection:
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
                 ) -> PgCursor:
         text, returning = translate(sql)
+        if self.raw.closed and self._url is not None:
+            # The connection broke earlier (that statement said so: LOST, nothing of its
+            # transaction kept); connect again, so a tap kept meanwhile is saved once the
+            # server is back. Still down: DatabaseServerError as on the first start.
+            self.raw = connect(self._url)
         try:
             if self._ahead:
                 ahead, self._ahead = self._ahead, []
@@ -232,8 +251,15 @@ class PgConnection:
             else:
                 cursor = self.raw.execute(text, () if parameters is None else parameters)
         except psycopg.Error as error:
-            raise _as_sqlite_error(error) from error
+            raise self._error(error) from error
         return PgCursor(cursor, returning)
+
+    def _error(self, error: psycopg.Error) -> Exception:
+        """The sqlite3-style error; a server problem names this server."""
+        converted = _as_sqlite_error(error)
+        if isinstance(converted, health.DatabaseServerError) and not converted.where:
+            converted.where = self.where
+        return converted
 
     def executemany(self, sql: str, rows: Any) -> None:
         text, _ = translate(sql)
@@ -245,7 +271,7 @@ class PgConnection:
             with self.raw.cursor() as cursor:
                 cursor.executemany(text, rows)
         except psycopg.Error as error:
-            raise _as_sqlite_error(error) from error
+            raise self._error(error) from error
 
     def commit(self) -> None:
         """COMMIT; a transaction in which a statement failed (its error caught and kept
@@ -266,9 +292,10 @@ class PgConnection:
             try:
                 self.raw.execute("ROLLBACK")
             except psycopg.Error as error:
-                raise _as_sqlite_error(error) from error
+                raise self._error(error) from error
 
     def close(self) -> None:
+        self._url = None  # closed on purpose: never connected again behind the caller
         self.raw.close()
 
 
@@ -319,8 +346,9 @@ class PgDatabase:
             except BaseException:
                 if conn.raw.info.transaction_status in (TransactionStatus.INTRANS,
                                                         TransactionStatus.INERROR):
-                    conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
-                    conn.raw.execute(f"RELEASE SAVEPOINT {savepoint}")
+                    with suppress(psycopg.Error):  # a lost connection: the first error counts
+                        conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                        conn.raw.execute(f"RELEASE SAVEPOINT {savepoint}")
                 raise
             if conn.raw.info.transaction_status == TransactionStatus.INERROR:
                 conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
@@ -332,10 +360,21 @@ class PgDatabase:
         try:
             yield self
         except BaseException:
-            with suppress(psycopg.Error):
+            with suppress(psycopg.Error, sqlite3.Error):  # the first error is the one to tell
                 conn.rollback()
             raise
         conn.commit()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[PgDatabase]:
+        """A read-only REPEATABLE READ transaction: every query in it sees the database as
+        it was when the first one ran (a backup's consistent copy)."""
+        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield self
+        finally:
+            with suppress(psycopg.Error):
+                self.conn.rollback()
 
     @contextmanager
     def locked(self, *key: int) -> Iterator[None]:
@@ -431,8 +470,16 @@ class PgDatabase:
             self.conn.execute("ANALYZE incidents, incident_remedies, vouchers, followups")
 
     def flush_erased(self) -> None:
-        """Nothing to do at once: PostgreSQL's erased row versions are reclaimed by
-        (auto)vacuum, which cannot run inside the erasing transaction."""
+        """After guest data was erased: ``VACUUM`` the tables erasure updates, so the old
+        row versions holding the erased details are removed from them, not only hidden
+        until autovacuum comes. VACUUM cannot run inside a transaction: there (and for a
+        user that does not own the tables, which the server only notes) it is left to
+        autovacuum. The server's WAL and backups are the server's to keep short."""
+        if self.conn.in_transaction:
+            return
+        for table in ("incidents", "followups"):
+            with suppress(sqlite3.Error):
+                self.conn.execute(f"VACUUM {table}")
 
     def table_names(self) -> list[str]:
         return [r[0] for r in self.execute(
@@ -459,6 +506,23 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
+def describe_url(url: str) -> str:
+    """``dbname on host:port`` of a URL, before connecting (libpq's defaults filled in:
+    PGHOST, PGPORT, PGDATABASE, the user's name); a socket folder is "localhost"."""
+    import getpass
+    import os
+
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error:
+        return redact(url)
+    user = info.get("user") or os.environ.get("PGUSER") or getpass.getuser()
+    dbname = info.get("dbname") or os.environ.get("PGDATABASE") or user
+    host = str(info.get("host") or os.environ.get("PGHOST") or "localhost").split(",")[0]
+    port = str(info.get("port") or os.environ.get("PGPORT") or 5432).split(",")[0]
+    return f"{dbname} on {'localhost' if host.startswith('/') else host}:{port}"
+
+
 def describe(conn: psycopg.Connection) -> str:
     info = conn.info
     host = info.host if info.host and not info.host.startswith("/") else "localhost"
@@ -472,8 +536,13 @@ def connect(url: str) -> psycopg.Connection:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
                                application_name="comeback")
     except psycopg.Error as error:
-        raise health.DatabaseServerError.on_connect(redact(url), error) from None
-    conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+        raise health.DatabaseServerError.on_connect(describe_url(url), error) from None
+    try:
+        conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+    except psycopg.Error as error:  # the server went down just after it let us in
+        with suppress(psycopg.Error):
+            conn.close()
+        raise health.DatabaseServerError.on_connect(describe_url(url), error) from None
     conn.adapters.register_dumper(bool, _IntFromBool)
     conn.adapters.register_loader("numeric", _NumericAsNumber)
     return conn
@@ -483,7 +552,7 @@ def open_pg(url: str) -> PgDatabase:
     """Connect and migrate (once, under an advisory lock: several terminals may start at
     the same moment against an empty or older database)."""
     conn = connect(url)
-    database = PgDatabase(PgConnection(conn, describe(conn)), url)
+    database = PgDatabase(PgConnection(conn, describe(conn), url), url)
     try:
         from db.pg_migrations import migrate
 

@@ -1,9 +1,12 @@
 """Every query of the weekly summary and of the CSV export.
 
 All summary reads filter on ``store_id`` and a half-open ``occurred_at`` range
-``[start, end)`` of UTC ISO strings, so SQLite walks ``idx_incidents_store_time`` and never
-the whole table. Voided incidents are left out of every summary figure. Grouping by local
-day and hour happens in ``app.summary`` (SQLite knows no time zones).
+``[start, end)`` of UTC ISO strings, never the whole table. The week's figures are counted
+here from ``idx_incidents_summary`` alone (each incident's remedies, first follow-up and
+latest outcome are columns of it: db.summary_columns); the remedies, approvals, guests and
+notes read their own rows. Voided incidents are left out of every summary figure. Local
+days and hours are worked out in ``app.summary`` (SQLite knows no time zones): the
+queries group by the UTC hour (or minute) for it.
 """
 
 from __future__ import annotations
@@ -11,37 +14,128 @@ from __future__ import annotations
 from db.connection import Database
 from db.import_staging import visible
 
-# One row per live incident: what happened, what it cost, how its first follow-up went and
-# how the guest's story ended (the latest recorded outcome).
-_INCIDENT_ROWS = f"""
-SELECT i.id, i.occurred_at, i.category_id,
-       coalesce(c.label, i.category_label) AS category_label, c.code AS category_code,
-       i.staff_id, s.name AS staff_name, i.severity, i.repeat_guest, i.guest_key,
-       i.guest_name, i.guest_contact, i.table_ref, i.note,
-       (SELECT count(*) FROM incident_remedies r WHERE r.incident_id = i.id) AS remedies,
-       (SELECT coalesce(sum(r.amount_minor), 0) FROM incident_remedies r
-         WHERE r.incident_id = i.id) AS value_minor,
-       f.original_due_at AS due_at, f.done_at, f.missed_at,
-       (SELECT count(*) FROM followups e WHERE e.incident_id = i.id
-         AND e.escalated_at IS NOT NULL) AS escalations,
-       last.outcome, last.outcome_note
-FROM incidents i
-LEFT JOIN categories c ON c.id = i.category_id
-LEFT JOIN staff s ON s.id = i.staff_id
-LEFT JOIN followups f ON f.id = (SELECT min(id) FROM followups WHERE incident_id = i.id)
-LEFT JOIN followups last ON last.id = (
-    SELECT id FROM followups INDEXED BY idx_followups_outcome
-    WHERE incident_id = i.id AND outcome IS NOT NULL ORDER BY done_at DESC, id DESC LIMIT 1)
-WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? AND i.voided_at IS NULL
-  AND {visible()}
-ORDER BY i.occurred_at, i.id
-"""
+# The week's figures, counted inside the database from idx_incidents_summary alone (no table
+# row): db.summary_columns keeps each incident's remedies, follow-up and outcome on it. Each
+# query reads the live incidents of [start, end) and splits them at :split (this week / the
+# week before).
+_RANGE = ("FROM incidents WHERE store_id = :store AND occurred_at >= :start "
+          f"AND occurred_at < :end AND voided_at IS NULL AND {visible('id')}")
+_THIS = "CASE WHEN occurred_at >= :split THEN 1 ELSE 0 END"
 
 
-def incident_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
-    """Live incidents with ``start <= occurred_at < end``, oldest first, with their
-    remedy count and value, first follow-up timing and latest outcome."""
-    return list(db.query(_INCIDENT_ROWS, [store_id, start, end]))
+def _count(condition: str) -> str:
+    return f"count(CASE WHEN {condition} THEN 1 END)"
+
+
+WEEK_TOTALS = ("incidents", "remedies", "value_minor", "repeat_guests", "severe",
+               "escalated", "delighted", "satisfied", "unhappy", "left", "missed", "pending",
+               "on_time", "late", "noted")
+_CHECKED = ("followup_due_s IS NOT NULL AND followup_missed = 0 "
+            "AND followup_done_s IS NOT NULL")
+_WEEK = _RANGE
+# One pass over the week's entries of idx_incidents_summary; flags that are 0 or 1 are
+# summed (repeat_guest, followup_missed and noted are only ever written so).
+_TOTALS = ("SELECT count(*), coalesce(sum(remedy_count), 0), coalesce(sum(cost_minor), 0), "
+           "coalesce(sum(repeat_guest), 0), " + ", ".join(_count(c) for c in (
+               "severity = 'high'", "escalations > 0",
+               *(f"outcome = '{o}'" for o in ("delighted", "satisfied", "unhappy", "left")))) +
+           ", coalesce(sum(followup_missed), 0), " + ", ".join(_count(c) for c in (
+               "followup_due_s IS NOT NULL AND followup_missed = 0 "
+               "AND followup_done_s IS NULL",
+               f"{_CHECKED} AND followup_done_s <= followup_due_s + :grace",
+               f"{_CHECKED} AND followup_done_s > followup_due_s + :grace")) +
+           f", coalesce(sum(noted), 0) {_WEEK}")
+
+
+def week_totals(db: Database, store_id: int, start: str, end: str, grace_s: int) -> dict:
+    """The :data:`WEEK_TOTALS` of the live incidents of ``[start, end)``. The first
+    follow-up is ``missed`` (marked so), ``pending`` (neither done nor missed),
+    ``on_time`` (done at most ``grace_s`` after its original due time) or ``late``."""
+    row = db.execute(_TOTALS, {"store": store_id, "start": start, "end": end,
+                               "grace": grace_s}).fetchone()
+    return dict(zip(WEEK_TOTALS, row, strict=True))
+
+
+def check_seconds(db: Database, store_id: int, start: str, split: str, end: str
+                  ) -> list[tuple]:
+    """(this week 1/0, seconds from incident to check, incidents) for every first follow-up
+    that was done (not missed), in order of the seconds: the minutes to the check."""
+    return db.execute(
+        f"SELECT {_THIS}, followup_done_s, count(*) {_RANGE} AND {_CHECKED} "
+        f"GROUP BY {_THIS}, followup_done_s ORDER BY followup_done_s",
+        {"store": store_id, "start": start, "split": split, "end": end}).fetchall()
+
+
+def hours_by_category(db: Database, store_id: int, start: str, end: str, width: int
+                      ) -> list[tuple]:
+    """(``occurred_at``'s first ``width`` characters, category id, incidents, value, first
+    occurred_at) in time order: ``width`` 13 is the UTC hour, 16 the minute."""
+    bucket = f"substr(occurred_at, 1, {int(width)})"
+    return db.execute(
+        f"SELECT {bucket}, category_id, count(*), sum(cost_minor), min(occurred_at) {_RANGE} "
+        f"GROUP BY {bucket}, category_id ORDER BY {bucket}, min(occurred_at), category_id",
+        {"store": store_id, "start": start, "end": end}).fetchall()
+
+
+def staff_totals(db: Database, store_id: int, start: str, split: str, end: str
+                 ) -> list[tuple]:
+    """(staff id, this week 1/0, incidents, comps, value, first occurred_at) per staff
+    member and week, the earliest first."""
+    return db.execute(
+        f"SELECT staff_id, {_THIS}, count(*), {_count('cost_minor > 0')}, sum(cost_minor), "
+        f"min(occurred_at) {_RANGE} GROUP BY staff_id, {_THIS} ORDER BY min(occurred_at)",
+        {"store": store_id, "start": start, "split": split, "end": end}).fetchall()
+
+
+def outcome_counts(db: Database, store_id: int, start: str, end: str,
+                   recovered: list[str]) -> tuple[int, int]:
+    """Live incidents in ``[start, end)`` with a recorded outcome (their latest), and how many
+    of those ended in one of ``recovered``: a week of the trend line, one range of
+    idx_incidents_summary."""
+    params = {"store": store_id, "start": start, "end": end}
+    params.update({f"r{n}": value for n, value in enumerate(recovered)})
+    marks = ", ".join(f":r{n}" for n in range(len(recovered)))
+    row = db.execute(f"SELECT count(outcome), {_count(f'outcome IN ({marks})')} {_WEEK}",
+                     params).fetchone()
+    return row[0], row[1]
+
+
+def note_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
+    """Live incidents in ``[start, end)`` flagged ``noted``, with their note, the latest
+    outcome's note and what a note line prints beside them (oldest first)."""
+    return list(db.query(
+        "SELECT i.id, i.occurred_at, i.severity, i.table_ref, i.guest_name, i.note, "
+        "i.outcome, coalesce(c.label, i.category_label) AS category_label, "
+        "s.name AS staff_name, (SELECT f.outcome_note FROM followups f "
+        " WHERE f.incident_id = i.id AND f.outcome IS NOT NULL ORDER BY CASE WHEN f.done_at "
+        " IS NULL THEN 0 ELSE 1 END DESC, f.done_at DESC, f.id DESC LIMIT 1) AS outcome_note "
+        "FROM incidents i LEFT JOIN categories c ON c.id = i.category_id "
+        "LEFT JOIN staff s ON s.id = i.staff_id "
+        "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
+        f"AND i.voided_at IS NULL AND i.noted = 1 AND {visible()} "
+        "ORDER BY i.occurred_at, i.id",
+        [store_id, start, end]))
+
+
+def category_names(db: Database, category_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """id → (code, label) of these categories."""
+    if not category_ids:
+        return {}
+    return {row[0]: (row[1], row[2]) for row in db.execute(
+        f"SELECT id, code, label FROM categories WHERE id IN ({_marks(category_ids)})",
+        list(category_ids))}
+
+
+def staff_names(db: Database, staff_ids: list[int]) -> dict[int, str]:
+    """id → name of these staff members."""
+    if not staff_ids:
+        return {}
+    return {row[0]: row[1] for row in db.execute(
+        f"SELECT id, name FROM staff WHERE id IN ({_marks(staff_ids)})", list(staff_ids))}
+
+
+def _marks(values: list) -> str:
+    return ",".join("?" * len(values))
 
 
 def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> list[int]:
@@ -52,36 +146,18 @@ def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> l
         [store_id, start, end])]
 
 
-def outcome_counts(db: Database, store_id: int, start: str, end: str,
-                   recovered: list[str]) -> tuple[int, int]:
-    """Live incidents in ``[start, end)`` with a recorded outcome (their latest), and how many
-    of those ended in one of ``recovered``: the trend line, counted inside SQLite."""
-    marks = ",".join("?" * len(recovered))
-    row = db.execute(
-        f"SELECT count(o), coalesce(sum(CASE WHEN o IN ({marks}) THEN 1 ELSE 0 END), 0) "
-        "FROM (SELECT ("
-        "SELECT outcome FROM followups INDEXED BY idx_followups_outcome "
-        "WHERE incident_id = i.id AND outcome IS NOT NULL ORDER BY done_at DESC, id DESC "
-        "LIMIT 1) AS o FROM incidents i WHERE i.store_id = ? AND i.occurred_at >= ? "
-        "AND i.occurred_at < ? AND i.voided_at IS NULL "
-        f"AND {visible()}) AS latest",
-        [*recovered, store_id, start, end]).fetchone()
-    return row[0], row[1]
-
-
-def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
-    """Live incidents in ``[start, end)`` that still name a guest (by key), with their value:
-    what "guests to watch" needs, read through the index of incidents holding guest data."""
-    return list(db.query(
-        "SELECT i.id, i.occurred_at, i.guest_key, i.guest_name, i.guest_contact, "
-        "(SELECT coalesce(sum(r.amount_minor), 0) FROM incident_remedies r "
-        " WHERE r.incident_id = i.id) AS value_minor "
+def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
+    """(occurred_at, guest_key, guest_name, guest_contact, value) of the live comps in
+    ``[start, end)`` that still name a guest (by key), oldest first: what "guests to watch"
+    needs, read through the index of incidents holding guest data."""
+    return db.execute(
+        "SELECT i.occurred_at, i.guest_key, i.guest_name, i.guest_contact, i.cost_minor "
         "FROM incidents i INDEXED BY idx_incidents_guest_data "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         "AND (guest_name IS NOT NULL OR guest_contact IS NOT NULL OR guest_key IS NOT NULL) "
-        "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL "
+        "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL AND i.cost_minor > 0 "
         f"AND {visible()} ORDER BY i.occurred_at, i.id",
-        [store_id, start, end]))
+        [store_id, start, end]).fetchall()
 
 
 def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str) -> list[dict]:

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ("screenshots_counter.py", "screenshots_followups.py", "screenshots_backoffice.py",
            "screenshots_summary.py", "screenshots_languages.py", "screenshots_audit.py",
            "screenshots_trust.py", "screenshots_retry.py", "screenshots_data.py",
-           "screenshots_live.py")
+           "screenshots_server.py", "screenshots_live.py", "screenshots_chain.py")
 
 
 def main() -> int:

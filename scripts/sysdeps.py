@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Check or install the Debian/Ubuntu system packages Comeback needs.
 
-    python3 scripts/sysdeps.py check   [--gui]   # list what is missing; exit 1 if anything is
-    python3 scripts/sysdeps.py install [--gui]   # as root: apt-get install what is missing;
-                                                 # otherwise print the sudo command, exit 1
+    python3 scripts/sysdeps.py check   [--gui] [--test]  # list what is missing; exit 1 if
+                                                         # anything is
+    python3 scripts/sysdeps.py install [--gui] [--test]  # as root: apt-get install what is
+                                                         # missing; otherwise print the sudo
+                                                         # command, exit 1
 
 The base set is what Qt needs to run offscreen plus the tools the tests use; --gui adds
-what a real window (or one under `xvfb-run`) needs. If `python3 -m venv` would fail for
-want of ensurepip, python3-venv is added too. Without dpkg (not Debian/Ubuntu) there is
-nothing to check: a note is printed and the script succeeds.
+what a real window (or one under `xvfb-run`) needs; --test adds the PostgreSQL server the
+tests start a throwaway cluster of (`make test`). Without root, a missing PostgreSQL alone
+is not an error: its one-line install is printed and its tests are skipped.
+If `python3 -m venv` would fail for want of ensurepip, python3-venv is added too. Without
+dpkg (not Debian/Ubuntu) there is nothing to check: a note is printed and the script
+succeeds.
 
 It runs before anything is pip-installed, so it uses the standard library only.
 """
@@ -37,6 +42,9 @@ GUI = [
     "libxcb-shape0",
     "libcups2",  # Qt's print dialog lists real printers through CUPS
 ]
+TEST = [
+    "postgresql",  # initdb + pg_ctl: the tests' throwaway PostgreSQL cluster (tests/pg_cluster.py)
+]
 
 
 def installed() -> set[str]:
@@ -54,9 +62,10 @@ def installed() -> set[str]:
     return names
 
 
-def missing_packages(gui: bool, extra: list[str]) -> list[str]:
+def missing_packages(gui: bool, extra: list[str], test: bool = False) -> list[str]:
     have = installed()
-    missing = [p for p in BASE + (GUI if gui else []) + extra if p not in have]
+    wanted = BASE + (GUI if gui else []) + (TEST if test else []) + extra
+    missing = [p for p in wanted if p not in have]
     # Debian ships ensurepip, which `python3 -m venv` needs, in python3-venv.
     if importlib.util.find_spec("ensurepip") is None:
         if os.path.realpath(sys.executable).startswith("/usr/"):
@@ -70,6 +79,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=["check", "install"])
     parser.add_argument("--gui", action="store_true", help="also the packages for a real window")
+    parser.add_argument("--test", action="store_true",
+                        help="also the PostgreSQL server the tests use")
     parser.add_argument("--no-update", action="store_true", help="skip apt-get update")
     parser.add_argument("--extra", action="append", default=[], help=argparse.SUPPRESS)  # tests
     args = parser.parse_args()
@@ -79,13 +90,17 @@ def main() -> int:
         print(f"sysdeps: {note}; see BASE and GUI in {__file__}", file=sys.stderr)
         return 0
 
-    missing = missing_packages(args.gui, args.extra)
+    missing = missing_packages(args.gui, args.extra, test=args.test)
     if args.action == "check":
         print("missing: " + " ".join(missing) if missing else "all system packages installed")
         return 1 if missing else 0
     if not missing:
         return 0
     command = "apt-get install -y " + " ".join(missing)
+    if os.geteuid() != 0 and all(p in TEST for p in missing):
+        print(f"\nThe PostgreSQL tests are skipped: the server is not installed. To run "
+              f"them too:\n\n    sudo {command}\n", file=sys.stderr)
+        return 0
     if os.geteuid() != 0:
         print(
             f"\nComeback needs system packages that are not installed: {' '.join(missing)}\n"

@@ -102,6 +102,33 @@ def db_target(backend, request, tmp_path) -> str | None:
 
 
 @pytest.fixture
+def cli_db(backend, request, tmp_path):
+    """Where a CLI test's store is (``--db``): a file that does not exist yet, or the URL of
+    a fresh, migrated, empty PostgreSQL database. For tests that are about what a command
+    does, not about the file it does it in (those use a path of their own).
+
+    On PostgreSQL the connections a test opens to look at the rows
+    (``open_database(store_db)["incidents"].get(1)``) are closed when it ends, as SQLite's
+    are when they are dropped."""
+    if backend == "postgresql":
+        import db.pg
+
+        opened: list = []
+        real = db.pg.open_pg
+
+        def tracking(url: str):
+            database = real(url)
+            opened.append(database)
+            return database
+
+        monkeypatch = request.getfixturevalue("monkeypatch")
+        monkeypatch.setattr(db.pg, "open_pg", tracking)
+        request.addfinalizer(lambda: [database.close() for database in opened])
+        return request.getfixturevalue("pg_url")
+    return tmp_path / "store.db"
+
+
+@pytest.fixture
 def db(db_target):
     """A fresh, migrated database (in memory on SQLite, a new database on PostgreSQL)."""
     database = open_database(db_target)

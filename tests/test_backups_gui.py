@@ -103,3 +103,30 @@ def test_restoring_over_the_database_the_app_has_open_then_tapping_on(qtbot, fil
                                   "ON c.id = i.category_id ORDER BY i.id"))
     assert [r["code"] for r in rows] == ["cold_food", "wrong_order"]
     assert file_ctx.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.postgresql
+def test_on_a_server_the_backups_tab_points_to_pg_dump_and_backs_up_into_a_file(
+        qtbot, pg_url, tmp_path, monkeypatch):
+    from app import terminal_config
+
+    monkeypatch.setattr(terminal_config, "folder", lambda: tmp_path / "data")
+    cli_init_store(pg_url)
+    ctx = Context(open_database(pg_url), FixedClock(START))
+    try:
+        window = shown_main_window(qtbot, ctx)
+        assert backups.backup_due(ctx) is None  # no daily copy by every counter
+        page = window.page("backoffice")
+        page.unlock(staff.find_by_name(ctx, "Ingrid"))
+        page.show_tab(page.backups_tab)
+        tab = page.backups_tab
+        last = tab.findChild(QLabel, "backup_last")
+        assert last.text().startswith("No backup yet. The store is on a database server")
+        assert "pg_dump" in last.text() and tab.now_button.isEnabled()
+        tab.now_button.click()
+        assert "checked" in tab.message.text()
+        made = backups.last_backup(ctx)
+        assert made.path.parent == tmp_path / "data" / "backups"
+        assert last.text().startswith("Last good backup: 16.11.2026, 12:00")
+    finally:
+        ctx.db.close()

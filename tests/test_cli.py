@@ -12,8 +12,8 @@ from db.connection import open_database
 
 
 @pytest.fixture
-def store_db(tmp_path):
-    path = tmp_path / "store.db"
+def store_db(cli_db):
+    path = cli_db
     assert main(["init", "--db", str(path), "--preset", "restaurant", "--store", "Fjord Kafé",
                  "--currency", "NOK", "--locale", "nb_NO", "--language", "en",
                  "--tz", "Europe/Oslo", "--owner", "Ingrid", "--owner-pin", "4821"]) == 0
@@ -28,9 +28,10 @@ def test_init_creates_the_store_with_its_preset(store_db, capsys):
     assert settings["currency"] == '"NOK"' and settings["timezone"] == '"Europe/Oslo"'
 
 
-def test_init_twice_is_refused(store_db, capsys):
-    assert main(["init", "--db", str(store_db), "--store", "Again", "--owner", "Eva",
-                 "--owner-pin", "5830"]) == 2
+def test_init_of_a_store_number_that_exists_is_refused(store_db, capsys):
+    # Without --store, init adds the next store (tests/test_stores.py).
+    assert main(["--store", "1", "init", "--db", str(store_db), "--store", "Again", "--owner",
+                 "Eva", "--owner-pin", "5830"]) == 2
     assert "already has a store" in capsys.readouterr().err
 
 

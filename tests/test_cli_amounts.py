@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def store_db(tmp_path):
-    path = tmp_path / "store.db"
+def store_db(cli_db):
+    path = cli_db
     cli_init_store(path)
     return path
 

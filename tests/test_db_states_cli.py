@@ -36,15 +36,19 @@ def _store(folder: Path) -> Path:
 
 
 def _packed_store(folder: Path) -> Path:
-    """A store with two weeks of incidents, vacuumed: its pages are packed, so a new
-    incident needs a new page."""
+    """A store with two weeks of incidents, vacuumed into 512-byte pages: nothing is left
+    free, and an incident with a long note overflows its page whatever the free space at
+    the end of each table (which shifts when a row grows a column), so it needs a new one."""
     from app.cli import main
 
     path = folder / "store.db"
     assert main(["demo", "--db", str(path), "--weeks", "2"]) == 0
     checkpoint(path)
     conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=DELETE")  # the page size changes outside WAL only
+    conn.execute("PRAGMA page_size=512")
     conn.execute("VACUUM")
+    conn.execute("PRAGMA journal_mode=WAL")
     conn.close()
     return path
 

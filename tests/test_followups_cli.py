@@ -20,8 +20,8 @@ ALL_DAY = dict.fromkeys(settings.WEEKDAYS, ["00:00", "24:00"])
 
 
 @pytest.fixture
-def store_db(tmp_path):
-    path = tmp_path / "store.db"
+def store_db(cli_db):
+    path = cli_db
     cli_init_store(path)
     database = open_database(path)
     with database.atomic():

@@ -242,3 +242,31 @@ def test_the_app_makes_its_own_statistics_when_a_command_succeeds(store_file):
     assert stats() == 0
     assert main(["followups", "--db", str(store_file)]) == 0
     assert stats() > 0  # PRAGMA optimize (analysis_limit) as the command closed
+
+
+def test_the_weekly_summary_reads_ranges_of_the_summary_index_without_statistics(
+        store_file, tmp_path, monkeypatch):
+    """One week's summary (migration 0014): the week's figures come from ranges of
+    idx_incidents_summary alone (covering: no table row), and nothing in it scans
+    incidents, remedies or the audit log, not even through a partial index."""
+    traced = Traced(monkeypatch)
+    _one_week_summary(store_file, FixedClock(START + timedelta(hours=1)))
+    traced.recording = False
+    conn = _plan_copy(store_file, tmp_path / "plan.db", analyze=False)
+    covering, problems = set(), []
+    for sql in dict.fromkeys(traced.statements):
+        tables = _tables_by_alias(sql)
+        for step in (row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)):
+            match = _STEP.match(step)
+            if not match or tables.get(match[2], match[2]) not in WATCHED:
+                continue
+            kind, _name, index, constraints = match.groups()
+            ranged = "PRIMARY KEY" in step or constraints and (
+                "occurred_at>?" in constraints
+                or "=?" in constraints and "store_id=?" not in constraints)
+            if kind == "SCAN" or not ranged:
+                problems.append(f"{sql}\n  -> {step}")
+            if index == "idx_incidents_summary" and "COVERING" in step:
+                covering.add(sql)
+    assert not problems, "\n\n".join(problems)
+    assert len(covering) >= 6  # both weeks' totals, hours, staff, checks, the trend weeks

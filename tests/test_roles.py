@@ -92,6 +92,13 @@ def _reports(ctx, crew, who, tmp_path):
     save_pdf(ctx, summary, tmp_path / "week.pdf", who)
 
 
+def _chain(ctx, crew, who, tmp_path):
+    from app.chain import chain_for, save_chain_pdf
+
+    report = chain_for(ctx, "2026-W47", who)
+    save_chain_pdf(ctx, report, tmp_path / "chain.pdf", who)
+
+
 def _redeem(ctx, crew, who):
     logged = _log(ctx, crew["owner"], "voucher")
     vouchers.redeem(ctx, logged.voucher_codes[0], who)
@@ -121,6 +128,7 @@ SERVICES = {
     "settings": lambda ctx, crew, who, role, tmp: store_admin.update_settings(
         ctx, who, {"store_name": "Fjord Kafé 2"}),
     "audit": lambda ctx, crew, who, role, tmp: admin.read_audit(ctx, who),
+    "chain_report": lambda ctx, crew, who, role, tmp: _chain(ctx, crew, who, tmp),
 }
 
 

@@ -15,8 +15,8 @@ from tests.conftest import cli_init_store
 
 
 @pytest.fixture
-def store_db(tmp_path):
-    path = tmp_path / "store.db"
+def store_db(cli_db):
+    path = cli_db
     cli_init_store(path)
     return path
 

@@ -41,8 +41,8 @@ def _audit(ctx, action):
 
 
 @pytest.fixture
-def store_db(tmp_path):
-    path = tmp_path / "store.db"
+def store_db(cli_db):
+    path = cli_db
     cli_init_store(path)
     return path
 
@@ -234,6 +234,7 @@ def _dump(path) -> list[str]:
         conn.close()
 
 
+@pytest.mark.sqlite_only  # compares the file's SQL dump
 def test_cli_demo_on_a_real_store_exits_2_and_writes_nothing(store_db, capsys):
     before = _dump(store_db)
     assert _cli(store_db, "demo", "--weeks", "1") == 2

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import i18n
@@ -216,7 +216,7 @@ def show_problem(app: QApplication, problem, db_path, *, ask_path=None) -> QWidg
         from app.restore import restore as restore_backup
 
         try:
-            restore_backup(Path(db_path), backup)
+            restore_backup(db_path, backup)
         except ComebackError as error:
             window.text.setText(str(error))
             return
@@ -362,10 +362,41 @@ def check_audit_log(window: MainWindow) -> None:
 
 
 def _first_run_then_counter(app: QApplication, ctx: Context) -> QWidget:
-    """No store in the database yet: the first-run setup, then the counter, in one run."""
+    """No store in the database yet: the first-run setup, then the counter, in one run.
+
+    On a file, first the question where the store is kept (ui.server_choice): this counter
+    alone goes on in the file; the store's server starts again on the server (its counter
+    when the store is there already, else the store form there)."""
+    apply_theme(app)
+    if ctx.db.path is None:  # a server (or memory): already chosen
+        return _store_form_then_counter(app, ctx)
+    from ui.server_choice import ServerChoicePage
+
+    page = ServerChoicePage()
+
+    def alone(_config) -> None:
+        page.close()
+        _forget(page)
+        _store_form_then_counter(app, ctx)
+
+    def connected(url: str, _config) -> None:
+        page.close()
+        _forget(page)
+        ctx.db.close()  # the empty file stays; terminal.json now names the server
+        start(app, url)
+
+    page.alone.connect(alone, Qt.QueuedConnection)
+    page.connected.connect(connected, Qt.QueuedConnection)
+    page.resize(1024, 768)
+    page.show()
+    _WINDOWS.append(page)
+    return page
+
+
+def _store_form_then_counter(app: QApplication, ctx: Context) -> QWidget:
+    """The first-run store form, then the counter."""
     from ui.first_run import show_first_run
 
-    apply_theme(app)
     windows: list[QWidget] = []
 
     def open_counter(_changes: object) -> None:

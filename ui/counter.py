@@ -258,7 +258,7 @@ class CounterPage(CounterRetry, CounterParts):
             return
         if self._approving is None and self._undoing is None:
             return
-        from app import approval, pending
+        from app import offline, pending
         from app.models import Role
 
         needed = self._needed
@@ -268,7 +268,7 @@ class CounterPage(CounterRetry, CounterParts):
             for_what = "counter:" + ",".join(str(r.remedy_id) for r in self._approving)
         try:
             with pending.short_wait(self.ctx):
-                grant = approval.authorize(
+                grant = offline.authorize(  # while away: the copy's PIN hashes
                     self.ctx, pin, for_what=for_what,
                     min_role=needed.role if needed is not None and needed.role
                     else Role.MANAGER,
@@ -466,10 +466,10 @@ class CounterPage(CounterRetry, CounterParts):
         self._show_step(PIN)
 
     def _check_staff_pin(self, member: Staff, pin: str) -> None:
-        from app import approval
+        from app import offline
 
-        try:  # counts toward the one lockout, like every PIN
-            approval.sign_in_check(self.ctx, member.id, pin)
+        try:  # counts toward the one lockout, like every PIN (the copy's while away)
+            offline.sign_in_check(self.ctx, member.id, pin)
         except (PinRejected, ApprovalLocked) as refused:
             self.pinpad.reject(str(refused))
             return

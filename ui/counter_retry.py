@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.i18n import _
+from app.i18n import _, ngettext
+
+#: Up to this many taps saved in one round are named one by one in the status line.
+SAID_ONE_BY_ONE = 5
 
 if TYPE_CHECKING:
     from app.models import Logged
     from app.pending import Failed, Kept, PendingTap, Saved
+    from ui.counter_offline import CounterOffline
     from ui.counter_parts import CounterParts
     from ui.retry import PendingBar, TapRetry, TimerFactory
 
@@ -37,6 +41,7 @@ class CounterRetry(_Base):
         self._taps: TapRetry | None = None
         self._pending_bar: PendingBar | None = None
         self._saved_round: list[Saved] = []  # saved since the last time none waited
+        self._offline: CounterOffline | None = None  # a terminal's server watch and bar
 
     def start_retry(self) -> None:
         """Look for taps an earlier run kept, and retry them soon (see :attr:`taps`)."""
@@ -54,6 +59,12 @@ class CounterRetry(_Base):
             taps.saved.connect(self._saved_later)
             taps.failed.connect(self._tap_failed)
             taps.waiting_changed.connect(self._waiting_changed)
+            from app import offline
+
+            if offline.is_terminal(self.ctx):  # PostgreSQL: the server may go away
+                from ui.counter_offline import CounterOffline
+
+                self._offline = CounterOffline(self, taps, self._retry_timers)
             waiting = taps.saver.waiting()
             if waiting:  # kept by an earlier run: say so until they are saved
                 self.pending_bar.show_waiting(waiting[-1], None, True, len(waiting),
@@ -75,6 +86,8 @@ class CounterRetry(_Base):
         """Save the tap, or keep it and say so; refusals raise as the service's do."""
         from app.pending import Kept
 
+        if self._offline is not None:
+            self._offline.tapped()
         result = self.taps.submit(tap)
         if isinstance(result, Kept):
             self._kept(result)
@@ -111,6 +124,14 @@ class CounterRetry(_Base):
             self.confirm_bar.show_logged(newest.logged, settings,
                                          self._staff_name(newest.logged.incident.staff_id))
         self._saved_round += saved  # a long queue is saved over a few event-loop turns
+        if len(self._saved_round) > SAID_ONE_BY_ONE:  # after an outage: how many, the newest
+            self.set_status(ngettext(
+                "Saved now: {n} tap kept earlier, the newest {what}, tapped at {time}.",
+                "Saved now: {n} taps kept earlier, the newest {what}, tapped at {time}.",
+                len(self._saved_round)).format(
+                n=len(self._saved_round), what=what_text(newest.tap),
+                time=short_time(newest.tap.tapped_at, settings.timezone, settings.locale)))
+            return
         self.set_status(_("Saved now: {what}.").format(what="; ".join(
             _("{what}, tapped at {time}").format(
                 what=what_text(s.tap),
@@ -120,6 +141,8 @@ class CounterRetry(_Base):
     def _tap_failed(self, failed: Failed) -> None:
         from ui.retry import what_text
 
+        if self._offline is not None:
+            self._offline.refused()
         if self._pending_bar is not None and self._pending_bar.uid == failed.tap.uid:
             self._pending_bar.clear()
         self.set_status(_("Not saved: {what}. {why} Tap it again.").format(
@@ -146,6 +169,8 @@ class CounterRetry(_Base):
         self.set_status(_("Undone: {what} is not saved.").format(what=what_text(tap)))
 
     def _waiting_changed(self, waiting: int) -> None:
+        if self._offline is not None:
+            self._offline.waiting_changed(waiting)
         if not waiting:
             self._saved_round = []
         bar = self._pending_bar

@@ -32,10 +32,16 @@ _TITLES: dict[type, Callable[[], str]] = {
     errors.DatabaseLocked: lambda: _("The database is busy"),
     errors.DatabaseIOError: lambda: _("The disk could not be read"),
     errors.DatabaseNotCreated: lambda: _("The database could not be created"),
+    errors.ServerUnreachable: lambda: _("The database server does not answer"),
+    errors.ServerLoginRefused: lambda: _("The database server did not let this user in"),
+    errors.ServerNoDatabase: lambda: _("The server has no such database"),
+    errors.ServerNoPermission: lambda: _("This user may not use the database"),
+    errors.ServerConnectionLost: lambda: _("The connection to the database server broke"),
 }
 #: Problems that may pass by themselves: the window offers "Try again".
 _PASSING = (errors.DatabaseLocked, errors.DiskFull, errors.DatabaseIOError,
-            errors.DatabaseUnreadable, errors.DatabaseReadOnly, errors.DatabaseNotCreated)
+            errors.DatabaseUnreadable, errors.DatabaseReadOnly, errors.DatabaseNotCreated,
+            errors.DatabaseServerProblem)
 #: Problems a backup cures: the window offers the newest one and a backup file of choice.
 _RESTORABLE = (errors.DatabaseDamaged, errors.NotADatabase, errors.DatabaseTooNew)
 QSS = """
@@ -59,7 +65,8 @@ class DbProblemWindow(QWidget):
     """Explains ``problem`` and offers the ways out.
 
     Signals:
-        open_file(object): the user picked another database file (a Path).
+        open_file(object): the user picked another database: a file (a Path) or a
+            server (its URL, a str).
         restore(object): restore this backup (a Path) into the database, then start.
         retry(): try the same file again.
         (``restore`` is also sent for a backup file the user picks.)
@@ -73,10 +80,13 @@ class DbProblemWindow(QWidget):
 
     def __init__(self, problem: errors.DatabaseProblem,
                  ask_path: Callable[[QWidget], str | None] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 ask_server: Callable[[QWidget], str | None] | None = None) -> None:
         super().__init__(parent)
         self.problem = problem
         self._ask_path = ask_path or _ask_database_path
+        self._ask_server = ask_server or _ask_server_url
+        on_server = isinstance(problem, errors.DatabaseServerProblem)
         self.setObjectName("DbProblem")
         self.setStyleSheet(QSS)
         self.setWindowTitle(_("Comeback — the database needs attention"))
@@ -88,8 +98,9 @@ class DbProblemWindow(QWidget):
         self.text = QLabel(self._explanation(), objectName="DbProblemText", wordWrap=True)
         self.text.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.text)
-        self.path_label = QLabel(_("Database file: {path}").format(path=problem.path),
-                                 objectName="DbProblemPath", wordWrap=True)
+        where = (_("Database server: {where}").format(where=problem.path) if on_server
+                 else _("Database file: {path}").format(path=problem.path))
+        self.path_label = QLabel(where, objectName="DbProblemPath", wordWrap=True)
         self.path_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.path_label)
         layout.addStretch(1)
@@ -107,6 +118,8 @@ class DbProblemWindow(QWidget):
             self._add(buttons, "restore_file", _("Restore a backup file…"), self._pick_backup)
         if isinstance(problem, _PASSING):
             self._add(buttons, "retry", _("Try again"), self.retry.emit)
+        if on_server:
+            self._add(buttons, "server", _("Connect to another server…"), self._pick_server)
         self._add(buttons, "open", _("Open another file…"), self._pick)
         buttons.addStretch(1)
         self._add(buttons, "quit", _("Quit"), self.quit.emit)
@@ -135,6 +148,11 @@ class DbProblemWindow(QWidget):
         if path:
             self.open_file.emit(Path(path))
 
+    def _pick_server(self) -> None:
+        url = self._ask_server(self)
+        if url:
+            self.open_file.emit(url)
+
     def _pick_backup(self) -> None:
         path = self._ask_path(self)
         if path:
@@ -151,6 +169,13 @@ def _ask_database_path(parent: QWidget) -> str | None:
         parent, _("Open a Comeback database"), str(Path.home()),
         _("Comeback database (*.db);;All files (*)"))
     return path or None
+
+
+def _ask_server_url(parent: QWidget) -> str | None:
+    from ui.server_choice import ServerDialog
+
+    dialog = ServerDialog(parent)
+    return dialog.url if dialog.exec() else None
 
 
 class FileCheck(QObject):

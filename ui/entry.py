@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def _gui(db_path: Path) -> int:
+def _gui(db_path: Path | str) -> int:
     # The services the counter starts with, before PySide6: once PySide6 is imported it
     # reads the source of every module imported after it (looking for its
     # ``from __feature__`` switches), ~7 ms of a cold start for these.

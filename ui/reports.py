@@ -179,7 +179,10 @@ class ReportsPage(QWidget):
         self.date_edit = QDateEdit(objectName="WeekPicker", calendarPopup=True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setMinimumWidth(150)
-        for widget in (self.this_week_button, self.last_week_button, self.date_edit):
+        # The owner of a chain: every store side by side (ui.chain_view).
+        self.chain_button = QPushButton(objectName="ChainToggle", checkable=True)
+        for widget in (self.this_week_button, self.last_week_button, self.date_edit,
+                       self.chain_button):
             top.addWidget(widget)
         outer.addLayout(top)
         # The middle scrolls if a long translation or a small screen needs it, so this page
@@ -189,6 +192,12 @@ class ReportsPage(QWidget):
         body = QWidget(objectName="ReportBody")
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+        self.scroll = scroll
+        from ui.chain_view import ChainView
+
+        self.chain_view = ChainView(self.controller.ctx, self._by, say=self._say_chain)
+        self.chain_view.setVisible(False)
+        outer.addWidget(self.chain_view, 1)
         page = QVBoxLayout(body)
         page.setContentsMargins(0, 0, 0, 0)
         page.setSpacing(10)
@@ -247,6 +256,7 @@ class ReportsPage(QWidget):
         self.date_edit.dateChanged.connect(self._picked_date)
         self.print_button.clicked.connect(self.print_summary)
         self.save_button.clicked.connect(self.save_pdf)
+        self.chain_button.toggled.connect(self._show_chain)
         self.controller.changed.connect(self._on_changed)
         self.controller.staff_changed.connect(self._on_staff_changed)
 
@@ -258,6 +268,8 @@ class ReportsPage(QWidget):
         self.status.setText("")
         if self.isVisible():
             self.refresh()
+            if self.chain_button.isChecked():
+                self.chain_view.show_week(week)
 
     def _by(self) -> int | None:
         member = self.controller.current_staff
@@ -289,11 +301,13 @@ class ReportsPage(QWidget):
         self.date_edit.blockSignals(False)
         self.next_button.setEnabled(self.week < current_week(self.controller.ctx))
         self._render()
+        self._offer_chain()
 
     def _show_locked(self, why: str) -> None:
         """Someone who may not see the reports is signed in: no figures, no Save, no Print."""
         self.summary, self._stale = None, True
         self._set_open(False)
+        self._offer_chain()
         self.week_label.setText(_("Reports"))
         self.empty_label.setText(why)
         self.empty_label.setVisible(True)
@@ -306,6 +320,33 @@ class ReportsPage(QWidget):
             widget.setVisible(is_open)
         if not is_open:
             self.by_counter.setVisible(False)
+
+    def _offer_chain(self) -> None:
+        """"All stores" for the owner of a database that holds more than one store."""
+        from app import roles
+        from app.chain import has_chain
+
+        offered = roles.may(self.controller.current_staff, roles.CHAIN) and \
+            has_chain(self.controller.ctx)
+        self.chain_button.setVisible(offered)
+        if not offered and self.chain_button.isChecked():
+            self.chain_button.setChecked(False)
+        elif self.chain_button.isChecked():  # the store's own Print and Save stay hidden
+            self.print_button.setVisible(False)
+            self.save_button.setVisible(False)
+
+    def _show_chain(self, on: bool) -> None:
+        """The chain view in place of this store's figures (same week), or back."""
+        self.scroll.setVisible(not on)
+        for widget in (self.print_button, self.save_button):
+            widget.setVisible(not on and self.summary is not None)
+        self.chain_view.setVisible(on)
+        self.chain_button.setText(_("This store") if on else _("All stores"))
+        if on:
+            self.chain_view.show_week(self.week)
+
+    def _say_chain(self, text: str, error: bool) -> None:
+        self._say(text, error)
 
     def locked(self) -> bool:
         return not self.save_button.isVisibleTo(self)
@@ -321,6 +362,8 @@ class ReportsPage(QWidget):
             self._stale = True
             if self.isVisible():
                 self.refresh()
+                if self.chain_button.isChecked():
+                    self.chain_view.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
@@ -337,6 +380,10 @@ class ReportsPage(QWidget):
         self.fixes_title.setText(_("What to fix first"))
         self.print_button.setText(_("Print…"))
         self.save_button.setText(_("Save PDF…"))
+        self.chain_button.setText(_("This store") if self.chain_button.isChecked() else
+                                  _("All stores"))
+        self.chain_button.setToolTip(_("Every store of the chain side by side"))
+        self.chain_view.retranslate()
         self.empty_label.setText(_("No incidents this week"))
         again = getattr(self, "_say_again", None)
         if self.status.text():

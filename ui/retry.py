@@ -185,8 +185,12 @@ class PendingBar(QFrame):
             if waiting > 1:
                 line = ngettext("{line} · {n} tap waiting", "{line} · {n} taps waiting",
                                 waiting).format(line=line, n=waiting)
-            return (_("Not saved yet — trying again"), line,
-                    reason_text(reason, on_disk) if reason else "",
+            from app.pending import OFFLINE
+
+            title = (_("Kept on this counter — sent when the server is back")
+                     if reason == OFFLINE else _("Not saved yet — trying again"))
+            return (title, line,  # offline: the offline bar above says why, once
+                    reason_text(reason, on_disk) if reason and reason != OFFLINE else "",
                     flag_text(False, Severity.HIGH, 0) if tap.severe else "")
 
         self._texts = texts

@@ -89,13 +89,15 @@ class ReminderScheduler(QObject):
         """Close what closing left open, escalate the ignored, announce the newly due."""
         if not self._started:
             return
+        from app.offline import working_context
         from app.pending import NotSavedYet, short_wait
 
+        ctx = working_context(self.ctx)  # a server that is away: this terminal's copy
         try:
-            with short_wait(self.ctx):  # a long import's lock: no 5 s freeze, try again
-                missed = followups.sweep_missed(self.ctx)
-                escalated = followups.escalate_overdue(self.ctx)
-                fresh = followups.mark_alerted(self.ctx, followups.due_to_announce(self.ctx))
+            with short_wait(ctx):  # a long import's lock: no 5 s freeze, try again
+                missed = followups.sweep_missed(ctx)
+                escalated = followups.escalate_overdue(ctx)
+                fresh = followups.mark_alerted(ctx, followups.due_to_announce(ctx))
         except (sqlite3.Error, NotSavedYet) as error:  # e.g. locked by a backup: try again
             self.controller.error.emit(_("Could not read the follow-ups: {error}").format(
                 error=error))
@@ -104,14 +106,14 @@ class ReminderScheduler(QObject):
         if missed or escalated:
             self.controller.announce(Changes(followups=True))
         if escalated:
-            self.escalated.emit(self._items(escalated))
+            self.escalated.emit(self._items(escalated, ctx))
         if fresh:
-            self.due.emit(self._items(fresh))
+            self.due.emit(self._items(fresh, ctx))
         self.checked.emit()
         self.arm(after_check=True)
 
-    def _items(self, chosen) -> list[FollowUpItem]:
-        return items_for(self.ctx, chosen)
+    def _items(self, chosen, ctx=None) -> list[FollowUpItem]:
+        return items_for(ctx or self.ctx, chosen)
 
     # -- the timer --------------------------------------------------------------------------
     def next_interval_ms(self, after_check: bool = False) -> int | None:

@@ -68,7 +68,7 @@ class BackupsTab(QWidget):
     def reload(self) -> None:
         ctx = self.controller.ctx
         self.form.load()
-        if ctx.db.path is None:
+        if ctx.db.path is None and not backups.on_server(ctx):
             self.last_label.setText(_("This database lives in memory: it has no backups."))
             self.folder_label.clear()
             self.now_button.setEnabled(False)
@@ -80,6 +80,10 @@ class BackupsTab(QWidget):
         else:
             self.last_label.setText(_("Last good backup: {when}").format(
                 when=short_datetime(last.taken_at, settings.timezone, settings.locale)))
+        if backups.on_server(ctx):  # no daily copies by every counter: see app.backups
+            self.last_label.setText(self.last_label.text() + " " + _(
+                "The store is on a database server: the server's own backups (pg_dump) keep "
+                "it. Back up now copies it into a file on this computer."))
         self.folder_label.setText(_("Backups go to {folder}").format(
             folder=backups.folder_for(ctx)))
 
