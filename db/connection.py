@@ -179,6 +179,28 @@ class Database:
             self.conn.rollback()  # only read
         self.conn.execute("PRAGMA cache_size = -2000")  # SQLite's default
 
+    def staging_cache(self, kb: int | None) -> None:
+        """While an import stages rows in TEMP tables (db.csv_import): those on disk, not in
+        memory, and a page cache of ``kb``; None gives SQLite's default cache back."""
+        if kb is None:
+            self.conn.execute("PRAGMA cache_size = -2000")
+            return
+        self.conn.execute("PRAGMA temp_store = FILE")
+        self.conn.execute(f"PRAGMA cache_size = -{int(kb)}")
+
+    def insert_rows(self, table: str, insert: str, rows: Sequence[tuple]) -> None:
+        """Add many rows to ``table`` in one transaction: ``insert`` (an ``INSERT … VALUES
+        (?, …)`` of every column) for each row."""
+        conn = self.conn
+        if conn.in_transaction:
+            conn.commit()
+        conn.executemany(insert, rows)
+        conn.commit()
+
+    def refresh_statistics(self) -> None:
+        """Fresh planner statistics after a big write (``optimize``: bounded, best effort)."""
+        optimize(self.conn)
+
     def flush_erased(self) -> None:
         """Copy the WAL into the database file and cut the WAL to zero bytes, so
         overwritten pages (``secure_delete`` zeroed them) are gone from both files."""

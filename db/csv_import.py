@@ -52,8 +52,7 @@ CACHE_KB = 48 * 1024  # page cache while importing: the switch updates several i
 def start(db: Database) -> None:
     """Fresh, empty staging tables on this connection (temporary: gone on close)."""
     drop(db)
-    db.conn.execute("PRAGMA temp_store = FILE")  # staged rows on disk, not in memory
-    db.conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+    db.staging_cache(CACHE_KB)
     for statement in _CREATE.split(";"):
         if statement.strip():
             db.conn.execute(statement)
@@ -62,9 +61,7 @@ def start(db: Database) -> None:
 def stage(db: Database, table: str, rows: Sequence[tuple]) -> None:
     """Add a batch of rows to one staging table and commit (the temp database only)."""
     if rows:
-        db.conn.executemany(_INSERT[table], rows)
-    if db.conn.in_transaction:
-        db.conn.commit()
+        db.insert_rows(table, _INSERT[table], rows)
 
 
 def drop(db: Database) -> None:
@@ -73,7 +70,7 @@ def drop(db: Database) -> None:
         db.conn.rollback()
     for table in _TABLES:
         db.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    db.conn.execute("PRAGMA cache_size = -2000")  # SQLite's default
+    db.staging_cache(None)
 
 
 def vouchers_without_code(db: Database) -> list[int]:
@@ -96,7 +93,8 @@ def incident_exists(db: Database, store_id: int, occurred_at: str, category_id: 
                     staff_id: int | None) -> bool:
     return db.conn.execute(
         "SELECT 1 FROM incidents WHERE store_id = ? AND occurred_at = ? AND category_id = ? "
-        "AND staff_id IS ? LIMIT 1", [store_id, occurred_at, category_id, staff_id]
+        "AND staff_id IS NOT DISTINCT FROM ? LIMIT 1",
+        [store_id, occurred_at, category_id, staff_id]
     ).fetchone() is not None
 
 
@@ -172,6 +170,4 @@ def coverage(db: Database, store_id: int, base: dict[str, int], counts: dict[str
 def optimize(db: Database) -> None:
     """Fresh planner statistics after a big import (bounded work: analysis_limit). Best
     effort: a tap that commits meanwhile makes it give up, and the next close does it."""
-    from db.connection import optimize as refresh
-
-    refresh(db.conn)
+    db.refresh_statistics()

@@ -13,8 +13,8 @@ changes); remedies, vouchers and follow-ups are only read through their incident
 or killed import is deleted by :func:`discard_step`, again a slice at a time.
 
 Reading the TEMP tables and claiming ids by writing the top row (SQLite gives a new row the
-highest id + 1) are SQLite's; a PostgreSQL import would stage in ordinary tables and move
-the id sequences past the blocks instead.
+highest id + 1) are SQLite's; on PostgreSQL one transaction holds the whole import
+(:mod:`db.pg_import`), which reuses this module's copy statements.
 """
 
 from __future__ import annotations
@@ -77,6 +77,11 @@ _COPY = {
         "LEFT JOIN temp.import_staff s ON s.key = t.done_by_key "
         "WHERE t.n BETWEEN :a AND :b ORDER BY t.n",
 }
+
+#: The terminals the file names (its "terminal" column), added before the incidents' copy.
+NEW_TERMINALS = ("INSERT INTO terminals (store_id, name, created_at) SELECT DISTINCT ?, "
+                 "terminal, ? FROM temp.import_incidents WHERE terminal IS NOT NULL "
+                 "ON CONFLICT (store_id, name) DO NOTHING")
 
 
 def visible(column: str = "i.id") -> str:
@@ -180,10 +185,7 @@ def reserve(db: Database, store_id: int, counts: dict[str, int],
         plan = {"id": staging_id, "store": store_id, "owner": owner, "owner_id": owner_id,
                 "base": base, "uid": str(uuid.uuid4())[:24],
                 "counts": dict(counts), "new_staff": new_staff}
-        conn.execute(  # the terminals the file names (its "terminal" column)
-            "INSERT INTO terminals (store_id, name, created_at) SELECT DISTINCT ?, terminal, ? "
-            "FROM temp.import_incidents WHERE terminal IS NOT NULL "
-            "ON CONFLICT (store_id, name) DO NOTHING", [store_id, now])
+        conn.execute(NEW_TERMINALS, [store_id, now])
         for name in _TABLES:  # the top row of each block: later rows get higher ids
             if counts[name]:
                 conn.execute(_COPY[name], _params(plan, counts[name], counts[name]))

@@ -50,6 +50,9 @@ _CROSS_JOIN = re.compile(r"\bCROSS\s+JOIN\b(?=[^;]*?\bON\b)", re.IGNORECASE)
 _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
 _INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
+# SQLite's schema names: its TEMP tables (PostgreSQL's are in pg_temp) and the file's own
+_TEMP = re.compile(r"(?<![\w.])temp\.(?=\w)", re.IGNORECASE)
+_MAIN = re.compile(r"(?<![\w.])main\.(?=\w)", re.IGNORECASE)
 CONNECT_TIMEOUT_S = 5
 LOCK_TIMEOUT_MS = 5000  # as SQLite's busy_timeout: wait this long for another's lock
 WRITE_LOCK, CHAIN_LOCK = 0x436F6D01, 0x436F6D02  # advisory lock keys
@@ -74,6 +77,7 @@ def translate(sql: str) -> tuple[str, bool]:
     sql = _INDEXED_BY.sub("", sql)
     sql = _CROSS_JOIN.sub("JOIN", sql)
     sql = _NOCASE.sub(r"lower(\1)", sql)
+    sql = _MAIN.sub("", _TEMP.sub("pg_temp.", sql))
     sql = _TOKEN.sub(_token, sql)
     insert = _INSERT.match(sql)
     returning = bool(insert and insert.group(1).lower() in _ID_TABLES
@@ -441,6 +445,29 @@ class PgDatabase:
                 cursor.close()
         self._snapshot = []
         self.conn.rollback()
+
+    def staging_cache(self, kb: int | None) -> None:
+        """Nothing to set: temporary tables use the server's ``temp_buffers``."""
+
+    def insert_rows(self, table: str, insert: str, rows: Sequence[tuple]) -> None:
+        """Add many rows to ``table`` (every column, in order) with one ``COPY``: a round
+        trip per batch, not per row (``insert`` is the statement SQLite runs instead)."""
+        from db._sql import _name
+
+        self.conn.commit()
+        try:
+            with self.conn.raw.transaction(), self.conn.raw.cursor() as cursor, \
+                    cursor.copy(f"COPY {_name(table)} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.Error as error:
+            raise _as_sqlite_error(error) from error
+
+    def refresh_statistics(self) -> None:
+        """Fresh planner statistics for the tables a big import fills (best effort;
+        autovacuum would get there too, later)."""
+        with suppress(sqlite3.Error):
+            self.conn.execute("ANALYZE incidents, incident_remedies, vouchers, followups")
 
     def flush_erased(self) -> None:
         """After guest data was erased: ``VACUUM`` the tables erasure updates, so the old
