@@ -90,6 +90,19 @@ class Failover:
     path = None
     is_full = True
 
+    @property
+    def server(self) -> Any:
+        return self._server
+
+    @server.setter
+    def server(self, value: Any) -> None:
+        # The handle decides when to try the server again (with backoff, answering from the
+        # copy meanwhile): its connection must not quietly connect again by itself.
+        conn = getattr(value, "conn", None)
+        if conn is not None and hasattr(conn, "_url"):
+            conn._url = None
+        self._server = value
+
     def __init__(self, url: str, copy: Database, *, store_id: int = 1, server: Any = None,
                  connect: Callable[[str], Any] = _default_connect,
                  monotonic: Callable[[], float] = time.monotonic) -> None:

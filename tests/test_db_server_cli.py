@@ -149,22 +149,31 @@ def test_a_stopped_server_is_named_with_what_to_check(own_cluster):
 LOSE_CONNECTION_MID_WRITE = """
 import db.incidents as incidents_db
 _real = incidents_db.insert_incident_remedy
+_cut = []
 def _broken(db, values):
-    db.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+    server = getattr(db, "server", None)  # a terminal's handle: its server connection
+    if server is not None and not _cut:  # once: the tap kept meanwhile is written normally
+        _cut.append(True)
+        server.execute("SELECT pg_terminate_backend(pg_backend_pid())")
     return _real(db, values)
 incidents_db.insert_incident_remedy = _broken
 """
 
 
-def test_a_connection_lost_mid_write_saves_nothing_and_says_so(pg_url):
+def test_a_connection_lost_mid_write_keeps_the_tap_and_writes_nothing_half(pg_url, tmp_path):
+    """The connection breaks between the incident and its remedy: nothing of that
+    transaction reaches the server, and the tap is kept on this terminal to be sent (issue
+    15: ``log`` while the server is away saves to the outbox, says so, exit 0)."""
     init(pg_url)
     result = comeback(["log", "--db", pg_url, "--category", "cold_food", "--remedy", "remake"],
-                      preamble=LOSE_CONNECTION_MID_WRITE)
-    refused(result, "connection to the database server broke",
-            f"{dbname(pg_url)} on localhost:", "was not saved")
+                      preamble=LOSE_CONNECTION_MID_WRITE, XDG_DATA_HOME=str(tmp_path))
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert "The server cannot be reached: saved on this terminal (1 waiting to send)" \
+        in result.stdout
     database = open_database(pg_url)
-    try:
-        assert database["incidents"].count == 0  # the incident went with its remedy
+    try:  # the incident went with its remedy: nothing half-written on the server
+        assert database["incidents"].count == 0
     finally:
         database.close()
 
