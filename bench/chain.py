@@ -27,7 +27,6 @@ Then, on each backend, it prints:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -40,7 +39,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bench.common import cache_ready, fresh_database, p50_p99
+from bench.common import cache_ready, fresh_database, p50_p99, report_against_floor
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -212,23 +211,7 @@ def chain_process(target: str, runs: int) -> dict:
         out = Path(tmp) / "chain.pdf"
         app = [sys.executable, "-m", "ui.entry", "--db", target, "report", "--chain",
                "--week", week, "--out", str(out)]
-        _timed(app)  # writes the .pyc files, as a first run does
-        info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
-        pages = int(next(line.split()[-1] for line in info.splitlines()
-                         if line.startswith("Pages:")))
-        text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
-                              text=True).stdout
-        spec = {"charts": 0, "pages": [[line for line in page.splitlines() if line.strip()]
-                                       for page in text.split("\f")[:pages]]}
-        spec_path = Path(tmp) / "pages.json"
-        spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-        floor_cmd = [sys.executable, str(HERE / "report_floor.py"), str(spec_path),
-                     str(Path(tmp) / "floor.pdf")]
-        _timed(floor_cmd)
-        floor, ours = [], []
-        for _i in range(runs):
-            floor.append(_timed(floor_cmd))
-            ours.append(_timed(app))
+        floor, ours, pages = report_against_floor(app, out, Path(tmp), 0, runs, _timed)
     return {"floor": floor, "ours": ours, "pages": pages, "week": week}
 
 

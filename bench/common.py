@@ -99,3 +99,34 @@ def demo_store(path: Path, at: datetime):
     ctx = open_context(path, clock)
     result = demo.generate(ctx, weeks=8, seed=7, end=clock.now())
     return ctx, clock, result
+
+
+def report_against_floor(app: list[str], out: Path, tmp: Path, charts: int, runs: int,
+                         timed) -> tuple[list[float], list[float], int]:
+    """Time a command that writes the PDF ``out`` against ``bench/report_floor.py``
+    building the same pages with bare reportlab (same text, ``charts`` charts), ``runs``
+    times each after one warm-up run (which writes the .pyc files, as a first run does).
+    ``timed(command)`` runs a command and returns its milliseconds. Returns (floor, ours,
+    pages)."""
+    import json
+    import subprocess
+    import sys
+
+    timed(app)
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines()
+                     if line.startswith("Pages:")))
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True).stdout
+    spec = {"charts": charts, "pages": [[line for line in page.splitlines() if line.strip()]
+                                        for page in text.split("\f")[:pages]]}
+    spec_path = tmp / "pages.json"
+    spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    floor_cmd = [sys.executable, str(Path(__file__).parent / "report_floor.py"),
+                 str(spec_path), str(tmp / "floor.pdf")]
+    timed(floor_cmd)
+    floor, ours = [], []
+    for _i in range(runs):
+        floor.append(timed(floor_cmd))
+        ours.append(timed(app))
+    return floor, ours, pages

@@ -47,7 +47,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.common import manager_checks_back, p50_p99, raw_insert_floor
+from bench.common import manager_checks_back, p50_p99, raw_insert_floor, report_against_floor
 from bench.scaling_db import build, last_moment, strip_statistics
 
 HERE = Path(__file__).resolve().parent
@@ -281,23 +281,7 @@ def report(db: Path, runs: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "week.pdf"
         app = _app("report", "--db", str(db), "--week", label, "--out", str(out))
-        _timed(app)
-        pages = int(next(line.split()[-1] for line in subprocess.run(
-            ["pdfinfo", str(out)], capture_output=True, text=True).stdout.splitlines()
-            if line.startswith("Pages:")))
-        text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
-                              text=True).stdout
-        spec = {"charts": 4, "pages": [[line for line in page.splitlines() if line.strip()]
-                                       for page in text.split("\f")[:pages]]}
-        spec_path = Path(tmp) / "pages.json"
-        spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-        floor_cmd = [sys.executable, str(HERE / "report_floor.py"), str(spec_path),
-                     str(Path(tmp) / "floor.pdf")]
-        _timed(floor_cmd)
-        floor, ours = [], []
-        for _i in range(runs):
-            floor.append(_timed(floor_cmd))
-            ours.append(_timed(app))
+        floor, ours, pages = report_against_floor(app, out, Path(tmp), 4, runs, _timed)
     return {"floor": floor, "ours": ours, "pages": pages, "week": label}
 
 
