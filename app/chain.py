@@ -41,24 +41,15 @@ from db import chain as chain_db
 TOP_FIXES = 3
 
 
-@dataclass(frozen=True)
-class StoreWeek:
-    """One store's figures of the week; ``rank`` is None for a store not ranked."""
+class _Rates:
+    """The ratios a store's week and a currency's total both show, from their counts."""
 
-    store: StoreInfo
-    incidents: int
-    value_minor: int
-    followed_up: int
     recovered: int
-    came_back: int
+    followed_up: int
+    value_minor: int
+    incidents: int
     on_time: int
     due: int
-    top_fix: str | None
-    rank: int | None = None
-
-    @property
-    def currency(self) -> str:
-        return self.store.currency
 
     @property
     def rate(self) -> float | None:
@@ -76,7 +67,27 @@ class StoreWeek:
 
 
 @dataclass(frozen=True)
-class CurrencyTotal:
+class StoreWeek(_Rates):
+    """One store's figures of the week; ``rank`` is None for a store not ranked."""
+
+    store: StoreInfo
+    incidents: int
+    value_minor: int
+    followed_up: int
+    recovered: int
+    came_back: int
+    on_time: int
+    due: int
+    top_fix: str | None
+    rank: int | None = None
+
+    @property
+    def currency(self) -> str:
+        return self.store.currency
+
+
+@dataclass(frozen=True)
+class CurrencyTotal(_Rates):
     """The stores that count in one currency, added up (never across currencies)."""
 
     currency: str
@@ -88,18 +99,6 @@ class CurrencyTotal:
     came_back: int
     on_time: int
     due: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.recovered / self.followed_up if self.followed_up else None
-
-    @property
-    def cost_per_incident(self) -> float | None:
-        return self.value_minor / self.incidents if self.incidents else None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.due if self.due else None
 
 
 @dataclass(frozen=True)
