@@ -238,11 +238,27 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     # only the local day and hour are worked out here, once per UTC hour that has incidents.
     ranges = (ctx.db, ctx.store_id, prev_iso, start_iso, end_iso)
     grace = settings.followup_grace_minutes
-    totals = {1: reports_db.week_totals(ctx.db, ctx.store_id, start_iso, end_iso, grace * 60),
-              0: reports_db.week_totals(ctx.db, ctx.store_id, prev_iso, start_iso, grace * 60)}
-    checks = reports_db.check_seconds(*ranges)
-    hours = _Hours(ctx, tz, prev_iso, start_iso, end_iso)
-    people = reports_db.staff_totals(*ranges)
+    # Weeks that start and end on a whole UTC hour (every zone with whole-hour offsets) are
+    # counted from the rollup per hour (db.summary_rollup); the minutes to the check and
+    # on time / late (the store's grace can change) from one range of the index.
+    hourly = all(_on_the_hour(t) for t in (prev_iso, start_iso, end_iso))
+    if hourly:
+        totals = {1: reports_db.rollup_totals(ctx.db, ctx.store_id, start_iso, end_iso),
+                  0: reports_db.rollup_totals(ctx.db, ctx.store_id, prev_iso, start_iso)}
+        rows = reports_db.check_rows(*ranges, grace * 60)
+        for this, figures in totals.items():
+            figures["on_time"] = sum(r[3] for r in rows if r[0] == this and r[2])
+            figures["late"] = sum(r[3] for r in rows if r[0] == this and not r[2])
+        checks = [(r[0], r[1], r[3]) for r in rows]
+        people = reports_db.rollup_staff(*ranges)
+    else:
+        totals = {1: reports_db.week_totals(ctx.db, ctx.store_id, start_iso, end_iso,
+                                            grace * 60),
+                  0: reports_db.week_totals(ctx.db, ctx.store_id, prev_iso, start_iso,
+                                            grace * 60)}
+        checks = reports_db.check_seconds(*ranges)
+        people = reports_db.staff_totals(*ranges)
+    hours = _Hours(ctx, tz, prev_iso, start_iso, end_iso, hourly=hourly)
     names = reports_db.staff_names(ctx.db, sorted({r[0] for r in people if r[0] is not None}))
     redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, prev_iso, end_iso)
     came_back_this = sum(1 for t in redeemed if t >= start_iso)
@@ -285,6 +301,11 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
                                                           end_iso)))
 
 
+def _on_the_hour(text: str) -> bool:
+    """A stored UTC time (app.clock.to_iso) at a whole hour."""
+    return text[13:19] == ":00:00"
+
+
 def _shown(label: str) -> str:
     """A stored label in the current language (preset labels are in the catalog)."""
     return _(label)
@@ -297,9 +318,13 @@ class _Hours:
     A UTC hour is one local hour in every zone whose offset is whole hours; where it is not
     (an offset of :30 or :45, or a change that is not on the hour), the minute is used."""
 
-    def __init__(self, ctx: Context, tz: ZoneInfo, start: str, split: str, end: str) -> None:
+    def __init__(self, ctx: Context, tz: ZoneInfo, start: str, split: str, end: str, *,
+                 hourly: bool = False) -> None:
         for width in (13, 16):
-            rows = reports_db.hours_by_category(ctx.db, ctx.store_id, start, end, width)
+            if hourly and width == 13:  # the rollup per hour (db.summary_rollup)
+                rows = reports_db.rollup_hours(ctx.db, ctx.store_id, start, end)
+            else:
+                rows = reports_db.hours_by_category(ctx.db, ctx.store_id, start, end, width)
             local = self._local(rows, tz, width)
             if local is not None:
                 break
@@ -489,7 +514,12 @@ def _trend(ctx: Context, week: Week, tz: ZoneInfo,
             points.append(RatePoint(target, known[target].followed_up,
                                     known[target].recovered))
         else:
-            start, end = target.bounds(tz)
-            points.append(RatePoint(target, *reports_db.outcome_counts(
-                ctx.db, ctx.store_id, to_iso(start), to_iso(end), recovered)))
+            start, end = (to_iso(t) for t in target.bounds(tz))
+            if _on_the_hour(start) and _on_the_hour(end) and set(recovered) == {
+                    Outcome.DELIGHTED.value, Outcome.SATISFIED.value}:
+                counts = reports_db.rollup_outcomes(ctx.db, ctx.store_id, start, end)
+            else:
+                counts = reports_db.outcome_counts(ctx.db, ctx.store_id, start, end,
+                                                   recovered)
+            points.append(RatePoint(target, *counts))
     return tuple(points)

@@ -228,3 +228,73 @@ def approval_totals(db: Database, store_id: int, start: str, end: str) -> list[d
         f"AND {visible()} "
         "GROUP BY r.approved_by, s.name ORDER BY value_minor DESC, s.name",
         [store_id, start, end]))
+
+
+# -- the same figures from the rollup (db.summary_rollup), for weeks whose bounds are whole
+# UTC hours: ``hour`` is occurred_at's first 13 characters, so [start, end) of incidents is
+# [start[:13], end[:13]) of hours.
+
+def _hours(start: str, end: str) -> dict:
+    return {"start": start[:13], "end": end[:13]}
+
+
+_ROLLUP_TOTALS = ("incidents", "remedies", "value_minor", "repeat_guests", "severe",
+                  "escalated", "delighted", "satisfied", "unhappy", "outcome_left", "missed",
+                  "pending", "noted")
+
+
+def rollup_totals(db: Database, store_id: int, start: str, end: str) -> dict:
+    """The :data:`WEEK_TOTALS` but ``on_time``/``late`` (see :func:`check_rows`) of the
+    live incidents of ``[start, end)``, from ``summary_hours``."""
+    row = db.execute(
+        "SELECT " + ", ".join(f"coalesce(sum({n}), 0)" for n in _ROLLUP_TOTALS)
+        + " FROM summary_hours WHERE store_id = :store AND hour >= :start AND hour < :end",
+        {"store": store_id, **_hours(start, end)}).fetchone()
+    totals = dict(zip(_ROLLUP_TOTALS, row, strict=True))
+    totals["left"] = totals.pop("outcome_left")
+    return totals
+
+
+def rollup_hours(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
+    """As :func:`hours_by_category` with ``width`` 13, from ``summary_hours``."""
+    return db.execute(
+        "SELECT hour, category_id, incidents, value_minor, hour FROM summary_hours "
+        "WHERE store_id = :store AND hour >= :start AND hour < :end AND incidents > 0 "
+        "ORDER BY hour, category_id", {"store": store_id, **_hours(start, end)}).fetchall()
+
+
+def rollup_staff(db: Database, store_id: int, start: str, split: str, end: str
+                 ) -> list[tuple]:
+    """As :func:`staff_totals`, from ``summary_staff`` (the first hour for the first
+    occurred_at)."""
+    this = "CASE WHEN hour >= :split THEN 1 ELSE 0 END"
+    return db.execute(
+        f"SELECT CASE WHEN staff_key = 0 THEN NULL ELSE staff_key END, {this}, "
+        "sum(incidents), sum(comps), sum(value_minor), min(hour) FROM summary_staff "
+        "WHERE store_id = :store AND hour >= :start AND hour < :end AND incidents > 0 "
+        f"GROUP BY staff_key, {this} ORDER BY min(hour), staff_key",
+        {"store": store_id, "split": split[:13], **_hours(start, end)}).fetchall()
+
+
+def rollup_outcomes(db: Database, store_id: int, start: str, end: str) -> tuple[int, int]:
+    """As :func:`outcome_counts` of the recovered outcomes (delighted, satisfied), from
+    ``summary_hours``."""
+    row = db.execute(
+        "SELECT coalesce(sum(delighted + satisfied + unhappy + outcome_left), 0), "
+        "coalesce(sum(delighted + satisfied), 0) FROM summary_hours "
+        "WHERE store_id = :store AND hour >= :start AND hour < :end",
+        {"store": store_id, **_hours(start, end)}).fetchone()
+    return row[0], row[1]
+
+
+def check_rows(db: Database, store_id: int, start: str, split: str, end: str, grace_s: int
+               ) -> list[tuple]:
+    """(this week 1/0, seconds from incident to check, on time 1/0, incidents) for every
+    first follow-up that was done (not missed), in order of the seconds: the minutes to the
+    check and the on-time / late counts in one range of idx_incidents_summary."""
+    on_time = "CASE WHEN followup_done_s <= followup_due_s + :grace THEN 1 ELSE 0 END"
+    return db.execute(
+        f"SELECT {_THIS}, followup_done_s, {on_time}, count(*) {_RANGE} AND {_CHECKED} "
+        f"GROUP BY {_THIS}, followup_done_s, {on_time} ORDER BY followup_done_s",
+        {"store": store_id, "start": start, "split": split, "end": end,
+         "grace": grace_s}).fetchall()

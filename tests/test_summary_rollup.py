@@ -1,0 +1,110 @@
+# ruff: noqa: F811 (busy_store: the fixture of tests/test_summary_columns.py, imported)
+"""The summary's rollup per store and hour (migration 0018, db/summary_rollup.py) is what the
+live incidents say after every write path (taps, further remedies, outcomes, snooze,
+escalation, missed, undo, erasure, an import, random writes), and the weekly summary read
+from it is the one computed before (tests/summary_reference.py)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from app import followups, incidents, privacy, staff
+from app.summary import Week, weekly_summary
+from db import summary_rollup
+from tests import summary_reference
+from tests.test_summary_columns import WEEKS, _log, busy_store  # noqa: F401 (a fixture)
+
+
+def _same(db) -> None:
+    kept, recomputed = summary_rollup.kept(db), summary_rollup.recomputed(db)
+    assert kept == recomputed
+    assert len(kept["summary_hours"]) > 0 and len(kept["summary_staff"]) > 0
+
+
+def test_every_write_path_leaves_the_rollup_as_the_incidents_say(busy_store):
+    _same(busy_store.db)
+
+
+def test_random_writes_undo_and_erasure_keep_it(busy_store, clock):
+    ctx = busy_store
+    rng = random.Random(5)
+    people = {member.name: member.id for member in staff.list_staff(ctx)}
+    at = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+    for _n in range(25):
+        when = at + timedelta(hours=rng.randrange(0, 120), minutes=rng.randrange(60))
+        result = _log(ctx, people, when, rng.choice(("cold_food", "long_wait", "wrong_order")),
+                      [("free_drink", rng.choice((0, 3500)))], who=rng.choice(("Sam", "Marco")),
+                      guest_name=f"Guest {rng.randrange(3)}" if rng.random() < 0.5 else None)
+        roll = rng.random()
+        clock.set(when + timedelta(seconds=30))
+        if roll < 0.3:
+            clock.set(when + timedelta(minutes=rng.randrange(1, 30)))
+            followups.record_outcome(ctx, result.followup.id,
+                                     rng.choice(("delighted", "satisfied", "unhappy", "left")),
+                                     people["Marco"], "Bra" if rng.random() < 0.5 else None)
+        elif roll < 0.45:
+            incidents.void_incident(ctx, result.incident.id, people["Marco"])
+        elif roll < 0.55:
+            followups.mark_missed(ctx, result.followup.id)
+    _same(ctx.db)
+    clock.set(datetime(2028, 1, 1, tzinfo=timezone.utc))  # every guest detail expired
+    privacy.erase_expired_guest_details(ctx)
+    _same(ctx.db)
+    clock.set(datetime(2026, 11, 9, 10, 0, tzinfo=timezone.utc))
+    for week in (Week(2026, 45), *WEEKS[-2:]):
+        assert asdict(weekly_summary(ctx, week)) == \
+            asdict(summary_reference.weekly_summary(ctx, week)), week
+
+
+def test_an_import_adds_its_block_when_it_is_switched_in(busy_store, clock):
+    """A CSV import (the busy store's export) into another database: nothing of it counts
+    while it is copied, all of it once it is in."""
+    import io
+
+    from app.context import Context
+    from app.csv_import import import_csv
+    from app.csvio import ENCODING, export_bytes
+    from app.setup import init_store
+    from db.connection import open_database
+    from tests.conftest import OWNER_PIN
+
+    other = Context(db=open_database(None), clock=clock)
+    init_store(other, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
+               locale="nb_NO", language="en", timezone="Europe/Oslo",
+               owner_name="Ingrid", owner_pin=OWNER_PIN)
+    text = export_bytes(busy_store).decode(ENCODING)
+    assert import_csv(other, io.StringIO(text, newline=""), pin=OWNER_PIN).incidents > 100
+    _same(other.db)
+    for week in WEEKS:
+        assert asdict(weekly_summary(other, week)) == \
+            asdict(summary_reference.weekly_summary(other, week)), week
+
+
+@pytest.mark.sqlite_only
+def test_the_migration_fills_it_in_from_every_live_incident(busy_store, backend):
+    from db.migrations import migrations
+
+    db = busy_store.db
+    kept = summary_rollup.kept(db)
+    with db.atomic():  # the store as the version before 0018 left it
+        for trigger in ("insert", "delete", "update", "import"):
+            db.execute(f"DROP TRIGGER summary_rollup_{trigger}")
+        db.execute("DROP TABLE summary_hours")
+        db.execute("DROP TABLE summary_staff")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = '0018_summary_rollup'")
+    migrations.apply(db.full)
+    assert summary_rollup.kept(db) == kept
+
+
+def test_the_week_s_queries_read_the_rollup_not_the_incidents(busy_store):
+    """A week on whole UTC hours (Oslo) is counted from the rollup: with its rows emptied, the
+    summary shows no incidents."""
+    week = Week(2026, 43)
+    assert weekly_summary(busy_store, week).this.incidents > 0
+    with busy_store.db.atomic():
+        busy_store.db.execute("DELETE FROM summary_hours")
+    assert weekly_summary(busy_store, week).this.incidents == 0
