@@ -273,11 +273,13 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
                     came_back=len(redeemed) - came_back_this, guests=len(guests_last),
                     staff=_staff(people, names, this=0))
     categories = hours.categories()
+    remedy_rows = (reports_db.rollup_remedies if hourly else reports_db.remedy_totals)(*ranges)
     remedies = tuple(
         RemedyFigure(_shown(r["label"]), r["kind"], r["given"], r["value_minor"],
                      r["given_before"])
-        for r in reports_db.remedy_totals(ctx.db, ctx.store_id, prev_iso, start_iso, end_iso)
-        if r["given"])
+        for r in remedy_rows if r["given"])
+    approvals = (reports_db.rollup_approvals if hourly else reports_db.approval_totals)(
+        ctx.db, ctx.store_id, start_iso, end_iso)
     notes = _notes(ctx, tz, start_iso, end_iso) if totals[1]["noted"] else []
     from app.terminals import week_figures
 
@@ -292,8 +294,7 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         trend=_trend(ctx, week, tz, {week: this.outcomes, week.shifted(-1): last.outcomes}),
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
                                        r["approvals"], r["value_minor"])
-                        for r in reports_db.approval_totals(ctx.db, ctx.store_id,
-                                                            start_iso, end_iso))
+                        for r in approvals)
         # Approvals that came in an import are shown as the history they are.
         + tuple(ApproverFigure(0, paper_approval_text(r["paper_name"], r["imported_by_name"]),
                                r["approvals"], r["value_minor"])

@@ -298,3 +298,33 @@ def check_rows(db: Database, store_id: int, start: str, split: str, end: str, gr
         f"GROUP BY {_THIS}, followup_done_s, {on_time} ORDER BY followup_done_s",
         {"store": store_id, "start": start, "split": split, "end": end,
          "grace": grace_s}).fetchall()
+
+
+def rollup_remedies(db: Database, store_id: int, start: str, split: str, end: str
+                    ) -> list[dict]:
+    """As :func:`remedy_totals`, from ``summary_remedies``."""
+    this = "hour >= :split"
+    return list(db.query(
+        f"""
+        SELECT s.remedy_id, max(coalesce(m.label, s.label)) AS label, max(s.kind) AS kind,
+               sum(CASE WHEN {this} THEN s.given ELSE 0 END) AS given,
+               sum(CASE WHEN {this} THEN s.value_minor ELSE 0 END) AS value_minor,
+               sum(CASE WHEN {this} THEN 0 ELSE s.given END) AS given_before,
+               sum(CASE WHEN {this} THEN 0 ELSE s.value_minor END) AS value_before
+        FROM summary_remedies s LEFT JOIN remedies m ON m.id = s.remedy_id
+        WHERE s.store_id = :store AND s.hour >= :start AND s.hour < :end AND s.given > 0
+        GROUP BY s.remedy_id
+        ORDER BY value_minor DESC, given DESC, label
+        """, {"store": store_id, "split": split[:13], **_hours(start, end)}))
+
+
+def rollup_approvals(db: Database, store_id: int, start: str, end: str) -> list[dict]:
+    """As :func:`approval_totals`, from ``summary_remedies``."""
+    return list(db.query(
+        "SELECT a.approved_key AS staff_id, st.name AS staff_name, "
+        "sum(a.given) AS approvals, sum(a.value_minor) AS value_minor "
+        "FROM summary_remedies a LEFT JOIN staff st ON st.id = a.approved_key "
+        "WHERE a.store_id = :store AND a.hour >= :start AND a.hour < :end "
+        "AND a.approved_key <> 0 AND a.given > 0 "
+        "GROUP BY a.approved_key, st.name ORDER BY value_minor DESC, st.name",
+        {"store": store_id, **_hours(start, end)}))

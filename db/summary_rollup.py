@@ -10,6 +10,8 @@ up, per store and UTC hour:
                    first follow-ups missed / pending, noted
 ``summary_staff``  per (store, hour, staff member; ``staff_key`` 0: not recorded):
                    incidents, comps (value > 0), value
+``summary_remedies`` per (store, hour of the incident, remedy, its kind and label as given,
+                   approver; ``approved_key`` 0: none): remedies given, their value
 
 ``hour`` is ``occurred_at``'s first 13 characters (``2026-11-16T11``, UTC). Only live
 incidents count (``voided_at`` NULL, not in an import still being copied). Every figure is
@@ -23,6 +25,10 @@ row's added, in the same statement's transaction; nothing can drift.
   ``import_staging`` row (the switch) adds its whole block in one grouped statement.
 * PostgreSQL: statement triggers with transition tables (one grouped statement per
   INSERT/UPDATE/DELETE, so a COPY of an import adds its block at once).
+
+The remedies' rollup is kept by triggers on both tables: a remedy given, changed or
+deleted moves its own share (when its incident is live); an incident undone, moved, or
+deleted moves the shares of the remedies it has.
 
 Rows whose figures fell back to 0 stay (a later incident in that hour reuses them); the
 queries leave them out. tests/test_summary_rollup.py compares the tables with
@@ -116,6 +122,52 @@ def _add_row(table: str, row: str, sign: int) -> str:
             f"WHERE {p}voided_at IS NULL AND {visible(p + 'id')} {_upsert(table)};")
 
 
+_REMEDY_KEYS = ("store_id", "hour", "remedy_id", "kind", "label", "approved_key")
+_REMEDY_FIGURES = ("given", "value_minor")
+_REMEDY_UPSERT = (f"ON CONFLICT ({', '.join(_REMEDY_KEYS)}) DO UPDATE SET "
+                  + ", ".join(f"{n} = summary_remedies.{n} + excluded.{n}"
+                              for n in _REMEDY_FIGURES))
+_REMEDY_INSERT = (f"INSERT INTO summary_remedies ({', '.join(_REMEDY_KEYS)}, "
+                  f"{', '.join(_REMEDY_FIGURES)}) ")
+_REMEDY_CREATE = ("CREATE TABLE summary_remedies (store_id INTEGER NOT NULL, "
+                  "hour TEXT NOT NULL, remedy_id INTEGER NOT NULL, kind TEXT NOT NULL, "
+                  "label TEXT NOT NULL, approved_key INTEGER NOT NULL, "
+                  "given INTEGER NOT NULL DEFAULT 0, value_minor INTEGER NOT NULL DEFAULT 0, "
+                  f"PRIMARY KEY ({', '.join(_REMEDY_KEYS)}))")
+
+
+def remedies_grouped(incidents: str, remedies: str, where: str = "", sign: int = 1) -> str:
+    """SQL: add (``sign`` -1: take off) the shares of the remedies ``r`` of ``remedies`` on
+    the live incidents ``i`` of ``incidents`` (tables or transition tables) matching
+    ``where``."""
+    keys = ("i.store_id", "substr(i.occurred_at, 1, 13)", "r.remedy_id", "r.kind", "r.label",
+            "coalesce(r.approved_by, 0)")
+    condition = "i.voided_at IS NULL" + (f" AND {where}" if where else "")
+    return (f"{_REMEDY_INSERT}SELECT {', '.join(keys)}, {sign} * count(*), "
+            f"{sign} * sum(r.amount_minor) FROM {incidents} i "
+            f"JOIN {remedies} r ON r.incident_id = i.id WHERE {condition} "
+            f"GROUP BY {', '.join(keys)} {_REMEDY_UPSERT}")
+
+
+def _remedy_row(row: str, sign: int) -> str:
+    """SQL (inside a SQLite trigger on incident_remedies): the share of remedy ``row``."""
+    p = f"{row}."
+    return (f"{_REMEDY_INSERT}SELECT i.store_id, substr(i.occurred_at, 1, 13), "
+            f"{p}remedy_id, {p}kind, {p}label, coalesce({p}approved_by, 0), {sign}, "
+            f"{sign} * {p}amount_minor FROM incidents i WHERE i.id = {p}incident_id "
+            f"AND i.voided_at IS NULL AND {visible('i.id')} {_REMEDY_UPSERT};")
+
+
+def _remedies_of(row: str, sign: int) -> str:
+    """SQL (inside a SQLite trigger on incidents): the shares of the remedies of ``row``."""
+    p = f"{row}."
+    keys = "r.remedy_id, r.kind, r.label, coalesce(r.approved_by, 0)"
+    return (f"{_REMEDY_INSERT}SELECT {p}store_id, substr({p}occurred_at, 1, 13), {keys}, "
+            f"{sign} * count(*), {sign} * sum(r.amount_minor) FROM incident_remedies r "
+            f"WHERE r.incident_id = {p}id AND {p}voided_at IS NULL AND {visible(p + 'id')} "
+            f"GROUP BY {keys} {_REMEDY_UPSERT};")
+
+
 def _sqlite_triggers() -> list[str]:
     def body(*parts: tuple[str, int]) -> str:
         return " ".join(_add_row(table, row, sign) for row, sign in parts for table in _TABLES)
@@ -131,7 +183,24 @@ def _sqlite_triggers() -> list[str]:
         "CREATE TRIGGER summary_rollup_import AFTER DELETE ON import_staging BEGIN "
         + " ".join(add_grouped(table, "incidents",
                                "id BETWEEN OLD.first_incident AND OLD.last_incident") + ";"
-                   for table in _TABLES) + " END",
+                   for table in _TABLES)
+        + " " + remedies_grouped("incidents", "incident_remedies",
+                                 "i.id BETWEEN OLD.first_incident AND OLD.last_incident")
+        + "; END",
+        # The remedies: their own changes, and their incident's.
+        f"CREATE TRIGGER summary_remedies_insert AFTER INSERT ON incident_remedies "
+        f"BEGIN {_remedy_row('NEW', 1)} END",
+        f"CREATE TRIGGER summary_remedies_delete AFTER DELETE ON incident_remedies "
+        f"BEGIN {_remedy_row('OLD', -1)} END",
+        "CREATE TRIGGER summary_remedies_update AFTER UPDATE OF incident_id, remedy_id, kind, "
+        f"label, approved_by, amount_minor ON incident_remedies "
+        f"BEGIN {_remedy_row('OLD', -1)} {_remedy_row('NEW', 1)} END",
+        "CREATE TRIGGER summary_remedies_incident AFTER UPDATE OF store_id, occurred_at, "
+        "voided_at ON incidents WHEN OLD.store_id IS NOT NEW.store_id "
+        "OR OLD.occurred_at IS NOT NEW.occurred_at OR OLD.voided_at IS NOT NEW.voided_at "
+        f"BEGIN {_remedies_of('OLD', -1)} {_remedies_of('NEW', 1)} END",
+        "CREATE TRIGGER summary_remedies_incident_gone AFTER DELETE ON incidents "
+        f"BEGIN {_remedies_of('OLD', -1)} END",
     ]
 
 
@@ -144,9 +213,32 @@ def _pg_triggers() -> list[str]:
         "LANGUAGE plpgsql AS $$ BEGIN "
         f"IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN {statements('old_rows', -1)} END IF; "
         f"IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN {statements('new_rows', 1)} END IF; "
+        # the remedies of incidents undone, moved or deleted
+        f"IF TG_OP = 'DELETE' THEN "
+        f"{remedies_grouped('old_rows', 'incident_remedies', sign=-1)}; END IF; "
+        f"IF TG_OP = 'UPDATE' THEN "
+        f"{remedies_grouped('old_rows', 'incident_remedies', _moved('new_rows'), -1)}; "
+        f"{remedies_grouped('new_rows', 'incident_remedies', _moved('old_rows'))}; "
+        "END IF; RETURN NULL; END $$")
+    remedies = (
+        "CREATE OR REPLACE FUNCTION comeback_summary_remedies() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN "
+        f"{remedies_grouped('incidents', 'old_rows', sign=-1)}; END IF; "
+        "IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN "
+        f"{remedies_grouped('incidents', 'new_rows')}; END IF; "
         "RETURN NULL; END $$")
     return [
-        function,
+        function, remedies,
+        "CREATE TRIGGER summary_remedies_insert AFTER INSERT ON incident_remedies "
+        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION comeback_summary_remedies()",
+        "CREATE TRIGGER summary_remedies_delete AFTER DELETE ON incident_remedies "
+        "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION comeback_summary_remedies()",
+        "CREATE TRIGGER summary_remedies_update AFTER UPDATE ON incident_remedies "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION comeback_summary_remedies()",
         "CREATE TRIGGER summary_rollup_insert AFTER INSERT ON incidents "
         "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
         "EXECUTE FUNCTION comeback_summary_rollup()",
@@ -159,11 +251,22 @@ def _pg_triggers() -> list[str]:
     ]
 
 
+def _moved(other: str) -> str:
+    """SQL: incident ``i`` changed store, time or voided state (its other version is in the
+    transition table ``other``)."""
+    return (f"EXISTS (SELECT 1 FROM {other} x WHERE x.id = i.id "
+            "AND (x.store_id IS DISTINCT FROM i.store_id "
+            "OR x.occurred_at IS DISTINCT FROM i.occurred_at "
+            "OR x.voided_at IS DISTINCT FROM i.voided_at))")
+
+
 def migrate(db) -> None:
     """Migration 0018: the tables, filled in from every live incident, and their triggers."""
     for table in _TABLES:
         db.execute(_create(table))
         db.execute(add_grouped(table, "incidents", visible("id")))
+    db.execute(_REMEDY_CREATE)
+    db.execute(remedies_grouped("incidents", "incident_remedies", visible("i.id")))
     postgres = getattr(db, "backend", "sqlite") == "postgresql"
     for statement in _pg_triggers() if postgres else _sqlite_triggers():
         db.execute(statement)
@@ -180,6 +283,12 @@ def recomputed(db) -> dict[str, set[tuple]]:
         result[table] = {tuple(row) for row in db.execute(
             f"SELECT {', '.join(group)}, {', '.join(sums)} FROM incidents "
             f"WHERE voided_at IS NULL AND {visible('id')} GROUP BY {', '.join(group)}")}
+    keys = ("i.store_id", "substr(i.occurred_at, 1, 13)", "r.remedy_id", "r.kind", "r.label",
+            "coalesce(r.approved_by, 0)")
+    result["summary_remedies"] = {tuple(row) for row in db.execute(
+        f"SELECT {', '.join(keys)}, count(*), sum(r.amount_minor) FROM incidents i "
+        "JOIN incident_remedies r ON r.incident_id = i.id "
+        f"WHERE i.voided_at IS NULL AND {visible('i.id')} GROUP BY {', '.join(keys)}")}
     return result
 
 
@@ -191,4 +300,7 @@ def kept(db) -> dict[str, set[tuple]]:
         result[table] = {tuple(row) for row in db.execute(
             f"SELECT {', '.join(keys)}, {', '.join(names)} FROM {table} "
             f"WHERE {' OR '.join(f'{n} <> 0' for n in names)}")}
+    result["summary_remedies"] = {tuple(row) for row in db.execute(
+        f"SELECT {', '.join(_REMEDY_KEYS)}, {', '.join(_REMEDY_FIGURES)} FROM summary_remedies "
+        "WHERE given <> 0 OR value_minor <> 0")}
     return result

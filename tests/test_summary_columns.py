@@ -174,10 +174,12 @@ def test_the_migration_fills_in_every_incident_of_a_store_from_before_it(busy_st
     db = busy_store.db
     kept = _columns(db)
     with db.atomic():  # the store as the version before 0014 left it (and 0018 after it)
-        for trigger in ("insert", "delete", "update", "import"):
-            db.execute(f"DROP TRIGGER summary_rollup_{trigger}")
-        db.execute("DROP TABLE summary_hours")
-        db.execute("DROP TABLE summary_staff")
+        for trigger in ("rollup_insert", "rollup_delete", "rollup_update", "rollup_import",
+                        "remedies_insert", "remedies_delete", "remedies_update",
+                        "remedies_incident", "remedies_incident_gone"):
+            db.execute(f"DROP TRIGGER summary_{trigger}")
+        for table in ("summary_hours", "summary_staff", "summary_remedies"):
+            db.execute(f"DROP TABLE {table}")
         db.execute("DELETE FROM _sqlite_migrations WHERE name = '0018_summary_rollup'")
         db.execute("DROP INDEX idx_incidents_summary")
         for column in summary_columns.COLUMNS:

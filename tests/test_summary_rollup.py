@@ -91,10 +91,12 @@ def test_the_migration_fills_it_in_from_every_live_incident(busy_store, backend)
     db = busy_store.db
     kept = summary_rollup.kept(db)
     with db.atomic():  # the store as the version before 0018 left it
-        for trigger in ("insert", "delete", "update", "import"):
-            db.execute(f"DROP TRIGGER summary_rollup_{trigger}")
-        db.execute("DROP TABLE summary_hours")
-        db.execute("DROP TABLE summary_staff")
+        for trigger in ("rollup_insert", "rollup_delete", "rollup_update", "rollup_import",
+                        "remedies_insert", "remedies_delete", "remedies_update",
+                        "remedies_incident", "remedies_incident_gone"):
+            db.execute(f"DROP TRIGGER summary_{trigger}")
+        for table in ("summary_hours", "summary_staff", "summary_remedies"):
+            db.execute(f"DROP TABLE {table}")
         db.execute("DELETE FROM _sqlite_migrations WHERE name = '0018_summary_rollup'")
     migrations.apply(db.full)
     assert summary_rollup.kept(db) == kept
