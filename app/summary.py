@@ -298,8 +298,10 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         # Approvals that came in an import are shown as the history they are.
         + tuple(ApproverFigure(0, paper_approval_text(r["paper_name"], r["imported_by_name"]),
                                r["approvals"], r["value_minor"])
-                for r in reports_db.paper_approval_totals(ctx.db, ctx.store_id, start_iso,
-                                                          end_iso)))
+                for r in (reports_db.paper_approval_totals(ctx.db, ctx.store_id, start_iso,
+                                                           end_iso)
+                          if not hourly or reports_db.rollup_paper_approvals(
+                              ctx.db, ctx.store_id, start_iso, end_iso) else ())))
 
 
 def _on_the_hour(text: str) -> bool:

@@ -149,12 +149,11 @@ def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> l
 def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
     """(occurred_at, guest_key, guest_name, guest_contact, value) of the live comps in
     ``[start, end)`` that still name a guest (by key), oldest first: what "guests to watch"
-    needs, read through the index of incidents holding guest data."""
+    needs, from idx_incidents_guest_comps alone (migration 0018)."""
     return db.execute(
         "SELECT i.occurred_at, i.guest_key, i.guest_name, i.guest_contact, i.cost_minor "
-        "FROM incidents i INDEXED BY idx_incidents_guest_data "
+        "FROM incidents i INDEXED BY idx_incidents_guest_comps "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
-        "AND (guest_name IS NOT NULL OR guest_contact IS NOT NULL OR guest_key IS NOT NULL) "
         "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL AND i.cost_minor > 0 "
         f"AND {visible()} ORDER BY i.occurred_at, i.id",
         [store_id, start, end]).fetchall()
@@ -328,3 +327,12 @@ def rollup_approvals(db: Database, store_id: int, start: str, end: str) -> list[
         "AND a.approved_key <> 0 AND a.given > 0 "
         "GROUP BY a.approved_key, st.name ORDER BY value_minor DESC, st.name",
         {"store": store_id, **_hours(start, end)}))
+
+
+def rollup_paper_approvals(db: Database, store_id: int, start: str, end: str) -> int:
+    """How many remedies on live incidents of ``[start, end)`` were approved on paper (an
+    import's history), from ``summary_remedies``: :func:`paper_approval_totals` only then."""
+    return db.execute(
+        "SELECT coalesce(sum(paper), 0) FROM summary_remedies WHERE store_id = :store "
+        "AND hour >= :start AND hour < :end", {"store": store_id, **_hours(start, end)}
+    ).fetchone()[0]

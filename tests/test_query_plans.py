@@ -246,14 +246,15 @@ def test_the_app_makes_its_own_statistics_when_a_command_succeeds(store_file):
 
 def test_the_weekly_summary_reads_ranges_of_the_summary_index_without_statistics(
         store_file, tmp_path, monkeypatch):
-    """One week's summary (migration 0014): the week's figures come from ranges of
-    idx_incidents_summary alone (covering: no table row), and nothing in it scans
+    """One week's summary (migrations 0014, 0018): the week's figures come from ranges of the
+    rollup per hour and of idx_incidents_summary alone (covering: no table row), and nothing
+    in it scans
     incidents, remedies or the audit log, not even through a partial index."""
     traced = Traced(monkeypatch)
     _one_week_summary(store_file, FixedClock(START + timedelta(hours=1)))
     traced.recording = False
     conn = _plan_copy(store_file, tmp_path / "plan.db", analyze=False)
-    covering, problems = set(), []
+    covering, rolled, problems = set(), set(), []
     for sql in dict.fromkeys(traced.statements):
         tables = _tables_by_alias(sql)
         for step in (row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)):
@@ -268,5 +269,10 @@ def test_the_weekly_summary_reads_ranges_of_the_summary_index_without_statistics
                 problems.append(f"{sql}\n  -> {step}")
             if index == "idx_incidents_summary" and "COVERING" in step:
                 covering.add(sql)
+        rolled.update(sql for row in conn.execute("EXPLAIN QUERY PLAN " + sql)
+                      if re.match(r"SEARCH (summary_\w+|\w) USING PRIMARY KEY "
+                                  r"\(store_id=\? AND hour>\? AND hour<\?\)", row[3]))
     assert not problems, "\n\n".join(problems)
-    assert len(covering) >= 6  # both weeks' totals, hours, staff, checks, the trend weeks
+    assert len(covering) >= 1  # the checks (minutes, on time / late)
+    # migration 0018: both weeks' totals, hours, staff, remedies, approvals, the trend weeks
+    assert len(rolled) >= 6

@@ -97,6 +97,7 @@ def test_the_migration_fills_it_in_from_every_live_incident(busy_store, backend)
             db.execute(f"DROP TRIGGER summary_{trigger}")
         for table in ("summary_hours", "summary_staff", "summary_remedies"):
             db.execute(f"DROP TABLE {table}")
+        db.execute("DROP INDEX idx_incidents_guest_comps")
         db.execute("DELETE FROM _sqlite_migrations WHERE name = '0018_summary_rollup'")
     migrations.apply(db.full)
     assert summary_rollup.kept(db) == kept
