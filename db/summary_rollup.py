@@ -270,8 +270,9 @@ def _moved(other: str) -> str:
 
 #: "Guests to watch" reads the comps that name a guest over 37 days (db.reports.guest_rows):
 #: from this index alone, not one table row each.
+#: (``id`` for the order within a second, ``voided_at`` so SQLite sees it covers the query.)
 GUEST_INDEX = ("CREATE INDEX idx_incidents_guest_comps ON incidents (store_id, occurred_at, "
-               "guest_key, guest_name, guest_contact, cost_minor) "
+               "id, guest_key, guest_name, guest_contact, cost_minor, voided_at) "
                "WHERE guest_key IS NOT NULL AND voided_at IS NULL AND cost_minor > 0")
 
 
