@@ -1,66 +1,42 @@
-"""The weekly summary on a big database: 1,000,000 incidents, 50 stores, 5 years.
+"""One store-week summary on a 1,000,000-incident store, on SQLite and on PostgreSQL.
 
-    python -m bench.summary_query [--runs 60] [--rebuild]
+    python -m bench.summary_query [--size 1000000] [--runs 60] [--backend both|sqlite|postgresql]
 
-Builds (once, cached as /tmp/comeback-bench-1m.db) a migrated database filled with bulk
-``executemany`` inserts: 50 stores set up with the restaurant preset, ~20,000 incidents
-each spread over 5 years of opening hours, with remedies, follow-ups, outcomes and
-vouchers in realistic proportions; no ANALYZE (the planner runs without statistics, as
-on a store the app has not closed yet). Then times :func:`app.summary.weekly_summary` (every
-query of the summary plus the Python that buckets days and hours) for random
-(store, week) pairs, beside two floors over the same store and the same eight weeks the
-summary reads (same index, same range): a bare ``SELECT count(*)``, and ``SELECT *`` of
-those incident rows.
-Target: median ≤ 50 ms.
+The store is ``bench.scaling_db``'s (one restaurant, five years, made through the app's own
+CSV import, no ANALYZE; cached as /tmp/comeback-scaling-<N>.db and copied, never changed).
+The copy is opened by the app (pending migrations run: their time is printed) and its
+statistics dropped. For PostgreSQL a throwaway cluster (``tests/pg_cluster``, fsync on) gets
+a migrated database and the same rows (``bench.chain.copy_to_postgresql``: COPY, the rollup
+tables too); no ANALYZE beyond what autovacuum does.
+
+On each backend: :func:`app.summary.weekly_summary` for random weeks (every query of the
+summary and the Python around them), p50 / p99, beside two floors of the same run over the
+eight weeks it reads (same store, same range): a bare ``SELECT count(*)``, and ``SELECT *``
+of those incident rows. Then the time of each query of one summary (where the time goes).
+Target (issues 13 and 14): p99 ≤ 50 ms.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import random
+import shutil
 import sqlite3
 import statistics
+import sys
+import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from collections import defaultdict
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.common import cache_ready, fresh_database, p50_p99
+from bench.common import p50_p99
 
-CACHE = Path("/tmp/comeback-bench-1m.db")
-STORES, YEARS, INCIDENTS = 50, 5, 1_000_000
-END = datetime(2026, 11, 16, tzinfo=timezone.utc)  # a Monday
-MARK = 51_000_002  # PRAGMA user_version once the data is complete
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def build(path: Path, stores: int = STORES, incidents: int = INCIDENTS,
-          years: int = YEARS, seed: int = 1) -> None:
-    """Create ``path`` with ``incidents`` spread over ``stores`` and ``years``."""
-    from app.clock import FixedClock
-    from app.context import Context
-    from app.demo import random_pin
-    from app.setup import init_store
-
-    database = fresh_database(path)
-    clock = FixedClock(END - timedelta(days=365 * years + 7))
-    for store in range(1, stores + 1):
-        init_store(Context(database, clock, store), store_name=f"Store {store}",
-                   currency="NOK", locale="nb_NO", timezone="Europe/Oslo",
-                   owner_name="Owner", owner_pin=random_pin())
-    database.close()
-    rng = random.Random(seed)
-    span = years * 365 * 24 * 3600
-    first = END - timedelta(seconds=span)
-    moments = sorted(rng.randrange(span) for _ in range(incidents))
-    events = [(rng.randrange(1, stores + 1), first + timedelta(seconds=offset))
-              for offset in moments]
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA synchronous=OFF")
-    conn.execute("PRAGMA foreign_keys=OFF")
-    fill(conn, events, rng)
-    conn.execute(f"PRAGMA user_version={MARK}")
-    conn.commit()
-    conn.close()  # no ANALYZE: the app keeps its own statistics (PRAGMA optimize on close)
-
+# -- bulk rows for bench.report (a generator's rows inserted past the app) -------------------
 
 def fill(conn: sqlite3.Connection, events: list[tuple[int, datetime]],
          rng: random.Random, notes: tuple[str, ...] = ("Kald suppe",),
@@ -145,66 +121,119 @@ def _flush(conn, inc, rem, fol, vou) -> None:
         rows.clear()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=60)
-    parser.add_argument("--rebuild", action="store_true")
-    args = parser.parse_args()
-    if args.rebuild or not cache_ready(CACHE, MARK):
-        began = time.perf_counter()
-        print(f"building {CACHE} ({INCIDENTS:,} incidents, {STORES} stores, {YEARS} years)…")
-        build(CACHE)
-        print(f"  built in {time.perf_counter() - began:.1f} s")
+# -- the summary ------------------------------------------------------------------------------
+
+def measure(target: str, end, runs: int) -> dict:
+    """Random weeks of store 1: the summary, the two floors, and the time per query."""
+    from zoneinfo import ZoneInfo
+
     from app.clock import FixedClock, to_iso
     from app.context import open_context
     from app.summary import TREND_WEEKS, Week, weekly_summary
-    from bench.scaling_db import strip_statistics
-    from db import reports as reports_db
+    from db import reports
 
-    # The store as the app finds it before its first PRAGMA optimize: no statistics (a cache
-    # built by an older version of this bench ran ANALYZE for the app).
-    strip_statistics(CACHE)
-    ctx = open_context(CACHE, FixedClock(END + timedelta(days=1)))
-    total = ctx.db.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    ctx = open_context(target, FixedClock(end + timedelta(minutes=1)))
+    tz = ZoneInfo(ctx.settings().timezone)
+    last = Week.containing((end - timedelta(days=7)).date())
     rng = random.Random(7)
-    last = Week.containing((END - timedelta(days=1)).date())
-    pairs = [(rng.randrange(1, STORES + 1), last.shifted(-rng.randrange(0, 52 * YEARS - 10)))
-             for _ in range(args.runs)]
-    from zoneinfo import ZoneInfo
-
-    tz = ZoneInfo("Europe/Oslo")
-    for store, week in pairs[:5]:  # warm the page cache like a store that is in use
-        ctx.store_id = store
+    weeks = [last.shifted(-rng.randrange(0, 150)) for _ in range(runs)]
+    for week in weeks[:5]:  # warm the caches, as a store in use
         weekly_summary(ctx, week)
-    summary_ms, floor_ms, fetch_ms, rows = [], [], [], []
-    for store, week in pairs:
-        ctx.store_id = store
-        start, _e = week.shifted(1 - TREND_WEEKS).bounds(tz)
-        _s, end = week.bounds(tz)
+    per_query: dict[str, list[float]] = defaultdict(list)
+    wrapped = {}
+    for name in dir(reports):
+        function = getattr(reports, name)
+        if callable(function) and getattr(function, "__module__", "") == "db.reports" \
+                and not name.startswith("_"):
+            wrapped[name] = function
+
+            def timed(*args, __f=function, __n=name, **kwargs):
+                began = time.perf_counter()
+                try:
+                    return __f(*args, **kwargs)
+                finally:
+                    per_query[__n].append((time.perf_counter() - began) * 1000)
+
+            setattr(reports, name, functools.wraps(function)(timed))
+    ours, count_floor, fetch_floor, sizes = [], [], [], []
+    try:
+        for week in weeks:
+            start, _e = week.shifted(1 - TREND_WEEKS).bounds(tz)
+            _s, stop = week.bounds(tz)
+            span = [ctx.store_id, to_iso(start), to_iso(stop)]
+            began = time.perf_counter()
+            ctx.db.execute("SELECT count(*) FROM incidents WHERE store_id = ? "
+                           "AND occurred_at >= ? AND occurred_at < ?", span).fetchone()
+            count_floor.append((time.perf_counter() - began) * 1000)
+            began = time.perf_counter()
+            ctx.db.execute("SELECT * FROM incidents WHERE store_id = ? AND occurred_at >= ? "
+                           "AND occurred_at < ?", span).fetchall()
+            fetch_floor.append((time.perf_counter() - began) * 1000)
+            began = time.perf_counter()
+            summary = weekly_summary(ctx, week)
+            ours.append((time.perf_counter() - began) * 1000)
+            sizes.append(summary.this.incidents)
+    finally:
+        for name, function in wrapped.items():
+            setattr(reports, name, function)
+        ctx.db.close()
+    return {"ours": ours, "count": count_floor, "fetch": fetch_floor,
+            "per_week": statistics.mean(sizes), "queries": per_query, "runs": runs}
+
+
+def show(name: str, m: dict) -> None:
+    p50, p99 = p50_p99(m["ours"])
+    c50, c99 = p50_p99(m["count"])
+    f50, f99 = p50_p99(m["fetch"])
+    print(f"[{name}] {m['runs']} random weeks, {m['per_week']:.0f} incidents/week:")
+    print(f"    weekly_summary              p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  "
+          f"(target p99 ≤ 50 ms: {'OK' if p99 <= 50 else 'MISSED'})")
+    print(f"    floor SELECT count(*) 8 wk  p50 {c50:7.2f} ms  p99 {c99:7.2f} ms")
+    print(f"    floor SELECT * of 8 weeks   p50 {f50:7.2f} ms  p99 {f99:7.2f} ms  "
+          f"ratio p50 {p50 / f50:.2f}×, p99 {p99 / f99:.2f}×")
+    runs = m["runs"]
+    print("    per query (ms per summary, the biggest first):")
+    for query, samples in sorted(m["queries"].items(), key=lambda kv: -sum(kv[1])):
+        print(f"      {query:26s} {sum(samples) / runs:6.2f}  "
+              f"({len(samples) / runs:.1f} calls, max {max(samples):.2f})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
+    args = parser.parse_args()
+    from bench.chain import copy_to_postgresql
+    from bench.scaling_db import build, last_moment, strip_statistics
+    from db.connection import open_database
+
+    source = build(args.size)
+    end = last_moment(source)
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        db = Path(tmp) / "store.db"
+        shutil.copyfile(source, db)
         began = time.perf_counter()
-        count = reports_db.count_in_range(ctx.db, store, to_iso(start), to_iso(end))
-        floor_ms.append((time.perf_counter() - began) * 1000)
-        began = time.perf_counter()
-        ctx.db.execute("SELECT * FROM incidents WHERE store_id = ? AND occurred_at >= ? "
-                       "AND occurred_at < ?", [store, to_iso(start), to_iso(end)]).fetchall()
-        fetch_ms.append((time.perf_counter() - began) * 1000)
-        began = time.perf_counter()
-        summary = weekly_summary(ctx, week)
-        summary_ms.append((time.perf_counter() - began) * 1000)
-        rows.append((count, summary.this.incidents))
-    median, p99 = p50_p99(summary_ms)
-    floor_median, floor_p99 = p50_p99(floor_ms)
-    fetch_median, fetch_p99 = p50_p99(fetch_ms)
-    print(f"database: {total:,} incidents, {STORES} stores; {args.runs} random (store, week) "
-          f"pairs; {statistics.mean(r[1] for r in rows):.0f} incidents/week, "
-          f"{statistics.mean(r[0] for r in rows):.0f} rows in the 8 weeks read")
-    print(f"floor  SELECT count(*) over the same 8 weeks: median {floor_median:.2f} ms, "
-          f"p99 {floor_p99:.2f} ms")
-    print(f"floor  SELECT * (the incident rows alone):   median {fetch_median:.2f} ms, "
-          f"p99 {fetch_p99:.2f} ms")
-    print(f"weekly_summary (all queries + bucketing):  median {median:.2f} ms, "
-          f"p99 {p99:.2f} ms  ({median / floor_median:.1f}x the floor; target ≤ 50 ms: "
-          f"{'OK' if median <= 50 else 'MISSED'})")
+        open_database(db).conn.close()  # pending migrations (0018: the rollup's backfill)
+        print(f"opened and migrated the {args.size:,}-incident copy in "
+              f"{time.perf_counter() - began:.1f} s", flush=True)
+        strip_statistics(db)
+        if args.backend in ("both", "sqlite"):
+            show("sqlite", measure(str(db), end, args.runs))
+        if args.backend in ("both", "postgresql"):
+            sys.path.insert(0, str(ROOT))
+            from tests.pg_cluster import Cluster
+
+            cluster = Cluster(fsync=True).start()
+            try:
+                url = cluster.new_database()
+                began = time.perf_counter()
+                copy_to_postgresql(db, url)
+                print(f"[postgresql] copied in {time.perf_counter() - began:.0f} s",
+                      flush=True)
+                show("postgresql", measure(url, end, args.runs))
+            finally:
+                cluster.remove()
 
 
 if __name__ == "__main__":
