@@ -60,9 +60,11 @@ def test_random_writes_undo_and_erasure_keep_it(busy_store, clock):
             asdict(summary_reference.weekly_summary(ctx, week)), week
 
 
-def test_an_import_adds_its_block_when_it_is_switched_in(busy_store, clock):
-    """A CSV import (the busy store's export) into another database: nothing of it counts
-    while it is copied, all of it once it is in."""
+def test_an_import_adds_its_block_when_it_is_switched_in(busy_store, clock, backend,
+                                                         request):
+    """A CSV import (the busy store's export) into another database of the same engine:
+    on SQLite nothing of it counts while it is copied, all of it once it is switched in; on
+    PostgreSQL its COPY adds the block in one grouped statement."""
     import io
 
     from app.context import Context
@@ -72,7 +74,9 @@ def test_an_import_adds_its_block_when_it_is_switched_in(busy_store, clock):
     from db.connection import open_database
     from tests.conftest import OWNER_PIN
 
-    other = Context(db=open_database(None), clock=clock)
+    cluster = request.getfixturevalue("pg_cluster") if backend == "postgresql" else None
+    other = Context(db=open_database(cluster.new_database(cluster.template) if cluster
+                                     else None), clock=clock)
     init_store(other, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
                locale="nb_NO", language="en", timezone="Europe/Oslo",
                owner_name="Ingrid", owner_pin=OWNER_PIN)
