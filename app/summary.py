@@ -241,10 +241,16 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     # Weeks that start and end on a whole UTC hour (every zone with whole-hour offsets) are
     # counted from the rollup per hour (db.summary_rollup); the minutes to the check and
     # on time / late (the store's grace can change) from one range of the index.
-    hourly = all(_on_the_hour(t) for t in (prev_iso, start_iso, end_iso))
+    # The trend's eight weeks, oldest first: their bounds, and (from the rollup) their totals.
+    eight = [week.shifted(-back) for back in range(TREND_WEEKS - 1, -1, -1)]
+    bounds = [to_iso(w.bounds(tz)[0]) for w in eight] + [end_iso]
+    hourly = all(_on_the_hour(t) for t in bounds)
+    known: dict[Week, OutcomeFigures] = {}
     if hourly:
-        totals = {1: reports_db.rollup_totals(ctx.db, ctx.store_id, start_iso, end_iso),
-                  0: reports_db.rollup_totals(ctx.db, ctx.store_id, prev_iso, start_iso)}
+        per_week = reports_db.rollup_weeks(ctx.db, ctx.store_id, bounds)
+        totals = {1: per_week[-1], 0: per_week[-2]}
+        known = {w: OutcomeFigures(*(figures[o.value] for o in Outcome))
+                 for w, figures in zip(eight, per_week, strict=True)}
         rows = reports_db.check_rows(*ranges, grace * 60)
         for this, figures in totals.items():
             figures["on_time"] = sum(r[3] for r in rows if r[0] == this and r[2])
@@ -291,7 +297,8 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         fixes=_fixes(hours, categories), notes=tuple(notes[:NOTES_MAX]),
         terminals=week_figures(ctx, start, end),
         notes_left_out=max(0, len(notes) - NOTES_MAX),
-        trend=_trend(ctx, week, tz, {week: this.outcomes, week.shifted(-1): last.outcomes}),
+        trend=_trend(ctx, week, tz, {**known, week: this.outcomes,
+                                     week.shifted(-1): last.outcomes}),
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
                                        r["approvals"], r["value_minor"])
                         for r in approvals)
@@ -300,8 +307,7 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
                                r["approvals"], r["value_minor"])
                 for r in (reports_db.paper_approval_totals(ctx.db, ctx.store_id, start_iso,
                                                            end_iso)
-                          if not hourly or reports_db.rollup_paper_approvals(
-                              ctx.db, ctx.store_id, start_iso, end_iso) else ())))
+                          if not hourly or any(r["paper"] for r in remedy_rows) else ())))
 
 
 def _on_the_hour(text: str) -> bool:
@@ -517,12 +523,7 @@ def _trend(ctx: Context, week: Week, tz: ZoneInfo,
             points.append(RatePoint(target, known[target].followed_up,
                                     known[target].recovered))
         else:
-            start, end = (to_iso(t) for t in target.bounds(tz))
-            if _on_the_hour(start) and _on_the_hour(end) and set(recovered) == {
-                    Outcome.DELIGHTED.value, Outcome.SATISFIED.value}:
-                counts = reports_db.rollup_outcomes(ctx.db, ctx.store_id, start, end)
-            else:
-                counts = reports_db.outcome_counts(ctx.db, ctx.store_id, start, end,
-                                                   recovered)
-            points.append(RatePoint(target, *counts))
+            start, end = target.bounds(tz)
+            points.append(RatePoint(target, *reports_db.outcome_counts(
+                ctx.db, ctx.store_id, to_iso(start), to_iso(end), recovered)))
     return tuple(points)

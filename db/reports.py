@@ -242,16 +242,26 @@ _ROLLUP_TOTALS = ("incidents", "remedies", "value_minor", "repeat_guests", "seve
                   "pending", "noted")
 
 
-def rollup_totals(db: Database, store_id: int, start: str, end: str) -> dict:
-    """The :data:`WEEK_TOTALS` but ``on_time``/``late`` (see :func:`check_rows`) of the
-    live incidents of ``[start, end)``, from ``summary_hours``."""
-    row = db.execute(
-        "SELECT " + ", ".join(f"coalesce(sum({n}), 0)" for n in _ROLLUP_TOTALS)
-        + " FROM summary_hours WHERE store_id = :store AND hour >= :start AND hour < :end",
-        {"store": store_id, **_hours(start, end)}).fetchone()
-    totals = dict(zip(_ROLLUP_TOTALS, row, strict=True))
-    totals["left"] = totals.pop("outcome_left")
-    return totals
+def rollup_weeks(db: Database, store_id: int, bounds: list[str]) -> list[dict]:
+    """The :data:`WEEK_TOTALS` but ``on_time``/``late`` (see :func:`check_rows`) of the live
+    incidents of each week ``[bounds[n], bounds[n + 1])``, oldest first, from
+    ``summary_hours`` in one statement (one round trip on PostgreSQL)."""
+    hours = [b[:13] for b in bounds]
+    params = {"store": store_id, **{f"b{n}": h for n, h in enumerate(hours)}}
+    which = "CASE " + " ".join(f"WHEN hour < :b{n} THEN {n - 1}"
+                               for n in range(1, len(hours) - 1)) + f" ELSE {len(hours) - 2} END"
+    rows = db.execute(
+        f"SELECT {which}, " + ", ".join(f"sum({n})" for n in _ROLLUP_TOTALS)
+        + f" FROM summary_hours WHERE store_id = :store AND hour >= :b0 "
+        f"AND hour < :b{len(hours) - 1} GROUP BY {which}", params).fetchall()
+    found = {row[0]: row[1:] for row in rows}
+    weeks = []
+    for n in range(len(hours) - 1):
+        totals = dict(zip(_ROLLUP_TOTALS, found.get(n, (0,) * len(_ROLLUP_TOTALS)),
+                          strict=True))
+        totals["left"] = totals.pop("outcome_left")
+        weeks.append(totals)
+    return weeks
 
 
 def rollup_hours(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
@@ -275,17 +285,6 @@ def rollup_staff(db: Database, store_id: int, start: str, split: str, end: str
         {"store": store_id, "split": split[:13], **_hours(start, end)}).fetchall()
 
 
-def rollup_outcomes(db: Database, store_id: int, start: str, end: str) -> tuple[int, int]:
-    """As :func:`outcome_counts` of the recovered outcomes (delighted, satisfied), from
-    ``summary_hours``."""
-    row = db.execute(
-        "SELECT coalesce(sum(delighted + satisfied + unhappy + outcome_left), 0), "
-        "coalesce(sum(delighted + satisfied), 0) FROM summary_hours "
-        "WHERE store_id = :store AND hour >= :start AND hour < :end",
-        {"store": store_id, **_hours(start, end)}).fetchone()
-    return row[0], row[1]
-
-
 def check_rows(db: Database, store_id: int, start: str, split: str, end: str, grace_s: int
                ) -> list[tuple]:
     """(this week 1/0, seconds from incident to check, on time 1/0, incidents) for every
@@ -301,7 +300,9 @@ def check_rows(db: Database, store_id: int, start: str, split: str, end: str, gr
 
 def rollup_remedies(db: Database, store_id: int, start: str, split: str, end: str
                     ) -> list[dict]:
-    """As :func:`remedy_totals`, from ``summary_remedies``."""
+    """As :func:`remedy_totals`, from ``summary_remedies``; ``paper``: how many of this
+    week's were approved on paper (an import's history: :func:`paper_approval_totals`
+    only then)."""
     this = "hour >= :split"
     return list(db.query(
         f"""
@@ -309,7 +310,8 @@ def rollup_remedies(db: Database, store_id: int, start: str, split: str, end: st
                sum(CASE WHEN {this} THEN s.given ELSE 0 END) AS given,
                sum(CASE WHEN {this} THEN s.value_minor ELSE 0 END) AS value_minor,
                sum(CASE WHEN {this} THEN 0 ELSE s.given END) AS given_before,
-               sum(CASE WHEN {this} THEN 0 ELSE s.value_minor END) AS value_before
+               sum(CASE WHEN {this} THEN 0 ELSE s.value_minor END) AS value_before,
+               sum(CASE WHEN {this} THEN s.paper ELSE 0 END) AS paper
         FROM summary_remedies s LEFT JOIN remedies m ON m.id = s.remedy_id
         WHERE s.store_id = :store AND s.hour >= :start AND s.hour < :end AND s.given > 0
         GROUP BY s.remedy_id
@@ -328,11 +330,3 @@ def rollup_approvals(db: Database, store_id: int, start: str, end: str) -> list[
         "GROUP BY a.approved_key, st.name ORDER BY value_minor DESC, st.name",
         {"store": store_id, **_hours(start, end)}))
 
-
-def rollup_paper_approvals(db: Database, store_id: int, start: str, end: str) -> int:
-    """How many remedies on live incidents of ``[start, end)`` were approved on paper (an
-    import's history), from ``summary_remedies``: :func:`paper_approval_totals` only then."""
-    return db.execute(
-        "SELECT coalesce(sum(paper), 0) FROM summary_remedies WHERE store_id = :store "
-        "AND hour >= :start AND hour < :end", {"store": store_id, **_hours(start, end)}
-    ).fetchone()[0]

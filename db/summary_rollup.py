@@ -25,7 +25,9 @@ row's added, in the same statement's transaction; nothing can drift.
   of an import being copied (db.import_staging.visible); deleting the import's
   ``import_staging`` row (the switch) adds its whole block in one grouped statement.
 * PostgreSQL: statement triggers with transition tables (one grouped statement per
-  INSERT/UPDATE/DELETE, so a COPY of an import adds its block at once).
+  INSERT/UPDATE/DELETE, so a COPY of an import adds its block at once). Each grouped
+  statement touches its rows in key order (ORDER BY), so two writers that both touch
+  several rollup rows of one table take their row locks in the same order.
 
 The remedies' rollup is kept by triggers on both tables: a remedy given, changed or
 deleted moves its own share (when its incident is live); an incident undone, moved, or
@@ -110,7 +112,8 @@ def add_grouped(table: str, source: str, where: str = "", sign: int = 1) -> str:
             for _name, share in figures]
     condition = "voided_at IS NULL" + (f" AND {where}" if where else "")
     return (f"{_insert(table)}SELECT {', '.join(group)}, {', '.join(sums)} FROM {source} "
-            f"WHERE {condition} GROUP BY {', '.join(group)} {_upsert(table)}")
+            f"WHERE {condition} GROUP BY {', '.join(group)} ORDER BY {', '.join(group)} "
+            f"{_upsert(table)}")
 
 
 def _add_row(table: str, row: str, sign: int) -> str:
@@ -152,7 +155,7 @@ def remedies_grouped(incidents: str, remedies: str, where: str = "", sign: int =
             f"{sign} * sum(r.amount_minor), {sign} * sum({_PAPER.format(p='r.')}) "
             f"FROM {incidents} i "
             f"JOIN {remedies} r ON r.incident_id = i.id WHERE {condition} "
-            f"GROUP BY {', '.join(keys)} {_REMEDY_UPSERT}")
+            f"GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)} {_REMEDY_UPSERT}")
 
 
 def _remedy_row(row: str, sign: int) -> str:

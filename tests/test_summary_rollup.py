@@ -80,12 +80,15 @@ def test_an_import_adds_its_block_when_it_is_switched_in(busy_store, clock, back
     init_store(other, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
                locale="nb_NO", language="en", timezone="Europe/Oslo",
                owner_name="Ingrid", owner_pin=OWNER_PIN)
-    text = export_bytes(busy_store).decode(ENCODING)
-    assert import_csv(other, io.StringIO(text, newline=""), pin=OWNER_PIN).incidents > 100
-    _same(other.db)
-    for week in WEEKS:
-        assert asdict(weekly_summary(other, week)) == \
-            asdict(summary_reference.weekly_summary(other, week)), week
+    try:
+        text = export_bytes(busy_store).decode(ENCODING)
+        assert import_csv(other, io.StringIO(text, newline=""), pin=OWNER_PIN).incidents > 100
+        _same(other.db)
+        for week in WEEKS:
+            assert asdict(weekly_summary(other, week)) == \
+                asdict(summary_reference.weekly_summary(other, week)), week
+    finally:
+        other.db.close()
 
 
 @pytest.mark.sqlite_only
