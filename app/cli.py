@@ -147,6 +147,11 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
                                        "last closing"))
     if only in _BUILT_HERE:
         return parser  # the other modules' commands are not run: not imported either
+    if only in PARSER_MODULES:  # only the module of the command that runs
+        import importlib
+
+        importlib.import_module(PARSER_MODULES[only]).add_parsers(sub)
+        return parser
 
     from app.cli_reports import add_parsers  # report, export, import (no reportlab here)
 
@@ -197,6 +202,13 @@ def _plain_followups(argv: list[str]):
 
 #: The commands whose parsers ``_parser`` builds itself (the others come from app.cli_*).
 _BUILT_HERE = frozenset({"init", "demo", "log", "redeem", "followups"})
+#: The module whose ``add_parsers`` registers each other command: a command that runs
+#: imports only its own (``comeback report`` need not load ``watch``'s live changes).
+PARSER_MODULES = {
+    "report": "app.cli_reports", "export": "app.cli_reports", "import": "app.cli_reports",
+    "backup": "app.cli_backup", "restore": "app.cli_backup", "verify": "app.cli_verify",
+    "reset-pin": "app.cli_trust", "slip": "app.cli_slips", "erase-guest": "app.cli_privacy",
+    "migrate-to": "app.cli_moving", "watch": "app.cli_watch", "sync": "app.cli_offline"}
 
 
 def _plain_start(argv: list[str]) -> Path | str | None:
