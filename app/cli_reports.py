@@ -78,17 +78,7 @@ def cmd_report(args: argparse.Namespace, ctx) -> int:
         summary_mod.last_complete_week(ctx)
     kind = args.format or ("csv" if args.out and args.out.suffix.lower() == ".csv" else "pdf")
     out = args.out or Path(f"summary-{week}.{kind}")
-    pdf_ready = _pdf_meanwhile() if kind == "pdf" else None
-    try:
-        data = summary_mod.weekly_summary(ctx, week)
-        if kind == "pdf":
-            from app.backups import last_backup
-            from app.verify import check_for_report
-
-            verdict, backup = check_for_report(ctx, data), last_backup(ctx)
-    finally:
-        if pdf_ready is not None:
-            pdf_ready()
+    data = summary_mod.weekly_summary(ctx, week)
     try:
         with atomic_private_output(out) as temporary:
             if kind == "csv":
@@ -96,34 +86,17 @@ def cmd_report(args: argparse.Namespace, ctx) -> int:
 
                 write_summary_csv(data, temporary)
             else:
+                from app.backups import last_backup
                 from app.pdf import render_pdf
+                from app.verify import check_for_report
 
-                render_pdf(data, temporary, verdict, last_backup=backup)
+                render_pdf(data, temporary, check_for_report(ctx, data),
+                           last_backup=last_backup(ctx))
     except OSError as error:
         raise write_error(out, error) from None
     print(_("Wrote the summary of {week} to {path}: {n} incidents.").format(
         week=week, path=out, n=data.this.incidents))
     return 0
-
-
-def _pdf_meanwhile():
-    """Import reportlab and the PDF modules and register the fonts (~0.3 s of Python) in a
-    worker thread while this one reads the week's summary and checks its audit entries
-    (SQLite releases Python's lock while it reads); returns the wait for it. Whatever
-    fails there fails again, and is reported, when the PDF is drawn."""
-    import threading
-
-    def prepare() -> None:
-        try:
-            from app import pdf
-
-            pdf.charts.register_fonts()
-        except Exception:  # noqa: BLE001 - render_pdf does it again and says what is wrong
-            pass
-
-    worker = threading.Thread(target=prepare, name="pdf_imports", daemon=True)
-    worker.start()
-    return worker.join
 
 
 def cmd_export(args: argparse.Namespace, ctx) -> int:
