@@ -101,6 +101,16 @@ def report(db: Path, runs: int) -> Timer:
     return timer
 
 
+def _incidents(path: Path) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def line(name: str, size: int, timer: Timer) -> str:
     med = statistics.median
     wall, floor = med(timer.wall["ours"]), med(timer.wall["floor"])
@@ -116,11 +126,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--only", choices=tuple(TARGETS), default=None)
+    parser.add_argument("--stores", default=None, metavar="FILE[,FILE]",
+                        help="copies of these store files instead of bench.scaling_db's "
+                             "cache (e.g. a cache another branch migrated further)")
     args = parser.parse_args()
     os.chdir(ROOT)
     lines = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        source = build(size)
+    sources = ([Path(p) for p in args.stores.split(",")] if args.stores else
+               [build(int(s)) for s in args.sizes.split(",")])
+    for source in sources:
+        size = _incidents(source)
         with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
             db = Path(tmp) / f"store-{size}.db"
             shutil.copyfile(source, db)
