@@ -6,6 +6,7 @@ imported only by the subcommand that needs them.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -275,6 +276,9 @@ def main(argv: Sequence[str] | None = None,
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # "comeback followups | head": the reader has had enough
+        _quiet_stdout()
+        return 0
     except Exception as error:  # a bad day of the database file (disk full, locked…)
         from app.dbfile import translate
 
@@ -287,6 +291,18 @@ def main(argv: Sequence[str] | None = None,
         from app import terminals
 
         terminals.choose(None)
+
+
+def _quiet_stdout() -> None:
+    """Standard output's reader went away: what is still buffered goes nowhere (Python
+    would otherwise say so at exit, with a traceback)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 #: Contexts a command opened: closed when it ends (closing refreshes the statistics).
