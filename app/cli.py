@@ -617,12 +617,18 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
     from app.followup_items import countdown, given, items_for, open_items, place, what_happened
     from app.formatting import medium_date, short_time
 
-    ctx = _context(db_path, write=False, sound_since=sound())
-    if not ctx.db.read_only:
+    # A server's terminal: while the server is away, its copy answers (app.offline).
+    ctx = _context(db_path, write=False, sound_since=sound(), terminal=is_server(db_path))
+    away = bool(getattr(ctx.db, "away", False))
+    if not ctx.db.read_only and not away:
         followups.sweep_missed(ctx)
     settings = ctx.settings()
     now = ctx.clock.now()
     items = open_items(ctx)
+    if away:
+        print(_("Offline: the server {where} cannot be reached. Shown: the follow-ups of the "
+                "incidents logged on this terminal while it is away; the others are on the "
+                "server.").format(where=ctx.db.where))
     print(_("Open follow-ups: {n}").format(n=len(items)))
     for item in items:
         line = _("  due {time} ({countdown}) · {place} — {what} · {given}").format(
