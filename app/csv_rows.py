@@ -8,7 +8,7 @@ are looked up once from the header, not per row.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,20 @@ _SEVERITIES = ("low", "medium", "high")
 # "16.11.2026 12:10", "16-11-2026 12:10:05", "16/11/2026 12:10": how spreadsheets in the
 # stores' locales rewrite a time without an offset (day first; month first for en_US).
 _LOCAL = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+_DAYS: dict[str, int] = {}
+
+
+def epoch(text: str) -> int:
+    """Seconds since 1970 of a stored time (``2026-11-16T11:00:00+00:00``), as
+    :func:`db.summary_columns.epoch_seconds` computes them in SQL."""
+    day = _DAYS.get(text[:10])
+    if day is None:
+        day = (date.fromisoformat(text[:10]).toordinal() - 719163) * 86400
+        if len(_DAYS) < 100_000:
+            _DAYS[text[:10]] = day
+    return day + int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
 
 
 class Bad(Exception):
@@ -182,14 +196,15 @@ class Checker:
                                        self.staff.get(staff_key) if staff_key else None):
             raise Bad(_("this incident ({when}, {code}) is already in the database.")
                       .format(when=occurred, code=category.code))
-        incident = (category.id, category.label, staff_key, occurred, severity,
+        note = self._text("note", note, incidents.NOTE_MAX)
+        incident = [category.id, category.label, staff_key, occurred, severity,
                     self._text("table", table, incidents.TABLE_MAX),
                     guest_name, guest_contact,
                     incidents.guest_key(guest_name, guest_contact)
                     if guest_name or guest_contact else None,
-                    self._text("note", note, incidents.NOTE_MAX), int(repeat == "1"),
-                    self._when("voided_at", voided), self._terminal(terminal))
-        wanted, staged = given
+                    note, int(repeat == "1"),
+                    self._when("voided_at", voided), self._terminal(terminal)]
+        wanted, staged, remedy_count, cost = given
         if wanted or voucher_codes or redeemed:
             codes = self._vouchers(voucher_codes, redeemed, wanted, line)
             expires = to_iso(datetime.fromisoformat(occurred) + self.validity)
@@ -202,8 +217,21 @@ class Checker:
                 result.append(((*remedy, occurred), voucher))
         else:
             result = [((*remedy, occurred), None) for remedy, _v in staged]
-        return incident, result, self._followup(occurred, due, done, by, outcome,
-                                                outcome_note, missed, escalated)
+        followup = self._followup(occurred, due, done, by, outcome, outcome_note, missed,
+                                  escalated)
+        # The incident's summary columns (db.summary_columns), as RECOMPUTE would make them
+        # of these rows: copied in with it, nothing recomputed at the switch.
+        if followup is None:
+            incident += (remedy_count, cost, None, None, 0, 0, None, int(note is not None))
+        else:
+            start = epoch(occurred)
+            _o, due, done, _by, outcome, outcome_note, missed, escalated = followup
+            incident += (remedy_count, cost, epoch(due) - start,
+                         None if done is None else epoch(done) - start,
+                         int(missed is not None), int(escalated is not None), outcome,
+                         int(note is not None or (outcome is not None
+                                                  and outcome_note is not None)))
+        return incident, result, followup
 
     def _terminal(self, text: str) -> str | None:
         """The terminal it was logged on (the column is optional; empty: not recorded)."""
@@ -233,10 +261,10 @@ class Checker:
         return minor
 
     def _given(self, remedies: str, amounts: str, approved_by: str, total: str
-               ) -> tuple[int, list]:
+               ) -> tuple[int, list, int, int]:
         """(vouchers wanted, [((remedy id, kind, label, amount, percent, paper approver),
-        is a voucher)]) — remembered per distinct combination of the four cells, which
-        repeat on most rows of a real file."""
+        is a voucher)], how many remedies, their value) — remembered per distinct
+        combination of the four cells, which repeat on most rows of a real file."""
         key = (remedies, amounts, approved_by, total)
         found = self._given_seen.get(key)
         if found is None:
@@ -247,7 +275,7 @@ class Checker:
         return found
 
     def _check_given(self, remedies: str, amounts_cell: str, approvers_cell: str,
-                     total: str) -> tuple[int, list]:
+                     total: str) -> tuple[int, list, int, int]:
         codes = [c.strip() for c in remedies.split(SEP) if c.strip()]
         if not codes:
             raise Bad(_("remedies is empty: give at least one remedy code (apology counts)."))
@@ -282,7 +310,8 @@ class Checker:
                 total=total.strip()))
         staged = [((r.id, r.kind.value, r.label, amount, r.percent, approver),
                    r.kind is RemedyKind.VOUCHER) for r, amount, approver in given]
-        return sum(1 for _r, is_voucher in staged if is_voucher), staged
+        return (sum(1 for _r, is_voucher in staged if is_voucher), staged, len(staged),
+                sum(amount for _r, amount, _n in given))
 
     def _vouchers(self, codes_cell: str, times_cell: str, wanted: int, line: int
                   ) -> list[tuple[str | None, str | None]]:

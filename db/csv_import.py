@@ -22,7 +22,9 @@ CREATE TEMP TABLE import_incidents (
     n INTEGER PRIMARY KEY, line INTEGER, category_id INTEGER, category_label TEXT,
     staff_key TEXT, occurred_at TEXT, severity TEXT, table_ref TEXT, guest_name TEXT,
     guest_contact TEXT, guest_key TEXT, note TEXT, repeat_guest INTEGER, voided_at TEXT,
-    terminal TEXT);
+    terminal TEXT, remedy_count INTEGER, cost_minor INTEGER, followup_due_s INTEGER,
+    followup_done_s INTEGER, followup_missed INTEGER, escalations INTEGER, outcome TEXT,
+    noted INTEGER);
 CREATE TEMP TABLE import_remedies (
     n INTEGER PRIMARY KEY, incident_n INTEGER, remedy_id INTEGER, kind TEXT, label TEXT,
     amount_minor INTEGER, percent INTEGER, paper_approved_by TEXT, given_at TEXT);
@@ -38,7 +40,7 @@ CREATE TEMP TABLE import_staff (key TEXT PRIMARY KEY, name TEXT, staff_id INTEGE
 
 _INSERT = {
     "import_incidents": "INSERT INTO temp.import_incidents VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        f"({', '.join('?' * 23)})",
     "import_remedies": "INSERT INTO temp.import_remedies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "import_vouchers": "INSERT INTO temp.import_vouchers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "import_followups": "INSERT INTO temp.import_followups VALUES "
