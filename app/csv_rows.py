@@ -8,7 +8,7 @@ are looked up once from the header, not per row.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -28,18 +28,13 @@ _SEVERITIES = ("low", "medium", "high")
 _LOCAL = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
-_DAYS: dict[str, int] = {}
-
-
 def epoch(text: str) -> int:
     """Seconds since 1970 of a stored time (``2026-11-16T11:00:00+00:00``), as
     :func:`db.summary_columns.epoch_seconds` computes them in SQL."""
-    day = _DAYS.get(text[:10])
-    if day is None:
-        day = (date.fromisoformat(text[:10]).toordinal() - 719163) * 86400
-        if len(_DAYS) < 100_000:
-            _DAYS[text[:10]] = day
-    return day + int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
+    return int(_fromisoformat(text).timestamp())
+
+
+_fromisoformat = datetime.fromisoformat
 
 
 class Bad(Exception):
@@ -62,6 +57,7 @@ class Checker:
         self.tz = ZoneInfo(settings.timezone)
         self.month_first = settings.locale == "en_US"
         self.latest = ctx.clock.now() + timedelta(minutes=5)
+        self.latest_text = to_iso(self.latest)  # the same, as a stored time compares
         self.categories = {c.code: c for c in catalog.categories(ctx, include_hidden=True)}
         self.remedies = {r.code: r for r in catalog.remedies(ctx, include_hidden=True)}
         self.staff: dict[str, int] = {}
@@ -113,6 +109,18 @@ class Checker:
     def _when(self, column: str, text: str) -> str | None:
         if not text:
             return None
+        if len(text) == 25 and text[10] == "T" and text.endswith("+00:00"):
+            # Already the stored form (what export writes): checked by parsing it, and
+            # compared as text (stored times in UTC sort as their moments do).
+            try:
+                _fromisoformat(text)
+            except ValueError:
+                pass  # the general path says what is wrong with it
+            else:
+                if text > self.latest_text:
+                    raise Bad(_("{column}: {value} is in the future.").format(
+                        column=column, value=text))
+                return text
         text = text.strip()
         if not text:
             return None
@@ -235,10 +243,10 @@ class Checker:
 
     def _terminal(self, text: str) -> str | None:
         """The terminal it was logged on (the column is optional; empty: not recorded)."""
+        if not text or not text.strip():
+            return None
         from app.terminals import check_name
 
-        if not text.strip():
-            return None
         try:
             return check_name(text)
         except ValidationError as error:
@@ -347,6 +355,8 @@ class Checker:
 
     def _followup(self, occurred: str, due: str, done: str, by: str, outcome: str,
                   note: str, missed: str, escalated: str) -> tuple | None:
+        if not (due or done or by or outcome or note or missed or escalated):
+            return None  # no follow-up (most rows of a real file)
         due = self._when("followup_due_at", due)
         done = self._when("followup_done_at", done)
         missed = self._when("followup_missed_at", missed)
