@@ -73,7 +73,11 @@ class Checker:
                                   for column in COLUMNS))
         self._people: dict[str, str] = {}
         self._amounts: dict[str, int] = {}
-        self._given_seen: dict[tuple, tuple[int, list]] = {}
+        self._given_seen: dict[tuple, tuple[int, list, int, int]] = {}
+        # (time, category id, staff id, line, category code) of rows to look for in the
+        # store, and (voucher code, line) of codes to look for: asked per batch (settle).
+        self._twins: list[tuple[str, int, int | None, int, str]] = []
+        self._codes_to_check: list[tuple[str, int]] = []
 
     # -- cells -----------------------------------------------------------------------------
 
@@ -199,11 +203,10 @@ class Checker:
         guest_contact = self._text("guest_contact", guest_contact,
                                    incidents.GUEST_CONTACT_MAX)
         staff_key = self._person("staff", staff_name)
-        if self.check_duplicates and (staff_key is None or staff_key in self.staff) and \
-                csv_db.incident_exists(self.ctx.db, self.ctx.store_id, occurred, category.id,
-                                       self.staff.get(staff_key) if staff_key else None):
-            raise Bad(_("this incident ({when}, {code}) is already in the database.")
-                      .format(when=occurred, code=category.code))
+        twin = None  # checked against the database with the batch (settle)
+        if self.check_duplicates and (staff_key is None or staff_key in self.staff):
+            twin = (occurred, category.id, self.staff.get(staff_key) if staff_key else None,
+                    line, category.code)
         note = self._text("note", note, incidents.NOTE_MAX)
         incident = [category.id, category.label, staff_key, occurred, severity,
                     self._text("table", table, incidents.TABLE_MAX),
@@ -213,8 +216,10 @@ class Checker:
                     note, int(repeat == "1"),
                     self._when("voided_at", voided), self._terminal(terminal)]
         wanted, staged, remedy_count, cost = given
+        given_codes = None
         if wanted or voucher_codes or redeemed:
             codes = self._vouchers(voucher_codes, redeemed, wanted, line)
+            given_codes = [code for code, _when in codes if code is not None]
             expires = to_iso(datetime.fromisoformat(occurred) + self.validity)
             result = []
             for remedy, is_voucher in staged:
@@ -239,7 +244,39 @@ class Checker:
                          int(missed is not None), int(escalated is not None), outcome,
                          int(note is not None or (outcome is not None
                                                   and outcome_note is not None)))
+        if twin is not None:
+            self._twins.append(twin)
+        if given_codes:
+            self._codes_to_check.extend((code, line) for code in given_codes)
         return incident, result, followup
+
+    @property
+    def unsettled(self) -> int:
+        """Rows checked whose duplicates and voucher codes the database has not answered."""
+        return len(self._twins) + len(self._codes_to_check)
+
+    def settle(self) -> list[tuple[int, str]]:
+        """Ask the database, in one indexed query per few hundred rows, about the rows
+        checked since the last call: (line, reason) of each incident already in the store
+        and of each voucher code a voucher already has, by line."""
+        found: dict[int, str] = {}
+        if self._twins:
+            there = csv_db.existing_incidents(self.ctx.db, self.ctx.store_id,
+                                              [twin[0] for twin in self._twins])
+            for occurred, category_id, staff_id, line, code in self._twins:
+                if (occurred, category_id, staff_id) in there:
+                    found[line] = _("this incident ({when}, {code}) is already in the "
+                                    "database.").format(when=occurred, code=code)
+            self._twins.clear()
+        if self._codes_to_check:
+            taken = csv_db.existing_codes(self.ctx.db,
+                                          [code for code, _l in self._codes_to_check])
+            for code, line in self._codes_to_check:
+                if code in taken and line not in found:
+                    found[line] = _("voucher code {code} already exists in this "
+                                    "database.").format(code=code)
+            self._codes_to_check.clear()
+        return sorted(found.items())
 
     def _terminal(self, text: str) -> str | None:
         """The terminal it was logged on (the column is optional; empty: not recorded)."""
@@ -344,9 +381,6 @@ class Checker:
                 if code in self.codes:
                     raise Bad(_("voucher code {code} is already used on line {line} of this "
                                 "file.").format(code=code, line=self.codes[code]))
-                if csv_db.code_exists(self.ctx.db, code):
-                    raise Bad(_("voucher code {code} already exists in this database.")
-                              .format(code=code))
                 self.codes[code] = line
             when = self._when("vouchers_redeemed_at", times[index]) if index < len(times) \
                 else None
