@@ -60,6 +60,7 @@ class Checker:
         self.latest_text = to_iso(self.latest)  # the same, as a stored time compares
         self.categories = {c.code: c for c in catalog.categories(ctx, include_hidden=True)}
         self.remedies = {r.code: r for r in catalog.remedies(ctx, include_hidden=True)}
+        self.severities = {c.id: c.default_severity.value for c in self.categories.values()}
         self.staff: dict[str, int] = {}
         for member in staff.list_staff(ctx, include_inactive=True):
             self.staff.setdefault(member.name.casefold(), member.id)
@@ -189,7 +190,7 @@ class Checker:
         if category is None:
             raise Bad(_("category {code} does not exist; known: {known}.").format(
                 code=category_code.strip(), known=", ".join(self.categories)))
-        severity = severity.strip().lower() or category.default_severity.value
+        severity = severity.strip().lower() or self.severities[category.id]
         if severity not in _SEVERITIES:
             raise Bad(_("severity must be low, medium or high."))
         if currency and currency.strip() and currency.strip().upper() != self.currency:
