@@ -312,7 +312,7 @@ def load(db, store_id: int) -> StoreSettings:
         return _read(db, store_id)
     from db.connection import data_mark
 
-    mark = data_mark(db)
+    mark = data_mark(db, store_id)
     kept = memo.get(("settings", store_id))
     if kept is not None and kept[0] == mark:
         return kept[1]
