@@ -298,7 +298,7 @@ def single_store(args) -> None:
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
         db = Path(tmp) / "single.db"
         shutil.copyfile(cache, db)
-        shape = Shape(1, scaling_db.last_moment(db) + timedelta(days=1),
+        shape = Shape(1, scaling_db.last_moment(db),
                       zones=lambda _store: _single_zone(db))
         if args.backend in ("both", "sqlite"):
             report("sqlite", str(db), args, shape)
