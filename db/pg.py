@@ -48,7 +48,11 @@ _TOKEN = re.compile(r"'(?:[^']|'')*'|--[^\n]*|::|\?|:([A-Za-z_]\w*)|%")
 _INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE)
 _CROSS_JOIN = re.compile(r"\bCROSS\s+JOIN\b(?=[^;]*?\bON\b)", re.IGNORECASE)
 _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
-_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+# Writes that may wait for the next statement inside a transaction (PgConnection.execute):
+# an UPDATE or DELETE (its rowcount is read when asked for) and the audit log's append (its
+# own lock, never expected to fail alone). An INSERT elsewhere goes at once: a caller may
+# catch its IntegrityError right there.
+_WAITS = re.compile(r"\s*(UPDATE|DELETE)\b|\s*INSERT\s+INTO\s+audit_log\b", re.IGNORECASE)
 _INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 # SQLite's schema names: its TEMP tables (PostgreSQL's are in pg_temp) and the file's own
@@ -307,12 +311,14 @@ class PgConnection:
 
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
                 ) -> PgCursor | _DeferredCursor:
-        """Run ``sql``. Inside a transaction an ``INSERT``/``UPDATE``/``DELETE`` waits and
-        goes out with the next statement (the tap's writes and its COMMIT: a few round
-        trips fewer): its cursor sends it as soon as anything of it is read (``lastrowid``,
-        ``rowcount``, rows). An error of a waiting write is raised by the statement it went
-        out with, inside the same transaction or savepoint (``atomic`` sends what waits
-        before it ends), so the transaction is rolled back as if it had come at once."""
+        """Run ``sql``. Inside a transaction an ``UPDATE``/``DELETE`` or the audit log's
+        append waits and goes out with the next statement (the tap's summary columns and
+        its audit entry with its COMMIT: three round trips fewer): its cursor sends it as
+        soon as anything of it is read (``rowcount``, ``lastrowid``, rows). An error of a
+        waiting write is raised by the statement it went out with, inside the same
+        transaction or savepoint (``atomic`` sends what waits before it ends), so the
+        transaction is rolled back as if it had come at once. Other statements go at
+        once."""
         text, returning = translate(sql)
         if self.raw.closed and self._url is not None:
             # The connection broke earlier (that statement said so: LOST, nothing of its
@@ -321,7 +327,7 @@ class PgConnection:
             self.raw = connect(self._url)
             self.session += 1
         values = () if parameters is None else parameters
-        if _WRITE.match(text) and self.in_transaction:
+        if _WAITS.match(text) and self.in_transaction:
             waiting = _DeferredCursor(self, returning)
             self._ahead.append((text, values, waiting))
             self.writes += 1

@@ -40,33 +40,41 @@ def _terminal(db, name: str) -> None:
     db.execute("INSERT INTO terminals (store_id, name, created_at) VALUES (1, ?, '')", [name])
 
 
+def _rename(db, old: str, new: str) -> None:
+    db.execute("UPDATE terminals SET name = ? WHERE name = ?", [new, old])
+
+
 def test_a_failing_write_in_a_savepoint_fails_inside_it_and_the_rest_commits(store, db):
     _terminal(db, "Till one")
+    _terminal(db, "Till two")
     with db.atomic():
-        _terminal(db, "Till two")
+        _rename(db, "Till two", "Till 2")
         with pytest.raises(sqlite3.IntegrityError), db.atomic():
-            _terminal(db, "Till one")  # taken: UNIQUE (store_id, name)
-        _terminal(db, "Till three")
-    assert _names(db) == ["Till one", "Till three", "Till two"]
+            _rename(db, "Till one", "Till 2")  # taken: UNIQUE (store_id, name)
+        _rename(db, "Till one", "Till 1")
+    assert _names(db) == ["Till 1", "Till 2"]
 
 
 def test_a_write_failing_at_the_end_rolls_the_transaction_back_and_is_raised(store, db):
     _terminal(db, "Till one")
+    _terminal(db, "Till two")
     with pytest.raises(sqlite3.IntegrityError), db.atomic():
-        _terminal(db, "Till two")
-        _terminal(db, "Till one")
-    assert _names(db) == ["Till one"]
-    _terminal(db, "Till three")  # the connection is usable again
-    assert _names(db) == ["Till one", "Till three"]
+        _rename(db, "Till two", "Till 2")
+        _rename(db, "Till one", "Till 2")
+    assert _names(db) == ["Till one", "Till two"]
+    _rename(db, "Till one", "Till 1")  # the connection is usable again
+    assert _names(db) == ["Till 1", "Till two"]
 
 
 def test_a_python_error_in_a_savepoint_never_sends_its_writes(store, db):
+    _terminal(db, "Till one")
+    _terminal(db, "Till two")
     with db.atomic():
         with pytest.raises(KeyError), db.atomic():
-            _terminal(db, "Till two")
+            _rename(db, "Till one", "Till 1")
             raise KeyError("the caller gave up")
-        _terminal(db, "Till three")
-    assert _names(db) == ["Till three"]
+        _rename(db, "Till two", "Till 2")
+    assert _names(db) == ["Till 2", "Till one"]
 
 
 def test_rowcounts_and_ids_of_writes_in_a_transaction_are_read_right(store, db):
