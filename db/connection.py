@@ -367,9 +367,8 @@ def data_mark(database: Database, store_id: int | None = None) -> object:
     of another connection or process (``PRAGMA data_version``: no disk read); a server's
     handle has its own (db.pg: LISTEN/NOTIFY). Lets a caller keep a small, often-read table
     (the settings) until it changes."""
-    own = getattr(database, "data_mark", None)
-    if own is not None:
-        return own(store_id)
+    if getattr(database, "backend", "sqlite") != "sqlite":  # (a class attribute here: a
+        return database.data_mark(store_id)  # getattr of another name builds sqlite-utils)
     conn = database.conn
     return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
 
