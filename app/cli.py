@@ -317,13 +317,14 @@ def _close_opened(refresh_statistics: bool) -> None:
 
 
 def _context(db_path: Path, must_exist: bool = True, write: bool = True,
-             sound_since: float | None = None, terminal: bool = False):
+             sound_since: float | None = None, terminal: bool | str = False):
     """The store at ``db_path`` for a command: made sure it is sound first (quick_check,
     unless its stamp says so or the caller has just found it sound at ``sound_since``, see
     ``_check_meanwhile``); a missing file is created only when ``must_exist`` is False;
     ``write=False`` for commands that only read (they work on a read-only file).
     ``terminal``: a ``postgresql://`` store opens as a terminal that keeps working while
-    the server is away (app.offline: log, sync)."""
+    the server is away (app.offline: log, sync; ``"read"``: a command that only reads, told
+    the server's own problem when this terminal has no copy yet)."""
     from app import i18n
     from app.context import Context
     from app.dbfile import open_checked
@@ -337,6 +338,8 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
         try:
             ctx = open_terminal(db_path, store_id=store_id)
         except Exception as error:
+            if terminal == "read":  # nothing to log: the server's own words, what to check
+                raise
             raise unreachable_first(error) from None
     else:
         ctx = Context(open_checked(db_path, create=not must_exist, write=write,
@@ -618,7 +621,8 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
     from app.formatting import medium_date, short_time
 
     # A server's terminal: while the server is away, its copy answers (app.offline).
-    ctx = _context(db_path, write=False, sound_since=sound(), terminal=is_server(db_path))
+    ctx = _context(db_path, write=False, sound_since=sound(),
+                   terminal=is_server(db_path) and "read")
     away = bool(getattr(ctx.db, "away", False))
     if not ctx.db.read_only and not away:
         followups.sweep_missed(ctx)
