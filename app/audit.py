@@ -9,10 +9,10 @@ from db import audit as audit_db
 
 
 def record(ctx: Context, staff_id: int | None, action: str, entity: str | None = None,
-           entity_id: int | None = None, **detail: Any) -> int:
+           entity_id: int | None = None, **detail: Any) -> None:
     import json  # only when something is recorded (a reading command never loads it)
 
-    return audit_db.append(
+    audit_db.append(
         ctx.db, store_id=ctx.store_id, at=ctx.now_iso(), staff_id=staff_id, action=action,
         entity=entity, entity_id=entity_id, terminal_id=ctx.terminal_id(),
         detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None)

@@ -2,9 +2,9 @@
 
 Each store's figures are those of its own weekly summary (:func:`app.summary.weekly_summary`,
 in its own time zone and currency), so a store's row says what that store's weekly PDF
-says. They are read with one query per time zone (db.chain) rather than a whole summary
-per store; tests/test_chain.py holds the two equal. Definitions (printed under the table
-as well):
+says. They are counted in the database with one query per time zone (db.chain) rather
+than a whole summary per store; tests/test_chain.py holds the two equal. Definitions
+(printed under the table as well):
 
 * **Recovery rate**, **follow-ups on time** and **guests who came back** as in the weekly
   summary. Follow-ups on time are counted against the follow-ups that were due (on time +
@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from app import roles
-from app.clock import from_iso, to_iso
+from app.clock import to_iso
 from app.context import Context
 from app.i18n import _
 from app.models import Outcome
@@ -179,30 +179,30 @@ def summary_categories(summary: WeeklySummary) -> list[CategoryWeek]:
 def chain_report(ctx: Context, week: Week | str) -> ChainReport:
     """Every store's week, ranked; the totals per currency and the chain's top fixes.
 
-    The figures are the weekly summary's (see :func:`store_week`), read with one query per
-    time zone (db.chain) instead of a whole summary per store."""
+    The figures are the weekly summary's (see :func:`store_week`), counted in the database
+    with one query per time zone and follow-up grace (db.chain) instead of a whole summary
+    per store."""
     if isinstance(week, str):
         week = Week.parse(week)
     stores = list_stores(ctx.db)
     now = ctx.clock.now()
-    by_zone: dict[str, list[StoreInfo]] = defaultdict(list)
+    groups: dict[tuple[str, int], list[StoreInfo]] = defaultdict(list)
     for store in stores:
-        by_zone[store.timezone].append(store)
-    rows: dict[int, list[dict]] = defaultdict(list)
+        groups[store.timezone, store.grace_minutes].append(store)
+    won = sorted(outcome.value for outcome in Outcome if outcome.recovered)
+    rows: dict[int, list[tuple]] = defaultdict(list)
     came_back: dict[int, int] = {}
     complete: dict[int, bool] = {}
-    for zone, members in by_zone.items():
+    for (zone, grace), members in groups.items():
         start, end = week.bounds(ZoneInfo(zone))
         ids = [s.id for s in members]
-        for row in chain_db.week_rows(ctx.db, ids, to_iso(start), to_iso(end)):
-            rows[row["store_id"]].append(row)
+        for row in chain_db.week_figures(ctx.db, ids, to_iso(start), to_iso(end),
+                                         grace * 60, won):
+            rows[row[0]].append(row)
         came_back.update(chain_db.redeemed_counts(ctx.db, ids, to_iso(start), to_iso(end)))
         complete.update({s.id: end <= now for s in members})
-    weeks = []
-    for store in stores:
-        row, categories = _store_figures(store, rows[store.id], came_back.get(store.id, 0),
-                                         complete[store.id])
-        weeks.append((row, categories))
+    weeks = [_store_figures(store, rows[store.id], came_back.get(store.id, 0),
+                            complete[store.id]) for store in stores]
     return _assemble(ctx, week, weeks)
 
 
@@ -228,44 +228,28 @@ def _assemble(ctx: Context, week: Week,
         timezone=settings.timezone, chain_name=settings.store_name)
 
 
-def _store_figures(store: StoreInfo, rows: list[dict], came_back: int,
+def _store_figures(store: StoreInfo, rows: list[tuple], came_back: int,
                    complete: bool) -> tuple[StoreWeek, list[CategoryWeek]]:
-    """One store's figures from its week's rows, by the weekly summary's definitions
-    (app.summary: follow-ups on time within the grace after the first due time, missed
-    when marked or still open after the week; the latest outcome; the top fix's score)."""
-    grace = timedelta(minutes=store.grace_minutes)
-    won = {outcome.value for outcome in Outcome if outcome.recovered}
-    on_time = late = missed = followed_up = recovered = 0
-    per_category: dict[int, list] = {}
-    for row in rows:
-        if row["outcome"]:
-            followed_up += 1
-            recovered += row["outcome"] in won
-        if row["due_at"] is not None:
-            if row["missed_at"]:
-                missed += 1
-            elif row["done_at"]:
-                if from_iso(row["done_at"]) <= from_iso(row["due_at"]) + grace:
-                    on_time += 1
-                else:
-                    late += 1
-            elif complete:
-                missed += 1
-        figures = per_category.get(row["category_id"])
-        if figures is None:
-            figures = per_category[row["category_id"]] = [
-                row["category_code"] or "", _(row["category_label"]), 0, 0]
-        figures[2] += 1
-        figures[3] += row["value_minor"]
-    categories = [CategoryWeek(*figures) for figures in per_category.values()]
-    total = len(rows)
-    value = sum(row["value_minor"] for row in rows)
+    """One store's figures from its week's counts per category (db.chain.week_figures),
+    by the weekly summary's definitions (app.summary: a first follow-up still open after
+    the week is missed; the top fix's score)."""
+    categories = []
+    totals = dict.fromkeys(chain_db.FIGURES, 0)
+    for _store, _category, code, label, *figures in rows:
+        counts = dict(zip(chain_db.FIGURES, figures, strict=True))
+        for name, value in counts.items():
+            totals[name] += value
+        categories.append(CategoryWeek(code or "", _(label), counts["incidents"],
+                                       counts["value_minor"]))
+    total, value = totals["incidents"], totals["value_minor"]
+    missed = totals["missed"] + (totals["pending"] if complete else 0)
     top = min(categories, default=None, key=lambda c: (
         -round(c.incidents / total + (c.value_minor / value if value else 0.0), 9),
         -c.incidents, c.label))
     return StoreWeek(store=store, incidents=total, value_minor=value,
-                     followed_up=followed_up, recovered=recovered, came_back=came_back,
-                     on_time=on_time, due=on_time + late + missed,
+                     followed_up=totals["followed_up"], recovered=totals["recovered"],
+                     came_back=came_back, on_time=totals["on_time"],
+                     due=totals["on_time"] + totals["late"] + missed,
                      top_fix=top.label if top else None), categories
 
 

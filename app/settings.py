@@ -312,7 +312,7 @@ def load(db, store_id: int) -> StoreSettings:
         return _read(db, store_id)
     from db.connection import data_mark
 
-    mark = data_mark(db)
+    mark = data_mark(db, store_id)
     kept = memo.get(("settings", store_id))
     if kept is not None and kept[0] == mark:
         return kept[1]
@@ -321,8 +321,17 @@ def load(db, store_id: int) -> StoreSettings:
     return loaded
 
 
+def load_every_store(db) -> dict[int, StoreSettings]:
+    """store id → its settings, for every store of the database (one query)."""
+    return {store_id: _parse(stored)
+            for store_id, stored in store_db.settings_of_every_store(db).items()}
+
+
 def _read(db, store_id: int) -> StoreSettings:
-    stored = store_db.settings_values(db, store_id)
+    return _parse(store_db.settings_values(db, store_id))
+
+
+def _parse(stored: dict[str, str]) -> StoreSettings:
     values = {}
     for spec in SETTINGS:
         values[spec.name] = json.loads(stored[spec.name]) if spec.name in stored else spec.default

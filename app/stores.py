@@ -80,12 +80,9 @@ def list_stores(db) -> list[StoreInfo]:
     """Every store of the database, by number, with its name, currency, locale and zone."""
     from app import settings as settings_mod
 
-    stores = []
-    for store_id in store_db.store_ids(db):
-        values = settings_mod.load(db, store_id)
-        stores.append(StoreInfo(store_id, values.store_name, values.currency, values.locale,
-                                values.timezone, values.followup_grace_minutes))
-    return stores
+    return [StoreInfo(store_id, values.store_name, values.currency, values.locale,
+                      values.timezone, values.followup_grace_minutes)
+            for store_id, values in settings_mod.load_every_store(db).items()]
 
 
 def missing_store(db, store_id: int, where: str) -> StateError:

@@ -8,9 +8,10 @@ through the app (``app.stores.add_store``: 30 in NOK, 15 in EUR, 5 in CZK, in th
 time zones), each filled through the app's own CSV import (``app.csv_import.import_csv``
 with the owner's PIN) from a ``bench/generator.py`` file of 20,000 incidents over five years.
 For PostgreSQL, a throwaway cluster (``tests/pg_cluster.Cluster``, fsync on) gets a migrated
-database (the app's own migrations) and the same rows, copied table by table with COPY (the
-app's import is not portable yet: PRAGMAs and temp tables). The bench runs no ANALYZE
-(the SQLite file's statistics are dropped; PostgreSQL's autovacuum does what a server does).
+database (the app's own migrations) and the same rows, copied table by table with COPY, then
+``VACUUM ANALYZE`` (what autovacuum has long done on a server that gathered the rows over
+years; right after the copy the figures depended on when autovacuum came). The SQLite file's
+statistics are dropped (a store before the app's first ``PRAGMA optimize``).
 
 Then, on each backend, it prints:
 
@@ -48,6 +49,19 @@ STORES, INCIDENTS = 50, 20_000
 END = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # Monday morning: W47 complete
 MARK = 50_020_001  # PRAGMA user_version once every store is imported
 PIN = "4826"
+
+
+class Shape:
+    """What a bench database holds: its stores (numbered 1…), their zones and its now."""
+
+    def __init__(self, stores: int, end: datetime, zones=None) -> None:
+        from app.summary import Week
+
+        self.stores, self.end, self._zones = stores, end, zones
+        self.week = Week.containing((end - timedelta(days=1)).date())  # the last whole week
+
+    def zone(self, store: int) -> str:
+        return self._zones(store) if self._zones else _store_kind(store)[3]
 
 
 def _store_kind(number: int) -> tuple[str, str, str, str]:
@@ -132,31 +146,37 @@ def copy_to_postgresql(source: Path, url: str) -> None:
                              f"(SELECT coalesce(max(id), 1) FROM {table}))")
         conn.commit()
     lite.close()
+    # What autovacuum has long done on a server that gathered these rows over five years:
+    # statistics and the visibility map (index-only scans). Right after a bulk COPY the
+    # planner knows nothing yet: the figures then depend on when autovacuum happens to
+    # come (a store-week summary took 50 ms in one run and 1 s in another).
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
 
 
 # -- the figures ------------------------------------------------------------------------------
 
-def summary_weeks(target: str, runs: int) -> dict:
+def summary_weeks(target: str, runs: int, shape: Shape) -> dict:
     """Random (store, week) pairs: the weekly summary and its floor, in ms."""
     from zoneinfo import ZoneInfo
 
     from app.clock import FixedClock, to_iso
     from app.context import Context
-    from app.summary import TREND_WEEKS, Week, weekly_summary
+    from app.summary import TREND_WEEKS, weekly_summary
     from db.connection import open_database
 
     database = open_database(target)
-    clock = FixedClock(END)
+    clock = FixedClock(shape.end)
     rng = random.Random(7)
-    last = Week.containing((END - timedelta(days=1)).date())
-    pairs = [(rng.randrange(1, STORES + 1), last.shifted(-rng.randrange(0, 52 * 5 - 10)))
+    last = shape.week
+    pairs = [(rng.randrange(1, shape.stores + 1), last.shifted(-rng.randrange(0, 52 * 5 - 10)))
              for _ in range(runs)]
     for store, week in pairs[:5]:  # warm up, as a store in use
         weekly_summary(Context(database, clock, store), week)
     floor, ours, sizes = [], [], []
     for store, week in pairs:
         ctx = Context(database, clock, store)
-        tz = ZoneInfo(_store_kind(store)[3])
+        tz = ZoneInfo(shape.zone(store))
         start, _e = week.shifted(1 - TREND_WEEKS).bounds(tz)
         _s, end = week.bounds(tz)
         began = time.perf_counter()
@@ -171,18 +191,18 @@ def summary_weeks(target: str, runs: int) -> dict:
     return {"floor": floor, "ours": ours, "per_week": statistics.mean(sizes)}
 
 
-def chain_in_process(target: str, runs: int, reference: bool = False) -> list[float]:
+def chain_in_process(target: str, runs: int, shape: Shape,
+                     reference: bool = False) -> list[float]:
     """``app.chain.chain_report`` (the chain's own query), or with ``reference`` the same
     report from a whole weekly summary per store."""
     from app.chain import chain_report, chain_report_from_summaries
     from app.clock import FixedClock
     from app.context import Context
-    from app.summary import Week
     from db.connection import open_database
 
     database = open_database(target)
-    ctx = Context(database, FixedClock(END), 1)
-    week = Week.containing((END - timedelta(days=1)).date())
+    ctx = Context(database, FixedClock(shape.end), 1)
+    week = shape.week
     samples = []
     for _i in range(runs + 1):
         began = time.perf_counter()
@@ -202,11 +222,9 @@ def _timed(command: list[str]) -> float:
     return (time.perf_counter() - began) * 1000
 
 
-def chain_process(target: str, runs: int) -> dict:
+def chain_process(target: str, runs: int, shape: Shape) -> dict:
     """``comeback report --chain`` as a process, and the bare reportlab floor."""
-    from app.summary import Week
-
-    week = str(Week.containing((END - timedelta(days=1)).date()))
+    week = str(shape.week)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "chain.pdf"
         app = [sys.executable, "-m", "ui.entry", "--db", target, "report", "--chain",
@@ -215,9 +233,9 @@ def chain_process(target: str, runs: int) -> dict:
     return {"floor": floor, "ours": ours, "pages": pages, "week": week}
 
 
-def report(name: str, target: str, args) -> None:
+def report(name: str, target: str, args, shape: Shape) -> None:
     print(f"[{name}] store-week summaries…", flush=True)
-    weeks = summary_weeks(target, args.runs)
+    weeks = summary_weeks(target, args.runs, shape)
     p50, p99 = p50_p99(weeks["ours"])
     f50, f99 = p50_p99(weeks["floor"])
     print(f"[{name}] one store-week summary, {args.runs} random (store, week) pairs, "
@@ -226,13 +244,13 @@ def report(name: str, target: str, args) -> None:
           f"(target p99 ≤ 50 ms: {'OK' if p99 <= 50 else 'MISSED'})")
     print(f"    floor SELECT * of 8 weeks p50 {f50:7.2f} ms   p99 {f99:7.2f} ms   "
           f"ratio p50 {p50 / f50:.1f}×, p99 {p99 / f99:.1f}×")
-    inside = chain_in_process(target, max(3, args.reports))
-    reference = chain_in_process(target, 2, reference=True)
+    inside = chain_in_process(target, max(3, args.reports), shape)
+    reference = chain_in_process(target, 2, shape, reference=True)
     print(f"[{name}] in process: chain_report (the chain's query) median "
-          f"{statistics.median(inside):.0f} ms; the same from 50 weekly summaries "
-          f"{statistics.median(reference):.0f} ms", flush=True)
+          f"{statistics.median(inside):.0f} ms; the same from {shape.stores} weekly "
+          f"summaries {statistics.median(reference):.0f} ms", flush=True)
     print(f"[{name}] chain report as a process…", flush=True)
-    process = chain_process(target, args.reports)
+    process = chain_process(target, args.reports, shape)
     ours, floor = statistics.median(process["ours"]), statistics.median(process["floor"])
     print(f"    comeback report --chain --week {process['week']} ({process['pages']} pages): "
           f"median {ours:.0f} ms (runs: {', '.join(f'{v:.0f}' for v in process['ours'])}) "
@@ -255,7 +273,11 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=5)
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--single", action="store_true",
+                        help="one store of 1,000,000 incidents instead (bench.scaling_db)")
     args = parser.parse_args()
+    if args.single:
+        return single_store(args)
     if args.rebuild or not cache_ready(CACHE, MARK):
         began = time.perf_counter()
         print(f"building {CACHE} ({STORES} stores × {INCIDENTS:,} incidents, imported)…")
@@ -269,9 +291,40 @@ def main() -> None:
         erase_as_of_today(db)
         strip_statistics(db)  # as built: no statistics until the app makes its own
         if args.backend in ("both", "sqlite"):
-            report("sqlite", str(db), args)
+            report("sqlite", str(db), args, Shape(STORES, END))
         if args.backend in ("both", "postgresql"):
-            postgresql(db, args)
+            postgresql(db, args, Shape(STORES, END))
+
+
+def single_store(args) -> None:
+    """The 1,000,000-incident single store of bench.scaling_db (built or reused; a copy is
+    measured, the cache is left as it is): the store-week summary and the chain path."""
+    from bench import scaling_db
+
+    cache = scaling_db.cache_path(1_000_000)
+    if not cache_ready(cache, scaling_db.MARK):  # built once (a built one is not touched)
+        cache = scaling_db.build(1_000_000)
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        db = Path(tmp) / "single.db"
+        shutil.copyfile(cache, db)
+        shape = Shape(1, scaling_db.last_moment(db),
+                      zones=lambda _store: _single_zone(db))
+        if args.backend in ("both", "sqlite"):
+            report("sqlite", str(db), args, shape)
+        if args.backend in ("both", "postgresql"):
+            postgresql(db, args, shape)
+
+
+def _single_zone(path: Path) -> str:
+    import json
+
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE store_id = 1 AND "
+                           "name = 'timezone'").fetchone()
+    finally:
+        conn.close()
+    return json.loads(row[0]) if row else "Europe/Oslo"
 
 
 def erase_as_of_today(path: Path) -> None:
@@ -288,7 +341,7 @@ def erase_as_of_today(path: Path) -> None:
     database.close()
 
 
-def postgresql(source: Path, args) -> None:
+def postgresql(source: Path, args, shape: Shape) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.pg_cluster import Cluster
 
@@ -299,7 +352,7 @@ def postgresql(source: Path, args) -> None:
         copy_to_postgresql(source, url)
         print(f"[postgresql] copied into {url.split('?')[0]} in "
               f"{time.perf_counter() - began:.0f} s", flush=True)
-        report("postgresql", url, args)
+        report("postgresql", url, args, shape)
     finally:
         cluster.remove()
 

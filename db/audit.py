@@ -28,15 +28,15 @@ FROM (SELECT CAST(:store_id AS INTEGER) AS store_id, CAST(:at AS TEXT) AS at,
 
 def append(db: Database, *, store_id: int, at: str, staff_id: int | None, action: str,
            entity: str | None = None, entity_id: int | None = None,
-           detail: str | None = None, terminal_id: int | None = None) -> int:
+           detail: str | None = None, terminal_id: int | None = None) -> None:
     """Append one entry, chained to the store's entry before it (see db.audit_chain).
-    ``terminal_id``: where it happened (not part of the chain's hash)."""
+    ``terminal_id``: where it happened (not part of the chain's hash). Nothing is read
+    back: on PostgreSQL the entry goes out with the transaction's COMMIT (db.pg)."""
     with db.chain_lock(store_id):
-        cursor = db.execute(_APPEND, {
+        db.execute(_APPEND, {
             "store_id": store_id, "at": at, "staff_id": staff_id, "action": action,
             "entity": entity, "entity_id": entity_id, "detail": detail, "genesis": GENESIS,
             "terminal_id": terminal_id})
-    return cursor.lastrowid
 
 
 def last_of(db: Database, store_id: int, actions: Iterable[str]) -> dict | None:

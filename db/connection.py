@@ -384,11 +384,14 @@ def _migrate(database: Database, path: Path) -> None:
         raise health.problem_of(error, path) or error from None
 
 
-def data_mark(database: Database) -> tuple[int, int]:
-    """A value that changes whenever what the database holds may have changed: this
-    connection's own writes (``total_changes``, no statement) and every commit of another
-    connection or process (``PRAGMA data_version``: no disk read). SQLite-only; lets a caller
-    keep a small, often-read table (the settings) until it changes."""
+def data_mark(database: Database, store_id: int | None = None) -> object:
+    """A value that changes whenever what the database holds (for ``store_id``) may have
+    changed: this connection's own writes (``total_changes``, no statement) and every commit
+    of another connection or process (``PRAGMA data_version``: no disk read); a server's
+    handle has its own (db.pg: LISTEN/NOTIFY). Lets a caller keep a small, often-read table
+    (the settings) until it changes."""
+    if getattr(database, "backend", "sqlite") != "sqlite":  # (a class attribute here: a
+        return database.data_mark(store_id)  # getattr of another name builds sqlite-utils)
     conn = database.conn
     return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
 

@@ -353,6 +353,16 @@ class Failover:
             self._depth = max(0, self._depth - 1)
 
     @property
+    def memo(self) -> dict | None:
+        """The server's settings memo (db.pg); None while away (the copy is read)."""
+        server = self.server
+        return None if server is None else getattr(server, "memo", None)
+
+    def data_mark(self, store_id: int | None = None) -> object:
+        server = self.server
+        return object() if server is None else server.data_mark(store_id)
+
+    @property
     def conn(self):
         if self.server is None:
             raise self.offline_error()

@@ -48,6 +48,11 @@ _TOKEN = re.compile(r"'(?:[^']|'')*'|--[^\n]*|::|\?|:([A-Za-z_]\w*)|%")
 _INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE)
 _CROSS_JOIN = re.compile(r"\bCROSS\s+JOIN\b(?=[^;]*?\bON\b)", re.IGNORECASE)
 _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
+# Writes that may wait for the next statement inside a transaction (PgConnection.execute):
+# an UPDATE or DELETE (its rowcount is read when asked for) and the audit log's append (its
+# own lock, never expected to fail alone). An INSERT elsewhere goes at once: a caller may
+# catch its IntegrityError right there.
+_WAITS = re.compile(r"\s*(UPDATE|DELETE)\b|\s*INSERT\s+INTO\s+audit_log\b", re.IGNORECASE)
 _INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 # SQLite's schema names: its TEMP tables (PostgreSQL's are in pg_temp) and the file's own
@@ -181,6 +186,51 @@ class PgCursor:
         self._cursor.close()
 
 
+class _DeferredCursor:
+    """The cursor of a write that waits to go out with the next statement (see
+    :meth:`PgConnection.execute`): reading anything of it sends it (and what waits before
+    it) at once."""
+
+    def __init__(self, conn: PgConnection, returning_id: bool) -> None:
+        self._conn, self.returning_id = conn, returning_id
+        self._cursor: PgCursor | None = None
+
+    def _sent(self) -> PgCursor:
+        if self._cursor is None:
+            self._conn.flush()
+        if self._cursor is None:  # its transaction or savepoint was rolled back
+            raise sqlite3.OperationalError("the statement was rolled back before it ran")
+        return self._cursor
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._sent().lastrowid
+
+    @property
+    def rowcount(self) -> int:
+        return self._sent().rowcount
+
+    @property
+    def description(self) -> Any:
+        return self._sent().description
+
+    def fetchone(self) -> tuple | None:
+        return self._sent().fetchone()
+
+    def fetchall(self) -> list[tuple]:
+        return self._sent().fetchall()
+
+    def fetchmany(self, size: int = 1) -> list[tuple]:
+        return self._sent().fetchmany(size)
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._sent())
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+
+
 class _NamedCursor:
     """A server-side cursor read like a sqlite3 one (``fetchmany``, iteration)."""
 
@@ -210,7 +260,9 @@ class PgConnection:
         self._url = url  # to connect again after the connection broke (see execute)
         # BEGIN and advisory locks wait here and go out in one pipeline with the next
         # statement: one round trip instead of two or three (see send_ahead).
-        self._ahead: list[tuple[str, list]] = []
+        self._ahead: list[tuple[str, Any, _DeferredCursor | None]] = []
+        self.writes = 0  # statements that may have written (see PgDatabase.data_mark)
+        self.session = 0  # connections made again after a break (LISTENs are lost)
 
     @property
     def in_transaction(self) -> bool:
@@ -222,37 +274,67 @@ class PgConnection:
         """Run ``sql`` (BEGIN, an advisory lock) just before the next statement, in the
         same round trip. The server still runs them one after the other, so a lock is held
         before the next statement takes its snapshot."""
-        self._ahead.append((translate(sql)[0], list(parameters)))
+        self._ahead.append((translate(sql)[0], list(parameters), None))
 
     def flush(self) -> None:
-        """Send what waits to go ahead now (before using ``raw`` directly)."""
+        """Send what waits to go ahead now (before using ``raw`` directly, or when a
+        waiting write's result is read)."""
+        if self._ahead:
+            self._send(None, None)
+
+    def _send(self, text: str | None, parameters: Any) -> psycopg.Cursor | None:
+        """What waits to go ahead, then ``text`` (if any): one pipeline, one round trip.
+        Each waiting write's cursor gets its result; an error is the first statement's
+        that failed (the ones after it were not run)."""
         ahead, self._ahead = self._ahead, []
+        sent: list[tuple[psycopg.Cursor, _DeferredCursor]] = []
+        cursor = None
         try:
-            for before, values in ahead:
-                self.raw.execute(before, values)
+            if len(ahead) + (text is not None) == 1:
+                before, values, waiting = ahead[0] if ahead else (text, parameters, None)
+                cursor = self.raw.execute(before, values)
+                if waiting is not None:
+                    sent.append((cursor, waiting))
+            else:
+                with self.raw.pipeline():
+                    for before, values, waiting in ahead:
+                        done = self.raw.execute(before, values)
+                        if waiting is not None:
+                            sent.append((done, waiting))
+                    if text is not None:
+                        cursor = self.raw.execute(text, parameters)
         except psycopg.Error as error:
-            raise _as_sqlite_error(error) from error
+            raise self._error(error) from error
+        for done, waiting in sent:
+            waiting._cursor = PgCursor(done, waiting.returning_id)
+        return cursor
 
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
-                ) -> PgCursor:
+                ) -> PgCursor | _DeferredCursor:
+        """Run ``sql``. Inside a transaction an ``UPDATE``/``DELETE`` or the audit log's
+        append waits and goes out with the next statement (the tap's summary columns and
+        its audit entry with its COMMIT: three round trips fewer): its cursor sends it as
+        soon as anything of it is read (``rowcount``, ``lastrowid``, rows). An error of a
+        waiting write is raised by the statement it went out with, inside the same
+        transaction or savepoint (``atomic`` sends what waits before it ends), so the
+        transaction is rolled back as if it had come at once. Other statements go at
+        once."""
         text, returning = translate(sql)
         if self.raw.closed and self._url is not None:
             # The connection broke earlier (that statement said so: LOST, nothing of its
             # transaction kept); connect again, so a tap kept meanwhile is saved once the
             # server is back. Still down: DatabaseServerError as on the first start.
             self.raw = connect(self._url)
-        try:
-            if self._ahead:
-                ahead, self._ahead = self._ahead, []
-                with self.raw.pipeline():
-                    for before, values in ahead:
-                        self.raw.execute(before, values)
-                    cursor = self.raw.execute(text, () if parameters is None else parameters)
-            else:
-                cursor = self.raw.execute(text, () if parameters is None else parameters)
-        except psycopg.Error as error:
-            raise self._error(error) from error
-        return PgCursor(cursor, returning)
+            self.session += 1
+        values = () if parameters is None else parameters
+        if _WAITS.match(text) and self.in_transaction:
+            waiting = _DeferredCursor(self, returning)
+            self._ahead.append((text, values, waiting))
+            self.writes += 1
+            return waiting
+        if text.lstrip()[:6].upper() != "SELECT":
+            self.writes += 1
+        return PgCursor(self._send(text, values), returning)
 
     def _error(self, error: psycopg.Error) -> Exception:
         """The sqlite3-style error; a server problem names this server."""
@@ -264,10 +346,9 @@ class PgConnection:
     def executemany(self, sql: str, rows: Any) -> None:
         text, _ = translate(sql)
         text = text.removesuffix(" RETURNING id")
+        self.flush()
+        self.writes += 1
         try:
-            ahead, self._ahead = self._ahead, []
-            for before, values in ahead:
-                self.raw.execute(before, values)
             with self.raw.cursor() as cursor:
                 cursor.executemany(text, rows)
         except psycopg.Error as error:
@@ -276,15 +357,23 @@ class PgConnection:
     def commit(self) -> None:
         """COMMIT; a transaction in which a statement failed (its error caught and kept
         quiet) is rolled back and raises: PostgreSQL's COMMIT would roll it back without a
-        word, where SQLite would have committed the statements that worked."""
+        word, where SQLite would have committed the statements that worked. Writes still
+        waiting go out with the COMMIT (one round trip); if one fails, the transaction is
+        rolled back and its error raised."""
         status = self.raw.info.transaction_status
         if status == TransactionStatus.INERROR:
             self.rollback()
             raise _failed_inside()
-        if status == TransactionStatus.IDLE:
+        if not any(waiting is not None for _t, _v, waiting in self._ahead) \
+                and status == TransactionStatus.IDLE:
             self._ahead = []  # BEGIN was never sent: nothing to commit
-        else:
+            return
+        try:
             self.execute("COMMIT")
+        except BaseException:
+            with suppress(psycopg.Error, sqlite3.Error):
+                self.rollback()
+            raise
 
     def rollback(self) -> None:
         self._ahead = []
@@ -314,6 +403,45 @@ class PgDatabase:
     def __init__(self, conn: PgConnection, url: str) -> None:
         self.conn = conn
         self.url = url
+        #: Small, often-read tables (the settings) with the :meth:`data_mark` they were
+        #: read at (app.settings.load), as on SQLite.
+        self.memo: dict = {}
+        self._listening: set[tuple[int, int]] = set()  # (session, store) with a LISTEN
+        self._heard = 0  # change notifications received (any store listened to)
+
+    def data_mark(self, store_id: int | None = None) -> object:
+        """A value that changes whenever what the database holds for ``store_id`` may have
+        changed (SQLite's ``data_version``, see db.connection.data_mark): this connection's
+        own writes, and every change another terminal committed — each is audited in its
+        transaction, and the audit log's trigger NOTIFYs ``comeback_store_<id>`` on commit
+        (migration 0017). The connection LISTENs to the store's channel (once), and the
+        notifications that arrived are read from its socket without a round trip. A mark
+        that matches no other (a read every time) where that cannot be known: no store,
+        inside a transaction before the LISTEN holds, a broken connection."""
+        conn = self.conn
+        if store_id is None or conn.raw.closed:
+            return object()
+        key = (conn.session, int(store_id))
+        if key not in self._listening:
+            if conn.in_transaction:
+                return object()  # a LISTEN only holds from the transaction's COMMIT
+            if not any(session == conn.session for session, _store in self._listening):
+                conn.raw.add_notify_handler(self._heard_one)  # this connection's first
+            conn.execute(f"LISTEN comeback_store_{int(store_id)}")
+            self._listening.add(key)
+        pgconn = conn.raw.pgconn
+        try:
+            pgconn.consume_input()  # what the socket holds already; never waits
+            while (notice := pgconn.notifies()) is not None:
+                if pgconn.notify_handler is not None:
+                    pgconn.notify_handler(notice)
+        except psycopg.Error:
+            return object()
+        return (conn.session, conn.writes, self._heard)
+
+    def _heard_one(self, notice) -> None:
+        if notice.pid != self.conn.raw.info.backend_pid:  # this connection's own: its writes
+            self._heard += 1
 
     @property
     def full(self) -> PgDatabase:
@@ -343,7 +471,9 @@ class PgDatabase:
             conn.execute(f"SAVEPOINT {savepoint}")
             try:
                 yield self
+                conn.flush()  # a write of the block that fails fails inside it
             except BaseException:
+                conn._ahead = []  # the block's writes not sent yet: never sent
                 if conn.raw.info.transaction_status in (TransactionStatus.INTRANS,
                                                         TransactionStatus.INERROR):
                     with suppress(psycopg.Error):  # a lost connection: the first error counts

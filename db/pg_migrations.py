@@ -20,6 +20,7 @@ nothing left to do. Each migration and the record of it commit together.
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import datetime, timezone
 
 from db import audit_chain, health
@@ -97,8 +98,29 @@ def applied(database) -> list[str]:
         [MIGRATION_SET])]
 
 
+def _up_to_date(database) -> bool:
+    """True when the newest migration this Comeback knows is applied and none numbered
+    above it (a newer Comeback's: TOO_NEW), in one statement, as SQLite's
+    ``health.schema_state``; False when there is something to migrate. A start that finds
+    nothing to do never imports the migrations (nor sqlite-utils)."""
+    try:
+        newest = database.execute(f"SELECT max(name) FROM {TABLE} WHERE migration_set = ?",
+                                  [MIGRATION_SET]).fetchone()[0]
+    except sqlite3.OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == "42P01":  # no such table yet
+            return False
+        raise
+    if newest is not None and health._number(newest) > health._number(NEWEST_MIGRATION):
+        raise health.DatabaseFileError(
+            health.Problem.TOO_NEW, database.where, f"migration {newest}",
+            found=health._number(newest), known=health._number(NEWEST_MIGRATION))
+    return newest == NEWEST_MIGRATION
+
+
 def migrate(database) -> list[str]:
     """Apply what is pending; the names applied. Refuses a database from a newer Comeback."""
+    if _up_to_date(database):
+        return []
     from db.migrations import migrations
 
     known = [m.name for m in migrations._migrations]

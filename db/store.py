@@ -18,6 +18,15 @@ def settings_values(db: Database, store_id: int) -> dict[str, str]:
     return {name: value for name, value in rows}
 
 
+def settings_of_every_store(db: Database) -> dict[int, dict[str, str]]:
+    """store id → its stored settings (name → JSON text), for every store: one query."""
+    found: dict[int, dict[str, str]] = {store_id: {} for store_id in store_ids(db)}
+    for store_id, name, value in db.execute("SELECT store_id, name, value FROM settings"):
+        if store_id in found:
+            found[store_id][name] = value
+    return found
+
+
 def put_setting(db: Database, store_id: int, name: str, value_json: str) -> None:
     db.execute(
         "INSERT INTO settings (store_id, name, value) VALUES (?, ?, ?) "

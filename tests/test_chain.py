@@ -67,6 +67,40 @@ def test_the_chain_query_says_what_each_stores_weekly_summary_says(chain, week):
     assert chain_report(chain[3], week) == chain_report_from_summaries(chain[3], week)
 
 
+def test_an_import_still_being_copied_is_not_in_the_chain(chain, db):
+    """Incidents of an import that has not switched in yet (db.import_staging) count
+    nowhere: not in the weekly summary, not in the chain."""
+    ids = [row[0] for row in db.execute(
+        "SELECT id FROM incidents WHERE store_id = 3 ORDER BY id").fetchall()]
+    db.execute("INSERT INTO import_staging (store_id, first_incident, last_incident, "
+               "first_remedy, last_remedy, first_voucher, last_voucher, first_followup, "
+               "last_followup, owner, started_at, beat_at) "
+               "VALUES (3, ?, ?, 0, -1, 0, -1, 0, -1, 'test', '', '')", [ids[0], ids[-1]])
+    report = chain_report(chain[1], WEEK)
+    rows = {row.store.id: row for row in report.stores}
+    assert rows[3].incidents == 0 and rows[3].rank is None
+    assert rows[1].incidents == 3 and rows[2].incidents == 3
+    assert report == chain_report_from_summaries(chain[1], WEEK)
+
+
+def test_the_stores_are_listed_with_one_query(chain, db, monkeypatch):
+    """list_stores reads every store's settings at once (50 stores: one round trip to the
+    server, not 50)."""
+    statements = []
+    real = db.execute
+
+    def counting(sql, *args, **kwargs):
+        statements.append(sql)
+        return real(sql, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute", counting)
+    stores = list_stores(db)
+    assert [(s.id, s.name, s.currency, s.timezone) for s in stores] == [
+        (1, "Fjord Kafé", "NOK", "Europe/Oslo"), (2, "Café Sol", "EUR", "Europe/Madrid"),
+        (3, "Bryggen Bistro", "NOK", "Europe/Oslo")]
+    assert len([s for s in statements if "settings" in s]) == 1
+
+
 def test_the_chain_query_agrees_with_the_summaries_on_demo_weeks(db, clock):
     from datetime import datetime, timezone
 
