@@ -376,7 +376,7 @@ class Failover:
         """Any other attribute of the server's handle (a snapshot for an export, the
         schema's tables, the settings memo…): the server's; none while it is away (callers
         that ask ``getattr(db, name, default)`` get their default)."""
-        server = self.__dict__.get("server")
+        server = self.__dict__.get("_server")
         if name.startswith("_") or server is None:
             raise AttributeError(name)
         return getattr(server, name)

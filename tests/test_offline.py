@@ -139,6 +139,17 @@ def test_while_away_reads_come_from_the_copy_and_writes_fail_at_once_without_con
     assert network.connects == before  # no connect (and no connect timeout) per tap
 
 
+def test_what_else_the_servers_handle_offers_passes_through_while_it_is_there(terminal,
+                                                                               network):
+    """A terminal's handle is the server's for everything else (an export's snapshot, the
+    schema's tables); while the server is away none of it is there (callers' defaults)."""
+    assert "incidents" in terminal.db.table_names()
+    with terminal.db.snapshot():
+        assert catalog.categories(terminal)
+    cut(terminal, network)
+    assert getattr(terminal.db, "table_names", None) is None
+
+
 def test_reconnect_backs_off_on_the_injected_clock(terminal, network):
     cut(terminal, network)
     waits = []
