@@ -388,24 +388,52 @@ def write_copy(copy: Database, rows: dict[str, list[dict]], keep: set[str]) -> N
     conn = copy.conn
     conn.execute("PRAGMA foreign_keys=OFF")
     try:
-        with copy.atomic():
-            gone = [r[0] for r in copy.execute("SELECT id, uid FROM incidents").fetchall()
+        # On the sqlite3 connection itself, one transaction: a terminal's start refreshes
+        # its copy before the counter's first paint, and sqlite-utils is not loaded yet.
+        with _transaction(conn):
+            gone = [r[0] for r in conn.execute("SELECT id, uid FROM incidents").fetchall()
                     if r[1] not in keep]
-            forget_incidents(copy, gone)
+            forget_incidents(conn, gone)
             for table in reversed(REFERENCE_TABLES):
-                copy.execute(f"DELETE FROM {table}")
+                conn.execute(f"DELETE FROM {table}")
             for table in REFERENCE_TABLES:
                 for row in rows.get(table, []):
                     names = list(row)
-                    copy.execute(f"INSERT INTO {table} ({', '.join(names)}) "
+                    conn.execute(f"INSERT INTO {table} ({', '.join(names)}) "
                                  f"VALUES ({', '.join('?' * len(names))})",
                                  [row[name] for name in names])
     finally:
         conn.execute("PRAGMA foreign_keys=ON")
 
 
+@contextmanager
+def _transaction(conn) -> Iterator[None]:
+    """BEGIN … COMMIT on a sqlite3 connection (a savepoint inside an open transaction);
+    rolled back when the block raises."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT write_copy")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO SAVEPOINT write_copy")
+                conn.execute("RELEASE SAVEPOINT write_copy")
+            raise
+        conn.execute("RELEASE SAVEPOINT write_copy")
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def forget_incidents(copy: Database, ids: list[int]) -> None:
-    """Remove incidents (and their remedies, follow-ups, vouchers) from the copy."""
+    """Remove incidents (and their remedies, follow-ups, vouchers) from the copy (``copy``:
+    the copy's handle or its sqlite3 connection)."""
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("?" * len(chunk))

@@ -20,6 +20,7 @@ nothing left to do. Each migration and the record of it commit together.
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import datetime, timezone
 
 from db import audit_chain, health
@@ -97,8 +98,28 @@ def applied(database) -> list[str]:
         [MIGRATION_SET])]
 
 
+def newest_applied(database) -> str | None:
+    """The newest migration the database has (None: none, or no migrations table yet), in
+    one statement: what every start asks (as ``db.health.schema_state`` on a file)."""
+    try:
+        return database.execute(f"SELECT max(name) FROM {TABLE} WHERE migration_set = ?",
+                                [MIGRATION_SET]).fetchone()[0]
+    except sqlite3.OperationalError as error:
+        if database.execute("SELECT to_regclass(?)", [TABLE]).fetchone()[0] is None:
+            return None  # a new database
+        raise error from None
+
+
 def migrate(database) -> list[str]:
-    """Apply what is pending; the names applied. Refuses a database from a newer Comeback."""
+    """Apply what is pending; the names applied. Refuses a database from a newer Comeback.
+
+    A database whose newest migration is this Comeback's newest needs nothing: one
+    statement, and the migrations themselves (with sqlite-utils) are not even imported."""
+    newest = newest_applied(database)
+    if newest == NEWEST_MIGRATION:
+        return []
+    if newest is not None and newest > NEWEST_MIGRATION:
+        _refuse_unknown(database, [newest], [NEWEST_MIGRATION])
     from db.migrations import migrations
 
     known = [m.name for m in migrations._migrations]

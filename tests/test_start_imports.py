@@ -1,0 +1,78 @@
+"""What a cold start imports, and how: PySide6's import hook answered from the file's bytes
+(ui.pyside_imports), and a PostgreSQL start that needs neither sqlite-utils nor the
+migrations when the server's schema is up to date."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_quick_pyside_check_gives_pysides_own_answer():
+    import json
+
+    import ui.pyside_imports as quick
+    from ui import counter
+
+    assert quick.install()
+    feature = sys.modules["shibokensupport.feature"]
+    check = feature._mod_uses_pyside
+    assert check.from_bytes and quick.install()  # once; a second call changes nothing
+    own = check.pyside_own
+    for module in (counter, json, quick, sys, feature, pytest):
+        assert check(module) == own(module), module.__name__
+    assert check(counter) and not check(json)
+
+
+def test_the_gui_start_installs_it_before_ui_app_is_imported():
+    code = ("import sys\n"
+            "import ui.entry, ui.app\n"
+            "sys.modules['ui.app'].main = lambda target: print("
+            "sys.modules['shibokensupport.feature']._mod_uses_pyside.from_bytes)\n"
+            "ui.entry._gui('/nonexistent/store.db')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+def test_an_up_to_date_server_is_opened_without_the_migrations_or_sqlite_utils(pg_url):
+    code = ("import sys\n"
+            "from db.pg import open_pg\n"
+            "open_pg(sys.argv[1]).close()\n"
+            "print(sorted(m for m in ('sqlite_utils', 'db.migrations') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code, pg_url], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_server_from_a_newer_comeback_is_refused_in_the_one_statement_check(pg_url):
+    from db.connection import NEWEST_MIGRATION
+    from db.health import DatabaseFileError, Problem
+    from db.pg import open_pg
+
+    database = open_pg(pg_url)
+    number = int(NEWEST_MIGRATION[:4]) + 1
+    database.execute("INSERT INTO _comeback_migrations (migration_set, name, applied_at) "
+                     "VALUES ('comeback', ?, 'x')", [f"{number:04d}_from_the_future"])
+    database.close()
+    with pytest.raises(DatabaseFileError) as raised:
+        open_pg(pg_url)
+    assert raised.value.problem is Problem.TOO_NEW
+
+
+def test_a_new_server_database_is_still_migrated(pg_cluster):
+    from db.connection import NEWEST_MIGRATION
+    from db.pg import open_pg
+    from db.pg_migrations import newest_applied
+
+    database = open_pg(pg_cluster.new_database())
+    try:
+        assert newest_applied(database) == NEWEST_MIGRATION
+        assert database.execute("SELECT count(*) FROM stores").fetchone()[0] == 0
+    finally:
+        database.close()
