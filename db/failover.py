@@ -50,11 +50,12 @@ def is_away_error(error: BaseException) -> bool:
     return isinstance(error, DatabaseServerError) and error.problem in _PASSING
 
 
-def terminal_name(url: str, store_id: int) -> str:
+def terminal_name(url: str, store_id: int, info: dict | None = None) -> str:
     """A file name for the server + database + store of ``url`` (no user, no password)."""
-    from psycopg.conninfo import conninfo_to_dict
+    if info is None:
+        from psycopg.conninfo import conninfo_to_dict
 
-    info = conninfo_to_dict(url)
+        info = conninfo_to_dict(url)
     host = str(info.get("host") or "localhost")
     host = "local" if host.startswith("/") else host
     name = f"{host}-{info.get('port') or 5432}-{info.get('dbname') or 'postgres'}-store{store_id}"
@@ -65,14 +66,44 @@ def copy_path(data_dir: Path, url: str, store_id: int = 1) -> Path:
     """Where the terminal's copy of ``url``'s store lives (its outbox: + ``-outbox``)."""
     from psycopg.conninfo import conninfo_to_dict
 
-    info = conninfo_to_dict(url)
+    return _copy_path(data_dir, url, store_id, conninfo_to_dict(url))
+
+
+def _copy_path(data_dir: Path, url: str, store_id: int, info: dict) -> Path:
     host = str(info.get("host") or "")
-    name = terminal_name(url, store_id)
+    name = terminal_name(url, store_id, info)
     if host.startswith("/"):  # a Unix socket folder: its path tells servers apart
         import hashlib
 
         name += "-" + hashlib.sha256(host.encode()).hexdigest()[:8]
     return Path(data_dir) / FOLDER / f"{name}.db"
+
+
+def copy_path_without_psycopg(data_dir: Path, url: str, store_id: int = 1) -> Path | None:
+    """:func:`copy_path` for a plain ``postgresql://user@host:port/dbname?host=…&port=…``
+    URL, read without psycopg (which a start loads only once the counter is on screen);
+    None for anything libpq might read otherwise (several hosts, IPv6, a service file):
+    those take :func:`copy_path`. The caller checks with :func:`copy_path` once psycopg
+    is loaded."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("postgresql", "postgres"):
+        return None
+    where = parts.netloc.rpartition("@")[2]
+    if any(mark in where for mark in ",[]%") or "/" in parts.path[1:]:
+        return None
+    host, _colon, port = where.partition(":")
+    info = {"host": host, "port": port, "dbname": unquote(parts.path[1:])}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key in ("service", "servicefile") or "," in value:
+            return None
+        if key in info:
+            info[key] = value
+    return _copy_path(data_dir, url, store_id, info)
 
 
 def _default_connect(url: str):

@@ -76,3 +76,29 @@ def test_a_new_server_database_is_still_migrated(pg_cluster):
         assert database.execute("SELECT count(*) FROM stores").fetchone()[0] == 0
     finally:
         database.close()
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://comeback@/t_1?host=/tmp/comeback-pg-x&port=33707",
+    "postgresql://kasse:secret@kafe-server:5433/comeback",
+    "postgres://kafe-server/comeback%20two",
+    "postgresql:///comeback",
+    "postgresql://kafe-server",
+    "postgresql://kafe-server:/comeback?sslmode=require&port=6000",
+    "postgresql://kafe-server/comeback?dbname=other",
+    "postgresql://kasse@kafe-server/comeback?host=%2Fvar%2Frun%2Fpostgresql",
+])
+def test_a_terminals_copy_is_found_without_psycopg_where_psycopg_finds_it(url, tmp_path):
+    from db.failover import copy_path, copy_path_without_psycopg
+
+    assert copy_path_without_psycopg(tmp_path, url, 3) == copy_path(tmp_path, url, 3)
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://[::1]:5432/comeback", "postgresql://one,two/comeback",
+    "postgresql://%2Ftmp%2Fsocket/comeback", "postgresql://kafe/comeback?service=kasse",
+])
+def test_what_libpq_might_read_otherwise_is_left_to_psycopg(url, tmp_path):
+    from db.failover import copy_path_without_psycopg
+
+    assert copy_path_without_psycopg(tmp_path, url, 1) is None

@@ -122,8 +122,15 @@ def start(app: QApplication, db_path: str | Path | None, *,
     # Looked at before the file is opened: opening it makes its -wal, which the stamp
     # (written when the last process closed it) did not see.
     since = sound_since(db_path) if db_path is not None else None
+    from db.connection import is_server_url
+
+    ctx = None
+    if is_server_url(db_path):  # a terminal with a copy paints from it (ui.server_start)
+        from ui.server_start import open_from_copy
+
+        ctx = open_from_copy(db_path)
     try:
-        ctx = open_context(db_path)
+        ctx = ctx or open_context(db_path)
     except DatabaseProblem as problem:
         return show_problem(app, problem, db_path)
     ctx.db.sound_since = since
@@ -168,6 +175,11 @@ def start(app: QApplication, db_path: str | Path | None, *,
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
+        from ui.server_start import connecting
+
+        if connecting(ctx):  # painted from the terminal's copy: the server first
+            steps.insert(0, lambda: _connect_after_paint(app, window, steps, db_path,
+                                                         timer_factory))
 
         def next_step() -> None:
             if care.damaged:  # the file failed under the counter: its window is gone
@@ -186,6 +198,25 @@ def start(app: QApplication, db_path: str | Path | None, *,
 
     window.page("counter").installEventFilter(_FirstPaint(window, after_first_paint))
     return window
+
+
+def _connect_after_paint(app: QApplication, window: MainWindow, steps: list, db_path,
+                         timer_factory) -> None:
+    """The server of a counter painted from the terminal's copy (ui.server_start)."""
+    from app.models import Changes
+    from ui import server_start
+
+    found = server_start.connect(window.controller.ctx)
+    if found == server_start.CHANGED:
+        window.controller.announce(Changes(incidents=True, followups=True, catalog=True,
+                                           staff=True, settings=True, vouchers=True,
+                                           remote=True))
+    elif found == server_start.START_AGAIN:
+        steps.clear()
+        window.hide()
+        _forget(window)
+        window.controller.ctx.db.close()
+        start(app, db_path, timer_factory=timer_factory)
 
 
 def _explain_or_raise(app: QApplication, error: Exception, ctx: Context, db_path) -> QWidget:

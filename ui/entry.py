@@ -19,10 +19,11 @@ def _gui(db_path: Path | str) -> int:
     from app.dbtarget import is_server
 
     if is_server(db_path):
-        # On a server: psycopg (some 100 modules) and the terminal's handle.
+        # On a server: the terminal's handle. psycopg (some 100 modules, as long to import
+        # as PySide6) only once the counter is on screen, when this terminal has a copy of
+        # its store to paint it from (ui.server_start).
         import app.offline  # noqa: F401
         import db.failover  # noqa: F401
-        import db.pg  # noqa: F401
     from ui.pyside_imports import install
 
     install()
