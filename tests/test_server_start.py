@@ -165,3 +165,20 @@ def test_a_tap_before_the_connection_is_up_reaches_the_server(qtbot, store):
             "Cold food"
     finally:
         server.db.close()
+
+
+def test_a_copy_that_was_not_this_servers_after_all_starts_again_connected_first(
+        qtbot, store, monkeypatch, tmp_path):
+    import db.failover
+
+    real = db.failover.copy_path
+    monkeypatch.setattr(db.failover, "copy_path",  # libpq reads the URL otherwise
+                        lambda data_dir, url, store_id=1: real(tmp_path / "elsewhere", url,
+                                                                store_id))
+    first = _start(qtbot, store)
+    qtbot.waitUntil(lambda: not first.isVisible() and any(
+        isinstance(w, MainWindow) and w is not first for w in ui_app._WINDOWS),
+        timeout=15000)
+    again = next(w for w in ui_app._WINDOWS if isinstance(w, MainWindow))
+    assert again.controller.ctx.db.server is not None  # connected before its paint
+    assert again.controller.ctx.db.copy.path.parent.parent == tmp_path / "elsewhere"

@@ -102,3 +102,23 @@ def test_what_libpq_might_read_otherwise_is_left_to_psycopg(url, tmp_path):
     from db.failover import copy_path_without_psycopg
 
     assert copy_path_without_psycopg(tmp_path, url, 1) is None
+
+
+def test_a_tap_and_a_follow_up_need_no_sqlite_utils(tmp_path):
+    from tests.conftest import cli_init_store
+
+    path = tmp_path / "store.db"
+    cli_init_store(path)
+    code = ("import sys\n"
+            "from app import catalog, followups, incidents\n"
+            "from app.context import Context\n"
+            "from app.models import RemedyRequest\n"
+            "from db.connection import open_database\n"
+            "ctx = Context(open_database(sys.argv[1]))\n"
+            "logged = incidents.log_incident(ctx, category_id=catalog.category_by_code(ctx, "
+            "'cold_food').id, staff_id=None, remedies=[RemedyRequest(catalog.remedy_by_code("
+            "ctx, 'remake').id)])\n"
+            "print(len(followups.open_followups(ctx)), 'sqlite_utils' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+    assert done.stdout.split() == ["1", "False"], done.stderr

@@ -53,7 +53,7 @@ def open_from_copy(url: str) -> Context | None:
 
 
 def connecting(ctx: Context) -> bool:
-    return bool(getattr(ctx.db, "connecting", False))
+    return bool(vars(ctx.db).get("connecting", False))  # no __getattr__: sqlite-utils
 
 
 def connect(ctx: Context) -> str:
