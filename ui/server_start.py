@@ -46,10 +46,13 @@ def open_from_copy(url: str) -> Context | None:
     ctx = Context(db=handle, store_id=store_id)
     from app.setup import is_initialised
 
-    if not is_initialised(ctx):
-        handle.close()
-        return None
-    return ctx
+    try:
+        if is_initialised(ctx):
+            return ctx
+    except Exception:  # noqa: BLE001 - a copy it cannot read: the start connects first
+        pass
+    handle.close()
+    return None
 
 
 def connecting(ctx: Context) -> bool:
