@@ -462,6 +462,13 @@ def _transaction(conn) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+def reference_rows(copy: Database) -> list[list[tuple]]:
+    """Every reference row of the copy (what the server's store was at the last refresh),
+    to tell whether a refresh changed anything."""
+    return [copy.conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in REFERENCE_TABLES]
+
+
 def forget_incidents(copy: Database, ids: list[int]) -> None:
     """Remove incidents (and their remedies, follow-ups, vouchers) from the copy (``copy``:
     the copy's handle or its sqlite3 connection)."""

@@ -66,13 +66,13 @@ def connect(ctx: Context) -> str:
     away) or START_AGAIN (the copy was not this server's store after all: start as a
     terminal without a copy would). Other trouble raises, as opening would."""
     from app.offline import data_folder
-    from db.failover import REFERENCE_TABLES, copy_path
+    from db.failover import copy_path, reference_rows
 
     handle = ctx.db
     handle.connecting = False
     if copy_path(data_folder(), handle.url, handle.store_id) != handle.copy.path:
         return START_AGAIN
-    before = _reference_rows(handle.copy, REFERENCE_TABLES)
+    before = reference_rows(handle.copy)
     from db.health import DatabaseFileError
 
     try:
@@ -88,9 +88,5 @@ def connect(ctx: Context) -> str:
 
     if not is_initialised(ctx):
         return START_AGAIN
-    return CONNECTED if _reference_rows(handle.copy, REFERENCE_TABLES) == before else CHANGED
+    return CONNECTED if reference_rows(handle.copy) == before else CHANGED
 
-
-def _reference_rows(copy, tables) -> list:
-    return [copy.conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in tables]
