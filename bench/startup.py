@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -53,11 +52,9 @@ def make_demo_db(path: Path | str, language: str = "en") -> int:
 
 
 def app_command(db: Path) -> list[str]:
-    """The installed ``comeback`` of this interpreter's environment (a venv's, if run there)."""
-    beside = Path(sys.executable).parent / "comeback"
-    script = str(beside) if beside.exists() else shutil.which("comeback")
-    if script:
-        return [script, "--db", str(db)]
+    """The app of this checkout (run from its root, as bench.scaling does): an installed
+    ``comeback`` script may belong to another checkout (an editable install of the main
+    one), which would time that one's code instead."""
     return [sys.executable, "-m", "ui.entry", "--db", str(db)]
 
 
@@ -194,7 +191,7 @@ def main() -> None:
 
     numpy = "numpy installed (sqlite-utils imports it)" if importlib.util.find_spec(
         "numpy") else "no numpy"
-    print(f"python {sys.executable} ({numpy}); app: {app[0]}")
+    print(f"python {sys.executable} ({numpy}); app: {' '.join(app[:3])} in {HERE.parent}")
     print(f"demo database: {count} incidents, language {args.language}; "
           f"QPA {os.environ.get('QT_QPA_PLATFORM', 'offscreen')}; "
           f"runs {len(ours)} each, alternating")
