@@ -57,9 +57,8 @@ class Context:
         return f"Context(store_id={self.store_id}, clock={self.clock!r})"
 
     def prepare_writes(self) -> None:
-        """Build the database toolkit now instead of on the first write (see
-        db.connection): the app calls this right after the counter's first paint."""
-        self.db.full  # noqa: B018 - the property builds it
+        """Nothing left to prepare: writes go straight to the sqlite3 connection (see
+        db.connection); kept for the callers that ask."""
 
     def settings(self) -> settings_mod.StoreSettings:
         return settings_mod.load(self.db, self.store_id)

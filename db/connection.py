@@ -3,14 +3,13 @@
 This package is the only code that speaks SQL. Everything above it calls the small,
 named functions in the sibling modules, so a second backend can be added later.
 
-The handle everyone passes around is a :class:`Database`: sqlite-utils' Database, built on
-first need. Importing sqlite-utils costs about 60 ms (click, dateutil and pluggy come with
-it), more than the whole counter screen takes to build, and the counter only reads before
-its first paint. So until something needs sqlite-utils, a SELECT through ``query`` or
-``execute`` goes straight to the sqlite3 connection, which is all sqlite-utils would do
-with it; anything else (a write, ``atomic``, ``db["table"]``, …) builds the sqlite-utils
-Database on the same connection and from then on everything goes through it. ``ui.app``
-builds it right after the first paint, so a cashier's first tap does not pay for it.
+The handle everyone passes around is a :class:`Database`: the sqlite3 connection, with
+sqlite-utils' ``query``/``execute``/``atomic`` done directly on it (a SELECT without
+sqlite-utils' SAVEPOINT around it, a write outside a transaction committed, ``atomic`` as
+BEGIN … COMMIT or a savepoint). Importing sqlite-utils costs more than the whole counter
+screen takes to build (click, dateutil and pluggy come with it), and the app itself needs
+nothing else of it: it is loaded only for what is sqlite-utils' own (migrating a file,
+``db["table"]`` in tests and scripts, any other attribute), on the same connection.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ MIGRATION_SET = "comeback"
 NEWEST_MIGRATION = "0018_summary_rollup"
 
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
+_CONTROL = re.compile(r"\s*(begin|commit|end|rollback|savepoint|release)\b", re.IGNORECASE)
 
 
 class Database:
@@ -50,6 +50,7 @@ class Database:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._full: sqlite_utils.Database | None = None
+        self._savepoints = 0
         #: Values read often and seldom changed (the store's settings), each kept with the
         #: ``data_mark`` it was read at (see app.settings.load).
         self.memo: dict = {}
@@ -60,12 +61,7 @@ class Database:
         if self._full is None:
             from sqlite_utils import Database as FullDatabase
 
-            self._full = full = FullDatabase(self.conn, execute_plugins=False)
-            # From now on ``atomic`` goes straight to sqlite-utils, without __getattr__ in
-            # between (the hot path of logging an incident). SELECTs stay on the plain
-            # connection: sqlite-utils 4.2 runs each ``query`` inside a SAVEPOINT and a
-            # RELEASE, two more statements per read (28 of a tap's 62).
-            self.atomic = full.atomic
+            self._full = FullDatabase(self.conn, execute_plugins=False)
         return self._full
 
     @property
@@ -85,10 +81,49 @@ class Database:
 
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
                 ) -> sqlite3.Cursor:
-        """A cursor, as sqlite-utils' ``execute`` (which commits a write outside atomic)."""
+        """A cursor, as sqlite-utils' ``execute``: a write outside a transaction commits
+        (and one that fails leaves no transaction open)."""
+        conn = self.conn
         if _SELECT.match(sql):
-            return self.conn.execute(sql, () if parameters is None else parameters)
-        return self.full.execute(sql, parameters)
+            return conn.execute(sql, () if parameters is None else parameters)
+        was_open = conn.in_transaction
+        try:
+            cursor = conn.execute(sql, () if parameters is None else parameters)
+        except Exception:
+            if not was_open and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if not was_open and conn.in_transaction and cursor.description is None \
+                and not _CONTROL.match(sql):
+            conn.execute("COMMIT")
+        return cursor
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """One transaction (BEGIN … COMMIT; a savepoint inside an open one), rolled back
+        when the block raises: sqlite-utils' ``atomic``, without loading sqlite-utils."""
+        conn = self.conn
+        if conn.in_transaction:
+            self._savepoints += 1
+            name = f"comeback_{self._savepoints}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if conn.in_transaction:  # a RAISE(ROLLBACK) may have ended it all
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        conn.execute("BEGIN")
+        try:
+            yield self
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     @property
     def where(self) -> str:
@@ -99,7 +134,7 @@ class Database:
         """``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken *before* the first
         read, so no other process can read the same state and act on it in between. Inside
         an open transaction it only joins it."""
-        conn = self.full.conn
+        conn = self.conn
         if conn.in_transaction:
             yield
             return
@@ -296,6 +331,9 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
     # Each page is checked for malformed cells as it is read, so a damaged page a command
     # reads fails it ("malformed") before anything is written (see db.sound_stamp).
     conn.execute("PRAGMA cell_size_check=ON")
+    # As sqlite-utils sets it on every connection it wraps (the app's writes no longer
+    # need sqlite-utils: see Database).
+    conn.execute("PRAGMA recursive_triggers=ON")
     if wal:
         conn.execute("PRAGMA journal_mode=wal")
     # FULL: a committed incident survives a power cut, also in WAL mode.

@@ -50,11 +50,12 @@ def is_away_error(error: BaseException) -> bool:
     return isinstance(error, DatabaseServerError) and error.problem in _PASSING
 
 
-def terminal_name(url: str, store_id: int) -> str:
+def terminal_name(url: str, store_id: int, info: dict | None = None) -> str:
     """A file name for the server + database + store of ``url`` (no user, no password)."""
-    from psycopg.conninfo import conninfo_to_dict
+    if info is None:
+        from psycopg.conninfo import conninfo_to_dict
 
-    info = conninfo_to_dict(url)
+        info = conninfo_to_dict(url)
     host = str(info.get("host") or "localhost")
     host = "local" if host.startswith("/") else host
     name = f"{host}-{info.get('port') or 5432}-{info.get('dbname') or 'postgres'}-store{store_id}"
@@ -65,14 +66,44 @@ def copy_path(data_dir: Path, url: str, store_id: int = 1) -> Path:
     """Where the terminal's copy of ``url``'s store lives (its outbox: + ``-outbox``)."""
     from psycopg.conninfo import conninfo_to_dict
 
-    info = conninfo_to_dict(url)
+    return _copy_path(data_dir, url, store_id, conninfo_to_dict(url))
+
+
+def _copy_path(data_dir: Path, url: str, store_id: int, info: dict) -> Path:
     host = str(info.get("host") or "")
-    name = terminal_name(url, store_id)
+    name = terminal_name(url, store_id, info)
     if host.startswith("/"):  # a Unix socket folder: its path tells servers apart
         import hashlib
 
         name += "-" + hashlib.sha256(host.encode()).hexdigest()[:8]
     return Path(data_dir) / FOLDER / f"{name}.db"
+
+
+def copy_path_without_psycopg(data_dir: Path, url: str, store_id: int = 1) -> Path | None:
+    """:func:`copy_path` for a plain ``postgresql://user@host:port/dbname?host=…&port=…``
+    URL, read without psycopg (which a start loads only once the counter is on screen);
+    None for anything libpq might read otherwise (several hosts, IPv6, a service file):
+    those take :func:`copy_path`. The caller checks with :func:`copy_path` once psycopg
+    is loaded."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("postgresql", "postgres"):
+        return None
+    where = parts.netloc.rpartition("@")[2]
+    if any(mark in where for mark in ",[]%") or "/" in parts.path[1:]:
+        return None
+    host, _colon, port = where.partition(":")
+    info = {"host": host, "port": port, "dbname": unquote(parts.path[1:])}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key in ("service", "servicefile") or "," in value:
+            return None
+        if key in info:
+            info[key] = value
+    return _copy_path(data_dir, url, store_id, info)
 
 
 def _default_connect(url: str):
@@ -400,24 +431,59 @@ def write_copy(copy: Database, rows: dict[str, list[dict]], keep: set[str]) -> N
     conn = copy.conn
     conn.execute("PRAGMA foreign_keys=OFF")
     try:
-        with copy.atomic():
-            gone = [r[0] for r in copy.execute("SELECT id, uid FROM incidents").fetchall()
+        # On the sqlite3 connection itself, one transaction: a terminal's start refreshes
+        # its copy before the counter's first paint, and sqlite-utils is not loaded yet.
+        with _transaction(conn):
+            gone = [r[0] for r in conn.execute("SELECT id, uid FROM incidents").fetchall()
                     if r[1] not in keep]
-            forget_incidents(copy, gone)
+            forget_incidents(conn, gone)
             for table in reversed(REFERENCE_TABLES):
-                copy.execute(f"DELETE FROM {table}")
+                conn.execute(f"DELETE FROM {table}")
             for table in REFERENCE_TABLES:
                 for row in rows.get(table, []):
                     names = list(row)
-                    copy.execute(f"INSERT INTO {table} ({', '.join(names)}) "
+                    conn.execute(f"INSERT INTO {table} ({', '.join(names)}) "
                                  f"VALUES ({', '.join('?' * len(names))})",
                                  [row[name] for name in names])
     finally:
         conn.execute("PRAGMA foreign_keys=ON")
 
 
+@contextmanager
+def _transaction(conn) -> Iterator[None]:
+    """BEGIN … COMMIT on a sqlite3 connection (a savepoint inside an open transaction);
+    rolled back when the block raises."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT write_copy")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO SAVEPOINT write_copy")
+                conn.execute("RELEASE SAVEPOINT write_copy")
+            raise
+        conn.execute("RELEASE SAVEPOINT write_copy")
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def reference_rows(copy: Database) -> list[list[tuple]]:
+    """Every reference row of the copy (what the server's store was at the last refresh),
+    to tell whether a refresh changed anything."""
+    return [copy.conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in REFERENCE_TABLES]
+
+
 def forget_incidents(copy: Database, ids: list[int]) -> None:
-    """Remove incidents (and their remedies, follow-ups, vouchers) from the copy."""
+    """Remove incidents (and their remedies, follow-ups, vouchers) from the copy (``copy``:
+    the copy's handle or its sqlite3 connection)."""
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("?" * len(chunk))

@@ -98,18 +98,24 @@ def applied(database) -> list[str]:
         [MIGRATION_SET])]
 
 
+def newest_applied(database) -> str | None:
+    """The newest migration the database has (None: none, or no migrations table yet), in
+    one statement: what every start asks (as ``db.health.schema_state`` on a file)."""
+    try:
+        return database.execute(f"SELECT max(name) FROM {TABLE} WHERE migration_set = ?",
+                                [MIGRATION_SET]).fetchone()[0]
+    except sqlite3.OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == "42P01":  # no such table yet
+            return None
+        raise
+
+
 def _up_to_date(database) -> bool:
     """True when the newest migration this Comeback knows is applied and none numbered
     above it (a newer Comeback's: TOO_NEW), in one statement, as SQLite's
     ``health.schema_state``; False when there is something to migrate. A start that finds
     nothing to do never imports the migrations (nor sqlite-utils)."""
-    try:
-        newest = database.execute(f"SELECT max(name) FROM {TABLE} WHERE migration_set = ?",
-                                  [MIGRATION_SET]).fetchone()[0]
-    except sqlite3.OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) == "42P01":  # no such table yet
-            return False
-        raise
+    newest = newest_applied(database)
     if newest is not None and health._number(newest) > health._number(NEWEST_MIGRATION):
         raise health.DatabaseFileError(
             health.Problem.TOO_NEW, database.where, f"migration {newest}",

@@ -68,7 +68,7 @@ def test_the_newest_migration_named_in_connection_is_the_last_registered():
                                                                   NEWEST_MIGRATION)
 
 
-def test_a_migrated_file_opens_and_reads_without_sqlite_utils_then_writes_through_it(tmp_path):
+def test_a_migrated_file_opens_reads_and_writes_without_sqlite_utils(tmp_path):
     path = tmp_path / "store.db"
     open_database(path).close()
     database = open_database(path)
@@ -77,11 +77,24 @@ def test_a_migrated_file_opens_and_reads_without_sqlite_utils_then_writes_throug
         "name": "0001_initial_schema"}
     assert database.execute("SELECT count(*) FROM stores").fetchone()[0] == 0
     assert pragma(database, "foreign_keys") == 1
-    assert not database.is_full
+    assert pragma(database, "recursive_triggers") == 1  # as sqlite-utils sets it
     database.execute("INSERT INTO stores (id, created_at) VALUES (1, 'x')")  # a write
-    assert database.is_full
+    assert not database.conn.in_transaction  # committed, as sqlite-utils' execute does
+    with database.atomic():
+        database.execute("INSERT INTO stores (id, created_at) VALUES (2, 'y')")
+        with pytest.raises(sqlite3.IntegrityError), database.atomic():  # a savepoint
+            database.execute("INSERT INTO stores (id, created_at) VALUES (3, 'z')")
+            database.execute("INSERT INTO stores (id, created_at) VALUES (3, 'z')")
+        assert database.conn.in_transaction
+    with pytest.raises(ZeroDivisionError), database.atomic():
+        database.execute("INSERT INTO stores (id, created_at) VALUES (4, 'w')")
+        1 / 0  # noqa: B018
+    with pytest.raises(sqlite3.IntegrityError):  # a failed write leaves nothing open
+        database.execute("INSERT INTO stores (id, created_at) VALUES (1, 'again')")
+    assert not database.conn.in_transaction
+    assert not database.is_full
     database.close()
-    assert open_database(path)["stores"].count == 1
+    assert [r["id"] for r in open_database(path)["stores"].rows] == [1, 2]
 
 
 def test_reads_give_the_same_rows_before_and_after_sqlite_utils_is_built(tmp_path):

@@ -112,9 +112,11 @@ _WINDOWS: list[QWidget] = []
 
 
 def start(app: QApplication, db_path: str | Path | None, *,
-          timer_factory=None) -> QWidget:
+          timer_factory=None, copy_first: bool = True) -> QWidget:
     """Open the database and show the counter (or the first run); when the file cannot be
-    used, the window that explains why and offers the ways out. Returns the window shown."""
+    used, the window that explains why and offers the ways out. Returns the window shown.
+    ``copy_first``: a terminal with a copy of its server's store paints from it and
+    connects after the paint (ui.server_start)."""
     from app.context import open_context
     from app.errors import DatabaseProblem
     from db.sound_stamp import sound_since
@@ -122,8 +124,15 @@ def start(app: QApplication, db_path: str | Path | None, *,
     # Looked at before the file is opened: opening it makes its -wal, which the stamp
     # (written when the last process closed it) did not see.
     since = sound_since(db_path) if db_path is not None else None
+    from db.connection import is_server_url
+
+    ctx = None
+    if copy_first and is_server_url(db_path):  # a terminal's copy: see ui.server_start
+        from ui.server_start import open_from_copy
+
+        ctx = open_from_copy(db_path)
     try:
-        ctx = open_context(db_path)
+        ctx = ctx or open_context(db_path)
     except DatabaseProblem as problem:
         return show_problem(app, problem, db_path)
     ctx.db.sound_since = since
@@ -150,7 +159,7 @@ def start(app: QApplication, db_path: str | Path | None, *,
     def after_first_paint() -> None:
         # The counter is on screen and takes taps. The rest follows long before a thumb can
         # land, one step per event-loop turn so a tap never waits for more than one:
-        # sqlite-utils (so the first tap does not import it), the erasure of guest details
+        # the file's check, the erasure of guest details
         # past their retention, now and daily (once the file's quick_check found it sound),
         # the banner,
         # queue and scheduler of the follow-ups, the audit log's entries since its last
@@ -159,7 +168,7 @@ def start(app: QApplication, db_path: str | Path | None, *,
         if bench:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
         care = FileCare(app, window, db_path, timer_factory)
-        steps = [ctx.prepare_writes, care.check,
+        steps = [care.check,
                  lambda: care.when_checked(lambda: start_retention(window, timer_factory)),
                  window.page("counter").start_retry, lambda: add_reminders(window),
                  lambda: care.when_checked(lambda: check_audit_log(window)),
@@ -168,6 +177,11 @@ def start(app: QApplication, db_path: str | Path | None, *,
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
+        from ui.server_start import connecting
+
+        if connecting(ctx):  # painted from the terminal's copy: the server first
+            steps.insert(0, lambda: _connect_after_paint(app, window, steps, db_path,
+                                                         timer_factory))
 
         def next_step() -> None:
             if care.damaged:  # the file failed under the counter: its window is gone
@@ -186,6 +200,25 @@ def start(app: QApplication, db_path: str | Path | None, *,
 
     window.page("counter").installEventFilter(_FirstPaint(window, after_first_paint))
     return window
+
+
+def _connect_after_paint(app: QApplication, window: MainWindow, steps: list, db_path,
+                         timer_factory) -> None:
+    """The server of a counter painted from the terminal's copy (ui.server_start)."""
+    from app.models import Changes
+    from ui import server_start
+
+    found = server_start.connect(window.controller.ctx)
+    if found == server_start.CHANGED:
+        window.controller.announce(Changes(incidents=True, followups=True, catalog=True,
+                                           staff=True, settings=True, vouchers=True,
+                                           remote=True))
+    elif found == server_start.START_AGAIN:
+        steps.clear()
+        window.hide()
+        _forget(window)
+        window.controller.ctx.db.close()
+        start(app, db_path, timer_factory=timer_factory, copy_first=False)
 
 
 def _explain_or_raise(app: QApplication, error: Exception, ctx: Context, db_path) -> QWidget:

@@ -11,11 +11,22 @@ from pathlib import Path
 
 
 def _gui(db_path: Path | str) -> int:
-    # The services the counter starts with, before PySide6: once PySide6 is imported it
-    # reads the source of every module imported after it (looking for its
-    # ``from __feature__`` switches), ~7 ms of a cold start for these.
+    # What the counter needs before its first paint and does not need Qt for, imported
+    # before PySide6: once PySide6 is imported it looks at the source of every module
+    # imported after it (see ui.pyside_imports).
     import app.catalog
     import app.staff  # noqa: F401
+    from app.dbtarget import is_server
+
+    if is_server(db_path):
+        # On a server: the terminal's handle. psycopg (some 100 modules, as long to import
+        # as PySide6) only once the counter is on screen, when this terminal has a copy of
+        # its store to paint it from (ui.server_start).
+        import app.offline  # noqa: F401
+        import db.failover  # noqa: F401
+    from ui.pyside_imports import install
+
+    install()
     from ui.app import main as gui_main
 
     return gui_main(db_path)

@@ -1,0 +1,92 @@
+"""A terminal on a PostgreSQL server paints its counter from its copy, then connects.
+
+A terminal keeps a copy of its store (``db.failover``: the settings, staff, categories and
+remedies as the server had them at the last connect). Importing psycopg and connecting
+take about as long as the whole rest of a start, so a terminal that has a copy opens on it
+(:func:`open_from_copy`: no psycopg, no server yet), paints the counter from it, and
+connects in the first step after that paint (:func:`connect`), before anything else is
+loaded. Until then the handle is as while the server is away: a read comes from the copy,
+and a write fails at once, so a tap that lands before the connection is up is kept in
+the outbox and sent with it (``app.offline``) - never lost.
+
+After the connect, whatever the copy showed and the server says otherwise (a category
+renamed on another terminal meanwhile) is announced as changed, so each screen redraws.
+A server that is away goes on as a terminal that opened away; any other trouble (a wrong
+password, a database from a newer Comeback) raises, and the start shows its explaining
+window. A terminal without a copy (its first start) connects before the paint, as before.
+"""
+
+from __future__ import annotations
+
+from app.context import Context
+
+#: What :func:`connect` found.
+CONNECTED, CHANGED, AWAY, START_AGAIN = "connected", "changed", "away", "start again"
+
+
+def open_from_copy(url: str) -> Context | None:
+    """The store as this terminal's copy has it, the server not connected yet; None when
+    there is no usable copy (then the start connects first)."""
+    from app.offline import data_folder
+    from app.stores import chosen_store_id
+    from db.connection import open_database
+    from db.failover import Failover, copy_path_without_psycopg
+
+    store_id = chosen_store_id()
+    path = copy_path_without_psycopg(data_folder(), url, store_id)
+    if path is None or not path.exists():
+        return None
+    try:
+        copy = open_database(path, create=False)
+    except Exception:  # noqa: BLE001 - a copy it cannot use: the start connects first
+        return None
+    copy.conn.execute("PRAGMA synchronous=NORMAL")  # as Failover.open: a cache
+    handle = Failover(url, copy, store_id=store_id)
+    handle.connecting = True
+    ctx = Context(db=handle, store_id=store_id)
+    from app.setup import is_initialised
+
+    try:
+        if is_initialised(ctx):
+            return ctx
+    except Exception:  # noqa: BLE001 - a copy it cannot read: the start connects first
+        pass
+    handle.close()
+    return None
+
+
+def connecting(ctx: Context) -> bool:
+    return bool(vars(ctx.db).get("connecting", False))  # no __getattr__: sqlite-utils
+
+
+def connect(ctx: Context) -> str:
+    """Connect the handle :func:`open_from_copy` made: CONNECTED (the copy was right),
+    CHANGED (the server had other settings, staff or menus: the copy is refreshed), AWAY
+    (the server cannot be reached: the terminal works on the copy, as when it opens
+    away) or START_AGAIN (the copy was not this server's store after all: start as a
+    terminal without a copy would). Other trouble raises, as opening would."""
+    from app.offline import data_folder
+    from db.failover import copy_path, reference_rows
+
+    handle = ctx.db
+    handle.connecting = False
+    if copy_path(data_folder(), handle.url, handle.store_id) != handle.copy.path:
+        return START_AGAIN
+    before = reference_rows(handle.copy)
+    from db.health import DatabaseFileError
+
+    try:
+        server = handle.try_connect()
+    except DatabaseFileError as error:  # a database from a newer Comeback, say
+        from app.dbfile import problem
+
+        raise problem(error) from None
+    if server is None or not handle.adopt(server):
+        handle._went_away(handle.last_error)  # as Failover.open on an away server
+        return AWAY
+    from app.setup import is_initialised
+
+    if not is_initialised(ctx):
+        return START_AGAIN
+    return CONNECTED if reference_rows(handle.copy) == before else CHANGED
+
