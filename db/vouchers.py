@@ -47,3 +47,47 @@ def unredeemed(db: Database, store_id: int) -> list[dict]:
         "WHERE i.store_id = ? AND v.redeemed_at IS NULL AND i.voided_at IS NULL "
         f"AND {visible()} ORDER BY v.id",
         [store_id]))
+
+
+# -- redeemed while the server was away (migration 0019, app/offline_vouchers.py) -----------
+
+def for_terminal_copy(db: Database, store_id: int) -> list[dict]:
+    """The store's vouchers a terminal may redeem while its server is away: not redeemed,
+    not cancelled (expired ones too: the terminal says so with its own clock); with their
+    incident's time and category."""
+    return list(db.query(
+        "SELECT v.id, v.code, v.incident_id, v.amount_minor, v.issued_at, v.expires_at, "
+        "i.occurred_at, c.label AS category_label FROM vouchers v "
+        "JOIN incidents i ON i.id = v.incident_id "
+        "JOIN categories c ON c.id = i.category_id "
+        "WHERE i.store_id = ? AND v.redeemed_at IS NULL AND i.voided_at IS NULL "
+        f"AND {visible()} ORDER BY v.id", [store_id]))
+
+
+def offline_redemption(db: Database, uid: str) -> dict | None:
+    """The redemption sent with ``uid`` (None: not sent yet)."""
+    rows = list(db.query("SELECT * FROM offline_redemptions WHERE uid = ?", [uid]))
+    return rows[0] if rows else None
+
+
+def insert_offline_redemption(db: Database, values: dict) -> int | None:
+    """None when a redemption with this uid is there already."""
+    return insert_row(db, "offline_redemptions", values, unless_taken="uid")
+
+
+def refused_redemptions(db: Database, store_id: int) -> list[dict]:
+    """Redemptions made offline that could not be applied and no manager has seen yet,
+    oldest first, with who redeemed offline and on which terminal."""
+    return list(db.query(
+        "SELECT o.*, s.name AS redeemed_by_name, t.name AS terminal_name "
+        "FROM offline_redemptions o LEFT JOIN staff s ON s.id = o.redeemed_by "
+        "LEFT JOIN terminals t ON t.id = o.terminal_id "
+        "WHERE o.store_id = ? AND o.outcome = 'refused' AND o.seen_at IS NULL "
+        "ORDER BY o.id", [store_id]))
+
+
+def mark_refusal_seen(db: Database, redemption_id: int, at: str,
+                      staff_id: int | None) -> bool:
+    cursor = db.execute("UPDATE offline_redemptions SET seen_at = ?, seen_by = ? "
+                        "WHERE id = ? AND seen_at IS NULL", [at, staff_id, redemption_id])
+    return cursor.rowcount == 1

@@ -97,6 +97,14 @@ class VoucherRedeem(QFrame):
             self.code_edit.selectAll()
             self.code_edit.setFocus()
             return
+        if done.offline:  # the server is away: kept, confirmed when it is back
+            from app.offline_vouchers import redeemed_offline_text
+
+            self.set_message(redeemed_offline_text(self.ctx, done), "ok")
+            self.code_edit.clear()
+            self.controller.announce(done.changes)
+            self.redeemed.emit(done)
+            return
         settings = self.ctx.settings()
         incident = get_incident(self.ctx, done.incident_id)
         self.set_message(_("Welcome back! Voucher {code} for {amount} is redeemed: the guest "
