@@ -27,15 +27,20 @@ pytestmark = pytest.mark.postgresql
 @pytest.fixture
 def server_ctx(pg_url, clock) -> Context:
     """The store on the server, as a counter that stays online ("Bar") sees it."""
-    ctx = Context(open_database(pg_url), clock, terminal="Bar")
+    ctx = make_store(Context(open_database(pg_url), clock, terminal="Bar"))
+    yield ctx
+    ctx.db.close()
+
+
+def make_store(ctx: Context) -> Context:
+    """Fjord Kafé with Ingrid (owner), Marco (manager), Sam and Kari (cashiers)."""
     init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
                locale="nb_NO", language="en", timezone="Europe/Oslo", owner_name="Ingrid",
                owner_pin=OWNER_PIN)
     staff.add_staff(ctx, "Marco", Role.MANAGER, MANAGER_PIN)
     staff.add_staff(ctx, "Sam", Role.CASHIER)
     staff.add_staff(ctx, "Kari", Role.CASHIER)
-    yield ctx
-    ctx.db.close()
+    return ctx
 
 
 def _open(pg_url, clock, folder, network: Network, name: str) -> Context:
