@@ -121,7 +121,7 @@ def redeemed_offline_text(ctx: Context, done) -> str:
              "{date}.").format(
         redeemed=text, code=done.code,
         amount=money(done.amount_minor, settings.currency, settings.locale),
-        what=_(done.category_label or ""),
+        what=_(done.category_label) if done.category_label else "—",
         date=medium_date(local_time(done.occurred_at, settings.timezone).date(),
                          settings.locale))
 
@@ -139,7 +139,9 @@ def apply_redemption(ctx: Context, tap) -> SentRedemption:
                               refusal_text(ctx.settings(), fields) if fields else "",
                               Changes(), again=True)
     at = to_iso(tap.tapped_at)
-    staff_id = _staff_in_store(ctx, p.get("staff_id"))
+    staff_id = p.get("staff_id")
+    if vouchers_db.staff_name(ctx.db, ctx.store_id, staff_id) is None:
+        staff_id = None  # not (or no longer) this store's
     row = vouchers_db.voucher_by_code(ctx.db, code)
     if row is not None and row["store_id"] != ctx.store_id:
         row = None
@@ -148,11 +150,9 @@ def apply_redemption(ctx: Context, tap) -> SentRedemption:
     if reason is None and not vouchers_db.mark_redeemed(ctx.db, row["id"], at, staff_id,
                                                         terminal_id):
         row, reason = vouchers_db.voucher_by_code(ctx.db, code), FIRST  # just now, elsewhere
-    names = {m["id"]: m["name"] for m in ctx.db.query(
-        "SELECT id, name FROM staff WHERE store_id = ?", [ctx.store_id])} \
-        if staff_id is not None else {}
     fields = {"reason": reason, "code": code, "redeemed_at": at,
-              "by": names.get(staff_id), "terminal": p.get("terminal"),
+              "by": vouchers_db.staff_name(ctx.db, ctx.store_id, staff_id),
+              "terminal": p.get("terminal"),
               "amount_minor": row["amount_minor"] if row else p.get("amount_minor")}
     if reason == FIRST:
         fields.update(first_at=row["redeemed_at"], first_by=row.get("redeemed_by_name"),
@@ -177,14 +177,6 @@ def apply_redemption(ctx: Context, tap) -> SentRedemption:
                  uid=tap.uid, kind=KIND_REDEEM, tapped_at=at, message=message, **{
                      k: v for k, v in fields.items() if k != "redeemed_at"})
     return SentRedemption(tap.uid, code, False, message, Changes(vouchers=True))
-
-
-def _staff_in_store(ctx: Context, staff_id: object) -> int | None:
-    if not isinstance(staff_id, int):
-        return None
-    found = ctx.db.execute("SELECT 1 FROM staff WHERE id = ? AND store_id = ?",
-                           [staff_id, ctx.store_id]).fetchone()
-    return staff_id if found else None
 
 
 def _why_not(row: dict | None, at: datetime) -> str | None:

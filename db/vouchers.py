@@ -91,3 +91,12 @@ def mark_refusal_seen(db: Database, redemption_id: int, at: str,
     cursor = db.execute("UPDATE offline_redemptions SET seen_at = ?, seen_by = ? "
                         "WHERE id = ? AND seen_at IS NULL", [at, staff_id, redemption_id])
     return cursor.rowcount == 1
+
+
+def staff_name(db: Database, store_id: int, staff_id: object) -> str | None:
+    """The name of the store's staff member ``staff_id`` (None: no such member)."""
+    if not isinstance(staff_id, int):
+        return None
+    row = db.execute("SELECT name FROM staff WHERE id = ? AND store_id = ?",
+                     [staff_id, store_id]).fetchone()
+    return row[0] if row else None

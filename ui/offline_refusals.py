@@ -91,8 +91,9 @@ class OfflineRefusals(QFrame):
 
             if not is_away_error(error):
                 raise
-            self.controller.error.emit(_("The server cannot be reached. Nothing was saved: "
-                                         "try again in a moment."))
+            from app.pending import OFFLINE, NotSavedYet
+
+            self.controller.error.emit(str(NotSavedYet(OFFLINE)))
             return
         self.controller.announce(changes)
         self.refresh()
