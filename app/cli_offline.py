@@ -77,17 +77,25 @@ def report(ctx: Context, flushed: Flushed, out=None) -> None:
                        len(flushed.redeemed)).format(n=len(flushed.redeemed)), file=out)
         for done in flushed.redeemed:
             print(_("  Voucher {code}: redeemed").format(code=done.code), file=out)
-    if flushed.failed:
+    taps = [f for f in flushed.failed if f.tap.kind != KIND_REDEEM]
+    if taps:
         print(ngettext("Could not send {n} incident; it is in the audit log for the manager:",
                        "Could not send {n} incidents; they are in the audit log for the "
-                       "manager:", len(flushed.failed)).format(n=len(flushed.failed)),
+                       "manager:", len(taps)).format(n=len(taps)),
               file=out)
-        for refused in flushed.failed:
-            if refused.tap.kind == KIND_REDEEM:  # the message says what and when
-                print(_("  {why}").format(why=refused.message), file=out)
-                continue
+        for refused in taps:
             print(_("  {tapped}: {why}").format(tapped=_tapped(ctx, refused.tap),
                                                why=refused.message), file=out)
+    redemptions = [f for f in flushed.failed if f.tap.kind == KIND_REDEEM]
+    if redemptions:
+        print(ngettext(
+            "Could not apply {n} voucher redeemed on this terminal; the manager finds it on "
+            "the follow-up page and in the audit log:",
+            "Could not apply {n} vouchers redeemed on this terminal; the manager finds them "
+            "on the follow-up page and in the audit log:", len(redemptions)).format(
+            n=len(redemptions)), file=out)
+        for refused in redemptions:  # the message says what, when, where and who was first
+            print(_("  {why}").format(why=refused.message), file=out)
 
 
 def submit(ctx: Context, fields: dict, grant=None) -> Logged | None:

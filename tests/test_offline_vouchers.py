@@ -191,7 +191,9 @@ def test_redeemed_offline_on_a_and_online_on_b_one_redemption_and_the_manager_is
     # comeback sync's report lists it among what could not be sent.
     report(terminal_a, flushed)
     out = capsys.readouterr().out
-    assert "Could not send 1 incident; it is in the audit log for the manager:" in out
+    assert "Could not apply 1 voucher redeemed on this terminal; the manager finds it on the " \
+           "follow-up page and in the audit log:" in out
+    assert "Could not send" not in out
     assert f"  {message}" in out
 
 
