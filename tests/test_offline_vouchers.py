@@ -322,3 +322,12 @@ def test_the_copy_keeps_this_counters_mark_while_its_redemption_waits(server_ctx
     cut(terminal_a, net_a)
     with pytest.raises(StateError, match="already redeemed on this counter"):
         vouchers.redeem(terminal_a, code, None)
+
+
+def test_a_redemption_that_finds_the_server_gone_is_kept_offline(server_ctx, terminal_a,
+                                                                 net_a):
+    code = give_voucher(server_ctx)
+    refreshed(terminal_a, net_a)
+    cut(terminal_a, net_a, find_out=False)  # this redemption is what finds out
+    done = vouchers.redeem(terminal_a, code, None)
+    assert done.offline and terminal_a.db.away and waiting(terminal_a) == 1

@@ -54,7 +54,7 @@ def test_the_cashier_redeems_a_voucher_while_the_server_is_away(qtbot, server_ct
     box = VoucherRedeem(as_staff(terminal, "Sam"))
     qtbot.addWidget(box)
     box.show()
-    cut(terminal, network)
+    cut(terminal, network, find_out=False)  # this redemption is what finds out
     qtbot.keyClicks(box.code_edit, code)
     qtbot.mouseClick(box.redeem_button, Qt.LeftButton)
     assert box.message().startswith("Redeemed — will be confirmed when the server is back. "
@@ -90,3 +90,23 @@ def test_the_manager_sees_a_refused_offline_redemption_until_marked_seen(
     assert "Marco had already redeemed it" in text.text()
     qtbot.mouseClick(seen, Qt.LeftButton)
     assert not box.isVisible() and offline_vouchers.refused(server_ctx) == []
+
+
+def test_a_voucher_scanned_on_the_counter_while_away_counts_on_the_offline_bar(
+        qtbot, server_ctx, terminal, network, fake_timers, monkeypatch):
+    from ui.counter import CounterPage
+
+    monkeypatch.setattr("ui.offline_bar.in_a_thread", lambda work: work())
+    code = give_voucher(server_ctx)
+    terminal.db.refresh_copy()
+    controller = as_staff(terminal, "Sam")
+    page = CounterPage(controller, fake_timers)
+    page.start_retry()
+    qtbot.addWidget(page)
+    page.show()
+    box = VoucherRedeem(controller)  # the scan's box (ui.scan_redeem)
+    qtbot.addWidget(box)
+    cut(terminal, network)
+    box.code_edit.setText(code)
+    box.redeem()
+    assert page._offline.bar.texts()[0] == "Offline — 1 waiting to send"
