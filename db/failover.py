@@ -241,9 +241,9 @@ class Failover:
 
     # -- the copy -------------------------------------------------------------------------
     def refresh_copy(self, server=None) -> None:
-        """Copy the store's reference rows from the server (one read transaction there,
-        one write transaction in the copy); incidents logged here that still wait in the
-        outbox stay in the copy, the others go."""
+        """Copy the store's reference rows and its redeemable vouchers (db.voucher_copy)
+        from the server (one read transaction there); incidents logged and vouchers
+        redeemed here that still wait in the outbox stay in the copy, the others go."""
         from db.voucher_copy import replace as replace_vouchers
         from db.vouchers import for_terminal_copy
 
