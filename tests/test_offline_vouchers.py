@@ -331,3 +331,23 @@ def test_a_redemption_that_finds_the_server_gone_is_kept_offline(server_ctx, ter
     cut(terminal_a, net_a, find_out=False)  # this redemption is what finds out
     done = vouchers.redeem(terminal_a, code, None)
     assert done.offline and terminal_a.db.away and waiting(terminal_a) == 1
+
+
+def test_comeback_verify_finds_the_record_intact_after_offline_redemptions(
+        server_ctx, terminal_a, net_a, clock):
+    from app import verify
+
+    applied, refused_code = give_voucher(server_ctx), give_voucher(server_ctx)
+    refreshed(terminal_a, net_a)
+    cut(terminal_a, net_a)
+    clock.advance(hours=2)
+    vouchers.redeem(terminal_a, applied, people(server_ctx)["Sam"])
+    vouchers.redeem(terminal_a, refused_code, None)
+    clock.advance(minutes=3)
+    vouchers.redeem(server_ctx, refused_code, None)
+    clock.advance(hours=1)  # sent an hour after the guest was there
+    restore(terminal_a, net_a)
+    flushed = send(terminal_a)
+    assert len(flushed.redeemed) == 1 and len(flushed.failed) == 1
+    verdict = verify.verify(server_ctx, remember=False)
+    assert verdict.intact, [p.text for p in verdict.problems]
