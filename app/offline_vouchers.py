@@ -129,23 +129,30 @@ def redeemed_offline_text(ctx: Context, done) -> str:
 # -- on the server, when the outbox is sent ---------------------------------------------------
 
 def apply_redemption(ctx: Context, tap) -> SentRedemption:
-    """Apply one redemption made offline (inside the caller's transaction on the server)."""
+    """Apply one redemption made offline (inside the caller's transaction on the server).
+    Its uid is claimed first (``offline_redemptions.uid`` is UNIQUE): a resend - or the
+    same entry sent at the same moment by another process of this terminal, which waits
+    for the first to commit - finds it taken and does nothing again."""
     p = tap.payload
     code = str(p.get("code", ""))
-    prior = vouchers_db.offline_redemption(ctx.db, tap.uid)
-    if prior is not None:  # sent before (the connection broke after the server took it)
-        fields = json.loads(prior["detail"]) if prior["detail"] else {}
-        return SentRedemption(tap.uid, code, prior["outcome"] == "applied",
-                              refusal_text(ctx.settings(), fields) if fields else "",
-                              Changes(), again=True)
     at = to_iso(tap.tapped_at)
     staff_id = p.get("staff_id")
     if vouchers_db.staff_name(ctx.db, ctx.store_id, staff_id) is None:
         staff_id = None  # not (or no longer) this store's
+    terminal_id = ctx.terminal_id()
+    claimed = vouchers_db.insert_offline_redemption(ctx.db, {
+        "uid": tap.uid, "store_id": ctx.store_id, "code": code, "redeemed_at": at,
+        "redeemed_by": staff_id, "terminal_id": terminal_id, "sent_at": ctx.now_iso(),
+        "outcome": "applied"})
+    if claimed is None:  # sent before (the connection broke after the server took it)
+        prior = vouchers_db.offline_redemption(ctx.db, tap.uid) or {}
+        fields = json.loads(prior["detail"]) if prior.get("detail") else {}
+        return SentRedemption(tap.uid, code, prior.get("outcome") == "applied",
+                              refusal_text(ctx.settings(), fields) if fields else "",
+                              Changes(), again=True)
     row = vouchers_db.voucher_by_code(ctx.db, code)
     if row is not None and row["store_id"] != ctx.store_id:
         row = None
-    terminal_id = ctx.terminal_id()
     reason = _why_not(row, tap.tapped_at)
     if reason is None and not vouchers_db.mark_redeemed(ctx.db, row["id"], at, staff_id,
                                                         terminal_id):
@@ -159,13 +166,11 @@ def apply_redemption(ctx: Context, tap) -> SentRedemption:
                       first_terminal=row.get("redeemed_terminal"))
     elif reason == EXPIRED:
         fields["expires_at"] = row["expires_at"]
-    vouchers_db.insert_offline_redemption(ctx.db, {
-        "uid": tap.uid, "store_id": ctx.store_id, "code": code,
-        "voucher_id": row["id"] if row else None, "redeemed_at": at, "redeemed_by": staff_id,
-        "terminal_id": terminal_id, "sent_at": ctx.now_iso(),
-        "outcome": "applied" if reason is None else "refused",
-        "detail": None if reason is None else json.dumps(fields, ensure_ascii=False,
-                                                         sort_keys=True)})
+    vouchers_db.settle_offline_redemption(
+        ctx.db, claimed, voucher_id=row["id"] if row else None,
+        outcome="applied" if reason is None else "refused",
+        detail=None if reason is None else json.dumps(fields, ensure_ascii=False,
+                                                      sort_keys=True))
     if reason is None:
         audit.record(ctx, staff_id, "voucher.redeemed", "incident", row["incident_id"],
                      code=code, voucher_id=row["id"], amount_minor=row["amount_minor"],

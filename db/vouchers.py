@@ -71,8 +71,22 @@ def offline_redemption(db: Database, uid: str) -> dict | None:
 
 
 def insert_offline_redemption(db: Database, values: dict) -> int | None:
-    """None when a redemption with this uid is there already."""
-    return insert_row(db, "offline_redemptions", values, unless_taken="uid")
+    """The new row's id; None when a redemption with this uid is there already. (Read back
+    by uid: db.pg gives ``lastrowid`` only for the tables it lists.)"""
+    cursor = db.execute(
+        f"INSERT INTO offline_redemptions ({', '.join(values)}) "
+        f"VALUES ({', '.join('?' * len(values))}) ON CONFLICT (uid) DO NOTHING",
+        list(values.values()))
+    if cursor.rowcount == 0:
+        return None
+    return db.execute("SELECT id FROM offline_redemptions WHERE uid = ?",
+                      [values["uid"]]).fetchone()[0]
+
+
+def settle_offline_redemption(db: Database, redemption_id: int, *, voucher_id: int | None,
+                              outcome: str, detail: str | None) -> None:
+    db.execute("UPDATE offline_redemptions SET voucher_id = ?, outcome = ?, detail = ? "
+               "WHERE id = ?", [voucher_id, outcome, detail, redemption_id])
 
 
 def refused_redemptions(db: Database, store_id: int) -> list[dict]:
