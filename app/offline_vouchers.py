@@ -126,6 +126,21 @@ def redeemed_offline_text(ctx: Context, done) -> str:
                          settings.locale))
 
 
+def note_changes(ctx: Context, found) -> None:
+    """Keep the copy's vouchers fresh between connects: those redeemed or cancelled on the
+    server since (``found``: :class:`app.changes.Change` entries of the change feed, or what
+    this terminal just did) cannot be redeemed here while the server is away."""
+    local = offline.copy_context(ctx)
+    if local is None:
+        return
+    codes = [str(c.detail.get("code")) for c in found
+             if c.kind == "voucher.redeemed" and c.detail.get("code")]
+    undone = [c.entity_id for c in found
+              if c.kind == "incident.voided" and isinstance(c.entity_id, int)]
+    if codes or undone:
+        voucher_copy.forget(local.db, codes, undone)
+
+
 # -- on the server, when the outbox is sent ---------------------------------------------------
 
 def apply_redemption(ctx: Context, tap) -> SentRedemption:

@@ -127,7 +127,13 @@ def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
         if not offline.is_terminal(ctx):
             return _redeem_online(ctx, clean, staff_id)
         with ctx.db.server_only():  # nothing from the copy: the server's answer or away
-            return _redeem_online(ctx, clean, staff_id)
+            done = _redeem_online(ctx, clean, staff_id)
+        from app.changes import Change
+        from app.offline_vouchers import note_changes
+
+        note_changes(ctx, [Change(0, "", "voucher.redeemed", None, None, staff_id, None,
+                                  detail={"code": done.code})])  # not again here, offline
+        return done
     except Exception as error:
         if not (offline.is_terminal(ctx) and offline.is_away_error(error)
                 and offline.is_away(ctx)):

@@ -66,3 +66,14 @@ def mark_redeemed(copy: Any, code: str, uid: str, at: str, staff_id: int | None)
 def unmark(copy: Any, uid: str) -> None:
     ensure_tables(copy)
     copy.execute("DELETE FROM copy_redeemed WHERE uid = ?", [uid])
+
+
+def forget(copy: Any, codes: list[str], incident_ids: list[int]) -> None:
+    """Vouchers redeemed (``codes``) or cancelled (their ``incident_ids`` undone) since the
+    copy was made: no longer redeemable here."""
+    ensure_tables(copy)
+    with copy.atomic():
+        for code in codes:
+            copy.execute("DELETE FROM copy_vouchers WHERE code = ?", [code])
+        for incident_id in incident_ids:
+            copy.execute("DELETE FROM copy_vouchers WHERE incident_id = ?", [incident_id])

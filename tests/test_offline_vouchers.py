@@ -351,3 +351,20 @@ def test_comeback_verify_finds_the_record_intact_after_offline_redemptions(
     assert len(flushed.redeemed) == 1 and len(flushed.failed) == 1
     verdict = verify.verify(server_ctx, remember=False)
     assert verdict.intact, [p.text for p in verdict.problems]
+
+
+def test_the_copy_forgets_vouchers_redeemed_or_cancelled_since_it_was_made(
+        server_ctx, terminal_a, net_a):
+    from app import changes
+
+    here, there, undone = (give_voucher(server_ctx) for _n in range(3))
+    refreshed(terminal_a, net_a)
+    vouchers.redeem(terminal_a, here, None)  # online, on this counter
+    vouchers.redeem(server_ctx, there, None)  # online, at the bar
+    incidents.void_incident(server_ctx, voucher_row(server_ctx, undone)["incident_id"], None)
+    offline_vouchers.note_changes(terminal_a, changes.since(server_ctx.db, 1, 0))  # the feed
+    cut(terminal_a, net_a)
+    for code in (here, there, undone):
+        with pytest.raises(NotFound, match="is not known on this counter"):
+            vouchers.redeem(terminal_a, code, None)
+    assert waiting(terminal_a) == 0
