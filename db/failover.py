@@ -244,6 +244,7 @@ class Failover:
         """Copy the store's reference rows and its redeemable vouchers (db.voucher_copy)
         from the server (one read transaction there); incidents logged and vouchers
         redeemed here that still wait in the outbox stay in the copy, the others go."""
+        from db.voucher_copy import expired_after
         from db.voucher_copy import replace as replace_vouchers
         from db.vouchers import for_terminal_copy
 
@@ -256,7 +257,8 @@ class Failover:
                 where = "id = ?" if table == "stores" else "store_id = ?"
                 rows[table] = list(server.query(f"SELECT * FROM {table} WHERE {where}",
                                                 [self.store_id]))
-            vouchers = for_terminal_copy(server, self.store_id)  # to redeem while away
+            vouchers = for_terminal_copy(server, self.store_id,  # to redeem while away
+                                         expired_after())
         waiting = self.waiting_uids()
         write_copy(self.copy, rows, waiting)
         replace_vouchers(self.copy, vouchers, waiting)

@@ -13,6 +13,19 @@ from __future__ import annotations
 
 from typing import Any
 
+#: Vouchers that expired up to this many days before a refresh are still copied, so that a
+#: guest with one hears "expired" rather than "not known" while the server is away.
+KEEP_EXPIRED_DAYS = 30
+
+
+def expired_after() -> str:
+    """The oldest expiry a refresh copies (UTC ISO-8601, from the computer's clock)."""
+    from datetime import datetime, timedelta, timezone
+
+    cutoff = datetime.now(timezone.utc) - timedelta(days=KEEP_EXPIRED_DAYS)
+    return cutoff.replace(microsecond=0).isoformat()
+
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS copy_vouchers (code TEXT PRIMARY KEY, id INTEGER NOT NULL, "
     "incident_id INTEGER NOT NULL, amount_minor INTEGER NOT NULL, issued_at TEXT NOT NULL, "

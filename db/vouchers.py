@@ -51,17 +51,17 @@ def unredeemed(db: Database, store_id: int) -> list[dict]:
 
 # -- redeemed while the server was away (migration 0019, app/offline_vouchers.py) -----------
 
-def for_terminal_copy(db: Database, store_id: int) -> list[dict]:
+def for_terminal_copy(db: Database, store_id: int, expired_after: str) -> list[dict]:
     """The store's vouchers a terminal may redeem while its server is away: not redeemed,
-    not cancelled (expired ones too: the terminal says so with its own clock); with their
-    incident's time and category."""
+    not cancelled, not expired before ``expired_after`` (those expired since: the terminal
+    says "expired" with its own clock); with their incident's time and category."""
     return list(db.query(
         "SELECT v.id, v.code, v.incident_id, v.amount_minor, v.issued_at, v.expires_at, "
         "i.occurred_at, c.label AS category_label FROM vouchers v "
         "JOIN incidents i ON i.id = v.incident_id "
         "JOIN categories c ON c.id = i.category_id "
         "WHERE i.store_id = ? AND v.redeemed_at IS NULL AND i.voided_at IS NULL "
-        f"AND {visible()} ORDER BY v.id", [store_id]))
+        f"AND v.expires_at >= ? AND {visible()} ORDER BY v.id", [store_id, expired_after]))
 
 
 def offline_redemption(db: Database, uid: str) -> dict | None:
