@@ -72,7 +72,7 @@ class Refusal:
 def redeem_offline(ctx: Context, clean: str, staff_id: int | None):
     """Redeem the (normalised) ``clean`` code against the terminal's copy and keep it in the
     outbox; returns an :class:`app.vouchers.Redeemed` with ``offline`` True."""
-    from app.pending import OFFLINE, PendingTap, TapSaver
+    from app.pending import OFFLINE, OTHER, NotSavedYet, PendingTap, TapSaver
     from app.vouchers import Redeemed, expired_error
 
     local = offline.copy_context(ctx)
@@ -99,8 +99,10 @@ def redeem_offline(ctx: Context, clean: str, staff_id: int | None):
         raise StateError(_("Voucher {code} was already redeemed on this counter; a voucher can "
                            "be used once.").format(code=clean))
     saver = TapSaver.for_database(ctx)
-    try:
-        saver._keep(tap, OFFLINE)  # the same outbox, in tap order, durable on return
+    try:  # the same outbox as the taps, in tap order, durable on return
+        kept = saver._keep(tap, OFFLINE)
+        if not kept.on_disk:  # this saver's memory is gone with it: nothing was kept
+            raise NotSavedYet(OTHER)
     except BaseException:
         voucher_copy.unmark(local.db, tap.uid)
         raise

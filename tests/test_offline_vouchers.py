@@ -368,3 +368,25 @@ def test_the_copy_forgets_vouchers_redeemed_or_cancelled_since_it_was_made(
         with pytest.raises(NotFound, match="is not known on this counter"):
             vouchers.redeem(terminal_a, code, None)
     assert waiting(terminal_a) == 0
+
+
+def test_a_redemption_the_outbox_cannot_keep_is_not_accepted(server_ctx, terminal_a, net_a,
+                                                             monkeypatch):
+    import sqlite3
+
+    from db.outbox import Outbox
+
+    code = give_voucher(server_ctx)
+    refreshed(terminal_a, net_a)
+    cut(terminal_a, net_a)
+
+    def full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Outbox, "add", full)
+        with pytest.raises(pending.NotSavedYet) as error:
+            vouchers.redeem(terminal_a, code, None)
+    assert "Nothing was saved" in str(error.value)
+    assert waiting(terminal_a) == 0
+    assert vouchers.redeem(terminal_a, code, None).offline  # not marked: once space is back
