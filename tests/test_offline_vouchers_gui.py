@@ -110,3 +110,29 @@ def test_a_voucher_scanned_on_the_counter_while_away_counts_on_the_offline_bar(
     box.code_edit.setText(code)
     box.redeem()
     assert page._offline.bar.texts()[0] == "Offline — 1 waiting to send"
+
+
+def test_back_online_the_counter_says_a_redemption_was_not_applied_and_asks_no_new_tap(
+        qtbot, server_ctx, terminal, network, fake_timers, monkeypatch):
+    from tests.test_offline import restore
+    from ui.counter import CounterPage
+
+    monkeypatch.setattr("ui.offline_bar.in_a_thread", lambda work: work())
+    code = give_voucher(server_ctx)
+    terminal.db.refresh_copy()
+    controller = as_staff(terminal, "Sam")
+    page = CounterPage(controller, fake_timers)
+    page.start_retry()
+    qtbot.addWidget(page)
+    page.show()
+    cut(terminal, network)
+    vouchers.redeem(terminal, code, staff.find_by_name(server_ctx, "Sam").id)
+    vouchers.redeem(server_ctx, code, staff.find_by_name(server_ctx, "Marco").id)
+    restore(terminal, network)
+    page._offline.came_back()
+    page.taps.retry_now()
+    status = page.status_label.text()
+    assert status.startswith(f"Sam redeemed voucher {code}") and "Tap it again" not in status
+    assert "Marco had already redeemed it" in status
+    assert page._offline.bar.texts()[2] == ("1 kept tap could not be sent: a manager finds it "
+                                            "in the audit log.")
