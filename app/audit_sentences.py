@@ -227,18 +227,32 @@ SENTENCES: dict[str, Callable[[_Entry], str]] = {
         "{who} erased a guest's details from {n} incidents at {time}, at the guest's request.",
         int(e.payload.get("incidents", 0))).format(who=e.who, n=e.payload.get("incidents", 0),
                                                    time=e.time),
-    "outbox.refused": lambda e: _(
+    "outbox.refused": lambda e: _voucher_refused(e) if e.payload.get("kind") == \
+    "voucher.redeem" else _(
         "Not applied: {who} tapped {category} — {remedies} on a counter while the server was "
         "away; when it was sent at {time} it was refused: {why}").format(
         who=e.who, category=_tr(e.payload.get("category_label"), "—"), time=e.time,
         remedies=", ".join(_tr(r) for r in e.payload.get("remedies", [])) or "—",
         why=e.payload.get("message", "")),
+    "voucher.refusal_seen": lambda e: _(
+        "{who} saw at {time} that a voucher redeemed while the server was away could not be "
+        "applied.").format(who=e.who, time=e.time),
     "audit.chain_started": lambda e: _("The audit log was sealed with a hash chain at {time}."
                                        ).format(time=e.time),
 }
 for _kind in ("category", "remedy"):
     for _verb in ("added", "hidden", "shown", "moved", "changed"):
         SENTENCES[f"{_kind}.{_verb}"] = (lambda s, v: lambda e: s(e, v))(_catalog(_kind), _verb)
+
+
+def _voucher_refused(e: _Entry) -> str:
+    """A voucher redeemed offline that the server could not apply (app.offline_vouchers)."""
+    from app.offline_vouchers import refusal_text
+
+    fields = dict(e.payload)
+    fields.setdefault("redeemed_at", fields.get("tapped_at"))
+    return _("Not applied, sent at {time}: {why}").format(
+        time=e.time, why=refusal_text(e.settings, fields))
 
 
 def sentence(entry: dict, settings: StoreSettings, names: Mapping[int, str]) -> str:

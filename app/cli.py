@@ -596,10 +596,15 @@ def cmd_redeem(args: argparse.Namespace, db_path: Path) -> int:
     from app.formatting import local_time, medium_date, money
     from app.incidents import get_incident
 
-    ctx = _context(db_path)
+    ctx = _context(db_path, terminal=True)  # a server that is away: kept (offline_vouchers)
     member = staff.find_by_name(ctx, args.staff) if args.staff else None
     done = vouchers.redeem(ctx, args.code, member.id if member else None)
     settings = ctx.settings()
+    if done.offline:
+        from app.offline_vouchers import redeemed_offline_text
+
+        print(redeemed_offline_text(ctx, done))
+        return 0
     incident = get_incident(ctx, done.incident_id)
     print(_("Voucher {code} for {amount} redeemed: the guest came back after “{what}” on "
             "{date} (incident #{id}).").format(

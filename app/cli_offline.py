@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from app.pending import Flushed, PendingTap, TapSaver
 
 EXIT_ERROR = 2
+KIND_REDEEM = "voucher.redeem"  # app.offline_vouchers
 
 
 def add_parsers(sub) -> None:
@@ -50,13 +51,14 @@ def send_all(saver: TapSaver) -> Flushed:
     """Send every waiting tap, oldest first, until none waits or the server is away."""
     from app.pending import Flushed
 
-    saved, failed = [], []
+    saved, failed, redeemed = [], [], []
     while True:
         flushed = saver.flush()
         saved += flushed.saved
         failed += flushed.failed
+        redeemed += flushed.redeemed
         if not flushed.waiting or flushed.reason is not None:
-            return Flushed(saved, failed, flushed.waiting, flushed.reason)
+            return Flushed(saved, failed, flushed.waiting, flushed.reason, redeemed)
 
 
 def report(ctx: Context, flushed: Flushed, out=None) -> None:
@@ -69,14 +71,31 @@ def report(ctx: Context, flushed: Flushed, out=None) -> None:
         for done in flushed.saved:
             print(_("  #{id}: {tapped}").format(id=done.logged.incident.id,
                                                tapped=_tapped(ctx, done.tap)), file=out)
-    if flushed.failed:
+    if flushed.redeemed:
+        print(ngettext("Sent {n} voucher redeemed on this terminal:",
+                       "Sent {n} vouchers redeemed on this terminal:",
+                       len(flushed.redeemed)).format(n=len(flushed.redeemed)), file=out)
+        for done in flushed.redeemed:
+            print(_("  Voucher {code}: redeemed").format(code=done.code), file=out)
+    taps = [f for f in flushed.failed if f.tap.kind != KIND_REDEEM]
+    if taps:
         print(ngettext("Could not send {n} incident; it is in the audit log for the manager:",
                        "Could not send {n} incidents; they are in the audit log for the "
-                       "manager:", len(flushed.failed)).format(n=len(flushed.failed)),
+                       "manager:", len(taps)).format(n=len(taps)),
               file=out)
-        for refused in flushed.failed:
+        for refused in taps:
             print(_("  {tapped}: {why}").format(tapped=_tapped(ctx, refused.tap),
                                                why=refused.message), file=out)
+    redemptions = [f for f in flushed.failed if f.tap.kind == KIND_REDEEM]
+    if redemptions:
+        print(ngettext(
+            "Could not apply {n} voucher redeemed on this terminal; the manager finds it on "
+            "the follow-up page and in the audit log:",
+            "Could not apply {n} vouchers redeemed on this terminal; the manager finds them "
+            "on the follow-up page and in the audit log:", len(redemptions)).format(
+            n=len(redemptions)), file=out)
+        for refused in redemptions:  # the message says what, when, where and who was first
+            print(_("  {why}").format(why=refused.message), file=out)
 
 
 def submit(ctx: Context, fields: dict, grant=None) -> Logged | None:
@@ -156,4 +175,5 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     finally:
         saver.close()
+
 

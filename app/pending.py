@@ -49,6 +49,7 @@ TAP_BUSY_MS = 20
 #: How often a tap tries the lock again while it waits (seconds).
 POLL_S = 0.0005
 KIND_LOG = "incident.log"
+KIND_REDEEM = "voucher.redeem"  # app.offline_vouchers.KIND_REDEEM
 #: At most this many waiting taps are read from the outbox for one batch of a flush.
 BATCH_TAPS = 64
 BUSY, FULL, IO, OFFLINE, OTHER = faults.BUSY, faults.FULL, faults.IO, faults.OFFLINE, "other"
@@ -112,6 +113,9 @@ class Flushed(NamedTuple):
     failed: list[Failed]
     waiting: int
     reason: str | None  # why the taps still waiting wait (None when none do)
+    #: Vouchers redeemed offline that the server took (app.offline_vouchers.SentRedemption;
+    #: those it refused are in ``failed``).
+    redeemed: list = []
 
 
 def incident_tap(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRequest],
@@ -163,6 +167,10 @@ def apply(ctx: Context, tap: PendingTap) -> Logged:
     """Carry out ``tap`` on the database (once: a uid already there is recognised)."""
     from app import incidents
 
+    if tap.kind == KIND_REDEEM:  # a voucher redeemed while the server was away
+        from app.offline_vouchers import apply_redemption
+
+        return apply_redemption(ctx, tap)
     if tap.kind != KIND_LOG:
         raise ComebackError(_("Unknown kind of saved tap: {kind}.").format(kind=tap.kind))
     p = tap.payload
@@ -358,6 +366,7 @@ class TapSaver:
         still waiting: the budget ran out."""
         saved: list[Saved] = []
         failed: list[Failed] = []
+        redeemed: list = []
         if offline.is_away(self.ctx):  # no try: the server is known to be away
             self.reason = OFFLINE
             waiting = self.count()
@@ -366,21 +375,21 @@ class TapSaver:
         # Only the batch's first taps are read from the outbox (a long one is sent in many
         # batches).
         try:
-            self._flush_batch(budget_s, saved, failed)
+            self._flush_batch(budget_s, saved, failed, redeemed)
         except Exception as error:  # the server went between two taps
             reason = retry_reason(error)
             if reason is None:
                 raise
             self.reason = reason
         waiting = self.count()
-        return Flushed(saved, failed, waiting, self.reason if waiting else None)
+        return Flushed(saved, failed, waiting, self.reason if waiting else None, redeemed)
 
     def _flush_batch(self, budget_s: float | None, saved: list[Saved],
-                     failed: list[Failed]) -> None:
+                     failed: list[Failed], redeemed: list) -> None:
         start = time.monotonic()
         with self._server_only():
             for tap in self.waiting(limit=None if budget_s is None else BATCH_TAPS):
-                if budget_s is not None and (saved or failed) \
+                if budget_s is not None and (saved or failed or redeemed) \
                         and time.monotonic() - start > budget_s:
                     break
                 try:
@@ -397,6 +406,14 @@ class TapSaver:
                     self.reason = reason
                     self._note_attempt(tap, f"{reason}: {error}")
                     break
+                if tap.kind == KIND_REDEEM:  # its refusal is audited in its transaction
+                    if logged.applied:
+                        redeemed.append(logged)
+                        self._forget(tap)
+                    else:
+                        failed.append(Failed(tap, logged.message))
+                        self._forget(tap, failed=logged.message)
+                    continue
                 saved.append(Saved(tap, logged))
                 self._forget(tap)
 

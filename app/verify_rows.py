@@ -189,6 +189,9 @@ class _Checker:
 
     def redemptions(self, vouchers: list[dict]) -> set[str]:
         entries = {p.get("code"): e for e, p in self.entries if e["action"] == "voucher.redeemed"}
+        # Redeemed on a terminal whose server was away: dated when the guest was there.
+        when = {p.get("code"): p.get("redeemed_at", e["at"]) for e, p in self.entries
+                if e["action"] == "voucher.redeemed"}
         for voucher in vouchers:
             entry = entries.get(voucher["code"])
             if voucher["redeemed_at"] is None:
@@ -199,12 +202,13 @@ class _Checker:
                 if not self.covered("vouchers", voucher["id"]):
                     self.add(_("Voucher {code} is marked redeemed, but no entry records that.")
                              .format(code=voucher["code"]))
-            elif (voucher["redeemed_at"], voucher["redeemed_by"]) != (entry["at"],
+            elif (voucher["redeemed_at"], voucher["redeemed_by"]) != (when[voucher["code"]],
                                                                       entry["staff_id"]):
                 self.add(_("Voucher {code} was redeemed at {found}, but entry {entry} recorded "
                            "{expected}.").format(code=voucher["code"],
                                                  found=voucher["redeemed_at"],
-                                                 entry=entry["id"], expected=entry["at"]), entry)
+                                                 entry=entry["id"],
+                                                 expected=when[voucher["code"]]), entry)
         known = {voucher["code"] for voucher in vouchers}
         for code, entry in entries.items():
             if code and code not in known and (self.complete or entry["entity_id"] in self.asked):

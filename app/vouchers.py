@@ -26,6 +26,11 @@ class Redeemed:
     amount_minor: int
     issued_at: datetime
     changes: Changes
+    #: Redeemed on a terminal whose server is away: kept to be confirmed when it is back
+    #: (app.offline_vouchers); the incident's category and time come from the copy.
+    offline: bool = False
+    category_label: str | None = None
+    occurred_at: datetime | None = None
 
 
 def new_code() -> str:
@@ -89,8 +94,8 @@ def already_redeemed(ctx: Context, code: str, row: dict) -> StateError:
     return StateError(text.format(code=code, date=day, time=time, name=who, terminal=where))
 
 
-def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
-    """Record that the guest came back with their voucher, linked to the original incident."""
+def checked_code(code: str) -> str:
+    """``code`` normalised, or a ValidationError naming the field."""
     clean = normalise(code)
     if str(code).strip() and not could_be_code(code):
         raise ValidationError("code", _("That is not a voucher code: a code has {n} letters "
@@ -98,6 +103,47 @@ def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
     if len(clean.replace("-", "")) != CODE_LENGTH:
         raise ValidationError("code", _("A voucher code has {n} letters and digits, like "
                                         "K7M-3QX.").format(n=CODE_LENGTH))
+    return clean
+
+
+def expired_error(ctx: Context, clean: str, expires_at: str) -> StateError:
+    day, _time = _local(ctx, expires_at)
+    return StateError(_("Voucher {code} expired on {date} and can no longer be used.")
+                      .format(code=clean, date=day))
+
+
+def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
+    """Record that the guest came back with their voucher, linked to the original incident.
+    On a terminal whose server is away: against its copy, kept to be sent
+    (:mod:`app.offline_vouchers`; ``offline`` True)."""
+    clean = checked_code(code)
+    from app import offline
+
+    if offline.is_away(ctx):
+        from app.offline_vouchers import redeem_offline
+
+        return redeem_offline(ctx, clean, staff_id)
+    try:
+        if not offline.is_terminal(ctx):
+            return _redeem_online(ctx, clean, staff_id)
+        with ctx.db.server_only():  # nothing from the copy: the server's answer or away
+            done = _redeem_online(ctx, clean, staff_id)
+        from app.changes import Change
+        from app.offline_vouchers import note_changes
+
+        note_changes(ctx, [Change(0, "", "voucher.redeemed", None, None, staff_id, None,
+                                  detail={"code": done.code})])  # not again here, offline
+        return done
+    except Exception as error:
+        if not (offline.is_terminal(ctx) and offline.is_away_error(error)
+                and offline.is_away(ctx)):
+            raise
+    from app.offline_vouchers import redeem_offline  # the server went away just now
+
+    return redeem_offline(ctx, clean, staff_id)
+
+
+def _redeem_online(ctx: Context, clean: str, staff_id: int | None) -> Redeemed:
     row = vouchers_db.voucher_by_code(ctx.db, clean)
     if row is None or row["store_id"] != ctx.store_id:
         raise NotFound("code", _("No voucher with code {code}. Check the slip and try again.")
@@ -109,9 +155,7 @@ def redeem(ctx: Context, code: str, staff_id: int | None) -> Redeemed:
         raise already_redeemed(ctx, clean, row)
     now = ctx.clock.now()
     if from_iso(row["expires_at"]) < now:
-        day, _time = _local(ctx, row["expires_at"])
-        raise StateError(_("Voucher {code} expired on {date} and can no longer be used.")
-                         .format(code=clean, date=day))
+        raise expired_error(ctx, clean, row["expires_at"])
     terminal_id = ctx.terminal_id()
     with ctx.db.atomic():
         if not vouchers_db.mark_redeemed(ctx.db, row["id"], to_iso(now), staff_id,

@@ -274,9 +274,13 @@ class Failover:
 
     # -- the copy -------------------------------------------------------------------------
     def refresh_copy(self, server=None) -> None:
-        """Copy the store's reference rows from the server (one read transaction there,
-        one write transaction in the copy); incidents logged here that still wait in the
-        outbox stay in the copy, the others go."""
+        """Copy the store's reference rows and its redeemable vouchers (db.voucher_copy)
+        from the server (one read transaction there); incidents logged and vouchers
+        redeemed here that still wait in the outbox stay in the copy, the others go."""
+        from db.voucher_copy import expired_after
+        from db.voucher_copy import replace as replace_vouchers
+        from db.vouchers import for_terminal_copy
+
         server = server or self.server
         if server is None:
             return
@@ -286,7 +290,11 @@ class Failover:
                 where = "id = ?" if table == "stores" else "store_id = ?"
                 rows[table] = list(server.query(f"SELECT * FROM {table} WHERE {where}",
                                                 [self.store_id]))
-        write_copy(self.copy, rows, self.waiting_uids())
+            vouchers = for_terminal_copy(server, self.store_id,  # to redeem while away
+                                         expired_after())
+        waiting = self.waiting_uids()
+        write_copy(self.copy, rows, waiting)
+        replace_vouchers(self.copy, vouchers, waiting)
 
     def waiting_uids(self) -> set[str]:
         """The uids of the taps in this terminal's outbox (sent or not yet)."""

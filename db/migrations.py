@@ -457,3 +457,35 @@ def m0018_summary_rollup(db: Database) -> None:
     from db.summary_rollup import migrate
 
     migrate(db)
+
+
+@migrations(name="0019_offline_redemptions")
+def m0019_offline_redemptions(db: Database) -> None:
+    """Vouchers redeemed on a terminal while its server was away, as the server took them
+    when they were sent: ``uid`` is the id the terminal made (a resend is recognised),
+    ``outcome`` 'applied' (the voucher is redeemed, at the time it was redeemed offline) or
+    'refused' (redeemed elsewhere first, unknown, cancelled or expired: ``detail``, JSON,
+    says why and who redeemed it first, for the manager, who marks it seen). See
+    app/offline_vouchers.py."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE offline_redemptions (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            code TEXT NOT NULL,
+            voucher_id INTEGER REFERENCES vouchers(id),
+            redeemed_at TEXT NOT NULL,
+            redeemed_by INTEGER REFERENCES staff(id),
+            terminal_id INTEGER REFERENCES terminals(id),
+            sent_at TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'refused')),
+            detail TEXT,
+            seen_at TEXT,
+            seen_by INTEGER REFERENCES staff(id)
+        );
+        CREATE INDEX idx_offline_redemptions_open ON offline_redemptions (store_id, outcome,
+            seen_at);
+        """
+    )

@@ -47,3 +47,70 @@ def unredeemed(db: Database, store_id: int) -> list[dict]:
         "WHERE i.store_id = ? AND v.redeemed_at IS NULL AND i.voided_at IS NULL "
         f"AND {visible()} ORDER BY v.id",
         [store_id]))
+
+
+# -- redeemed while the server was away (migration 0019, app/offline_vouchers.py) -----------
+
+def for_terminal_copy(db: Database, store_id: int, expired_after: str) -> list[dict]:
+    """The store's vouchers a terminal may redeem while its server is away: not redeemed,
+    not cancelled, not expired before ``expired_after`` (those expired since: the terminal
+    says "expired" with its own clock); with their incident's time and category."""
+    return list(db.query(
+        "SELECT v.id, v.code, v.incident_id, v.amount_minor, v.issued_at, v.expires_at, "
+        "i.occurred_at, c.label AS category_label FROM vouchers v "
+        "JOIN incidents i ON i.id = v.incident_id "
+        "JOIN categories c ON c.id = i.category_id "
+        "WHERE i.store_id = ? AND v.redeemed_at IS NULL AND i.voided_at IS NULL "
+        f"AND v.expires_at >= ? AND {visible()} ORDER BY v.id", [store_id, expired_after]))
+
+
+def offline_redemption(db: Database, uid: str) -> dict | None:
+    """The redemption sent with ``uid`` (None: not sent yet)."""
+    rows = list(db.query("SELECT * FROM offline_redemptions WHERE uid = ?", [uid]))
+    return rows[0] if rows else None
+
+
+def insert_offline_redemption(db: Database, values: dict) -> int | None:
+    """The new row's id; None when a redemption with this uid is there already. (Read back
+    by uid: db.pg gives ``lastrowid`` only for the tables it lists.)"""
+    cursor = db.execute(
+        f"INSERT INTO offline_redemptions ({', '.join(values)}) "
+        f"VALUES ({', '.join('?' * len(values))}) ON CONFLICT (uid) DO NOTHING",
+        list(values.values()))
+    if cursor.rowcount == 0:
+        return None
+    return db.execute("SELECT id FROM offline_redemptions WHERE uid = ?",
+                      [values["uid"]]).fetchone()[0]
+
+
+def settle_offline_redemption(db: Database, redemption_id: int, *, voucher_id: int | None,
+                              outcome: str, detail: str | None) -> None:
+    db.execute("UPDATE offline_redemptions SET voucher_id = ?, outcome = ?, detail = ? "
+               "WHERE id = ?", [voucher_id, outcome, detail, redemption_id])
+
+
+def refused_redemptions(db: Database, store_id: int) -> list[dict]:
+    """Redemptions made offline that could not be applied and no manager has seen yet,
+    oldest first, with who redeemed offline and on which terminal."""
+    return list(db.query(
+        "SELECT o.*, s.name AS redeemed_by_name, t.name AS terminal_name "
+        "FROM offline_redemptions o LEFT JOIN staff s ON s.id = o.redeemed_by "
+        "LEFT JOIN terminals t ON t.id = o.terminal_id "
+        "WHERE o.store_id = ? AND o.outcome = 'refused' AND o.seen_at IS NULL "
+        "ORDER BY o.id", [store_id]))
+
+
+def mark_refusal_seen(db: Database, redemption_id: int, at: str,
+                      staff_id: int | None) -> bool:
+    cursor = db.execute("UPDATE offline_redemptions SET seen_at = ?, seen_by = ? "
+                        "WHERE id = ? AND seen_at IS NULL", [at, staff_id, redemption_id])
+    return cursor.rowcount == 1
+
+
+def staff_name(db: Database, store_id: int, staff_id: object) -> str | None:
+    """The name of the store's staff member ``staff_id`` (None: no such member)."""
+    if not isinstance(staff_id, int):
+        return None
+    row = db.execute("SELECT name FROM staff WHERE id = ? AND store_id = ?",
+                     [staff_id, store_id]).fetchone()
+    return row[0] if row else None

@@ -31,8 +31,15 @@ class CounterOffline:
         self.watch = ServerWatch(counter.ctx.db, timer_factory, run, counter)
         self.watch.away.connect(self.went_away)
         self.watch.back.connect(self.came_back)
+        counter.controller.changed.connect(self._changed)
         if counter.ctx.db.away:
             self.went_away()
+
+    def _changed(self, changes) -> None:
+        """A voucher redeemed here while away waits in the outbox too: count it."""
+        if getattr(changes, "vouchers", False) and not getattr(changes, "remote", False) \
+                and self.away:
+            self.bar.show_state(OfflineBar.OFFLINE, self.taps.waiting())
 
     @property
     def away(self) -> bool:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from app.i18n import _, ngettext
 
+KIND_REDEEM = "voucher.redeem"  # app.offline_vouchers: kept like a tap, never tapped again
+
 #: Up to this many taps saved in one round are named one by one in the status line.
 SAID_ONE_BY_ONE = 5
 
@@ -145,6 +147,9 @@ class CounterRetry(_Base):
             self._offline.refused()
         if self._pending_bar is not None and self._pending_bar.uid == failed.tap.uid:
             self._pending_bar.clear()
+        if failed.tap.kind == KIND_REDEEM:  # a voucher redeemed offline: nothing to tap again
+            self.set_status(failed.message, "error")  # says what, when, who was first
+            return
         self.set_status(_("Not saved: {what}. {why} Tap it again.").format(
             what=what_text(failed.tap), why=failed.message), "error")
 

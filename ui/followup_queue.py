@@ -166,6 +166,10 @@ class FollowUpQueue(QWidget):
         outer.addLayout(header)
         self.voucher = VoucherRedeem(controller)
         outer.addWidget(self.voucher)
+        from ui.offline_refusals import OfflineRefusals  # redeemed offline, not applied
+
+        self.refusals = OfflineRefusals(controller)
+        outer.addWidget(self.refusals)
         self.status_label = _label("RowDetail", wrap=True)
         self.status_label.hide()
         outer.addWidget(self.status_label)
@@ -218,6 +222,7 @@ class FollowUpQueue(QWidget):
         self._left_open = followups.left_open(self.ctx)
         self._missed_items = items_for(self.ctx, self._left_open.followups)
         self._fill_missed()
+        self.refusals.refresh()
         self.tick()
 
     def _fill_missed(self) -> None:
@@ -304,6 +309,7 @@ class FollowUpQueue(QWidget):
             row.retranslate()
         self._word_missed()
         self.voucher.retranslate()
+        self.refusals.retranslate()
         self.tick()
 
     # -- only tick while on screen ----------------------------------------------------------

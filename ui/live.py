@@ -248,6 +248,9 @@ class LiveUpdates(QObject):
         if not found:
             return []
         self.last_id = found[-1].id
+        from app.offline_vouchers import note_changes
+
+        note_changes(self.ctx, found)  # a terminal's copy: vouchers redeemed elsewhere
         summary = changes.summary(found)
         if summary != Changes():
             self.controller.announce(summary)

@@ -87,15 +87,20 @@ class VoucherRedeem(QFrame):
     def redeem(self) -> None:
         code = self.code_edit.text()
         member = self.controller.current_staff
-        from app.pending import short_wait
-
         try:
-            with short_wait(self.ctx):  # locked or full: says so at once, nothing written
-                done = vouchers.redeem(self.ctx, code, member.id if member else None)
+            done = self._redeem(code, member.id if member else None)
         except ComebackError as error:
             self.set_message(str(error), "error")
             self.code_edit.selectAll()
             self.code_edit.setFocus()
+            return
+        if done.offline:  # the server is away: kept, confirmed when it is back
+            from app.offline_vouchers import redeemed_offline_text
+
+            self.set_message(redeemed_offline_text(self.ctx, done), "ok")
+            self.code_edit.clear()
+            self.controller.announce(done.changes)
+            self.redeemed.emit(done)
             return
         settings = self.ctx.settings()
         incident = get_incident(self.ctx, done.incident_id)
@@ -108,6 +113,20 @@ class VoucherRedeem(QFrame):
         self.code_edit.clear()
         self.controller.announce(done.changes)
         self.redeemed.emit(done)
+
+    def _redeem(self, code: str, staff_id: int | None) -> vouchers.Redeemed:
+        from app import offline
+        from app.pending import OFFLINE, NotSavedYet, short_wait
+
+        try:
+            with short_wait(self.ctx):  # locked or full: says so at once, nothing written
+                return vouchers.redeem(self.ctx, code, staff_id)
+        except NotSavedYet as error:
+            # The server went away just now (found out before the redemption began): it is
+            # redeemed against this terminal's copy, as while the server is known away.
+            if error.reason != OFFLINE or not offline.is_away(self.ctx):
+                raise
+        return vouchers.redeem(self.ctx, code, staff_id)
 
     def _fit_placeholder(self) -> None:
         """The field is at least as wide as its example, in every language (Czech cut
