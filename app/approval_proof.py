@@ -121,9 +121,8 @@ def attach_key(ctx: Context, grant: Approval, pin: str, *, away: bool) -> Approv
     if not kdf:
         if away:
             raise NoApprovalKey(_(
-                "{name} cannot approve on this counter while the server is away: {name}'s "
-                "PIN has not been typed on a connected counter since the last update. "
-                "Another manager can approve, or try again when the server is back.").format(
+                "{name} cannot approve offline yet: the PIN must be typed once while the "
+                "server is there. Another manager can approve.").format(
                 name=grant.staff_name), MAX_WRONG_PINS)
         return grant
     return dataclasses.replace(grant, key=ApprovalKey(kdf, staff.approval_key(pin, kdf)))
