@@ -140,6 +140,23 @@ def test_first_run_alone_keeps_the_store_in_the_file(qtbot, tmp_path, config_fil
                                                    "store_id": 1}
 
 
+def test_first_run_asks_where_the_store_is_kept_in_the_countrys_language(
+        qtbot, tmp_path, config_file, monkeypatch):
+    """The first question comes before the store's language is chosen: it is asked in the
+    language the store form will suggest for the computer's time zone."""
+    from app import store_admin
+
+    monkeypatch.setattr(store_admin, "guess_timezone", lambda: "Europe/Madrid")
+    page = _start(qtbot, tmp_path / "nueva.db")
+    assert isinstance(page, ServerChoicePage)
+    assert page.form.test_button.text() == "Probar conexión"
+    page.terminal.setText("Caja 1")
+    qtbot.mouseClick(page.continue_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: any(isinstance(w, FirstRunSetup) for w in ui_app._WINDOWS))
+    form = next(w for w in ui_app._WINDOWS if isinstance(w, FirstRunSetup))
+    assert form.language.currentData() == "es"
+
+
 def _server_form(page: ServerChoicePage, cluster, url: str) -> None:
     qtbot_click = page.choices["server"]
     qtbot_click.setChecked(True)

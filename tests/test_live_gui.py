@@ -41,6 +41,7 @@ def _counter(qtbot, ctx, timers, at_counter: str | None) -> MainWindow:
         window, timer_factory=timers,
         alerter=Alerter(multimedia=lambda: None, tray_available=lambda: False))
     window.live = install_live(window, timer_factory=timers)
+    qtbot.waitUntil(lambda: not window.live.connecting, timeout=WAIT_MS)
     qtbot.addWidget(window)
     window.resize(1024, 768)
     window.show()
@@ -240,9 +241,11 @@ def test_a_lost_live_connection_says_so_reconnects_with_backoff_and_misses_nothi
 
     monkeypatch.setattr(b.live.listener, "connect", refused)
     b.live.retry_timer.fire()
+    qtbot.waitUntil(lambda: not b.live.connecting, timeout=WAIT_MS)
     assert b.live.paused and b.live.retry_timer.interval() == 2000
     monkeypatch.setattr(b.live.listener, "connect", real_connect)
     b.live.retry_timer.fire()
+    qtbot.waitUntil(lambda: not b.live.connecting, timeout=WAIT_MS)
     assert not b.live.paused and not status.isVisible()
     # Back: everything made while away was read, in order, and is on screen.
     assert b.live.last_id == a.controller.ctx.db.execute(
@@ -256,3 +259,40 @@ def test_a_lost_live_connection_says_so_reconnects_with_backoff_and_misses_nothi
     a.controller.announce(third.changes)
     _woken(qtbot, b, reads)
     assert third.followup.id in [i.id for i in b.reminders.banner.items]
+
+
+def test_a_server_that_does_not_answer_holds_the_worker_not_the_counter(
+        qtbot, pg_counters, monkeypatch):
+    """The live connection is made again in a worker thread: while the connect waits (a
+    host that does not answer), the counter's event loop runs and its screens answer."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    a, b = pg_counters
+    pid = b.live.listener.raw.info.backend_pid
+    a.controller.ctx.db.execute("SELECT pg_terminate_backend(?)", [pid])
+    qtbot.waitUntil(lambda: b.live.paused, timeout=WAIT_MS)
+    answer = threading.Event()
+    real_connect = b.live.listener.connect
+
+    def hanging():
+        assert answer.wait(WAIT_MS / 1000)  # the host answers only when the test says so
+        return real_connect()
+
+    monkeypatch.setattr(b.live.listener, "connect", hanging)
+    b.live.retry_timer.fire()  # returns at once: the connect is in the worker
+    assert b.live.connecting and b.live.paused
+    turned = []
+    QTimer.singleShot(0, lambda: turned.append(True))
+    qtbot.waitUntil(lambda: bool(turned), timeout=WAIT_MS)  # the event loop runs meanwhile
+    assert b.live.catch_up() == []  # a read while connecting waits for the connection
+    b.live.retry_timer.fire()  # a second try while one is under way starts nothing
+    answer.set()
+    qtbot.waitUntil(lambda: not b.live.connecting, timeout=WAIT_MS)
+    assert not b.live.paused and b.live.listener.connected
+    reads = b.live.reads
+    logged = log(a.controller.ctx, severity="high")
+    a.controller.announce(logged.changes)
+    _woken(qtbot, b, reads)
+    assert logged.followup.id in [i.id for i in b.reminders.banner.items]

@@ -370,8 +370,12 @@ def _first_run_then_counter(app: QApplication, ctx: Context) -> QWidget:
     apply_theme(app)
     if ctx.db.path is None:  # a server (or memory): already chosen
         return _store_form_then_counter(app, ctx)
+    from app import i18n, store_admin
     from ui.server_choice import ServerChoicePage
 
+    # Asked before the store's language is: in the one the store form will suggest (the
+    # system's time zone's country), not in English for everyone.
+    i18n.set_language(store_admin.suggest_for_timezone(store_admin.guess_timezone())["language"])
     page = ServerChoicePage()
 
     def alone(_config) -> None:

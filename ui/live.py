@@ -10,7 +10,8 @@ What wakes it:
 
 * **PostgreSQL**: one dedicated connection LISTENs to the store's channel (the trigger of
   migration 0017 NOTIFYs on commit); a ``QSocketNotifier`` on its socket wakes the event
-  loop, ``notifies(timeout=0)`` takes what arrived without blocking. No thread, no poll.
+  loop, ``notifies(timeout=0)`` takes what arrived without blocking. No poll; only the
+  connect runs in a worker thread (a host that does not answer holds it, not the counter).
   When the connection is lost the strip says "Live updates paused — reconnecting…" and it
   reconnects with backoff (1, 2, 4 … 30 s; a single-shot timer from ``timer_factory``);
   back, it reads everything it missed, in order.
@@ -33,6 +34,7 @@ Signals:
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -57,6 +59,13 @@ MAX_ROUNDS = 5
 #: SQLite: after a file event, read again this long after it (each read restarts nothing:
 #: a new event starts the sequence again). Reads once more at each step.
 SETTLE_MS = (30, 120, 400, 1_200)
+Runner = Callable[[Callable[[], None]], None]
+
+
+def in_a_thread(work: Callable[[], None]) -> None:
+    """Run ``work`` in a worker thread (a connect that waits for a dead host must not hold
+    the counter's event loop)."""
+    threading.Thread(target=work, name="live-connect", daemon=True).start()
 
 
 class LiveUpdates(QObject):
@@ -64,11 +73,15 @@ class LiveUpdates(QObject):
 
     paused_changed = Signal(bool)
     due = Signal(list)
+    _connected = Signal(object)  # from the worker: None, or the DatabaseServerError
 
     def __init__(self, controller: Controller, *, timer_factory: TimerFactory | None = None,
-                 settle_factory: TimerFactory | None = None,
+                 settle_factory: TimerFactory | None = None, run: Runner | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._run = run or in_a_thread
+        self.connecting = False  # a connect is under way in a worker
+        self._connected.connect(self._after_connect, Qt.QueuedConnection)
         self.controller = controller
         self.ctx = controller.ctx
         self.last_id = 0
@@ -119,12 +132,35 @@ class LiveUpdates(QObject):
 
     # -- PostgreSQL: the listening connection -----------------------------------------------
     def reconnect(self) -> None:
-        """Connect and LISTEN, then read whatever was missed; on failure try again later."""
-        if not self.started or self.listener is None:
+        """Connect and LISTEN in a worker thread (a server that does not answer holds only
+        the worker, up to the connect timeout); then, on the GUI thread, watch the socket
+        and read whatever was missed - or, on failure, try again later."""
+        if not self.started or self.listener is None or self.connecting:
             return
-        try:
-            self.listener.connect()
-        except DatabaseServerError:
+        self.connecting = True
+        listener = self.listener
+
+        def work() -> None:  # in the worker: only the connect; nothing of Qt's
+            outcome: DatabaseServerError | None = None
+            try:
+                listener.connect()
+            except DatabaseServerError as error:
+                outcome = error
+            except Exception as error:  # noqa: BLE001 - said as the server being away
+                outcome = DatabaseServerError.lost(error, "")
+            try:
+                self._connected.emit(outcome)
+            except RuntimeError:  # the window was closed meanwhile: nobody will listen
+                listener.close()
+
+        self._run(work)
+
+    def _after_connect(self, error: DatabaseServerError | None) -> None:
+        self.connecting = False
+        if not self.started:  # stopped while the worker connected
+            self.listener.close()
+            return
+        if error is not None:
             self._set_paused(True)
             self.retry_timer.start(self.retry_ms)
             self.retry_ms = min(self.retry_ms * 2, MAX_RETRY_MS)
@@ -221,7 +257,7 @@ class LiveUpdates(QObject):
     def _read(self) -> list[changes.Change]:
         if self.listener is None:
             return changes.since(self.ctx.db, self.ctx.store_id, self.last_id)
-        if not self.listener.connected:
+        if self.connecting or not self.listener.connected:
             return []
         found: list[changes.Change] = []
         after = self.last_id
@@ -276,11 +312,12 @@ class LiveStatus(QLabel):
 
 
 def install_live(window, *, timer_factory: TimerFactory | None = None,
-                 backstop: Callable | None = None) -> LiveUpdates:
+                 backstop: Callable | None = None, run: Runner | None = None) -> LiveUpdates:
     """Live updates for a main window with reminders (``window.reminders``): the strip on
     top, ringing for what other terminals announced, the scheduler's backstop reading the
     feed too. Started at once."""
-    live = LiveUpdates(window.controller, timer_factory=timer_factory, parent=window)
+    live = LiveUpdates(window.controller, timer_factory=timer_factory, run=run,
+                       parent=window)
     if live.live:  # a database in memory has no other terminal
         window.live_status = LiveStatus(live)
         window.banner_area.insertWidget(0, window.live_status)
