@@ -6,6 +6,7 @@ imported only by the subcommand that needs them.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -147,6 +148,11 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
                                        "last closing"))
     if only in _BUILT_HERE:
         return parser  # the other modules' commands are not run: not imported either
+    if only in PARSER_MODULES:  # only the module of the command that runs
+        import importlib
+
+        importlib.import_module(PARSER_MODULES[only]).add_parsers(sub)
+        return parser
 
     from app.cli_reports import add_parsers  # report, export, import (no reportlab here)
 
@@ -197,6 +203,13 @@ def _plain_followups(argv: list[str]):
 
 #: The commands whose parsers ``_parser`` builds itself (the others come from app.cli_*).
 _BUILT_HERE = frozenset({"init", "demo", "log", "redeem", "followups"})
+#: The module whose ``add_parsers`` registers each other command: a command that runs
+#: imports only its own (``comeback report`` need not load ``watch``'s live changes).
+PARSER_MODULES = {
+    "report": "app.cli_reports", "export": "app.cli_reports", "import": "app.cli_reports",
+    "backup": "app.cli_backup", "restore": "app.cli_backup", "verify": "app.cli_verify",
+    "reset-pin": "app.cli_trust", "slip": "app.cli_slips", "erase-guest": "app.cli_privacy",
+    "migrate-to": "app.cli_moving", "watch": "app.cli_watch", "sync": "app.cli_offline"}
 
 
 def _plain_start(argv: list[str]) -> Path | str | None:
@@ -263,6 +276,9 @@ def main(argv: Sequence[str] | None = None,
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # "comeback followups | head": the reader has had enough
+        _quiet_stdout()
+        return 0
     except Exception as error:  # a bad day of the database file (disk full, locked…)
         from app.dbfile import translate
 
@@ -277,6 +293,18 @@ def main(argv: Sequence[str] | None = None,
         terminals.choose(None)
 
 
+def _quiet_stdout() -> None:
+    """Standard output's reader went away: what is still buffered goes nowhere (Python
+    would otherwise say so at exit, with a traceback)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 #: Contexts a command opened: closed when it ends (closing refreshes the statistics).
 _OPENED: list = []
 
@@ -289,13 +317,14 @@ def _close_opened(refresh_statistics: bool) -> None:
 
 
 def _context(db_path: Path, must_exist: bool = True, write: bool = True,
-             sound_since: float | None = None, terminal: bool = False):
+             sound_since: float | None = None, terminal: bool | str = False):
     """The store at ``db_path`` for a command: made sure it is sound first (quick_check,
     unless its stamp says so or the caller has just found it sound at ``sound_since``, see
     ``_check_meanwhile``); a missing file is created only when ``must_exist`` is False;
     ``write=False`` for commands that only read (they work on a read-only file).
     ``terminal``: a ``postgresql://`` store opens as a terminal that keeps working while
-    the server is away (app.offline: log, sync)."""
+    the server is away (app.offline: log, sync; ``"read"``: a command that only reads, told
+    the server's own problem when this terminal has no copy yet)."""
     from app import i18n
     from app.context import Context
     from app.dbfile import open_checked
@@ -309,6 +338,8 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
         try:
             ctx = open_terminal(db_path, store_id=store_id)
         except Exception as error:
+            if terminal == "read":  # nothing to log: the server's own words, what to check
+                raise
             raise unreachable_first(error) from None
     else:
         ctx = Context(open_checked(db_path, create=not must_exist, write=write,
@@ -589,12 +620,19 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
     from app.followup_items import countdown, given, items_for, open_items, place, what_happened
     from app.formatting import medium_date, short_time
 
-    ctx = _context(db_path, write=False, sound_since=sound())
-    if not ctx.db.read_only:
+    # A server's terminal: while the server is away, its copy answers (app.offline).
+    ctx = _context(db_path, write=False, sound_since=sound(),
+                   terminal=is_server(db_path) and "read")
+    away = bool(getattr(ctx.db, "away", False))
+    if not ctx.db.read_only and not away:
         followups.sweep_missed(ctx)
     settings = ctx.settings()
     now = ctx.clock.now()
     items = open_items(ctx)
+    if away:
+        print(_("Offline: the server {where} cannot be reached. Shown: the follow-ups of the "
+                "incidents logged on this terminal while it is away; the others are on the "
+                "server.").format(where=ctx.db.where))
     print(_("Open follow-ups: {n}").format(n=len(items)))
     for item in items:
         line = _("  due {time} ({countdown}) · {place} — {what} · {given}").format(

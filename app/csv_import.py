@@ -205,7 +205,11 @@ def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source,
                 continue
             if checked is not None and not bad_rows:
                 stager.add(start, checked)
+            if checker.unsettled >= BATCH:
+                bad_rows += _settle(checker, problems)
+        bad_rows += _settle(checker, problems)
         if bad_rows:
+            problems.sort(key=lambda problem: problem[0])  # settled ones came later
             raise ImportRefused(problems, total=bad_rows)
         stager.flush()
         count = stager.count
@@ -244,6 +248,14 @@ def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source,
                                                   vouchers=True, staff=bool(created)),
                     encoding=opened.encoding_name, delimiter=opened.delimiter,
                     sha256=opened.sha256, assumed_code_page=opened.is_code_page)
+
+
+def _settle(checker: Checker, problems: list[tuple[int, str]]) -> int:
+    """The rows the database refuses among those checked since the last batch (already
+    in the store, a voucher code taken); returns how many, keeps their reasons."""
+    found = checker.settle()
+    problems.extend(found[:max(0, PROBLEMS_KEPT - len(problems))])
+    return len(found)
 
 
 def _fill_voucher_codes(ctx: Context, checker: Checker) -> None:

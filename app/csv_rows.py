@@ -28,6 +28,15 @@ _SEVERITIES = ("low", "medium", "high")
 _LOCAL = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
+def epoch(text: str) -> int:
+    """Seconds since 1970 of a stored time (``2026-11-16T11:00:00+00:00``), as
+    :func:`db.summary_columns.epoch_seconds` computes them in SQL."""
+    return int(_fromisoformat(text).timestamp())
+
+
+_fromisoformat = datetime.fromisoformat
+
+
 class Bad(Exception):
     """One reason a row is refused."""
 
@@ -48,8 +57,10 @@ class Checker:
         self.tz = ZoneInfo(settings.timezone)
         self.month_first = settings.locale == "en_US"
         self.latest = ctx.clock.now() + timedelta(minutes=5)
+        self.latest_text = to_iso(self.latest)  # the same, as a stored time compares
         self.categories = {c.code: c for c in catalog.categories(ctx, include_hidden=True)}
         self.remedies = {r.code: r for r in catalog.remedies(ctx, include_hidden=True)}
+        self.severities = {c.id: c.default_severity.value for c in self.categories.values()}
         self.staff: dict[str, int] = {}
         for member in staff.list_staff(ctx, include_inactive=True):
             self.staff.setdefault(member.name.casefold(), member.id)
@@ -63,7 +74,11 @@ class Checker:
                                   for column in COLUMNS))
         self._people: dict[str, str] = {}
         self._amounts: dict[str, int] = {}
-        self._given_seen: dict[tuple, tuple[int, list]] = {}
+        self._given_seen: dict[tuple, tuple[int, list, int, int]] = {}
+        # (time, category id, staff id, line, category code) of rows to look for in the
+        # store, and (voucher code, line) of codes to look for: asked per batch (settle).
+        self._twins: list[tuple[str, int, int | None, int, str]] = []
+        self._codes_to_check: list[tuple[str, int]] = []
 
     # -- cells -----------------------------------------------------------------------------
 
@@ -99,6 +114,18 @@ class Checker:
     def _when(self, column: str, text: str) -> str | None:
         if not text:
             return None
+        if len(text) == 25 and text[10] == "T" and text.endswith("+00:00"):
+            # Already the stored form (what export writes): checked by parsing it, and
+            # compared as text (stored times in UTC sort as their moments do).
+            try:
+                _fromisoformat(text)
+            except ValueError:
+                pass  # the general path says what is wrong with it
+            else:
+                if text > self.latest_text:
+                    raise Bad(_("{column}: {value} is in the future.").format(
+                        column=column, value=text))
+                return text
         text = text.strip()
         if not text:
             return None
@@ -163,7 +190,7 @@ class Checker:
         if category is None:
             raise Bad(_("category {code} does not exist; known: {known}.").format(
                 code=category_code.strip(), known=", ".join(self.categories)))
-        severity = severity.strip().lower() or category.default_severity.value
+        severity = severity.strip().lower() or self.severities[category.id]
         if severity not in _SEVERITIES:
             raise Bad(_("severity must be low, medium or high."))
         if currency and currency.strip() and currency.strip().upper() != self.currency:
@@ -177,21 +204,23 @@ class Checker:
         guest_contact = self._text("guest_contact", guest_contact,
                                    incidents.GUEST_CONTACT_MAX)
         staff_key = self._person("staff", staff_name)
-        if self.check_duplicates and (staff_key is None or staff_key in self.staff) and \
-                csv_db.incident_exists(self.ctx.db, self.ctx.store_id, occurred, category.id,
-                                       self.staff.get(staff_key) if staff_key else None):
-            raise Bad(_("this incident ({when}, {code}) is already in the database.")
-                      .format(when=occurred, code=category.code))
-        incident = (category.id, category.label, staff_key, occurred, severity,
+        twin = None  # checked against the database with the batch (settle)
+        if self.check_duplicates and (staff_key is None or staff_key in self.staff):
+            twin = (occurred, category.id, self.staff.get(staff_key) if staff_key else None,
+                    line, category.code)
+        note = self._text("note", note, incidents.NOTE_MAX)
+        incident = [category.id, category.label, staff_key, occurred, severity,
                     self._text("table", table, incidents.TABLE_MAX),
                     guest_name, guest_contact,
                     incidents.guest_key(guest_name, guest_contact)
                     if guest_name or guest_contact else None,
-                    self._text("note", note, incidents.NOTE_MAX), int(repeat == "1"),
-                    self._when("voided_at", voided), self._terminal(terminal))
-        wanted, staged = given
+                    note, int(repeat == "1"),
+                    self._when("voided_at", voided), self._terminal(terminal)]
+        wanted, staged, remedy_count, cost = given
+        given_codes = None
         if wanted or voucher_codes or redeemed:
             codes = self._vouchers(voucher_codes, redeemed, wanted, line)
+            given_codes = [code for code, _when in codes if code is not None]
             expires = to_iso(datetime.fromisoformat(occurred) + self.validity)
             result = []
             for remedy, is_voucher in staged:
@@ -202,15 +231,60 @@ class Checker:
                 result.append(((*remedy, occurred), voucher))
         else:
             result = [((*remedy, occurred), None) for remedy, _v in staged]
-        return incident, result, self._followup(occurred, due, done, by, outcome,
-                                                outcome_note, missed, escalated)
+        followup = self._followup(occurred, due, done, by, outcome, outcome_note, missed,
+                                  escalated)
+        # The incident's summary columns (db.summary_columns), as RECOMPUTE would make them
+        # of these rows: copied in with it, nothing recomputed at the switch.
+        if followup is None:
+            incident += (remedy_count, cost, None, None, 0, 0, None, int(note is not None))
+        else:
+            start = epoch(occurred)
+            _o, due, done, _by, outcome, outcome_note, missed, escalated = followup
+            incident += (remedy_count, cost, epoch(due) - start,
+                         None if done is None else epoch(done) - start,
+                         int(missed is not None), int(escalated is not None), outcome,
+                         int(note is not None or (outcome is not None
+                                                  and outcome_note is not None)))
+        if twin is not None:
+            self._twins.append(twin)
+        if given_codes:
+            self._codes_to_check.extend((code, line) for code in given_codes)
+        return incident, result, followup
+
+    @property
+    def unsettled(self) -> int:
+        """Rows checked whose duplicates and voucher codes the database has not answered."""
+        return len(self._twins) + len(self._codes_to_check)
+
+    def settle(self) -> list[tuple[int, str]]:
+        """Ask the database, in one indexed query per few hundred rows, about the rows
+        checked since the last call: (line, reason) of each incident already in the store
+        and of each voucher code a voucher already has, by line."""
+        found: dict[int, str] = {}
+        if self._twins:
+            there = csv_db.existing_incidents(self.ctx.db, self.ctx.store_id,
+                                              [twin[0] for twin in self._twins])
+            for occurred, category_id, staff_id, line, code in self._twins:
+                if (occurred, category_id, staff_id) in there:
+                    found[line] = _("this incident ({when}, {code}) is already in the "
+                                    "database.").format(when=occurred, code=code)
+            self._twins.clear()
+        if self._codes_to_check:
+            taken = csv_db.existing_codes(self.ctx.db,
+                                          [code for code, _l in self._codes_to_check])
+            for code, line in self._codes_to_check:
+                if code in taken and line not in found:
+                    found[line] = _("voucher code {code} already exists in this "
+                                    "database.").format(code=code)
+            self._codes_to_check.clear()
+        return sorted(found.items())
 
     def _terminal(self, text: str) -> str | None:
         """The terminal it was logged on (the column is optional; empty: not recorded)."""
+        if not text or not text.strip():
+            return None
         from app.terminals import check_name
 
-        if not text.strip():
-            return None
         try:
             return check_name(text)
         except ValidationError as error:
@@ -233,10 +307,10 @@ class Checker:
         return minor
 
     def _given(self, remedies: str, amounts: str, approved_by: str, total: str
-               ) -> tuple[int, list]:
+               ) -> tuple[int, list, int, int]:
         """(vouchers wanted, [((remedy id, kind, label, amount, percent, paper approver),
-        is a voucher)]) — remembered per distinct combination of the four cells, which
-        repeat on most rows of a real file."""
+        is a voucher)], how many remedies, their value) — remembered per distinct
+        combination of the four cells, which repeat on most rows of a real file."""
         key = (remedies, amounts, approved_by, total)
         found = self._given_seen.get(key)
         if found is None:
@@ -247,7 +321,7 @@ class Checker:
         return found
 
     def _check_given(self, remedies: str, amounts_cell: str, approvers_cell: str,
-                     total: str) -> tuple[int, list]:
+                     total: str) -> tuple[int, list, int, int]:
         codes = [c.strip() for c in remedies.split(SEP) if c.strip()]
         if not codes:
             raise Bad(_("remedies is empty: give at least one remedy code (apology counts)."))
@@ -282,7 +356,8 @@ class Checker:
                 total=total.strip()))
         staged = [((r.id, r.kind.value, r.label, amount, r.percent, approver),
                    r.kind is RemedyKind.VOUCHER) for r, amount, approver in given]
-        return sum(1 for _r, is_voucher in staged if is_voucher), staged
+        return (sum(1 for _r, is_voucher in staged if is_voucher), staged, len(staged),
+                sum(amount for _r, amount, _n in given))
 
     def _vouchers(self, codes_cell: str, times_cell: str, wanted: int, line: int
                   ) -> list[tuple[str | None, str | None]]:
@@ -307,9 +382,6 @@ class Checker:
                 if code in self.codes:
                     raise Bad(_("voucher code {code} is already used on line {line} of this "
                                 "file.").format(code=code, line=self.codes[code]))
-                if csv_db.code_exists(self.ctx.db, code):
-                    raise Bad(_("voucher code {code} already exists in this database.")
-                              .format(code=code))
                 self.codes[code] = line
             when = self._when("vouchers_redeemed_at", times[index]) if index < len(times) \
                 else None
@@ -318,6 +390,8 @@ class Checker:
 
     def _followup(self, occurred: str, due: str, done: str, by: str, outcome: str,
                   note: str, missed: str, escalated: str) -> tuple | None:
+        if not (due or done or by or outcome or note or missed or escalated):
+            return None  # no follow-up (most rows of a real file)
         due = self._when("followup_due_at", due)
         done = self._when("followup_done_at", done)
         missed = self._when("followup_missed_at", missed)

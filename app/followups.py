@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from app import audit, audit_payload, catalog, remedies_given
-from app.approval import Approval
+from app import audit
 from app.clock import from_iso, to_iso
 from app.context import Context
 from app.errors import StateError, ValidationError
@@ -34,6 +34,9 @@ from app.models import Changes, FollowUp, Outcome, RemedyRequest
 from app.service_hours import ServiceHours
 from db import followups as followups_db
 from db.locking import exclusive
+
+if TYPE_CHECKING:  # further_remedy imports what giving remedies needs (not a reading command)
+    from app.approval import Approval
 
 OUTCOME_NOTE_MAX = 500
 SNOOZE_MINUTES = (2, 5, 10)
@@ -305,6 +308,8 @@ def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequ
     Adds the remedies to the incident (+ vouchers) and a new follow-up, in one transaction.
     The earlier follow-up must be closed first (its outcome recorded).
     """
+    from app import audit_payload, catalog, remedies_given
+
     incident = get_incident(ctx, incident_id)
     if incident.voided_at is not None:
         raise StateError(_("This incident was undone; there is nothing to follow up."))

@@ -25,8 +25,9 @@ from db import import_staging as staging_db
 from db.connection import database_file
 from db.writers import Turnstile, writers_path
 
-#: A slice of the copy holds the write lock about this long (seconds)…
-SLICE_S = 0.008
+#: A slice of the copy holds the write lock about this long (seconds; a tap does not wait
+#: for it to end: the slice gives way within about a millisecond, see copy_batch)…
+SLICE_S = 0.02
 #: …and then the import waits this long, so a writer that did not announce itself (the
 #: command line, a screen's write) gets the lock too…
 PAUSE_S = 0.002

@@ -24,7 +24,6 @@ from app.clock import to_iso
 from app.context import Context
 from app.errors import ValidationError
 from app.i18n import _
-from app.incidents import guest_key
 from app.models import Changes
 from db import erasure as erasure_db
 
@@ -71,6 +70,8 @@ def find_guest(ctx: Context, *, contact: str | None = None,
                name: str | None = None) -> GuestMatch:
     """Incidents whose guest has this contact (phone digits or e-mail, written any way) or
     this name (case and spacing ignored). Give one of the two."""
+    from app.incidents import guest_key  # (the tap's imports) not at every open
+
     contact = (contact or "").strip() or None
     name = _normal_name(name)
     if (contact is None) == (name is None):

@@ -256,12 +256,35 @@ def optimize(conn: sqlite3.Connection) -> bool:
     try:
         conn.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
         conn.execute("PRAGMA optimize")
+        _note_empty_indexes(conn)
     except sqlite3.DatabaseError as error:
         code = getattr(error, "sqlite_errorcode", 0) or 0
         return (code & 0xFF) != 11 and "malformed" not in str(error)  # 11: SQLITE_CORRUPT
     except sqlite3.Error:
         pass
     return True
+
+
+# An index of an analysed table that ANALYZE gave no row: it holds no entry (a partial index
+# such as idx_followups_open when nothing is open).
+_EMPTY_INDEXES = (
+    "SELECT m.tbl_name, m.name FROM sqlite_master m WHERE m.type = 'index' "
+    "AND EXISTS (SELECT 1 FROM sqlite_stat1 s WHERE s.tbl = m.tbl_name) "
+    "AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 s WHERE s.idx = m.name)")
+
+
+def _note_empty_indexes(conn: sqlite3.Connection) -> None:
+    """Give each empty index of an analysed table a statistics row ("0 rows"). Without one,
+    ``PRAGMA optimize`` counts its table as never analysed and runs ANALYZE on it again at
+    every close that read it: 10-20 ms of each command at a store with no open follow-up."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() \
+            is None:
+        return
+    empty = conn.execute(_EMPTY_INDEXES).fetchall()
+    if empty:
+        with conn:
+            conn.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, '0 0')",
+                             empty)
 
 
 def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:

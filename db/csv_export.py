@@ -34,31 +34,41 @@ def export_cursors(db: Database, store_id: int) -> tuple[sqlite3.Cursor, ...]:
     vouchers and follow-ups, each ordered by (incident time, incident id, own id) — read in
     one snapshot (a read transaction; :func:`done` ends it). Each walks the incidents'
     time index and joins its rows by their incident index: no sort, no subquery per row.
+    Categories, remedies, staff and terminals are named by id (:func:`names`, read in the
+    same snapshot): a dictionary lookup per row instead of a join.
 
-    incidents: id, occurred_at, category code, severity, staff, table, guest name, guest
-    contact, repeat_guest, note (text columns spreadsheet-safe), voided_at, terminal;
-    remedies: incident id, remedy code, amount (minor units), approver (live or on paper);
+    incidents: id, occurred_at, category id, severity, staff id, table, guest name, guest
+    contact, repeat_guest, note (text columns spreadsheet-safe), voided_at, terminal id;
+    remedies: incident id, remedy id, amount (minor units), approver's staff id, approver
+    on paper;
     vouchers: incident id, code, redeemed_at;
-    follow-ups: incident id, original due, done, done by, missed, outcome, outcome note,
-    escalated."""
+    follow-ups: incident id, original due, done, done by (staff id), missed, outcome,
+    outcome note, escalated."""
     queries = (
-        f"SELECT i.id, i.occurred_at, c.code, i.severity, {_safe('s.name')}, "
+        f"SELECT i.id, i.occurred_at, i.category_id, i.severity, i.staff_id, "
         f"{_safe('i.table_ref')}, {_safe('i.guest_name')}, {_safe('i.guest_contact')}, "
-        f"i.repeat_guest, {_safe('i.note')}, i.voided_at, {_safe('t.name')} FROM incidents i "
-        "JOIN categories c ON c.id = i.category_id LEFT JOIN staff s ON s.id = i.staff_id "
-        f"LEFT JOIN terminals t ON t.id = i.terminal_id {_ORDER}",
-        "SELECT i.id, m.code, r.amount_minor, coalesce(a.name, r.paper_approved_by) "
+        f"i.repeat_guest, {_safe('i.note')}, i.voided_at, i.terminal_id FROM incidents i "
+        f"{_ORDER}",
+        "SELECT i.id, r.remedy_id, r.amount_minor, r.approved_by, r.paper_approved_by "
         "FROM incidents i JOIN incident_remedies r ON r.incident_id = i.id "
-        "JOIN remedies m ON m.id = r.remedy_id LEFT JOIN staff a ON a.id = r.approved_by "
         f"{_ORDER}, r.id",
         f"SELECT i.id, v.code, v.redeemed_at FROM incidents i "
         f"JOIN vouchers v ON v.incident_id = i.id {_ORDER}, v.id",
-        "SELECT i.id, f.original_due_at, f.done_at, d.name, f.missed_at, f.outcome, "
+        "SELECT i.id, f.original_due_at, f.done_at, f.done_by, f.missed_at, f.outcome, "
         "f.outcome_note, f.escalated_at FROM incidents i "
-        "JOIN followups f ON f.incident_id = i.id LEFT JOIN staff d ON d.id = f.done_by "
-        f"{_ORDER}, f.id",
+        f"JOIN followups f ON f.incident_id = i.id {_ORDER}, f.id",
     )
     return db.snapshot_cursors(queries, [store_id], cache_kb=CACHE_KB)
+
+
+def names(db: Database) -> dict[str, dict[int, str]]:
+    """Category and remedy codes, staff and terminal names, by id (small tables; call it
+    after :func:`export_cursors`, in its snapshot)."""
+    run = db.conn.execute
+    return {"categories": dict(run("SELECT id, code FROM categories").fetchall()),
+            "remedies": dict(run("SELECT id, code FROM remedies").fetchall()),
+            "staff": dict(run("SELECT id, name FROM staff").fetchall()),
+            "terminals": dict(run("SELECT id, name FROM terminals").fetchall())}
 
 
 def done(db: Database) -> None:

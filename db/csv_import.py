@@ -22,7 +22,9 @@ CREATE TEMP TABLE import_incidents (
     n INTEGER PRIMARY KEY, line INTEGER, category_id INTEGER, category_label TEXT,
     staff_key TEXT, occurred_at TEXT, severity TEXT, table_ref TEXT, guest_name TEXT,
     guest_contact TEXT, guest_key TEXT, note TEXT, repeat_guest INTEGER, voided_at TEXT,
-    terminal TEXT);
+    terminal TEXT, remedy_count INTEGER, cost_minor INTEGER, followup_due_s INTEGER,
+    followup_done_s INTEGER, followup_missed INTEGER, escalations INTEGER, outcome TEXT,
+    noted INTEGER);
 CREATE TEMP TABLE import_remedies (
     n INTEGER PRIMARY KEY, incident_n INTEGER, remedy_id INTEGER, kind TEXT, label TEXT,
     amount_minor INTEGER, percent INTEGER, paper_approved_by TEXT, given_at TEXT);
@@ -38,7 +40,7 @@ CREATE TEMP TABLE import_staff (key TEXT PRIMARY KEY, name TEXT, staff_id INTEGE
 
 _INSERT = {
     "import_incidents": "INSERT INTO temp.import_incidents VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        f"({', '.join('?' * 23)})",
     "import_remedies": "INSERT INTO temp.import_remedies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "import_vouchers": "INSERT INTO temp.import_vouchers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "import_followups": "INSERT INTO temp.import_followups VALUES "
@@ -89,13 +91,34 @@ def code_exists(db: Database, code: str) -> bool:
         is not None
 
 
-def incident_exists(db: Database, store_id: int, occurred_at: str, category_id: int,
-                    staff_id: int | None) -> bool:
-    return db.conn.execute(
-        "SELECT 1 FROM incidents WHERE store_id = ? AND occurred_at = ? AND category_id = ? "
-        "AND staff_id IS NOT DISTINCT FROM ? LIMIT 1",
-        [store_id, occurred_at, category_id, staff_id]
-    ).fetchone() is not None
+_CHUNK = 500  # values per IN (…) list: well under every engine's limit on parameters
+
+
+def existing_codes(db: Database, codes: Sequence[str]) -> set[str]:
+    """Which of ``codes`` a voucher of this database (any store) has: one indexed query
+    per few hundred codes, not one per code."""
+    found: set[str] = set()
+    codes = sorted(set(codes))
+    for at in range(0, len(codes), _CHUNK):
+        chunk = codes[at:at + _CHUNK]
+        found.update(row[0] for row in db.conn.execute(
+            f"SELECT code FROM vouchers WHERE code IN ({', '.join('?' * len(chunk))})",
+            chunk))
+    return found
+
+
+def existing_incidents(db: Database, store_id: int, times: Sequence[str]
+                       ) -> set[tuple[str, int, int | None]]:
+    """(occurred_at, category id, staff id) of the store's incidents logged at one of
+    ``times``: one query on the store's time index per few hundred times."""
+    found: set[tuple[str, int, int | None]] = set()
+    times = sorted(set(times))
+    for at in range(0, len(times), _CHUNK):
+        chunk = times[at:at + _CHUNK]
+        found.update(tuple(row) for row in db.conn.execute(
+            "SELECT occurred_at, category_id, staff_id FROM incidents WHERE store_id = ? "
+            f"AND occurred_at IN ({', '.join('?' * len(chunk))})", [store_id, *chunk]))
+    return found
 
 
 def has_incidents(db: Database, store_id: int) -> bool:
@@ -142,8 +165,6 @@ def coverage(db: Database, store_id: int, base: dict[str, int], counts: dict[str
     they will be stored (:func:`db.audit_chain.coverage_payload`'s form) — computed from
     the staged rows, outside any write lock. ``base``: the ids below each reserved block
     (:func:`db.import_staging.reserve`)."""
-    from db import audit_chain
-
     conn = db.conn
     ranges = {name: [base[name] + 1, base[name] + counts[name]] if counts[name] else [0, -1]
               for name in ("incidents", "remedies", "vouchers")}
@@ -163,8 +184,26 @@ def coverage(db: Database, store_id: int, base: dict[str, int], counts: dict[str
                     "WHERE redeemed_at IS NOT NULL ORDER BY n",
     }
     return {"covers": ranges,
-            "digests": {name: audit_chain.digest_cursor(conn.execute(sql, p))
+            "digests": {name: digest_rows(conn.execute(sql, p))
                         for name, sql in queries.items()}}
+
+
+def digest_rows(cursor) -> str:
+    """:func:`db.audit_chain.digest_cursor` of ``cursor`` (the same bytes, the same hash),
+    a thousand rows per call of the JSON encoder rather than one: a compact JSON array of
+    rows is its rows' arrays joined by ``,``, so each batch's array without its brackets
+    is the next stretch of the whole one."""
+    import hashlib
+
+    from db.audit_chain import _COMPACT
+
+    hasher = hashlib.sha256(b"[")
+    comma = b""
+    while batch := cursor.fetchmany(1000):
+        hasher.update(comma + _COMPACT.encode(batch)[1:-1].encode())
+        comma = b","
+    hasher.update(b"]")
+    return hasher.hexdigest()
 
 
 def optimize(db: Database) -> None:

@@ -177,6 +177,8 @@ class Failover:
     def where(self) -> str:
         if self.server is not None:
             return self.server.where
+        if self.last_error is not None and self.last_error.where:
+            return self.last_error.where  # "comeback on kafe-server:5432", as when it went
         from db.pg import redact
 
         return redact(self.url)

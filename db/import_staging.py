@@ -22,7 +22,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from db import summary_columns
 from db.connection import Database
 
 #: SQLite virtual-machine steps between two questions to ``give_way`` (about 1 ms).
@@ -50,11 +49,15 @@ _COPY = {
     "incidents":
         "INSERT INTO incidents (id, store_id, category_id, category_label, staff_id, "
         "occurred_at, severity, table_ref, guest_name, guest_contact, guest_key, note, "
-        "repeat_guest, voided_at, imported_by, uid, terminal_id) "
+        "repeat_guest, voided_at, imported_by, uid, terminal_id, remedy_count, cost_minor, "
+        "followup_due_s, followup_done_s, followup_missed, escalations, outcome, noted) "
         "SELECT :bi + t.n, :store, t.category_id, t.category_label, s.staff_id, "
         "t.occurred_at, t.severity, t.table_ref, t.guest_name, t.guest_contact, "
         f"t.guest_key, t.note, t.repeat_guest, t.voided_at, :owner, {_NEW_UID}, "
-        "(SELECT id FROM terminals WHERE store_id = :store AND name = t.terminal) "
+        "CASE WHEN t.terminal IS NULL THEN NULL ELSE (SELECT id FROM terminals "
+        "WHERE store_id = :store AND name = t.terminal) END, "
+        "t.remedy_count, t.cost_minor, t.followup_due_s, t.followup_done_s, "
+        "t.followup_missed, t.escalations, t.outcome, t.noted "
         "FROM temp.import_incidents t LEFT JOIN temp.import_staff s ON s.key = t.staff_key "
         "WHERE t.n BETWEEN :a AND :b ORDER BY t.n",
     "remedies":
@@ -260,9 +263,8 @@ def switch(db: Database, plan: dict, created_at: str,
                              "VALUES (?, ?, ?, 'cashier', 0, ?)",
                              [staff_id, plan["store"], name, created_at])
                 added[name] = staff_id
-        # The copied incidents' summary columns (db.summary_columns), from their copied rows.
-        first = plan["base"]["incidents"] + 1
-        summary_columns.refresh_range(conn, first, first + plan["counts"]["incidents"] - 1)
+        # The copied incidents carry their summary columns (db.summary_columns) already:
+        # checked and computed with each row (app.csv_rows), nothing to recompute here.
         conn.execute("DELETE FROM import_staging WHERE id = ?", [plan["id"]])
         inside(added)
         conn.execute("COMMIT")

@@ -23,7 +23,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 
-from db import audit_chain, summary_columns
+from db import audit_chain
 from db import csv_import as csv_db
 from db.import_staging import _COPY as _SQLITE_COPY
 from db.import_staging import _NEW_UID as _SQLITE_UID
@@ -104,9 +104,7 @@ def switch_in(db, store_id: int, staff: dict[str, tuple[str, int | None]], owner
                         conn.execute(_COPY[name], params)
                     if between is not None:
                         between(name, counts[name], counts[name])
-                # the copied incidents' summary columns (db.summary_columns), as on SQLite
-                summary_columns.refresh_range(conn, base["incidents"] + 1,
-                                              base["incidents"] + counts["incidents"])
+                # the copied incidents carry their summary columns, as on SQLite
                 ranges = {name: [base[name] + 1, base[name] + counts[name]]
                           if counts[name] else [0, -1]
                           for name in ("incidents", "remedies", "vouchers")}

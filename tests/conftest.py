@@ -7,6 +7,16 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Every terminal of the tests is "Bar" unless a test names another (not the host's name).
 os.environ["COMEBACK_TERMINAL"] = "Bar"
+# The tests' own data and settings folders (terminal copies, outboxes, terminal.json), never
+# the user's: removed when the session ends.
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+
+_HOMES = tempfile.mkdtemp(prefix="comeback-tests-home-")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOMES, "data")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOMES, "config")
+atexit.register(shutil.rmtree, _HOMES, True)
 
 from datetime import datetime, timezone  # noqa: E402
 

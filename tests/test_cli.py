@@ -146,3 +146,22 @@ def test_a_start_with_something_else_gets_the_parsers_message(argv, capsys):
         main(argv, gui=opened.append)
     assert exit_info.value.code == 2 and opened == []
     assert "usage: comeback" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["followups"], ["verify"], ["export", "--out", "-"]])
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path, command):
+    """``comeback followups | head``: the pipe's reader goes away before Comeback writes."""
+    import os
+
+    path = tmp_path / "p.db"
+    assert main(["demo", "--db", str(path), "--weeks", "2"]) == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write to the pipe fails: EPIPE
+    try:
+        result = subprocess.run([sys.executable, "-m", "app.cli", *command, "--db", str(path)],
+                                stdout=write_end, stderr=subprocess.PIPE, text=True,
+                                check=False)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+    assert result.returncode == 0

@@ -175,6 +175,12 @@ def test_log_while_the_server_is_away_is_kept_and_sync_sends_it_with_its_time(
     assert away.returncode == 0, away.stderr
     assert "The server cannot be reached: saved on this terminal (1 waiting to send)" \
         in away.stdout
+    # The manager's list answers from the terminal's copy, and says what it holds.
+    listed = _cli(store, tmp_path, "followups")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("Offline: the server ")
+    assert "postgresql://" not in listed.stdout  # the database and host, as when it went
+    assert "Open follow-ups: 1\n" in listed.stdout and "Long wait · Free drink" in listed.stdout
     still = _cli(store, tmp_path, "sync")
     assert still.returncode == 2
     assert "cannot be reached; 1 incident waits on this terminal" in still.stderr
