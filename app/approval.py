@@ -15,7 +15,7 @@ sign-in checks only the PIN of the person who tapped their name.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from app import audit
@@ -41,12 +41,15 @@ _REFUSED = "approval.pin_refused_locked"
 class Approval:
     """Proof that a manager or owner typed their PIN at ``at``; pass it to the service.
 
-    Services read the approver's role from the database, never from here."""
+    Services read the approver's role from the database, never from here. ``key``: on a
+    terminal, the approver's approval key derived from the PIN just typed, to sign the one
+    tap this approval is for (app.approval_proof); never stored, never compared."""
 
     staff_id: int
     staff_name: str
     at: datetime
     role: Role | None = None
+    key: object | None = field(default=None, repr=False, compare=False)
 
     def valid_at(self, now: datetime) -> bool:
         return timedelta(0) <= now - self.at <= APPROVAL_VALID
@@ -111,6 +114,9 @@ def check_pin(ctx: Context, pin: str, candidates: Callable[[], list[dict]], for_
     if until is not None:
         raise _locked(until, now)
     if match is not None:
+        from app.approval_proof import first_key
+
+        first_key(ctx, match, pin)  # a PIN from before approval keys, checked on the server
         return match
     if failures >= MAX_WRONG_PINS:
         seconds = int(LOCKOUT.total_seconds())

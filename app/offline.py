@@ -10,7 +10,9 @@ handle and the terminal's copy, :mod:`app.pending` for the outbox):
 * **Approvals while away**: the PIN is checked against the approvers' PIN hashes in the
   copy (scrypt hashes, never PINs; the file is 0600), and every attempt counts toward the
   lockout in the copy's own audit log, as on the server. The approval travels with the tap
-  (who, when) and is **checked again when the tap is sent**: the server runs the approval
+  (who, when, and a proof made with the approver's key derived from the PIN typed:
+  :mod:`app.approval_proof`) and is **checked again when the tap is sent**: the proof
+  against the approver's key on the server, then the server runs the approval
   rule on the value with its current limits, and the approver must still be active and
   still allowed that amount (and not the giver). A tap that fails that check is not
   applied: it goes to the manager (an ``outbox.refused`` entry in the audit log, with the
@@ -95,18 +97,22 @@ def authorize(ctx: Context, pin: str, for_what: str = "", **kwargs) -> Approval:
     """:func:`app.approval.authorize`, checked against the copy while the server is away
     (the lockout counted there); the approval is checked again when the tap is sent."""
     from app import approval
+    from app.approval_proof import attach_key
 
     local = local_context(ctx)
     if local is None:
         try:
-            return approval.authorize(ctx, pin, for_what, **kwargs)
+            grant = approval.authorize(ctx, pin, for_what, **kwargs)
         except Exception as error:
             if not is_away_error(error):
                 raise
             local = local_context(ctx)
             if local is None:
                 raise
-    return approval.authorize(local, pin, f"offline:{for_what}", **kwargs)
+        else:  # on a terminal the tap may still be kept: it carries a proof all the same
+            return attach_key(ctx, grant, pin, away=False) if is_terminal(ctx) else grant
+    grant = approval.authorize(local, pin, f"offline:{for_what}", **kwargs)
+    return attach_key(local, grant, pin, away=True)  # proven when sent (app.approval_proof)
 
 
 def sign_in_check(ctx: Context, staff_id: int, pin: str, for_what: str = "signin") -> dict:

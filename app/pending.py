@@ -125,32 +125,40 @@ def incident_tap(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     """A tap that logs an incident (the arguments of :func:`app.incidents.log_incident`),
     with a new uid and the clock's time. ``shown`` is what the cashier saw (category and
     remedy labels) and ``default_severity`` the category's, for the bar."""
+    from app.approval_proof import sign_tap
+
+    uid = str(uuid.uuid4())
+    pairs, proof = sign_tap(ctx, approval, uid, category_id, staff_id,
+                            [[r.remedy_id, r.amount_minor] for r in remedies])
     payload = {
         "category_id": category_id, "staff_id": staff_id,
-        "remedies": [[r.remedy_id, r.amount_minor] for r in remedies],
+        "remedies": pairs,
         "details": {k: v for k, v in details.items() if v is not None},
-        "approval": _approval_to_json(approval),
+        "approval": _approval_to_json(approval, proof),
         "shown": {"category": shown[0], "remedies": list(shown[1]),
                   "severity": default_severity.value if default_severity else None},
     }
-    return PendingTap(str(uuid.uuid4()), KIND_LOG, ctx.store_id, ctx.clock.now(), payload)
+    return PendingTap(uid, KIND_LOG, ctx.store_id, ctx.clock.now(), payload)
 
 
 def _approval_fields() -> dict[str, str]:
     """Approval's field names and their annotations (a dataclass or a NamedTuple)."""
-    if dataclasses.is_dataclass(Approval):
-        return {f.name: str(f.type) for f in dataclasses.fields(Approval)}
+    if dataclasses.is_dataclass(Approval):  # not its key (app.approval_proof): never kept
+        return {f.name: str(f.type) for f in dataclasses.fields(Approval) if f.name != "key"}
     return {name: str(kind) for name, kind in Approval.__annotations__.items()}
 
 
-def _approval_to_json(approval: Approval | None) -> dict | None:
-    """The manager's approval as given at the tap, kept with the tap (who, when, …)."""
+def _approval_to_json(approval: Approval | None, proof: dict | None = None) -> dict | None:
+    """The manager's approval as given at the tap, kept with the tap (who, when, …, and
+    on a terminal its ``proof``: app.approval_proof)."""
     if approval is None:
         return None
     values = {}
     for name in _approval_fields():
         value = getattr(approval, name)
         values[name] = to_iso(value) if isinstance(value, datetime) else value
+    if proof is not None:
+        values["proof"] = proof
     return values
 
 
@@ -163,8 +171,10 @@ def _approval_from_json(data: dict | None) -> Approval | None:
                        for name, value in data.items() if name in kinds})
 
 
-def apply(ctx: Context, tap: PendingTap) -> Logged:
-    """Carry out ``tap`` on the database (once: a uid already there is recognised)."""
+def apply(ctx: Context, tap: PendingTap, prove: bool = False) -> Logged:
+    """Carry out ``tap`` on the database (once: a uid already there is recognised).
+    ``prove``: a kept tap sent to a terminal's server, whose approval must be proven by
+    the approver's key there (app.approval_proof)."""
     from app import incidents
 
     if tap.kind == KIND_REDEEM:  # a voucher redeemed while the server was away
@@ -174,6 +184,10 @@ def apply(ctx: Context, tap: PendingTap) -> Logged:
     if tap.kind != KIND_LOG:
         raise ComebackError(_("Unknown kind of saved tap: {kind}.").format(kind=tap.kind))
     p = tap.payload
+    if prove and offline.is_terminal(ctx):
+        from app.approval_proof import check_tap
+
+        check_tap(ctx, tap.uid, p)
     return incidents.log_incident(
         ctx, category_id=p["category_id"],
         remedies=[RemedyRequest(remedy_id, amount) for remedy_id, amount in p["remedies"]],
@@ -393,7 +407,7 @@ class TapSaver:
                         and time.monotonic() - start > budget_s:
                     break
                 try:
-                    logged = self._attempt(tap)
+                    logged = self._attempt(tap, prove=True)
                 except ComebackError as refused:
                     failed.append(Failed(tap, str(refused)))
                     self._forget(tap, failed=str(refused))
@@ -436,14 +450,14 @@ class TapSaver:
         self._forget_copy(uid)
         return True
 
-    def _attempt(self, tap: PendingTap, wait: bool = True) -> Logged:
+    def _attempt(self, tap: PendingTap, wait: bool = True, prove: bool = False) -> Logged:
         """Save ``tap`` in one write transaction, waiting up to ``busy_ms`` for the lock
         (tried every :data:`POLL_S`), announced to a big import so that it lets the tap
         in before its next slice (:mod:`db.writers`); on a terminal, nothing is read from
         its copy meanwhile (a tap is written and read back on the server, or fails as one)."""
         with self.turnstile.waiting(), self._server_only(), \
                 tap_transaction(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
-            return apply(self.ctx, tap)
+            return apply(self.ctx, tap, prove)
 
     def _server_only(self):
         from contextlib import nullcontext

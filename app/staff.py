@@ -26,6 +26,23 @@ def hash_pin(pin: str, salt: bytes, n: int | None = None, r: int | None = None,
     return f"scrypt${n}${r}${p}${digest.hex()}"
 
 
+def new_approval_kdf() -> str:
+    """How a new approval key is derived: scrypt at the PIN hash's cost, with a salt of its
+    own (``scrypt$n$r$p$<salt hex>``; see app.approval_proof)."""
+    import secrets
+
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${secrets.token_bytes(16).hex()}"
+
+
+def approval_key(pin: str, kdf: str) -> bytes:
+    """The approval key ``kdf`` derives from ``pin`` (32 bytes; as slow as a PIN check)."""
+    import hashlib
+
+    _scheme, n, r, p, salt = kdf.split("$")
+    return hashlib.scrypt(str(pin).strip().encode(), salt=bytes.fromhex(salt), n=int(n),
+                          r=int(r), p=int(p), dklen=32, maxmem=256 * 1024 * 1024)
+
+
 def pin_matches(row: dict, pin: str) -> bool:
     stored = row.get("pin_hash")
     if not stored:
@@ -96,7 +113,20 @@ def _pin_values(pin: str) -> dict:
     import secrets
 
     salt = secrets.token_bytes(16)
-    return {"pin_hash": hash_pin(pin, salt), "pin_salt": salt.hex()}
+    return {"pin_hash": hash_pin(pin, salt), "pin_salt": salt.hex(),
+            "approval_kdf": new_approval_kdf()}
+
+
+def _write_pin(ctx: Context, staff_id: int, values: dict, pin: str) -> None:
+    """Store a new PIN's hash and its approval key (the key on the server only: see
+    db.approval_keys), inside the caller's transaction."""
+    from db import approval_keys
+
+    values = dict(values)
+    kdf = values.pop("approval_kdf")
+    staff_db.update_staff(ctx.db, ctx.store_id, staff_id, values)
+    approval_keys.replace_key(ctx.db, ctx.store_id, staff_id, kdf,
+                              approval_key(pin, kdf).hex(), ctx.now_iso())
 
 
 def add_staff(ctx: Context, name: str, role: str | Role, pin: str | None = None,
@@ -110,7 +140,7 @@ def add_staff(ctx: Context, name: str, role: str | Role, pin: str | None = None,
     with ctx.db.atomic():
         staff_id = staff_db.insert_staff(ctx.db, ctx.store_id, name, role.value, ctx.now_iso())
         if pin_values:
-            staff_db.update_staff(ctx.db, ctx.store_id, staff_id, pin_values)
+            _write_pin(ctx, staff_id, pin_values, pin)
         audit.record(ctx, by, "staff.added", "staff", staff_id, name=name, role=role.value)
     return get_staff(ctx, staff_id), Changes(staff=True)
 
@@ -147,7 +177,7 @@ def set_pin(ctx: Context, staff_id: int, pin: str, by: int | None) -> Changes:
     get_staff(ctx, staff_id)
     values = _pin_values(pin)
     with ctx.db.atomic():
-        staff_db.update_staff(ctx.db, ctx.store_id, staff_id, values)
+        _write_pin(ctx, staff_id, values, pin)
         audit.record(ctx, by, "staff.pin_set", "staff", staff_id)
     return Changes(staff=True)
 
@@ -165,7 +195,7 @@ def reset_pin(ctx: Context, staff_id: int, pin: str | None = None) -> tuple[str,
         pin = random_pin()
     values = _pin_values(pin)
     with ctx.db.atomic():
-        staff_db.update_staff(ctx.db, ctx.store_id, staff_id, values)
+        _write_pin(ctx, staff_id, values, pin)
         audit.record(ctx, None, "staff.pin_reset", "staff", staff_id, name=member.name,
                      via="command line")
     return pin, made

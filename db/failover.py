@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -43,6 +44,17 @@ FOLDER = "offline"
 REFERENCE_TABLES = ("stores", "settings", "staff", "categories", "remedies", "remedy_rules")
 _PASSING = (ServerProblem.UNREACHABLE, ServerProblem.LOST)
 _READ = re.compile(r"\s*(select|with)\b", re.IGNORECASE)
+
+
+_COPIES: weakref.WeakSet = weakref.WeakSet()
+
+
+def is_copy(db: Any) -> bool:
+    """Whether ``db`` is a terminal's copy (what is never written there: approval keys)."""
+    try:
+        return db in _COPIES
+    except TypeError:
+        return False
 
 
 def is_away_error(error: BaseException) -> bool:
@@ -169,6 +181,7 @@ class Failover:
 
         make_private_folder(path.parent)
         copy = open_database(path)
+        _COPIES.add(copy)
         # The copy is a cache (the taps' durability is the outbox's): no fsync per write.
         copy.conn.execute("PRAGMA synchronous=NORMAL")
         handle = cls(url, copy, store_id=store_id, server=server, connect=connect,

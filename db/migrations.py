@@ -489,3 +489,32 @@ def m0019_offline_redemptions(db: Database) -> None:
             seen_at);
         """
     )
+
+
+@migrations(name="0020_approval_keys")
+def m0020_approval_keys(db: Database) -> None:
+    """Approvals made on a terminal while its server was away carry a proof (docs/offline.md).
+
+    ``staff.approval_kdf``: how the person's approval key is derived from their PIN
+    (``scrypt$n$r$p$<salt hex>``, a salt of its own, not the PIN hash's); it is copied to
+    the terminals with the staff rows. ``approval_keys``: the keys themselves (HMAC-SHA256
+    keys, hex), one row per PIN a person has had since this migration, never copied to a
+    terminal; ``replaced_at`` is when a new PIN replaced it (approvals made before that
+    still prove with it). Staff whose PIN was set before this migration get a key the first
+    time their PIN is checked on the server."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE staff ADD COLUMN approval_kdf TEXT;
+        CREATE TABLE approval_keys (
+            id INTEGER PRIMARY KEY,
+            store_id INTEGER NOT NULL REFERENCES stores(id),
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            kdf TEXT NOT NULL,
+            approval_key TEXT NOT NULL,
+            made_at TEXT NOT NULL,
+            replaced_at TEXT,
+            UNIQUE (staff_id, kdf)
+        );
+        """
+    )

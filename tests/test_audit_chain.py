@@ -251,6 +251,7 @@ def _old_append(db, *, store_id, at, staff_id, action, entity=None, entity_id=No
 @pytest.fixture
 def old_store(tmp_path, clock, monkeypatch):
     """A store written before migration 0005 (the chain), then opened by this version."""
+    from db import approval_keys as approval_keys_db
     from db import audit as audit_db
     from db import incidents as incidents_db
     from db import summary_columns
@@ -289,6 +290,8 @@ def old_store(tmp_path, clock, monkeypatch):
         # Nor the summary columns (migration 0014).
         for name in ("refresh", "refresh_of_followups", "remedy_added", "followup_added"):
             patch.setattr(summary_columns, name, lambda *args: None)
+        # Nor approval keys (migration 0020).
+        patch.setattr(approval_keys_db, "replace_key", lambda *args: None)
         init_store(ctx, store_name="Old Kafé", preset="restaurant", currency="NOK",
                    locale="nb_NO", language="en", timezone="Europe/Oslo",
                    owner_name="Ingrid", owner_pin=OWNER_PIN)
