@@ -12,6 +12,7 @@ notifications: the feed is read once a second. Ctrl-C ends it (exit 0).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 
@@ -69,6 +70,9 @@ def cmd_watch(args: argparse.Namespace, ctx) -> int:
         raise ComebackError(_("--store {value}: there is no store with that number.")
                             .format(value=store_id))
     last = args.since if args.since is not None else changes.newest_id(ctx.db, store_id)
+    # Ctrl-C (SIGINT) stops it even when it was started with SIGINT ignored (a background
+    # job of a script, a supervisor): it says so and a script relies on it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(_("comeback watch: store {store}, changes after {id}; Ctrl-C stops.").format(
         store=store_id, id=last), file=sys.stderr, flush=True)
     try:

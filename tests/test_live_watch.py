@@ -26,11 +26,16 @@ LINE_S = 15  # the longest a line may take to come (a loaded machine; usually mi
 class Watch:
     """``comeback watch`` in a process; its lines (stdout) and notes (stderr) as they come."""
 
-    def __init__(self, db: str, *args: str) -> None:
+    def __init__(self, db: str, *args: str, sigint_ignored: bool = False) -> None:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
+        command = [sys.executable, "-m", "ui.entry", "--db", db, "watch", *args]
+        if sigint_ignored:  # as a script's background job starts it
+            command = [sys.executable, "-c", "import os, signal, sys; "
+                       "signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                       "os.execv(sys.argv[1], sys.argv[1:])", *command]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ui.entry", "--db", db, "watch", *args], cwd=ROOT,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env)
         self.lines: queue.Queue = queue.Queue()
         self.notes: queue.Queue = queue.Queue()
         self.readers = [threading.Thread(target=self._read, args=(stream, into), daemon=True)
@@ -177,3 +182,17 @@ def test_watch_on_a_bad_database_exits_2_with_a_message(tmp_path):
          f"postgresql://nobody@/nothing?host={tmp_path}&port=1", "watch"],
         cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert server.returncode == 2 and "Traceback" not in server.stderr, server.stderr
+
+
+def test_ctrl_c_stops_watch_even_when_started_with_it_ignored(tmp_path, clock):
+    """A script's background job starts with SIGINT ignored; "Ctrl-C stops" still holds."""
+    path = str(tmp_path / "store.db")
+    ctx = make_store(path, clock)
+    watch = Watch(path, sigint_ignored=True)
+    try:
+        logged = log(ctx)
+        assert watch.take(1)[0]["entity_id"] == logged.incident.id
+        assert watch.interrupt() == 0
+    finally:
+        watch.kill()
+        ctx.db.close()
