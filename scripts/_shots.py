@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -61,3 +63,28 @@ def demo_store(path: Path, *, weeks: int, seed: int = 7, now: datetime = NOW,
     ctx = open_context(path, clock)
     demo.generate(ctx, weeks=weeks, seed=seed, end=now if end is None else end)
     return ctx, clock
+
+
+@contextmanager
+def server_store() -> Iterator[tuple[str, object]]:
+    """A throwaway PostgreSQL cluster (tests/pg_cluster.py) with one empty migrated-on-open
+    database, and a data folder of its own for the terminal's copy and outbox (not yours):
+    the URL and a clock at :data:`NOW`. The cluster is removed afterwards."""
+    import tempfile
+
+    from app.clock import FixedClock
+    from tests.pg_cluster import Cluster
+
+    cluster = Cluster().start()
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp()
+    try:
+        yield cluster.new_database(), FixedClock(NOW)
+    finally:
+        cluster.remove()
+
+
+def refuse(url: str):
+    """A connect to a server that is away (``Failover._connect`` for an offline scene)."""
+    from db.health import DatabaseServerError, ServerProblem
+
+    raise DatabaseServerError(ServerProblem.UNREACHABLE, "screenshot", "no route to host")

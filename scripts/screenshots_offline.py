@@ -10,35 +10,20 @@ Then the server is back, the counter sends them: "Back online — all sent".
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 
-from _shots import NOW, grab, start
+from _shots import NOW, grab, refuse, server_store, start
 
 from app import staff
-
-
-def refuse(url: str):
-    from db.health import DatabaseServerError, ServerProblem
-
-    raise DatabaseServerError(ServerProblem.UNREACHABLE, "screenshot", "no route to host")
 
 
 def main() -> int:
     app, out = start(__doc__)
     from app import demo
-    from app.clock import FixedClock
     from app.context import open_context
-    from tests.pg_cluster import Cluster
     from ui.app import build_main_window
 
-    cluster = Cluster().start()
-    tmp = tempfile.mkdtemp()
-    try:
-        os.environ["XDG_DATA_HOME"] = tmp  # the terminal's copy and outbox: not yours
-        url = cluster.new_database()
-        clock = FixedClock(NOW)
+    with server_store() as (url, clock):
         ctx = open_context(url, clock)
         demo.generate(ctx, weeks=2, seed=7, end=NOW)
         ctx.db.refresh_copy()
@@ -72,8 +57,6 @@ def main() -> int:
         window.close()
         page.taps.saver.close()
         ctx.db.close()
-    finally:
-        cluster.remove()
     return 0
 
 

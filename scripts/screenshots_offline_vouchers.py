@@ -12,36 +12,22 @@ follow-up page on the manager's tablet says who redeemed it where and who was fi
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 
-from _shots import NOW, grab, start
+from _shots import NOW, grab, refuse, server_store, start
 
 from app import staff
-
-
-def refuse(url: str):
-    from db.health import DatabaseServerError, ServerProblem
-
-    raise DatabaseServerError(ServerProblem.UNREACHABLE, "screenshot", "no route to host")
 
 
 def main() -> int:
     app, out = start(__doc__)
     from app import demo, vouchers
-    from app.clock import FixedClock, to_iso
+    from app.clock import to_iso
     from app.context import Context, open_context
     from db.connection import open_database
-    from tests.pg_cluster import Cluster
     from ui.app import build_main_window
 
-    cluster = Cluster().start()
-    tmp = tempfile.mkdtemp()
-    try:
-        os.environ["XDG_DATA_HOME"] = tmp  # the terminal's copy and outbox: not yours
-        url = cluster.new_database()
-        clock = FixedClock(NOW)
+    with server_store() as (url, clock):
         ctx = open_context(url, clock)
         ctx.terminal = "Counter 2"
         demo.generate(ctx, weeks=2, seed=7, end=NOW)
@@ -93,8 +79,6 @@ def main() -> int:
         window.close()
         page.taps.saver.close()
         ctx.db.close()
-    finally:
-        cluster.remove()
     return 0
 
 
