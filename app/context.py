@@ -56,10 +56,6 @@ class Context:
     def __repr__(self) -> str:
         return f"Context(store_id={self.store_id}, clock={self.clock!r})"
 
-    def prepare_writes(self) -> None:
-        """Nothing left to prepare: writes go straight to the sqlite3 connection (see
-        db.connection); kept for the callers that ask."""
-
     def settings(self) -> settings_mod.StoreSettings:
         return settings_mod.load(self.db, self.store_id)
 

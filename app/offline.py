@@ -93,43 +93,45 @@ def working_context(ctx: Context) -> Context:
     return local_context(ctx) or ctx
 
 
+def _server_or_copy(ctx: Context, call):
+    """``call(where, away)`` on the server, or on the terminal's copy while the server is
+    away (also when this very call is the one that finds it away)."""
+    local = local_context(ctx)
+    if local is None:
+        try:
+            return call(ctx, False)
+        except Exception as error:
+            if not is_away_error(error):
+                raise
+            local = local_context(ctx)
+            if local is None:
+                raise
+    return call(local, True)
+
+
 def authorize(ctx: Context, pin: str, for_what: str = "", **kwargs) -> Approval:
     """:func:`app.approval.authorize`, checked against the copy while the server is away
     (the lockout counted there); the approval is checked again when the tap is sent."""
     from app import approval
     from app.approval_proof import attach_key
 
-    local = local_context(ctx)
-    if local is None:
-        try:
-            grant = approval.authorize(ctx, pin, for_what, **kwargs)
-        except Exception as error:
-            if not is_away_error(error):
-                raise
-            local = local_context(ctx)
-            if local is None:
-                raise
-        else:  # on a terminal the tap may still be kept: it carries a proof all the same
-            return attach_key(ctx, grant, pin, away=False) if is_terminal(ctx) else grant
-    grant = approval.authorize(local, pin, f"offline:{for_what}", **kwargs)
-    return attach_key(local, grant, pin, away=True)  # proven when sent (app.approval_proof)
+    def check(where: Context, away: bool) -> Approval:
+        grant = approval.authorize(where, pin, f"offline:{for_what}" if away else for_what,
+                                   **kwargs)
+        if away:  # proven when sent (app.approval_proof)
+            return attach_key(where, grant, pin, away=True)
+        # On a terminal the tap may still be kept: it carries a proof all the same.
+        return attach_key(where, grant, pin, away=False) if is_terminal(where) else grant
+
+    return _server_or_copy(ctx, check)
 
 
 def sign_in_check(ctx: Context, staff_id: int, pin: str, for_what: str = "signin") -> dict:
     """:func:`app.approval.sign_in_check`, against the copy while the server is away."""
     from app import approval
 
-    local = local_context(ctx)
-    if local is None:
-        try:
-            return approval.sign_in_check(ctx, staff_id, pin, for_what)
-        except Exception as error:
-            if not is_away_error(error):
-                raise
-            local = local_context(ctx)
-            if local is None:
-                raise
-    return approval.sign_in_check(local, staff_id, pin, f"offline:{for_what}")
+    return _server_or_copy(ctx, lambda where, away: approval.sign_in_check(
+        where, staff_id, pin, f"offline:{for_what}" if away else for_what))
 
 
 def reconnect_if_due(ctx: Context) -> bool:

@@ -34,7 +34,6 @@ def run(db: str, name: str, ready: str, go: str, n: int, manager_pin: str) -> di
 
     clock = FixedClock(START)
     ctx = Context(open_database(db), clock, terminal=name)
-    ctx.prepare_writes()
     ctx.terminal_id()
     people = {m.name: m.id for m in staff.list_staff(ctx)}
     cashier, manager = people["Sam"], people["Marco"]

@@ -17,7 +17,6 @@ def main(db: str, ready: str, go: str, pin: str, count: int) -> None:
     from app.errors import ApprovalLocked, PinRejected
 
     ctx = open_context(db)
-    ctx.prepare_writes()
     Path(ready).write_text("ready")
     while not Path(go).exists():  # process coordination only: the barrier
         time.sleep(0.002)

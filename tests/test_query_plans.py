@@ -140,7 +140,6 @@ def _drive_the_app(qtbot, path: Path, fake_timers, clock: FixedClock) -> None:
     window.resize(1024, 768)
     window.show()
     qtbot.waitExposed(window)
-    ctx.prepare_writes()
     erase_expired_guest_details(ctx)
     window.reminders = install_reminders(window, timer_factory=fake_timers)
     check_audit_log(window)

@@ -23,7 +23,6 @@ def test_settings_are_read_once_while_nothing_changes(tmp_path):
     path = tmp_path / "store.db"
     cli_init_store(path)
     ctx = Context(open_database(path))
-    ctx.prepare_writes()  # sqlite-utils built, as after the first paint
     first = ctx.settings()
     seen = _traced(ctx)
     for _i in range(10):
@@ -37,7 +36,6 @@ def test_a_tap_reads_no_savepoint_and_the_settings_at_most_once(tmp_path):
     path = tmp_path / "store.db"
     cli_init_store(path)
     ctx = Context(open_database(path))
-    ctx.prepare_writes()
     ctx.settings()
     seen = _traced(ctx)
     incidents.log_incident(ctx, category_id=catalog.category_by_code(ctx, "cold_food").id,
