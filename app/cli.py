@@ -628,7 +628,11 @@ def cmd_followups(args: argparse.Namespace, db_path: Path) -> int:
     # A server's terminal: while the server is away, its copy answers (app.offline).
     ctx = _context(db_path, write=False, sound_since=sound(),
                    terminal=is_server(db_path) and "read")
-    away = bool(getattr(ctx.db, "away", False))
+    away = False
+    if is_server(db_path):
+        from app.offline import is_away
+
+        away = is_away(ctx)
     if not ctx.db.read_only and not away:
         followups.sweep_missed(ctx)
     settings = ctx.settings()
