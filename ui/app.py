@@ -83,6 +83,9 @@ def main(db_path: str | Path | None) -> int:
     try:
         return app.exec()
     finally:
+        from ui.backup_timer import finish_backups
+
+        finish_backups(_WINDOWS)  # the window is gone already (ui.backup_timer)
         _close_databases()
 
 
