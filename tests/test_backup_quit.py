@@ -102,6 +102,15 @@ def test_a_window_closed_without_backups_installed_finishes_nothing(qtbot, file_
     assert backups.last_backup(file_ctx) is None
 
 
+def test_closing_on_a_database_with_no_file_makes_no_backup_and_no_error(qtbot, ctx):
+    window = shown_main_window(qtbot, ctx)  # in memory, as a server's store: no file
+    timer = install_backups(window, ctx)
+    window.close()
+    assert timer.closing
+    finish_backups([window])
+    assert timer.last_made is None
+
+
 QUIT_SLOWLY = """
 import sys, time
 from pathlib import Path

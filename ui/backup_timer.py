@@ -127,8 +127,8 @@ class BackupTimer(QObject):
         if the window was closed and the file changed since this run's last backup began.
         On the calling thread (no event loop is needed any more)."""
         self._wait()
-        if not self.closing or self._stopped:
-            return
+        if not self.closing or self._stopped or self.ctx.db.path is None:
+            return  # (a server's or an in-memory database: no automatic backups)
         self.closing = False
         if self.last_made is not None and \
                 not backups.changed_since(self.ctx, self.last_made):
@@ -148,7 +148,7 @@ class BackupTimer(QObject):
         try:
             plan = backups.plan_backup(self.ctx)
             made = backups.carry_out(plan)
-        except ComebackError as error:
+        except Exception as error:  # noqa: BLE001 - the app is ending: never a traceback
             self.failed.emit(str(error))
             return
         self.last_made = made
