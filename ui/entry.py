@@ -24,9 +24,6 @@ def _gui(db_path: Path | str) -> int:
         # its store to paint it from (ui.server_start).
         import app.offline  # noqa: F401
         import db.failover  # noqa: F401
-        from ui.server_start import import_driver_meanwhile
-
-        import_driver_meanwhile(db_path)  # a first start (no copy): psycopg in a thread
     from ui.pyside_imports import install
 
     install()

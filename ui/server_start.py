@@ -147,30 +147,3 @@ def fill_copy(ctx: Context) -> None:
     handle.sound_since = getattr(server, "sound_since", None)
     ctx.db = handle
 
-
-def import_driver_meanwhile(url: str) -> None:
-    """A terminal's first start (no copy yet) needs psycopg before its paint: import it in
-    a thread now, while the main thread imports Qt and the counter (``ui.entry``); the
-    connect waits for it, if it is not done by then (Python's import lock)."""
-    import os
-
-    if os.environ.get("COMEBACK_NO_WARM"):
-        return
-    from app.offline import data_folder
-    from app.stores import chosen_store_id
-    from db.failover import copy_path_without_psycopg
-
-    path = copy_path_without_psycopg(data_folder(), url, chosen_store_id())
-    if path is not None and path.exists():
-        return  # painted from the copy: psycopg after the paint (open_from_copy)
-    import threading
-
-    threading.Thread(target=_import_driver, name="comeback-import-psycopg",
-                     daemon=True).start()
-
-
-def _import_driver() -> None:
-    from contextlib import suppress
-
-    with suppress(Exception):  # the connect imports it again and says what is wrong
-        import db.pg  # noqa: F401 - psycopg and the backend's own module
