@@ -82,6 +82,30 @@ def test_the_daily_backup_runs_in_a_thread_while_taps_are_saved(qtbot, file_ctx,
     assert newest.taken_at == START.replace(hour=14) and _incidents(newest.path) == 2
 
 
+def test_closing_during_the_daily_backup_waits_for_it_after_the_window_is_gone(
+        qtbot, file_ctx, fake_timers, monkeypatch):
+    window = shown_main_window(qtbot, file_ctx)
+    timer = install_backups(window, file_ctx, fake_timers)
+    copying, go_on = threading.Event(), threading.Event()
+
+    def progress(_status, _remaining, _total) -> None:
+        copying.set()
+        assert go_on.wait(30)
+
+    monkeypatch.setattr(db.backup, "PAGES_PER_STEP", 1)
+    monkeypatch.setattr(db.backup, "PROGRESS", progress)
+    timer.timer.fire()
+    assert copying.wait(30)
+    window.close()  # mid-copy: the window goes all the same
+    assert not window.isVisible() and backups.last_backup(file_ctx) is None
+    go_on.set()
+    finish_backups([window])  # waits for the copy; nothing written since: no second one
+    made = backups.last_backup(file_ctx)
+    assert made is not None and timer.last_made.backup == made
+    assert backups.list_backups(made.path.parent, Path(file_ctx.db.path)) == [made]
+    assert file_ctx.db.sound_since is not None
+
+
 def test_quitting_with_nothing_written_since_the_last_backup_makes_none(qtbot, file_ctx,
                                                                         fake_timers):
     window = shown_main_window(qtbot, file_ctx)
