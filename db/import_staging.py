@@ -264,7 +264,11 @@ def switch(db: Database, plan: dict, created_at: str,
                              [staff_id, plan["store"], name, created_at])
                 added[name] = staff_id
         # The copied incidents carry their summary columns (db.summary_columns) already:
-        # checked and computed with each row (app.csv_rows), nothing to recompute here.
+        # checked and computed with each row (app.csv_rows), nothing to recompute here; their
+        # share of the rollup was grouped before the lock (db.import_rollup.prepare).
+        from db import import_rollup  # it imports db.summary_rollup, which imports this
+
+        import_rollup.apply(db, plan["id"])
         conn.execute("DELETE FROM import_staging WHERE id = ?", [plan["id"]])
         inside(added)
         conn.execute("COMMIT")
