@@ -31,17 +31,7 @@ _LOCAL = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})[ T]+(\d{1,2}):(\d{2})(
 def epoch(text: str) -> int:
     """Seconds since 1970 of a stored time (``2026-11-16T11:00:00+00:00``), as
     :func:`db.summary_columns.epoch_seconds` computes them in SQL."""
-    if len(text) == 25 and text.endswith("+00:00"):  # UTC, whole seconds: its day's start
-        day = _DAYS.get(text[:10])                    # (remembered) and the time of day
-        if day is None:
-            day = int(_fromisoformat(text[:10] + "T00:00:00+00:00").timestamp())
-            if len(_DAYS) < 100_000:
-                _DAYS[text[:10]] = day
-        return day + int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
     return int(_fromisoformat(text).timestamp())
-
-
-_DAYS: dict[str, int] = {}
 
 
 _fromisoformat = datetime.fromisoformat
