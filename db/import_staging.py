@@ -7,10 +7,12 @@ blocks in ``import_staging`` and writes the top row of each block, so every late
 anyone else writes gets a higher id. :func:`copy_batch` then copies the rows into the real
 tables a slice at a time, each slice its own short transaction, and :func:`switch` makes
 them all visible at once by deleting the ``import_staging`` row, in the transaction that
-writes the import's audit entry. Until then every read of incidents leaves the block out
-(:func:`visible`, a condition on the incident id that each index holds, so no plan
-changes); remedies, vouchers and follow-ups are only read through their incident. A failed
-or killed import is deleted by :func:`discard_step`, again a slice at a time.
+writes the import's audit entry and adds the import's share of the weekly summary's rollup,
+grouped from the staged rows beforehand (:mod:`db.import_rollup`). Until then every read
+of incidents leaves the block out (:func:`visible`, a condition on the incident id that
+each index holds, so no plan changes); remedies, vouchers and follow-ups are only read
+through their incident. A failed or killed import is deleted by :func:`discard_step`,
+again a slice at a time.
 
 Reading the TEMP tables and claiming ids by writing the top row (SQLite gives a new row the
 highest id + 1) are SQLite's; on PostgreSQL one transaction holds the whole import
