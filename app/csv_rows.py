@@ -75,6 +75,7 @@ class Checker:
         self._people: dict[str, str] = {}
         self._amounts: dict[str, int] = {}
         self._given_seen: dict[tuple, tuple[int, list, int, int]] = {}
+        self._guests: dict[tuple[str | None, str | None], str | None] = {}
         # (time, category id, staff id, line, category code) of rows to look for in the
         # store, and (voucher code, line) of codes to look for: asked per batch (settle).
         self._twins: list[tuple[str, int, int | None, int, str]] = []
@@ -214,7 +215,7 @@ class Checker:
         incident = [category.id, category.label, staff_key, occurred, severity,
                     self._text("table", table, incidents.TABLE_MAX) if table else None,
                     guest_name, guest_contact,
-                    incidents.guest_key(guest_name, guest_contact)
+                    self._guest_key(guest_name, guest_contact)
                     if guest_name or guest_contact else None,
                     note, int(repeat == "1"),
                     self._when("voided_at", voided) if voided else None,
@@ -253,6 +254,16 @@ class Checker:
         if given_codes:
             self._codes_to_check.extend((code, line) for code in given_codes)
         return incident, result, followup
+
+    def _guest_key(self, name: str | None, contact: str | None) -> str | None:
+        """incidents.guest_key, remembered: the same guests come back row after row."""
+        key = self._guests.get((name, contact))
+        if key is None:
+            key = incidents.guest_key(name, contact)
+            if len(self._guests) >= 10000:
+                self._guests.clear()
+            self._guests[(name, contact)] = key
+        return key
 
     @property
     def unsettled(self) -> int:
