@@ -22,12 +22,16 @@ from db.connection import Database
 #: The staged rows as the rollup's statements read incidents and remedies. Only the
 #: columns they use; ``id`` / ``incident_id`` are the staged numbers (the join of the two
 #: goes by the incidents' INTEGER PRIMARY KEY), never stored.
+#: (The staff's ids only where they are counted: one lookup per row less for the others.)
 _INCIDENTS = (
-    "CREATE TEMP VIEW import_rollup_incidents AS SELECT t.n AS id, {store} AS store_id, "
-    "t.occurred_at, t.category_id, s.staff_id AS staff_id, t.severity, t.repeat_guest, "
-    "t.remedy_count, t.cost_minor, t.followup_due_s, t.followup_done_s, t.followup_missed, "
-    "t.escalations, t.outcome, t.noted, t.voided_at FROM temp.import_incidents t "
-    "LEFT JOIN temp.import_staff s ON s.key = t.staff_key")
+    "CREATE TEMP VIEW import_rollup_incidents AS SELECT n AS id, {store} AS store_id, "
+    "occurred_at, category_id, severity, repeat_guest, remedy_count, cost_minor, "
+    "followup_due_s, followup_done_s, followup_missed, escalations, outcome, noted, "
+    "voided_at FROM temp.import_incidents")
+_STAFF = (
+    "CREATE TEMP VIEW import_rollup_staff AS SELECT t.n AS id, {store} AS store_id, "
+    "t.occurred_at, s.staff_id AS staff_id, t.cost_minor, t.voided_at "
+    "FROM temp.import_incidents t LEFT JOIN temp.import_staff s ON s.key = t.staff_key")
 _REMEDIES = (
     "CREATE TEMP VIEW import_rollup_remedies AS SELECT incident_n AS incident_id, remedy_id, "
     "kind, label, NULL AS approved_by, amount_minor, paper_approved_by "
@@ -40,8 +44,8 @@ def _statements() -> dict[str, str]:
     return {
         "import_rollup_hours": summary_rollup.add_grouped(
             "summary_hours", "temp.import_rollup_incidents"),
-        "import_rollup_staff": summary_rollup.add_grouped(
-            "summary_staff", "temp.import_rollup_incidents"),
+        "import_rollup_by_staff": summary_rollup.add_grouped(
+            "summary_staff", "temp.import_rollup_staff"),
         "import_rollup_remedy": summary_rollup.remedies_grouped(
             "temp.import_rollup_incidents", "temp.import_rollup_remedies"),
     }
@@ -58,7 +62,7 @@ def _parts(sql: str) -> tuple[str, str, str]:
 def drop(db: Database) -> None:
     for name in _statements():
         db.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    for view in ("import_rollup_incidents", "import_rollup_remedies"):
+    for view in ("import_rollup_incidents", "import_rollup_staff", "import_rollup_remedies"):
         db.conn.execute(f"DROP VIEW IF EXISTS temp.{view}")
 
 
@@ -68,6 +72,7 @@ def prepare(db: Database, store_id: int) -> None:
     drop(db)
     conn = db.conn
     conn.execute(_INCIDENTS.format(store=int(store_id)))
+    conn.execute(_STAFF.format(store=int(store_id)))
     conn.execute(_REMEDIES)
     for name, sql in _statements().items():
         _insert, select, _upsert = _parts(sql)
