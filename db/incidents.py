@@ -20,13 +20,18 @@ def insert_incident(db: Database, values: dict) -> int | None:
     None when an incident with this ``uid`` is in the database already (written by another
     process since the caller looked): nothing is inserted.
     """
+    return insert_row(db, "incidents", new_incident(values), unless_taken="uid")
+
+
+def new_incident(values: dict) -> dict:
+    """The row of a new incident: a ``uid`` when it has none, and ``noted`` (a summary
+    column) from its note; the other summary columns start at "nothing given, no
+    follow-up" unless given (db.tap counts a tap's at once)."""
     if values.get("uid") is None:
         import uuid  # ~8 ms (it imports platform): only when an incident is written
 
         values = {**values, "uid": str(uuid.uuid4())}
-    # Its summary columns start at "nothing given, no follow-up" (db.summary_columns).
-    values = {**values, "noted": int(values.get("note") is not None)}
-    return insert_row(db, "incidents", values, unless_taken="uid")
+    return {**values, "noted": int(values.get("note") is not None)}
 
 
 def incident_id_by_uid(db: Database, uid: str) -> int | None:

@@ -50,9 +50,11 @@ _CROSS_JOIN = re.compile(r"\bCROSS\s+JOIN\b(?=[^;]*?\bON\b)", re.IGNORECASE)
 _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
 # Writes that may wait for the next statement inside a transaction (PgConnection.execute):
 # an UPDATE or DELETE (its rowcount is read when asked for) and the audit log's append (its
-# own lock, never expected to fail alone). An INSERT elsewhere goes at once: a caller may
-# catch its IntegrityError right there.
-_WAITS = re.compile(r"\s*(UPDATE|DELETE)\b|\s*INSERT\s+INTO\s+audit_log\b", re.IGNORECASE)
+# own lock, never expected to fail alone), and a tap's whole write (db.pg_tap: its ids are
+# read after the COMMIT). An INSERT elsewhere goes at once: a caller may catch its
+# IntegrityError right there.
+_WAITS = re.compile(r"\s*(UPDATE|DELETE)\b|\s*INSERT\s+INTO\s+audit_log\b"
+                    r"|\s*SELECT \* FROM comeback_log_tap\(", re.IGNORECASE)
 _INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 # SQLite's schema names: its TEMP tables (PostgreSQL's are in pg_temp) and the file's own
@@ -538,6 +540,13 @@ class PgDatabase:
         only row locks, waited for at most ``wait_s`` (``lock_timeout`` 0 would be none)."""
         with self.lock_wait(max(1, int(wait_s * 1000))), self.atomic():
             yield
+
+    def write_tap(self, tap):
+        """A tap's writes (db.tap.write) in one call of the server's comeback_log_tap,
+        sent with the transaction's COMMIT (db.pg_tap)."""
+        from db.pg_tap import write
+
+        return write(self, tap)
 
     def write_lock(self):
         """The step that SQLite runs under ``BEGIN IMMEDIATE`` (a PIN check and its lockout
