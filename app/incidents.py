@@ -98,6 +98,23 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
         written = incidents_db.incident_id_by_uid(ctx.db, uid)
         if written is not None:
             return get_logged(ctx, written)
+    # What is checked below (the category, remedies, staff, settings): one round trip to a
+    # server, not one each.
+    with tap_db.reading_ahead(
+            ctx.db, ctx.store_id, category_id,
+            [r.remedy_id for r in remedies or () if isinstance(r, RemedyRequest)],
+            [staff_id, approval.staff_id if approval is not None else None]):
+        return _log_incident(ctx, category_id=category_id, remedies=remedies,
+                             staff_id=staff_id, severity=severity, table_ref=table_ref,
+                             guest_name=guest_name, guest_contact=guest_contact, note=note,
+                             approval=approval, uid=uid, at=at)
+
+
+def _log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRequest],
+                  staff_id: int | None, severity: Severity | str | None,
+                  table_ref: str | None, guest_name: str | None, guest_contact: str | None,
+                  note: str | None, approval: Approval | None, uid: str | None,
+                  at: datetime | None) -> Logged:
     category = catalog.get_category(ctx, category_id)
     if category.hidden:
         raise ValidationError("category", _("The category {label} is hidden; pick another.")

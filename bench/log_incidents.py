@@ -12,15 +12,25 @@ server, and the target is the same.
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.common import p50_p99, raw_insert_floor
 
 
-def service_log(folder: Path | str, n: int) -> list[float]:
+def round_trips(db) -> int | None:
+    """Round trips to the server so far on ``db``'s connection (db.pg counts them); None
+    for a SQLite file."""
+    server = getattr(db, "server", db)  # a terminal's handle: its server's connection
+    return getattr(getattr(server, "conn", None), "round_trips", None)
+
+
+def service_log(folder: Path | str, n: int, trips: list[int] | None = None) -> list[float]:
+    """ms per tap, ``n`` taps; ``trips`` gets each tap's round trips to a server."""
     from app import catalog, incidents, staff
     from app.clock import FixedClock
     from app.context import open_context
@@ -39,6 +49,7 @@ def service_log(folder: Path | str, n: int) -> list[float]:
     samples = []
     for i in range(n):
         clock.advance(seconds=37)
+        before = round_trips(ctx.db)
         start = time.perf_counter()
         incidents.log_incident(
             ctx, category_id=cats[i % len(cats)].id, staff_id=cashier.id,
@@ -46,6 +57,8 @@ def service_log(folder: Path | str, n: int) -> list[float]:
             table_ref=str(i % 20) if i % 3 else None,
             guest_name=f"Guest {i % 150}" if i % 4 == 0 else None)
         samples.append((time.perf_counter() - start) * 1000)
+        if trips is not None and before is not None:
+            trips.append(round_trips(ctx.db) - before)
     ctx.db.close()
     return samples
 
@@ -56,12 +69,18 @@ def on_server(args) -> None:
     with server.database(args) as url:
         print(server.describe(url))
         floor = server.raw_insert_floor(url, args.n // 2)
-        service = service_log(url, args.n)
+        trips: list[int] = []
+        service = service_log(url, args.n, trips)
         floor += server.raw_insert_floor(url, args.n - args.n // 2)
     f50, f99 = p50_p99(floor)
     s50, s99 = p50_p99(service)
-    print(f"raw psycopg INSERT+COMMIT, n={args.n}:         p50 {f50:.3f} ms  p99 {f99:.3f} ms")
-    print(f"log_incident through the service, n={args.n}: p50 {s50:.3f} ms  p99 {s99:.3f} ms")
+    counts = Counter(trips)
+    spread = ", ".join(f"{k}: {counts[k]}" for k in sorted(counts))
+    print(f"raw psycopg INSERT+COMMIT, n={args.n}:         p50 {f50:.3f} ms  p99 {f99:.3f} ms"
+          "  (3 round trips: BEGIN, INSERT, COMMIT)")
+    print(f"log_incident through the service, n={args.n}: p50 {s50:.3f} ms  p99 {s99:.3f} ms"
+          f"  (round trips per tap: median {statistics.median(trips):g}, max {max(trips)}; "
+          f"taps by round trips {{{spread}}})")
     print(f"ratio service/floor: p50 {s50 / f50:.2f}x  p99 {s99 / f99:.2f}x  (target p99 ≤ 4x) "
           f"{'OK' if s99 <= 4 * f99 else 'OVER'}")
 

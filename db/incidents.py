@@ -43,9 +43,14 @@ def incident_id_by_uid(db: Database, uid: str) -> int | None:
 def insert_incident_remedy(db: Database, values: dict) -> int:
     """A remedy given on an incident; the incident's summary columns follow (call it inside
     the caller's transaction)."""
-    remedy_id = insert_row(db, "incident_remedies", values)
+    remedy_id = insert_given(db, values)
     summary_columns.remedy_added(db, values["incident_id"], values["amount_minor"])
     return remedy_id
+
+
+def insert_given(db: Database, values: dict) -> int:
+    """The incident_remedies row alone (its incident counted it already: db.tap)."""
+    return insert_row(db, "incident_remedies", values)
 
 
 def incident(db: Database, store_id: int, incident_id: int) -> dict | None:

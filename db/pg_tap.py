@@ -13,8 +13,9 @@ audit entry's text are the caller's (app.incidents), checked before, as on SQLit
 The call waits in ``db.pg`` and goes out with the transaction's BEGIN and COMMIT, one
 pipeline: the new ids are read from its result when the caller first asks for them.
 
-The function names every column it writes; a key it does not know raises (a column added
-to the tap in Python but not here must fail the tests, not be dropped without a word).
+The function names every column it writes; a key it does not know, or a column left out,
+raises (a column added to the tap in Python but not here must fail the tests, not be
+dropped without a word; a missing key would be NULL here, the column's default there).
 Its statements are planned once per connection (PL/pgSQL keeps their plans).
 """
 
@@ -40,11 +41,17 @@ def _list(names: tuple[str, ...], record: str | None = None) -> str:
 
 
 def _known(var: str, names: tuple[str, ...], what: str) -> str:
+    """PL/pgSQL: raise unless the keys of ``var`` are the columns ``names`` (``voucher``
+    may be left out): a key it does not write, or a column left out (its default would not
+    be what the statements of db.tap give it), is a mistake to be told."""
     quoted = ", ".join(f"'{n}'" for n in names)
-    return (f"SELECT k INTO extra FROM jsonb_object_keys({var}) AS k "
-            f"WHERE k <> ALL (ARRAY[{quoted}]) LIMIT 1; "
+    needed = ", ".join(f"'{n}'" for n in names if n != "voucher")
+    return (f"SELECT string_agg(k, ', ') INTO extra FROM ("
+            f"SELECT k FROM jsonb_object_keys({var}) AS k WHERE k <> ALL (ARRAY[{quoted}]) "
+            f"UNION ALL SELECT k FROM unnest(ARRAY[{needed}]) AS k "
+            f"WHERE NOT jsonb_exists({var}, k)) AS wrong; "
             f"IF extra IS NOT NULL THEN RAISE EXCEPTION "
-            f"'comeback_log_tap: no column % of {what}', extra; END IF; ")
+            f"'comeback_log_tap: % (not the columns it writes of {what})', extra; END IF; ")
 
 
 FUNCTION = (

@@ -19,10 +19,14 @@ any other writes it here, statement by statement, in the same order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from db import audit as audit_db
+from db import incidents as incidents_db
+from db import vouchers as vouchers_db
 from db._sql import insert_row
 from db.connection import Database
 
@@ -72,17 +76,42 @@ def write(db: Database, tap: Tap) -> Written:
     server = getattr(db, "write_tap", None)
     if server is not None:
         return server(tap)
-    incident_id = insert_row(db, "incidents", tap.incident, unless_taken="uid")
+    incident_id = incidents_db.insert_incident(db, tap.incident)
     if incident_id is None:
         return Written(None)
     given_ids = []
     for remedy in tap.remedies:
         columns = {k: v for k, v in remedy.items() if k != "voucher"}
-        given_id = insert_row(db, "incident_remedies", {"incident_id": incident_id, **columns})
+        given_id = incidents_db.insert_given(db, {"incident_id": incident_id, **columns})
         given_ids.append(given_id)
         if remedy.get("voucher") is not None:
-            insert_row(db, "vouchers", {**remedy["voucher"], "incident_id": incident_id,
-                                        "incident_remedy_id": given_id})
+            vouchers_db.insert_voucher(db, {**remedy["voucher"], "incident_id": incident_id,
+                                            "incident_remedy_id": given_id})
     followup_id = insert_row(db, "followups", {"incident_id": incident_id, **tap.followup})
     audit_db.append(db, **{**tap.audit, "entity_id": incident_id})
     return Written(incident_id, given_ids, followup_id)
+
+
+@contextmanager
+def reading_ahead(db: Database, store_id: int, category_id: int, remedy_ids: Iterable[int],
+                  staff_ids: Iterable[int | None]) -> Iterator[None]:
+    """Inside the block, what a tap checks before it writes — its category, remedies, staff
+    (the one who gives, the one who approves) and the store's settings — is read from the
+    server in one round trip at its start (a handle with ``read_ahead``: db.pg), not one
+    each when asked; a SQLite file is read as it is asked."""
+    ahead = getattr(db, "read_ahead", None)
+    if ahead is None:
+        yield
+        return
+    from db import catalog, staff, store
+
+    reads = [(catalog.CATEGORY, (store_id, category_id))]
+    reads += [(catalog.REMEDY, (store_id, remedy)) for remedy in dict.fromkeys(remedy_ids)]
+    reads += [(staff.MEMBER, (store_id, member)) for member in dict.fromkeys(staff_ids)
+              if member is not None]
+    reads.append((store.SETTINGS, (store_id,)))
+    ahead(store_id, reads)
+    try:
+        yield
+    finally:
+        ahead.__self__.forget_read_ahead()  # the server's (a terminal's handle may be away)
