@@ -98,23 +98,48 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
         written = incidents_db.incident_id_by_uid(ctx.db, uid)
         if written is not None:
             return get_logged(ctx, written)
-    # What is checked below (the category, remedies, staff, settings): one round trip to a
-    # server, not one each.
+    # What is checked below (the category, remedies, staff, settings, the guest's earlier
+    # failures, whether a voucher code is free: a code made now for each remedy, in case it
+    # is a voucher): one round trip to a server, not one each.
+    requested = [r.remedy_id for r in remedies or () if isinstance(r, RemedyRequest)]
+    codes: list[str] = []
+
+    def expected() -> list[tuple[str, tuple]]:
+        codes.extend(vouchers.new_code() for _r in requested[:remedies_given.REMEDIES_MAX])
+        return (_guest_read(ctx, guest_name, guest_contact, at)
+                + [(vouchers_db.CODE_TAKEN, (code,)) for code in codes])
+
     with tap_db.reading_ahead(
-            ctx.db, ctx.store_id, category_id,
-            [r.remedy_id for r in remedies or () if isinstance(r, RemedyRequest)],
-            [staff_id, approval.staff_id if approval is not None else None]):
+            ctx.db, ctx.store_id, category_id, requested,
+            [staff_id, approval.staff_id if approval is not None else None], expected):
         return _log_incident(ctx, category_id=category_id, remedies=remedies,
                              staff_id=staff_id, severity=severity, table_ref=table_ref,
                              guest_name=guest_name, guest_contact=guest_contact, note=note,
-                             approval=approval, uid=uid, at=at)
+                             approval=approval, uid=uid, at=at, codes=codes)
+
+
+def _guest_read(ctx: Context, name: object, contact: object, at: datetime | None
+                ) -> list[tuple[str, tuple]]:
+    """The repeat-guest read the tap will make, as far as it can be told before its checks
+    (with the settings as last read: a window changed since is read again when asked)."""
+    from app import settings as settings_mod
+
+    kept = settings_mod.last_read(ctx.db, ctx.store_id)
+    if kept is None or not all(v is None or isinstance(v, str) for v in (name, contact)):
+        return []
+    key = guest_key(name.strip() if name else None, contact.strip() if contact else None)
+    if key is None:
+        return []
+    now = at if at is not None else ctx.clock.now()
+    return [incidents_db.guest_read(ctx.store_id, key, to_iso(
+        now - timedelta(days=kept.repeat_guest_days)))]
 
 
 def _log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRequest],
                   staff_id: int | None, severity: Severity | str | None,
                   table_ref: str | None, guest_name: str | None, guest_contact: str | None,
                   note: str | None, approval: Approval | None, uid: str | None,
-                  at: datetime | None) -> Logged:
+                  at: datetime | None, codes: list[str]) -> Logged:
     category = catalog.get_category(ctx, category_id)
     if category.hidden:
         raise ValidationError("category", _("The category {label} is hidden; pick another.")
@@ -147,10 +172,11 @@ def _log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRe
     now_iso = to_iso(now)
     terminal_id = ctx.terminal_id()  # made (and committed) on this terminal's first write
     given_rows = remedies_given.given_rows(ctx, picked, approved, now_iso)
-    codes = []
+    made, codes = iter(codes), []
     for row, (remedy, amount) in zip(given_rows, picked, strict=True):
         if remedy.kind is RemedyKind.VOUCHER:
-            row["voucher"] = vouchers.voucher_row(ctx, amount, settings.voucher_validity_days)
+            row["voucher"] = vouchers.voucher_row(ctx, amount, settings.voucher_validity_days,
+                                                  next(made, None))
             codes.append(row["voucher"]["code"])
     due_iso = to_iso(due)
     tap = tap_db.Tap(

@@ -55,10 +55,11 @@ def issue(ctx: Context, incident_id: int, incident_remedy_id: int, amount_minor:
     return row["code"]
 
 
-def voucher_row(ctx: Context, amount_minor: int, validity_days: int) -> dict:
-    """A new voucher's row (without what it was given on): a code no voucher has, valid
-    from now for ``validity_days``."""
-    code = new_code()
+def voucher_row(ctx: Context, amount_minor: int, validity_days: int,
+                code: str | None = None) -> dict:
+    """A new voucher's row (without what it was given on): a code no voucher has (``code``
+    when it is free, made in advance), valid from now for ``validity_days``."""
+    code = code or new_code()
     while vouchers_db.code_exists(ctx.db, code):
         code = new_code()
     now = ctx.clock.now()

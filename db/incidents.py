@@ -82,13 +82,18 @@ def void_if_live(db: Database, store_id: int, incident_id: int, at: str,
 
 def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since: str,
                              exclude_id: int | None = None) -> bool:
-    row = db.execute(
-        "SELECT 1 FROM incidents INDEXED BY idx_incidents_guest "
-        "WHERE store_id = ? AND guest_key = ? AND occurred_at >= ? "
-        "AND voided_at IS NULL AND id IS DISTINCT FROM ? "
-        f"AND {visible('id')} LIMIT 1",
-        [store_id, guest_key, since, exclude_id]).fetchone()
+    row = db.execute(*guest_read(store_id, guest_key, since, exclude_id)).fetchone()
     return row is not None
+
+
+def guest_read(store_id: int, guest_key: str, since: str, exclude_id: int | None = None
+               ) -> tuple[str, tuple]:
+    """The statement and parameters of :func:`guest_had_incident_since` (db.tap reads it
+    ahead on a server)."""
+    return ("SELECT 1 FROM incidents INDEXED BY idx_incidents_guest "
+            "WHERE store_id = ? AND guest_key = ? AND occurred_at >= ? "
+            "AND voided_at IS NULL AND id IS DISTINCT FROM ? "
+            f"AND {visible('id')} LIMIT 1", (store_id, guest_key, since, exclude_id))
 
 
 def recent_incidents(db: Database, store_id: int, limit: int = 50) -> list[dict]:

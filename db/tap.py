@@ -19,7 +19,7 @@ any other writes it here, statement by statement, in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -94,11 +94,15 @@ def write(db: Database, tap: Tap) -> Written:
 
 @contextmanager
 def reading_ahead(db: Database, store_id: int, category_id: int, remedy_ids: Iterable[int],
-                  staff_ids: Iterable[int | None]) -> Iterator[None]:
+                  staff_ids: Iterable[int | None],
+                  more: Callable[[], list[tuple[str, tuple]]] | None = None
+                  ) -> Iterator[None]:
     """Inside the block, what a tap checks before it writes — its category, remedies, staff
-    (the one who gives, the one who approves) and the store's settings — is read from the
-    server in one round trip at its start (a handle with ``read_ahead``: db.pg), not one
-    each when asked; a SQLite file is read as it is asked."""
+    (the one who gives, the one who approves), the store's settings and what ``more()``
+    returns (reads the caller expects to make: statement, parameters; asked only when
+    reading ahead) — is read from the server in one round trip at its start (a handle with
+    ``read_ahead``: db.pg), not one each when asked; a SQLite file is read as it is asked.
+    A read asked with other parameters than read ahead is simply read then."""
     ahead = getattr(db, "read_ahead", None)
     if ahead is None:
         yield
@@ -110,6 +114,7 @@ def reading_ahead(db: Database, store_id: int, category_id: int, remedy_ids: Ite
     reads += [(staff.MEMBER, (store_id, member)) for member in dict.fromkeys(staff_ids)
               if member is not None]
     reads.append((store.SETTINGS, (store_id,)))
+    reads += more() if more is not None else []
     ahead(store_id, reads)
     try:
         yield
