@@ -569,7 +569,10 @@ class PgDatabase:
         conn = self.conn
         if conn.in_transaction or conn.raw.closed:
             return
-        mark = self.data_mark(store_id)
+        try:
+            mark = self.data_mark(store_id)  # its first LISTEN may find the server gone
+        except sqlite3.Error:
+            return  # each read is asked when its caller asks, and fails there
         if type(mark) is object:  # no mark to hold the rows to: read each when asked
             return
         texts = [(translate(sql)[0], tuple(parameters)) for sql, parameters in reads]

@@ -55,6 +55,14 @@ class Written:
     followup_id: int | None = None
 
 
+def _own(db: Database, name: str):
+    """A server handle's own way of doing it (db.pg), or None. A SQLite handle is not asked
+    (an attribute it does not have builds sqlite-utils, which a tap never needs)."""
+    if getattr(db, "backend", "sqlite") == "sqlite":
+        return None
+    return getattr(db, name, None)
+
+
 def _seconds(iso: str) -> int:
     """Seconds since 1970 of a stored UTC time (what summary_columns.epoch_seconds makes of
     it in SQL: app.clock.to_iso writes whole seconds with +00:00)."""
@@ -73,7 +81,7 @@ def counted(occurred_at: str, remedies: list[dict], due_at: str) -> dict:
 def write(db: Database, tap: Tap) -> Written:
     """Write ``tap`` inside the caller's transaction. On PostgreSQL the ids are read when
     first asked for (after the COMMIT, which carries the write: one round trip)."""
-    server = getattr(db, "write_tap", None)
+    server = _own(db, "write_tap")
     if server is not None:
         return server(tap)
     incident_id = incidents_db.insert_incident(db, tap.incident)
@@ -103,7 +111,7 @@ def reading_ahead(db: Database, store_id: int, category_id: int, remedy_ids: Ite
     reading ahead) — is read from the server in one round trip at its start (a handle with
     ``read_ahead``: db.pg), not one each when asked; a SQLite file is read as it is asked.
     A read asked with other parameters than read ahead is simply read then."""
-    ahead = getattr(db, "read_ahead", None)
+    ahead = _own(db, "read_ahead")
     if ahead is None:
         yield
         return
