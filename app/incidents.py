@@ -200,7 +200,8 @@ def _log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRe
     with ctx.db.atomic():
         # One write: the incident first (it waits for another writer's lock; a read before
         # it would make SQLite give up at once under WAL), then its remedies, vouchers,
-        # follow-up and audit entry (db.tap; on PostgreSQL one call, sent with the COMMIT).
+        # follow-up and audit entry (db.tap; on PostgreSQL one statement, its own
+        # transaction: one round trip).
         ids = tap_db.write(ctx.db, tap)
     incident_id = ids.incident_id
     if incident_id is None:  # this uid was written by another process meanwhile

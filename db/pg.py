@@ -51,7 +51,7 @@ _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
 # Writes that may wait for the next statement inside a transaction (PgConnection.execute):
 # an UPDATE or DELETE (its rowcount is read when asked for) and the audit log's append (its
 # own lock, never expected to fail alone), and a tap's whole write (db.pg_tap: its ids are
-# read after the COMMIT). An INSERT elsewhere goes at once: a caller may catch its
+# read after the transaction). An INSERT elsewhere goes at once: a caller may catch its
 # IntegrityError right there.
 _WAITS = re.compile(r"\s*(UPDATE|DELETE)\b|\s*INSERT\s+INTO\s+audit_log\b"
                     r"|\s*SELECT \* FROM comeback_log_tap\(", re.IGNORECASE)
@@ -677,7 +677,7 @@ class PgDatabase:
 
     def write_tap(self, tap):
         """A tap's writes (db.tap.write) in one call of the server's comeback_log_tap,
-        sent with the transaction's COMMIT (db.pg_tap)."""
+        sent when the transaction ends (db.pg_tap)."""
         from db.pg_tap import write
 
         return write(self, tap)

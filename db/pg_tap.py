@@ -10,8 +10,9 @@ writes nothing), each remedy and its voucher, the follow-up, then — under the 
 ``db.audit._APPEND`` does. It decides nothing: the approval rule, the voucher codes and the
 audit entry's text are the caller's (app.incidents), checked before, as on SQLite.
 
-The call waits in ``db.pg`` and goes out with the transaction's BEGIN and COMMIT, one
-pipeline: the new ids are read from its result when the caller first asks for them.
+The call waits in ``db.pg`` until the transaction ends (its ids are read afterwards); a
+transaction that is this call alone goes out as that one statement, which is a transaction
+of its own (no BEGIN and COMMIT around it): one round trip.
 
 The function names every column it writes; a key it does not know, or a column left out,
 raises (a column added to the tap in Python but not here must fail the tests, not be
@@ -126,8 +127,8 @@ def _json(value: Any) -> str:
 
 
 class Written:
-    """The ids of a tap sent with its COMMIT (:class:`db.tap.Written`'s fields), read from
-    the function's row when first asked for."""
+    """The ids of a tap sent when its transaction ended (:class:`db.tap.Written`'s
+    fields), read from the function's row when first asked for."""
 
     def __init__(self, cursor) -> None:
         self._cursor = cursor

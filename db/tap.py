@@ -13,7 +13,7 @@ the summary rollup's triggers again (take the old row's share off, add the new o
 on PostgreSQL they were a third of a tap's time on the server.
 
 A database handle with a ``write_tap`` method (PostgreSQL: ``db.pg_tap``, one server-side
-function for the whole write, sent with the transaction's COMMIT) writes it its own way;
+function for the whole write, one statement: one round trip) writes it its own way;
 any other writes it here, statement by statement, in the same order.
 """
 
@@ -80,7 +80,7 @@ def counted(occurred_at: str, remedies: list[dict], due_at: str) -> dict:
 
 def write(db: Database, tap: Tap) -> Written:
     """Write ``tap`` inside the caller's transaction. On PostgreSQL the ids are read when
-    first asked for (after the COMMIT, which carries the write: one round trip)."""
+    first asked for (after the transaction, which the write goes out with)."""
     server = _own(db, "write_tap")
     if server is not None:
         return server(tap)
