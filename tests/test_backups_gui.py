@@ -86,10 +86,38 @@ def test_the_backups_tab_shows_the_last_good_backup_and_backs_up_now(qtbot, file
     last = tab.findChild(QLabel, "backup_last")
     assert last.text() == "No backup yet."
     assert str(Path(file_ctx.db.path).parent / "backups") in tab.folder_label.text()
+    tab.worker = at_once
     tab.now_button.click()
     assert last.text() == "Last good backup: 16.11.2026, 12:00"
     assert "checked" in tab.message.text()
     assert backups.last_backup(file_ctx) is not None
+
+
+def test_back_up_now_copies_in_a_worker_while_the_counter_goes_on(qtbot, file_ctx):
+    """A big file takes a while to copy and check: the button waits, the counter saves
+    taps meanwhile, and the message comes when the worker is done."""
+    from PySide6.QtCore import Qt
+
+    window = shown_main_window(qtbot, file_ctx)
+    page = window.page("backoffice")
+    page.unlock(staff.find_by_name(file_ctx, "Ingrid"))
+    page.show_tab(page.backups_tab)
+    tab = page.backups_tab
+    kept = []
+    tab.worker = kept.append  # the work waits here, as in a thread still copying
+    tab.now_button.click()
+    assert not tab.now_button.isEnabled()
+    assert tab.message.text() == "Backing up… the counter goes on meanwhile."
+    assert backups.last_backup(file_ctx) is None
+    counter = window.page("counter")
+    qtbot.mouseClick(counter.category_tile("cold_food"), Qt.LeftButton)
+    qtbot.mouseClick(counter.remedy_step.tile_for("remake"), Qt.LeftButton)
+    assert file_ctx.db.execute("SELECT count(*) FROM incidents").fetchone()[0] == 1
+    kept.pop()()  # the worker finishes
+    assert tab.now_button.isEnabled()
+    assert "checked" in tab.message.text()
+    assert tab.findChild(QLabel, "backup_last").text() == \
+        "Last good backup: 16.11.2026, 12:00"
 
 
 def test_restoring_over_the_database_the_app_has_open_then_tapping_on(qtbot, file_ctx):
