@@ -251,11 +251,10 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         totals = {1: per_week[-1], 0: per_week[-2]}
         known = {w: OutcomeFigures(*(figures[o.value] for o in Outcome))
                  for w, figures in zip(eight, per_week, strict=True)}
-        rows = reports_db.check_rows(*ranges, grace * 60)
+        checks = reports_db.check_rows(*ranges, grace * 60)
         for this, figures in totals.items():
-            figures["on_time"] = sum(r[3] for r in rows if r[0] == this and r[2])
-            figures["late"] = sum(r[3] for r in rows if r[0] == this and not r[2])
-        checks = [(r[0], r[1], r[3]) for r in rows]
+            figures["on_time"] = sum(r[3] for r in checks if r[0] == this)
+            figures["late"] = sum(r[2] - r[3] for r in checks if r[0] == this)
         people = reports_db.rollup_staff(*ranges)
     else:
         totals = {1: reports_db.week_totals(ctx.db, ctx.store_id, start_iso, end_iso,
@@ -398,7 +397,7 @@ class _Hours:
 def _followups(totals: dict, checks: list[tuple], this: int,
                complete: bool) -> FollowUpFigures:
     # The median of the minutes to the check, from (seconds, incidents) in order.
-    counts = [(seconds, n) for week, seconds, n in checks if week == this]
+    counts = [(seconds, n) for week, seconds, n, *_on_time in checks if week == this]
     total = sum(n for _s, n in counts)
     median = None
     if total:

@@ -78,7 +78,15 @@ _TABLES = {
                       ("{p}store_id", "substr({p}occurred_at, 1, 13)",
                        "coalesce({p}staff_id, 0)"),
                       STAFF),
+    # Migration 0022: the same figures per (store, hour) without the category split, for the
+    # eight weeks the summary sums (this week's, last week's and the trend's): ~170 rows a
+    # week instead of ~800 (db.reports.rollup_weeks).
+    "summary_totals": (("store_id", "hour"),
+                       ("{p}store_id", "substr({p}occurred_at, 1, 13)"),
+                       HOURS),
 }
+#: The tables migration 0018 made and kept (as shipped); 0022 added summary_totals.
+TABLES_0018 = ("summary_hours", "summary_staff")
 
 
 def _create(table: str) -> str:
@@ -179,9 +187,10 @@ def _remedies_of(row: str, sign: int) -> str:
             f"GROUP BY {keys} {_REMEDY_UPSERT};")
 
 
-def _sqlite_triggers() -> list[str]:
+def _sqlite_incident_triggers(tables: tuple[str, ...]) -> list[str]:
+    """The SQLite triggers on ``incidents`` (and the import's switch) that keep ``tables``."""
     def body(*parts: tuple[str, int]) -> str:
-        return " ".join(_add_row(table, row, sign) for row, sign in parts for table in _TABLES)
+        return " ".join(_add_row(table, row, sign) for row, sign in parts for table in tables)
 
     return [
         f"CREATE TRIGGER summary_rollup_insert AFTER INSERT ON incidents "
@@ -194,10 +203,20 @@ def _sqlite_triggers() -> list[str]:
         "CREATE TRIGGER summary_rollup_import AFTER DELETE ON import_staging BEGIN "
         + " ".join(add_grouped(table, "incidents",
                                "id BETWEEN OLD.first_incident AND OLD.last_incident") + ";"
-                   for table in _TABLES)
+                   for table in tables)
         + " " + remedies_grouped("incidents", "incident_remedies",
                                  "i.id BETWEEN OLD.first_incident AND OLD.last_incident")
         + "; END",
+    ]
+
+
+#: The SQLite triggers of :func:`_sqlite_incident_triggers` (0022 makes them again).
+_SQLITE_INCIDENT_TRIGGERS = ("summary_rollup_insert", "summary_rollup_delete",
+                             "summary_rollup_update", "summary_rollup_import")
+
+
+def _sqlite_triggers(tables: tuple[str, ...]) -> list[str]:
+    return _sqlite_incident_triggers(tables) + [
         # The remedies: their own changes, and their incident's.
         f"CREATE TRIGGER summary_remedies_insert AFTER INSERT ON incident_remedies "
         f"BEGIN {_remedy_row('NEW', 1)} END",
@@ -215,11 +234,13 @@ def _sqlite_triggers() -> list[str]:
     ]
 
 
-def _pg_triggers() -> list[str]:
+def _pg_function(tables: tuple[str, ...]) -> str:
+    """The PostgreSQL function behind the statement triggers on ``incidents`` that keep
+    ``tables`` (and summary_remedies)."""
     def statements(source: str, sign: int) -> str:
-        return " ".join(add_grouped(table, source, sign=sign) + ";" for table in _TABLES)
+        return " ".join(add_grouped(table, source, sign=sign) + ";" for table in tables)
 
-    function = (
+    return (
         "CREATE OR REPLACE FUNCTION comeback_summary_rollup() RETURNS trigger "
         "LANGUAGE plpgsql AS $$ BEGIN "
         f"IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN {statements('old_rows', -1)} END IF; "
@@ -231,6 +252,10 @@ def _pg_triggers() -> list[str]:
         f"{remedies_grouped('old_rows', 'incident_remedies', _moved('new_rows'), -1)}; "
         f"{remedies_grouped('new_rows', 'incident_remedies', _moved('old_rows'))}; "
         "END IF; RETURN NULL; END $$")
+
+
+def _pg_triggers(tables: tuple[str, ...]) -> list[str]:
+    function = _pg_function(tables)
     remedies = (
         "CREATE OR REPLACE FUNCTION comeback_summary_remedies() RETURNS trigger "
         "LANGUAGE plpgsql AS $$ BEGIN "
@@ -284,13 +309,45 @@ def migrate(db) -> None:
     postgres = getattr(db, "backend", "sqlite") == "postgresql"
     # SQLite: the rows in key order (a week is one range of the table itself).
     clustered = "" if postgres else " WITHOUT ROWID"
-    for table in _TABLES:
+    for table in TABLES_0018:
         db.execute(_create(table) + clustered)
         db.execute(add_grouped(table, "incidents", visible("id")))
     db.execute(_REMEDY_CREATE + clustered)
     db.execute(remedies_grouped("incidents", "incident_remedies", visible("i.id")))
     db.execute(GUEST_INDEX)
-    for statement in _pg_triggers() if postgres else _sqlite_triggers():
+    for statement in (_pg_triggers(TABLES_0018) if postgres
+                      else _sqlite_triggers(TABLES_0018)):
+        db.execute(statement)
+
+
+#: The minutes to the check and on time / late (db.reports.check_rows) read the week's done
+#: first follow-ups from this index alone: narrow columns, not the sixteen of
+#: idx_incidents_summary (``id`` for db.import_staging.visible; ``followup_missed`` and
+#: ``voided_at``, the same in every entry, so that SQLite sees the index covers the query).
+CHECKS_INDEX = ("CREATE INDEX idx_incidents_checks ON incidents (store_id, occurred_at, "
+                "followup_done_s, followup_due_s, id, followup_missed, voided_at) "
+                "WHERE voided_at IS NULL AND followup_done_s IS NOT NULL "
+                "AND followup_missed = 0")
+
+
+def migrate_totals(db) -> None:
+    """Migration 0022: ``summary_totals``, filled in from summary_hours (the same figures,
+    summed over the categories: no incident read), the triggers on ``incidents`` made again
+    to keep it too, and :data:`CHECKS_INDEX`."""
+    postgres = getattr(db, "backend", "sqlite") == "postgresql"
+    db.execute(_create("summary_totals") + ("" if postgres else " WITHOUT ROWID"))
+    names = [name for name, _share in HOURS]
+    db.execute(f"{_insert('summary_totals')}SELECT store_id, hour, "
+               + ", ".join(f"sum({n})" for n in names) + " FROM summary_hours "
+               "GROUP BY store_id, hour ORDER BY store_id, hour")
+    db.execute(CHECKS_INDEX)
+    tables = tuple(_TABLES)
+    if postgres:
+        db.execute(_pg_function(tables))  # the triggers call it by name
+        return
+    for trigger in _SQLITE_INCIDENT_TRIGGERS:
+        db.execute(f"DROP TRIGGER {trigger}")
+    for statement in _sqlite_incident_triggers(tables):
         db.execute(statement)
 
 

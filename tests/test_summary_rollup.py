@@ -23,6 +23,7 @@ def _same(db) -> None:
     kept, recomputed = summary_rollup.kept(db), summary_rollup.recomputed(db)
     assert kept == recomputed
     assert len(kept["summary_hours"]) > 0 and len(kept["summary_staff"]) > 0
+    assert len(kept["summary_totals"]) > 0
 
 
 def test_every_write_path_leaves_the_rollup_as_the_incidents_say(busy_store):
@@ -92,7 +93,9 @@ def test_an_import_adds_its_block_when_it_is_switched_in(busy_store, clock, back
 
 
 @pytest.mark.sqlite_only
-def test_the_migration_fills_it_in_from_every_live_incident(busy_store, backend):
+def test_the_migration_fills_it_in_from_every_live_incident(busy_store, backend, clock):
+    """0018 from the incidents, then 0022 (summary_totals) from summary_hours, and the
+    triggers 0022 made again keep all of them."""
     from db.migrations import migrations
 
     db = busy_store.db
@@ -102,19 +105,39 @@ def test_the_migration_fills_it_in_from_every_live_incident(busy_store, backend)
                         "remedies_insert", "remedies_delete", "remedies_update",
                         "remedies_incident", "remedies_incident_gone"):
             db.execute(f"DROP TRIGGER summary_{trigger}")
-        for table in ("summary_hours", "summary_staff", "summary_remedies"):
+        for table in ("summary_hours", "summary_staff", "summary_remedies", "summary_totals"):
             db.execute(f"DROP TABLE {table}")
         db.execute("DROP INDEX idx_incidents_guest_comps")
-        db.execute("DELETE FROM _sqlite_migrations WHERE name = '0018_summary_rollup'")
+        db.execute("DROP INDEX idx_incidents_checks")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0018_summary_rollup', "
+                   "'0022_summary_totals')")
     migrations.apply(db.full)
     assert summary_rollup.kept(db) == kept
+    assert len(kept["summary_totals"]) > 0
+    people = {member.name: member.id for member in staff.list_staff(busy_store)}
+    when = datetime(2026, 11, 4, 12, 10, tzinfo=timezone.utc)
+    undone = _log(busy_store, people, when, "long_wait", [("free_drink", 0)])
+    clock.set(when + timedelta(seconds=30))
+    incidents.void_incident(busy_store, undone.incident.id, people["Marco"])
+    result = _log(busy_store, people, when + timedelta(minutes=1), "cold_food",
+                  [("free_drink", 3500)])
+    clock.set(when + timedelta(minutes=7))
+    followups.record_outcome(busy_store, result.followup.id, "delighted", people["Marco"])
+    _same(db)
+    assert summary_rollup.kept(db)["summary_totals"] != kept["summary_totals"]
 
 
 def test_the_week_s_queries_read_the_rollup_not_the_incidents(busy_store):
     """A week on whole UTC hours (Oslo) is counted from the rollup: with its rows emptied, the
-    summary shows no incidents."""
+    summary shows no incidents (the totals from summary_totals, the days and categories from
+    summary_hours)."""
     week = Week(2026, 43)
-    assert weekly_summary(busy_store, week).this.incidents > 0
+    summary = weekly_summary(busy_store, week)
+    assert summary.this.incidents > 0 and summary.categories
+    with busy_store.db.atomic():
+        busy_store.db.execute("DELETE FROM summary_totals")
+    summary = weekly_summary(busy_store, week)
+    assert summary.this.incidents == 0 and summary.categories
     with busy_store.db.atomic():
         busy_store.db.execute("DELETE FROM summary_hours")
-    assert weekly_summary(busy_store, week).this.incidents == 0
+    assert not weekly_summary(busy_store, week).categories
