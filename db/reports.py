@@ -102,14 +102,16 @@ def outcome_counts(db: Database, store_id: int, start: str, end: str,
 
 def note_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
     """Live incidents in ``[start, end)`` flagged ``noted``, with their note, the latest
-    outcome's note and what a note line prints beside them (oldest first)."""
+    outcome's note and what a note line prints beside them (oldest first): one range of
+    idx_incidents_noted (migration 0022)."""
     return list(db.query(
         "SELECT i.id, i.occurred_at, i.severity, i.table_ref, i.guest_name, i.note, "
         "i.outcome, coalesce(c.label, i.category_label) AS category_label, "
         "s.name AS staff_name, (SELECT f.outcome_note FROM followups f "
         " WHERE f.incident_id = i.id AND f.outcome IS NOT NULL ORDER BY CASE WHEN f.done_at "
         " IS NULL THEN 0 ELSE 1 END DESC, f.done_at DESC, f.id DESC LIMIT 1) AS outcome_note "
-        "FROM incidents i LEFT JOIN categories c ON c.id = i.category_id "
+        "FROM incidents i INDEXED BY idx_incidents_noted "
+        "LEFT JOIN categories c ON c.id = i.category_id "
         "LEFT JOIN staff s ON s.id = i.staff_id "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         f"AND i.voided_at IS NULL AND i.noted = 1 AND {visible()} "

@@ -330,10 +330,16 @@ CHECKS_INDEX = ("CREATE INDEX idx_incidents_checks ON incidents (store_id, occur
                 "AND followup_missed = 0")
 
 
+#: The week's notes (db.reports.note_rows) from the incidents flagged ``noted`` alone, not a
+#: look at every incident of the week (``noted``: db.summary_columns).
+NOTED_INDEX = ("CREATE INDEX idx_incidents_noted ON incidents (store_id, occurred_at) "
+               "WHERE noted = 1 AND voided_at IS NULL")
+
+
 def migrate_totals(db) -> None:
     """Migration 0022: ``summary_totals``, filled in from summary_hours (the same figures,
     summed over the categories: no incident read), the triggers on ``incidents`` made again
-    to keep it too, and :data:`CHECKS_INDEX`."""
+    to keep it too, :data:`CHECKS_INDEX` and :data:`NOTED_INDEX`."""
     postgres = getattr(db, "backend", "sqlite") == "postgresql"
     db.execute(_create("summary_totals") + ("" if postgres else " WITHOUT ROWID"))
     names = [name for name, _share in HOURS]
@@ -341,6 +347,7 @@ def migrate_totals(db) -> None:
                + ", ".join(f"sum({n})" for n in names) + " FROM summary_hours "
                "GROUP BY store_id, hour ORDER BY store_id, hour")
     db.execute(CHECKS_INDEX)
+    db.execute(NOTED_INDEX)
     tables = tuple(_TABLES)
     if postgres:
         db.execute(_pg_function(tables))  # the triggers call it by name

@@ -182,6 +182,7 @@ def test_the_migration_fills_in_every_incident_of_a_store_from_before_it(busy_st
             db.execute(f"DROP TABLE {table}")
         db.execute("DROP INDEX idx_incidents_guest_comps")
         db.execute("DROP INDEX idx_incidents_checks")
+        db.execute("DROP INDEX idx_incidents_noted")
         db.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0018_summary_rollup', "
                    "'0022_summary_totals')")
         db.execute("DROP INDEX idx_incidents_summary")

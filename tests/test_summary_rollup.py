@@ -109,6 +109,7 @@ def test_the_migration_fills_it_in_from_every_live_incident(busy_store, backend,
             db.execute(f"DROP TABLE {table}")
         db.execute("DROP INDEX idx_incidents_guest_comps")
         db.execute("DROP INDEX idx_incidents_checks")
+        db.execute("DROP INDEX idx_incidents_noted")
         db.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0018_summary_rollup', "
                    "'0022_summary_totals')")
     migrations.apply(db.full)
