@@ -285,7 +285,7 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         for r in remedy_rows if r["given"])
     approvals = (reports_db.rollup_approvals if hourly else reports_db.approval_totals)(
         ctx.db, ctx.store_id, start_iso, end_iso)
-    notes = _notes(ctx, tz, start_iso, end_iso) if totals[1]["noted"] else []
+    notes, noted = _notes(ctx, tz, start_iso, end_iso) if totals[1]["noted"] else ((), 0)
     from app.terminals import week_figures
 
     return WeeklySummary(
@@ -293,9 +293,9 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         timezone=settings.timezone, week=week, days=week.days(), complete=end <= now,
         generated_at=now, this=this, last=last, categories=categories,
         staff=staff, remedies=remedies, guests_to_watch=guests_this,
-        fixes=_fixes(hours, categories), notes=tuple(notes[:NOTES_MAX]),
+        fixes=_fixes(hours, categories), notes=notes,
         terminals=week_figures(ctx, start, end),
-        notes_left_out=max(0, len(notes) - NOTES_MAX),
+        notes_left_out=noted - len(notes),
         trend=_trend(ctx, week, tz, {**known, week: this.outcomes,
                                      week.shifted(-1): last.outcomes}),
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
@@ -498,18 +498,18 @@ def _fixes(hours: _Hours, categories: tuple[CategoryFigure, ...]) -> tuple[Fix, 
     return tuple(fixes)
 
 
-def _notes(ctx: Context, tz: ZoneInfo, start: str, end: str) -> list[NoteLine]:
-    """The week's notes: the incident's own, or the latest outcome's (read only for the
-    incidents flagged ``noted``)."""
-    lines = [NoteLine(at=from_iso(r["occurred_at"]).astimezone(tz),
-                      category=_shown(r["category_label"]), severity=r["severity"],
-                      table_ref=r["table_ref"], guest_name=r["guest_name"],
-                      staff_name=r["staff_name"], note=r["note"] or "",
-                      outcome=r["outcome"], outcome_note=r["outcome_note"])
-             for r in reports_db.note_rows(ctx.db, ctx.store_id, start, end)
-             if r["note"] or r["outcome_note"]]
-    lines.sort(key=lambda n: (n.severity != "high", n.at))
-    return lines
+def _notes(ctx: Context, tz: ZoneInfo, start: str, end: str
+           ) -> tuple[tuple[NoteLine, ...], int]:
+    """The week's notes that are printed (the first :data:`NOTES_MAX`, severe ones first,
+    then by time): the incident's own, or the latest outcome's (read only for the incidents
+    flagged ``noted``); and how many notes the week has."""
+    rows, total = reports_db.note_rows(ctx.db, ctx.store_id, start, end, NOTES_MAX)
+    return tuple(NoteLine(at=from_iso(r["occurred_at"]).astimezone(tz),
+                          category=_shown(r["category_label"]), severity=r["severity"],
+                          table_ref=r["table_ref"], guest_name=r["guest_name"],
+                          staff_name=r["staff_name"], note=r["note"] or "",
+                          outcome=r["outcome"], outcome_note=r["outcome_note"])
+                 for r in rows), total
 
 
 def _trend(ctx: Context, week: Week, tz: ZoneInfo,

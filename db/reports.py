@@ -100,11 +100,15 @@ def outcome_counts(db: Database, store_id: int, start: str, end: str,
     return row[0], row[1]
 
 
-def note_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
-    """Live incidents in ``[start, end)`` flagged ``noted``, with their note, the latest
-    outcome's note and what a note line prints beside them (oldest first): one range of
-    idx_incidents_noted (migration 0022)."""
-    return list(db.query(
+def note_rows(db: Database, store_id: int, start: str, end: str, limit: int
+              ) -> tuple[list[dict], int]:
+    """The first ``limit`` notes of the live incidents of ``[start, end)`` — severe ones
+    first, then in time order — and how many there are: an incident flagged ``noted`` whose
+    own note or latest outcome's note is not empty, with both notes and what a note line
+    prints beside them. One range of idx_incidents_noted (migration 0022); only the rows
+    printed leave the database."""
+    rows = list(db.query(
+        "SELECT n.*, count(*) OVER () AS total FROM ("
         "SELECT i.id, i.occurred_at, i.severity, i.table_ref, i.guest_name, i.note, "
         "i.outcome, coalesce(c.label, i.category_label) AS category_label, "
         "s.name AS staff_name, (SELECT f.outcome_note FROM followups f "
@@ -114,9 +118,12 @@ def note_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
         "LEFT JOIN categories c ON c.id = i.category_id "
         "LEFT JOIN staff s ON s.id = i.staff_id "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
-        f"AND i.voided_at IS NULL AND i.noted = 1 AND {visible()} "
-        "ORDER BY i.occurred_at, i.id",
-        [store_id, start, end]))
+        f"AND i.voided_at IS NULL AND i.noted = 1 AND {visible()}) n "
+        "WHERE coalesce(n.note, '') <> '' OR coalesce(n.outcome_note, '') <> '' "
+        "ORDER BY CASE WHEN n.severity = 'high' THEN 0 ELSE 1 END, n.occurred_at, n.id "
+        "LIMIT ?",
+        [store_id, start, end, limit]))
+    return rows, rows[0]["total"] if rows else 0
 
 
 def category_names(db: Database, category_ids: list[int]) -> dict[int, tuple[str, str]]:

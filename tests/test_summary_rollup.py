@@ -142,3 +142,29 @@ def test_the_week_s_queries_read_the_rollup_not_the_incidents(busy_store):
     with busy_store.db.atomic():
         busy_store.db.execute("DELETE FROM summary_hours")
     assert not weekly_summary(busy_store, week).categories
+
+
+def test_a_week_with_more_notes_than_are_printed_shows_the_severe_first_and_counts_the_rest(
+        busy_store, clock):
+    """Only the printed notes leave the database (db.reports.note_rows): the first forty,
+    severe ones first, then by time, and the count of the rest, as the reference says; an
+    incident whose only note was an outcome's, or whose note is gone, counts as it did."""
+    ctx = busy_store
+    people = {member.name: member.id for member in staff.list_staff(ctx)}
+    at = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)  # Monday of W45
+    for n in range(47):
+        when = at + timedelta(hours=n * 3, minutes=n % 7)
+        logged = _log(ctx, people, when, ("cold_food", "long_wait")[n % 2],
+                      [("free_drink", 0)], severity="high" if n % 6 == 5 else None,
+                      note=f"Merknad {n}" if n % 5 else None)
+        clock.set(when + timedelta(minutes=4))
+        followups.record_outcome(ctx, logged.followup.id, "satisfied", people["Marco"],
+                                 "Fornøyd" if n % 5 == 0 and n % 10 else None)
+    clock.set(datetime(2026, 11, 9, 10, 0, tzinfo=timezone.utc))
+    week = Week(2026, 45)
+    summary = weekly_summary(ctx, week)
+    assert asdict(summary) == asdict(summary_reference.weekly_summary(ctx, week))
+    assert len(summary.notes) == 40 and summary.notes_left_out > 0
+    severe = [line.severity == "high" for line in summary.notes]
+    assert severe[0] and severe == sorted(severe, reverse=True)
+    assert any(line.note == "" and line.outcome_note == "Fornøyd" for line in summary.notes)
