@@ -100,28 +100,35 @@ def outcome_counts(db: Database, store_id: int, start: str, end: str,
     return row[0], row[1]
 
 
+#: The latest recorded outcome's note of incident ``{i}`` (the latest ``done_at``, then the
+#: highest id).
+_OUTCOME_NOTE = ("(SELECT f.outcome_note FROM followups f WHERE f.incident_id = {i}.id "
+                 "AND f.outcome IS NOT NULL ORDER BY CASE WHEN f.done_at IS NULL THEN 0 "
+                 "ELSE 1 END DESC, f.done_at DESC, f.id DESC LIMIT 1)")
+
+
 def note_rows(db: Database, store_id: int, start: str, end: str, limit: int
               ) -> tuple[list[dict], int]:
     """The first ``limit`` notes of the live incidents of ``[start, end)`` — severe ones
     first, then in time order — and how many there are: an incident flagged ``noted`` whose
     own note or latest outcome's note is not empty, with both notes and what a note line
-    prints beside them. One range of idx_incidents_noted (migration 0022); only the rows
-    printed leave the database."""
+    prints beside them. One range of idx_incidents_noted (migration 0022); the outcome's
+    note is looked up only where the incident's own is empty, and for the rows printed;
+    only those leave the database."""
+    order = "CASE WHEN {i}.severity = 'high' THEN 0 ELSE 1 END, {i}.occurred_at, {i}.id"
     rows = list(db.query(
-        "SELECT n.*, count(*) OVER () AS total FROM ("
+        f"SELECT n.*, {_OUTCOME_NOTE.format(i='n')} AS outcome_note FROM ("
         "SELECT i.id, i.occurred_at, i.severity, i.table_ref, i.guest_name, i.note, "
         "i.outcome, coalesce(c.label, i.category_label) AS category_label, "
-        "s.name AS staff_name, (SELECT f.outcome_note FROM followups f "
-        " WHERE f.incident_id = i.id AND f.outcome IS NOT NULL ORDER BY CASE WHEN f.done_at "
-        " IS NULL THEN 0 ELSE 1 END DESC, f.done_at DESC, f.id DESC LIMIT 1) AS outcome_note "
+        "s.name AS staff_name, count(*) OVER () AS total "
         "FROM incidents i INDEXED BY idx_incidents_noted "
         "LEFT JOIN categories c ON c.id = i.category_id "
         "LEFT JOIN staff s ON s.id = i.staff_id "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
-        f"AND i.voided_at IS NULL AND i.noted = 1 AND {visible()}) n "
-        "WHERE coalesce(n.note, '') <> '' OR coalesce(n.outcome_note, '') <> '' "
-        "ORDER BY CASE WHEN n.severity = 'high' THEN 0 ELSE 1 END, n.occurred_at, n.id "
-        "LIMIT ?",
+        f"AND i.voided_at IS NULL AND i.noted = 1 AND {visible()} "
+        "AND (coalesce(i.note, '') <> '' "
+        f"OR coalesce({_OUTCOME_NOTE.format(i='i')}, '') <> '') "
+        f"ORDER BY {order.format(i='i')} LIMIT ?) n ORDER BY {order.format(i='n')}",
         [store_id, start, end, limit]))
     return rows, rows[0]["total"] if rows else 0
 
