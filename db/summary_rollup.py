@@ -87,6 +87,10 @@ _TABLES = {
 }
 #: The tables migration 0018 made and kept (as shipped); 0022 added summary_totals.
 TABLES_0018 = ("summary_hours", "summary_staff")
+#: Every rollup table: what the triggers make of the incidents and remedies, never copied
+#: from one database into another (db.store_copy: the target's triggers fill them in as the
+#: rows arrive; a copy on top would count every incident twice).
+DERIVED = ("summary_hours", "summary_staff", "summary_totals", "summary_remedies")
 
 
 def _create(table: str) -> str:

@@ -168,3 +168,34 @@ def test_a_week_with_more_notes_than_are_printed_shows_the_severe_first_and_coun
     severe = [line.severity == "high" for line in summary.notes]
     assert severe[0] and severe == sorted(severe, reverse=True)
     assert any(line.note == "" and line.outcome_note == "Fornøyd" for line in summary.notes)
+
+
+@pytest.mark.sqlite_only
+def test_a_store_moved_to_the_server_and_backed_up_again_counts_every_incident_once(
+        backend, pg_url, tmp_path, clock):
+    """``migrate-to`` and a backup of the server (db.store_copy) leave the rollup to the
+    target's triggers: copied on top of what they made, every figure was twice the truth."""
+    from app import demo
+    from app.context import Context
+    from app.moving import copy_to_file, migrate_to
+    from db.connection import open_database
+
+    source = tmp_path / "kafe.db"
+    ctx = Context(db=open_database(source), clock=clock)
+    demo.generate(ctx, weeks=3, seed=3, end=datetime(2026, 11, 1, tzinfo=timezone.utc),
+                  per_day=3)
+    before = summary_rollup.kept(ctx.db)
+    ctx.db.close()
+    migrate_to(source, pg_url, clock)
+    server = open_database(pg_url)
+    try:
+        _same(server)
+        assert summary_rollup.kept(server) == before
+        copy_to_file(server, tmp_path / "backup.db")
+    finally:
+        server.close()
+    backup = open_database(tmp_path / "backup.db")
+    try:
+        _same(backup)
+    finally:
+        backup.close()
