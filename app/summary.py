@@ -264,7 +264,7 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         checks = reports_db.check_seconds(*ranges)
         people = reports_db.staff_totals(*ranges)
     hours = _Hours(ctx, tz, prev_iso, start_iso, end_iso, hourly=hourly)
-    names = reports_db.staff_names(ctx.db, sorted({r[0] for r in people if r[0] is not None}))
+    names = {r[0]: r[6] for r in people if r[0] is not None}
     redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, prev_iso, end_iso)
     came_back_this = sum(1 for t in redeemed if t >= start_iso)
     guests = reports_db.guest_rows(ctx.db, ctx.store_id,
@@ -339,9 +339,7 @@ class _Hours:
         # (this week 1/0, weekday, hour, category id, incidents, value), in time order.
         self.rows = [(int(row[0] >= split[:width]), *local[row[0]], row[1], row[2], row[3])
                      for row in rows]
-        ids = sorted({row[1] for row in rows})
-        self.names = {cid: (code or "", _shown(label)) for cid, (code, label)
-                      in reports_db.category_names(ctx.db, ids).items()}
+        self.names = {row[1]: (row[5] or "", _shown(row[6])) for row in rows}
 
     @staticmethod
     def _local(rows: list[tuple], tz: ZoneInfo, width: int) -> dict | None:
@@ -436,7 +434,7 @@ def _staff(people: list[tuple], names: dict[int, str], this: int) -> tuple[Staff
     (this week only) the value of the week before."""
     now: dict[int | None, tuple[int, int, int]] = {}
     before: dict[int | None, int] = defaultdict(int)
-    for staff_id, week, incidents, comps, value, _first in people:
+    for staff_id, week, incidents, comps, value, _first, _name in people:
         if week == this:
             now[staff_id] = (incidents, comps, value)
         elif this == 1:

@@ -21,6 +21,9 @@ from db.import_staging import visible
 _RANGE = ("FROM incidents WHERE store_id = :store AND occurred_at >= :start "
           f"AND occurred_at < :end AND voided_at IS NULL AND {visible('id')}")
 _THIS = "CASE WHEN occurred_at >= :split THEN 1 ELSE 0 END"
+# A grouped incident's category's code or label (the names come with the figures: no second
+# round trip).
+_CATEGORY = "(SELECT c.{column} FROM categories c WHERE c.id = incidents.category_id)"
 
 
 def _count(condition: str) -> str:
@@ -69,21 +72,24 @@ def check_seconds(db: Database, store_id: int, start: str, split: str, end: str
 def hours_by_category(db: Database, store_id: int, start: str, end: str, width: int
                       ) -> list[tuple]:
     """(``occurred_at``'s first ``width`` characters, category id, incidents, value, first
-    occurred_at) in time order: ``width`` 13 is the UTC hour, 16 the minute."""
+    occurred_at, the category's code and label) in time order: ``width`` 13 is the UTC
+    hour, 16 the minute."""
     bucket = f"substr(occurred_at, 1, {int(width)})"
     return db.execute(
-        f"SELECT {bucket}, category_id, count(*), sum(cost_minor), min(occurred_at) {_RANGE} "
+        f"SELECT {bucket}, category_id, count(*), sum(cost_minor), min(occurred_at), "
+        f"{_CATEGORY.format(column='code')}, {_CATEGORY.format(column='label')} {_RANGE} "
         f"GROUP BY {bucket}, category_id ORDER BY {bucket}, min(occurred_at), category_id",
         {"store": store_id, "start": start, "end": end}).fetchall()
 
 
 def staff_totals(db: Database, store_id: int, start: str, split: str, end: str
                  ) -> list[tuple]:
-    """(staff id, this week 1/0, incidents, comps, value, first occurred_at) per staff
-    member and week, the earliest first."""
+    """(staff id, this week 1/0, incidents, comps, value, first occurred_at, the staff
+    member's name) per staff member and week, the earliest first."""
     return db.execute(
         f"SELECT staff_id, {_THIS}, count(*), {_count('cost_minor > 0')}, sum(cost_minor), "
-        f"min(occurred_at) {_RANGE} GROUP BY staff_id, {_THIS} ORDER BY min(occurred_at)",
+        "min(occurred_at), (SELECT st.name FROM staff st WHERE st.id = incidents.staff_id) "
+        f"{_RANGE} GROUP BY staff_id, {_THIS} ORDER BY min(occurred_at)",
         {"store": store_id, "start": start, "split": split, "end": end}).fetchall()
 
 
@@ -131,27 +137,6 @@ def note_rows(db: Database, store_id: int, start: str, end: str, limit: int
         f"ORDER BY {order.format(i='i')} LIMIT ?) n ORDER BY {order.format(i='n')}",
         [store_id, start, end, limit]))
     return rows, rows[0]["total"] if rows else 0
-
-
-def category_names(db: Database, category_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """id → (code, label) of these categories."""
-    if not category_ids:
-        return {}
-    return {row[0]: (row[1], row[2]) for row in db.execute(
-        f"SELECT id, code, label FROM categories WHERE id IN ({_marks(category_ids)})",
-        list(category_ids))}
-
-
-def staff_names(db: Database, staff_ids: list[int]) -> dict[int, str]:
-    """id → name of these staff members."""
-    if not staff_ids:
-        return {}
-    return {row[0]: row[1] for row in db.execute(
-        f"SELECT id, name FROM staff WHERE id IN ({_marks(staff_ids)})", list(staff_ids))}
-
-
-def _marks(values: list) -> str:
-    return ",".join("?" * len(values))
 
 
 def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> list[int]:
@@ -285,21 +270,25 @@ def rollup_weeks(db: Database, store_id: int, bounds: list[str]) -> list[dict]:
 def rollup_hours(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
     """As :func:`hours_by_category` with ``width`` 13, from ``summary_hours``."""
     return db.execute(
-        "SELECT hour, category_id, incidents, value_minor, hour FROM summary_hours "
-        "WHERE store_id = :store AND hour >= :start AND hour < :end AND incidents > 0 "
-        "ORDER BY hour, category_id", {"store": store_id, **_hours(start, end)}).fetchall()
+        "SELECT h.hour, h.category_id, h.incidents, h.value_minor, h.hour, c.code, c.label "
+        "FROM summary_hours h LEFT JOIN categories c ON c.id = h.category_id "
+        "WHERE h.store_id = :store AND h.hour >= :start AND h.hour < :end "
+        "AND h.incidents > 0 ORDER BY h.hour, h.category_id",
+        {"store": store_id, **_hours(start, end)}).fetchall()
 
 
 def rollup_staff(db: Database, store_id: int, start: str, split: str, end: str
                  ) -> list[tuple]:
     """As :func:`staff_totals`, from ``summary_staff`` (the first hour for the first
     occurred_at)."""
-    this = "CASE WHEN hour >= :split THEN 1 ELSE 0 END"
+    this = "CASE WHEN s.hour >= :split THEN 1 ELSE 0 END"
     return db.execute(
-        f"SELECT CASE WHEN staff_key = 0 THEN NULL ELSE staff_key END, {this}, "
-        "sum(incidents), sum(comps), sum(value_minor), min(hour) FROM summary_staff "
-        "WHERE store_id = :store AND hour >= :start AND hour < :end AND incidents > 0 "
-        f"GROUP BY staff_key, {this} ORDER BY min(hour), staff_key",
+        f"SELECT CASE WHEN s.staff_key = 0 THEN NULL ELSE s.staff_key END, {this}, "
+        "sum(s.incidents), sum(s.comps), sum(s.value_minor), min(s.hour), st.name "
+        "FROM summary_staff s LEFT JOIN staff st ON st.id = s.staff_key "
+        "WHERE s.store_id = :store AND s.hour >= :start AND s.hour < :end "
+        f"AND s.incidents > 0 GROUP BY s.staff_key, {this}, st.name "
+        "ORDER BY min(s.hour), s.staff_key",
         {"store": store_id, "split": split[:13], **_hours(start, end)}).fetchall()
 
 
