@@ -29,6 +29,7 @@ day. Voided incidents count nowhere. Definitions (also printed as footnotes on t
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -269,8 +270,9 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     came_back_this = sum(1 for t in redeemed if t >= start_iso)
     guests = reports_db.guest_rows(ctx.db, ctx.store_id,
                                    to_iso(start - timedelta(days=COMP_WINDOW_DAYS)), end_iso)
-    guests_this = _guests_to_watch(guests, start, end, tz)
-    guests_last = _guests_to_watch(guests, prev_start, start, tz)
+    by_guest = _by_guest(guests)
+    guests_this = _guests_to_watch(by_guest, start, end, tz)
+    guests_last = _guests_to_watch(by_guest, prev_start, start, tz)
     staff = _staff(people, names, this=1)
     this = _figures(totals[1], hours, checks, 1, complete=end <= now,
                     came_back=came_back_this, guests=len(guests_this), staff=staff)
@@ -339,7 +341,8 @@ class _Hours:
         # (this week 1/0, weekday, hour, category id, incidents, value), in time order.
         self.rows = [(int(row[0] >= split[:width]), *local[row[0]], row[1], row[2], row[3])
                      for row in rows]
-        self.names = {row[1]: (row[5] or "", _shown(row[6])) for row in rows}
+        names = {row[1]: (row[5], row[6]) for row in rows}
+        self.names = {cid: (code or "", _shown(label)) for cid, (code, label) in names.items()}
 
     @staticmethod
     def _local(rows: list[tuple], tz: ZoneInfo, width: int) -> dict | None:
@@ -449,24 +452,35 @@ def _staff(people: list[tuple], names: dict[int, str], this: int) -> tuple[Staff
     return tuple(result)
 
 
-def _guests_to_watch(rows: list[tuple], start: datetime, end: datetime,
-                     tz: ZoneInfo) -> tuple[GuestFlag, ...]:
+def _by_guest(rows: list[tuple]) -> dict[str, tuple[list[str], list[tuple]]]:
+    """db.reports.guest_rows (oldest first) per guest key: (the times, the rows), each in
+    time order; a comp counts only with a key and a value."""
+    groups: dict[str, tuple[list[str], list[tuple]]] = {}
+    for row in rows:
+        if row[1] and row[4] > 0:
+            times, items = groups.setdefault(row[1], ([], []))
+            times.append(row[0])
+            items.append(row)
+    return groups
+
+
+def _guests_to_watch(groups: dict[str, tuple[list[str], list[tuple]]], start: datetime,
+                     end: datetime, tz: ZoneInfo) -> tuple[GuestFlag, ...]:
     """Guests comped more than once in the 30 days up to ``end``, at least once in
-    ``[start, end)``. ``rows``: db.reports.guest_rows, oldest first."""
+    ``[start, end)``. ``groups``: :func:`_by_guest` (each guest's comps are found in its
+    own list by time, not by looking at every comp of the 37 days)."""
     since, start_iso, end_iso = (to_iso(end - timedelta(days=COMP_WINDOW_DAYS)), to_iso(start),
                                  to_iso(end))
-    comps: dict[str, list[tuple]] = defaultdict(list)
-    for row in rows:
-        at, key, _name, _contact, value = row
-        if key and value > 0 and since <= at < end_iso:
-            comps[key].append(row)
     flags = []
-    for items in comps.values():
-        latest = items[-1]  # the newest: one of them is in [start, end) if it is
-        if len(items) > 1 and latest[0] >= start_iso:
+    for times, items in groups.values():
+        if len(times) < 2:
+            continue
+        first, stop = bisect_left(times, since), bisect_left(times, end_iso)
+        if stop - first > 1 and times[stop - 1] >= start_iso:
+            latest = items[stop - 1]  # the newest: in [start, end) if any is
             flags.append(GuestFlag(
-                name=latest[2] or _masked(latest[3]), comps=len(items),
-                value_minor=sum(r[4] for r in items),
+                name=latest[2] or _masked(latest[3]), comps=stop - first,
+                value_minor=sum(r[4] for r in items[first:stop]),
                 last_at=from_iso(latest[0]).astimezone(tz)))
     flags.sort(key=lambda g: (-g.comps, -g.value_minor, g.name.casefold()))
     return tuple(flags)
