@@ -1,6 +1,7 @@
 """One store-week summary on a 1,000,000-incident store, on SQLite and on PostgreSQL.
 
     python -m bench.summary_query [--size 1000000] [--runs 60] [--backend both|sqlite|postgresql]
+    python -m bench.summary_query --tap-cost [--backend …]   (what summary_totals adds to a tap)
 
 The store is ``bench.scaling_db``'s (one restaurant, five years, made through the app's own
 CSV import, no ANALYZE; cached as /tmp/comeback-scaling-<N>.db and copied, never changed).
