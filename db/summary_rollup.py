@@ -137,6 +137,27 @@ def add_grouped(table: str, source: str, where: str = "", sign: int = 1) -> str:
             f"{_upsert(table)}")
 
 
+def move_grouped(table: str, old: str, new: str) -> str:
+    """SQL: the net change an UPDATE made — the shares of the live incidents of ``new`` less
+    those of ``old`` (transition tables) — in one grouped statement; keys whose figures did
+    not change are not written (an update of what ``table`` does not count writes
+    nothing to it)."""
+    _keys, exprs, figures = _TABLES[table]
+    keys = [f"k{n}" for n in range(len(exprs))]
+    sums = [f"sum(f{n})" for n in range(len(figures))]
+
+    def side(source: str, sign: int) -> str:
+        columns = [f"{e.format(p='')} AS k{n}" for n, e in enumerate(exprs)]
+        columns += [f"{sign} * ({share.format(p='')}) AS f{n}"
+                    for n, (_name, share) in enumerate(figures)]
+        return f"SELECT {', '.join(columns)} FROM {source} WHERE voided_at IS NULL"
+
+    return (f"{_insert(table)}SELECT {', '.join(keys)}, {', '.join(sums)} "
+            f"FROM ({side(new, 1)} UNION ALL {side(old, -1)}) d GROUP BY {', '.join(keys)} "
+            f"HAVING {' OR '.join(f'{total} <> 0' for total in sums)} "
+            f"ORDER BY {', '.join(keys)} {_upsert(table)}")
+
+
 def _add_row(table: str, row: str, sign: int) -> str:
     """SQL (inside a SQLite trigger): add or take off the share of ``row`` (NEW or OLD)."""
     keys, exprs, figures = _TABLES[table]
@@ -247,17 +268,26 @@ def _sqlite_triggers(tables: tuple[str, ...]) -> list[str]:
     ]
 
 
-def _pg_function(tables: tuple[str, ...]) -> str:
+def _pg_function(tables: tuple[str, ...], net: bool = False) -> str:
     """The PostgreSQL function behind the statement triggers on ``incidents`` that keep
-    ``tables`` (and summary_remedies)."""
+    ``tables`` (and summary_remedies). ``net`` (migration 0022): an UPDATE writes its net
+    change per table in one statement (:func:`move_grouped`), not the old rows' shares taken
+    off and the new rows' added in two."""
     def statements(source: str, sign: int) -> str:
         return " ".join(add_grouped(table, source, sign=sign) + ";" for table in tables)
 
+    if net:
+        moved = " ".join(move_grouped(table, "old_rows", "new_rows") + ";" for table in tables)
+        rollup = (f"IF TG_OP = 'UPDATE' THEN {moved} "
+                  f"ELSIF TG_OP = 'DELETE' THEN {statements('old_rows', -1)} "
+                  f"ELSE {statements('new_rows', 1)} END IF; ")
+    else:  # as migration 0018 made it
+        rollup = (f"IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN {statements('old_rows', -1)} "
+                  f"END IF; IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN "
+                  f"{statements('new_rows', 1)} END IF; ")
     return (
         "CREATE OR REPLACE FUNCTION comeback_summary_rollup() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN {statements('old_rows', -1)} END IF; "
-        f"IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN {statements('new_rows', 1)} END IF; "
+        "LANGUAGE plpgsql AS $$ BEGIN " + rollup +
         # the remedies of incidents undone, moved or deleted
         f"IF TG_OP = 'DELETE' THEN "
         f"{remedies_grouped('old_rows', 'incident_remedies', sign=-1)}; END IF; "
@@ -364,11 +394,12 @@ def migrate_totals(db) -> None:
     keep(db, tuple(_TABLES))
 
 
-def keep(db, tables: tuple[str, ...]) -> None:
+def keep(db, tables: tuple[str, ...], net: bool = True) -> None:
     """Make the triggers on ``incidents`` keep ``tables`` (of :data:`_TABLES`; the remedies'
-    rollup is kept whatever): migration 0022, and bench.summary_query's cost per tap."""
+    rollup is kept whatever), on PostgreSQL an UPDATE's ``net`` change in one statement per
+    table: migration 0022; bench.summary_query's cost per tap (0018's: net False)."""
     if getattr(db, "backend", "sqlite") == "postgresql":
-        db.execute(_pg_function(tables))  # the triggers call it by name
+        db.execute(_pg_function(tables, net=net))  # the triggers call it by name
         return
     for trigger in _SQLITE_INCIDENT_TRIGGERS:
         db.execute(f"DROP TRIGGER {trigger}")
