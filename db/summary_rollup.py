@@ -221,14 +221,15 @@ def _remedies_of(row: str, sign: int) -> str:
             f"GROUP BY {keys} {_REMEDY_UPSERT};")
 
 
-def _sqlite_incident_triggers(tables: tuple[str, ...]) -> list[str]:
-    """The SQLite triggers on ``incidents`` (and the import's switch) that keep ``tables``."""
+def _sqlite_incident_triggers(tables: tuple[str, ...], guard: str = "") -> list[str]:
+    """The SQLite triggers on ``incidents`` (and the import's switch) that keep ``tables``;
+    ``guard``: the insert trigger's ``WHEN`` (db.import_rollup.GUARD, migration 0023)."""
     def body(*parts: tuple[str, int]) -> str:
         return " ".join(_add_row(table, row, sign) for row, sign in parts for table in tables)
 
     return [
         f"CREATE TRIGGER summary_rollup_insert AFTER INSERT ON incidents "
-        f"BEGIN {body(('NEW', 1))} END",
+        f"{f'WHEN {guard} ' if guard else ''}BEGIN {body(('NEW', 1))} END",
         f"CREATE TRIGGER summary_rollup_delete AFTER DELETE ON incidents "
         f"BEGIN {body(('OLD', -1))} END",
         f"CREATE TRIGGER summary_rollup_update AFTER UPDATE OF {', '.join(WATCHED)} "
@@ -401,9 +402,14 @@ def keep(db, tables: tuple[str, ...], net: bool = True) -> None:
     if getattr(db, "backend", "sqlite") == "postgresql":
         db.execute(_pg_function(tables, net=net))  # the triggers call it by name
         return
+    # An import's copied rows are counted at its switch (db.import_rollup, which migration
+    # 0023 guards the insert trigger for): made again here (0022 on a file that has 0023
+    # already, or before it), the trigger keeps that guard.
+    from db.import_rollup import GUARD
+
     for trigger in _SQLITE_INCIDENT_TRIGGERS:
         db.execute(f"DROP TRIGGER {trigger}")
-    for statement in _sqlite_incident_triggers(tables):
+    for statement in _sqlite_incident_triggers(tables, GUARD):
         db.execute(statement)
 
 
