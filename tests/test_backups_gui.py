@@ -13,10 +13,21 @@ from app.clock import FixedClock
 from app.context import Context
 from db.connection import open_database
 from tests.conftest import START, cli_init_store, shown_main_window
-from ui.backup_timer import MIN_MS, RETRY_MS, install_backups
+from ui.backup_timer import MIN_MS, RETRY_MS, finish_backups, install_backups
 
 pytestmark = pytest.mark.gui
 DAY_MS = 24 * 60 * 60 * 1000
+
+
+def at_once(work) -> None:
+    """A backup worker that does the work at once (the app's runs it in a thread)."""
+    work()
+
+
+def _write(ctx) -> None:
+    """Something written to the file, as a tap would."""
+    with ctx.db.atomic():
+        ctx.db.execute("UPDATE stores SET created_at = created_at")
 
 
 @pytest.fixture
@@ -31,7 +42,7 @@ def file_ctx(tmp_path):
 def test_the_daily_backup_is_one_single_shot_timer_and_closing_backs_up(qtbot, file_ctx,
                                                                        fake_timers):
     window = shown_main_window(qtbot, file_ctx)
-    timer = install_backups(window, file_ctx, fake_timers)
+    timer = install_backups(window, file_ctx, fake_timers, worker=at_once)
     armed = timer.timer
     assert fake_timers.made == [armed] and armed.single_shot
     assert armed.active and armed.starts == [MIN_MS]  # none yet: due, after the first minute
@@ -43,9 +54,12 @@ def test_the_daily_backup_is_one_single_shot_timer_and_closing_backs_up(qtbot, f
     armed.fire()
     assert backups.last_backup(file_ctx).taken_at == START.replace(day=17, hour=17)
     file_ctx.clock.advance(hours=2)
-    window.close()  # closing the app backs up once more, then the timer stops
+    _write(file_ctx)
+    window.close()  # the window goes at once; the backup follows once it is gone
+    assert not window.isVisible() and not armed.active
+    assert backups.last_backup(file_ctx).taken_at == START.replace(day=17, hour=17)
+    finish_backups([window])  # ui.app.main, after the event loop
     assert backups.last_backup(file_ctx).taken_at == START.replace(day=17, hour=19)
-    assert not armed.active
     assert len(list((Path(file_ctx.db.path).parent / "backups").iterdir())) == 2  # 1 a day
 
 
@@ -56,7 +70,7 @@ def test_a_failed_backup_is_tried_again_an_hour_later_not_in_a_loop(qtbot, file_
     not_a_folder.write_text("the stick is not mounted")
     store_admin.update_settings(file_ctx, owner, {"backup_folder": str(not_a_folder)})
     window = shown_main_window(qtbot, file_ctx)
-    timer = install_backups(window, file_ctx, fake_timers)
+    timer = install_backups(window, file_ctx, fake_timers, worker=at_once)
     with qtbot.waitSignal(timer.failed) as failed:
         timer.timer.fire()
     assert "Could not write the backup" in failed.args[0]
