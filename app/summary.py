@@ -29,6 +29,7 @@ day. Voided incidents count nowhere. Definitions (also printed as footnotes on t
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -251,11 +252,10 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         totals = {1: per_week[-1], 0: per_week[-2]}
         known = {w: OutcomeFigures(*(figures[o.value] for o in Outcome))
                  for w, figures in zip(eight, per_week, strict=True)}
-        rows = reports_db.check_rows(*ranges, grace * 60)
+        checks = reports_db.check_rows(*ranges, grace * 60)
         for this, figures in totals.items():
-            figures["on_time"] = sum(r[3] for r in rows if r[0] == this and r[2])
-            figures["late"] = sum(r[3] for r in rows if r[0] == this and not r[2])
-        checks = [(r[0], r[1], r[3]) for r in rows]
+            figures["on_time"] = sum(r[3] for r in checks if r[0] == this)
+            figures["late"] = sum(r[2] - r[3] for r in checks if r[0] == this)
         people = reports_db.rollup_staff(*ranges)
     else:
         totals = {1: reports_db.week_totals(ctx.db, ctx.store_id, start_iso, end_iso,
@@ -265,13 +265,14 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         checks = reports_db.check_seconds(*ranges)
         people = reports_db.staff_totals(*ranges)
     hours = _Hours(ctx, tz, prev_iso, start_iso, end_iso, hourly=hourly)
-    names = reports_db.staff_names(ctx.db, sorted({r[0] for r in people if r[0] is not None}))
+    names = {r[0]: r[6] for r in people if r[0] is not None}
     redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, prev_iso, end_iso)
     came_back_this = sum(1 for t in redeemed if t >= start_iso)
     guests = reports_db.guest_rows(ctx.db, ctx.store_id,
                                    to_iso(start - timedelta(days=COMP_WINDOW_DAYS)), end_iso)
-    guests_this = _guests_to_watch(guests, start, end, tz)
-    guests_last = _guests_to_watch(guests, prev_start, start, tz)
+    by_guest = _by_guest(guests)
+    guests_this = _guests_to_watch(by_guest, start, end, tz)
+    guests_last = _guests_to_watch(by_guest, prev_start, start, tz)
     staff = _staff(people, names, this=1)
     this = _figures(totals[1], hours, checks, 1, complete=end <= now,
                     came_back=came_back_this, guests=len(guests_this), staff=staff)
@@ -286,7 +287,7 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         for r in remedy_rows if r["given"])
     approvals = (reports_db.rollup_approvals if hourly else reports_db.approval_totals)(
         ctx.db, ctx.store_id, start_iso, end_iso)
-    notes = _notes(ctx, tz, start_iso, end_iso) if totals[1]["noted"] else []
+    notes, noted = _notes(ctx, tz, start_iso, end_iso) if totals[1]["noted"] else ((), 0)
     from app.terminals import week_figures
 
     return WeeklySummary(
@@ -294,9 +295,9 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
         timezone=settings.timezone, week=week, days=week.days(), complete=end <= now,
         generated_at=now, this=this, last=last, categories=categories,
         staff=staff, remedies=remedies, guests_to_watch=guests_this,
-        fixes=_fixes(hours, categories), notes=tuple(notes[:NOTES_MAX]),
+        fixes=_fixes(hours, categories), notes=notes,
         terminals=week_figures(ctx, start, end),
-        notes_left_out=max(0, len(notes) - NOTES_MAX),
+        notes_left_out=noted - len(notes),
         trend=_trend(ctx, week, tz, {**known, week: this.outcomes,
                                      week.shifted(-1): last.outcomes}),
         approvers=tuple(ApproverFigure(r["staff_id"], r["staff_name"] or _("(not recorded)"),
@@ -340,9 +341,8 @@ class _Hours:
         # (this week 1/0, weekday, hour, category id, incidents, value), in time order.
         self.rows = [(int(row[0] >= split[:width]), *local[row[0]], row[1], row[2], row[3])
                      for row in rows]
-        ids = sorted({row[1] for row in rows})
-        self.names = {cid: (code or "", _shown(label)) for cid, (code, label)
-                      in reports_db.category_names(ctx.db, ids).items()}
+        names = {row[1]: (row[5], row[6]) for row in rows}
+        self.names = {cid: (code or "", _shown(label)) for cid, (code, label) in names.items()}
 
     @staticmethod
     def _local(rows: list[tuple], tz: ZoneInfo, width: int) -> dict | None:
@@ -398,7 +398,7 @@ class _Hours:
 def _followups(totals: dict, checks: list[tuple], this: int,
                complete: bool) -> FollowUpFigures:
     # The median of the minutes to the check, from (seconds, incidents) in order.
-    counts = [(seconds, n) for week, seconds, n in checks if week == this]
+    counts = [(seconds, n) for week, seconds, n, *_on_time in checks if week == this]
     total = sum(n for _s, n in counts)
     median = None
     if total:
@@ -437,7 +437,7 @@ def _staff(people: list[tuple], names: dict[int, str], this: int) -> tuple[Staff
     (this week only) the value of the week before."""
     now: dict[int | None, tuple[int, int, int]] = {}
     before: dict[int | None, int] = defaultdict(int)
-    for staff_id, week, incidents, comps, value, _first in people:
+    for staff_id, week, incidents, comps, value, _first, _name in people:
         if week == this:
             now[staff_id] = (incidents, comps, value)
         elif this == 1:
@@ -452,24 +452,35 @@ def _staff(people: list[tuple], names: dict[int, str], this: int) -> tuple[Staff
     return tuple(result)
 
 
-def _guests_to_watch(rows: list[tuple], start: datetime, end: datetime,
-                     tz: ZoneInfo) -> tuple[GuestFlag, ...]:
+def _by_guest(rows: list[tuple]) -> dict[str, tuple[list[str], list[tuple]]]:
+    """db.reports.guest_rows (oldest first) per guest key: (the times, the rows), each in
+    time order; a comp counts only with a key and a value."""
+    groups: dict[str, tuple[list[str], list[tuple]]] = {}
+    for row in rows:
+        if row[1] and row[4] > 0:
+            times, items = groups.setdefault(row[1], ([], []))
+            times.append(row[0])
+            items.append(row)
+    return groups
+
+
+def _guests_to_watch(groups: dict[str, tuple[list[str], list[tuple]]], start: datetime,
+                     end: datetime, tz: ZoneInfo) -> tuple[GuestFlag, ...]:
     """Guests comped more than once in the 30 days up to ``end``, at least once in
-    ``[start, end)``. ``rows``: db.reports.guest_rows, oldest first."""
+    ``[start, end)``. ``groups``: :func:`_by_guest` (each guest's comps are found in its
+    own list by time, not by looking at every comp of the 37 days)."""
     since, start_iso, end_iso = (to_iso(end - timedelta(days=COMP_WINDOW_DAYS)), to_iso(start),
                                  to_iso(end))
-    comps: dict[str, list[tuple]] = defaultdict(list)
-    for row in rows:
-        at, key, _name, _contact, value = row
-        if key and value > 0 and since <= at < end_iso:
-            comps[key].append(row)
     flags = []
-    for items in comps.values():
-        latest = items[-1]  # the newest: one of them is in [start, end) if it is
-        if len(items) > 1 and latest[0] >= start_iso:
+    for times, items in groups.values():
+        if len(times) < 2:
+            continue
+        first, stop = bisect_left(times, since), bisect_left(times, end_iso)
+        if stop - first > 1 and times[stop - 1] >= start_iso:
+            latest = items[stop - 1]  # the newest: in [start, end) if any is
             flags.append(GuestFlag(
-                name=latest[2] or _masked(latest[3]), comps=len(items),
-                value_minor=sum(r[4] for r in items),
+                name=latest[2] or _masked(latest[3]), comps=stop - first,
+                value_minor=sum(r[4] for r in items[first:stop]),
                 last_at=from_iso(latest[0]).astimezone(tz)))
     flags.sort(key=lambda g: (-g.comps, -g.value_minor, g.name.casefold()))
     return tuple(flags)
@@ -499,18 +510,18 @@ def _fixes(hours: _Hours, categories: tuple[CategoryFigure, ...]) -> tuple[Fix, 
     return tuple(fixes)
 
 
-def _notes(ctx: Context, tz: ZoneInfo, start: str, end: str) -> list[NoteLine]:
-    """The week's notes: the incident's own, or the latest outcome's (read only for the
-    incidents flagged ``noted``)."""
-    lines = [NoteLine(at=from_iso(r["occurred_at"]).astimezone(tz),
-                      category=_shown(r["category_label"]), severity=r["severity"],
-                      table_ref=r["table_ref"], guest_name=r["guest_name"],
-                      staff_name=r["staff_name"], note=r["note"] or "",
-                      outcome=r["outcome"], outcome_note=r["outcome_note"])
-             for r in reports_db.note_rows(ctx.db, ctx.store_id, start, end)
-             if r["note"] or r["outcome_note"]]
-    lines.sort(key=lambda n: (n.severity != "high", n.at))
-    return lines
+def _notes(ctx: Context, tz: ZoneInfo, start: str, end: str
+           ) -> tuple[tuple[NoteLine, ...], int]:
+    """The week's notes that are printed (the first :data:`NOTES_MAX`, severe ones first,
+    then by time): the incident's own, or the latest outcome's (read only for the incidents
+    flagged ``noted``); and how many notes the week has."""
+    rows, total = reports_db.note_rows(ctx.db, ctx.store_id, start, end, NOTES_MAX)
+    return tuple(NoteLine(at=from_iso(r["occurred_at"]).astimezone(tz),
+                          category=_shown(r["category_label"]), severity=r["severity"],
+                          table_ref=r["table_ref"], guest_name=r["guest_name"],
+                          staff_name=r["staff_name"], note=r["note"] or "",
+                          outcome=r["outcome"], outcome_note=r["outcome_note"])
+                 for r in rows), total
 
 
 def _trend(ctx: Context, week: Week, tz: ZoneInfo,

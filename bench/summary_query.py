@@ -1,6 +1,7 @@
 """One store-week summary on a 1,000,000-incident store, on SQLite and on PostgreSQL.
 
     python -m bench.summary_query [--size 1000000] [--runs 60] [--backend both|sqlite|postgresql]
+    python -m bench.summary_query --tap-cost [--backend …]   (what summary_totals adds to a tap)
 
 The store is ``bench.scaling_db``'s (one restaurant, five years, made through the app's own
 CSV import, no ANALYZE; cached as /tmp/comeback-scaling-<N>.db and copied, never changed).
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bench.common import p50_p99
@@ -198,12 +199,67 @@ def show(name: str, m: dict) -> None:
               f"({len(samples) / runs:.1f} calls, max {max(samples):.2f})")
 
 
+def tap_cost(target: str, rounds: int = 10, taps: int = 40) -> dict:
+    """What migration 0022's triggers cost one tap beside 0018's: the counter's tap
+    (``log_incident`` with a remedy, its follow-up) on a fresh store, in alternating blocks
+    with the triggers on ``incidents`` as 0018 made them and as 0022 makes them (a third
+    table; on PostgreSQL an update's net change in one statement per table:
+    db.summary_rollup.keep), so the machine's drift hits both sides alike."""
+    from app import catalog, incidents, staff
+    from app.clock import FixedClock
+    from app.context import open_context
+    from app.demo import random_pin
+    from app.models import RemedyRequest, Role
+    from app.setup import init_store
+    from db import summary_rollup
+
+    clock = FixedClock(datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc))
+    ctx = open_context(target, clock)
+    init_store(ctx, store_name="Bench", preset="restaurant", currency="NOK", locale="nb_NO",
+               timezone="Europe/Oslo", owner_name="Owner", owner_pin=random_pin())
+    cashier, _changes = staff.add_staff(ctx, "Sam", Role.CASHIER)
+    cats = catalog.categories(ctx)
+    rems = [r for r in catalog.remedies(ctx) if not r.needs_approval(r.value_minor)]
+    samples: dict[str, list[float]] = {"0018": [], "0022": []}
+    sets = {"0018": (summary_rollup.TABLES_0018, False),
+            "0022": (tuple(summary_rollup._TABLES), True)}
+    n = 0
+    try:
+        for _round in range(rounds):
+            for name, (tables, net) in sets.items():
+                with ctx.db.atomic():
+                    summary_rollup.keep(ctx.db, tables, net)
+                for _tap in range(taps):
+                    n += 1
+                    clock.advance(seconds=37)
+                    began = time.perf_counter()
+                    incidents.log_incident(
+                        ctx, category_id=cats[n % len(cats)].id, staff_id=cashier.id,
+                        remedies=[RemedyRequest(rems[n % len(rems)].id)])
+                    samples[name].append((time.perf_counter() - began) * 1000)
+    finally:
+        ctx.db.close()
+    return samples
+
+
+def show_tap_cost(name: str, samples: dict) -> None:
+    (b50, b99), (a50, a99) = p50_p99(samples["0018"]), p50_p99(samples["0022"])
+    print(f"[{name}] one tap, {len(samples['0018'])} each, alternating blocks:")
+    print(f"    triggers as 0018 made them       p50 {b50:7.3f} ms  p99 {b99:7.3f} ms")
+    print(f"    as 0022 makes them               p50 {a50:7.3f} ms  p99 {a99:7.3f} ms  "
+          f"(+{a50 - b50:.3f} ms, ratio p50 {a50 / b50:.3f}×)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
+    parser.add_argument("--tap-cost", action="store_true",
+                        help="only what keeping summary_totals adds to one tap")
     args = parser.parse_args()
+    if args.tap_cost:
+        return main_tap_cost(args)
     from bench.chain import copy_to_postgresql
     from bench.common import cache_ready
     from bench.scaling_db import MARK, build, cache_path, last_moment, strip_statistics
@@ -237,6 +293,21 @@ def main() -> None:
                 show("postgresql", measure(url, end, args.runs))
             finally:
                 cluster.remove()
+
+
+def main_tap_cost(args) -> None:
+    if args.backend in ("both", "sqlite"):
+        with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+            show_tap_cost("sqlite", tap_cost(str(Path(tmp) / "taps.db")))
+    if args.backend in ("both", "postgresql"):
+        sys.path.insert(0, str(ROOT))
+        from tests.pg_cluster import Cluster
+
+        cluster = Cluster(fsync=True).start()
+        try:
+            show_tap_cost("postgresql", tap_cost(cluster.new_database()))
+        finally:
+            cluster.remove()
 
 
 if __name__ == "__main__":

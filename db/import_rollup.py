@@ -46,6 +46,8 @@ def _statements() -> dict[str, str]:
             "summary_hours", "temp.import_rollup_incidents"),
         "import_rollup_by_staff": summary_rollup.add_grouped(
             "summary_staff", "temp.import_rollup_staff"),
+        "import_rollup_totals": summary_rollup.add_grouped(  # migration 0022
+            "summary_totals", "temp.import_rollup_incidents"),
         "import_rollup_remedy": summary_rollup.remedies_grouped(
             "temp.import_rollup_incidents", "temp.import_rollup_remedies"),
     }

@@ -532,6 +532,18 @@ def m0021_pg_tap(db: Database) -> None:
         migrate(db)
 
 
+@migrations(name="0022_summary_totals")
+def m0022_summary_totals(db: Database) -> None:
+    """The weekly summary's figures per store and UTC hour without the category split
+    (``summary_totals``: the eight weeks a summary sums are ~1,300 rows, not ~6,000), filled
+    in from summary_hours and kept by the same triggers on ``incidents`` since;
+    ``idx_incidents_checks``, the done first follow-ups alone (the minutes to the check); and
+    ``idx_incidents_noted``, the incidents with a note to print. See db/summary_rollup.py."""
+    from db.summary_rollup import migrate_totals
+
+    migrate_totals(db)
+
+
 @migrations(name="0023_import_rollup_guard")
 def m0023_import_rollup_guard(db: Database) -> None:
     """SQLite: the rollup's row trigger on new incidents (migration 0018) fires only for

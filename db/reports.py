@@ -21,6 +21,9 @@ from db.import_staging import visible
 _RANGE = ("FROM incidents WHERE store_id = :store AND occurred_at >= :start "
           f"AND occurred_at < :end AND voided_at IS NULL AND {visible('id')}")
 _THIS = "CASE WHEN occurred_at >= :split THEN 1 ELSE 0 END"
+# A grouped incident's category's code or label (the names come with the figures: no second
+# round trip).
+_CATEGORY = "(SELECT c.{column} FROM categories c WHERE c.id = incidents.category_id)"
 
 
 def _count(condition: str) -> str:
@@ -69,21 +72,24 @@ def check_seconds(db: Database, store_id: int, start: str, split: str, end: str
 def hours_by_category(db: Database, store_id: int, start: str, end: str, width: int
                       ) -> list[tuple]:
     """(``occurred_at``'s first ``width`` characters, category id, incidents, value, first
-    occurred_at) in time order: ``width`` 13 is the UTC hour, 16 the minute."""
+    occurred_at, the category's code and label) in time order: ``width`` 13 is the UTC
+    hour, 16 the minute."""
     bucket = f"substr(occurred_at, 1, {int(width)})"
     return db.execute(
-        f"SELECT {bucket}, category_id, count(*), sum(cost_minor), min(occurred_at) {_RANGE} "
+        f"SELECT {bucket}, category_id, count(*), sum(cost_minor), min(occurred_at), "
+        f"{_CATEGORY.format(column='code')}, {_CATEGORY.format(column='label')} {_RANGE} "
         f"GROUP BY {bucket}, category_id ORDER BY {bucket}, min(occurred_at), category_id",
         {"store": store_id, "start": start, "end": end}).fetchall()
 
 
 def staff_totals(db: Database, store_id: int, start: str, split: str, end: str
                  ) -> list[tuple]:
-    """(staff id, this week 1/0, incidents, comps, value, first occurred_at) per staff
-    member and week, the earliest first."""
+    """(staff id, this week 1/0, incidents, comps, value, first occurred_at, the staff
+    member's name) per staff member and week, the earliest first."""
     return db.execute(
         f"SELECT staff_id, {_THIS}, count(*), {_count('cost_minor > 0')}, sum(cost_minor), "
-        f"min(occurred_at) {_RANGE} GROUP BY staff_id, {_THIS} ORDER BY min(occurred_at)",
+        "min(occurred_at), (SELECT st.name FROM staff st WHERE st.id = incidents.staff_id) "
+        f"{_RANGE} GROUP BY staff_id, {_THIS} ORDER BY min(occurred_at)",
         {"store": store_id, "start": start, "split": split, "end": end}).fetchall()
 
 
@@ -100,42 +106,37 @@ def outcome_counts(db: Database, store_id: int, start: str, end: str,
     return row[0], row[1]
 
 
-def note_rows(db: Database, store_id: int, start: str, end: str) -> list[dict]:
-    """Live incidents in ``[start, end)`` flagged ``noted``, with their note, the latest
-    outcome's note and what a note line prints beside them (oldest first)."""
-    return list(db.query(
+#: The latest recorded outcome's note of incident ``{i}`` (the latest ``done_at``, then the
+#: highest id).
+_OUTCOME_NOTE = ("(SELECT f.outcome_note FROM followups f WHERE f.incident_id = {i}.id "
+                 "AND f.outcome IS NOT NULL ORDER BY CASE WHEN f.done_at IS NULL THEN 0 "
+                 "ELSE 1 END DESC, f.done_at DESC, f.id DESC LIMIT 1)")
+
+
+def note_rows(db: Database, store_id: int, start: str, end: str, limit: int
+              ) -> tuple[list[dict], int]:
+    """The first ``limit`` notes of the live incidents of ``[start, end)`` — severe ones
+    first, then in time order — and how many there are: an incident flagged ``noted`` whose
+    own note or latest outcome's note is not empty, with both notes and what a note line
+    prints beside them. One range of idx_incidents_noted (migration 0022); the outcome's
+    note is looked up only where the incident's own is empty, and for the rows printed;
+    only those leave the database."""
+    order = "CASE WHEN {i}.severity = 'high' THEN 0 ELSE 1 END, {i}.occurred_at, {i}.id"
+    rows = list(db.query(
+        f"SELECT n.*, {_OUTCOME_NOTE.format(i='n')} AS outcome_note FROM ("
         "SELECT i.id, i.occurred_at, i.severity, i.table_ref, i.guest_name, i.note, "
         "i.outcome, coalesce(c.label, i.category_label) AS category_label, "
-        "s.name AS staff_name, (SELECT f.outcome_note FROM followups f "
-        " WHERE f.incident_id = i.id AND f.outcome IS NOT NULL ORDER BY CASE WHEN f.done_at "
-        " IS NULL THEN 0 ELSE 1 END DESC, f.done_at DESC, f.id DESC LIMIT 1) AS outcome_note "
-        "FROM incidents i LEFT JOIN categories c ON c.id = i.category_id "
+        "s.name AS staff_name, count(*) OVER () AS total "
+        "FROM incidents i INDEXED BY idx_incidents_noted "
+        "LEFT JOIN categories c ON c.id = i.category_id "
         "LEFT JOIN staff s ON s.id = i.staff_id "
         "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
         f"AND i.voided_at IS NULL AND i.noted = 1 AND {visible()} "
-        "ORDER BY i.occurred_at, i.id",
-        [store_id, start, end]))
-
-
-def category_names(db: Database, category_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """id → (code, label) of these categories."""
-    if not category_ids:
-        return {}
-    return {row[0]: (row[1], row[2]) for row in db.execute(
-        f"SELECT id, code, label FROM categories WHERE id IN ({_marks(category_ids)})",
-        list(category_ids))}
-
-
-def staff_names(db: Database, staff_ids: list[int]) -> dict[int, str]:
-    """id → name of these staff members."""
-    if not staff_ids:
-        return {}
-    return {row[0]: row[1] for row in db.execute(
-        f"SELECT id, name FROM staff WHERE id IN ({_marks(staff_ids)})", list(staff_ids))}
-
-
-def _marks(values: list) -> str:
-    return ",".join("?" * len(values))
+        "AND (coalesce(i.note, '') <> '' "
+        f"OR coalesce({_OUTCOME_NOTE.format(i='i')}, '') <> '') "
+        f"ORDER BY {order.format(i='i')} LIMIT ?) n ORDER BY {order.format(i='n')}",
+        [store_id, start, end, limit]))
+    return rows, rows[0]["total"] if rows else 0
 
 
 def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> list[int]:
@@ -247,20 +248,20 @@ _ROLLUP_TOTALS = ("incidents", "remedies", "value_minor", "repeat_guests", "seve
 def rollup_weeks(db: Database, store_id: int, bounds: list[str]) -> list[dict]:
     """The :data:`WEEK_TOTALS` but ``on_time``/``late`` (see :func:`check_rows`) of the live
     incidents of each week ``[bounds[n], bounds[n + 1])``, oldest first, from
-    ``summary_hours`` in one statement (one round trip on PostgreSQL)."""
+    ``summary_totals`` (one row per hour, migration 0022) in one statement (one round trip
+    on PostgreSQL): one range of its key per week, summed on its own (no sort, no CASE per
+    row)."""
     hours = [b[:13] for b in bounds]
-    params = {"store": store_id, **{f"b{n}": h for n, h in enumerate(hours)}}
-    which = "CASE " + " ".join(f"WHEN hour < :b{n} THEN {n - 1}"
-                               for n in range(1, len(hours) - 1)) + f" ELSE {len(hours) - 2} END"
-    rows = db.execute(
-        f"SELECT {which}, " + ", ".join(f"sum({n})" for n in _ROLLUP_TOTALS)
-        + f" FROM summary_hours WHERE store_id = :store AND hour >= :b0 "
-        f"AND hour < :b{len(hours) - 1} GROUP BY {which}", params).fetchall()
-    found = {row[0]: row[1:] for row in rows}
+    sums = ", ".join(f"coalesce(sum({n}), 0)" for n in _ROLLUP_TOTALS)
+    parts, params = [], {"store": store_id}
+    for n in range(len(hours) - 1):
+        parts.append(f"SELECT {n}, {sums} FROM summary_totals WHERE store_id = :store "
+                     f"AND hour >= :b{n} AND hour < :b{n + 1}")
+        params[f"b{n}"], params[f"b{n + 1}"] = hours[n], hours[n + 1]
+    found = {row[0]: row[1:] for row in db.execute(" UNION ALL ".join(parts), params)}
     weeks = []
     for n in range(len(hours) - 1):
-        totals = dict(zip(_ROLLUP_TOTALS, found.get(n, (0,) * len(_ROLLUP_TOTALS)),
-                          strict=True))
+        totals = dict(zip(_ROLLUP_TOTALS, found[n], strict=True))
         totals["left"] = totals.pop("outcome_left")
         weeks.append(totals)
     return weeks
@@ -269,35 +270,44 @@ def rollup_weeks(db: Database, store_id: int, bounds: list[str]) -> list[dict]:
 def rollup_hours(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
     """As :func:`hours_by_category` with ``width`` 13, from ``summary_hours``."""
     return db.execute(
-        "SELECT hour, category_id, incidents, value_minor, hour FROM summary_hours "
-        "WHERE store_id = :store AND hour >= :start AND hour < :end AND incidents > 0 "
-        "ORDER BY hour, category_id", {"store": store_id, **_hours(start, end)}).fetchall()
+        "SELECT h.hour, h.category_id, h.incidents, h.value_minor, h.hour, c.code, c.label "
+        "FROM summary_hours h LEFT JOIN categories c ON c.id = h.category_id "
+        "WHERE h.store_id = :store AND h.hour >= :start AND h.hour < :end "
+        "AND h.incidents > 0 ORDER BY h.hour, h.category_id",
+        {"store": store_id, **_hours(start, end)}).fetchall()
 
 
 def rollup_staff(db: Database, store_id: int, start: str, split: str, end: str
                  ) -> list[tuple]:
     """As :func:`staff_totals`, from ``summary_staff`` (the first hour for the first
     occurred_at)."""
-    this = "CASE WHEN hour >= :split THEN 1 ELSE 0 END"
+    this = "CASE WHEN s.hour >= :split THEN 1 ELSE 0 END"
     return db.execute(
-        f"SELECT CASE WHEN staff_key = 0 THEN NULL ELSE staff_key END, {this}, "
-        "sum(incidents), sum(comps), sum(value_minor), min(hour) FROM summary_staff "
-        "WHERE store_id = :store AND hour >= :start AND hour < :end AND incidents > 0 "
-        f"GROUP BY staff_key, {this} ORDER BY min(hour), staff_key",
+        f"SELECT CASE WHEN s.staff_key = 0 THEN NULL ELSE s.staff_key END, {this}, "
+        "sum(s.incidents), sum(s.comps), sum(s.value_minor), min(s.hour), st.name "
+        "FROM summary_staff s LEFT JOIN staff st ON st.id = s.staff_key "
+        "WHERE s.store_id = :store AND s.hour >= :start AND s.hour < :end "
+        f"AND s.incidents > 0 GROUP BY s.staff_key, {this}, st.name "
+        "ORDER BY min(s.hour), s.staff_key",
         {"store": store_id, "split": split[:13], **_hours(start, end)}).fetchall()
 
 
 def check_rows(db: Database, store_id: int, start: str, split: str, end: str, grace_s: int
                ) -> list[tuple]:
-    """(this week 1/0, seconds from incident to check, on time 1/0, incidents) for every
-    first follow-up that was done (not missed), in order of the seconds: the minutes to the
-    check and the on-time / late counts in one range of idx_incidents_summary."""
-    on_time = "CASE WHEN followup_done_s <= followup_due_s + :grace THEN 1 ELSE 0 END"
-    return db.execute(
-        f"SELECT {_THIS}, followup_done_s, {on_time}, count(*) {_RANGE} AND {_CHECKED} "
-        f"GROUP BY {_THIS}, followup_done_s, {on_time} ORDER BY followup_done_s",
-        {"store": store_id, "start": start, "split": split, "end": end,
-         "grace": grace_s}).fetchall()
+    """(this week 1/0, seconds from incident to check, incidents, of those on time) for
+    every first follow-up that was done (not missed), last week's first, each week in order
+    of the seconds: the minutes to the check and the on-time / late counts. Each week is one
+    range of idx_incidents_checks (migration 0022: only the done first follow-ups, a few
+    narrow columns) grouped by the seconds alone."""
+    on_time = "count(CASE WHEN followup_done_s <= followup_due_s + :grace THEN 1 END)"
+    weeks = " UNION ALL ".join(
+        f"SELECT {this}, followup_done_s, count(*), {on_time} FROM incidents "
+        f"INDEXED BY idx_incidents_checks WHERE store_id = :store AND occurred_at >= :{a} "
+        f"AND occurred_at < :{b} AND voided_at IS NULL AND {visible('id')} AND {_CHECKED} "
+        "GROUP BY followup_done_s" for this, a, b in ((0, "start", "split"), (1, "split", "end")))
+    return db.execute(f"{weeks} ORDER BY 1, 2",
+                      {"store": store_id, "start": start, "split": split, "end": end,
+                       "grace": grace_s}).fetchall()
 
 
 def rollup_remedies(db: Database, store_id: int, start: str, split: str, end: str

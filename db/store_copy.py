@@ -39,8 +39,11 @@ class CopyFailed(Exception):
 
 
 def _skipped(name: str) -> bool:
-    """Bookkeeping tables each side keeps for itself (migrations), never copied."""
-    return name.startswith(("_", "sqlite_"))
+    """Bookkeeping tables each side keeps for itself (migrations) and the summary's rollup
+    (its triggers fill it in on the target as the incidents arrive), never copied."""
+    from db.summary_rollup import DERIVED
+
+    return name.startswith(("_", "sqlite_")) or name in DERIVED
 
 
 class SqliteSide:

@@ -13,6 +13,10 @@ up, per store and UTC hour:
 ``summary_remedies`` per (store, hour of the incident, remedy, its kind and label as given,
                    approver; ``approved_key`` 0: none): remedies given, their value, and
                    how many were approved on paper (an import's history)
+``summary_totals`` per (store, hour) (migration 0022): the figures of summary_hours summed
+                   over the categories — the eight weeks a summary adds up (this week's,
+                   last week's, the trend's) are ~1,300 rows, not ~6,000 (rollup_weeks
+                   went from ~8 ms to ~1 ms at 1M incidents)
 
 ``hour`` is ``occurred_at``'s first 13 characters (``2026-11-16T11``, UTC). Only live
 incidents count (``voided_at`` NULL, not in an import still being copied). Every figure is
@@ -32,6 +36,11 @@ row's added, in the same statement's transaction; nothing can drift.
 The remedies' rollup is kept by triggers on both tables: a remedy given, changed or
 deleted moves its own share (when its incident is live); an incident undone, moved, or
 deleted moves the shares of the remedies it has.
+
+The triggers on ``incidents`` keep summary_hours, summary_staff and summary_totals in one
+trigger body (SQLite) or one function (PostgreSQL), each grouped statement in the same table
+order; migration 0022 made them again with the third table (:func:`keep`). Copies between
+databases (db.store_copy) leave every rollup table (:data:`DERIVED`) to the target's triggers.
 
 Rows whose figures fell back to 0 stay (a later incident in that hour reuses them); the
 queries leave them out. tests/test_summary_rollup.py compares the tables with
@@ -78,7 +87,19 @@ _TABLES = {
                       ("{p}store_id", "substr({p}occurred_at, 1, 13)",
                        "coalesce({p}staff_id, 0)"),
                       STAFF),
+    # Migration 0022: the same figures per (store, hour) without the category split, for the
+    # eight weeks the summary sums (this week's, last week's and the trend's): ~170 rows a
+    # week instead of ~800 (db.reports.rollup_weeks).
+    "summary_totals": (("store_id", "hour"),
+                       ("{p}store_id", "substr({p}occurred_at, 1, 13)"),
+                       HOURS),
 }
+#: The tables migration 0018 made and kept (as shipped); 0022 added summary_totals.
+TABLES_0018 = ("summary_hours", "summary_staff")
+#: Every rollup table: what the triggers make of the incidents and remedies, never copied
+#: from one database into another (db.store_copy: the target's triggers fill them in as the
+#: rows arrive; a copy on top would count every incident twice).
+DERIVED = ("summary_hours", "summary_staff", "summary_totals", "summary_remedies")
 
 
 def _create(table: str) -> str:
@@ -114,6 +135,27 @@ def add_grouped(table: str, source: str, where: str = "", sign: int = 1) -> str:
     return (f"{_insert(table)}SELECT {', '.join(group)}, {', '.join(sums)} FROM {source} "
             f"WHERE {condition} GROUP BY {', '.join(group)} ORDER BY {', '.join(group)} "
             f"{_upsert(table)}")
+
+
+def move_grouped(table: str, old: str, new: str) -> str:
+    """SQL: the net change an UPDATE made — the shares of the live incidents of ``new`` less
+    those of ``old`` (transition tables) — in one grouped statement; keys whose figures did
+    not change are not written (an update of what ``table`` does not count writes
+    nothing to it)."""
+    _keys, exprs, figures = _TABLES[table]
+    keys = [f"k{n}" for n in range(len(exprs))]
+    sums = [f"sum(f{n})" for n in range(len(figures))]
+
+    def side(source: str, sign: int) -> str:
+        columns = [f"{e.format(p='')} AS k{n}" for n, e in enumerate(exprs)]
+        columns += [f"{sign} * ({share.format(p='')}) AS f{n}"
+                    for n, (_name, share) in enumerate(figures)]
+        return f"SELECT {', '.join(columns)} FROM {source} WHERE voided_at IS NULL"
+
+    return (f"{_insert(table)}SELECT {', '.join(keys)}, {', '.join(sums)} "
+            f"FROM ({side(new, 1)} UNION ALL {side(old, -1)}) d GROUP BY {', '.join(keys)} "
+            f"HAVING {' OR '.join(f'{total} <> 0' for total in sums)} "
+            f"ORDER BY {', '.join(keys)} {_upsert(table)}")
 
 
 def _add_row(table: str, row: str, sign: int) -> str:
@@ -179,13 +221,15 @@ def _remedies_of(row: str, sign: int) -> str:
             f"GROUP BY {keys} {_REMEDY_UPSERT};")
 
 
-def _sqlite_triggers() -> list[str]:
+def _sqlite_incident_triggers(tables: tuple[str, ...], guard: str = "") -> list[str]:
+    """The SQLite triggers on ``incidents`` (and the import's switch) that keep ``tables``;
+    ``guard``: the insert trigger's ``WHEN`` (db.import_rollup.GUARD, migration 0023)."""
     def body(*parts: tuple[str, int]) -> str:
-        return " ".join(_add_row(table, row, sign) for row, sign in parts for table in _TABLES)
+        return " ".join(_add_row(table, row, sign) for row, sign in parts for table in tables)
 
     return [
         f"CREATE TRIGGER summary_rollup_insert AFTER INSERT ON incidents "
-        f"BEGIN {body(('NEW', 1))} END",
+        f"{f'WHEN {guard} ' if guard else ''}BEGIN {body(('NEW', 1))} END",
         f"CREATE TRIGGER summary_rollup_delete AFTER DELETE ON incidents "
         f"BEGIN {body(('OLD', -1))} END",
         f"CREATE TRIGGER summary_rollup_update AFTER UPDATE OF {', '.join(WATCHED)} "
@@ -194,10 +238,20 @@ def _sqlite_triggers() -> list[str]:
         "CREATE TRIGGER summary_rollup_import AFTER DELETE ON import_staging BEGIN "
         + " ".join(add_grouped(table, "incidents",
                                "id BETWEEN OLD.first_incident AND OLD.last_incident") + ";"
-                   for table in _TABLES)
+                   for table in tables)
         + " " + remedies_grouped("incidents", "incident_remedies",
                                  "i.id BETWEEN OLD.first_incident AND OLD.last_incident")
         + "; END",
+    ]
+
+
+#: The SQLite triggers of :func:`_sqlite_incident_triggers` (0022 makes them again).
+_SQLITE_INCIDENT_TRIGGERS = ("summary_rollup_insert", "summary_rollup_delete",
+                             "summary_rollup_update", "summary_rollup_import")
+
+
+def _sqlite_triggers(tables: tuple[str, ...]) -> list[str]:
+    return _sqlite_incident_triggers(tables) + [
         # The remedies: their own changes, and their incident's.
         f"CREATE TRIGGER summary_remedies_insert AFTER INSERT ON incident_remedies "
         f"BEGIN {_remedy_row('NEW', 1)} END",
@@ -215,15 +269,26 @@ def _sqlite_triggers() -> list[str]:
     ]
 
 
-def _pg_triggers() -> list[str]:
+def _pg_function(tables: tuple[str, ...], net: bool = False) -> str:
+    """The PostgreSQL function behind the statement triggers on ``incidents`` that keep
+    ``tables`` (and summary_remedies). ``net`` (migration 0022): an UPDATE writes its net
+    change per table in one statement (:func:`move_grouped`), not the old rows' shares taken
+    off and the new rows' added in two."""
     def statements(source: str, sign: int) -> str:
-        return " ".join(add_grouped(table, source, sign=sign) + ";" for table in _TABLES)
+        return " ".join(add_grouped(table, source, sign=sign) + ";" for table in tables)
 
-    function = (
+    if net:
+        moved = " ".join(move_grouped(table, "old_rows", "new_rows") + ";" for table in tables)
+        rollup = (f"IF TG_OP = 'UPDATE' THEN {moved} "
+                  f"ELSIF TG_OP = 'DELETE' THEN {statements('old_rows', -1)} "
+                  f"ELSE {statements('new_rows', 1)} END IF; ")
+    else:  # as migration 0018 made it
+        rollup = (f"IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN {statements('old_rows', -1)} "
+                  f"END IF; IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN "
+                  f"{statements('new_rows', 1)} END IF; ")
+    return (
         "CREATE OR REPLACE FUNCTION comeback_summary_rollup() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN {statements('old_rows', -1)} END IF; "
-        f"IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN {statements('new_rows', 1)} END IF; "
+        "LANGUAGE plpgsql AS $$ BEGIN " + rollup +
         # the remedies of incidents undone, moved or deleted
         f"IF TG_OP = 'DELETE' THEN "
         f"{remedies_grouped('old_rows', 'incident_remedies', sign=-1)}; END IF; "
@@ -231,6 +296,10 @@ def _pg_triggers() -> list[str]:
         f"{remedies_grouped('old_rows', 'incident_remedies', _moved('new_rows'), -1)}; "
         f"{remedies_grouped('new_rows', 'incident_remedies', _moved('old_rows'))}; "
         "END IF; RETURN NULL; END $$")
+
+
+def _pg_triggers(tables: tuple[str, ...]) -> list[str]:
+    function = _pg_function(tables)
     remedies = (
         "CREATE OR REPLACE FUNCTION comeback_summary_remedies() RETURNS trigger "
         "LANGUAGE plpgsql AS $$ BEGIN "
@@ -284,13 +353,63 @@ def migrate(db) -> None:
     postgres = getattr(db, "backend", "sqlite") == "postgresql"
     # SQLite: the rows in key order (a week is one range of the table itself).
     clustered = "" if postgres else " WITHOUT ROWID"
-    for table in _TABLES:
+    for table in TABLES_0018:
         db.execute(_create(table) + clustered)
         db.execute(add_grouped(table, "incidents", visible("id")))
     db.execute(_REMEDY_CREATE + clustered)
     db.execute(remedies_grouped("incidents", "incident_remedies", visible("i.id")))
     db.execute(GUEST_INDEX)
-    for statement in _pg_triggers() if postgres else _sqlite_triggers():
+    for statement in (_pg_triggers(TABLES_0018) if postgres
+                      else _sqlite_triggers(TABLES_0018)):
+        db.execute(statement)
+
+
+#: The minutes to the check and on time / late (db.reports.check_rows) read the week's done
+#: first follow-ups from this index alone: narrow columns, not the sixteen of
+#: idx_incidents_summary (``id`` for db.import_staging.visible; ``followup_missed`` and
+#: ``voided_at``, the same in every entry, so that SQLite sees the index covers the query).
+CHECKS_INDEX = ("CREATE INDEX idx_incidents_checks ON incidents (store_id, occurred_at, "
+                "followup_done_s, followup_due_s, id, followup_missed, voided_at) "
+                "WHERE voided_at IS NULL AND followup_done_s IS NOT NULL "
+                "AND followup_missed = 0")
+
+
+#: The week's notes (db.reports.note_rows) from the incidents flagged ``noted`` alone, not a
+#: look at every incident of the week (``noted``: db.summary_columns).
+NOTED_INDEX = ("CREATE INDEX idx_incidents_noted ON incidents (store_id, occurred_at) "
+               "WHERE noted = 1 AND voided_at IS NULL")
+
+
+def migrate_totals(db) -> None:
+    """Migration 0022: ``summary_totals``, filled in from summary_hours (the same figures,
+    summed over the categories: no incident read), the triggers on ``incidents`` made again
+    to keep it too, :data:`CHECKS_INDEX` and :data:`NOTED_INDEX`."""
+    postgres = getattr(db, "backend", "sqlite") == "postgresql"
+    db.execute(_create("summary_totals") + ("" if postgres else " WITHOUT ROWID"))
+    names = [name for name, _share in HOURS]
+    db.execute(f"{_insert('summary_totals')}SELECT store_id, hour, "
+               + ", ".join(f"sum({n})" for n in names) + " FROM summary_hours "
+               "GROUP BY store_id, hour ORDER BY store_id, hour")
+    db.execute(CHECKS_INDEX)
+    db.execute(NOTED_INDEX)
+    keep(db, tuple(_TABLES))
+
+
+def keep(db, tables: tuple[str, ...], net: bool = True) -> None:
+    """Make the triggers on ``incidents`` keep ``tables`` (of :data:`_TABLES`; the remedies'
+    rollup is kept whatever), on PostgreSQL an UPDATE's ``net`` change in one statement per
+    table: migration 0022; bench.summary_query's cost per tap (0018's: net False)."""
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        db.execute(_pg_function(tables, net=net))  # the triggers call it by name
+        return
+    # An import's copied rows are counted at its switch (db.import_rollup, which migration
+    # 0023 guards the insert trigger for): made again here (0022 on a file that has 0023
+    # already, or before it), the trigger keeps that guard.
+    from db.import_rollup import GUARD
+
+    for trigger in _SQLITE_INCIDENT_TRIGGERS:
+        db.execute(f"DROP TRIGGER {trigger}")
+    for statement in _sqlite_incident_triggers(tables, GUARD):
         db.execute(statement)
 
 

@@ -246,8 +246,8 @@ def test_the_app_makes_its_own_statistics_when_a_command_succeeds(store_file):
 
 def test_the_weekly_summary_reads_ranges_of_the_summary_index_without_statistics(
         store_file, tmp_path, monkeypatch):
-    """One week's summary (migrations 0014, 0018): the week's figures come from ranges of the
-    rollup per hour and of idx_incidents_summary alone (covering: no table row), and nothing
+    """One week's summary (migrations 0014, 0018, 0022): the week's figures come from ranges of
+    the rollups per hour and of idx_incidents_checks alone (covering: no table row), and nothing
     in it scans
     incidents, remedies or the audit log, not even through a partial index."""
     traced = Traced(monkeypatch)
@@ -267,12 +267,14 @@ def test_the_weekly_summary_reads_ranges_of_the_summary_index_without_statistics
                 or "=?" in constraints and "store_id=?" not in constraints)
             if kind == "SCAN" or not ranged:
                 problems.append(f"{sql}\n  -> {step}")
-            if index == "idx_incidents_summary" and "COVERING" in step:
+            if index in ("idx_incidents_summary", "idx_incidents_checks") \
+                    and "COVERING" in step:
                 covering.add(sql)
         rolled.update(sql for row in conn.execute("EXPLAIN QUERY PLAN " + sql)
                       if re.match(r"SEARCH (summary_\w+|\w) USING PRIMARY KEY "
                                   r"\(store_id=\? AND hour>\? AND hour<\?\)", row[3]))
     assert not problems, "\n\n".join(problems)
     assert len(covering) >= 1  # the checks (minutes, on time / late)
-    # migration 0018: the eight weeks' totals (one statement), hours, staff, remedies, approvals
+    # migrations 0018 and 0022: the eight weeks' totals (one statement), hours, staff,
+    # remedies, approvals
     assert len(rolled) >= 5

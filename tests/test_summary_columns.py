@@ -178,10 +178,13 @@ def test_the_migration_fills_in_every_incident_of_a_store_from_before_it(busy_st
                         "remedies_insert", "remedies_delete", "remedies_update",
                         "remedies_incident", "remedies_incident_gone"):
             db.execute(f"DROP TRIGGER summary_{trigger}")
-        for table in ("summary_hours", "summary_staff", "summary_remedies"):
+        for table in ("summary_hours", "summary_staff", "summary_remedies", "summary_totals"):
             db.execute(f"DROP TABLE {table}")
         db.execute("DROP INDEX idx_incidents_guest_comps")
-        db.execute("DELETE FROM _sqlite_migrations WHERE name = '0018_summary_rollup'")
+        db.execute("DROP INDEX idx_incidents_checks")
+        db.execute("DROP INDEX idx_incidents_noted")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0018_summary_rollup', "
+                   "'0022_summary_totals')")
         db.execute("DROP INDEX idx_incidents_summary")
         for column in summary_columns.COLUMNS:
             db.execute(f"ALTER TABLE incidents DROP COLUMN {column}")

@@ -23,6 +23,7 @@ def _same(db) -> None:
     kept, recomputed = summary_rollup.kept(db), summary_rollup.recomputed(db)
     assert kept == recomputed
     assert len(kept["summary_hours"]) > 0 and len(kept["summary_staff"]) > 0
+    assert len(kept["summary_totals"]) > 0
 
 
 def test_every_write_path_leaves_the_rollup_as_the_incidents_say(busy_store):
@@ -92,7 +93,9 @@ def test_an_import_adds_its_block_when_it_is_switched_in(busy_store, clock, back
 
 
 @pytest.mark.sqlite_only
-def test_the_migration_fills_it_in_from_every_live_incident(busy_store, backend):
+def test_the_migration_fills_it_in_from_every_live_incident(busy_store, backend, clock):
+    """0018 from the incidents, then 0022 (summary_totals) from summary_hours, and the
+    triggers 0022 made again keep all of them."""
     from db.migrations import migrations
 
     db = busy_store.db
@@ -102,19 +105,97 @@ def test_the_migration_fills_it_in_from_every_live_incident(busy_store, backend)
                         "remedies_insert", "remedies_delete", "remedies_update",
                         "remedies_incident", "remedies_incident_gone"):
             db.execute(f"DROP TRIGGER summary_{trigger}")
-        for table in ("summary_hours", "summary_staff", "summary_remedies"):
+        for table in ("summary_hours", "summary_staff", "summary_remedies", "summary_totals"):
             db.execute(f"DROP TABLE {table}")
         db.execute("DROP INDEX idx_incidents_guest_comps")
-        db.execute("DELETE FROM _sqlite_migrations WHERE name = '0018_summary_rollup'")
+        db.execute("DROP INDEX idx_incidents_checks")
+        db.execute("DROP INDEX idx_incidents_noted")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0018_summary_rollup', "
+                   "'0022_summary_totals')")
     migrations.apply(db.full)
     assert summary_rollup.kept(db) == kept
+    assert len(kept["summary_totals"]) > 0
+    people = {member.name: member.id for member in staff.list_staff(busy_store)}
+    when = datetime(2026, 11, 4, 12, 10, tzinfo=timezone.utc)
+    undone = _log(busy_store, people, when, "long_wait", [("free_drink", 0)])
+    clock.set(when + timedelta(seconds=30))
+    incidents.void_incident(busy_store, undone.incident.id, people["Marco"])
+    result = _log(busy_store, people, when + timedelta(minutes=1), "cold_food",
+                  [("free_drink", 3500)])
+    clock.set(when + timedelta(minutes=7))
+    followups.record_outcome(busy_store, result.followup.id, "delighted", people["Marco"])
+    _same(db)
+    assert summary_rollup.kept(db)["summary_totals"] != kept["summary_totals"]
 
 
 def test_the_week_s_queries_read_the_rollup_not_the_incidents(busy_store):
     """A week on whole UTC hours (Oslo) is counted from the rollup: with its rows emptied, the
-    summary shows no incidents."""
+    summary shows no incidents (the totals from summary_totals, the days and categories from
+    summary_hours)."""
     week = Week(2026, 43)
-    assert weekly_summary(busy_store, week).this.incidents > 0
+    summary = weekly_summary(busy_store, week)
+    assert summary.this.incidents > 0 and summary.categories
+    with busy_store.db.atomic():
+        busy_store.db.execute("DELETE FROM summary_totals")
+    summary = weekly_summary(busy_store, week)
+    assert summary.this.incidents == 0 and summary.categories
     with busy_store.db.atomic():
         busy_store.db.execute("DELETE FROM summary_hours")
-    assert weekly_summary(busy_store, week).this.incidents == 0
+    assert not weekly_summary(busy_store, week).categories
+
+
+def test_a_week_with_more_notes_than_are_printed_shows_the_severe_first_and_counts_the_rest(
+        busy_store, clock):
+    """Only the printed notes leave the database (db.reports.note_rows): the first forty,
+    severe ones first, then by time, and the count of the rest, as the reference says; an
+    incident whose only note was an outcome's, or whose note is gone, counts as it did."""
+    ctx = busy_store
+    people = {member.name: member.id for member in staff.list_staff(ctx)}
+    at = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)  # Monday of W45
+    for n in range(47):
+        when = at + timedelta(hours=n * 3, minutes=n % 7)
+        logged = _log(ctx, people, when, ("cold_food", "long_wait")[n % 2],
+                      [("free_drink", 0)], severity="high" if n % 6 == 5 else None,
+                      note=f"Merknad {n}" if n % 5 else None)
+        clock.set(when + timedelta(minutes=4))
+        followups.record_outcome(ctx, logged.followup.id, "satisfied", people["Marco"],
+                                 "Fornøyd" if n % 5 == 0 and n % 10 else None)
+    clock.set(datetime(2026, 11, 9, 10, 0, tzinfo=timezone.utc))
+    week = Week(2026, 45)
+    summary = weekly_summary(ctx, week)
+    assert asdict(summary) == asdict(summary_reference.weekly_summary(ctx, week))
+    assert len(summary.notes) == 40 and summary.notes_left_out > 0
+    severe = [line.severity == "high" for line in summary.notes]
+    assert severe[0] and severe == sorted(severe, reverse=True)
+    assert any(line.note == "" and line.outcome_note == "Fornøyd" for line in summary.notes)
+
+
+@pytest.mark.sqlite_only
+def test_a_store_moved_to_the_server_and_backed_up_again_counts_every_incident_once(
+        backend, pg_url, tmp_path, clock):
+    """``migrate-to`` and a backup of the server (db.store_copy) leave the rollup to the
+    target's triggers: copied on top of what they made, every figure was twice the truth."""
+    from app import demo
+    from app.context import Context
+    from app.moving import copy_to_file, migrate_to
+    from db.connection import open_database
+
+    source = tmp_path / "kafe.db"
+    ctx = Context(db=open_database(source), clock=clock)
+    demo.generate(ctx, weeks=3, seed=3, end=datetime(2026, 11, 1, tzinfo=timezone.utc),
+                  per_day=3)
+    before = summary_rollup.kept(ctx.db)
+    ctx.db.close()
+    migrate_to(source, pg_url, clock)
+    server = open_database(pg_url)
+    try:
+        _same(server)
+        assert summary_rollup.kept(server) == before
+        copy_to_file(server, tmp_path / "backup.db")
+    finally:
+        server.close()
+    backup = open_database(tmp_path / "backup.db")
+    try:
+        _same(backup)
+    finally:
+        backup.close()
