@@ -45,7 +45,7 @@ def words_locale(locale: str, language: str) -> str:
     Norwegian formats should say "Monday", not "mandag": the language's own variant for
     the store's country (en_NO) when CLDR has one, else the bare language.
     """
-    store = Locale.parse(locale)
+    store = formatting.babel_locale(locale)
     if store.language == language:
         return locale
     regional = f"{language}_{store.territory}" if store.territory else language
@@ -60,6 +60,9 @@ class Formats:
         self.locale = summary.locale
         self.currency = summary.currency
         self.dates = words_locale(summary.locale, i18n.language())
+        # Babel's Locale of each, parsed once (given a name, Babel parses it at every call).
+        self._numbers = formatting.babel_locale(self.locale)
+        self._words = formatting.babel_locale(self.dates)
 
     def money(self, minor: int) -> str:
         return formatting.money(minor, self.currency, self.locale)
@@ -69,16 +72,16 @@ class Formats:
         from babel.numbers import format_currency
 
         value = Decimal(minor).scaleb(-formatting.minor_digits(self.currency))
-        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
+        pattern = self._numbers.currency_formats["standard"].pattern
         return format_currency(value.quantize(Decimal(1), ROUND_HALF_UP), self.currency,
-                               format=pattern.replace(".00", ""), locale=self.locale,
+                               format=pattern.replace(".00", ""), locale=self._numbers,
                                currency_digits=False)
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return format_decimal(value, locale=self._numbers)
 
     def percent(self, rate: float | None) -> str:
-        return "–" if rate is None else format_percent(rate, locale=self.locale)
+        return "–" if rate is None else format_percent(rate, locale=self._numbers)
 
     def week_title(self) -> str:
         return _("Week {number}, {year}").format(number=self.summary.week.number,
@@ -86,31 +89,31 @@ class Formats:
 
     def week_range(self) -> str:
         days = self.summary.days
-        return format_interval(days[0], days[-1], "yMMMd", locale=self.dates)
+        return format_interval(days[0], days[-1], "yMMMd", locale=self._words)
 
     def day(self, day: date) -> str:
         """Short weekday and day of month: 'man. 16.', 'Mon 16'."""
-        return format_skeleton("Ed", day, locale=self.dates)
+        return format_skeleton("Ed", day, locale=self._words)
 
     def day_lines(self, day: date) -> str:
         """Weekday over day of month, for chart axes."""
-        return "\n".join((format_skeleton("E", day, locale=self.dates),
-                          format_skeleton("d", day, locale=self.dates)))
+        return "\n".join((format_skeleton("E", day, locale=self._words),
+                          format_skeleton("d", day, locale=self._words)))
 
     def weekday(self, index: int) -> str:
-        return formatting.weekday_name(self.summary.days[index], self.dates, "wide")
+        return formatting.weekday_name(self.summary.days[index], self._words, "wide")
 
     def hour(self, hour: int) -> str:
-        return format_time(time(hour, 0), format="short", locale=self.dates)
+        return format_time(time(hour, 0), format="short", locale=self._words)
 
     def moment(self, when: datetime) -> str:
-        day = format_skeleton("MMMEd", when.date(), locale=self.dates)
+        day = format_skeleton("MMMEd", when.date(), locale=self._words)
         return _("{day}, {time}").format(day=day, time=format_time(
-            when.time(), format="short", locale=self.dates))
+            when.time(), format="short", locale=self._words))
 
     def printed(self) -> str:
         return formatting.short_datetime(self.summary.generated_at, self.summary.timezone,
-                                         self.dates)
+                                         self._words)
 
 
 def _count_change(now: int, before: int) -> str:
