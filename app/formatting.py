@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-
 _LOCALES: dict[str, object] = {}
 
 

@@ -10,9 +10,9 @@ Norwegian, Spanish or Dutch print as typed.
 from __future__ import annotations
 
 import io
+from html import escape as _html_escape
 from pathlib import Path
 from typing import BinaryIO
-from html import escape as _html_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT

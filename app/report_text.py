@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel import Locale, localedata
+from babel import localedata
 from babel.dates import format_interval, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 

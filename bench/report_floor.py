@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from html import escape
+from pathlib import Path
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 
