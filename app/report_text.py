@@ -63,6 +63,7 @@ class Formats:
         # Babel's Locale of each, parsed once (given a name, Babel parses it at every call).
         self._numbers = formatting.babel_locale(self.locale)
         self._words = formatting.babel_locale(self.dates)
+        self._whole = None  # the currency pattern without decimals (money_whole)
 
     def money(self, minor: int) -> str:
         return formatting.money(minor, self.currency, self.locale)
@@ -72,9 +73,13 @@ class Formats:
         from babel.numbers import format_currency
 
         value = Decimal(minor).scaleb(-formatting.minor_digits(self.currency))
-        pattern = self._numbers.currency_formats["standard"].pattern
+        if self._whole is None:  # Babel's parsed pattern, kept: parsing it costs ~1 ms
+            from babel.numbers import parse_pattern
+
+            pattern = self._numbers.currency_formats["standard"].pattern
+            self._whole = parse_pattern(pattern.replace(".00", ""))
         return format_currency(value.quantize(Decimal(1), ROUND_HALF_UP), self.currency,
-                               format=pattern.replace(".00", ""), locale=self._numbers,
+                               format=self._whole, locale=self._numbers,
                                currency_digits=False)
 
     def number(self, value: float) -> str:

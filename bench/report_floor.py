@@ -9,7 +9,8 @@ Paragraph, one page after another, with as many bar-chart drawings (8 bars each)
 app's PDF has: the same pages' text, fonts and charts, without the app's database, summary,
 formatting or translations. What the app spends beyond this is its own. (The markup is
 escaped with ``html.escape``, as the app does: ``xml.sax.saxutils``, which this floor used
-before, costs ~30 ms of imports that neither needs.)
+before, costs ~30 ms of imports that neither needs; and reportlab's ``shapeChecking`` is off
+from its import on, as in the app's report process.)
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 
 
 def main(pages_json: str, out: str) -> int:
+    from reportlab import rl_config
+
+    rl_config.shapeChecking = 0  # as the app's report process (app.cli_reports._render_pdf)
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib.pagesizes import A4
