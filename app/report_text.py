@@ -60,10 +60,17 @@ class Formats:
         self.locale = summary.locale
         self.currency = summary.currency
         self.dates = words_locale(summary.locale, i18n.language())
-        # Babel's Locale of each, parsed once (given a name, Babel parses it at every call).
-        self._numbers = formatting.babel_locale(self.locale)
-        self._words = formatting.babel_locale(self.dates)
-        self._whole = None  # the currency pattern without decimals (money_whole)
+
+    # Babel's Locale of each, parsed once per process (given a name, Babel parses it again
+    # at every call); properties, so that a subclass setting ``locale`` and ``dates`` alone
+    # (app.chain_text) gets them too.
+    @property
+    def _numbers(self):
+        return formatting.babel_locale(self.locale)
+
+    @property
+    def _words(self):
+        return formatting.babel_locale(self.dates)
 
     def money(self, minor: int) -> str:
         return formatting.money(minor, self.currency, self.locale)
@@ -73,13 +80,8 @@ class Formats:
         from babel.numbers import format_currency
 
         value = Decimal(minor).scaleb(-formatting.minor_digits(self.currency))
-        if self._whole is None:  # Babel's parsed pattern, kept: parsing it costs ~1 ms
-            from babel.numbers import parse_pattern
-
-            pattern = self._numbers.currency_formats["standard"].pattern
-            self._whole = parse_pattern(pattern.replace(".00", ""))
         return format_currency(value.quantize(Decimal(1), ROUND_HALF_UP), self.currency,
-                               format=self._whole, locale=self._numbers,
+                               format=_whole_units(self.locale), locale=self._numbers,
                                currency_digits=False)
 
     def number(self, value: float) -> str:
@@ -119,6 +121,21 @@ class Formats:
     def printed(self) -> str:
         return formatting.short_datetime(self.summary.generated_at, self.summary.timezone,
                                          self._words)
+
+
+_WHOLE: dict[str, object] = {}
+
+
+def _whole_units(locale: str):
+    """The locale's currency pattern without decimals, parsed by Babel once per process
+    (parsing it at every call cost ~1 ms)."""
+    found = _WHOLE.get(locale)
+    if found is None:
+        from babel.numbers import parse_pattern
+
+        pattern = formatting.babel_locale(locale).currency_formats["standard"].pattern
+        found = _WHOLE[locale] = parse_pattern(pattern.replace(".00", ""))
+    return found
 
 
 def _count_change(now: int, before: int) -> str:
