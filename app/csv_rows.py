@@ -75,6 +75,7 @@ class Checker:
         self._people: dict[str, str] = {}
         self._amounts: dict[str, int] = {}
         self._given_seen: dict[tuple, tuple[int, list, int, int]] = {}
+        self._guests: dict[tuple[str | None, str | None], str | None] = {}
         # (time, category id, staff id, line, category code) of rows to look for in the
         # store, and (voucher code, line) of codes to look for: asked per batch (settle).
         self._twins: list[tuple[str, int, int | None, int, str]] = []
@@ -200,22 +201,25 @@ class Checker:
         if repeat not in ("", "0", "1"):
             raise Bad(_("repeat_guest must be 0, 1 or empty."))
         given = self._given(remedies, amounts, approved_by, total)
-        guest_name = self._text("guest_name", guest_name, incidents.GUEST_NAME_MAX)
+        # (an empty cell, most of them: no call)
+        guest_name = self._text("guest_name", guest_name, incidents.GUEST_NAME_MAX) \
+            if guest_name else None
         guest_contact = self._text("guest_contact", guest_contact,
-                                   incidents.GUEST_CONTACT_MAX)
-        staff_key = self._person("staff", staff_name)
+                                   incidents.GUEST_CONTACT_MAX) if guest_contact else None
+        staff_key = self._person("staff", staff_name) if staff_name else None
         twin = None  # checked against the database with the batch (settle)
         if self.check_duplicates and (staff_key is None or staff_key in self.staff):
             twin = (occurred, category.id, self.staff.get(staff_key) if staff_key else None,
                     line, category.code)
-        note = self._text("note", note, incidents.NOTE_MAX)
+        note = self._text("note", note, incidents.NOTE_MAX) if note else None
         incident = [category.id, category.label, staff_key, occurred, severity,
-                    self._text("table", table, incidents.TABLE_MAX),
+                    self._text("table", table, incidents.TABLE_MAX) if table else None,
                     guest_name, guest_contact,
-                    incidents.guest_key(guest_name, guest_contact)
+                    self._guest_key(guest_name, guest_contact)
                     if guest_name or guest_contact else None,
                     note, int(repeat == "1"),
-                    self._when("voided_at", voided), self._terminal(terminal)]
+                    self._when("voided_at", voided) if voided else None,
+                    self._terminal(terminal) if terminal else None]
         wanted, staged, remedy_count, cost = given
         given_codes = None
         if wanted or voucher_codes or redeemed:
@@ -250,6 +254,16 @@ class Checker:
         if given_codes:
             self._codes_to_check.extend((code, line) for code in given_codes)
         return incident, result, followup
+
+    def _guest_key(self, name: str | None, contact: str | None) -> str | None:
+        """incidents.guest_key, remembered: the same guests come back row after row."""
+        key = self._guests.get((name, contact))
+        if key is None:
+            key = incidents.guest_key(name, contact)
+            if len(self._guests) >= 10000:
+                self._guests.clear()
+            self._guests[(name, contact)] = key
+        return key
 
     @property
     def unsettled(self) -> int:
@@ -392,15 +406,16 @@ class Checker:
                   note: str, missed: str, escalated: str) -> tuple | None:
         if not (due or done or by or outcome or note or missed or escalated):
             return None  # no follow-up (most rows of a real file)
-        due = self._when("followup_due_at", due)
-        done = self._when("followup_done_at", done)
-        missed = self._when("followup_missed_at", missed)
-        escalated = self._when("followup_escalated_at", escalated)
+        when = self._when
+        due = when("followup_due_at", due) if due else None
+        done = when("followup_done_at", done) if done else None
+        missed = when("followup_missed_at", missed) if missed else None
+        escalated = when("followup_escalated_at", escalated) if escalated else None
         outcome = outcome.strip().lower() or None if outcome else None
         if outcome is not None and outcome not in _OUTCOMES:
             raise Bad(_("outcome must be delighted, satisfied, unhappy, left or empty."))
-        note = self._text("outcome_note", note, followups.OUTCOME_NOTE_MAX)
-        by = self._person("followup_by", by)
+        note = self._text("outcome_note", note, followups.OUTCOME_NOTE_MAX) if note else None
+        by = self._person("followup_by", by) if by else None
         if due is None:
             if done or missed or escalated or outcome or note or by:
                 raise Bad(_("follow-up details are given but followup_due_at is empty."))

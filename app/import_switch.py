@@ -21,6 +21,7 @@ from datetime import timedelta
 from app.clock import from_iso
 from app.context import Context
 from db import csv_import as csv_db
+from db import import_rollup
 from db import import_staging as staging_db
 from db.connection import database_file
 from db.writers import Turnstile, writers_path
@@ -146,6 +147,7 @@ def switch_in(ctx: Context, owner_id: int, staff: dict[str, tuple[str, int | Non
                                   ctx.now_iso())
         try:
             coverage = csv_db.coverage(db, ctx.store_id, plan["base"], counts)
+            import_rollup.prepare(db, ctx.store_id)
             _copy(ctx, plan, between, pause)
             staging_db.copy_mode(db, False)
             return staging_db.switch(db, plan, ctx.now_iso(),

@@ -12,7 +12,9 @@ Steps, each in its own process so its peak RSS is its own:
 3. **export**: ``export_csv`` of that store to a file;
    floor: raw sqlite3 ``SELECT`` of the incidents table → ``csv.writer``, same file.
 
-It also prints the longest the import held the store's write lock at a time (it copies in
+It also prints the import's time by phase (read and check, stage, audit digests, rollup
+grouped, copy slices, switch, …; wall and CPU seconds, each beside the whole floor) and the
+longest the import held the store's write lock at a time (it copies in
 short slices, then switches in one short transaction): the longest a tap could wait.
 
 Prints the median seconds of each, the ratio to its floor and each peak RSS (targets at
@@ -75,17 +77,49 @@ def child_import(db: str, csv_path: str) -> float:
 
     for name in ("reserve", "copy_batch", "switch"):
         setattr(staging_db, name, timed(getattr(staging_db, name)))
+    for module, name, phase in _phases():
+        setattr(module, name, _phase(getattr(module, name), phase))
     start, cpu = time.perf_counter(), _cpu_s()
     import_csv(ctx, csv_path, pin=PIN)
     seconds = time.perf_counter() - start
     CPU[0] = _cpu_s() - cpu
+    PHASES["read, check"] = [seconds - sum(w for w, _c in PHASES.values()),
+                             CPU[0] - sum(c for _w, c in PHASES.values())]
     ctx.db.close()
     return seconds
 
 
 CPU = [0.0]  # CPU seconds of the timed part of this child
+PHASES: dict[str, list[float]] = {}  # phase of the import: [wall s, CPU s]
+
+
+def _phase(function, phase: str):
+    def run(*args, **kwargs):
+        wall, cpu = time.perf_counter(), _cpu_s()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent = PHASES.setdefault(phase, [0.0, 0.0])
+            spent[0] += time.perf_counter() - wall
+            spent[1] += _cpu_s() - cpu
+    return run
+
+
+def _phases() -> list:
+    """(module, function, phase) timed in the import's child; what is left of the import's
+    time is reading and checking the rows (app.csv_rows)."""
+    from db import csv_import, import_rollup, import_staging
+    return [(csv_import, "stage", "stage (TEMP tables)"),
+            (csv_import, "coverage", "audit digests"),
+            (import_rollup, "prepare", "rollup grouped"),
+            (import_staging, "reserve", "reserve ids"),
+            (import_staging, "copy_batch", "copy slices"),
+            (import_staging, "switch", "switch"),
+            (csv_import, "drop", "drop TEMP tables"),
+            (csv_import, "optimize", "statistics")]
 LOCKED: list[float] = []  # seconds of each write transaction of the import
 WRITES: list[tuple[int, float]] = []  # (write transactions, their seconds) per import run
+PHASE_RUNS: list[dict[str, list[float]]] = []  # PHASES of each import run
 
 
 def child_import_floor(db: str, csv_path: str) -> float:
@@ -161,6 +195,8 @@ def _run(kind: str, a: Path, b: Path) -> tuple[float, float, float]:
     if result.get("locked"):
         LOCKED.append(result["locked"])
         WRITES.append((result["writes"], result["locked_sum"]))
+    if result.get("phases"):
+        PHASE_RUNS.append(result["phases"])
     return result["seconds"], result["rss_mb"], result["cpu"]
 
 
@@ -183,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = CHILDREN[kind](a, b)
         print(json.dumps({"seconds": seconds, "rss_mb": _peak_mb(), "cpu": CPU[0],
                           "locked": max(LOCKED, default=0), "locked_sum": sum(LOCKED),
-                          "writes": len(LOCKED)}))
+                          "writes": len(LOCKED), "phases": PHASES}))
         return 0
 
     from bench.generator import write_csv
@@ -225,6 +261,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"import held the write lock at most {statistics.median(LOCKED) * 1000:.1f} ms "
               f"at a time ({writes} short write transactions, {held:.1f} s in all); before "
               "them it only read and staged")
+    if PHASE_RUNS:
+        floor = statistics.median(s for s, _m, _c in figures["import_floor"])
+        floor_cpu = statistics.median(c for _s, _m, c in figures["import_floor"])
+        print(f"\nimport by phase (medians){'wall s':>17} {'× floor':>8} {'CPU s':>7} "
+              f"{'× floor':>8}")
+        for phase in sorted(PHASE_RUNS[0], key=lambda p: -PHASE_RUNS[0][p][1]):
+            wall = statistics.median(run[phase][0] for run in PHASE_RUNS if phase in run)
+            cpu = statistics.median(run[phase][1] for run in PHASE_RUNS if phase in run)
+            print(f"  {phase:28} {wall:12.2f} {wall / floor:7.2f}× {cpu:7.2f} "
+                  f"{cpu / floor_cpu:7.2f}×")
     print(f"\n(rows: {args.incidents:,}; runs: {args.repeat}; medians; RSS = peak of the "
           f"process, target ≤ 150 MB; files in {folder})")
     return 0 if all(verdicts) else 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from db import import_rollup
 from db.connection import Database
 
 _TABLES = ("import_incidents", "import_remedies", "import_vouchers", "import_followups",
@@ -70,6 +71,7 @@ def drop(db: Database) -> None:
     """Remove the staging tables and give the page cache back."""
     if db.conn.in_transaction:
         db.conn.rollback()
+    import_rollup.drop(db)
     for table in _TABLES:
         db.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     db.staging_cache(None)

@@ -7,10 +7,12 @@ blocks in ``import_staging`` and writes the top row of each block, so every late
 anyone else writes gets a higher id. :func:`copy_batch` then copies the rows into the real
 tables a slice at a time, each slice its own short transaction, and :func:`switch` makes
 them all visible at once by deleting the ``import_staging`` row, in the transaction that
-writes the import's audit entry. Until then every read of incidents leaves the block out
-(:func:`visible`, a condition on the incident id that each index holds, so no plan
-changes); remedies, vouchers and follow-ups are only read through their incident. A failed
-or killed import is deleted by :func:`discard_step`, again a slice at a time.
+writes the import's audit entry and adds the import's share of the weekly summary's rollup,
+grouped from the staged rows beforehand (:mod:`db.import_rollup`). Until then every read
+of incidents leaves the block out (:func:`visible`, a condition on the incident id that
+each index holds, so no plan changes); remedies, vouchers and follow-ups are only read
+through their incident. A failed or killed import is deleted by :func:`discard_step`,
+again a slice at a time.
 
 Reading the TEMP tables and claiming ids by writing the top row (SQLite gives a new row the
 highest id + 1) are SQLite's; on PostgreSQL one transaction holds the whole import
@@ -264,7 +266,11 @@ def switch(db: Database, plan: dict, created_at: str,
                              [staff_id, plan["store"], name, created_at])
                 added[name] = staff_id
         # The copied incidents carry their summary columns (db.summary_columns) already:
-        # checked and computed with each row (app.csv_rows), nothing to recompute here.
+        # checked and computed with each row (app.csv_rows), nothing to recompute here; their
+        # share of the rollup was grouped before the lock (db.import_rollup.prepare).
+        from db import import_rollup  # it imports db.summary_rollup, which imports this
+
+        import_rollup.apply(db, plan["id"])
         conn.execute("DELETE FROM import_staging WHERE id = ?", [plan["id"]])
         inside(added)
         conn.execute("COMMIT")
