@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from app import audit, audit_payload, catalog, remedies_given
+from app import audit, audit_payload, catalog, remedies_given, vouchers
 from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
@@ -26,6 +26,7 @@ from app.models import (
 from db import followups as followups_db
 from db import incidents as incidents_db
 from db import staff as staff_db
+from db import tap as tap_db
 from db import vouchers as vouchers_db
 
 NOTE_MAX = 500
@@ -97,6 +98,48 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
         written = incidents_db.incident_id_by_uid(ctx.db, uid)
         if written is not None:
             return get_logged(ctx, written)
+    # What is checked below (the category, remedies, staff, settings, the guest's earlier
+    # failures, whether a voucher code is free: a code made now for each remedy, in case it
+    # is a voucher): one round trip to a server, not one each.
+    requested = [r.remedy_id for r in remedies or () if isinstance(r, RemedyRequest)]
+    codes: list[str] = []
+
+    def expected() -> list[tuple[str, tuple]]:
+        codes.extend(vouchers.new_code() for _r in requested[:remedies_given.REMEDIES_MAX])
+        return (_guest_read(ctx, guest_name, guest_contact, at)
+                + [(vouchers_db.CODE_TAKEN, (code,)) for code in codes])
+
+    with tap_db.reading_ahead(
+            ctx.db, ctx.store_id, category_id, requested,
+            [staff_id, approval.staff_id if approval is not None else None], expected):
+        return _log_incident(ctx, category_id=category_id, remedies=remedies,
+                             staff_id=staff_id, severity=severity, table_ref=table_ref,
+                             guest_name=guest_name, guest_contact=guest_contact, note=note,
+                             approval=approval, uid=uid, at=at, codes=codes)
+
+
+def _guest_read(ctx: Context, name: object, contact: object, at: datetime | None
+                ) -> list[tuple[str, tuple]]:
+    """The repeat-guest read the tap will make, as far as it can be told before its checks
+    (with the settings as last read: a window changed since is read again when asked)."""
+    from app import settings as settings_mod
+
+    kept = settings_mod.last_read(ctx.db, ctx.store_id)
+    if kept is None or not all(v is None or isinstance(v, str) for v in (name, contact)):
+        return []
+    key = guest_key(name.strip() if name else None, contact.strip() if contact else None)
+    if key is None:
+        return []
+    now = at if at is not None else ctx.clock.now()
+    return [incidents_db.guest_read(ctx.store_id, key, to_iso(
+        now - timedelta(days=kept.repeat_guest_days)))]
+
+
+def _log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRequest],
+                  staff_id: int | None, severity: Severity | str | None,
+                  table_ref: str | None, guest_name: str | None, guest_contact: str | None,
+                  note: str | None, approval: Approval | None, uid: str | None,
+                  at: datetime | None, codes: list[str]) -> Logged:
     category = catalog.get_category(ctx, category_id)
     if category.hidden:
         raise ValidationError("category", _("The category {label} is hidden; pick another.")
@@ -128,29 +171,42 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     due = now if flagged else now + timedelta(minutes=category.followup_minutes)
     now_iso = to_iso(now)
     terminal_id = ctx.terminal_id()  # made (and committed) on this terminal's first write
-    with ctx.db.atomic():
-        # The INSERT comes first: it waits for another writer's lock (a read before it
-        # would make SQLite give up at once under WAL).
-        incident_id = incidents_db.insert_incident(ctx.db, {
+    given_rows = remedies_given.given_rows(ctx, picked, approved, now_iso)
+    made, codes = iter(codes), []
+    for row, (remedy, amount) in zip(given_rows, picked, strict=True):
+        if remedy.kind is RemedyKind.VOUCHER:
+            row["voucher"] = vouchers.voucher_row(ctx, amount, settings.voucher_validity_days,
+                                                  next(made, None))
+            codes.append(row["voucher"]["code"])
+    due_iso = to_iso(due)
+    tap = tap_db.Tap(
+        incident=incidents_db.new_incident({
             "store_id": ctx.store_id, "category_id": category.id,
             "category_label": category.label, "staff_id": staff_id, "occurred_at": now_iso,
             "severity": severity.value, "table_ref": table_ref, "guest_name": guest_name,
             "guest_contact": guest_contact, "guest_key": key, "note": note,
-            "repeat_guest": int(repeat), "uid": uid, "terminal_id": terminal_id})
-        if incident_id is None:  # this uid was written by another process meanwhile
-            return get_logged(ctx, incidents_db.incident_id_by_uid(ctx.db, uid))
-        given_ids: list[int] = []
-        codes = remedies_given.write_given(ctx, incident_id, picked, approved, now_iso,
-                                           settings.voucher_validity_days, given_ids)
-        followup_id = followups_db.insert_followup(ctx.db, incident_id, now_iso, to_iso(due))
-        audit.record(ctx, staff_id, "incident.logged", "incident", incident_id,
-                     category=category.code, category_id=category.id,
-                     category_label=category.label, severity=severity.value,
-                     remedies=audit_payload.given(picked, needing, grant, codes),
-                     total_minor=sum(a for _r, a in picked),
-                     approved_by=approved[0],
-                     **audit_payload.approver_names(grant, needing), flagged=flagged,
-                     **({"tapped_at": now_iso} if now_iso != ctx.now_iso() else {}))
+            "repeat_guest": int(repeat), "uid": uid, "terminal_id": terminal_id,
+            **tap_db.counted(now_iso, given_rows, due_iso)}),
+        remedies=given_rows,
+        followup={"created_at": now_iso, "original_due_at": due_iso, "due_at": due_iso},
+        audit=audit.entry(ctx, staff_id, "incident.logged", "incident",
+                          category=category.code, category_id=category.id,
+                          category_label=category.label, severity=severity.value,
+                          remedies=audit_payload.given(picked, needing, grant, codes),
+                          total_minor=sum(a for _r, a in picked),
+                          approved_by=approved[0],
+                          **audit_payload.approver_names(grant, needing), flagged=flagged,
+                          **({"tapped_at": now_iso} if now_iso != ctx.now_iso() else {})))
+    with ctx.db.atomic():
+        # One write: the incident first (it waits for another writer's lock; a read before
+        # it would make SQLite give up at once under WAL), then its remedies, vouchers,
+        # follow-up and audit entry (db.tap; on PostgreSQL one statement, its own
+        # transaction: one round trip).
+        ids = tap_db.write(ctx.db, tap)
+    incident_id = ids.incident_id
+    if incident_id is None:  # this uid was written by another process meanwhile
+        return get_logged(ctx, incidents_db.incident_id_by_uid(ctx.db, tap.incident["uid"]))
+    given_ids, followup_id = ids.given_ids, ids.followup_id
     # What was written, as get_incident and get_followup would read it back (three round
     # trips to a server fewer on every tap).
     approver, covers = approved

@@ -74,16 +74,25 @@ def write_given(ctx: Context, incident_id: int, picked: Picked,
     """Insert the remedies (and a voucher for each voucher remedy) inside the caller's
     transaction; returns the voucher codes (and puts the new rows' ids in ``given_ids``)."""
     codes = []
-    approver_id, covers = approved
-    terminal_id = ctx.terminal_id() if picked else None
-    for index, (remedy, amount) in enumerate(picked):
-        given_id = incidents_db.insert_incident_remedy(ctx.db, {
-            "incident_id": incident_id, "remedy_id": remedy.id, "kind": remedy.kind.value,
-            "label": remedy.label, "amount_minor": amount, "percent": remedy.percent,
-            "approved_by": approver_id if index in covers else None,
-            "given_at": given_at, "terminal_id": terminal_id})
+    for (remedy, amount), row in zip(picked, given_rows(ctx, picked, approved, given_at),
+                                     strict=True):
+        given_id = incidents_db.insert_incident_remedy(ctx.db, {"incident_id": incident_id,
+                                                                **row})
         if given_ids is not None:
             given_ids.append(given_id)
         if remedy.kind is RemedyKind.VOUCHER:
             codes.append(vouchers.issue(ctx, incident_id, given_id, amount, voucher_days))
     return codes
+
+
+def given_rows(ctx: Context, picked: Picked, approved: tuple[int | None, tuple[int, ...]],
+               given_at: str) -> list[dict]:
+    """The incident_remedies rows of ``picked`` (without ``incident_id``): who approved
+    which (the one rule's answer, ``approved``), and where."""
+    approver_id, covers = approved
+    terminal_id = ctx.terminal_id() if picked else None
+    return [{"remedy_id": remedy.id, "kind": remedy.kind.value, "label": remedy.label,
+             "amount_minor": amount, "percent": remedy.percent,
+             "approved_by": approver_id if index in covers else None,
+             "given_at": given_at, "terminal_id": terminal_id}
+            for index, (remedy, amount) in enumerate(picked)]

@@ -321,6 +321,13 @@ def load(db, store_id: int) -> StoreSettings:
     return loaded
 
 
+def last_read(db, store_id: int) -> StoreSettings | None:
+    """The settings as last read on this connection, whether or not they changed since
+    (None: not read yet): only to guess what will be asked (db.tap reads ahead)."""
+    kept = (getattr(db, "memo", None) or {}).get(("settings", store_id))
+    return kept[1] if kept is not None else None
+
+
 def load_every_store(db) -> dict[int, StoreSettings]:
     """store id → its settings, for every store of the database (one query)."""
     return {store_id: _parse(stored)

@@ -49,15 +49,22 @@ def normalise(code: str) -> str:
 def issue(ctx: Context, incident_id: int, incident_remedy_id: int, amount_minor: int,
           validity_days: int) -> str:
     """Create a voucher (inside the caller's transaction) and return its code."""
-    code = new_code()
+    row = voucher_row(ctx, amount_minor, validity_days)
+    vouchers_db.insert_voucher(ctx.db, {**row, "incident_id": incident_id,
+                                        "incident_remedy_id": incident_remedy_id})
+    return row["code"]
+
+
+def voucher_row(ctx: Context, amount_minor: int, validity_days: int,
+                code: str | None = None) -> dict:
+    """A new voucher's row (without what it was given on): a code no voucher has (``code``
+    when it is free, made in advance), valid from now for ``validity_days``."""
+    code = code or new_code()
     while vouchers_db.code_exists(ctx.db, code):
         code = new_code()
     now = ctx.clock.now()
-    vouchers_db.insert_voucher(ctx.db, {
-        "code": code, "incident_id": incident_id, "incident_remedy_id": incident_remedy_id,
-        "amount_minor": amount_minor, "issued_at": to_iso(now),
-        "expires_at": to_iso(now + timedelta(days=validity_days))})
-    return code
+    return {"code": code, "amount_minor": amount_minor, "issued_at": to_iso(now),
+            "expires_at": to_iso(now + timedelta(days=validity_days))}
 
 
 def _local(ctx: Context, iso: str) -> tuple[str, str]:

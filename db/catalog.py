@@ -17,9 +17,14 @@ def categories(db: Database, store_id: int, include_hidden: bool = False) -> lis
         f"SELECT * FROM categories WHERE store_id = ?{where} ORDER BY position, id", [store_id]))
 
 
+#: One category (store, id) and one remedy (store, id): what a tap checks (db.tap reads
+#: them ahead on a server).
+CATEGORY = "SELECT * FROM categories WHERE store_id = ? AND id = ?"
+REMEDY = "SELECT * FROM remedies WHERE store_id = ? AND id = ?"
+
+
 def category(db: Database, store_id: int, category_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM categories WHERE store_id = ? AND id = ?",
-                         [store_id, category_id]))
+    rows = list(db.query(CATEGORY, [store_id, category_id]))
     return rows[0] if rows else None
 
 
@@ -51,8 +56,7 @@ def remedies(db: Database, store_id: int, include_hidden: bool = False) -> list[
 
 
 def remedy(db: Database, store_id: int, remedy_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM remedies WHERE store_id = ? AND id = ?",
-                         [store_id, remedy_id]))
+    rows = list(db.query(REMEDY, [store_id, remedy_id]))
     return rows[0] if rows else None
 
 

@@ -20,13 +20,18 @@ def insert_incident(db: Database, values: dict) -> int | None:
     None when an incident with this ``uid`` is in the database already (written by another
     process since the caller looked): nothing is inserted.
     """
+    return insert_row(db, "incidents", new_incident(values), unless_taken="uid")
+
+
+def new_incident(values: dict) -> dict:
+    """The row of a new incident: a ``uid`` when it has none, and ``noted`` (a summary
+    column) from its note; the other summary columns start at "nothing given, no
+    follow-up" unless given (db.tap counts a tap's at once)."""
     if values.get("uid") is None:
         import uuid  # ~8 ms (it imports platform): only when an incident is written
 
         values = {**values, "uid": str(uuid.uuid4())}
-    # Its summary columns start at "nothing given, no follow-up" (db.summary_columns).
-    values = {**values, "noted": int(values.get("note") is not None)}
-    return insert_row(db, "incidents", values, unless_taken="uid")
+    return {**values, "noted": int(values.get("note") is not None)}
 
 
 def incident_id_by_uid(db: Database, uid: str) -> int | None:
@@ -38,9 +43,14 @@ def incident_id_by_uid(db: Database, uid: str) -> int | None:
 def insert_incident_remedy(db: Database, values: dict) -> int:
     """A remedy given on an incident; the incident's summary columns follow (call it inside
     the caller's transaction)."""
-    remedy_id = insert_row(db, "incident_remedies", values)
+    remedy_id = insert_given(db, values)
     summary_columns.remedy_added(db, values["incident_id"], values["amount_minor"])
     return remedy_id
+
+
+def insert_given(db: Database, values: dict) -> int:
+    """The incident_remedies row alone (its incident counted it already: db.tap)."""
+    return insert_row(db, "incident_remedies", values)
 
 
 def incident(db: Database, store_id: int, incident_id: int) -> dict | None:
@@ -72,13 +82,18 @@ def void_if_live(db: Database, store_id: int, incident_id: int, at: str,
 
 def guest_had_incident_since(db: Database, store_id: int, guest_key: str, since: str,
                              exclude_id: int | None = None) -> bool:
-    row = db.execute(
-        "SELECT 1 FROM incidents INDEXED BY idx_incidents_guest "
-        "WHERE store_id = ? AND guest_key = ? AND occurred_at >= ? "
-        "AND voided_at IS NULL AND id IS DISTINCT FROM ? "
-        f"AND {visible('id')} LIMIT 1",
-        [store_id, guest_key, since, exclude_id]).fetchone()
+    row = db.execute(*guest_read(store_id, guest_key, since, exclude_id)).fetchone()
     return row is not None
+
+
+def guest_read(store_id: int, guest_key: str, since: str, exclude_id: int | None = None
+               ) -> tuple[str, tuple]:
+    """The statement and parameters of :func:`guest_had_incident_since` (db.tap reads it
+    ahead on a server)."""
+    return ("SELECT 1 FROM incidents INDEXED BY idx_incidents_guest "
+            "WHERE store_id = ? AND guest_key = ? AND occurred_at >= ? "
+            "AND voided_at IS NULL AND id IS DISTINCT FROM ? "
+            f"AND {visible('id')} LIMIT 1", (store_id, guest_key, since, exclude_id))
 
 
 def recent_incidents(db: Database, store_id: int, limit: int = 50) -> list[dict]:

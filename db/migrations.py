@@ -520,6 +520,18 @@ def m0020_approval_keys(db: Database) -> None:
     )
 
 
+@migrations(name="0021_pg_tap")
+def m0021_pg_tap(db: Database) -> None:
+    """PostgreSQL only: a tap's whole write in one server-side function
+    (``comeback_log_tap``, one statement: one round trip), and the audit log's
+    store indexes with ``id`` at their end, so the store's chain head is one probe (as
+    SQLite's rowid makes them). See db/pg_tap.py. Nothing changes on SQLite."""
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        from db.pg_tap import migrate
+
+        migrate(db)
+
+
 @migrations(name="0023_import_rollup_guard")
 def m0023_import_rollup_guard(db: Database) -> None:
     """SQLite: the rollup's row trigger on new incidents (migration 0018) fires only for

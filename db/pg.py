@@ -35,7 +35,7 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import Dumper, Loader
-from psycopg.pq import TransactionStatus
+from psycopg.pq import ExecStatus, TransactionStatus
 
 from db import health
 
@@ -50,14 +50,17 @@ _CROSS_JOIN = re.compile(r"\bCROSS\s+JOIN\b(?=[^;]*?\bON\b)", re.IGNORECASE)
 _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
 # Writes that may wait for the next statement inside a transaction (PgConnection.execute):
 # an UPDATE or DELETE (its rowcount is read when asked for) and the audit log's append (its
-# own lock, never expected to fail alone). An INSERT elsewhere goes at once: a caller may
-# catch its IntegrityError right there.
-_WAITS = re.compile(r"\s*(UPDATE|DELETE)\b|\s*INSERT\s+INTO\s+audit_log\b", re.IGNORECASE)
+# own lock, never expected to fail alone), and a tap's whole write (db.pg_tap: its ids are
+# read after the transaction). An INSERT elsewhere goes at once: a caller may catch its
+# IntegrityError right there.
+_WAITS = re.compile(r"\s*(UPDATE|DELETE)\b|\s*INSERT\s+INTO\s+audit_log\b"
+                    r"|\s*SELECT \* FROM comeback_log_tap\(", re.IGNORECASE)
 _INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 # SQLite's schema names: its TEMP tables (PostgreSQL's are in pg_temp) and the file's own
 _TEMP = re.compile(r"(?<![\w.])temp\.(?=\w)", re.IGNORECASE)
 _MAIN = re.compile(r"(?<![\w.])main\.(?=\w)", re.IGNORECASE)
+_TUPLES_OK = ExecStatus.TUPLES_OK
 CONNECT_TIMEOUT_S = 5
 LOCK_TIMEOUT_MS = 5000  # as SQLite's busy_timeout: wait this long for another's lock
 WRITE_LOCK, CHAIN_LOCK = 0x436F6D01, 0x436F6D02  # advisory lock keys
@@ -148,37 +151,53 @@ def _failed_inside() -> sqlite3.OperationalError:
 
 
 class PgCursor:
-    """What the callers use of a sqlite3 cursor: fetch, iterate, rowcount, lastrowid."""
+    """What the callers use of a sqlite3 cursor: fetch, iterate, rowcount, lastrowid.
+
+    Whether the statement returned rows is asked of its result once: psycopg's
+    ``description`` builds a Column object per column every time it is read (a tap's
+    reads of catalog rows asked it for ~120 columns)."""
 
     def __init__(self, cursor: psycopg.Cursor, returning_id: bool) -> None:
         self._cursor = cursor
         self.lastrowid: int | None = None
         self.rowcount = cursor.rowcount
+        result = cursor.pgresult
+        self._rows = result is not None and (result.nfields > 0
+                                              or result.status == _TUPLES_OK)
+        self._description: Any = None
         if returning_id:
             row = cursor.fetchone()
             self.lastrowid = row[0] if row else None
 
     @property
     def description(self) -> Any:
-        return self._cursor.description
+        if self._description is None and self._rows:
+            self._description = self._cursor.description
+        return self._description
+
+    def names(self) -> list[str]:
+        """The result's column names (what a dict row is keyed by)."""
+        result = self._cursor.pgresult
+        encoding = self._cursor._encoding
+        return [result.fname(i).decode(encoding) for i in range(result.nfields)]
 
     def fetchone(self) -> tuple | None:
-        if self._cursor.description is None:
+        if not self._rows:
             return None
         return self._cursor.fetchone()
 
     def fetchall(self) -> list[tuple]:
-        if self._cursor.description is None:
+        if not self._rows:
             return []
         return self._cursor.fetchall()
 
     def fetchmany(self, size: int = 1) -> list[tuple]:
-        if self._cursor.description is None:
+        if not self._rows:
             return []
         return self._cursor.fetchmany(size)
 
     def __iter__(self) -> Iterator[tuple]:
-        if self._cursor.description is None:
+        if not self._rows:
             return iter(())
         return iter(self._cursor)
 
@@ -251,6 +270,58 @@ class _NamedCursor:
         self._cursor.close()
 
 
+class _ReadAhead:
+    """The rows of a read sent ahead (:meth:`PgDatabase.read_ahead`), kept to be read back
+    as often as it is asked for while nothing may have changed."""
+
+    def __init__(self, cursor: psycopg.Cursor) -> None:
+        result = cursor.pgresult
+        self.returns = result is not None and (result.nfields > 0
+                                               or result.status == _TUPLES_OK)
+        encoding = cursor._encoding
+        self.keys = [result.fname(i).decode(encoding) for i in range(result.nfields)] \
+            if self.returns else []
+        self.rows = cursor.fetchall() if self.returns else []
+
+    def cursor(self) -> _ReadBack:
+        return _ReadBack(self)
+
+
+class _ReadBack:
+    """A read answered from its :class:`_ReadAhead` rows (the sqlite3 cursor surface)."""
+
+    lastrowid = None
+
+    def __init__(self, ahead: _ReadAhead) -> None:
+        self._rows, self._keys = ahead.returns, ahead.keys
+        self._left = iter(ahead.rows)
+        self.rowcount = len(ahead.rows)
+
+    @property
+    def description(self) -> Any:
+        if not self._rows:
+            return None
+        return [(key, None, None, None, None, None, None) for key in self._keys]
+
+    def names(self) -> list[str]:
+        return list(self._keys)
+
+    def fetchone(self) -> tuple | None:
+        return next(self._left, None)
+
+    def fetchall(self) -> list[tuple]:
+        return list(self._left)
+
+    def fetchmany(self, size: int = 1) -> list[tuple]:
+        return list(itertools.islice(self._left, size))
+
+    def __iter__(self) -> Iterator[tuple]:
+        return self._left
+
+    def close(self) -> None:
+        self._left = iter(())
+
+
 class PgConnection:
     """The part of a sqlite3 connection that ``db/`` modules use, on a psycopg one."""
 
@@ -262,6 +333,9 @@ class PgConnection:
         # statement: one round trip instead of two or three (see send_ahead).
         self._ahead: list[tuple[str, Any, _DeferredCursor | None]] = []
         self.writes = 0  # statements that may have written (see PgDatabase.data_mark)
+        #: Round trips to the server so far (each statement, or pipeline of them, sent and
+        #: waited for): what bench.log_incidents prints per tap.
+        self.round_trips = 0
         self.session = 0  # connections made again after a break (LISTENs are lost)
 
     @property
@@ -289,6 +363,7 @@ class PgConnection:
         ahead, self._ahead = self._ahead, []
         sent: list[tuple[psycopg.Cursor, _DeferredCursor]] = []
         cursor = None
+        self.round_trips += 1
         try:
             if len(ahead) + (text is not None) == 1:
                 before, values, waiting = ahead[0] if ahead else (text, parameters, None)
@@ -348,6 +423,7 @@ class PgConnection:
         text = text.removesuffix(" RETURNING id")
         self.flush()
         self.writes += 1
+        self.round_trips += 1
         try:
             with self.raw.cursor() as cursor:
                 cursor.executemany(text, rows)
@@ -368,6 +444,14 @@ class PgConnection:
                 and status == TransactionStatus.IDLE:
             self._ahead = []  # BEGIN was never sent: nothing to commit
             return
+        if status == TransactionStatus.IDLE and len(self._ahead) == 2 \
+                and self._ahead[0][0] == "BEGIN" and self._ahead[1][2] is not None:
+            # The transaction is one write that waited (a tap's, db.pg_tap): sent alone
+            # outside a transaction it is one of its own, all or nothing as well, without
+            # the BEGIN and COMMIT around it.
+            del self._ahead[0]
+            self._send(None, None)
+            return
         try:
             self.execute("COMMIT")
         except BaseException:
@@ -378,6 +462,7 @@ class PgConnection:
     def rollback(self) -> None:
         self._ahead = []
         if self.in_transaction:
+            self.round_trips += 1
             try:
                 self.raw.execute("ROLLBACK")
             except psycopg.Error as error:
@@ -408,6 +493,8 @@ class PgDatabase:
         self.memo: dict = {}
         self._listening: set[tuple[int, int]] = set()  # (session, store) with a LISTEN
         self._heard = 0  # change notifications received (any store listened to)
+        #: Reads sent ahead together (read_ahead): (store, data mark, {(sql, params): rows})
+        self._read_ahead: tuple[int, object, dict] | None = None
 
     def data_mark(self, store_id: int | None = None) -> object:
         """A value that changes whenever what the database holds for ``store_id`` may have
@@ -453,15 +540,64 @@ class PgDatabase:
 
     def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None
                 ) -> PgCursor:
+        if self._read_ahead is not None:
+            kept = self._read_back(sql, parameters)
+            if kept is not None:
+                return kept
         return self.conn.execute(sql, parameters)
 
     def query(self, sql: str, params: Sequence | dict[str, Any] | None = None
               ) -> Iterator[dict]:
-        cursor = self.conn.execute(sql, params)
-        if cursor.description is None:
+        cursor = self.execute(sql, params)
+        if isinstance(cursor, _DeferredCursor):
+            cursor = cursor._sent()
+        if not cursor._rows:
             return iter(())
-        keys = [column.name for column in cursor.description]
+        keys = cursor.names()
         return (dict(zip(keys, row, strict=True)) for row in cursor.fetchall())
+
+    def read_ahead(self, store_id: int, reads: Sequence[tuple[str, Sequence]]) -> None:
+        """Send ``reads`` (SELECTs with their parameters) to the server together, one round
+        trip, and answer the same statements with the same parameters from their rows
+        afterwards, for as long as :meth:`data_mark` says nothing may have changed since
+        they were sent (no write here, no change notified by another terminal, outside a
+        transaction) and until :meth:`forget_read_ahead`. What a tap checks before it
+        writes (its category, remedies, staff, the settings) is five reads one after the
+        other: one round trip instead of five. Best effort: when the reads cannot be sent,
+        each is asked when its caller asks, as without this."""
+        self._read_ahead = None
+        conn = self.conn
+        if conn.in_transaction or conn.raw.closed:
+            return
+        try:
+            mark = self.data_mark(store_id)  # its first LISTEN may find the server gone
+        except sqlite3.Error:
+            return  # each read is asked when its caller asks, and fails there
+        if type(mark) is object:  # no mark to hold the rows to: read each when asked
+            return
+        texts = [(translate(sql)[0], tuple(parameters)) for sql, parameters in reads]
+        conn.round_trips += 1
+        try:
+            with conn.raw.pipeline():
+                sent = [(key, conn.raw.execute(key[0], list(key[1]))) for key in texts]
+        except psycopg.Error:
+            return  # each read is asked again when its caller asks, and fails there
+        self._read_ahead = (store_id, mark, {key: _ReadAhead(cursor) for key, cursor in sent})
+
+    def forget_read_ahead(self) -> None:
+        self._read_ahead = None
+
+    def _read_back(self, sql: str, parameters: Any) -> _ReadBack | None:
+        store_id, mark, kept = self._read_ahead
+        if not isinstance(parameters, list | tuple):
+            return None
+        rows = kept.get((translate(sql)[0], tuple(parameters)))
+        if rows is None:
+            return None
+        if self.conn.in_transaction or self.data_mark(store_id) != mark:
+            self._read_ahead = None  # something may have changed: read it again
+            return None
+        return rows.cursor()
 
     @contextmanager
     def atomic(self) -> Iterator[PgDatabase]:
@@ -538,6 +674,13 @@ class PgDatabase:
         only row locks, waited for at most ``wait_s`` (``lock_timeout`` 0 would be none)."""
         with self.lock_wait(max(1, int(wait_s * 1000))), self.atomic():
             yield
+
+    def write_tap(self, tap):
+        """A tap's writes (db.tap.write) in one call of the server's comeback_log_tap,
+        sent when the transaction ends (db.pg_tap)."""
+        from db.pg_tap import write
+
+        return write(self, tap)
 
     def write_lock(self):
         """The step that SQLite runs under ``BEGIN IMMEDIATE`` (a PIN check and its lockout

@@ -14,9 +14,12 @@ def staff_members(db: Database, store_id: int, include_inactive: bool = False) -
         [store_id]))
 
 
+#: One staff member (store, id) (db.tap reads it ahead on a server).
+MEMBER = "SELECT * FROM staff WHERE store_id = ? AND id = ?"
+
+
 def staff_member(db: Database, store_id: int, staff_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM staff WHERE store_id = ? AND id = ?",
-                         [store_id, staff_id]))
+    rows = list(db.query(MEMBER, [store_id, staff_id]))
     return rows[0] if rows else None
 
 

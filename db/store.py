@@ -13,8 +13,12 @@ def insert_store(db: Database, store_id: int, created_at: str) -> None:
     db.execute("INSERT INTO stores (id, created_at) VALUES (?, ?)", [store_id, created_at])
 
 
+#: The store's settings (db.tap reads them ahead on a server).
+SETTINGS = "SELECT name, value FROM settings WHERE store_id = ?"
+
+
 def settings_values(db: Database, store_id: int) -> dict[str, str]:
-    rows = db.execute("SELECT name, value FROM settings WHERE store_id = ?", [store_id])
+    rows = db.execute(SETTINGS, [store_id])
     return {name: value for name, value in rows}
 
 

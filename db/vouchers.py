@@ -6,9 +6,12 @@ from db._sql import insert_row
 from db.connection import Database
 from db.import_staging import visible
 
+#: Whether a code is taken (db.tap reads it ahead on a server).
+CODE_TAKEN = "SELECT 1 FROM vouchers WHERE code = ?"
+
 
 def code_exists(db: Database, code: str) -> bool:
-    return db.execute("SELECT 1 FROM vouchers WHERE code = ?", [code]).fetchone() is not None
+    return db.execute(CODE_TAKEN, (code,)).fetchone() is not None
 
 
 def insert_voucher(db: Database, values: dict) -> int:

@@ -274,11 +274,13 @@ def old_store(tmp_path, clock, monkeypatch):
     ctx = Context(old, clock)
     with monkeypatch.context() as patch:
         patch.setattr(audit_db, "append", _old_append)
-        # Nor had incidents a uid yet (migration 0011), nor terminals (0015).
+        # Nor had incidents a uid yet (migration 0011), nor terminals (0015), nor summary
+        # columns (0014).
         patch.setattr(incidents_db, "insert_incident", lambda db, values: insert_row(
             db, "incidents", {k: v for k, v in values.items()
-                              if k not in ("uid", "terminal_id")}))
-        patch.setattr(incidents_db, "insert_incident_remedy", lambda db, values: insert_row(
+                              if k not in ("uid", "terminal_id", "noted",
+                                           *summary_columns.COLUMNS)}))
+        patch.setattr(incidents_db, "insert_given", lambda db, values: insert_row(
             db, "incident_remedies", {k: v for k, v in values.items() if k != "terminal_id"}))
         patch.setattr(Context, "terminal_id", lambda self: None)
         patch.setattr(vouchers_db, "voucher_by_code", lambda db, code: next(iter(db.query(

@@ -147,23 +147,25 @@ def test_a_stopped_server_is_named_with_what_to_check(own_cluster):
 
 
 LOSE_CONNECTION_MID_WRITE = """
-import db.incidents as incidents_db
-_real = incidents_db.insert_incident_remedy
+import db.pg_tap as pg_tap
+_real = pg_tap.write
 _cut = []
-def _broken(db, values):
-    server = getattr(db, "server", None)  # a terminal's handle: its server connection
-    if server is not None and not _cut:  # once: the tap kept meanwhile is written normally
+def _broken(database, tap):
+    written = _real(database, tap)
+    if not _cut:  # once: the tap kept meanwhile is written normally
         _cut.append(True)
-        server.execute("SELECT pg_terminate_backend(pg_backend_pid())")
-    return _real(db, values)
-incidents_db.insert_incident_remedy = _broken
+        # goes out with the tap's write, after it, before its COMMIT
+        database.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+    return written
+pg_tap.write = _broken
 """
 
 
 def test_a_connection_lost_mid_write_keeps_the_tap_and_writes_nothing_half(pg_url, tmp_path):
-    """The connection breaks between the incident and its remedy: nothing of that
-    transaction reaches the server, and the tap is kept on this terminal to be sent (issue
-    15: ``log`` while the server is away saves to the outbox, says so, exit 0)."""
+    """The connection breaks after the incident and its remedy were written, before the
+    COMMIT: nothing of that transaction reaches the server, and the tap is kept on this
+    terminal to be sent (issue 15: ``log`` while the server is away saves to the outbox,
+    says so, exit 0)."""
     init(pg_url)
     result = comeback(["log", "--db", pg_url, "--category", "cold_food", "--remedy", "remake"],
                       preamble=LOSE_CONNECTION_MID_WRITE, XDG_DATA_HOME=str(tmp_path))

@@ -1,0 +1,163 @@
+"""A tap on PostgreSQL in one round trip: ``comeback_log_tap``, a PL/pgSQL function (made by
+migration 0021) that writes what :mod:`db.tap` writes statement by statement elsewhere.
+
+Statement by statement, a tap was nine round trips to the server; the incident's new id is
+needed by every row after it, so the writes could not go out together. The function takes
+the whole tap (each table's columns as JSON) and writes, in the same order and with the
+same statements as db.tap: the incident (``ON CONFLICT (uid) DO NOTHING``: a retried tap
+writes nothing), each remedy and its voucher, the follow-up, then — under the chain lock
+(``db.pg.CHAIN_LOCK``, held to COMMIT) — the audit entry chained to the store's head, as
+``db.audit._APPEND`` does. It decides nothing: the approval rule, the voucher codes and the
+audit entry's text are the caller's (app.incidents), checked before, as on SQLite.
+
+The call waits in ``db.pg`` until the transaction ends (its ids are read afterwards); a
+transaction that is this call alone goes out as that one statement, which is a transaction
+of its own (no BEGIN and COMMIT around it): one round trip.
+
+The function names every column it writes; a key it does not know, or a column left out,
+raises (a column added to the tap in Python but not here must fail the tests, not be
+dropped without a word; a missing key would be NULL here, the column's default there).
+Its statements are planned once per connection (PL/pgSQL keeps their plans).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+INCIDENT = ("store_id", "category_id", "category_label", "staff_id", "occurred_at",
+            "severity", "table_ref", "guest_name", "guest_contact", "guest_key", "note",
+            "repeat_guest", "uid", "terminal_id", "noted", "remedy_count", "cost_minor",
+            "followup_due_s", "followup_done_s", "followup_missed")
+REMEDY = ("remedy_id", "kind", "label", "amount_minor", "percent", "approved_by", "given_at",
+          "terminal_id", "voucher")
+VOUCHER = ("code", "amount_minor", "issued_at", "expires_at")
+FOLLOWUP = ("created_at", "original_due_at", "due_at")
+AUDIT = ("store_id", "at", "staff_id", "action", "entity", "detail", "terminal_id")
+
+
+def _list(names: tuple[str, ...], record: str | None = None) -> str:
+    names = tuple(n for n in names if n != "voucher")
+    return ", ".join(f"{record}.{n}" if record else n for n in names)
+
+
+def _known(var: str, names: tuple[str, ...], what: str) -> str:
+    """PL/pgSQL: raise unless the keys of ``var`` are the columns ``names`` (``voucher``
+    may be left out): a key it does not write, or a column left out (its default would not
+    be what the statements of db.tap give it), is a mistake to be told."""
+    quoted = ", ".join(f"'{n}'" for n in names)
+    needed = ", ".join(f"'{n}'" for n in names if n != "voucher")
+    return (f"SELECT string_agg(k, ', ') INTO extra FROM ("
+            f"SELECT k FROM jsonb_object_keys({var}) AS k WHERE k <> ALL (ARRAY[{quoted}]) "
+            f"UNION ALL SELECT k FROM unnest(ARRAY[{needed}]) AS k "
+            f"WHERE NOT jsonb_exists({var}, k)) AS wrong; "
+            f"IF extra IS NOT NULL THEN RAISE EXCEPTION "
+            f"'comeback_log_tap: % (not the columns it writes of {what})', extra; END IF; ")
+
+
+FUNCTION = (
+    "CREATE OR REPLACE FUNCTION comeback_log_tap(p_incident jsonb, p_remedies jsonb, "
+    "p_followup jsonb, p_audit jsonb, p_chain_lock bigint, p_genesis text, "
+    "OUT new_incident integer, OUT new_given integer[], OUT new_followup integer) "
+    "LANGUAGE plpgsql AS $$ DECLARE "
+    "i incidents; r incident_remedies; v vouchers; f followups; a audit_log; "
+    "item jsonb; given integer; extra text; "
+    "BEGIN "
+    + _known("p_incident", INCIDENT, "incidents")
+    + "i := jsonb_populate_record(NULL::incidents, p_incident); "
+    f"INSERT INTO incidents ({_list(INCIDENT)}) VALUES ({_list(INCIDENT, 'i')}) "
+    "ON CONFLICT (uid) DO NOTHING RETURNING id INTO new_incident; "
+    "IF new_incident IS NULL THEN RETURN; END IF; "
+    "new_given := '{}'; "
+    "FOR item IN SELECT value FROM jsonb_array_elements(p_remedies) "
+    "WITH ORDINALITY AS e(value, n) ORDER BY n LOOP "
+    + _known("item", REMEDY, "incident_remedies")
+    + "r := jsonb_populate_record(NULL::incident_remedies, item); "
+    f"INSERT INTO incident_remedies (incident_id, {_list(REMEDY)}) "
+    f"VALUES (new_incident, {_list(REMEDY, 'r')}) RETURNING id INTO given; "
+    "new_given := new_given || given; "
+    "IF jsonb_typeof(item -> 'voucher') = 'object' THEN "
+    + _known("item -> 'voucher'", VOUCHER, "vouchers")
+    + "v := jsonb_populate_record(NULL::vouchers, item -> 'voucher'); "
+    f"INSERT INTO vouchers (incident_id, incident_remedy_id, {_list(VOUCHER)}) "
+    f"VALUES (new_incident, given, {_list(VOUCHER, 'v')}); "
+    "END IF; END LOOP; "
+    + _known("p_followup", FOLLOWUP, "followups")
+    + "f := jsonb_populate_record(NULL::followups, p_followup); "
+    f"INSERT INTO followups (incident_id, {_list(FOLLOWUP)}) "
+    f"VALUES (new_incident, {_list(FOLLOWUP, 'f')}) RETURNING id INTO new_followup; "
+    + _known("p_audit", AUDIT, "audit_log")
+    + "a := jsonb_populate_record(NULL::audit_log, p_audit); "
+    "PERFORM pg_advisory_xact_lock(p_chain_lock); "
+    # db.audit._APPEND: the store's head and the log's next id, read under the chain lock
+    "INSERT INTO audit_log (id, store_id, at, staff_id, action, entity, entity_id, detail, "
+    "prev_hash, hash, terminal_id) "
+    "SELECT n.id, a.store_id, a.at, a.staff_id, a.action, a.entity, new_incident, a.detail, "
+    "n.prev, comeback_audit_hash(n.prev, n.id, a.store_id, a.at, a.staff_id, a.action, "
+    "a.entity, new_incident, a.detail), a.terminal_id "
+    "FROM (SELECT (SELECT coalesce(max(l.id), 0) + 1 FROM audit_log l) AS id, "
+    "coalesce((SELECT l.hash FROM audit_log l WHERE l.store_id = a.store_id "
+    "ORDER BY l.id DESC LIMIT 1), p_genesis) AS prev OFFSET 0) AS n; "
+    "END $$")
+
+#: Reading a store's chain head (the tap's audit append, ``db.audit.last_entry``) and the
+#: newest entry of an action (``db.audit.last_of``) ask for the highest id among the
+#: store's entries. SQLite's index on ``(store_id)`` holds the rowid after it, so those are
+#: one probe there; PostgreSQL's holds no such order: it read every entry of the store
+#: and sorted them, on every tap. The same indexes with ``id`` at their end.
+INDEXES = (
+    "DROP INDEX IF EXISTS idx_audit_store",
+    "CREATE INDEX idx_audit_store ON audit_log (store_id, id)",
+    "DROP INDEX IF EXISTS idx_audit_store_action",
+    "CREATE INDEX idx_audit_store_action ON audit_log (store_id, action, id)",
+)
+
+CALL = "SELECT * FROM comeback_log_tap(?, ?, ?, ?, ?, ?)"
+
+
+def migrate(db) -> None:
+    """Migration 0021 on PostgreSQL: the audit indexes and the function."""
+    for statement in INDEXES:
+        db.execute(statement)
+    db.execute(FUNCTION)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Written:
+    """The ids of a tap sent when its transaction ended (:class:`db.tap.Written`'s
+    fields), read from the function's row when first asked for."""
+
+    def __init__(self, cursor) -> None:
+        self._cursor = cursor
+        self._row: tuple | None = None
+
+    def _read(self) -> tuple:
+        if self._row is None:
+            self._row = self._cursor.fetchone() or (None, None, None)
+        return self._row
+
+    @property
+    def incident_id(self) -> int | None:
+        return self._read()[0]
+
+    @property
+    def given_ids(self) -> list[int]:
+        return list(self._read()[1] or [])
+
+    @property
+    def followup_id(self) -> int | None:
+        return self._read()[2]
+
+
+def write(database, tap) -> Written:
+    """:func:`db.tap.write` on PostgreSQL (inside the caller's transaction)."""
+    from db.audit_chain import GENESIS
+    from db.pg import CHAIN_LOCK
+
+    cursor = database.execute(CALL, [
+        _json(tap.incident), _json(tap.remedies), _json(tap.followup), _json(tap.audit),
+        CHAIN_LOCK, GENESIS])
+    return Written(cursor)
