@@ -99,42 +99,96 @@ def last_backup(ctx) -> Backup | None:
     return newest_backup(_db_path(ctx), folder_for(ctx))
 
 
+class Plan(NamedTuple):
+    """One backup to make, worked out on the app's thread (it reads the settings):
+    ``carry_out`` then needs no connection of the app's, so a worker thread can run it."""
+
+    db_path: Path
+    target: Path
+    taken_at: datetime  # UTC, the name's time
+    rotation: tuple[int, int] | None  # (daily, weekly), or None for ``--out``
+    marker: tuple | None = None  # db.backup.write_marker when planned
+
+
+class Made(NamedTuple):
+    backup: Backup
+    began: float  # when the copy began (time.time())
+    state: list[int] | None  # the file's fingerprint then (db.sound_stamp)
+    marker: tuple | None = None  # the plan's
+
+
+def plan_backup(ctx, out: Path | None = None) -> Plan:
+    from db.backup import write_marker
+
+    db_path, marker = _db_path(ctx), write_marker(ctx.db)
+    now = ctx.clock.now().astimezone(timezone.utc).replace(microsecond=0)
+    if out:
+        return Plan(db_path, Path(out), now, None, marker)
+    settings = ctx.settings()
+    folder = folder_for(ctx, db_path)
+    return Plan(db_path, folder / f"{db_path.stem}-{now.strftime(_STAMP)}.db", now,
+                (settings.backups_daily, settings.backups_weekly), marker)
+
+
 def make_backup(ctx, out: Path | None = None) -> Backup:
     """Back up the open database now: to ``out``, or into the backup folder (then rotate).
 
     Raises ComebackError when the copy cannot be written or fails its check; nothing is
     left behind then, and older backups are untouched.
     """
-    from db.backup import copy_to
+    made = carry_out(plan_backup(ctx, out), ctx.db)
+    found_sound(ctx, made)
+    return made.backup
+
+
+def carry_out(plan: Plan, source=None) -> Made:
+    """Copy, check, rename into place, rotate. ``source``: the app's open database (its
+    own thread), a server's; None: a connection of its own to ``plan.db_path`` (any
+    thread: what the app's automatic backups run in a worker thread). Raises
+    ComebackError; nothing is left behind then, and older backups are untouched."""
+    from db.backup import copy_file_to, copy_to
     from db.health import DatabaseFileError
 
-    db_path = _db_path(ctx)
-    now = ctx.clock.now().astimezone(timezone.utc).replace(microsecond=0)
-    folder = Path(out).parent if out else folder_for(ctx, db_path)
-    target = Path(out) if out else folder / f"{db_path.stem}-{now.strftime(_STAMP)}.db"
-    if not out:
-        _sweep_parts(folder, db_path)
-    began, state = time.time(), sound_stamp.fingerprint(db_path)
+    folder = plan.target.parent
+    if plan.rotation:
+        _sweep_parts(folder, plan.db_path)
+    began, state = time.time(), sound_stamp.fingerprint(plan.db_path)
     try:
-        with atomic_private_output(target) as temporary:  # an empty file: SQLite takes it
-            if on_server(ctx):  # a logical copy into a SQLite file (app.moving)
+        with atomic_private_output(plan.target) as temporary:  # an empty file: SQLite takes it
+            if getattr(source, "backend", "sqlite") == "postgresql":  # a logical copy
                 from app.moving import copy_to_file
 
-                copy_to_file(ctx.db, temporary)
+                copy_to_file(source, temporary)
+            elif source is None:
+                copy_file_to(plan.db_path, temporary)
             else:
-                copy_to(ctx.db, temporary)
+                copy_to(source, temporary)
     except DatabaseFileError as error:
         from app.dbfile import problem
 
         raise problem(error) from None
     except OSError as error:
         raise ComebackError(_("Could not write the backup {path}: {reason}").format(
-            path=target, reason=error.strerror or error)) from None
-    _found_sound(ctx, began, state)
-    if not out:
-        settings = ctx.settings()
-        rotate(folder, db_path, settings.backups_daily, settings.backups_weekly)
-    return Backup(target, now)
+            path=plan.target, reason=error.strerror or error)) from None
+    if plan.rotation:
+        rotate(folder, plan.db_path, *plan.rotation)
+    return Made(Backup(plan.target, plan.taken_at), began, state, plan.marker)
+
+
+def changed_since(ctx, made: Made | None) -> bool:
+    """Whether the open database may hold anything the backup ``made`` lacks: rows this
+    connection changed or a commit by any other since the backup's plan
+    (``db.backup.write_marker``; exact, and no page is read). On the app's thread."""
+    from db.backup import write_marker
+
+    return made is None or made.marker is None or write_marker(ctx.db) != made.marker
+
+
+def found_sound(ctx, made: Made) -> None:
+    """The copy is page for page what the file held and passed ``integrity_check``: the
+    file was sound when the backup began, which counts as its daily full check
+    (``db.sound_stamp``). On the app's thread."""
+    _found_sound(ctx, made.began, made.state)
 
 
 def _found_sound(ctx, began: float, state: list[int] | None) -> None:

@@ -34,6 +34,34 @@ def copy_to(source: Database | sqlite3.Connection, target: Path) -> None:
         dest.close()
 
 
+def copy_file_to(path: Path, target: Path) -> None:
+    """``copy_to`` through a connection of its own to the database file ``path``, for a
+    worker thread (the app's connection stays with its thread). The copy is one snapshot:
+    a read transaction is held from the first page to the last, so the counter's writes
+    meanwhile (WAL) neither wait for it nor restart it; they go in the next backup."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                           check_same_thread=False)
+    try:
+        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot
+        copy_to(conn, target)
+    except sqlite3.Error as error:
+        raise problem_of(error, path) or error from None
+    finally:
+        conn.close()
+
+
+def write_marker(db) -> tuple[int, int] | None:
+    """What moves whenever anything is written to the open SQLite database ``db``: the rows
+    its connection changed (``total_changes``) and ``data_version``, which moves when any
+    other connection commits. None for a server's database."""
+    conn = getattr(db, "conn", None)
+    if getattr(db, "backend", "sqlite") != "sqlite" or not isinstance(conn, sqlite3.Connection):
+        return None
+    return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+
+
 def integrity_check(conn: sqlite3.Connection, path: Path | str) -> None:
     rows = conn.execute("PRAGMA integrity_check(5)").fetchall()
     if [r[0] for r in rows] != ["ok"]:

@@ -49,6 +49,18 @@ _READ = re.compile(r"\s*(select|with)\b", re.IGNORECASE)
 _COPIES: weakref.WeakSet = weakref.WeakSet()
 
 
+def open_copy(path: Path) -> Database:
+    """Open (creating if needed) the terminal's copy at ``path`` (``copy_path``)."""
+    from db.health import make_private_folder
+
+    make_private_folder(path.parent)
+    copy = open_database(path)
+    _COPIES.add(copy)
+    # The copy is a cache (the taps' durability is the outbox's): no fsync per write.
+    copy.conn.execute("PRAGMA synchronous=NORMAL")
+    return copy
+
+
 def is_copy(db: Any) -> bool:
     """Whether ``db`` is a terminal's copy (what is never written there: approval keys)."""
     try:
@@ -177,13 +189,7 @@ class Failover:
             if not is_away_error(away) or not path.exists():
                 raise
             error = away
-        from db.health import make_private_folder
-
-        make_private_folder(path.parent)
-        copy = open_database(path)
-        _COPIES.add(copy)
-        # The copy is a cache (the taps' durability is the outbox's): no fsync per write.
-        copy.conn.execute("PRAGMA synchronous=NORMAL")
+        copy = open_copy(path)
         handle = cls(url, copy, store_id=store_id, server=server, connect=connect,
                      monotonic=monotonic)
         if server is None:

@@ -13,10 +13,21 @@ from app.clock import FixedClock
 from app.context import Context
 from db.connection import open_database
 from tests.conftest import START, cli_init_store, shown_main_window
-from ui.backup_timer import MIN_MS, RETRY_MS, install_backups
+from ui.backup_timer import MIN_MS, RETRY_MS, finish_backups, install_backups
 
 pytestmark = pytest.mark.gui
 DAY_MS = 24 * 60 * 60 * 1000
+
+
+def at_once(work) -> None:
+    """A backup worker that does the work at once (the app's runs it in a thread)."""
+    work()
+
+
+def _write(ctx) -> None:
+    """Something written to the file, as a tap would."""
+    with ctx.db.atomic():
+        ctx.db.execute("UPDATE stores SET created_at = created_at")
 
 
 @pytest.fixture
@@ -31,7 +42,7 @@ def file_ctx(tmp_path):
 def test_the_daily_backup_is_one_single_shot_timer_and_closing_backs_up(qtbot, file_ctx,
                                                                        fake_timers):
     window = shown_main_window(qtbot, file_ctx)
-    timer = install_backups(window, file_ctx, fake_timers)
+    timer = install_backups(window, file_ctx, fake_timers, worker=at_once)
     armed = timer.timer
     assert fake_timers.made == [armed] and armed.single_shot
     assert armed.active and armed.starts == [MIN_MS]  # none yet: due, after the first minute
@@ -43,9 +54,12 @@ def test_the_daily_backup_is_one_single_shot_timer_and_closing_backs_up(qtbot, f
     armed.fire()
     assert backups.last_backup(file_ctx).taken_at == START.replace(day=17, hour=17)
     file_ctx.clock.advance(hours=2)
-    window.close()  # closing the app backs up once more, then the timer stops
+    _write(file_ctx)
+    window.close()  # the window goes at once; the backup follows once it is gone
+    assert not window.isVisible() and not armed.active
+    assert backups.last_backup(file_ctx).taken_at == START.replace(day=17, hour=17)
+    finish_backups([window])  # ui.app.main, after the event loop
     assert backups.last_backup(file_ctx).taken_at == START.replace(day=17, hour=19)
-    assert not armed.active
     assert len(list((Path(file_ctx.db.path).parent / "backups").iterdir())) == 2  # 1 a day
 
 
@@ -56,7 +70,7 @@ def test_a_failed_backup_is_tried_again_an_hour_later_not_in_a_loop(qtbot, file_
     not_a_folder.write_text("the stick is not mounted")
     store_admin.update_settings(file_ctx, owner, {"backup_folder": str(not_a_folder)})
     window = shown_main_window(qtbot, file_ctx)
-    timer = install_backups(window, file_ctx, fake_timers)
+    timer = install_backups(window, file_ctx, fake_timers, worker=at_once)
     with qtbot.waitSignal(timer.failed) as failed:
         timer.timer.fire()
     assert "Could not write the backup" in failed.args[0]
@@ -72,10 +86,38 @@ def test_the_backups_tab_shows_the_last_good_backup_and_backs_up_now(qtbot, file
     last = tab.findChild(QLabel, "backup_last")
     assert last.text() == "No backup yet."
     assert str(Path(file_ctx.db.path).parent / "backups") in tab.folder_label.text()
+    tab.worker = at_once
     tab.now_button.click()
     assert last.text() == "Last good backup: 16.11.2026, 12:00"
     assert "checked" in tab.message.text()
     assert backups.last_backup(file_ctx) is not None
+
+
+def test_back_up_now_copies_in_a_worker_while_the_counter_goes_on(qtbot, file_ctx):
+    """A big file takes a while to copy and check: the button waits, the counter saves
+    taps meanwhile, and the message comes when the worker is done."""
+    from PySide6.QtCore import Qt
+
+    window = shown_main_window(qtbot, file_ctx)
+    page = window.page("backoffice")
+    page.unlock(staff.find_by_name(file_ctx, "Ingrid"))
+    page.show_tab(page.backups_tab)
+    tab = page.backups_tab
+    kept = []
+    tab.worker = kept.append  # the work waits here, as in a thread still copying
+    tab.now_button.click()
+    assert not tab.now_button.isEnabled()
+    assert tab.message.text() == "Backing up… the counter goes on meanwhile."
+    assert backups.last_backup(file_ctx) is None
+    counter = window.page("counter")
+    qtbot.mouseClick(counter.category_tile("cold_food"), Qt.LeftButton)
+    qtbot.mouseClick(counter.remedy_step.tile_for("remake"), Qt.LeftButton)
+    assert file_ctx.db.execute("SELECT count(*) FROM incidents").fetchone()[0] == 1
+    kept.pop()()  # the worker finishes
+    assert tab.now_button.isEnabled()
+    assert "checked" in tab.message.text()
+    assert tab.findChild(QLabel, "backup_last").text() == \
+        "Last good backup: 16.11.2026, 12:00"
 
 
 def test_restoring_over_the_database_the_app_has_open_then_tapping_on(qtbot, file_ctx):

@@ -106,7 +106,8 @@ def test_a_connection_lost_while_the_counter_opens_is_explained(qtbot, pg_url, m
     real = ui_app.build_main_window
 
     def lose_it_first(ctx, **kwargs):
-        ctx.db.server.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        server = getattr(ctx.db, "server", ctx.db)  # a first start: the server itself
+        server.execute("SELECT pg_terminate_backend(pg_backend_pid())")
         return real(ctx, **kwargs)
 
     monkeypatch.setattr(ui_app, "build_main_window", lose_it_first)

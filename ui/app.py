@@ -83,6 +83,9 @@ def main(db_path: str | Path | None) -> int:
     try:
         return app.exec()
     finally:
+        from ui.backup_timer import finish_backups
+
+        finish_backups(_WINDOWS)  # the window is gone already (ui.backup_timer)
         _close_databases()
 
 
@@ -132,6 +135,10 @@ def start(app: QApplication, db_path: str | Path | None, *,
 
         ctx = open_from_copy(db_path)
     try:
+        if ctx is None and copy_first and is_server_url(db_path):  # no copy yet: after
+            from ui.server_start import open_server_first
+
+            ctx = open_server_first(db_path)
         ctx = ctx or open_context(db_path)
     except DatabaseProblem as problem:
         return show_problem(app, problem, db_path)
@@ -177,8 +184,12 @@ def start(app: QApplication, db_path: str | Path | None, *,
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))
-        from ui.server_start import connecting
+        from ui.server_start import connecting, copy_after_paint
 
+        if copy_after_paint(ctx):  # a terminal's first start: its copy now
+            from ui.server_start import fill_copy
+
+            steps.insert(0, lambda: fill_copy(window.controller.ctx))
         if connecting(ctx):  # painted from the terminal's copy: the server first
             steps.insert(0, lambda: _connect_after_paint(app, window, steps, db_path,
                                                          timer_factory))

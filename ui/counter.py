@@ -141,7 +141,17 @@ class CounterPage(CounterRetry, CounterParts):
     def _show_step(self, step: str) -> None:
         changed = step != self.step
         self.step = step
-        self.stack.setCurrentWidget(self._pages[step])
+        page, shown = self._pages[step], self.stack.currentWidget()
+        if changed and shown is not page and shown is not None and self.isVisible():
+            # The banner gets smaller or bigger with the step (ui.app.add_reminders). With
+            # no page of the stack shown meanwhile, the window is laid out once with the
+            # banner's new height and the next page is shown at its final size: its tiles
+            # are arranged once, or not at all when it has that size already (the failure
+            # tiles after a tap), instead of twice per tap.
+            shown.hide()
+            self.step_changed.emit(step)
+            changed = False
+        self.stack.setCurrentWidget(page)
         self.back_button.setVisible(step in (REMEDIES, STAFF))
         self._sync_bottom()
         self._retranslate_heading()

@@ -146,8 +146,10 @@ class ConfirmationBar(QFrame):
         plan = reminder_plan(settings, logged.followup.due_at)
         days, codes = settings.repeat_guest_days, ", ".join(logged.voucher_codes)
         flagged = incident.flagged
-        self.setProperty("state", "flagged" if flagged else "ok")
-        repolish(self)
+        state = "flagged" if flagged else "ok"
+        if self.property("state") != state:  # re-polished only when the look changes
+            self.setProperty("state", state)
+            repolish(self)
         self.icon_label.setPixmap(icons.pixmap("warning" if flagged else "check", 44))
         now = self._clock.now()
 

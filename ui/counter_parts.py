@@ -263,8 +263,9 @@ class CounterParts(QWidget):
         self._status_again = again if text else None
         self._status_kind = kind
         self.status_label.setText(text)
-        self.status_label.setProperty("kind", kind)
-        repolish(self.status_label)
+        if self.status_label.property("kind") != kind:  # a new look: the sheet again
+            self.status_label.setProperty("kind", kind)
+            repolish(self.status_label)
         self.status_label.setVisible(bool(text))
 
     def status(self) -> str:

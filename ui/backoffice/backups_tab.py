@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import backups
@@ -13,13 +14,21 @@ from app.formatting import short_datetime
 from app.i18n import _
 from ui.backoffice.common import message_label, section, set_message
 from ui.backoffice.settings_form import SettingsForm
+from ui.backup_timer import in_a_thread
 from ui.controller import Controller
 
 BACKUP_SETTINGS = ("backup_folder", "backups_daily", "backups_weekly")
 
 
 class BackupsTab(QWidget):
-    """The newest good backup and a button to make one now, then the backup settings."""
+    """The newest good backup and a button to make one now, then the backup settings.
+
+    "Back up now" of a store's file copies and checks it in a worker thread (``worker``,
+    as ui.backup_timer's: tests hand in one that keeps or runs the work), so the counter
+    goes on while a big file is copied; a server's copy is made on this thread (its
+    connection is this thread's)."""
+
+    _finished = Signal(object, object)  # (app.backups.Made or None, error text or None)
 
     def __init__(self, controller: Controller, signed_in: Callable[[], int | None],
                  parent: QWidget | None = None) -> None:
@@ -50,14 +59,50 @@ class BackupsTab(QWidget):
         self.form = SettingsForm(controller, [list(BACKUP_SETTINGS)], signed_in)
         layout.addWidget(self.form)
         layout.addStretch(1)
+        self.worker: Callable = in_a_thread
+        self.running = None  # the worker's thread while a backup is made
+        self._finished.connect(self._on_finished)  # queued from the worker's thread
         self.retranslate()
 
     def back_up_now(self) -> None:
+        ctx = self.controller.ctx
+        if backups.on_server(ctx):
+            try:
+                made = backups.make_backup(ctx)
+            except ComebackError as error:
+                set_message(self.message, str(error), "error")
+                return
+            self._done(made)
+            return
         try:
-            made = backups.make_backup(self.controller.ctx)
+            plan = backups.plan_backup(ctx)
         except ComebackError as error:
             set_message(self.message, str(error), "error")
             return
+        self.now_button.setEnabled(False)
+        set_message(self.message, _("Backing up… the counter goes on meanwhile."))
+
+        def work() -> None:
+            try:
+                made, error = backups.carry_out(plan), None
+            except ComebackError as problem:
+                made, error = None, str(problem)
+            except Exception as problem:  # noqa: BLE001 - the worker must always report
+                made, error = None, str(problem)
+            self._finished.emit(made, error)
+
+        self.running = self.worker(work)
+
+    def _on_finished(self, made, error) -> None:
+        self.running = None
+        self.now_button.setEnabled(True)
+        if made is None:
+            set_message(self.message, error, "error")
+            return
+        backups.found_sound(self.controller.ctx, made)
+        self._done(made.backup)
+
+    def _done(self, made: backups.Backup) -> None:
         self.reload()
         set_message(self.message, _("Backed up to {path} (checked).").format(path=made.path))
 
