@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel import Locale, localedata
+from babel import localedata
 from babel.dates import format_interval, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 
@@ -45,7 +45,7 @@ def words_locale(locale: str, language: str) -> str:
     Norwegian formats should say "Monday", not "mandag": the language's own variant for
     the store's country (en_NO) when CLDR has one, else the bare language.
     """
-    store = Locale.parse(locale)
+    store = formatting.babel_locale(locale)
     if store.language == language:
         return locale
     regional = f"{language}_{store.territory}" if store.territory else language
@@ -61,6 +61,17 @@ class Formats:
         self.currency = summary.currency
         self.dates = words_locale(summary.locale, i18n.language())
 
+    # Babel's Locale of each, parsed once per process (given a name, Babel parses it again
+    # at every call); properties, so that a subclass setting ``locale`` and ``dates`` alone
+    # (app.chain_text) gets them too.
+    @property
+    def _numbers(self):
+        return formatting.babel_locale(self.locale)
+
+    @property
+    def _words(self):
+        return formatting.babel_locale(self.dates)
+
     def money(self, minor: int) -> str:
         return formatting.money(minor, self.currency, self.locale)
 
@@ -69,16 +80,15 @@ class Formats:
         from babel.numbers import format_currency
 
         value = Decimal(minor).scaleb(-formatting.minor_digits(self.currency))
-        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
         return format_currency(value.quantize(Decimal(1), ROUND_HALF_UP), self.currency,
-                               format=pattern.replace(".00", ""), locale=self.locale,
+                               format=_whole_units(self.locale), locale=self._numbers,
                                currency_digits=False)
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return format_decimal(value, locale=self._numbers)
 
     def percent(self, rate: float | None) -> str:
-        return "–" if rate is None else format_percent(rate, locale=self.locale)
+        return "–" if rate is None else format_percent(rate, locale=self._numbers)
 
     def week_title(self) -> str:
         return _("Week {number}, {year}").format(number=self.summary.week.number,
@@ -86,31 +96,46 @@ class Formats:
 
     def week_range(self) -> str:
         days = self.summary.days
-        return format_interval(days[0], days[-1], "yMMMd", locale=self.dates)
+        return format_interval(days[0], days[-1], "yMMMd", locale=self._words)
 
     def day(self, day: date) -> str:
         """Short weekday and day of month: 'man. 16.', 'Mon 16'."""
-        return format_skeleton("Ed", day, locale=self.dates)
+        return format_skeleton("Ed", day, locale=self._words)
 
     def day_lines(self, day: date) -> str:
         """Weekday over day of month, for chart axes."""
-        return "\n".join((format_skeleton("E", day, locale=self.dates),
-                          format_skeleton("d", day, locale=self.dates)))
+        return "\n".join((format_skeleton("E", day, locale=self._words),
+                          format_skeleton("d", day, locale=self._words)))
 
     def weekday(self, index: int) -> str:
-        return formatting.weekday_name(self.summary.days[index], self.dates, "wide")
+        return formatting.weekday_name(self.summary.days[index], self._words, "wide")
 
     def hour(self, hour: int) -> str:
-        return format_time(time(hour, 0), format="short", locale=self.dates)
+        return format_time(time(hour, 0), format="short", locale=self._words)
 
     def moment(self, when: datetime) -> str:
-        day = format_skeleton("MMMEd", when.date(), locale=self.dates)
+        day = format_skeleton("MMMEd", when.date(), locale=self._words)
         return _("{day}, {time}").format(day=day, time=format_time(
-            when.time(), format="short", locale=self.dates))
+            when.time(), format="short", locale=self._words))
 
     def printed(self) -> str:
         return formatting.short_datetime(self.summary.generated_at, self.summary.timezone,
-                                         self.dates)
+                                         self._words)
+
+
+_WHOLE: dict[str, object] = {}
+
+
+def _whole_units(locale: str):
+    """The locale's currency pattern without decimals, parsed by Babel once per process
+    (parsing it at every call cost ~1 ms)."""
+    found = _WHOLE.get(locale)
+    if found is None:
+        from babel.numbers import parse_pattern
+
+        pattern = formatting.babel_locale(locale).currency_formats["standard"].pattern
+        found = _WHOLE[locale] = parse_pattern(pattern.replace(".00", ""))
+    return found
 
 
 def _count_change(now: int, before: int) -> str:
