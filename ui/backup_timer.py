@@ -32,6 +32,22 @@ MAX_MS = 24 * 60 * 60 * 1000
 MIN_MS = 60 * 1000
 
 
+def backup_work(plan, report: Callable[[object, str | None], None]) -> Callable[[], None]:
+    """The work of one planned backup for a worker thread: ``report(made, None)`` when it is
+    made, ``report(None, why)`` when not (always one of the two: never a traceback)."""
+
+    def work() -> None:
+        try:
+            made, error = backups.carry_out(plan), None
+        except ComebackError as problem:
+            made, error = None, str(problem)
+        except Exception as problem:  # noqa: BLE001 - the worker must always report
+            made, error = None, str(problem)
+        report(made, error)
+
+    return work
+
+
 def in_a_thread(work: Callable[[], None]) -> threading.Thread:
     """The default worker: ``work`` in a thread of its own (joined by ``finish``)."""
     thread = threading.Thread(target=work, name="comeback-backup")
@@ -91,17 +107,7 @@ class BackupTimer(QObject):
             self._on_finished(None, str(error))
             return False
         self._busy = True
-
-        def work() -> None:
-            try:
-                made, error = backups.carry_out(plan), None
-            except ComebackError as problem:
-                made, error = None, str(problem)
-            except Exception as problem:  # noqa: BLE001 - the worker must always report
-                made, error = None, str(problem)
-            self._finished.emit(made, error)
-
-        self._running = self.worker(work)
+        self._running = self.worker(backup_work(plan, self._finished.emit))
         return True
 
     def _on_finished(self, made, error) -> None:

@@ -14,7 +14,7 @@ from app.formatting import short_datetime
 from app.i18n import _
 from ui.backoffice.common import message_label, section, set_message
 from ui.backoffice.settings_form import SettingsForm
-from ui.backup_timer import in_a_thread
+from ui.backup_timer import backup_work, in_a_thread
 from ui.controller import Controller
 
 BACKUP_SETTINGS = ("backup_folder", "backups_daily", "backups_weekly")
@@ -81,17 +81,7 @@ class BackupsTab(QWidget):
             return
         self.now_button.setEnabled(False)
         set_message(self.message, _("Backing up… the counter goes on meanwhile."))
-
-        def work() -> None:
-            try:
-                made, error = backups.carry_out(plan), None
-            except ComebackError as problem:
-                made, error = None, str(problem)
-            except Exception as problem:  # noqa: BLE001 - the worker must always report
-                made, error = None, str(problem)
-            self._finished.emit(made, error)
-
-        self.running = self.worker(work)
+        self.running = self.worker(backup_work(plan, self._finished.emit))
 
     def _on_finished(self, made, error) -> None:
         self.running = None
