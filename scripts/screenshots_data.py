@@ -2,7 +2,8 @@
 
 ``db-problem.png``: the window shown at start when the database file is damaged, offering
 the newest good backup; ``backups.png``: the back office's Backups tab with a few days of
-backups, opened by the owner.
+backups, opened by the owner; ``backups-running.png``: the same while Back up now copies in
+its worker thread.
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots_data.py [--out docs]
 """
@@ -77,6 +78,11 @@ def backups_tab(app: QApplication, out: Path, tmp: Path) -> None:
     page.unlock(staff.find_by_name(ctx, "Ingrid"))
     page.show_tab(page.backups_tab)
     grab(window, app, out / "backups.png")
+    kept = []
+    page.backups_tab.worker = kept.append  # the copy still under way
+    page.backups_tab.now_button.click()
+    grab(window, app, out / "backups-running.png")
+    kept.pop()()
     window.close()
 
 
