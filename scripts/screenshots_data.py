@@ -37,10 +37,9 @@ def damaged(app: QApplication, out: Path, tmp: Path) -> None:
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
     path = data / "comeback.db"
-    size = path.stat().st_size
-    with open(path, "r+b") as file:  # 64 bytes in the middle, as a failing disk does
-        file.seek(size // 2)
-        file.write(bytes(64))
+    from tests.dbstates import flip_bytes_in_the_middle
+
+    flip_bytes_in_the_middle(path)  # 64 bytes of a used page, as a failing disk does
     try:
         open_context(path).db.close()
         from db.health import DatabaseFileError, check_file
