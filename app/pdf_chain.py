@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import BinaryIO
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape
@@ -44,6 +43,7 @@ from app.pdf import (
     _grid_styles,
     _numbered_canvas,
     _p,
+    escape,
     grid_columns,
     page_size,
 )

@@ -53,13 +53,14 @@ def test_the_pdf_s_markup_is_escaped_as_before():
     assert escape(text) == sax_escape(text)
 
 
-def test_the_report_process_loads_neither_saxutils_nor_urllib_request(tmp_path):
+@pytest.mark.parametrize("chain", [[], ["--chain"]], ids=["store", "chain"])
+def test_the_report_process_loads_neither_saxutils_nor_urllib_request(tmp_path, chain):
     path = tmp_path / "store.db"
     cli_init_store(path)
     out = tmp_path / "week.pdf"
     code = (f"import sys\nfrom app.cli import main\n"
             f"assert main(['report', '--db', {str(path)!r}, '--week', '2026-W47', "
-            f"'--out', {str(out)!r}]) == 0\n"
+            f"'--out', {str(out)!r}] + {chain!r}) == 0\n"
             f"from reportlab import rl_config\n"
             f"print(' '.join(sorted(sys.modules)), rl_config.shapeChecking)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
