@@ -103,16 +103,12 @@ def _render_pdf(data, target, verdict, last_backup) -> None:
     chart classes are then made without their checking ``__setattr__`` (a development
     aid, reportlab says), some 4 % of a report's process; the PDF is the same byte for
     byte. The setting is given back afterwards (classes already made stay as they are)."""
-    from reportlab import rl_config
+    from app.shape_checks import no_shape_checks
 
-    before = rl_config.shapeChecking
-    rl_config.shapeChecking = 0
-    try:
+    with no_shape_checks():
         from app.pdf import render_pdf
 
         render_pdf(data, target, verdict, last_backup=last_backup)
-    finally:
-        rl_config.shapeChecking = before
 
 
 def cmd_export(args: argparse.Namespace, ctx) -> int:

@@ -10,7 +10,6 @@ Norwegian, Spanish or Dutch print as typed.
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 from html import escape as _html_escape
 from pathlib import Path
 from typing import BinaryIO
@@ -46,6 +45,7 @@ from app.report_text import (
     severity_label,
     trend_text,
 )
+from app.shape_checks import no_shape_checks as _no_shape_checks
 from app.summary import WeeklySummary
 from app.verify import Verdict
 
@@ -114,20 +114,6 @@ def render_pdf(summary: WeeklySummary, target: str | Path | BinaryIO,
                                                       last_backup))
 
 
-@contextmanager
-def _no_shape_checks():
-    """reportlab's ``rl_config.shapeChecking`` off while the charts are built and drawn:
-    every attribute a chart's shapes and widgets are given is otherwise checked against
-    its type as it is set (~9,000 checks, some 4 % of a report's process); the PDF is the
-    same byte for byte. (A development aid, reportlab says; on again afterwards.)"""
-    from reportlab import rl_config
-
-    before = rl_config.shapeChecking
-    rl_config.shapeChecking = 0
-    try:
-        yield
-    finally:
-        rl_config.shapeChecking = before
 
 
 def pdf_bytes(summary: WeeklySummary, last_backup=None) -> bytes:
