@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from db import audit as audit_db
 from db import incidents as incidents_db
@@ -31,8 +31,7 @@ from db._sql import insert_row
 from db.connection import Database
 
 
-@dataclass
-class Tap:
+class Tap(NamedTuple):
     """What one tap writes. ``incident``: the incidents columns (``uid`` set);
     ``remedies``: incident_remedies columns (no ``incident_id``), each with an optional
     ``"voucher"`` (vouchers columns without ``incident_id``/``incident_remedy_id``);
@@ -45,13 +44,12 @@ class Tap:
     audit: dict
 
 
-@dataclass
-class Written:
+class Written(NamedTuple):
     """The new rows' ids; ``incident_id`` None: an incident with the tap's ``uid`` was in
     the database already (written by another process meanwhile) and nothing was written."""
 
     incident_id: int | None
-    given_ids: list[int] = field(default_factory=list)
+    given_ids: tuple[int, ...] = ()
     followup_id: int | None = None
 
 
@@ -97,7 +95,7 @@ def write(db: Database, tap: Tap) -> Written:
                                             "incident_remedy_id": given_id})
     followup_id = insert_row(db, "followups", {"incident_id": incident_id, **tap.followup})
     audit_db.append(db, **{**tap.audit, "entity_id": incident_id})
-    return Written(incident_id, given_ids, followup_id)
+    return Written(incident_id, tuple(given_ids), followup_id)
 
 
 @contextmanager
