@@ -161,9 +161,7 @@ class PgCursor:
         self._cursor = cursor
         self.lastrowid: int | None = None
         self.rowcount = cursor.rowcount
-        result = cursor.pgresult
-        self._rows = result is not None and (result.nfields > 0
-                                              or result.status == _TUPLES_OK)
+        self._rows = _returns_rows(cursor)
         self._description: Any = None
         if returning_id:
             row = cursor.fetchone()
@@ -177,9 +175,7 @@ class PgCursor:
 
     def names(self) -> list[str]:
         """The result's column names (what a dict row is keyed by)."""
-        result = self._cursor.pgresult
-        encoding = self._cursor._encoding
-        return [result.fname(i).decode(encoding) for i in range(result.nfields)]
+        return _column_names(self._cursor)
 
     def fetchone(self) -> tuple | None:
         if not self._rows:
@@ -270,17 +266,26 @@ class _NamedCursor:
         self._cursor.close()
 
 
+def _returns_rows(cursor: psycopg.Cursor) -> bool:
+    """Whether the statement returned rows (asked of its result, not of ``description``)."""
+    result = cursor.pgresult
+    return result is not None and (result.nfields > 0 or result.status == _TUPLES_OK)
+
+
+def _column_names(cursor: psycopg.Cursor) -> list[str]:
+    """The result's column names, without building psycopg's Column objects."""
+    result = cursor.pgresult
+    encoding = cursor._encoding
+    return [result.fname(i).decode(encoding) for i in range(result.nfields)]
+
+
 class _ReadAhead:
     """The rows of a read sent ahead (:meth:`PgDatabase.read_ahead`), kept to be read back
     as often as it is asked for while nothing may have changed."""
 
     def __init__(self, cursor: psycopg.Cursor) -> None:
-        result = cursor.pgresult
-        self.returns = result is not None and (result.nfields > 0
-                                               or result.status == _TUPLES_OK)
-        encoding = cursor._encoding
-        self.keys = [result.fname(i).decode(encoding) for i in range(result.nfields)] \
-            if self.returns else []
+        self.returns = _returns_rows(cursor)
+        self.keys = _column_names(cursor) if self.returns else []
         self.rows = cursor.fetchall() if self.returns else []
 
     def cursor(self) -> _ReadBack:
