@@ -271,16 +271,17 @@ class Failover:
                                                                    len(BACKOFF_S) - 1)]
                 return None
 
-    def adopt(self, server) -> bool:
+    def adopt(self, server, *, fresh: bool = False) -> bool:
         """Take ``server`` (from :meth:`try_connect`) as the connection, after refreshing
-        the copy from it (on the thread that uses the handle). False when it went away
-        again meanwhile."""
+        the copy from it (on the thread that uses the handle; ``fresh``: a worker did that
+        already, see ui.copy_refresh). False when it went away again meanwhile."""
         if not self.away:
             with suppress(Exception):
                 server.close()
             return True
         try:
-            self.refresh_copy(server)
+            if not fresh:
+                self.refresh_copy(server)
         except DatabaseServerError as error:
             if not is_away_error(error):
                 raise
@@ -296,13 +297,18 @@ class Failover:
         """Copy the store's reference rows and its redeemable vouchers (db.voucher_copy)
         from the server (one read transaction there); incidents logged and vouchers
         redeemed here that still wait in the outbox stay in the copy, the others go."""
-        from db.voucher_copy import expired_after
-        from db.voucher_copy import replace as replace_vouchers
-        from db.vouchers import for_terminal_copy
-
         server = server or self.server
         if server is None:
             return
+        self.write_to_copy(self.copy, self.read_for_copy(server))
+
+    def read_for_copy(self, server) -> tuple[dict[str, list[dict]], list[dict]]:
+        """What :meth:`refresh_copy` copies, read from ``server`` in one read transaction:
+        (table → reference rows, redeemable vouchers). Touches neither the copy nor the
+        handle: a worker thread runs it on a connection of its own (ui.copy_refresh)."""
+        from db.voucher_copy import expired_after
+        from db.vouchers import for_terminal_copy
+
         rows: dict[str, list[dict]] = {}
         with server.atomic():
             for table in REFERENCE_TABLES:
@@ -311,9 +317,26 @@ class Failover:
                                                 [self.store_id]))
             vouchers = for_terminal_copy(server, self.store_id,  # to redeem while away
                                          expired_after())
-        waiting = self.waiting_uids()
-        write_copy(self.copy, rows, waiting)
-        replace_vouchers(self.copy, vouchers, waiting)
+        return rows, vouchers
+
+    def write_to_copy(self, copy: Database, read: tuple[dict[str, list[dict]], list[dict]]
+                      ) -> None:
+        """Write what :meth:`read_for_copy` read into ``copy`` (the copy's handle, or a
+        connection of a worker's own to the same file) in one transaction, which holds the
+        copy's write lock before it asks the outbox which taps wait: a tap kept meanwhile
+        is either in that answer or written to the copy after this commit."""
+        from db.voucher_copy import replace as replace_vouchers
+
+        rows, vouchers = read
+        conn = copy.conn
+        conn.execute("PRAGMA foreign_keys=OFF")  # (outside the transaction, or it is a no-op)
+        try:
+            with copy.write_lock():
+                waiting = self.waiting_uids()
+                write_copy(copy, rows, waiting)
+                replace_vouchers(copy, vouchers, waiting)
+        finally:
+            conn.execute("PRAGMA foreign_keys=ON")
 
     def waiting_uids(self) -> set[str]:
         """The uids of the taps in this terminal's outbox (sent or not yet)."""

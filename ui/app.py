@@ -181,6 +181,9 @@ def start(app: QApplication, db_path: str | Path | None, *,
                  lambda: care.when_checked(lambda: check_audit_log(window)),
                  care.start_backups,
                  lambda: care.when_checked(lambda: _warm_up_printer(window))]
+        from ui.gc_policy import settle_after_start
+
+        steps.append(settle_after_start)  # after every step: what start-up built stays
         if bench:
             steps.append(lambda: (print(f"ready {_ms_since_process_start():.1f}", flush=True),
                                   app.quit()))

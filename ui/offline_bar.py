@@ -4,8 +4,9 @@ says "Offline — 3 waiting to send".
 :class:`ServerWatch` is told by the terminal's handle (:class:`db.failover.Failover`) when
 the server goes away, then tries it again on a backoff timer (1 s, 2 s, 4 s … 30 s; the
 handle's own schedule). Each try runs in a worker thread, so a server that does not answer
-never freezes the counter (a connect waits up to its timeout); taps meanwhile go straight
-to the outbox. When the server is back it says so, and the counter sends the outbox.
+never freezes the counter (a connect waits up to its timeout), and so does the refresh of
+the terminal's copy once it answers (``ui.copy_refresh``); taps meanwhile go straight to
+the outbox. When the server is back it says so, and the counter sends the outbox.
 
 :class:`OfflineBar` is its own strip on the counter (other status texts have theirs): while
 the server is away, "Offline — N waiting to send"; while the outbox is being sent, "Back
@@ -76,18 +77,21 @@ class ServerWatch(QObject):
             return
         self.trying = True
 
-        def work() -> None:  # in a worker thread: only the connect
+        def work() -> None:  # in a worker thread: the connect and the copy's refresh
+            from ui.copy_refresh import connect_and_refresh
+
             try:
-                server = self.handle.try_connect()
+                found = connect_and_refresh(self.handle)
             except Exception:  # noqa: BLE001 - e.g. the password changed: keep trying
-                server = None
-            self._tried.emit(server)
+                found = None, False
+            self._tried.emit(found)
 
         self._run(work)
 
-    def _on_tried(self, server) -> None:
+    def _on_tried(self, found) -> None:
         self.trying = False
-        if server is not None and self.handle.adopt(server):
+        server, fresh = found
+        if server is not None and self.handle.adopt(server, fresh=fresh):
             self.timer.stop()
             self.back.emit()
         else:
