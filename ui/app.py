@@ -190,12 +190,10 @@ def start(app: QApplication, db_path: str | Path | None, *,
         from ui.server_start import connecting, copy_after_paint
 
         if copy_after_paint(ctx):  # a terminal's first start: its copy now
-            from ui.server_start import fill_copy
-
-            steps.insert(0, lambda: fill_copy(window.controller.ctx))
+            steps.insert(0, lambda: _fill_copy_after_paint(window, steps, next_step))
         if connecting(ctx):  # painted from the terminal's copy: the server first
             steps.insert(0, lambda: _connect_after_paint(app, window, steps, db_path,
-                                                         timer_factory))
+                                                         timer_factory, next_step))
 
         def next_step() -> None:
             if care.damaged:  # the file failed under the counter: its window is gone
@@ -216,23 +214,74 @@ def start(app: QApplication, db_path: str | Path | None, *,
     return window
 
 
+def _after_worker(steps: list, resume, work, then) -> None:
+    """Run ``work()`` in a worker thread (ui.copy_refresh.InWorker) while the counter takes
+    taps; the start's next steps wait for it. Then ``then(value)`` is the next step (what
+    ``work`` raised is raised there instead, so the start explains it as any step's
+    trouble), and the steps go on."""
+    from ui.copy_refresh import InWorker
+
+    held = steps[:]
+    steps.clear()
+
+    def done(result: tuple) -> None:
+        value, error = result
+
+        def step() -> None:
+            if error is not None:
+                raise error
+            then(value)
+
+        steps[:] = [step, *held]
+        resume()
+
+    InWorker(work, done, parent=QApplication.instance())
+
+
 def _connect_after_paint(app: QApplication, window: MainWindow, steps: list, db_path,
-                         timer_factory) -> None:
-    """The server of a counter painted from the terminal's copy (ui.server_start)."""
+                         timer_factory, resume) -> None:
+    """The server of a counter painted from the terminal's copy (ui.server_start): the
+    connect and the copy's refresh in a worker thread, then what was found."""
     from app.models import Changes
     from ui import server_start
 
-    found = server_start.connect(window.controller.ctx)
-    if found == server_start.CHANGED:
-        window.controller.announce(Changes(incidents=True, followups=True, catalog=True,
-                                           staff=True, settings=True, vouchers=True,
-                                           remote=True))
-    elif found == server_start.START_AGAIN:
-        steps.clear()
-        window.hide()
-        _forget(window)
-        window.controller.ctx.db.close()
-        start(app, db_path, timer_factory=timer_factory, copy_first=False)
+    ctx = window.controller.ctx
+    before = server_start.begin_connect(ctx)
+    if before is server_start.START_AGAIN:
+        _start_again(app, window, steps, db_path, timer_factory)
+        return
+
+    def found(result: tuple) -> None:
+        outcome = server_start.finish_connect(ctx, before, result)
+        if outcome == server_start.CHANGED:
+            window.controller.announce(Changes(incidents=True, followups=True, catalog=True,
+                                               staff=True, settings=True, vouchers=True,
+                                               remote=True))
+        elif outcome == server_start.START_AGAIN:
+            _start_again(app, window, steps, db_path, timer_factory)
+
+    _after_worker(steps, resume, lambda: server_start.connect_in_worker(ctx.db), found)
+
+
+def _start_again(app: QApplication, window: MainWindow, steps: list, db_path,
+                 timer_factory) -> None:
+    steps.clear()
+    window.hide()
+    _forget(window)
+    window.controller.ctx.db.close()
+    start(app, db_path, timer_factory=timer_factory, copy_first=False)
+
+
+def _fill_copy_after_paint(window: MainWindow, steps: list, resume) -> None:
+    """A terminal's first start: its copy made and filled in a worker thread (taps go to
+    the server meanwhile), then the terminal's handle in place (ui.server_start)."""
+    from ui import server_start
+    from ui.copy_refresh import make_copy_in_worker
+
+    ctx = window.controller.ctx
+    url, path = vars(ctx)["copy_after_paint"], server_start.copy_to_make(ctx)
+    _after_worker(steps, resume, lambda: make_copy_in_worker(url, path, ctx.store_id),
+                  lambda _none: server_start.fill_copy(ctx, made=True))
 
 
 def _explain_or_raise(app: QApplication, error: Exception, ctx: Context, db_path) -> QWidget:

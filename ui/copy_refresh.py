@@ -13,7 +13,11 @@ write's commit). The GUI thread then adopts the connection without copying again
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
 
 
 def refresh_in_worker(handle: Any, server: Any) -> None:
@@ -42,3 +46,51 @@ def connect_and_refresh(handle: Any) -> tuple[Any, bool]:
     except Exception:  # noqa: BLE001 - adopt() refreshes on its own thread and says why
         return server, False
     return server, True
+
+
+def make_copy_in_worker(url: str, path, store_id: int) -> None:
+    """For a worker thread, at a terminal's first start: make its copy's file at ``path``
+    and fill it from a server connection of the worker's own (both closed again); the GUI
+    thread then opens the copy and puts the terminal's handle in place
+    (``ui.server_start.fill_copy``)."""
+    from db.failover import Failover, _default_connect, open_copy
+
+    server = _default_connect(url)
+    try:
+        copy = open_copy(path)
+        try:
+            handle = Failover(url, copy, store_id=store_id)  # only to read and write
+            handle.write_to_copy(copy, handle.read_for_copy(server))
+        finally:
+            copy.close()
+    finally:
+        server.close()
+
+
+class InWorker(QObject):
+    """Runs ``work()`` in a thread of its own, then ``done((value, error))`` on the thread
+    this object lives on (the GUI thread): ``error`` is what ``work`` raised, or None.
+
+    Signals:
+        finished(object): (value, error), emitted from the worker thread.
+    """
+
+    finished = Signal(object)
+
+    def __init__(self, work: Callable[[], Any], done: Callable[[tuple], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work, self._done = work, done
+        self.finished.connect(self._on_finished, Qt.QueuedConnection)
+        threading.Thread(target=self._run, name="copy-refresh", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            result = (self._work(), None)
+        except Exception as error:  # noqa: BLE001 - handed to the GUI thread, which says it
+            result = (None, error)
+        self.finished.emit(result)
+
+    def _on_finished(self, result: tuple) -> None:
+        self._done(result)
+        self.deleteLater()

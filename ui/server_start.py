@@ -22,6 +22,11 @@ counter paints from the server (:func:`open_server_first`: a plain server connec
 the first step after the paint makes the copy and puts the terminal's handle in place
 (:func:`fill_copy`), before the taps' retry, the outbox and the live feed are set up on it.
 A tap in between is written to the server directly.
+
+Both the connect after the paint and the making of the first copy run in a worker thread
+(``ui.copy_refresh``: its own server connection, its own connection to the copy's file),
+the rest of the start's steps waiting for it (``ui.app``): a store with 5,000 redeemable
+vouchers took ~340 ms to copy, and the counter would not take a tap meanwhile.
 """
 
 from __future__ import annotations
@@ -72,7 +77,18 @@ def connect(ctx: Context) -> str:
     CHANGED (the server had other settings, staff or menus: the copy is refreshed), AWAY
     (the server cannot be reached: the terminal works on the copy, as when it opens
     away) or START_AGAIN (the copy was not this server's store after all: start as a
-    terminal without a copy would). Other trouble raises, as opening would."""
+    terminal without a copy would). Other trouble raises, as opening would. All on the
+    calling thread; the app runs the middle part (:func:`connect_in_worker`) in a worker
+    thread (``ui.app``)."""
+    before = begin_connect(ctx)
+    if before is START_AGAIN:
+        return START_AGAIN
+    return finish_connect(ctx, before, connect_in_worker(ctx.db, fresh_copy=False))
+
+
+def begin_connect(ctx: Context):
+    """The GUI thread's part before the connect: START_AGAIN, or the copy's reference rows
+    as the counter was painted from them (for :func:`finish_connect`)."""
     from app.offline import data_folder
     from db.failover import copy_path, reference_rows
 
@@ -80,16 +96,37 @@ def connect(ctx: Context) -> str:
     handle.connecting = False
     if copy_path(data_folder(), handle.url, handle.store_id) != handle.copy.path:
         return START_AGAIN
-    before = reference_rows(handle.copy)
+    return reference_rows(handle.copy)
+
+
+def connect_in_worker(handle, *, fresh_copy: bool = True) -> tuple:
+    """The connect (and, with ``fresh_copy``, the copy's refresh: ``ui.copy_refresh``),
+    on whatever thread runs it: (the new connection or None, whether the copy is fresh, a
+    database error to raise on the GUI thread or None)."""
     from db.health import DatabaseFileError
 
     try:
-        server = handle.try_connect()
+        if fresh_copy:
+            from ui.copy_refresh import connect_and_refresh
+
+            return (*connect_and_refresh(handle), None)
+        return handle.try_connect(), False, None
     except DatabaseFileError as error:  # a database from a newer Comeback, say
+        return None, False, error
+
+
+def finish_connect(ctx: Context, before, found: tuple) -> str:
+    """The GUI thread's part after :func:`connect_in_worker`: adopt the connection (the
+    copy refreshed unless the worker did), and say what was found."""
+    from db.failover import reference_rows
+
+    handle = ctx.db
+    server, fresh, error = found
+    if error is not None:
         from app.dbfile import problem
 
         raise problem(error) from None
-    if server is None or not handle.adopt(server):
+    if server is None or not handle.adopt(server, fresh=fresh):
         handle._went_away(handle.last_error)  # as Failover.open on an away server
         return AWAY
     from app.setup import is_initialised
@@ -97,7 +134,6 @@ def connect(ctx: Context) -> str:
     if not is_initialised(ctx):
         return START_AGAIN
     return CONNECTED if reference_rows(handle.copy) == before else CHANGED
-
 
 
 def open_server_first(url: str) -> Context | None:
@@ -133,17 +169,25 @@ def copy_after_paint(ctx: Context) -> bool:
     return bool(vars(ctx).get("copy_after_paint"))
 
 
-def fill_copy(ctx: Context) -> None:
+def fill_copy(ctx: Context, made: bool = False) -> None:
     """After the first paint of a terminal's first start: make its copy from the server
-    and give the context the terminal's handle (``db.failover.Failover``)."""
-    from app.offline import data_folder
-    from db.failover import Failover, copy_path, open_copy
+    and give the context the terminal's handle (``db.failover.Failover``). ``made``: a
+    worker made and filled the copy already (:func:`copy_to_make`, ``ui.copy_refresh``)."""
+    from db.failover import Failover, open_copy
 
     url = vars(ctx).pop("copy_after_paint")
     server = ctx.db
-    copy = open_copy(copy_path(data_folder(), url, ctx.store_id))
+    copy = open_copy(copy_to_make(ctx, url))
     handle = Failover(url, copy, store_id=ctx.store_id, server=server)
-    handle.refresh_copy()
+    if not made:
+        handle.refresh_copy()
     handle.sound_since = getattr(server, "sound_since", None)
     ctx.db = handle
 
+
+def copy_to_make(ctx: Context, url: str | None = None):
+    """Where the copy of a terminal's first start goes (its file in the data folder)."""
+    from app.offline import data_folder
+    from db.failover import copy_path
+
+    return copy_path(data_folder(), url or vars(ctx)["copy_after_paint"], ctx.store_id)
