@@ -47,10 +47,20 @@ class Controller(QObject):
 
     # -- broadcasting ----------------------------------------------------------------------
     def announce(self, changes: Changes) -> Changes:
-        """Tell every screen what an operation changed."""
+        """Tell every screen what an operation changed. The store's language changed by
+        another terminal (or the CLI: ``changes.remote``, from the live feed) is followed
+        here first, as a change saved on this one is (the back office's settings form):
+        the catalog and Qt's translator swapped, every screen retranslated."""
         if changes != Changes():
+            if changes.settings and changes.remote:
+                self._follow_store_language()
             self.changed.emit(changes)
         return changes
+
+    def _follow_store_language(self) -> None:
+        code = self.ctx.settings().language
+        if code != i18n.language():
+            self.set_language(code)
 
     def set_language(self, code: str) -> None:
         i18n.set_language(code)

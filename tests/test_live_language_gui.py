@@ -1,0 +1,56 @@
+"""The store's language changed on another terminal applies on this one live, as other
+settings changes do: the catalog and Qt's translator swapped, every visible text
+retranslated, no restart (two terminals on one store: a SQLite file woken by the file
+watcher, a PostgreSQL database by LISTEN)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from app import i18n, staff, store_admin
+from tests.conftest import shown_main_window
+from tests.live_helpers import make_store, terminal
+from ui.live import install_live
+
+pytestmark = pytest.mark.gui
+WAIT_MS = 5000
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path) -> str:
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return str(tmp_path / "store.db")
+
+
+def test_a_language_changed_on_another_terminal_applies_here_live(qtbot, target, clock,
+                                                                 fake_timers):
+    a_ctx = make_store(target, clock)  # the owner's terminal
+    b_ctx = terminal(target, clock)  # the counter
+    window = shown_main_window(qtbot, b_ctx)
+    window.live = install_live(window, timer_factory=fake_timers)
+    try:
+        qtbot.waitUntil(lambda: not window.live.connecting, timeout=WAIT_MS)
+        counter = window.page("counter")
+        assert counter.heading.text() == "What went wrong? Tap it."
+        assert i18n.language() == "en"
+
+        owner = staff.find_by_name(a_ctx, "Ingrid")
+        store_admin.update_settings(a_ctx, owner.id, {"language": "nb"})  # on terminal A
+
+        qtbot.waitUntil(lambda: counter.heading.text() == "Hva gikk galt? Trykk på det.",
+                        timeout=WAIT_MS)
+        assert i18n.language() == "nb"
+        assert window._pages["backoffice"][1].text() == "Administrasjon"  # the nav too
+        assert counter.category_tile("cold_food").title() == "Kald mat"
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)  # Qt's own strings
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Avbryt"
+        box.deleteLater()
+
+        store_admin.update_settings(a_ctx, owner.id, {"language": "es"})
+        qtbot.waitUntil(lambda: i18n.language() == "es", timeout=WAIT_MS)
+        assert counter.heading.text() != "Hva gikk galt? Trykk på det."
+    finally:
+        window.live.stop()
+        a_ctx.db.close()
