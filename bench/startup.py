@@ -97,6 +97,18 @@ def painted_and_ready(command: list[str], **more_env: str) -> tuple[float, float
     return painted, ready
 
 
+#: The second floor of a start on a server: the bare window, after importing psycopg and
+#: connecting to the server (kept open, as the app keeps its own), in one process.
+PG_FLOOR = ("import sys, runpy, psycopg\n"
+            "kept = psycopg.connect(sys.argv[1])\n"
+            "sys.argv = sys.argv[:1]\n"
+            "runpy.run_path({bare!r}, run_name='__main__')\n")
+
+
+def pg_floor_command(url: str) -> list[str]:
+    return [sys.executable, "-c", PG_FLOOR.format(bare=str(HERE / "bare_window.py")), url]
+
+
 def on_server(args) -> None:
     from bench import server
 
@@ -105,12 +117,15 @@ def on_server(args) -> None:
         where = server.describe(url)
         count = make_demo_db(url, args.language)
         app = server_app_command(url)
+        pg_bare = pg_floor_command(url)
         painted_once(bare)  # warm-up, not counted
+        painted_once(pg_bare)
         first = painted_and_ready(app)  # the terminal's first start: makes its copy
-        floor, ours, ready, firsts, first_ready = [], [], [], [], []
+        floor, ours, ready, firsts, first_ready, pg_floor = [], [], [], [], [], []
         with tempfile.TemporaryDirectory() as homes:
             for i in range(max(7, args.runs)):
                 floor.append(painted_once(bare))
+                pg_floor.append(painted_once(pg_bare))
                 painted, connected = painted_and_ready(app)
                 ours.append(painted)
                 ready.append(connected)
@@ -134,6 +149,12 @@ def on_server(args) -> None:
           f"painted median {n50:6.1f} ms ({n50 / f50:.2f}x the bare window; min "
           f"{min(firsts):.1f}, max {max(firsts):.1f}); ready {nr50:6.1f} ms "
           f"({nr50 / f50:.2f}x)")
+    p50 = statistics.median(pg_floor)
+    print(f"second floor: bare window + import psycopg + connect: median {p50:6.1f} ms "
+          f"({p50 / f50:.2f}x the bare window); a first start painted at "
+          f"{n50 / p50:.2f}x it (median of paired ratios "
+          f"{statistics.median(a / f for a, f in zip(firsts, pg_floor, strict=True)):.2f}x), "
+          f"a start from the copy at {a50 / p50:.2f}x it")
     print(f"ratio counter/bare: {a50 / f50:.2f}x (median of paired ratios {paired:.2f}x; "
           f"target ≤ 2x) {'OK' if a50 / f50 <= 2 else 'OVER'}")
 
