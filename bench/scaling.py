@@ -124,6 +124,9 @@ def taps_child(db: Path, taps: int) -> dict:
     page = window.page("counter")
     window.controller.set_current_staff(sam)
     codes = [c.code for c in cats]
+    from ui.gc_policy import settle_after_start
+
+    settle_after_start()  # as ui.app.start ends (the service taps above ran before it)
     widget = []
     for i in range(taps + 20):
         clock.advance(seconds=41)
