@@ -10,6 +10,7 @@ os.environ["COMEBACK_TERMINAL"] = "Bar"
 # The tests' own data and settings folders (terminal copies, outboxes, terminal.json), never
 # the user's: removed when the session ends.
 import atexit  # noqa: E402
+import gc  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 
@@ -38,6 +39,15 @@ START = datetime(2026, 11, 16, 11, 0, tzinfo=timezone.utc)
 def _cheap_pin_hashing(monkeypatch):
     """Real scrypt, lower cost: the production cost is ~50 ms per hash."""
     monkeypatch.setattr(staff, "SCRYPT_N", 2**8)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_frozen():
+    """A test that runs the app's whole start (ui.app.start) also runs its GC policy
+    (ui.gc_policy: what is alive is frozen); the test's windows come and go, so what was
+    frozen goes back to the collector after it."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)
