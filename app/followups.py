@@ -81,13 +81,32 @@ def _closing_and_alert(hours: ServiceHours, due_at: str) -> tuple[datetime, date
     return closing, alert_at
 
 
+def _open_rows(ctx: Context) -> list[dict]:
+    """The store's open follow-ups, read again only when the database may have changed
+    since the last read on this connection (``db.connection.data_mark``, as the settings
+    are kept: app.settings.load): after a tap the banner and the scheduler both ask."""
+    memo = getattr(ctx.db, "memo", None)
+    if memo is None or getattr(ctx.db, "away", False) or ctx.db.conn.in_transaction:
+        # (inside a transaction: what is read may yet be rolled back, the mark would not)
+        return list(followups_db.open_followups(ctx.db, ctx.store_id))
+    from db.connection import data_mark
+
+    mark = data_mark(ctx.db, ctx.store_id)
+    kept = memo.get(("open_followups", ctx.store_id))
+    if kept is not None and kept[0] == mark:
+        return kept[1]
+    rows = list(followups_db.open_followups(ctx.db, ctx.store_id))
+    memo[("open_followups", ctx.store_id)] = (mark, rows)  # the mark before the read
+    return rows
+
+
 def _plans(ctx: Context) -> list[_Plan]:
     settings = ctx.settings()
     hours = ServiceHours.from_settings(settings)
     grace = timedelta(minutes=settings.followup_grace_minutes)
     now = ctx.clock.now()
     plans = []
-    for row in followups_db.open_followups(ctx.db, ctx.store_id):
+    for row in _open_rows(ctx):
         held = row_taken_until(row)
         held_until = from_iso(held) if held is not None and from_iso(held) > now else None
         closing, alert_at = _closing_and_alert(hours, row["due_at"])
