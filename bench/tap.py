@@ -10,7 +10,7 @@ entry are committed and every screen has been told (controller.announce), so tha
 
 Wall-clock figures on a machine that other processes load are mostly those processes: so
 every tap is also measured as the **process's own CPU time** (``time.process_time``: what
-the tap costs, whatever else runs) and the **garbage collector's pauses** inside it
+the tap costs, whatever else runs) and the **garbage collector's passes** inside it
 (``gc.callbacks``), and each figure is paired with a floor from the same run, measured in
 alternation with the taps (so both see the same load):
 
@@ -53,7 +53,8 @@ def line(name: str, samples: list[float]) -> str:
 
 
 class GcPauses:
-    """The garbage collector's pauses (ms), as they happen."""
+    """The garbage collector's passes (ms of the thread's CPU time, which the machine's
+    load does not stretch), as they happen."""
 
     def __init__(self) -> None:
         self.pauses: list[tuple[int, float]] = []
@@ -62,9 +63,9 @@ class GcPauses:
 
     def _callback(self, phase: str, info: dict) -> None:
         if phase == "start":
-            self._began = time.perf_counter()
+            self._began = time.thread_time()
         else:
-            self.pauses.append((info["generation"], (time.perf_counter() - self._began) * 1000))
+            self.pauses.append((info["generation"], (time.thread_time() - self._began) * 1000))
 
     def since(self, mark: int) -> float:
         return sum(ms for _, ms in self.pauses[mark:])
@@ -249,7 +250,10 @@ def main() -> None:
     print(line("  floor: bare QPushButton click -> repainted", button_cpu))
     print(line("  floor: raw sqlite3 INSERT+COMMIT", insert_cpu))
     print(line("  second tap: remedy tile -> saved", cpu))
-    print(line("  of which the garbage collector's pauses", gc_ms))
+    print(line("  of which the garbage collector's passes", gc_ms))
+    full = [ms for generation, ms in pauses.pauses if generation == 2]
+    print(f"  full collections during the run: {len(full)}"
+          + (f", longest {max(full):.1f} ms" if full else ""))
     floor_wall = [b + n for b, n in zip(button_wall, insert_wall, strict=True)]
     floor_cpu = [b + n for b, n in zip(button_cpu, insert_cpu, strict=True)]
     print(f"saved+painted vs button+insert floors, wall: {_ratio(shown, floor_wall)}")

@@ -214,11 +214,12 @@ def start(app: QApplication, db_path: str | Path | None, *,
     return window
 
 
-def _after_worker(steps: list, resume, work, then) -> None:
+def _after_worker(window: QWidget, steps: list, resume, work, then, drop=None) -> None:
     """Run ``work()`` in a worker thread (ui.copy_refresh.InWorker) while the counter takes
     taps; the start's next steps wait for it. Then ``then(value)`` is the next step (what
     ``work`` raised is raised there instead, so the start explains it as any step's
-    trouble), and the steps go on."""
+    trouble), and the steps go on - unless ``window`` went meanwhile (the app quit, or
+    started again): then ``drop(value)`` lets go of what the work made."""
     from ui.copy_refresh import InWorker
 
     held = steps[:]
@@ -226,6 +227,10 @@ def _after_worker(steps: list, resume, work, then) -> None:
 
     def done(result: tuple) -> None:
         value, error = result
+        if window not in _WINDOWS:
+            if drop is not None and error is None:
+                drop(value)
+            return
 
         def step() -> None:
             if error is not None:
@@ -260,7 +265,8 @@ def _connect_after_paint(app: QApplication, window: MainWindow, steps: list, db_
         elif outcome == server_start.START_AGAIN:
             _start_again(app, window, steps, db_path, timer_factory)
 
-    _after_worker(steps, resume, lambda: server_start.connect_in_worker(ctx.db), found)
+    _after_worker(window, steps, resume, lambda: server_start.connect_in_worker(ctx.db),
+                  found, drop=server_start.drop_connection)
 
 
 def _start_again(app: QApplication, window: MainWindow, steps: list, db_path,
@@ -280,7 +286,8 @@ def _fill_copy_after_paint(window: MainWindow, steps: list, resume) -> None:
 
     ctx = window.controller.ctx
     url, path = vars(ctx)["copy_after_paint"], server_start.copy_to_make(ctx)
-    _after_worker(steps, resume, lambda: make_copy_in_worker(url, path, ctx.store_id),
+    _after_worker(window, steps, resume,
+                  lambda: make_copy_in_worker(url, path, ctx.store_id),
                   lambda _none: server_start.fill_copy(ctx, made=True))
 
 

@@ -115,6 +115,16 @@ def connect_in_worker(handle, *, fresh_copy: bool = True) -> tuple:
         return None, False, error
 
 
+def drop_connection(found: tuple) -> None:
+    """Close the connection :func:`connect_in_worker` made, when nobody will adopt it."""
+    from contextlib import suppress
+
+    server = found[0]
+    if server is not None:
+        with suppress(Exception):
+            server.close()
+
+
 def finish_connect(ctx: Context, before, found: tuple) -> str:
     """The GUI thread's part after :func:`connect_in_worker`: adopt the connection (the
     copy refreshed unless the worker did), and say what was found."""
