@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialogButtonBox
 from app import i18n, staff, store_admin
 from tests.conftest import shown_main_window
 from tests.live_helpers import make_store, terminal
-from ui.live import install_live
 
 pytestmark = pytest.mark.gui
 WAIT_MS = 5000
@@ -24,12 +23,10 @@ def target(request, tmp_path) -> str:
     return str(tmp_path / "store.db")
 
 
-def test_a_language_changed_on_another_terminal_applies_here_live(qtbot, target, clock,
-                                                                 fake_timers):
+def test_a_language_changed_on_another_terminal_applies_here_live(qtbot, target, clock):
     a_ctx = make_store(target, clock)  # the owner's terminal
     b_ctx = terminal(target, clock)  # the counter
-    window = shown_main_window(qtbot, b_ctx)
-    window.live = install_live(window, timer_factory=fake_timers)
+    window = shown_main_window(qtbot, b_ctx)  # with its live updates (ui.app.add_reminders)
     try:
         qtbot.waitUntil(lambda: not window.live.connecting, timeout=WAIT_MS)
         counter = window.page("counter")
@@ -53,4 +50,6 @@ def test_a_language_changed_on_another_terminal_applies_here_live(qtbot, target,
         assert counter.heading.text() != "Hva gikk galt? Trykk på det."
     finally:
         window.live.stop()
+        window.close()
+        b_ctx.db.close()
         a_ctx.db.close()
