@@ -34,3 +34,49 @@ def test_followups_formats_times_and_amounts_without_babel_s_whole_data(tmp_path
     assert "Open follow-ups: 1" in out
     assert "Table 7 — Cold food · Remake (120,00\xa0kr) + Free dessert (45,00\xa0kr)" in out
     assert out.splitlines()[-1] == "loaded: [] False"
+
+
+def test_the_report_s_paragraphs_break_their_lines_once_per_width(monkeypatch):
+    """app.pdf.Paragraph gives the same PDF, byte for byte, as reportlab's own, in every
+    language (tables in tables, notes that wrap), and breaks each cell's lines once."""
+    from reportlab.platypus import Paragraph as ReportlabParagraph
+
+    from app import demo, i18n, pdf
+    from app.clock import FixedClock
+    from app.context import Context
+    from app.setup import init_store
+    from app.summary import weekly_summary
+    from app.weeks import Week
+    from db.connection import open_database
+    from tests.test_pdf_languages import STORES
+    from tests.test_pdf_tables_whole import MADE
+
+    broken = []
+    original = ReportlabParagraph.breakLines
+
+    def counted(self, widths):
+        broken.append(self)
+        return original(self, widths)
+
+    monkeypatch.setattr(ReportlabParagraph, "breakLines", counted)
+    for language, (name, currency, locale, tz) in sorted(STORES.items()):
+        db = open_database(None)
+        ctx = Context(db=db, clock=FixedClock(MADE))
+        init_store(ctx, store_name=name, preset="restaurant", currency=currency,
+                   locale=locale, language=language, timezone=tz, owner_name="Olga",
+                   owner_pin="860419", made_by=demo.DEMO_MADE_BY)
+        demo.generate(ctx, weeks=4, seed=11, per_day=9)
+        i18n.set_language(language)
+        summary = weekly_summary(ctx, Week.parse("2026-W47"))
+        broken.clear()
+        ours = pdf.pdf_bytes(summary)
+        once = len(broken)
+        assert once == len(set(map(id, broken)))  # each paragraph's lines broken once
+        with monkeypatch.context() as plain:
+            plain.setattr(pdf.Paragraph, "wrap", ReportlabParagraph.wrap)
+            broken.clear()
+            theirs = pdf.pdf_bytes(summary)
+        assert len(broken) > once  # reportlab alone breaks them again at each ask
+        assert ours == theirs, language
+        db.close()
+    i18n.set_language("en")
