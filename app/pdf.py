@@ -64,7 +64,8 @@ class Paragraph(_ReportlabParagraph):
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
         last = self.__dict__.get("_wrapped")
-        if last is not None and last[0] == availWidth:
+        # (a split that found no room drops the lines: then they are broken again)
+        if last is not None and last[0] == availWidth and "blPara" in self.__dict__:
             return last[1]
         size = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, size)

@@ -80,3 +80,16 @@ def test_the_report_s_paragraphs_break_their_lines_once_per_width(monkeypatch):
         assert ours == theirs, language
         db.close()
     i18n.set_language("en")
+
+
+def test_a_paragraph_whose_split_found_no_room_breaks_its_lines_again():
+    from reportlab.pdfgen.canvas import Canvas
+
+    from app import pdf
+
+    paragraph = pdf.Paragraph(" ".join(["Kald mat til bord sju"] * 12), pdf.BODY)
+    width, height = paragraph.wrap(120, 800)
+    assert paragraph.wrap(120, 800) == (width, height)
+    assert paragraph.split(120, 5) == []  # no room for two lines: reportlab drops them
+    assert paragraph.wrap(120, 800) == (width, height)
+    paragraph.drawOn(Canvas(None), 0, 0)  # the lines are there to draw
