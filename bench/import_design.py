@@ -43,7 +43,11 @@ from bench.csv_io import END, PIN, _cpu_s, child_import, child_import_floor
 TABLES = ("incidents", "incident_remedies", "vouchers", "followups")
 SLICE = 2000
 DESIGNS = ("stage + copy", "write once, executemany", "write once, VALUES",
-           "copy, no incident indexes", "copy, no remedy triggers")
+           "copy, no incident indexes", "copy, no remedy triggers",
+           "copy, remedy trigger guarded")
+#: The WHEN a guard on summary_remedies_insert would take: rows of an import's remedy block.
+REMEDY_GUARD = ("NEW.id NOT BETWEEN (SELECT coalesce(min(first_remedy), 0) FROM import_staging) "
+                "AND (SELECT coalesce(max(last_remedy), -1) FROM import_staging)")
 
 
 def _fresh_store(path: Path) -> sqlite3.Connection:
@@ -87,6 +91,12 @@ def child_design(design: str, rows_file: str, store: str) -> dict[str, float]:
         for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
                                     "AND tbl_name = 'incident_remedies'").fetchall():
             conn.execute(f"DROP TRIGGER {name}")
+    if design == "copy, remedy trigger guarded":
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                           "AND name = 'summary_remedies_insert'").fetchone()[0]
+        head, begin, body = sql.partition(" BEGIN ")
+        conn.execute("DROP TRIGGER summary_remedies_insert")
+        conn.execute(f"{head} WHEN {REMEDY_GUARD}{begin}{body}")
     spent: dict[str, float] = {}
     for table in TABLES:
         rows, names = data[table], columns[table]
@@ -140,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--designs", default=";".join(DESIGNS),
+                        help="which designs, separated by ; (default: all)")
     parser.add_argument("--child", nargs="+", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -173,18 +185,19 @@ def main(argv: list[str] | None = None) -> int:
         pickle.dump((data, columns), handle)
     del data
     floors: list[float] = []
-    figures: dict[str, list[dict[str, float]]] = {d: [] for d in DESIGNS}
+    designs = [d.strip() for d in args.designs.split(";") if d.strip() in DESIGNS]
+    figures: dict[str, list[dict[str, float]]] = {d: [] for d in designs}
     for _round in range(args.repeat):  # paired: each design beside a floor of the round
         floors.append(_child(["floor", str(folder / "bare.db"), str(source)])["cpu"])
         Path(folder / "bare.db").unlink(missing_ok=True)
-        for design in DESIGNS:
+        for design in designs:
             figures[design].append(_child([design, str(rows_file), str(folder / "w.db")]))
     floor = statistics.median(floors)
     print(f"\nfloor (csv → executemany, bare table): {floor:.2f} CPU s (median of "
           f"{len(floors)})\n")
     print(f"{'CPU s (median)':28}" + "".join(f"{t[:10]:>11}" for t in TABLES)
           + f"{'all':>8}{'× floor':>9}")
-    for design in DESIGNS:
+    for design in designs:
         per = {t: statistics.median(run[t] for run in figures[design]) for t in TABLES}
         total = sum(per.values())
         print(f"{design:28}" + "".join(f"{per[t]:11.2f}" for t in TABLES)
