@@ -219,12 +219,12 @@ def main(argv: list[str] | None = None) -> int:
     floor = statistics.median(floors)
     print(f"\nfloor (csv → executemany, bare table): {floor:.2f} CPU s (median of "
           f"{len(floors)})\n")
-    print(f"{'CPU s (median)':28}" + "".join(f"{t[:10]:>11}" for t in TABLES)
+    print(f"{'CPU s (median)':36}" + "".join(f"{t[:10]:>11}" for t in TABLES)
           + f"{'all':>8}{'× floor':>9}")
     for design in designs:
         per = {t: statistics.median(run[t] for run in figures[design]) for t in TABLES}
         total = sum(per.values())
-        print(f"{design:28}" + "".join(f"{per[t]:11.2f}" for t in TABLES)
+        print(f"{design:36}" + "".join(f"{per[t]:11.2f}" for t in TABLES)
               + f"{total:8.2f}{total / floor:8.2f}×")
     for design in designs:
         if "switch" in figures[design][0]:
