@@ -147,17 +147,46 @@ def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> l
         [store_id, start, end])]
 
 
-def guest_rows(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
-    """(occurred_at, guest_key, guest_name, guest_contact, value) of the live comps in
-    ``[start, end)`` that still name a guest (by key), oldest first: what "guests to watch"
-    needs, from idx_incidents_guest_comps alone (migration 0018)."""
+# The comps that name a guest (idx_incidents_guest_comps: live, value > 0, a key).
+_COMPS = ("FROM incidents {i} INDEXED BY idx_incidents_guest_comps WHERE {i}.store_id = :store "
+          "AND {i}.guest_key IS NOT NULL AND {i}.guest_key <> '' AND {i}.voided_at IS NULL "
+          "AND {i}.cost_minor > 0 AND {visible}")
+# A flagged guest's latest comp before :end (the latest time, then the highest id): its
+# name, or its contact (printed masked) — looked up for the guests printed only.
+_LATEST = ("(SELECT n.{column} " + _COMPS.format(i="n", visible=visible("n.id")) +
+           " AND n.occurred_at >= g.last_at AND n.occurred_at < :end "
+           "AND n.guest_key = g.guest_key ORDER BY n.occurred_at DESC, n.id DESC LIMIT 1)")
+
+
+def guest_flags(db: Database, store_id: int, read_from: str, last_start: str, start: str,
+                since: str, end: str) -> list[tuple]:
+    """"Guests to watch" of the week ``[start, end)`` and of the week before
+    ``[last_start, start)``, counted inside the database: the comps of
+    ``[read_from, end)`` (``read_from``: 30 days before ``start``; ``since``: 30 days before
+    ``end``) grouped by guest key, and only the guests flagged leave it.
+
+    A row per guest flagged in either week: (flagged this week 1/0, flagged last week 1/0,
+    comps since ``since``, their value, the latest comp's time, its guest name, its
+    contact) — a guest is flagged in a week when comped more than once in the 30 days up to
+    the week's end, at least once in the week; the name and contact only for this week's."""
+    this = "count(CASE WHEN occurred_at >= :since THEN 1 END)"
+    before = "count(CASE WHEN occurred_at < :start THEN 1 END)"
+    last_before = "max(CASE WHEN occurred_at < :start THEN occurred_at END)"
+    grouped = (
+        f"SELECT guest_key, CASE WHEN {this} > 1 AND max(occurred_at) >= :start THEN 1 "
+        f"ELSE 0 END AS this_week, CASE WHEN {before} > 1 AND {last_before} >= :last_start "
+        f"THEN 1 ELSE 0 END AS last_week, {this} AS comps, "
+        "sum(CASE WHEN occurred_at >= :since THEN cost_minor ELSE 0 END) AS value_minor, "
+        "max(occurred_at) AS last_at "
+        + _COMPS.format(i="incidents", visible=visible("id"))
+        + " AND occurred_at >= :read_from AND occurred_at < :end GROUP BY guest_key")
     return db.execute(
-        "SELECT i.occurred_at, i.guest_key, i.guest_name, i.guest_contact, i.cost_minor "
-        "FROM incidents i INDEXED BY idx_incidents_guest_comps "
-        "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
-        "AND i.guest_key IS NOT NULL AND i.voided_at IS NULL AND i.cost_minor > 0 "
-        f"AND {visible()} ORDER BY i.occurred_at, i.id",
-        [store_id, start, end]).fetchall()
+        "SELECT g.this_week, g.last_week, g.comps, g.value_minor, g.last_at, "
+        f"CASE WHEN g.this_week = 1 THEN {_LATEST.format(column='guest_name')} END, "
+        f"CASE WHEN g.this_week = 1 THEN {_LATEST.format(column='guest_contact')} END "
+        f"FROM ({grouped}) g WHERE g.this_week = 1 OR g.last_week = 1",
+        {"store": store_id, "read_from": read_from, "last_start": last_start,
+         "start": start, "since": since, "end": end}).fetchall()
 
 
 def remedy_totals(db: Database, store_id: int, start: str, split: str, end: str) -> list[dict]:

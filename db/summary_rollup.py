@@ -340,7 +340,7 @@ def _moved(other: str) -> str:
             "OR x.voided_at IS DISTINCT FROM i.voided_at))")
 
 
-#: "Guests to watch" reads the comps that name a guest over 37 days (db.reports.guest_rows):
+#: "Guests to watch" groups the comps that name a guest over 37 days (db.reports.guest_flags):
 #: from this index alone, not one table row each.
 #: (``id`` for the order within a second, ``voided_at`` so SQLite sees it covers the query.)
 GUEST_INDEX = ("CREATE INDEX idx_incidents_guest_comps ON incidents (store_id, occurred_at, "
