@@ -278,22 +278,26 @@ def rollup_weeks(db: Database, store_id: int, bounds: list[str]) -> list[dict]:
     """The :data:`WEEK_TOTALS` but ``on_time``/``late`` (see :func:`check_rows`) of the live
     incidents of each week ``[bounds[n], bounds[n + 1])``, oldest first, from
     ``summary_totals`` (one row per hour, migration 0022) in one statement (one round trip
-    on PostgreSQL): one range of its key per week, summed on its own (no sort, no CASE per
-    row)."""
+    on PostgreSQL): the weeks are a list of ``VALUES`` (number, first hour, end hour), each
+    joined to its range of the table's key and summed. (Eight ranges in a ``UNION ALL``,
+    ~0.25 ms faster on SQLite, made PostgreSQL start two parallel workers for a Parallel
+    Append: 20-35 ms a summary on a busy machine instead of ~1.3 ms.)"""
     hours = [b[:13] for b in bounds]
-    sums = ", ".join(f"coalesce(sum({n}), 0)" for n in _ROLLUP_TOTALS)
-    parts, params = [], {"store": store_id}
+    weeks = ", ".join(f"({n}, :b{n}, :b{n + 1})" for n in range(len(hours) - 1))
+    sums = ", ".join(f"coalesce(sum(t.{n}), 0)" for n in _ROLLUP_TOTALS)
+    params = {"store": store_id, **{f"b{n}": hour for n, hour in enumerate(hours)}}
+    found = {row[0]: row[1:] for row in db.execute(
+        # VALUES columns are column1, column2, … on both engines.
+        f"SELECT w.column1, {sums} FROM (VALUES {weeks}) w JOIN summary_totals t "
+        "ON t.store_id = :store AND t.hour >= w.column2 AND t.hour < w.column3 "
+        "GROUP BY w.column1", params)}
+    empty = (0,) * len(_ROLLUP_TOTALS)
+    totals = []
     for n in range(len(hours) - 1):
-        parts.append(f"SELECT {n}, {sums} FROM summary_totals WHERE store_id = :store "
-                     f"AND hour >= :b{n} AND hour < :b{n + 1}")
-        params[f"b{n}"], params[f"b{n + 1}"] = hours[n], hours[n + 1]
-    found = {row[0]: row[1:] for row in db.execute(" UNION ALL ".join(parts), params)}
-    weeks = []
-    for n in range(len(hours) - 1):
-        totals = dict(zip(_ROLLUP_TOTALS, found[n], strict=True))
-        totals["left"] = totals.pop("outcome_left")
-        weeks.append(totals)
-    return weeks
+        figures = dict(zip(_ROLLUP_TOTALS, found.get(n, empty), strict=True))
+        figures["left"] = figures.pop("outcome_left")
+        totals.append(figures)
+    return totals
 
 
 def rollup_hours(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
