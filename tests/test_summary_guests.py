@@ -1,0 +1,73 @@
+"""Guests to watch, counted inside the database (db.reports.guest_flags): the guests comped
+more than once in the 30 days up to the week's end, at least once in the week, with the
+latest comp's name (or its contact, masked), as the computation kept in
+tests/summary_reference.py says, on both engines."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta, timezone
+
+from app import incidents
+from app.approval import Approval
+from app.catalog import category_by_code, remedy_by_code
+from app.models import RemedyRequest
+from app.summary import Week, weekly_summary
+from tests import summary_reference
+
+WEEK = Week(2026, 45)  # Monday 2 November 2026 (Oslo, UTC+1)
+MONDAY = datetime(2026, 11, 2, 11, 0, tzinfo=timezone.utc)
+
+
+def _comp(ctx, people, when, amount=3500, **guest):
+    ctx.clock.set(when)
+    code = "free_drink" if amount else "apology"
+    return incidents.log_incident(
+        ctx, category_id=category_by_code(ctx, "cold_food").id,
+        remedies=[RemedyRequest(remedy_by_code(ctx, code).id, amount or None)],
+        staff_id=people["Sam"], approval=Approval(people["Marco"], "Marco", when), **guest)
+
+
+def test_guests_to_watch_are_counted_in_the_database_as_the_reference_says(ctx, people,
+                                                                           clock):
+    day = timedelta(days=1)
+    # By contact only, twice this week: shown masked.
+    phone = {"guest_contact": "+47 912 34 567"}
+    _comp(ctx, people, MONDAY, **phone)
+    _comp(ctx, people, MONDAY + 2 * day, amount=5000, **phone)
+    # The same contact under two names: the latest comp's name is shown; 25 days before
+    # the week's end counts, one comp 31 days before does not.
+    kari = {"guest_contact": "kari@example.no"}
+    _comp(ctx, people, MONDAY - 31 * day, guest_name="K. Nordmann", **kari)
+    _comp(ctx, people, MONDAY - 18 * day, guest_name="Kari", **kari)
+    _comp(ctx, people, MONDAY + 3 * day, guest_name="Kari Nordmann", **kari)
+    # Twice in the same second: the one logged last names the guest.
+    same = MONDAY + 4 * day
+    _comp(ctx, people, MONDAY - 2 * day, guest_name="Ola")
+    _comp(ctx, people, same, guest_name="Ola")
+    _comp(ctx, people, same, guest_name="OLA")
+    # Twice in the week before only: flagged there, not in this week.
+    _comp(ctx, people, MONDAY - 6 * day, guest_name="Tom Baker")
+    _comp(ctx, people, MONDAY - 5 * day, guest_name="Tom Baker")
+    # Once 32 days before and once this week: not twice in 30 days.
+    _comp(ctx, people, MONDAY - 32 * day, guest_name="Ana")
+    _comp(ctx, people, MONDAY + day, guest_name="Ana")
+    # Not comps: nothing of value given, or undone.
+    _comp(ctx, people, MONDAY, amount=0, guest_name="Petr")
+    _comp(ctx, people, MONDAY + day, amount=0, guest_name="Petr")
+    _comp(ctx, people, MONDAY + day, guest_name="Emma")
+    undone = _comp(ctx, people, MONDAY + 2 * day, guest_name="Emma")
+    clock.set(MONDAY + 2 * day + timedelta(seconds=20))
+    incidents.void_incident(ctx, undone.incident.id, people["Marco"])
+    clock.set(MONDAY + 9 * day)
+
+    summary = weekly_summary(ctx, WEEK)
+
+    assert [(g.name, g.comps, g.value_minor) for g in summary.guests_to_watch] == [
+        ("OLA", 3, 10500), ("… 567", 2, 8500), ("Kari Nordmann", 2, 7000)]
+    assert summary.guests_to_watch[0].last_at == same
+    assert summary.this.guests_to_watch == 3
+    assert summary.last.guests_to_watch == 1  # Tom Baker
+    for week in (WEEK, WEEK.shifted(-1), WEEK.shifted(1)):
+        assert asdict(weekly_summary(ctx, week)) == \
+            asdict(summary_reference.weekly_summary(ctx, week)), week
