@@ -228,6 +228,13 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     if isinstance(week, str):
         week = Week.parse(week)
     settings = ctx.settings()
+    try:
+        return _weekly_summary(ctx, week, settings)
+    finally:
+        reports_db.forget_ahead(ctx.db)
+
+
+def _weekly_summary(ctx: Context, week: Week, settings) -> WeeklySummary:
     tz = ZoneInfo(settings.timezone)
     now = ctx.clock.now()
     start, end = week.bounds(tz)
@@ -246,7 +253,9 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     bounds = [to_iso(w.bounds(tz)[0]) for w in eight] + [end_iso]
     hourly = all(_on_the_hour(t) for t in bounds)
     known: dict[Week, OutcomeFigures] = {}
-    if hourly:
+    if hourly:  # on a server, every read below in one round trip
+        reports_db.send_ahead(ctx.db, ctx.store_id, lambda db: _reads(
+            db, ctx.store_id, bounds, (prev_start, start, end), grace * 60))
         per_week = reports_db.rollup_weeks(ctx.db, ctx.store_id, bounds)
         totals = {1: per_week[-1], 0: per_week[-2]}
         known = {w: OutcomeFigures(*(figures[o.value] for o in Outcome))
@@ -304,6 +313,25 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
                 for r in (reports_db.paper_approval_totals(ctx.db, ctx.store_id, start_iso,
                                                            end_iso)
                           if not hourly or any(r["paper"] for r in remedy_rows) else ())))
+
+
+def _reads(db, store_id: int, bounds: list[str], weeks: tuple[datetime, datetime, datetime],
+           grace_s: int) -> None:
+    """The reads of a whole-hour week's summary, made on ``db`` (db.reports.send_ahead lists
+    them with it): the same calls, with the same arguments, as below."""
+    from db import terminals as terminals_db
+
+    prev, start, end = (to_iso(t) for t in weeks)
+    reports_db.rollup_weeks(db, store_id, bounds)
+    reports_db.check_rows(db, store_id, prev, start, end, grace_s)
+    reports_db.rollup_staff(db, store_id, prev, start, end)
+    reports_db.rollup_hours(db, store_id, prev, end)
+    reports_db.redeemed_voucher_times(db, store_id, prev, end)
+    reports_db.guest_flags(db, store_id, *_guest_window(*weeks))
+    reports_db.rollup_remedies(db, store_id, prev, start, end)
+    reports_db.rollup_approvals(db, store_id, start, end)
+    reports_db.note_rows(db, store_id, start, end, NOTES_MAX)  # asked when a note is counted
+    terminals_db.count_terminals(db, store_id)  # app.terminals.week_figures
 
 
 def _on_the_hour(text: str) -> bool:
@@ -452,15 +480,20 @@ def _guests_to_watch(ctx: Context, tz: ZoneInfo, last_start: datetime, start: da
     """This week's guests to watch (comped more than once in the 30 days up to ``end``, at
     least once in ``[start, end)``), and how many last week had. Counted inside the
     database (db.reports.guest_flags): only the guests flagged leave it."""
-    window = timedelta(days=COMP_WINDOW_DAYS)
-    rows = reports_db.guest_flags(ctx.db, ctx.store_id, to_iso(start - window),
-                                  to_iso(last_start), to_iso(start), to_iso(end - window),
-                                  to_iso(end))
+    rows = reports_db.guest_flags(ctx.db, ctx.store_id, *_guest_window(last_start, start, end))
     flags = [GuestFlag(name=name or _masked(contact), comps=comps, value_minor=value,
                        last_at=from_iso(last_at).astimezone(tz))
              for this, _last, comps, value, last_at, name, contact in rows if this]
     flags.sort(key=lambda g: (-g.comps, -g.value_minor, g.name.casefold()))
     return tuple(flags), sum(1 for row in rows if row[1])
+
+
+def _guest_window(last_start: datetime, start: datetime, end: datetime) -> tuple[str, ...]:
+    """db.reports.guest_flags's bounds: 30 days before ``start``, last week's start, this
+    week's start, 30 days before ``end``, ``end``."""
+    window = timedelta(days=COMP_WINDOW_DAYS)
+    return (to_iso(start - window), to_iso(last_start), to_iso(start), to_iso(end - window),
+            to_iso(end))
 
 
 def _masked(contact: str | None) -> str:

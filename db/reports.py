@@ -11,6 +11,8 @@ queries group by the UTC hour (or minute) for it.
 
 from __future__ import annotations
 
+import re
+
 from db.connection import Database
 from db.import_staging import visible
 
@@ -180,7 +182,7 @@ def guest_flags(db: Database, store_id: int, read_from: str, last_start: str, st
         "max(occurred_at) AS last_at "
         + _COMPS.format(i="incidents", visible=visible("id"))
         + " AND occurred_at >= :read_from AND occurred_at < :end GROUP BY guest_key")
-    return db.execute(
+    return _execute(db,
         "SELECT g.this_week, g.last_week, g.comps, g.value_minor, g.last_at, "
         f"CASE WHEN g.this_week = 1 THEN {_LATEST.format(column='guest_name')} END, "
         f"CASE WHEN g.this_week = 1 THEN {_LATEST.format(column='guest_contact')} END "
@@ -286,7 +288,7 @@ def rollup_weeks(db: Database, store_id: int, bounds: list[str]) -> list[dict]:
     weeks = ", ".join(f"({n}, :b{n}, :b{n + 1})" for n in range(len(hours) - 1))
     sums = ", ".join(f"coalesce(sum(t.{n}), 0)" for n in _ROLLUP_TOTALS)
     params = {"store": store_id, **{f"b{n}": hour for n, hour in enumerate(hours)}}
-    found = {row[0]: row[1:] for row in db.execute(
+    found = {row[0]: row[1:] for row in _execute(db,
         # VALUES columns are column1, column2, … on both engines.
         f"SELECT w.column1, {sums} FROM (VALUES {weeks}) w JOIN summary_totals t "
         "ON t.store_id = :store AND t.hour >= w.column2 AND t.hour < w.column3 "
@@ -302,7 +304,7 @@ def rollup_weeks(db: Database, store_id: int, bounds: list[str]) -> list[dict]:
 
 def rollup_hours(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
     """As :func:`hours_by_category` with ``width`` 13, from ``summary_hours``."""
-    return db.execute(
+    return _execute(db,
         "SELECT h.hour, h.category_id, h.incidents, h.value_minor, h.hour, c.code, c.label "
         "FROM summary_hours h LEFT JOIN categories c ON c.id = h.category_id "
         "WHERE h.store_id = :store AND h.hour >= :start AND h.hour < :end "
@@ -315,12 +317,13 @@ def rollup_staff(db: Database, store_id: int, start: str, split: str, end: str
     """As :func:`staff_totals`, from ``summary_staff`` (the first hour for the first
     occurred_at)."""
     this = "CASE WHEN s.hour >= :split THEN 1 ELSE 0 END"
-    return db.execute(
+    return _execute(db,
         f"SELECT CASE WHEN s.staff_key = 0 THEN NULL ELSE s.staff_key END, {this}, "
         "sum(s.incidents), sum(s.comps), sum(s.value_minor), min(s.hour), st.name "
         "FROM summary_staff s LEFT JOIN staff st ON st.id = s.staff_key "
         "WHERE s.store_id = :store AND s.hour >= :start AND s.hour < :end "
-        f"AND s.incidents > 0 GROUP BY s.staff_key, {this}, st.name "
+        # (the week by its place: on PostgreSQL each :split is a parameter of its own)
+        "AND s.incidents > 0 GROUP BY s.staff_key, 2, st.name "
         "ORDER BY min(s.hour), s.staff_key",
         {"store": store_id, "split": split[:13], **_hours(start, end)}).fetchall()
 
@@ -338,7 +341,7 @@ def check_rows(db: Database, store_id: int, start: str, split: str, end: str, gr
         f"INDEXED BY idx_incidents_checks WHERE store_id = :store AND occurred_at >= :{a} "
         f"AND occurred_at < :{b} AND voided_at IS NULL AND {visible('id')} AND {_CHECKED} "
         "GROUP BY followup_done_s" for this, a, b in ((0, "start", "split"), (1, "split", "end")))
-    return db.execute(f"{weeks} ORDER BY 1, 2",
+    return _execute(db, f"{weeks} ORDER BY 1, 2",
                       {"store": store_id, "start": start, "split": split, "end": end,
                        "grace": grace_s}).fetchall()
 
@@ -349,7 +352,7 @@ def rollup_remedies(db: Database, store_id: int, start: str, split: str, end: st
     week's were approved on paper (an import's history: :func:`paper_approval_totals`
     only then)."""
     this = "hour >= :split"
-    return list(db.query(
+    return list(_query(db,
         f"""
         SELECT s.remedy_id, max(coalesce(m.label, s.label)) AS label, max(s.kind) AS kind,
                sum(CASE WHEN {this} THEN s.given ELSE 0 END) AS given,
@@ -366,7 +369,7 @@ def rollup_remedies(db: Database, store_id: int, start: str, split: str, end: st
 
 def rollup_approvals(db: Database, store_id: int, start: str, end: str) -> list[dict]:
     """As :func:`approval_totals`, from ``summary_remedies``."""
-    return list(db.query(
+    return list(_query(db,
         "SELECT a.approved_key AS staff_id, st.name AS staff_name, "
         "sum(a.given) AS approvals, sum(a.value_minor) AS value_minor "
         "FROM summary_remedies a LEFT JOIN staff st ON st.id = a.approved_key "
@@ -375,3 +378,83 @@ def rollup_approvals(db: Database, store_id: int, start: str, end: str) -> list[
         "GROUP BY a.approved_key, st.name ORDER BY value_minor DESC, st.name",
         {"store": store_id, **_hours(start, end)}))
 
+
+# -- reads sent ahead (PostgreSQL) ------------------------------------------------------------
+# The summary's reads of a whole-hour week are known once its bounds are: on PostgreSQL they
+# go to the server together in one round trip (:func:`send_ahead`; db.pg's ``read_ahead``),
+# and each function below is then answered from their rows. Those reads are matched by
+# statement and positional parameters: the functions' named parameters become ``?`` in order.
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def _positional(sql: str, params: dict) -> tuple[str, list]:
+    """``sql`` with each ``:name`` as ``?`` and the values in the order they appear."""
+    values: list = []
+
+    def mark(match: re.Match) -> str:
+        values.append(params[match[1]])
+        return "?"
+
+    return _NAMED.sub(mark, sql), values
+
+
+def _execute(db: Database, sql: str, params: dict):
+    return db.execute(*_positional(sql, params))
+
+
+def _query(db: Database, sql: str, params: dict):
+    return db.query(*_positional(sql, params))
+
+
+class _Noted:
+    """Stands for the database while the summary's reads are listed: each statement and
+    its parameters are noted, nothing is run (every read answers no rows; one asked for a
+    single row, such as a count, zeros)."""
+
+    backend = "noted"
+
+    def __init__(self) -> None:
+        self.reads: list[tuple[str, tuple]] = []
+
+    def execute(self, sql: str, params=()) -> _Noted:
+        self.reads.append((sql, tuple(params)))
+        return self
+
+    def query(self, sql: str, params=()):
+        self.reads.append((sql, tuple(params)))
+        return iter(())
+
+    def fetchall(self) -> list:
+        return []
+
+    def fetchone(self) -> tuple:
+        return (0,) * 64
+
+    def __iter__(self):
+        return iter(())
+
+
+def send_ahead(db: Database, store_id: int, reads) -> bool:
+    """On a server (db.pg's ``read_ahead``): the statements ``reads(handle)`` makes — calls
+    of this module's functions on ``handle`` — sent together in one round trip, each answered
+    from its rows when the same call is made on ``db`` (until :func:`forget_ahead`, or until
+    anything may have changed). A SQLite file is read as it is asked: nothing is done.
+    Returns whether the reads were sent."""
+    if getattr(db, "backend", "sqlite") == "sqlite":
+        return False
+    ahead = getattr(db, "read_ahead", None)
+    if ahead is None:
+        return False
+    noted = _Noted()
+    reads(noted)
+    ahead(store_id, noted.reads)
+    return True
+
+
+def forget_ahead(db: Database) -> None:
+    """The rows :func:`send_ahead` kept, let go (a server's; nothing on SQLite)."""
+    if getattr(db, "backend", "sqlite") != "sqlite":
+        forget = getattr(db, "forget_read_ahead", None)
+        if forget is not None:
+            forget()

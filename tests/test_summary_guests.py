@@ -5,15 +5,22 @@ tests/summary_reference.py says, on both engines."""
 
 from __future__ import annotations
 
+import select
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
-from app import incidents
+import pytest
+
+from app import incidents, staff
 from app.approval import Approval
 from app.catalog import category_by_code, remedy_by_code
-from app.models import RemedyRequest
+from app.context import Context, open_context
+from app.models import RemedyRequest, Role
+from app.setup import init_store
 from app.summary import Week, weekly_summary
+from db.connection import open_database
 from tests import summary_reference
+from tests.conftest import MANAGER_PIN, OWNER_PIN
 
 WEEK = Week(2026, 45)  # Monday 2 November 2026 (Oslo, UTC+1)
 MONDAY = datetime(2026, 11, 2, 11, 0, tzinfo=timezone.utc)
@@ -71,3 +78,37 @@ def test_guests_to_watch_are_counted_in_the_database_as_the_reference_says(ctx, 
     for week in (WEEK, WEEK.shifted(-1), WEEK.shifted(1)):
         assert asdict(weekly_summary(ctx, week)) == \
             asdict(summary_reference.weekly_summary(ctx, week)), week
+
+
+@pytest.mark.postgresql
+def test_a_week_s_summary_on_a_server_is_one_round_trip_and_sees_another_terminal_s_tap(
+        pg_url, clock):
+    """Its reads go to the server together (db.reports.send_ahead, db.pg read_ahead); a
+    summary made again after another terminal's tap counts it (nothing kept that may have
+    changed)."""
+    one = open_context(pg_url, clock)
+    init_store(one, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
+               locale="nb_NO", language="en", timezone="Europe/Oslo", owner_name="Ingrid",
+               owner_pin=OWNER_PIN)
+    staff.add_staff(one, "Marco", Role.MANAGER, MANAGER_PIN)
+    staff.add_staff(one, "Sam", Role.CASHIER)
+    people = {member.name: member.id for member in staff.list_staff(one)}
+    two = Context(open_database(pg_url), clock)
+    try:
+        _comp(one, people, MONDAY, guest_name="Ola")
+        clock.set(MONDAY + timedelta(days=9))
+        weekly_summary(two, WEEK)  # the store's LISTEN and the settings: once
+        before = two.db.conn.round_trips
+        first = weekly_summary(two, WEEK)
+        assert two.db.conn.round_trips - before == 1
+        assert first.this.incidents == 1 and not first.guests_to_watch
+        _comp(one, people, MONDAY + timedelta(days=1), guest_name="Ola")
+        select.select([two.db.conn.raw.pgconn.socket], [], [], 5)  # the NOTIFY
+        clock.set(MONDAY + timedelta(days=9))
+        again = weekly_summary(two, WEEK)
+        assert again.this.incidents == 2
+        assert [(g.name, g.comps) for g in again.guests_to_watch] == [("Ola", 2)]
+        assert asdict(again) == asdict(summary_reference.weekly_summary(two, WEEK))
+    finally:
+        one.db.close()
+        two.db.close()
