@@ -555,3 +555,13 @@ def m0023_import_rollup_guard(db: Database) -> None:
     from db.import_rollup import guard_insert_trigger
 
     guard_insert_trigger(db)
+
+
+@migrations(name="0024_summary_notes")
+def m0024_summary_notes(db: Database) -> None:
+    """``idx_incidents_noted`` (0022) made again with the severity and the note: a week's
+    notes are counted and ranked from one range of it, and only the forty printed are read
+    from the table. See db/summary_rollup.py (NOTES_INDEX)."""
+    from db.summary_rollup import migrate_notes
+
+    migrate_notes(db)

@@ -120,23 +120,26 @@ def note_rows(db: Database, store_id: int, start: str, end: str, limit: int
     """The first ``limit`` notes of the live incidents of ``[start, end)`` — severe ones
     first, then in time order — and how many there are: an incident flagged ``noted`` whose
     own note or latest outcome's note is not empty, with both notes and what a note line
-    prints beside them. One range of idx_incidents_noted (migration 0022); the outcome's
-    note is looked up only where the incident's own is empty, and for the rows printed;
-    only those leave the database."""
+    prints beside them. The notes are counted and ranked from one range of
+    idx_incidents_noted (migration 0024: it holds the severity and the note); the outcome's
+    note is looked up only where the incident's own is empty, and only the rows printed
+    are read from the table (and leave the database)."""
     order = "CASE WHEN {i}.severity = 'high' THEN 0 ELSE 1 END, {i}.occurred_at, {i}.id"
     rows = list(db.query(
-        f"SELECT n.*, {_OUTCOME_NOTE.format(i='n')} AS outcome_note FROM ("
         "SELECT i.id, i.occurred_at, i.severity, i.table_ref, i.guest_name, i.note, "
         "i.outcome, coalesce(c.label, i.category_label) AS category_label, "
-        "s.name AS staff_name, count(*) OVER () AS total "
-        "FROM incidents i INDEXED BY idx_incidents_noted "
+        f"s.name AS staff_name, k.total, {_OUTCOME_NOTE.format(i='i')} AS outcome_note "
+        "FROM (SELECT n.id, count(*) OVER () AS total "
+        "FROM incidents n INDEXED BY idx_incidents_noted "
+        "WHERE n.store_id = ? AND n.occurred_at >= ? AND n.occurred_at < ? "
+        f"AND n.voided_at IS NULL AND n.noted = 1 AND {visible('n.id')} "
+        "AND (coalesce(n.note, '') <> '' "
+        f"OR coalesce({_OUTCOME_NOTE.format(i='n')}, '') <> '') "
+        f"ORDER BY {order.format(i='n')} LIMIT ?) k "
+        "JOIN incidents i ON i.id = k.id "
         "LEFT JOIN categories c ON c.id = i.category_id "
         "LEFT JOIN staff s ON s.id = i.staff_id "
-        "WHERE i.store_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? "
-        f"AND i.voided_at IS NULL AND i.noted = 1 AND {visible()} "
-        "AND (coalesce(i.note, '') <> '' "
-        f"OR coalesce({_OUTCOME_NOTE.format(i='i')}, '') <> '') "
-        f"ORDER BY {order.format(i='i')} LIMIT ?) n ORDER BY {order.format(i='n')}",
+        f"ORDER BY {order.format(i='i')}",
         [store_id, start, end, limit]))
     return rows, rows[0]["total"] if rows else 0
 
