@@ -41,6 +41,7 @@ from app.incidents import paper_approval_text
 from app.models import Outcome
 from app.weeks import Week, current_week, last_complete_week  # noqa: F401 (re-exported)
 from db import reports as reports_db
+from db import summary_ahead
 
 COMP_WINDOW_DAYS = 30
 STAFF_FACTOR = 1.5
@@ -231,7 +232,7 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     try:
         return _weekly_summary(ctx, week, settings)
     finally:
-        reports_db.forget_ahead(ctx.db)
+        summary_ahead.forget_ahead(ctx.db)
 
 
 def _weekly_summary(ctx: Context, week: Week, settings) -> WeeklySummary:
@@ -254,7 +255,7 @@ def _weekly_summary(ctx: Context, week: Week, settings) -> WeeklySummary:
     hourly = all(_on_the_hour(t) for t in bounds)
     known: dict[Week, OutcomeFigures] = {}
     if hourly:  # on a server, every read below in one round trip
-        reports_db.send_ahead(ctx.db, ctx.store_id, lambda db: _reads(
+        summary_ahead.send_ahead(ctx.db, ctx.store_id, lambda db: _reads(
             db, ctx.store_id, bounds, (prev_start, start, end), grace * 60))
         per_week = reports_db.rollup_weeks(ctx.db, ctx.store_id, bounds)
         totals = {1: per_week[-1], 0: per_week[-2]}
@@ -317,8 +318,9 @@ def _weekly_summary(ctx: Context, week: Week, settings) -> WeeklySummary:
 
 def _reads(db, store_id: int, bounds: list[str], weeks: tuple[datetime, datetime, datetime],
            grace_s: int) -> None:
-    """The reads of a whole-hour week's summary, made on ``db`` (db.reports.send_ahead lists
-    them with it): the same calls, with the same arguments, as below."""
+    """The reads of a whole-hour week's summary, made on ``db``: the same calls, with the
+    same arguments, as :func:`weekly_summary` makes (db.summary_ahead lists them with it
+    and sends them to a server together)."""
     from db import terminals as terminals_db
 
     prev, start, end = (to_iso(t) for t in weeks)

@@ -14,7 +14,7 @@ On each backend: :func:`app.summary.weekly_summary` for random weeks (every quer
 summary and the Python around them), p50 / p99, beside two floors of the same run over the
 eight weeks it reads (same store, same range): a bare ``SELECT count(*)``, and ``SELECT *``
 of those incident rows. Then the time of each query of one summary (where the time goes;
-on PostgreSQL ``send_ahead`` is the one round trip that runs them all, db.reports).
+on PostgreSQL they are answered from one round trip, db.summary_ahead).
 Target (issues 13 and 14): p99 ≤ 50 ms.
 """
 
@@ -133,6 +133,7 @@ def measure(target: str, end, runs: int) -> dict:
     from app.context import open_context
     from app.summary import TREND_WEEKS, Week, weekly_summary
     from db import reports
+    from db.summary_ahead import Noted
 
     ctx = open_context(target, FixedClock(end + timedelta(minutes=1)))
     tz = ZoneInfo(ctx.settings().timezone)
@@ -150,7 +151,7 @@ def measure(target: str, end, runs: int) -> dict:
             wrapped[name] = function
 
             def timed(*args, __f=function, __n=name, **kwargs):
-                if args and isinstance(args[0], reports._Noted):  # only listed: send_ahead
+                if args and isinstance(args[0], Noted):  # only listed: send_ahead
                     return __f(*args, **kwargs)
                 began = time.perf_counter()
                 try:

@@ -384,7 +384,7 @@ def rollup_approvals(db: Database, store_id: int, start: str, end: str) -> list[
 
 # -- reads sent ahead (PostgreSQL) ------------------------------------------------------------
 # The summary's reads of a whole-hour week are known once its bounds are: on PostgreSQL they
-# go to the server together in one round trip (:func:`send_ahead`; db.pg's ``read_ahead``),
+# go to the server together in one round trip (db.summary_ahead; db.pg's ``read_ahead``),
 # and each function below is then answered from their rows. Those reads are matched by
 # statement and positional parameters: the functions' named parameters become ``?`` in order.
 
@@ -408,56 +408,3 @@ def _execute(db: Database, sql: str, params: dict):
 
 def _query(db: Database, sql: str, params: dict):
     return db.query(*_positional(sql, params))
-
-
-class _Noted:
-    """Stands for the database while the summary's reads are listed: each statement and
-    its parameters are noted, nothing is run (every read answers no rows; one asked for a
-    single row, such as a count, zeros)."""
-
-    backend = "noted"
-
-    def __init__(self) -> None:
-        self.reads: list[tuple[str, tuple]] = []
-
-    def execute(self, sql: str, params=()) -> _Noted:
-        self.reads.append((sql, tuple(params)))
-        return self
-
-    def query(self, sql: str, params=()):
-        self.reads.append((sql, tuple(params)))
-        return iter(())
-
-    def fetchall(self) -> list:
-        return []
-
-    def fetchone(self) -> tuple:
-        return (0,) * 64
-
-    def __iter__(self):
-        return iter(())
-
-
-def send_ahead(db: Database, store_id: int, reads) -> bool:
-    """On a server (db.pg's ``read_ahead``): the statements ``reads(handle)`` makes — calls
-    of this module's functions on ``handle`` — sent together in one round trip, each answered
-    from its rows when the same call is made on ``db`` (until :func:`forget_ahead`, or until
-    anything may have changed). A SQLite file is read as it is asked: nothing is done.
-    Returns whether the reads were sent."""
-    if getattr(db, "backend", "sqlite") == "sqlite":
-        return False
-    ahead = getattr(db, "read_ahead", None)
-    if ahead is None:
-        return False
-    noted = _Noted()
-    reads(noted)
-    ahead(store_id, noted.reads)
-    return True
-
-
-def forget_ahead(db: Database) -> None:
-    """The rows :func:`send_ahead` kept, let go (a server's; nothing on SQLite)."""
-    if getattr(db, "backend", "sqlite") != "sqlite":
-        forget = getattr(db, "forget_read_ahead", None)
-        if forget is not None:
-            forget()
