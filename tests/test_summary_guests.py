@@ -6,7 +6,6 @@ tests/summary_reference.py says, on both engines."""
 from __future__ import annotations
 
 import select
-from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -76,8 +75,8 @@ def test_guests_to_watch_are_counted_in_the_database_as_the_reference_says(ctx, 
     assert summary.this.guests_to_watch == 3
     assert summary.last.guests_to_watch == 1  # Tom Baker
     for week in (WEEK, WEEK.shifted(-1), WEEK.shifted(1)):
-        assert asdict(weekly_summary(ctx, week)) == \
-            asdict(summary_reference.weekly_summary(ctx, week)), week
+        assert weekly_summary(ctx, week)._asdict() == \
+            summary_reference.weekly_summary(ctx, week)._asdict(), week
 
 
 @pytest.mark.postgresql
@@ -108,7 +107,7 @@ def test_a_week_s_summary_on_a_server_is_one_round_trip_and_sees_another_termina
         again = weekly_summary(two, WEEK)
         assert again.this.incidents == 2
         assert [(g.name, g.comps) for g in again.guests_to_watch] == [("Ola", 2)]
-        assert asdict(again) == asdict(summary_reference.weekly_summary(two, WEEK))
+        assert again._asdict() == summary_reference.weekly_summary(two, WEEK)._asdict()
     finally:
         one.db.close()
         two.db.close()
