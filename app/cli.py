@@ -26,51 +26,11 @@ def default_db_path() -> Path:
     return Path(_user_data_dir()) / "comeback.db"
 
 
-#: What platformdirs' Unix module takes from ``tempfile`` (for its runtime-folder fallback).
-_TEMPFILE_NAMES = ("TemporaryFile", "gettempdir")
-
-
 def _user_data_dir() -> str:
-    """platformdirs' data folder for Comeback (terminal.json and the default file are there).
-
-    Every command asks for it (terminal.json says which store and terminal this is), but on
-    Linux platformdirs' own module imports ``tempfile`` — with shutil, random, bz2 and
-    lzma, ~16 M instructions, more than ``comeback followups`` reads and prints — for its
-    runtime-folder fallback only, which the data folder never uses. While platformdirs
-    loads, ``tempfile`` is a stand-in whose names load the real module when called; it is
-    gone once platformdirs is loaded (``import tempfile`` is the real module as ever). Any
-    surprise (another platformdirs that takes more from tempfile): imported as usual."""
-    if "platformdirs" not in sys.modules and "tempfile" not in sys.modules:
-        _import_platformdirs_without_tempfile()
+    """platformdirs' data folder for Comeback (terminal.json and the default file are there)."""
     from platformdirs import user_data_dir
 
     return user_data_dir("comeback", appauthor=False)
-
-
-def _import_platformdirs_without_tempfile() -> None:
-    import importlib
-    import types
-
-    def deferred(name: str):
-        def call(*args, **kwargs):
-            return getattr(importlib.import_module("tempfile"), name)(*args, **kwargs)
-
-        call.__name__ = name
-        return call
-
-    stand_in = types.ModuleType("tempfile")
-    for name in _TEMPFILE_NAMES:
-        setattr(stand_in, name, deferred(name))
-    sys.modules["tempfile"] = stand_in
-    try:
-        import platformdirs  # noqa: F401
-    except ImportError:  # it wants more of tempfile: forget this try, import as usual
-        for module in [m for m in sys.modules if m == "platformdirs"
-                       or m.startswith("platformdirs.")]:
-            del sys.modules[module]
-    finally:
-        if sys.modules.get("tempfile") is stand_in:
-            del sys.modules["tempfile"]
 
 
 def db_target(text: str) -> Path | str:

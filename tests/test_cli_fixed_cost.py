@@ -124,36 +124,13 @@ def test_an_empty_partial_index_does_not_make_every_close_analyse_again(tmp_path
     assert _statistics(path)[0] == rows  # the row is not added twice
 
 
-def test_followups_loads_neither_the_write_path_nor_tempfile(tmp_path):
+def test_followups_does_not_load_the_write_path(tmp_path):
     """``comeback followups`` reads: what logging a tap needs (vouchers, remedies, approval
-    rules, db.tap), setting up a store, and the tempfile that platformdirs imports only for
-    a runtime folder are not loaded; ``import tempfile`` afterwards is the real module."""
+    rules, db.tap) and setting up a store are not loaded."""
     path = tmp_path / "store.db"
     cli_init_store(path)
     loaded = _modules_after(f"from app.cli import main\n"
                             f"assert main(['followups', '--db', {str(path)!r}]) == 0")
     assert "platformdirs" in loaded  # terminal.json was looked for
     assert not loaded & {"app.vouchers", "app.remedies_given", "app.approval_rule", "db.tap",
-                         "app.audit_payload", "app.setup", "tempfile", "shutil"}
-    after = _modules_after("from app.cli import default_db_path\n"
-                           "import platformdirs, tempfile\n"
-                           "assert tempfile.mkdtemp and tempfile.gettempdir()\n"
-                           "assert default_db_path().name == 'comeback.db'\n"
-                           "from platformdirs import unix\n"
-                           "assert unix.gettempdir() == tempfile.gettempdir()\n")
-    assert "tempfile" in after
-
-
-def test_platformdirs_wanting_more_of_tempfile_is_imported_as_usual(monkeypatch):
-    """Another platformdirs that takes names the stand-in does not have: imported as it
-    would be, with the real tempfile."""
-    for name in [m for m in sys.modules if m == "platformdirs" or m.startswith("platformdirs.")
-                 or m == "tempfile"]:
-        monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setattr(cli, "_TEMPFILE_NAMES", ("gettempdir",))  # TemporaryFile missing
-    assert cli.default_db_path().name == "comeback.db"
-    import tempfile
-
-    import platformdirs.unix
-
-    assert platformdirs.unix.TemporaryFile is tempfile.TemporaryFile
+                         "app.audit_payload", "app.setup"}
