@@ -28,7 +28,7 @@ BUSY_TIMEOUT_MS = 5000
 # The migration set and its newest migration (db/migrations.py; a test keeps them equal).
 # A file that has it applied needs no migration, and that check needs no sqlite-utils.
 MIGRATION_SET = "comeback"
-NEWEST_MIGRATION = "0023_import_rollup_guard"
+NEWEST_MIGRATION = "0025_pg_remedy_rollup"
 
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 _CONTROL = re.compile(r"\s*(begin|commit|end|rollback|savepoint|release)\b", re.IGNORECASE)

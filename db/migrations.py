@@ -555,3 +555,15 @@ def m0023_import_rollup_guard(db: Database) -> None:
     from db.import_rollup import guard_insert_trigger
 
     guard_insert_trigger(db)
+
+
+@migrations(name="0025_pg_remedy_rollup")
+def m0025_pg_remedy_rollup(db: Database) -> None:
+    """PostgreSQL only: the remedies' rollup trigger (0018) finds each new remedy's incident
+    by its id, instead of a plan that read every incident of the table for one remedy on
+    every tap (a new store's tables have no statistics yet). See db/pg_remedy_rollup.py.
+    Nothing changes on SQLite."""
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        from db.pg_remedy_rollup import migrate
+
+        migrate(db)
