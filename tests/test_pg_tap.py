@@ -130,6 +130,21 @@ def test_the_function_refuses_a_column_it_does_not_write_or_one_left_out(server)
         with pytest.raises(sqlite3.IntegrityError, match="not the columns it writes"), \
                 database.atomic():
             tap_db.write(database, tap_db.Tap(incident=wrong, **rest))
+    remedy = {"remedy_id": catalog.remedies(server)[0].id, "kind": "voucher", "label": "x",
+              "amount_minor": 100, "percent": None, "approved_by": None,
+              "given_at": "2026-11-16T11:00:00+00:00", "terminal_id": None}
+    voucher = {"code": "ABCD-2345", "amount_minor": 100, "issued_at": "x", "expires_at": "x"}
+    for remedies, followup, names in (
+            ([{**remedy, "voucher": {**voucher, "redeemed_at": "x"}}], rest["followup"],
+             "redeemed_at"),
+            ([{**remedy, "voucher": {k: v for k, v in voucher.items() if k != "code"}}],
+             rest["followup"], "code"),
+            ([{**remedy, "paper_approved_by": None}], rest["followup"], "paper_approved_by"),
+            ([remedy], {"created_at": "x", "due_at": "x"}, "original_due_at")):
+        with pytest.raises(sqlite3.IntegrityError, match=f"{names} .not the columns it"), \
+                database.atomic():
+            tap_db.write(database, tap_db.Tap(incident=incident, remedies=remedies,
+                                              followup=followup, audit=rest["audit"]))
     assert database["incidents"].count == 0
 
 
