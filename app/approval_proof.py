@@ -21,6 +21,14 @@ server only (``approval_keys``, never in a terminal's copy). The terminal caches
 * Staff whose PIN was set before approval keys existed get their key the first time their
   PIN is checked on the server (:func:`first_key`). Until then they cannot approve on a
   terminal whose server is away (:class:`NoApprovalKey`, said at the PIN pad).
+
+**Who gave it** is proven the same way. When someone signs in with their PIN on a terminal,
+their key is derived and held for as long as they are the one signed in there
+(:func:`remember_giver`; the next sign-in replaces it); every tap they give is signed with
+it (:func:`sign_giver`). A kept tap whose giver is not proven is checked as if a cashier
+gave it: a tap that names a manager as the giver of a comp within the manager's own limit,
+written into the outbox by hand, needs an approval then, and without one nothing of it is
+applied (:class:`GiverNotProven`).
 """
 
 from __future__ import annotations
@@ -30,8 +38,10 @@ import hashlib
 import hmac
 import json
 import sqlite3
+import weakref
 from collections.abc import Sequence
 from contextlib import suppress
+from datetime import datetime
 
 from app.approval import MAX_WRONG_PINS, Approval
 from app.clock import from_iso, to_iso
@@ -46,6 +56,11 @@ VERSION = 1
 
 class ApprovalNotProven(ComebackError):
     """An approval in a kept tap that its approver's key does not prove (see the module)."""
+
+
+class GiverNotProven(ApprovalNotProven):
+    """A kept tap that names a giver whose sign-in it does not prove, and that would need an
+    approval it does not carry if given by someone else."""
 
 
 class NoApprovalKey(PinRejected):
@@ -90,7 +105,67 @@ def content(*, uid: str, store_id: int, category_id: object, giver_id: object,
     }, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+class GiverKey:
+    """The signed-in person's key on a terminal: signs each tap they give, until someone
+    else signs in there (or the process ends)."""
+
+    __slots__ = ("staff_id", "kdf", "_key")
+
+    def __init__(self, staff_id: int, kdf: str, key: bytes) -> None:
+        self.staff_id, self.kdf, self._key = staff_id, kdf, bytes(key)
+
+    def sign(self, message: bytes) -> str:
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def __repr__(self) -> str:
+        return f"GiverKey(staff {self.staff_id}, …)"
+
+
+def giver_content(*, uid: str, store_id: int, category_id: object, giver_id: object,
+                  remedies: Sequence, currency: str, at: str, terminal: str) -> bytes:
+    """The canonical bytes a giver's proof is the HMAC of (not an approval's: ``kind``)."""
+    return json.dumps({
+        "v": VERSION, "kind": "giver", "uid": uid, "store": store_id, "category": category_id,
+        "giver": giver_id, "remedies": [list(pair) for pair in remedies],
+        "currency": currency, "at": at, "terminal": terminal,
+    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+# The person signed in on each terminal context, with their key (see the module docstring).
+_GIVERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 # -- at the counter ------------------------------------------------------------------------
+
+def remember_giver(ctx: Context, where: Context, staff_id: int, pin: str) -> None:
+    """``staff_id`` just signed in on the terminal ``ctx`` with ``pin`` (checked against
+    ``where``): hold their key to sign the taps they give; forget the previous person's.
+    A cashier needs no proof (their own rights are the least) and someone without a key
+    yet (a PIN from before approval keys) has none to give."""
+    from app import staff
+    from app.models import Role
+
+    _GIVERS.pop(ctx, None)
+    row = staff_db.staff_member(where.db, where.store_id, staff_id)
+    kdf = row.get("approval_kdf") if row else None
+    if kdf and Role(row["role"]).can_approve:
+        _GIVERS[ctx] = GiverKey(staff_id, kdf, staff.approval_key(pin, kdf))
+
+
+def sign_giver(ctx: Context, uid: str, category_id: int, giver_id: int | None,
+               remedies: list[list], at: datetime) -> dict | None:
+    """The proof that ``giver_id``, signed in here, gave this tap (None: not signed in
+    here with a key)."""
+    held = _GIVERS.get(ctx)
+    if held is None or giver_id is None or held.staff_id != giver_id:
+        return None
+    terminal = ctx.terminal
+    mac = held.sign(giver_content(uid=uid, store_id=ctx.store_id, category_id=category_id,
+                                  giver_id=giver_id, remedies=remedies,
+                                  currency=ctx.settings().currency, at=to_iso(at),
+                                  terminal=terminal))
+    return {"kdf": held.kdf, "terminal": terminal, "mac": mac}
+
 
 def first_key(ctx: Context, row: dict, pin: str) -> None:
     """Give ``row``'s person their approval key if they have none (a PIN set before approval
@@ -157,17 +232,74 @@ def sign_tap(ctx: Context, approval: Approval | None, uid: str, category_id: int
 
 # -- on the server -------------------------------------------------------------------------
 
-def check_tap(ctx: Context, uid: str, payload: dict) -> None:
+def check_tap(ctx: Context, uid: str, payload: dict, tapped_at: datetime | None = None) -> None:
     """Raise ApprovalNotProven unless the approval the kept tap ``payload`` claims (if any)
-    is proven by its approver's key on the server. A tap already on the server (sent
-    before) is recognised, not checked again."""
+    is proven by its approver's key on the server, and GiverNotProven when it names a giver
+    it does not prove and would need an approval it lacks if anyone else gave it. A tap
+    already on the server (sent before) is recognised, not checked again."""
     from db import incidents as incidents_db
 
-    claimed = payload.get("approval")
-    if not claimed:
-        return  # no approval claimed: the approval rule decides what it may give
     if incidents_db.incident_id_by_uid(ctx.db, uid) is not None:
         return
+    claimed = payload.get("approval")
+    if claimed:
+        _check_approval(ctx, uid, payload, claimed)
+    _check_giver(ctx, uid, payload, tapped_at)
+
+
+def _check_giver(ctx: Context, uid: str, payload: dict, tapped_at: datetime | None) -> None:
+    from app.models import Role
+
+    giver_id = payload.get("staff_id")
+    if not isinstance(giver_id, int) or isinstance(giver_id, bool):
+        return  # nobody named: the approval rule gives the least rights already
+    member = staff_db.staff_member(ctx.db, ctx.store_id, giver_id)
+    if member is None or not member["active"] or not Role(member["role"]).can_approve:
+        return  # a cashier's own rights are the least: nothing more to prove
+    if tapped_at is not None and _giver_proven(ctx, uid, payload, giver_id, tapped_at):
+        return
+    from app import approval_rule, remedies_given
+    from app.errors import ApprovalRequired
+    from app.models import RemedyRequest
+    from app.pending import approval_from_json
+
+    try:
+        pairs = [RemedyRequest(remedy_id, amount) for remedy_id, amount in payload["remedies"]]
+    except (KeyError, TypeError, ValueError):
+        return  # not pairs: the service refuses the tap with its own message
+    picked = remedies_given.check_requests(ctx, pairs)
+    now = tapped_at if tapped_at is not None else ctx.clock.now()
+    try:  # as if someone without a role of their own gave it: a cashier
+        approval_rule.check(ctx, picked, None, approval_from_json(payload.get("approval")),
+                            now)
+    except ApprovalRequired as needed:
+        raise GiverNotProven(_(
+            "Nothing proves that {name}, named as the one who gave it, was signed in on the "
+            "terminal, so it counts as given by a cashier: {need} Nothing of it was "
+            "applied.").format(name=member["name"], need=needed)) from None
+
+
+def _giver_proven(ctx: Context, uid: str, payload: dict, giver_id: int,
+                  tapped_at: datetime) -> bool:
+    proof = payload.get("giver_proof") if isinstance(payload.get("giver_proof"), dict) else {}
+    kdf, mac, terminal = proof.get("kdf"), proof.get("mac"), proof.get("terminal")
+    if not all(isinstance(v, str) for v in (kdf, mac, terminal)):
+        return False
+    key = keys_db.key_for(ctx.db, ctx.store_id, giver_id, kdf)
+    if key is None or (key["replaced_at"] and from_iso(key["replaced_at"]) <= tapped_at):
+        return False
+    try:
+        expected = hmac.new(bytes.fromhex(key["approval_key"]), giver_content(
+            uid=uid, store_id=ctx.store_id, category_id=payload.get("category_id"),
+            giver_id=giver_id, remedies=payload.get("remedies") or [],
+            currency=ctx.settings().currency, at=to_iso(tapped_at), terminal=terminal),
+            hashlib.sha256).hexdigest()
+    except (TypeError, ValueError):
+        return False
+    return hmac.compare_digest(expected.encode(), mac.encode())
+
+
+def _check_approval(ctx: Context, uid: str, payload: dict, claimed: dict) -> None:
     staff_id = claimed.get("staff_id")
     member = staff_db.staff_member(ctx.db, ctx.store_id, staff_id) \
         if isinstance(staff_id, int) and not isinstance(staff_id, bool) else None

@@ -127,11 +127,20 @@ def authorize(ctx: Context, pin: str, for_what: str = "", **kwargs) -> Approval:
 
 
 def sign_in_check(ctx: Context, staff_id: int, pin: str, for_what: str = "signin") -> dict:
-    """:func:`app.approval.sign_in_check`, against the copy while the server is away."""
+    """:func:`app.approval.sign_in_check`, against the copy while the server is away. On a
+    terminal the person's key is then held to prove the taps they give (app.approval_proof)."""
     from app import approval
 
-    return _server_or_copy(ctx, lambda where, away: approval.sign_in_check(
-        where, staff_id, pin, f"offline:{for_what}" if away else for_what))
+    def check(where: Context, away: bool) -> dict:
+        row = approval.sign_in_check(where, staff_id, pin,
+                                     f"offline:{for_what}" if away else for_what)
+        if away or is_terminal(where):
+            from app.approval_proof import remember_giver
+
+            remember_giver(ctx, where, staff_id, pin)
+        return row
+
+    return _server_or_copy(ctx, check)
 
 
 def reconnect_if_due(ctx: Context) -> bool:

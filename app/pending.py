@@ -125,9 +125,10 @@ def incident_tap(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     """A tap that logs an incident (the arguments of :func:`app.incidents.log_incident`),
     with a new uid and the clock's time. ``shown`` is what the cashier saw (category and
     remedy labels) and ``default_severity`` the category's, for the bar."""
-    from app.approval_proof import sign_tap
+    from app.approval_proof import sign_giver, sign_tap
 
     uid = str(uuid.uuid4())
+    at = ctx.clock.now()
     pairs, proof = sign_tap(ctx, approval, uid, category_id, staff_id,
                             [[r.remedy_id, r.amount_minor] for r in remedies])
     payload = {
@@ -138,7 +139,10 @@ def incident_tap(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
         "shown": {"category": shown[0], "remedies": list(shown[1]),
                   "severity": default_severity.value if default_severity else None},
     }
-    return PendingTap(uid, KIND_LOG, ctx.store_id, ctx.clock.now(), payload)
+    giver_proof = sign_giver(ctx, uid, category_id, staff_id, pairs, at)
+    if giver_proof is not None:
+        payload["giver_proof"] = giver_proof
+    return PendingTap(uid, KIND_LOG, ctx.store_id, at, payload)
 
 
 def _approval_fields() -> dict[str, str]:
@@ -162,7 +166,8 @@ def _approval_to_json(approval: Approval | None, proof: dict | None = None) -> d
     return values
 
 
-def _approval_from_json(data: dict | None) -> Approval | None:
+def approval_from_json(data: dict | None) -> Approval | None:
+    """The approval kept with a tap (None: none)."""
     if not data:
         return None
     kinds = _approval_fields()
@@ -187,11 +192,11 @@ def apply(ctx: Context, tap: PendingTap, prove: bool = False) -> Logged:
     if prove and offline.is_terminal(ctx):
         from app.approval_proof import check_tap
 
-        check_tap(ctx, tap.uid, p)
+        check_tap(ctx, tap.uid, p, tap.tapped_at)
     return incidents.log_incident(
         ctx, category_id=p["category_id"],
         remedies=[RemedyRequest(remedy_id, amount) for remedy_id, amount in p["remedies"]],
-        staff_id=p["staff_id"], approval=_approval_from_json(p.get("approval")),
+        staff_id=p["staff_id"], approval=approval_from_json(p.get("approval")),
         uid=tap.uid, at=tap.tapped_at, **p.get("details", {}))
 
 

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from db.connection import MIGRATION_SET, NEWEST_MIGRATION, Database
+from db.connection import MIGRATION_COUNT, MIGRATION_SET, NEWEST_MIGRATION, Database
 from db.health import DatabaseFileError, Problem, problem_of, schema_state
 
 #: Pages copied per step (-1: all in one step, under one read transaction). With fewer,
@@ -78,7 +78,7 @@ def check_backup(path: Path) -> bool:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         integrity_check(conn, path)
-        schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION)
+        schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION, MIGRATION_COUNT)
         try:
             return conn.execute("SELECT count(*) FROM stores").fetchone()[0] > 0
         except sqlite3.OperationalError:

@@ -25,10 +25,13 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
-# The migration set and its newest migration (db/migrations.py; a test keeps them equal).
-# A file that has it applied needs no migration, and that check needs no sqlite-utils.
+# The migration set, its newest migration and how many it has (db/migrations.py; a test
+# keeps them equal). A file that has the newest applied and as many as this Comeback knows
+# needs no migration (one that skipped a migration landed out of number order does), and
+# that check needs no sqlite-utils.
 MIGRATION_SET = "comeback"
 NEWEST_MIGRATION = "0025_pg_remedy_rollup"
+MIGRATION_COUNT = 18
 
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 _CONTROL = re.compile(r"\s*(begin|commit|end|rollback|savepoint|release)\b", re.IGNORECASE)
@@ -370,7 +373,8 @@ def open_database(path: str | Path | None, *, create: bool = True,
         conn = sqlite3.connect(":memory:")
         _configure(conn, wal=False)
         database = Database(conn)
-        if not health.schema_state(conn, Path(":memory:"), MIGRATION_SET, NEWEST_MIGRATION):
+        if not health.schema_state(conn, Path(":memory:"), MIGRATION_SET, NEWEST_MIGRATION,
+                                   MIGRATION_COUNT):
             _migrate(database, Path(":memory:"))
         return database
     path = Path(path)
@@ -382,7 +386,8 @@ def open_database(path: str | Path | None, *, create: bool = True,
         # Checked before anything is written (WAL mode is a write to the header).
         if check and sound_since is None:
             sound_since = health.sound_since(conn, path)
-        up_to_date = health.schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION)
+        up_to_date = health.schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION,
+                                          MIGRATION_COUNT)
         if not up_to_date:
             from db.migrations import migrations
 

@@ -196,13 +196,14 @@ def _number(name: str | None) -> int:
 
 
 def schema_state(conn: sqlite3.Connection, path: Path, migration_set: str,
-                 newest_known: str) -> bool:
-    """True when the file has ``newest_known`` applied (nothing to migrate); False when it
-    needs migrating; raises TOO_NEW for a file a newer Comeback wrote, and the matching
-    problem when SQLite cannot read it."""
+                 newest_known: str, count_known: int) -> bool:
+    """True when the file has ``newest_known`` applied and ``count_known`` migrations in
+    all (nothing to migrate); False when it needs migrating, also when it skipped one (a
+    migration landed below the newest); raises TOO_NEW for a file a newer Comeback wrote,
+    and the matching problem when SQLite cannot read it."""
     try:
-        row = conn.execute("SELECT max(name) FROM _sqlite_migrations WHERE migration_set = ?",
-                           [migration_set]).fetchone()
+        row = conn.execute("SELECT max(name), count(*) FROM _sqlite_migrations"
+                           " WHERE migration_set = ?", [migration_set]).fetchone()
     except sqlite3.OperationalError as error:
         if "no such table" in str(error):
             try:
@@ -213,11 +214,11 @@ def schema_state(conn: sqlite3.Connection, path: Path, migration_set: str,
         raise problem_of(error, path) or error from None
     except sqlite3.Error as error:
         raise problem_of(error, path) or error from None
-    newest = row[0] if row else None
+    newest, count = row if row else (None, 0)
     if _number(newest) > _number(newest_known):
         raise DatabaseFileError(Problem.TOO_NEW, path, newest or "",
                                 found=_number(newest), known=_number(newest_known))
-    return newest == newest_known
+    return newest == newest_known and count == count_known
 
 
 def refuse_unknown(conn: sqlite3.Connection, path: Path, migration_set: str,

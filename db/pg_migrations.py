@@ -26,7 +26,7 @@ import sqlite3
 from datetime import datetime, timezone
 
 from db import audit_chain, health
-from db.connection import MIGRATION_SET, NEWEST_MIGRATION
+from db.connection import MIGRATION_COUNT, MIGRATION_SET, NEWEST_MIGRATION
 
 TABLE = "_comeback_migrations"
 MIGRATION_LOCK = 0x436F6D65  # "Come": the advisory lock key for migrating
@@ -101,28 +101,37 @@ def applied(database) -> list[str]:
 
 
 def newest_applied(database) -> str | None:
-    """The newest migration the database has (None: none, or no migrations table yet), in
-    one statement: what every start asks (as ``db.health.schema_state`` on a file)."""
+    """The newest migration the database has (None: none, or no migrations table yet)."""
+    return _applied_state(database)[0]
+
+
+def _applied_state(database) -> tuple[str | None, int]:
+    """The newest migration the database has and how many it has ((None, 0): none, or no
+    migrations table yet), in one statement: what every start asks (as
+    ``db.health.schema_state`` on a file)."""
     try:
-        return database.execute(f"SELECT max(name) FROM {TABLE} WHERE migration_set = ?",
-                                [MIGRATION_SET]).fetchone()[0]
+        newest, count = database.execute(
+            f"SELECT max(name), count(*) FROM {TABLE} WHERE migration_set = ?",
+            [MIGRATION_SET]).fetchone()
     except sqlite3.OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) == "42P01":  # no such table yet
-            return None
+            return None, 0
         raise
+    return newest, count
 
 
 def _up_to_date(database) -> bool:
-    """True when the newest migration this Comeback knows is applied and none numbered
-    above it (a newer Comeback's: TOO_NEW), in one statement, as SQLite's
-    ``health.schema_state``; False when there is something to migrate. A start that finds
-    nothing to do never imports the migrations (nor sqlite-utils)."""
-    newest = newest_applied(database)
+    """True when the newest migration this Comeback knows is applied, as many as it knows
+    (none skipped), and none numbered above it (a newer Comeback's: TOO_NEW), in one
+    statement, as SQLite's ``health.schema_state``; False when there is something to
+    migrate. A start that finds nothing to do never imports the migrations (nor
+    sqlite-utils)."""
+    newest, count = _applied_state(database)
     if newest is not None and health._number(newest) > health._number(NEWEST_MIGRATION):
         raise health.DatabaseFileError(
             health.Problem.TOO_NEW, database.where, f"migration {newest}",
             found=health._number(newest), known=health._number(NEWEST_MIGRATION))
-    return newest == NEWEST_MIGRATION
+    return newest == NEWEST_MIGRATION and count == MIGRATION_COUNT
 
 
 def migrate(database) -> list[str]:
@@ -133,7 +142,7 @@ def migrate(database) -> list[str]:
 
     known = [m.name for m in migrations._migrations]
     done = applied(database)
-    if NEWEST_MIGRATION in done:
+    if set(known) <= set(done):
         _refuse_unknown(database, done, known)
         return []
     conn = database.conn

@@ -213,14 +213,15 @@ def open_read_only(path) -> tuple[sqlite3.Connection, bool]:
     from pathlib import Path
 
     from db import health
-    from db.connection import MIGRATION_SET, NEWEST_MIGRATION
+    from db.connection import MIGRATION_COUNT, MIGRATION_SET, NEWEST_MIGRATION
 
     path = Path(path)
     health.inspect(path, create=False)
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         conn.execute("PRAGMA query_only=ON")
-        current = health.schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION)
+        current = health.schema_state(conn, path, MIGRATION_SET, NEWEST_MIGRATION,
+                                       MIGRATION_COUNT)
     except sqlite3.DatabaseError as error:
         conn.close()
         raise health.problem_of(error, path) or health.not_a_database(path) from None

@@ -62,10 +62,10 @@ def test_audit_log_refuses_update_and_delete(ctx):
 
 
 def test_the_newest_migration_named_in_connection_is_the_last_registered():
-    from db.connection import MIGRATION_SET, NEWEST_MIGRATION
+    from db.connection import MIGRATION_COUNT, MIGRATION_SET, NEWEST_MIGRATION
 
-    assert (migrations.name, migrations._migrations[-1].name) == (MIGRATION_SET,
-                                                                  NEWEST_MIGRATION)
+    assert (migrations.name, migrations._migrations[-1].name,
+            len(migrations._migrations)) == (MIGRATION_SET, NEWEST_MIGRATION, MIGRATION_COUNT)
 
 
 def test_a_migrated_file_opens_reads_and_writes_without_sqlite_utils(tmp_path):

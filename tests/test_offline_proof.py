@@ -301,3 +301,106 @@ def test_an_approver_without_a_key_cannot_approve_offline_and_is_told_why(
             offline.authorize(terminal, OWNER_PIN, "counter", exclude=people["Sam"])
     finally:
         handle.close()
+
+
+# -- who gave it --------------------------------------------------------------------------------
+
+GIVER_NOT_PROVEN = "was signed in on the terminal"
+# A 500 kr remake: above the cashier's limit (300 kr), within the manager's own (1,000 kr),
+# and the remake has no threshold of its own: Marco gives it without anyone's approval.
+REMAKE = (("remake", 50_000),)
+
+
+def remakes_on_server(server_ctx: Context) -> list[int]:
+    return sorted(r["amount_minor"] for r in server_ctx.db.query(
+        "SELECT r.amount_minor FROM incident_remedies r "
+        "JOIN remedies m ON m.id = r.remedy_id WHERE m.code = 'remake'"))
+
+
+def kept_tap_given_by_marco(terminal: Context, people: dict, **details) -> pending.PendingTap:
+    """Marco signs in at the counter while away and gives a comp within his own limit."""
+    offline.sign_in_check(terminal, people["Marco"], MANAGER_PIN)
+    one = tap(terminal, remedies=REMAKE, staff_id=people["Marco"], **details)
+    saver = pending.TapSaver.for_database(terminal)
+    assert isinstance(saver.submit(one), pending.Kept)
+    saver.close()
+    return one
+
+
+def test_a_manager_who_signed_in_proves_the_taps_he_gives(terminal, network, server_ctx):
+    people = ids(server_ctx)
+    cut(terminal, network)
+    one = kept_tap_given_by_marco(terminal, people)
+    proof = json.loads(outbox_rows(terminal)[0]["payload"])["giver_proof"]
+    assert set(proof) == {"kdf", "terminal", "mac"} and proof["terminal"] == "Bar"
+    restore(terminal, network)
+    flushed = pending.TapSaver.for_database(terminal).flush()
+    assert [s.tap.uid for s in flushed.saved] == [one.uid] and not flushed.failed
+    assert remakes_on_server(server_ctx) == [50_000]
+
+
+def test_a_manager_named_as_giver_by_hand_gives_nothing(terminal, network, server_ctx):
+    """A cashier with the OS account writes taps that name Marco as the giver of a 500 kr
+    remake, within Marco's own limit (so no approval is asked): with no proof, a proof made
+    up, the proof of another tap, and Marco's honest tap with its amount raised. None is
+    applied; each goes to the manager. Marco's honest tap and a cashier's small one are."""
+    people = ids(server_ctx)
+    cut(terminal, network)
+    honest = kept_tap_given_by_marco(terminal, people, table_ref="7")
+    signed = json.loads(outbox_rows(terminal)[0]["payload"])
+    offline.sign_in_check(terminal, people["Marco"], MANAGER_PIN)
+    second = kept_tap_given_by_marco(terminal, people, table_ref="8")
+
+    def by_hand(proof: dict | None, amount: int = 60_000) -> dict:
+        payload = json.loads(json.dumps(signed))
+        payload["remedies"][0][1] = amount
+        payload.pop("giver_proof")
+        if proof is not None:
+            payload["giver_proof"] = proof
+        return payload
+
+    no_proof = write_into_outbox(terminal, by_hand(None))
+    made_up = write_into_outbox(terminal, by_hand({**signed["giver_proof"], "mac": "cd" * 32}))
+    copied = write_into_outbox(terminal, by_hand(signed["giver_proof"], amount=50_000))
+    conn = sqlite3.connect(terminal.db.outbox_file)
+    conn.execute("UPDATE outbox SET payload = ? WHERE uid = ?",
+                 [json.dumps(by_hand(signed["giver_proof"], amount=90_000)), honest.uid])
+    conn.commit()
+    conn.close()
+    small = tap(terminal, remedies=(("remake", 2_000),), staff_id=people["Sam"])
+    assert isinstance(pending.TapSaver.for_database(terminal).submit(small), pending.Kept)
+    restore(terminal, network)
+    flushed = pending.TapSaver.for_database(terminal).flush()
+    assert [s.tap.uid for s in flushed.saved] == [second.uid, small.uid]
+    refused = {f.tap.uid: f.message for f in flushed.failed}
+    assert set(refused) == {honest.uid, no_proof, made_up, copied}
+    needs = "Remake needs a manager's or owner's PIN"
+    assert all(GIVER_NOT_PROVEN in m and "Marco" in m and needs in m for m in refused.values())
+    assert remakes_on_server(server_ctx) == [2_000, 50_000]
+    assert {e["uid"] for e in refused_entries(server_ctx)} == set(refused)
+
+
+def test_a_manager_named_as_giver_with_a_proven_approval_is_applied(
+        terminal, network, server_ctx):
+    """Without Marco's sign-in, the tap is checked as a cashier's: an approval by Ingrid,
+    proven, is what a cashier's comp needs, so it is applied."""
+    people = ids(server_ctx)
+    cut(terminal, network)
+    grant = offline.authorize(terminal, OWNER_PIN, "counter", exclude=people["Marco"])
+    one = tap(terminal, remedies=REMAKE, staff_id=people["Marco"], grant=grant)
+    assert "giver_proof" not in one.payload
+    assert isinstance(pending.TapSaver.for_database(terminal).submit(one), pending.Kept)
+    restore(terminal, network)
+    flushed = pending.TapSaver.for_database(terminal).flush()
+    assert [s.tap.uid for s in flushed.saved] == [one.uid] and not flushed.failed
+
+
+def test_the_giver_key_signs_only_the_signed_in_persons_taps(terminal, network, server_ctx):
+    people = ids(server_ctx)
+    cut(terminal, network)
+    offline.sign_in_check(terminal, people["Marco"], MANAGER_PIN)
+    assert "giver_proof" in tap(terminal, staff_id=people["Marco"]).payload
+    assert "giver_proof" not in tap(terminal, staff_id=people["Ingrid"]).payload
+    offline.sign_in_check(terminal, people["Ingrid"], OWNER_PIN)  # Ingrid takes over
+    assert "giver_proof" not in tap(terminal, staff_id=people["Marco"]).payload
+    assert "giver_proof" in tap(terminal, staff_id=people["Ingrid"]).payload
