@@ -611,8 +611,10 @@ class PgDatabase:
         they were sent (no write here, no change notified by another terminal, outside a
         transaction) and until :meth:`forget_read_ahead`. What a tap checks before it
         writes (its category, remedies, staff, the settings) is five reads one after the
-        other: one round trip instead of five. Best effort: when the reads cannot be sent,
-        each is asked when its caller asks, as without this."""
+        other: one round trip instead of five. The first time a read is sent it goes in a
+        pipeline of statements; once each of them is known to give integers and text,
+        they go as one statement (:meth:`_read_as_one`). Best effort: when the reads
+        cannot be sent, each is asked when its caller asks, as without this."""
         self._read_ahead = None
         conn = self.conn
         if conn.in_transaction or conn.raw.closed:
