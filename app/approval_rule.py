@@ -22,15 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from app.approval import Approval
 from app.context import Context
 from app.errors import ApprovalRequired
 from app.i18n import _, ngettext
 from app.models import Remedy, Role
 from app.settings import StoreSettings
 from db import staff as staff_db
+
+if TYPE_CHECKING:
+    from app.approval import Approval
 
 Picked = Sequence[tuple[Remedy, int]]
 

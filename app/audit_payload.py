@@ -9,11 +9,14 @@ the log cannot be.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from app.approval import Approval
 from app.context import Context
 from app.models import Remedy, RemedyKind
 from db import audit_chain
+
+if TYPE_CHECKING:
+    from app.approval import Approval
 
 
 def given(picked: Sequence[tuple[Remedy, int]], needing: Sequence[Remedy],

@@ -8,8 +8,8 @@ with. The words are made here, translated at the moment they are asked for.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from app import followups
 from app.context import Context
@@ -23,8 +23,7 @@ from db import followups as followups_db
 from db import staff as staff_db
 
 
-@dataclass(frozen=True)
-class FollowUpItem:
+class FollowUpItem(NamedTuple):
     followup: FollowUp
     incident: Incident
     staff_name: str | None

@@ -19,9 +19,8 @@ alert, escalation or closing still to happen, so one single-shot timer is enough
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from app import audit
 from app.clock import from_iso, to_iso
@@ -46,8 +45,7 @@ def service_hours(ctx: Context) -> ServiceHours:
     return ServiceHours.from_settings(ctx.settings())
 
 
-@dataclass(frozen=True)
-class _Plan:
+class _Plan(NamedTuple):
     """When one open follow-up must be alerted, escalated and given up at closing."""
 
     row: dict
@@ -87,8 +85,7 @@ def _plans(ctx: Context) -> list[_Plan]:
     return plans
 
 
-@dataclass(frozen=True)
-class ReminderPlan:
+class ReminderPlan(NamedTuple):
     """What will happen to a follow-up due at some moment, under the store's hours.
 
     ``kind`` is ``"at_due"`` (reminded at ``at``, the due time), ``"at_opening"`` (the store
@@ -218,8 +215,7 @@ def open_followups(ctx: Context) -> list[FollowUp]:
     return [to_followup(r) for r in followups_db.open_followups(ctx.db, ctx.store_id)]
 
 
-@dataclass(frozen=True)
-class LeftOpen:
+class LeftOpen(NamedTuple):
     """Follow-ups nobody closed on the last service day that has ended (``day``)."""
 
     day: date | None
@@ -292,8 +288,7 @@ def record_outcome(ctx: Context, followup_id: int, outcome: Outcome | str,
     return Changes(followups=True, incident_id=followup.incident_id, followup_id=followup_id)
 
 
-@dataclass(frozen=True)
-class FurtherRemedy:
+class FurtherRemedy(NamedTuple):
     """Result of :func:`further_remedy`: the new follow-up and any voucher codes."""
 
     followup: FollowUp

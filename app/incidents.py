@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from app import audit, audit_payload, catalog, remedies_given, vouchers
-from app.approval import Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
 from app.errors import NotFound, ValidationError, WindowClosed
@@ -28,6 +28,9 @@ from db import incidents as incidents_db
 from db import staff as staff_db
 from db import tap as tap_db
 from db import vouchers as vouchers_db
+
+if TYPE_CHECKING:
+    from app.approval import Approval
 
 NOTE_MAX = 500
 TABLE_MAX = 20

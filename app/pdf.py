@@ -24,12 +24,12 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     CondPageBreak,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as _ReportlabParagraph
 
 from app import pdf_charts as charts
 from app.i18n import _, ngettext
@@ -52,6 +52,24 @@ from app.verify import Verdict
 MARGIN = 16 * mm
 TONES = {"good": GOOD, "bad": BAD, "neutral": MUTED}
 GUESTS_SHOWN = 8
+
+
+class Paragraph(_ReportlabParagraph):
+    """reportlab's Paragraph, its lines broken once per width. A table asks each cell for
+    its size several times (to size its rows, to split, to draw, and again for a table in
+    a table), and reportlab breaks the lines anew at each ask (~2.7 times a cell in a
+    weekly report); its ``wrap`` depends on the width alone, so the same width gives the
+    same lines and size. The PDF is the same byte for byte (tests/test_process_floor3.py).
+    """
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        last = self.__dict__.get("_wrapped")
+        # (a split that found no room drops the lines: then they are broken again)
+        if last is not None and last[0] == availWidth and "blPara" in self.__dict__:
+            return last[1]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
 
 
 def _style(name: str, size: float = 9, font: str = FONT, color=INK, leading: float | None = None,

@@ -16,8 +16,8 @@ The incidents themselves stay: the weekly figures need them, and they name no gu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from app import audit
 from app.clock import to_iso
@@ -51,8 +51,7 @@ def erase_expired_guest_details(ctx: Context) -> Changes:
     return Changes(incidents=bool(erased or notes))
 
 
-@dataclass(frozen=True)
-class GuestMatch:
+class GuestMatch(NamedTuple):
     """The incidents that still hold this guest's details (what an erase would change)."""
 
     incident_ids: tuple[int, ...]

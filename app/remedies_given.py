@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from app import approval_rule, catalog, vouchers
-from app.approval import Approval
 from app.context import Context
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import Remedy, RemedyKind, RemedyRequest
 from db import incidents as incidents_db
+
+if TYPE_CHECKING:
+    from app.approval import Approval
 
 AMOUNT_MAX = 10**9
 REMEDIES_MAX = 6

@@ -7,9 +7,9 @@ Babel with the store's locale. Every sentence goes through ``_``/``ngettext``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from babel import localedata
 from babel.dates import format_interval, format_skeleton, format_time
@@ -23,8 +23,7 @@ from app.summary import Fix, WeeklySummary
 UP, DOWN = "▲", "▼"
 
 
-@dataclass(frozen=True)
-class Headline:
+class Headline(NamedTuple):
     """One big number with its change against last week.
 
     ``tone`` is 'good', 'bad' or 'neutral': more incidents is bad, more guests won back

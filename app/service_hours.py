@@ -8,8 +8,8 @@ and out are timezone-aware; results are in UTC, like everything the database sto
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from app.settings import WEEKDAYS, StoreSettings
@@ -23,8 +23,7 @@ def _minutes(text: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-@dataclass(frozen=True)
-class ServiceHours:
+class ServiceHours(NamedTuple):
     """Opening hours of one store: ``hours`` maps weekday index 0 (Monday)…6 to minutes."""
 
     tz: ZoneInfo

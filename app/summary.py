@@ -31,8 +31,8 @@ from __future__ import annotations
 import statistics
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from app.clock import from_iso, to_iso
@@ -51,8 +51,7 @@ TOP_FIXES = 3
 NOTES_MAX = 40
 
 
-@dataclass(frozen=True)
-class FollowUpFigures:
+class FollowUpFigures(NamedTuple):
     on_time: int = 0
     late: int = 0
     missed: int = 0
@@ -61,8 +60,7 @@ class FollowUpFigures:
     median_minutes: float | None = None
 
 
-@dataclass(frozen=True)
-class OutcomeFigures:
+class OutcomeFigures(NamedTuple):
     delighted: int = 0
     satisfied: int = 0
     unhappy: int = 0
@@ -82,8 +80,7 @@ class OutcomeFigures:
         return self.recovered / self.followed_up if self.followed_up else None
 
 
-@dataclass(frozen=True)
-class WeekFigures:
+class WeekFigures(NamedTuple):
     """The scalar figures of one week (this week's and last week's are compared)."""
 
     incidents: int = 0
@@ -100,8 +97,7 @@ class WeekFigures:
     staff_to_watch: int = 0
 
 
-@dataclass(frozen=True)
-class CategoryFigure:
+class CategoryFigure(NamedTuple):
     category_id: int
     code: str
     label: str
@@ -111,8 +107,7 @@ class CategoryFigure:
     value_before: int
 
 
-@dataclass(frozen=True)
-class StaffFigure:
+class StaffFigure(NamedTuple):
     staff_id: int | None
     name: str
     incidents: int
@@ -122,8 +117,7 @@ class StaffFigure:
     stands_out: bool
 
 
-@dataclass(frozen=True)
-class ApproverFigure:
+class ApproverFigure(NamedTuple):
     """Who approved how much this week ("approved by", beside "given by")."""
 
     staff_id: int
@@ -132,8 +126,7 @@ class ApproverFigure:
     value_minor: int
 
 
-@dataclass(frozen=True)
-class RemedyFigure:
+class RemedyFigure(NamedTuple):
     label: str
     kind: str
     given: int
@@ -141,16 +134,14 @@ class RemedyFigure:
     given_before: int
 
 
-@dataclass(frozen=True)
-class GuestFlag:
+class GuestFlag(NamedTuple):
     name: str
     comps: int
     value_minor: int
     last_at: datetime
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     rank: int
     category_id: int
     label: str
@@ -171,8 +162,7 @@ class Fix:
         return "up" if self.incidents > self.incidents_before else "down"
 
 
-@dataclass(frozen=True)
-class NoteLine:
+class NoteLine(NamedTuple):
     at: datetime
     category: str
     severity: str
@@ -184,8 +174,7 @@ class NoteLine:
     outcome_note: str | None
 
 
-@dataclass(frozen=True)
-class RatePoint:
+class RatePoint(NamedTuple):
     week: Week
     followed_up: int
     recovered: int
@@ -195,8 +184,7 @@ class RatePoint:
         return self.recovered / self.followed_up if self.followed_up else None
 
 
-@dataclass(frozen=True)
-class WeeklySummary:
+class WeeklySummary(NamedTuple):
     store_name: str
     currency: str
     locale: str

@@ -10,8 +10,8 @@ incidents down by terminal when the store has more than one.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from app.errors import ValidationError
 from app.i18n import _
@@ -22,8 +22,7 @@ ENVIRONMENT = "COMEBACK_TERMINAL"
 _chosen: list[str | None] = [None]  # --terminal of the running command (app.cli)
 
 
-@dataclass(frozen=True)
-class TerminalFigure:
+class TerminalFigure(NamedTuple):
     """One terminal's week: its name (None: not recorded), incidents and what they cost."""
 
     name: str | None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from app.context import Context
 from app.i18n import _, ngettext
@@ -25,16 +25,14 @@ from db import audit_chain
 COVERAGE_ACTIONS = ("audit.chain_started", "incidents.imported")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing that does not match, in words (what was expected, what was found)."""
 
     text: str
     entry_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """What a check found: ``entries`` in the log, the ``problems`` (the first is the first
     in the log's order) and the newest entry's hash."""
 
@@ -59,11 +57,13 @@ def short(digest: str | None) -> str:
     return (digest or "—")[:12]
 
 
-@dataclass
 class _Walk:
-    problems: list[Problem] = field(default_factory=list)
-    count: int = 0
-    last: dict | None = None
+    """What a walk along the chain has found so far."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.last: dict | None = None
 
 
 def _walk(entries, prev: str, prev_entry: dict | None, walk: _Walk) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from app import audit
 from app.clock import from_iso, to_iso
@@ -19,8 +19,7 @@ ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
 CODE_LENGTH = 6
 
 
-@dataclass(frozen=True)
-class Redeemed:
+class Redeemed(NamedTuple):
     code: str
     incident_id: int
     amount_minor: int

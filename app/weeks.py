@@ -7,8 +7,8 @@ two midnights to UTC gives the query range, so a week with a daylight-saving cha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from app.clock import from_iso, to_iso
@@ -17,8 +17,7 @@ from app.errors import ValidationError
 from app.i18n import _
 
 
-@dataclass(frozen=True, order=True)
-class Week:
+class Week(NamedTuple):
     """An ISO week: ``Week(2026, 47)``; text form ``2026-W47``."""
 
     year: int

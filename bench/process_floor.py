@@ -1,6 +1,7 @@
 """Two processes beside their floors: ``comeback followups`` and ``comeback report``.
 
     python -m bench.process_floor [--sizes 10000,1000000] [--runs 9] [--only followups|report]
+                                  [--instructions]
 
 The same two process figures as ``bench.scaling`` (the same floors: ``FLOOR_FOLLOWUPS``, a
 python process running one plain indexed query of the open follow-ups; and
@@ -10,7 +11,9 @@ measured in a few minutes. Each size runs on a fresh copy of ``bench.scaling_db`
 store, checked and stamped as on most days (``bench.scaling.checked_today``). Runs of the
 command and of its floor alternate; printed: the median wall time of each, the ratio, and
 the median CPU time (user + system) of each, which the other processes on a shared machine
-disturb less than the wall time.
+disturb less than the wall time. ``--instructions`` also runs each command and its floor once
+under valgrind's cachegrind and prints the instructions each executed, and their ratio: a
+count the other processes on the machine do not change at all (~40 s more per size).
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ def _children_cpu() -> float:
 class Timer:
     """Runs commands; keeps the wall and CPU milliseconds of each, by label."""
 
-    def __init__(self) -> None:
+    def __init__(self, count: bool = False) -> None:
+        self.count = count  # also the instructions of each, once (cachegrind)
+        self.instructions: tuple[int, int] | None = None
         self.wall: dict[str, list[float]] = {}
         self.cpu: dict[str, list[float]] = {}
         self.label: str | None = None  # None: a warm-up run, not kept
@@ -65,22 +70,40 @@ class Timer:
             self.label = "ours"
             self(app)
         self.label = None
+        if self.count:
+            self.instructions = (instructions(app), instructions(floor))
 
 
-def followups(db: Path, runs: int) -> Timer:
-    timer = Timer()
+def instructions(command: list[str]) -> int:
+    """The instructions ``command`` executes in user space (cachegrind's ``I refs``)."""
+    done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
+                           "--cachegrind-out-file=/dev/null", *command], cwd=ROOT, env=_env(),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          check=True)
+    found = next(line for line in done.stderr.splitlines() if "I" in line and "refs:" in line)
+    return int(found.rsplit(":", 1)[1].replace(",", "").strip())
+
+
+def counted(name: str, size: int, timer: Timer) -> str:
+    app, floor = timer.instructions
+    return (f"{name:<10} {size:>9,}  instructions {app / 1e6:7.1f} M  floor {floor / 1e6:7.1f} M  "
+            f"{app / floor:5.2f}x")
+
+
+def followups(db: Path, runs: int, count: bool = False) -> Timer:
+    timer = Timer(count)
     timer.pair(_app("followups", "--db", str(db)),
                [sys.executable, "-c", FLOOR_FOLLOWUPS, str(db)], runs)
     return timer
 
 
-def report(db: Path, runs: int) -> Timer:
+def report(db: Path, runs: int, count: bool = False) -> Timer:
     import json
 
     from app.summary import Week
 
     week = Week.containing((last_moment(db) - timedelta(days=7)).date())
-    timer = Timer()
+    timer = Timer(count)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         out = folder / "week.pdf"
@@ -126,6 +149,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--only", choices=tuple(TARGETS), default=None)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each command's instructions and its floor's "
+                             "(valgrind's cachegrind)")
     parser.add_argument("--stores", default=None, metavar="FILE[,FILE]",
                         help="copies of these store files instead of bench.scaling_db's "
                              "cache (e.g. a cache another branch migrated further)")
@@ -144,8 +170,12 @@ def main() -> None:
             for name, measure in (("followups", followups), ("report", report)):
                 if args.only in (None, name):
                     print(f"[{size:,}] {name}…", flush=True)
-                    lines.append(line(name, size, measure(db, args.runs)))
+                    timer = measure(db, args.runs, args.instructions)
+                    lines.append(line(name, size, timer))
                     print(lines[-1], flush=True)
+                    if args.instructions:
+                        lines.append(counted(name, size, timer))
+                        print(lines[-1], flush=True)
     print(f"\npython {sys.executable}; {args.runs} runs each, medians")
     print("\n".join(lines))
 

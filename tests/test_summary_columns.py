@@ -4,7 +4,6 @@ after every write path, and the weekly summary read from them is the one compute
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -20,6 +19,11 @@ from tests import summary_reference
 # Two weeks either side of the autumn change in Oslo (Sunday 25 October 2026, 03:00 → 02:00).
 END = datetime(2026, 11, 9, 10, 0, tzinfo=timezone.utc)
 WEEKS = [Week(2026, n) for n in range(37, 45)]
+
+
+def asdict(summary) -> dict:
+    """The summary field by field (its records are NamedTuples), for a readable diff."""
+    return summary._asdict()
 
 
 def _columns(db) -> dict[int, tuple]:

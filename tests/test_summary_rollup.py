@@ -7,7 +7,6 @@ from it is the one computed before (tests/summary_reference.py)."""
 from __future__ import annotations
 
 import random
-from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -17,6 +16,11 @@ from app.summary import Week, weekly_summary
 from db import summary_rollup
 from tests import summary_reference
 from tests.test_summary_columns import WEEKS, _log, busy_store  # noqa: F401 (a fixture)
+
+
+def asdict(summary) -> dict:
+    """The summary field by field (its records are NamedTuples), for a readable diff."""
+    return summary._asdict()
 
 
 def _same(db) -> None:
