@@ -565,3 +565,19 @@ def m0024_summary_notes(db: Database) -> None:
     from db.summary_rollup import migrate_notes
 
     migrate_notes(db)
+
+
+@migrations(name="0025_pg_remedy_rollup")
+def m0025_pg_remedy_rollup(db: Database) -> None:
+    """PostgreSQL only: the remedies' rollup trigger (0018) finds each new remedy's incident
+    by its id, instead of a plan that read every incident of the table for one remedy on
+    every tap (a new store's tables have no statistics yet), see db/pg_remedy_rollup.py;
+    and ``comeback_log_tap`` (0021) checks its arguments' keys with two expressions each
+    before the query that names the wrong ones, see db/pg_tap.py. Nothing changes on
+    SQLite."""
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        from db.pg_remedy_rollup import migrate
+        from db.pg_tap import migrate_0025
+
+        migrate(db)
+        migrate_0025(db)
