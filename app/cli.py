@@ -23,9 +23,14 @@ EXIT_ERROR = 2
 
 
 def default_db_path() -> Path:
+    return Path(_user_data_dir()) / "comeback.db"
+
+
+def _user_data_dir() -> str:
+    """platformdirs' data folder for Comeback (terminal.json and the default file are there)."""
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("comeback", appauthor=False)) / "comeback.db"
+    return user_data_dir("comeback", appauthor=False)
 
 
 def db_target(text: str) -> Path | str:
@@ -328,8 +333,8 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
     from app import i18n
     from app.context import Context
     from app.dbfile import open_checked
-    from app.setup import is_initialised
     from app.stores import chosen_store_id, missing_store, store_ids
+    from db import store as store_db  # app.setup.is_initialised, without what setting up needs
 
     store_id = chosen_store_id()  # a bad COMEBACK_STORE is refused before opening
     if terminal and isinstance(db_path, str):
@@ -346,7 +351,7 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
                                    sound_since=sound_since), store_id=store_id)
     _OPENED.append(ctx)
     if must_exist:
-        if not is_initialised(ctx):
+        if not store_db.store_exists(ctx.db, ctx.store_id):
             if store_ids(ctx.db):
                 raise missing_store(ctx.db, ctx.store_id, str(db_path))
             raise ComebackError(_("{path} has no store yet: run comeback init first.").format(

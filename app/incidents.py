@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from app import audit, audit_payload, catalog, remedies_given, vouchers
 from app.clock import from_iso, to_iso
 from app.context import Context
 from app.errors import NotFound, ValidationError, WindowClosed
@@ -26,11 +25,12 @@ from app.models import (
 from db import followups as followups_db
 from db import incidents as incidents_db
 from db import staff as staff_db
-from db import tap as tap_db
-from db import vouchers as vouchers_db
 
 if TYPE_CHECKING:
     from app.approval import Approval
+
+# What writes (remedies, vouchers, approval rules, db.tap, the audit entry) is imported by
+# the functions that write: a reading command (``comeback followups``) loads none of it.
 
 NOTE_MAX = 500
 TABLE_MAX = 20
@@ -97,6 +97,10 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     later (a retry after a locked or full database): the incident, its follow-up and the
     manager's approval are taken at that time.
     """
+    from app import remedies_given, vouchers
+    from db import tap as tap_db
+    from db import vouchers as vouchers_db
+
     if uid is not None:
         written = incidents_db.incident_id_by_uid(ctx.db, uid)
         if written is not None:
@@ -143,6 +147,9 @@ def _log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRe
                   table_ref: str | None, guest_name: str | None, guest_contact: str | None,
                   note: str | None, approval: Approval | None, uid: str | None,
                   at: datetime | None, codes: list[str]) -> Logged:
+    from app import audit, audit_payload, catalog, remedies_given, vouchers
+    from db import tap as tap_db
+
     category = catalog.get_category(ctx, category_id)
     if category.hidden:
         raise ValidationError("category", _("The category {label} is hidden; pick another.")
@@ -231,6 +238,8 @@ def _log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRe
 
 def get_logged(ctx: Context, incident_id: int) -> Logged:
     """An incident already logged, as :func:`log_incident` returned it."""
+    from db import vouchers as vouchers_db
+
     incident = get_incident(ctx, incident_id)
     followups = followups_db.followups_for_incident(ctx.db, incident_id)
     codes = tuple(v["code"] for v in vouchers_db.vouchers_for_incident(ctx.db, incident_id))
@@ -302,6 +311,8 @@ def void_incident(ctx: Context, incident_id: int, staff_id: int | None,
     An incident with an approved remedy is undone only by a manager or the owner: the one
     undoing it (``staff_id``), or one whose PIN approved the undo (``approval``).
     """
+    from app import audit
+
     incident = get_incident(ctx, incident_id)
     if incident.voided_at is not None:
         return Changes()
@@ -352,6 +363,8 @@ def update_details(ctx: Context, incident_id: int, staff_id: int | None, *,
     ``None`` leaves a field as it is; an empty string clears it. If the change makes the
     incident a repeat guest's or severe, its open follow-up becomes due at once.
     """
+    from app import audit
+
     incident = get_incident(ctx, incident_id)
     settings = ctx.settings()
     now = ctx.clock.now()

@@ -29,7 +29,6 @@ day. Voided incidents count nowhere. Definitions (also printed as footnotes on t
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -42,6 +41,7 @@ from app.incidents import paper_approval_text
 from app.models import Outcome
 from app.weeks import Week, current_week, last_complete_week  # noqa: F401 (re-exported)
 from db import reports as reports_db
+from db import summary_ahead
 
 COMP_WINDOW_DAYS = 30
 STAFF_FACTOR = 1.5
@@ -217,6 +217,13 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     if isinstance(week, str):
         week = Week.parse(week)
     settings = ctx.settings()
+    try:
+        return _weekly_summary(ctx, week, settings)
+    finally:
+        summary_ahead.forget_ahead(ctx.db)
+
+
+def _weekly_summary(ctx: Context, week: Week, settings) -> WeeklySummary:
     tz = ZoneInfo(settings.timezone)
     now = ctx.clock.now()
     start, end = week.bounds(tz)
@@ -235,7 +242,9 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     bounds = [to_iso(w.bounds(tz)[0]) for w in eight] + [end_iso]
     hourly = all(_on_the_hour(t) for t in bounds)
     known: dict[Week, OutcomeFigures] = {}
-    if hourly:
+    if hourly:  # on a server, every read below in one round trip
+        summary_ahead.send_ahead(ctx.db, ctx.store_id, lambda db: _reads(
+            db, ctx.store_id, bounds, (prev_start, start, end), grace * 60))
         per_week = reports_db.rollup_weeks(ctx.db, ctx.store_id, bounds)
         totals = {1: per_week[-1], 0: per_week[-2]}
         known = {w: OutcomeFigures(*(figures[o.value] for o in Outcome))
@@ -256,16 +265,12 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
     names = {r[0]: r[6] for r in people if r[0] is not None}
     redeemed = reports_db.redeemed_voucher_times(ctx.db, ctx.store_id, prev_iso, end_iso)
     came_back_this = sum(1 for t in redeemed if t >= start_iso)
-    guests = reports_db.guest_rows(ctx.db, ctx.store_id,
-                                   to_iso(start - timedelta(days=COMP_WINDOW_DAYS)), end_iso)
-    by_guest = _by_guest(guests)
-    guests_this = _guests_to_watch(by_guest, start, end, tz)
-    guests_last = _guests_to_watch(by_guest, prev_start, start, tz)
+    guests_this, guests_last = _guests_to_watch(ctx, tz, prev_start, start, end)
     staff = _staff(people, names, this=1)
     this = _figures(totals[1], hours, checks, 1, complete=end <= now,
                     came_back=came_back_this, guests=len(guests_this), staff=staff)
     last = _figures(totals[0], hours, checks, 0, complete=start <= now,
-                    came_back=len(redeemed) - came_back_this, guests=len(guests_last),
+                    came_back=len(redeemed) - came_back_this, guests=guests_last,
                     staff=_staff(people, names, this=0))
     categories = hours.categories()
     remedy_rows = (reports_db.rollup_remedies if hourly else reports_db.remedy_totals)(*ranges)
@@ -297,6 +302,26 @@ def weekly_summary(ctx: Context, week: Week | str) -> WeeklySummary:
                 for r in (reports_db.paper_approval_totals(ctx.db, ctx.store_id, start_iso,
                                                            end_iso)
                           if not hourly or any(r["paper"] for r in remedy_rows) else ())))
+
+
+def _reads(db, store_id: int, bounds: list[str], weeks: tuple[datetime, datetime, datetime],
+           grace_s: int) -> None:
+    """The reads of a whole-hour week's summary, made on ``db``: the same calls, with the
+    same arguments, as :func:`weekly_summary` makes (db.summary_ahead lists them with it
+    and sends them to a server together)."""
+    from db import terminals as terminals_db
+
+    prev, start, end = (to_iso(t) for t in weeks)
+    reports_db.rollup_weeks(db, store_id, bounds)
+    reports_db.check_rows(db, store_id, prev, start, end, grace_s)
+    reports_db.rollup_staff(db, store_id, prev, start, end)
+    reports_db.rollup_hours(db, store_id, prev, end)
+    reports_db.redeemed_voucher_times(db, store_id, prev, end)
+    reports_db.guest_flags(db, store_id, *_guest_window(*weeks))
+    reports_db.rollup_remedies(db, store_id, prev, start, end)
+    reports_db.rollup_approvals(db, store_id, start, end)
+    reports_db.note_rows(db, store_id, start, end, NOTES_MAX)  # asked when a note is counted
+    terminals_db.count_terminals(db, store_id)  # app.terminals.week_figures
 
 
 def _on_the_hour(text: str) -> bool:
@@ -440,38 +465,25 @@ def _staff(people: list[tuple], names: dict[int, str], this: int) -> tuple[Staff
     return tuple(result)
 
 
-def _by_guest(rows: list[tuple]) -> dict[str, tuple[list[str], list[tuple]]]:
-    """db.reports.guest_rows (oldest first) per guest key: (the times, the rows), each in
-    time order; a comp counts only with a key and a value."""
-    groups: dict[str, tuple[list[str], list[tuple]]] = {}
-    for row in rows:
-        if row[1] and row[4] > 0:
-            times, items = groups.setdefault(row[1], ([], []))
-            times.append(row[0])
-            items.append(row)
-    return groups
-
-
-def _guests_to_watch(groups: dict[str, tuple[list[str], list[tuple]]], start: datetime,
-                     end: datetime, tz: ZoneInfo) -> tuple[GuestFlag, ...]:
-    """Guests comped more than once in the 30 days up to ``end``, at least once in
-    ``[start, end)``. ``groups``: :func:`_by_guest` (each guest's comps are found in its
-    own list by time, not by looking at every comp of the 37 days)."""
-    since, start_iso, end_iso = (to_iso(end - timedelta(days=COMP_WINDOW_DAYS)), to_iso(start),
-                                 to_iso(end))
-    flags = []
-    for times, items in groups.values():
-        if len(times) < 2:
-            continue
-        first, stop = bisect_left(times, since), bisect_left(times, end_iso)
-        if stop - first > 1 and times[stop - 1] >= start_iso:
-            latest = items[stop - 1]  # the newest: in [start, end) if any is
-            flags.append(GuestFlag(
-                name=latest[2] or _masked(latest[3]), comps=stop - first,
-                value_minor=sum(r[4] for r in items[first:stop]),
-                last_at=from_iso(latest[0]).astimezone(tz)))
+def _guests_to_watch(ctx: Context, tz: ZoneInfo, last_start: datetime, start: datetime,
+                     end: datetime) -> tuple[tuple[GuestFlag, ...], int]:
+    """This week's guests to watch (comped more than once in the 30 days up to ``end``, at
+    least once in ``[start, end)``), and how many last week had. Counted inside the
+    database (db.reports.guest_flags): only the guests flagged leave it."""
+    rows = reports_db.guest_flags(ctx.db, ctx.store_id, *_guest_window(last_start, start, end))
+    flags = [GuestFlag(name=name or _masked(contact), comps=comps, value_minor=value,
+                       last_at=from_iso(last_at).astimezone(tz))
+             for this, _last, comps, value, last_at, name, contact in rows if this]
     flags.sort(key=lambda g: (-g.comps, -g.value_minor, g.name.casefold()))
-    return tuple(flags)
+    return tuple(flags), sum(1 for row in rows if row[1])
+
+
+def _guest_window(last_start: datetime, start: datetime, end: datetime) -> tuple[str, ...]:
+    """db.reports.guest_flags's bounds: 30 days before ``start``, last week's start, this
+    week's start, 30 days before ``end``, ``end``."""
+    window = timedelta(days=COMP_WINDOW_DAYS)
+    return (to_iso(start - window), to_iso(last_start), to_iso(start), to_iso(end - window),
+            to_iso(end))
 
 
 def _masked(contact: str | None) -> str:

@@ -6,7 +6,8 @@ On PostgreSQL (``--db URL`` of an empty database, or ``--pg``: a throwaway clust
 fsync on) the floor is a raw psycopg INSERT + COMMIT on its own connection to the same
 server, one after each tap (the server's WAL flush swings with the machine's other disk
 work: both sides see the same swings), and the target is the same. The round trips to the
-server of each tap are counted (db.pg) and printed.
+server of each tap are counted (db.pg) and printed, and where the slowest 1 % of the taps
+fall (in the run, a connection's first taps, garbage collections, client CPU: Tail).
 
     python -m bench.log_incidents [--n 2000] [--db postgresql://… | --pg]
 """
@@ -14,6 +15,8 @@ server of each tap are counted (db.pg) and printed.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import statistics
 import tempfile
 import time
@@ -32,10 +35,60 @@ def round_trips(db) -> int | None:
     return getattr(getattr(server, "conn", None), "round_trips", None)
 
 
+class Tail:
+    """Where a run's slowest taps come from: each tap's client CPU (ms) and the Python
+    garbage collections that ran during it (tap index, generation, ms)."""
+
+    def __init__(self) -> None:
+        self.cpu: list[float] = []
+        self.collections: list[tuple[int, int, float]] = []
+        self._started = 0.0
+
+    def __enter__(self) -> Tail:
+        gc.callbacks.append(self._collected)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        gc.callbacks.remove(self._collected)
+
+    def _collected(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.collections.append((len(self.cpu), info["generation"],
+                                     (time.perf_counter() - self._started) * 1000))
+
+    def report(self, samples: list[float]) -> list[str]:
+        """Lines: the percentiles, then what the slowest 1 % of the taps had in common."""
+        n = len(samples)
+        ranked = sorted(samples)
+        at = {q: ranked[min(n - 1, int(n * q))] for q in (0.5, 0.9, 0.95, 0.99, 0.995)}
+        slow = sorted(range(n), key=lambda k: -samples[k])[:max(1, n // 100)]
+        during = {k for k, _generation, _ms in self.collections}
+        tenths = Counter(min(9, k * 10 // n) for k in slow)
+        lines = ["tap percentiles (ms): " + "  ".join(
+            f"p{q * 100:g} {v:.2f}" for q, v in at.items()) + f"  max {ranked[-1]:.2f}"]
+        lines.append(
+            f"slowest 1 % ({len(slow)} taps): by tenth of the run "
+            f"{[tenths[t] for t in range(10)]}; among a connection's first 10 taps: "
+            f"{sum(k < 10 for k in slow)}; with a garbage collection: "
+            f"{sum(k in during for k in slow)}; client CPU median "
+            f"{statistics.median(self.cpu[k] for k in slow):.2f} ms "
+            f"(all taps {statistics.median(self.cpu):.2f} ms)")
+        by_generation = Counter(generation for _k, generation, _ms in self.collections)
+        lines.append(
+            f"garbage collections during the {n} taps: {len(self.collections)} "
+            f"(by generation {dict(sorted(by_generation.items()))}, "
+            f"{sum(ms for _k, _g, ms in self.collections):.1f} ms in all)")
+        return lines
+
+
 def service_log(folder: Path | str, n: int, trips: list[int] | None = None,
-                between: Callable[[], None] | None = None) -> list[float]:
+                between: Callable[[], None] | None = None,
+                tail: Tail | None = None) -> list[float]:
     """ms per tap, ``n`` taps; ``trips`` gets each tap's round trips to a server;
-    ``between`` runs after each tap (untimed: the floor's sample, interleaved)."""
+    ``between`` runs after each tap (untimed: the floor's sample, interleaved); ``tail``
+    gets each tap's client CPU and the garbage collections during the taps."""
     from app import catalog, incidents, staff
     from app.clock import FixedClock
     from app.context import open_context
@@ -52,20 +105,24 @@ def service_log(folder: Path | str, n: int, trips: list[int] | None = None,
     cats = catalog.categories(ctx)
     rems = [r for r in catalog.remedies(ctx) if not r.needs_approval(r.value_minor)]
     samples = []
-    for i in range(n):
-        clock.advance(seconds=37)
-        before = round_trips(ctx.db)
-        start = time.perf_counter()
-        incidents.log_incident(
-            ctx, category_id=cats[i % len(cats)].id, staff_id=cashier.id,
-            remedies=[RemedyRequest(rems[i % len(rems)].id)],
-            table_ref=str(i % 20) if i % 3 else None,
-            guest_name=f"Guest {i % 150}" if i % 4 == 0 else None)
-        samples.append((time.perf_counter() - start) * 1000)
-        if trips is not None and before is not None:
-            trips.append(round_trips(ctx.db) - before)
-        if between is not None:
-            between()
+    with tail if tail is not None else contextlib.nullcontext():
+        for i in range(n):
+            clock.advance(seconds=37)
+            before = round_trips(ctx.db)
+            cpu = time.process_time()
+            start = time.perf_counter()
+            incidents.log_incident(
+                ctx, category_id=cats[i % len(cats)].id, staff_id=cashier.id,
+                remedies=[RemedyRequest(rems[i % len(rems)].id)],
+                table_ref=str(i % 20) if i % 3 else None,
+                guest_name=f"Guest {i % 150}" if i % 4 == 0 else None)
+            samples.append((time.perf_counter() - start) * 1000)
+            if tail is not None:
+                tail.cpu.append((time.process_time() - cpu) * 1000)
+            if trips is not None and before is not None:
+                trips.append(round_trips(ctx.db) - before)
+            if between is not None:
+                between()
     ctx.db.close()
     return samples
 
@@ -111,7 +168,8 @@ def on_server(args) -> None:
         # seconds, and both sides must see the same swings.
         floor, one = interleaved_floor(url)
         trips: list[int] = []
-        service = service_log(url, args.n, trips, between=one)
+        tail = Tail()
+        service = service_log(url, args.n, trips, between=one, tail=tail)
         one.close()
     f50, f99 = p50_p99(floor)
     s50, s99 = p50_p99(service)
@@ -125,6 +183,12 @@ def on_server(args) -> None:
           f"taps by round trips {{{spread}}})")
     print(f"ratio service/floor: p50 {s50 / f50:.2f}x  p99 {s99 / f99:.2f}x  (target p99 ≤ 4x) "
           f"{'OK' if s99 <= 4 * f99 else 'OVER'}")
+    for line in tail.report(service):
+        print(line)
+    ranked = sorted(floor)
+    print("floor percentiles (ms): " + "  ".join(
+        f"p{q * 100:g} {ranked[min(len(ranked) - 1, int(len(ranked) * q))]:.2f}"
+        for q in (0.5, 0.9, 0.95, 0.99, 0.995)) + f"  max {ranked[-1]:.2f}")
 
 
 def main() -> None:

@@ -555,3 +555,29 @@ def m0023_import_rollup_guard(db: Database) -> None:
     from db.import_rollup import guard_insert_trigger
 
     guard_insert_trigger(db)
+
+
+@migrations(name="0024_summary_notes")
+def m0024_summary_notes(db: Database) -> None:
+    """``idx_incidents_noted`` (0022) made again with the severity and the note: a week's
+    notes are counted and ranked from one range of it, and only the forty printed are read
+    from the table. See db/summary_rollup.py (NOTES_INDEX)."""
+    from db.summary_rollup import migrate_notes
+
+    migrate_notes(db)
+
+
+@migrations(name="0025_pg_remedy_rollup")
+def m0025_pg_remedy_rollup(db: Database) -> None:
+    """PostgreSQL only: the remedies' rollup trigger (0018) finds each new remedy's incident
+    by its id, instead of a plan that read every incident of the table for one remedy on
+    every tap (a new store's tables have no statistics yet), see db/pg_remedy_rollup.py;
+    and ``comeback_log_tap`` (0021) checks its arguments' keys with two expressions each
+    before the query that names the wrong ones, see db/pg_tap.py. Nothing changes on
+    SQLite."""
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        from db.pg_remedy_rollup import migrate
+        from db.pg_tap import migrate_0025
+
+        migrate(db)
+        migrate_0025(db)

@@ -283,13 +283,53 @@ class _ReadAhead:
     """The rows of a read sent ahead (:meth:`PgDatabase.read_ahead`), kept to be read back
     as often as it is asked for while nothing may have changed."""
 
-    def __init__(self, cursor: psycopg.Cursor) -> None:
-        self.returns = _returns_rows(cursor)
-        self.keys = _column_names(cursor) if self.returns else []
-        self.rows = cursor.fetchall() if self.returns else []
+    def __init__(self, returns: bool, keys: list[str], rows: list[tuple]) -> None:
+        self.returns, self.keys, self.rows = returns, keys, rows
+
+    @classmethod
+    def of(cls, cursor: psycopg.Cursor) -> _ReadAhead:
+        returns = _returns_rows(cursor)
+        return cls(returns, _column_names(cursor) if returns else [],
+                   cursor.fetchall() if returns else [])
 
     def cursor(self) -> _ReadBack:
         return _ReadBack(self)
+
+
+#: Result types whose values come back the same through JSON as psycopg reads them.
+_AS_JSON = frozenset(psycopg.adapters.types[name].oid
+                     for name in ("int2", "int4", "int8", "text", "varchar"))
+
+
+def _json_shape(text: str, cursor: psycopg.Cursor) -> tuple[str, ...] | None:
+    """The column names of a read's result when its rows can come back as JSON unchanged
+    (every column an integer or text, no two of the same name, positional parameters);
+    else None."""
+    result = cursor.pgresult
+    if result is None or result.status != _TUPLES_OK or "%(" in text:
+        return None
+    names = tuple(_column_names(cursor))
+    if len(set(names)) != len(names) or any(
+            result.ftype(i) not in _AS_JSON for i in range(result.nfields)):
+        return None
+    return names
+
+
+@lru_cache(maxsize=256)
+def _as_one_statement(reads: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """Reads (statement, its column names) as one statement: one row, each read's rows as
+    one JSON array of arrays (its values in the order of its columns)."""
+    def rows(text: str, names: tuple[str, ...]) -> str:
+        values = ", ".join(f"r.{_quoted(name)}" for name in names)
+        return (f"(SELECT json_agg(json_build_array({values})) "
+                f"FROM ({text.rstrip().rstrip(';')}) AS r)")
+
+    return "SELECT " + ", ".join(rows(text, names) for text, names in reads)
+
+
+def _quoted(name: str) -> str:
+    """A column name as an identifier in a statement psycopg sends (``%`` doubled)."""
+    return '"' + name.replace('"', '""').replace("%", "%%") + '"'
 
 
 class _ReadBack:
@@ -500,6 +540,9 @@ class PgDatabase:
         self._heard = 0  # change notifications received (any store listened to)
         #: Reads sent ahead together (read_ahead): (store, data mark, {(sql, params): rows})
         self._read_ahead: tuple[int, object, dict] | None = None
+        #: Each read sent ahead so far: its column names when its rows can come back as
+        #: JSON unchanged, else None (see _read_as_one).
+        self._json_shapes: dict[str, tuple[str, ...] | None] = {}
 
     def data_mark(self, store_id: int | None = None) -> object:
         """A value that changes whenever what the database holds for ``store_id`` may have
@@ -568,8 +611,10 @@ class PgDatabase:
         they were sent (no write here, no change notified by another terminal, outside a
         transaction) and until :meth:`forget_read_ahead`. What a tap checks before it
         writes (its category, remedies, staff, the settings) is five reads one after the
-        other: one round trip instead of five. Best effort: when the reads cannot be sent,
-        each is asked when its caller asks, as without this."""
+        other: one round trip instead of five. The first time a read is sent it goes in a
+        pipeline of statements; once each of them is known to give integers and text,
+        they go as one statement (:meth:`_read_as_one`). Best effort: when the reads
+        cannot be sent, each is asked when its caller asks, as without this."""
         self._read_ahead = None
         conn = self.conn
         if conn.in_transaction or conn.raw.closed:
@@ -583,11 +628,33 @@ class PgDatabase:
         texts = [(translate(sql)[0], tuple(parameters)) for sql, parameters in reads]
         conn.round_trips += 1
         try:
-            with conn.raw.pipeline():
-                sent = [(key, conn.raw.execute(key[0], list(key[1]))) for key in texts]
+            kept = self._read_as_one(texts)
+            if kept is None:
+                with conn.raw.pipeline():
+                    sent = [(key, conn.raw.execute(key[0], list(key[1]))) for key in texts]
+                kept = {}
+                for key, cursor in sent:
+                    self._json_shapes[key[0]] = _json_shape(key[0], cursor)
+                    kept[key] = _ReadAhead.of(cursor)
         except psycopg.Error:
             return  # each read is asked again when its caller asks, and fails there
-        self._read_ahead = (store_id, mark, {key: _ReadAhead(cursor) for key, cursor in sent})
+        self._read_ahead = (store_id, mark, kept)
+
+    def _read_as_one(self, texts: list[tuple[str, tuple]]
+                     ) -> dict[tuple[str, tuple], _ReadAhead] | None:
+        """The reads as one statement (their rows as JSON), once each was read as itself
+        on this connection and its result was of integers and text: psycopg handles one
+        statement instead of a pipeline of five or six (~0.2 ms of the client's CPU a tap,
+        half the reads' time). None while one of them is not known so."""
+        shapes = [self._json_shapes.get(text) for text, _params in texts]
+        if not all(shapes):
+            return None
+        statement = _as_one_statement(tuple(
+            (text, names) for (text, _params), names in zip(texts, shapes, strict=True)))
+        row = self.conn.raw.execute(
+            statement, [value for _text, params in texts for value in params]).fetchone()
+        return {key: _ReadAhead(True, list(names), [tuple(values) for values in found or ()])
+                for key, names, found in zip(texts, shapes, row, strict=True)}
 
     def forget_read_ahead(self) -> None:
         self._read_ahead = None

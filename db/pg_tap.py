@@ -55,50 +55,72 @@ def _known(var: str, names: tuple[str, ...], what: str) -> str:
             f"'comeback_log_tap: % (not the columns it writes of {what})', extra; END IF; ")
 
 
-FUNCTION = (
-    "CREATE OR REPLACE FUNCTION comeback_log_tap(p_incident jsonb, p_remedies jsonb, "
-    "p_followup jsonb, p_audit jsonb, p_chain_lock bigint, p_genesis text, "
-    "OUT new_incident integer, OUT new_given integer[], OUT new_followup integer) "
-    "LANGUAGE plpgsql AS $$ DECLARE "
-    "i incidents; r incident_remedies; v vouchers; f followups; a audit_log; "
-    "item jsonb; given integer; extra text; "
-    "BEGIN "
-    + _known("p_incident", INCIDENT, "incidents")
-    + "i := jsonb_populate_record(NULL::incidents, p_incident); "
-    f"INSERT INTO incidents ({_list(INCIDENT)}) VALUES ({_list(INCIDENT, 'i')}) "
-    "ON CONFLICT (uid) DO NOTHING RETURNING id INTO new_incident; "
-    "IF new_incident IS NULL THEN RETURN; END IF; "
-    "new_given := '{}'; "
-    "FOR item IN SELECT value FROM jsonb_array_elements(p_remedies) "
-    "WITH ORDINALITY AS e(value, n) ORDER BY n LOOP "
-    + _known("item", REMEDY, "incident_remedies")
-    + "r := jsonb_populate_record(NULL::incident_remedies, item); "
-    f"INSERT INTO incident_remedies (incident_id, {_list(REMEDY)}) "
-    f"VALUES (new_incident, {_list(REMEDY, 'r')}) RETURNING id INTO given; "
-    "new_given := new_given || given; "
-    "IF jsonb_typeof(item -> 'voucher') = 'object' THEN "
-    + _known("item -> 'voucher'", VOUCHER, "vouchers")
-    + "v := jsonb_populate_record(NULL::vouchers, item -> 'voucher'); "
-    f"INSERT INTO vouchers (incident_id, incident_remedy_id, {_list(VOUCHER)}) "
-    f"VALUES (new_incident, given, {_list(VOUCHER, 'v')}); "
-    "END IF; END LOOP; "
-    + _known("p_followup", FOLLOWUP, "followups")
-    + "f := jsonb_populate_record(NULL::followups, p_followup); "
-    f"INSERT INTO followups (incident_id, {_list(FOLLOWUP)}) "
-    f"VALUES (new_incident, {_list(FOLLOWUP, 'f')}) RETURNING id INTO new_followup; "
-    + _known("p_audit", AUDIT, "audit_log")
-    + "a := jsonb_populate_record(NULL::audit_log, p_audit); "
-    "PERFORM pg_advisory_xact_lock(p_chain_lock); "
-    # db.audit._APPEND: the store's head and the log's next id, read under the chain lock
-    "INSERT INTO audit_log (id, store_id, at, staff_id, action, entity, entity_id, detail, "
-    "prev_hash, hash, terminal_id) "
-    "SELECT n.id, a.store_id, a.at, a.staff_id, a.action, a.entity, new_incident, a.detail, "
-    "n.prev, comeback_audit_hash(n.prev, n.id, a.store_id, a.at, a.staff_id, a.action, "
-    "a.entity, new_incident, a.detail), a.terminal_id "
-    "FROM (SELECT (SELECT coalesce(max(l.id), 0) + 1 FROM audit_log l) AS id, "
-    "coalesce((SELECT l.hash FROM audit_log l WHERE l.store_id = a.store_id "
-    "ORDER BY l.id DESC LIMIT 1), p_genesis) AS prev OFFSET 0) AS n; "
-    "END $$")
+def _function(known) -> str:
+    """The function's text, with ``known`` the check of one argument's keys."""
+    return (
+        "CREATE OR REPLACE FUNCTION comeback_log_tap(p_incident jsonb, p_remedies jsonb, "
+        "p_followup jsonb, p_audit jsonb, p_chain_lock bigint, p_genesis text, "
+        "OUT new_incident integer, OUT new_given integer[], OUT new_followup integer) "
+        "LANGUAGE plpgsql AS $$ DECLARE "
+        "i incidents; r incident_remedies; v vouchers; f followups; a audit_log; "
+        "item jsonb; given integer; extra text; "
+        "BEGIN "
+        + known("p_incident", INCIDENT, "incidents")
+        + "i := jsonb_populate_record(NULL::incidents, p_incident); "
+        f"INSERT INTO incidents ({_list(INCIDENT)}) VALUES ({_list(INCIDENT, 'i')}) "
+        "ON CONFLICT (uid) DO NOTHING RETURNING id INTO new_incident; "
+        "IF new_incident IS NULL THEN RETURN; END IF; "
+        "new_given := '{}'; "
+        "FOR item IN SELECT value FROM jsonb_array_elements(p_remedies) "
+        "WITH ORDINALITY AS e(value, n) ORDER BY n LOOP "
+        + known("item", REMEDY, "incident_remedies")
+        + "r := jsonb_populate_record(NULL::incident_remedies, item); "
+        f"INSERT INTO incident_remedies (incident_id, {_list(REMEDY)}) "
+        f"VALUES (new_incident, {_list(REMEDY, 'r')}) RETURNING id INTO given; "
+        "new_given := new_given || given; "
+        "IF jsonb_typeof(item -> 'voucher') = 'object' THEN "
+        + known("item -> 'voucher'", VOUCHER, "vouchers")
+        + "v := jsonb_populate_record(NULL::vouchers, item -> 'voucher'); "
+        f"INSERT INTO vouchers (incident_id, incident_remedy_id, {_list(VOUCHER)}) "
+        f"VALUES (new_incident, given, {_list(VOUCHER, 'v')}); "
+        "END IF; END LOOP; "
+        + known("p_followup", FOLLOWUP, "followups")
+        + "f := jsonb_populate_record(NULL::followups, p_followup); "
+        f"INSERT INTO followups (incident_id, {_list(FOLLOWUP)}) "
+        f"VALUES (new_incident, {_list(FOLLOWUP, 'f')}) RETURNING id INTO new_followup; "
+        + known("p_audit", AUDIT, "audit_log")
+        + "a := jsonb_populate_record(NULL::audit_log, p_audit); "
+        "PERFORM pg_advisory_xact_lock(p_chain_lock); "
+        # db.audit._APPEND: the store's head and the log's next id, read under the chain lock
+        "INSERT INTO audit_log (id, store_id, at, staff_id, action, entity, entity_id, detail, "
+        "prev_hash, hash, terminal_id) "
+        "SELECT n.id, a.store_id, a.at, a.staff_id, a.action, a.entity, new_incident, a.detail, "
+        "n.prev, comeback_audit_hash(n.prev, n.id, a.store_id, a.at, a.staff_id, a.action, "
+        "a.entity, new_incident, a.detail), a.terminal_id "
+        "FROM (SELECT (SELECT coalesce(max(l.id), 0) + 1 FROM audit_log l) AS id, "
+        "coalesce((SELECT l.hash FROM audit_log l WHERE l.store_id = a.store_id "
+        "ORDER BY l.id DESC LIMIT 1), p_genesis) AS prev OFFSET 0) AS n; "
+        "END $$")
+
+
+def _known_fast(var: str, names: tuple[str, ...], what: str) -> str:
+    """:func:`_known` asked first as two expressions on the argument (every column it
+    needs there, ``jsonb_exists_all``: the ``?&`` operator, whose ``?`` db.pg would take
+    for a parameter; nothing left once the columns it writes are taken away, ``-``): each a
+    plain expression that PL/pgSQL runs without the executor, where the query that names
+    the wrong keys cost ~20-40 µs a check, four a tap. That query runs only when one
+    fails, to say which."""
+    written = ", ".join(f"'{n}'" for n in names)
+    needed = ", ".join(f"'{n}'" for n in names if n != "voucher")
+    return (f"IF NOT jsonb_exists_all({var}, ARRAY[{needed}]) "
+            f"OR (({var}) - ARRAY[{written}]) <> '{{}}' "
+            f"THEN {_known(var, names, what)} END IF; ")
+
+
+#: Migration 0021's function (the statements of db.tap, each argument's keys checked).
+FUNCTION = _function(_known)
+#: Migration 0025's: the same, the keys checked by :func:`_known_fast`.
+FUNCTION_0025 = _function(_known_fast)
 
 #: Reading a store's chain head (the tap's audit append, ``db.audit.last_entry``) and the
 #: newest entry of an action (``db.audit.last_of``) ask for the highest id among the
@@ -120,6 +142,11 @@ def migrate(db) -> None:
     for statement in INDEXES:
         db.execute(statement)
     db.execute(FUNCTION)
+
+
+def migrate_0025(db) -> None:
+    """Migration 0025 on PostgreSQL: the function with its cheaper checks."""
+    db.execute(FUNCTION_0025)
 
 
 def _json(value: Any) -> str:

@@ -122,3 +122,15 @@ def test_an_empty_partial_index_does_not_make_every_close_analyse_again(tmp_path
     assert would == []  # the next close has nothing to analyse
     assert cli.main(["followups", "--db", str(path)]) == 0
     assert _statistics(path)[0] == rows  # the row is not added twice
+
+
+def test_followups_does_not_load_the_write_path(tmp_path):
+    """``comeback followups`` reads: what logging a tap needs (vouchers, remedies, approval
+    rules, db.tap) and setting up a store are not loaded."""
+    path = tmp_path / "store.db"
+    cli_init_store(path)
+    loaded = _modules_after(f"from app.cli import main\n"
+                            f"assert main(['followups', '--db', {str(path)!r}]) == 0")
+    assert "platformdirs" in loaded  # terminal.json was looked for
+    assert not loaded & {"app.vouchers", "app.remedies_given", "app.approval_rule", "db.tap",
+                         "app.audit_payload", "app.setup"}

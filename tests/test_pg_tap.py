@@ -130,6 +130,21 @@ def test_the_function_refuses_a_column_it_does_not_write_or_one_left_out(server)
         with pytest.raises(sqlite3.IntegrityError, match="not the columns it writes"), \
                 database.atomic():
             tap_db.write(database, tap_db.Tap(incident=wrong, **rest))
+    remedy = {"remedy_id": catalog.remedies(server)[0].id, "kind": "voucher", "label": "x",
+              "amount_minor": 100, "percent": None, "approved_by": None,
+              "given_at": "2026-11-16T11:00:00+00:00", "terminal_id": None}
+    voucher = {"code": "ABCD-2345", "amount_minor": 100, "issued_at": "x", "expires_at": "x"}
+    for remedies, followup, names in (
+            ([{**remedy, "voucher": {**voucher, "redeemed_at": "x"}}], rest["followup"],
+             "redeemed_at"),
+            ([{**remedy, "voucher": {k: v for k, v in voucher.items() if k != "code"}}],
+             rest["followup"], "code"),
+            ([{**remedy, "paper_approved_by": None}], rest["followup"], "paper_approved_by"),
+            ([remedy], {"created_at": "x", "due_at": "x"}, "original_due_at")):
+        with pytest.raises(sqlite3.IntegrityError, match=f"{names} .not the columns it"), \
+                database.atomic():
+            tap_db.write(database, tap_db.Tap(incident=incident, remedies=remedies,
+                                              followup=followup, audit=rest["audit"]))
     assert database["incidents"].count == 0
 
 
@@ -186,3 +201,67 @@ def test_a_tap_by_a_staff_member_deactivated_meanwhile_is_refused(pg_url, clock)
     finally:
         one.db.close()
         two.db.close()
+
+
+def test_reads_sent_ahead_again_come_back_as_one_statement_with_the_same_rows(pg_url, clock):
+    """The second time the same reads go ahead they are one statement (their rows as
+    JSON), and read back exactly as the statements read alone give them: the same values
+    of the same types, in the same order, None for NULL, no rows for none."""
+    from db import catalog as catalog_db
+
+    ctx = open_context(pg_url, clock)
+    try:
+        _init(ctx)
+        database = ctx.db.server
+        sam, _changes = staff.add_staff(ctx, "Sam", Role.CASHIER)
+        remedies = [r.id for r in catalog.remedies(ctx)]
+        reads = ([(catalog_db.REMEDY, (1, remedy)) for remedy in remedies]
+                 + [(staff_db.MEMBER, (1, sam.id)), (staff_db.MEMBER, (1, 999)),
+                    ("SELECT name, value FROM settings WHERE store_id = ? ORDER BY name",
+                     (1,))])
+        alone = [list(database.query(sql, list(params))) for sql, params in reads]
+        for _time in range(2):
+            database.read_ahead(1, reads)
+            assert [list(database.query(sql, list(params))) for sql, params in reads] \
+                == alone
+            database.forget_read_ahead()
+        sent = []
+        real = database.conn.raw.execute
+        database.conn.raw.execute = lambda sql, *rest: sent.append(sql) or real(sql, *rest)
+        try:
+            database.read_ahead(1, reads)
+        finally:
+            del database.conn.raw.execute
+        assert len(sent) == 1 and "json_agg" in sent[0]
+        back = [list(database.query(sql, list(params))) for sql, params in reads]
+        database.forget_read_ahead()
+        assert back == alone and [type(v) for v in back[0][0].values()] == [
+            type(v) for v in alone[0][0].values()]
+        assert any(v is None for row in alone for r in row for v in r.values())
+    finally:
+        ctx.db.close()
+
+
+def test_a_read_whose_values_json_would_change_is_never_sent_as_json(pg_url, clock):
+    """A column that is not an integer or text (a real number: 2.0 would come back as 2)
+    keeps the read in the pipeline of statements, read as itself."""
+    ctx = open_context(pg_url, clock)
+    try:
+        _init(ctx)
+        database = ctx.db.server
+        reads = [("SELECT 2.0::float8 AS x, 'a' AS y WHERE ? = 1", (1,)),
+                 (staff_db.MEMBER, (1, 1))]
+        for _time in range(3):
+            database.read_ahead(1, reads)
+            assert database.execute(reads[0][0], [1]).fetchall() == [(2.0, "a")]
+            assert isinstance(database.execute(reads[0][0], [1]).fetchone()[0], float)
+            database.forget_read_ahead()
+        assert database._json_shapes[_translated(reads[0][0])] is None
+    finally:
+        ctx.db.close()
+
+
+def _translated(sql: str) -> str:
+    from db.pg import translate
+
+    return translate(sql)[0]
