@@ -48,6 +48,7 @@ from app.models import Changes
 from db import changes as changes_db
 from db.health import DatabaseServerError
 from ui.controller import Controller
+from ui.gui_thread import post
 from ui.scheduler import TimerFactory, qtimer_factory
 
 #: Reconnect delays: the first try after a second, doubling, never more than 30 s apart.
@@ -73,7 +74,6 @@ class LiveUpdates(QObject):
 
     paused_changed = Signal(bool)
     due = Signal(list)
-    _connected = Signal(object)  # from the worker: None, or the DatabaseServerError
 
     def __init__(self, controller: Controller, *, timer_factory: TimerFactory | None = None,
                  settle_factory: TimerFactory | None = None, run: Runner | None = None,
@@ -81,7 +81,6 @@ class LiveUpdates(QObject):
         super().__init__(parent)
         self._run = run or in_a_thread
         self.connecting = False  # a connect is under way in a worker
-        self._connected.connect(self._after_connect, Qt.QueuedConnection)
         self.controller = controller
         self.ctx = controller.ctx
         self.last_id = 0
@@ -148,10 +147,8 @@ class LiveUpdates(QObject):
                 outcome = error
             except Exception as error:  # noqa: BLE001 - said as the server being away
                 outcome = DatabaseServerError.lost(error, "")
-            try:
-                self._connected.emit(outcome)
-            except RuntimeError:  # the window was closed meanwhile: nobody will listen
-                listener.close()
+            # On the GUI thread, if this object still exists then (ui.gui_thread).
+            post(self, self._after_connect, outcome, otherwise=listener.close)
 
         self._run(work)
 

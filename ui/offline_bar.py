@@ -17,6 +17,7 @@ asks the cashier to do anything.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.i18n import _, ngettext
 from ui import icons, theme
+from ui.gui_thread import post
 
 TimerFactory = Callable[[QObject], QTimer]
 Runner = Callable[[Callable[[], None]], None]
@@ -32,6 +34,14 @@ Runner = Callable[[Callable[[], None]], None]
 
 def in_a_thread(work: Callable[[], None]) -> None:
     threading.Thread(target=work, name="reconnect", daemon=True).start()
+
+
+def _drop(found: tuple) -> None:
+    """A connection a watch that is gone found: closed, nobody will adopt it."""
+    server = found[0]
+    if server is not None:
+        with contextlib.suppress(Exception):  # closing a connection nobody uses
+            server.close()
 
 
 class ServerWatch(QObject):
@@ -44,8 +54,6 @@ class ServerWatch(QObject):
 
     away = Signal()
     back = Signal()
-    _went = Signal()
-    _tried = Signal(object)
 
     def __init__(self, handle, timer_factory: TimerFactory = QTimer,
                  run: Runner | None = None, parent: QObject | None = None) -> None:
@@ -56,11 +64,11 @@ class ServerWatch(QObject):
         self.timer = timer_factory(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.try_now)
-        self._went.connect(self._on_away, Qt.QueuedConnection)
-        self._tried.connect(self._on_tried, Qt.QueuedConnection)
-        handle.listeners.append(self._went.emit)  # may be called from a worker thread
+        # Told from any thread (a worker finds the server gone): on the GUI thread, and
+        # only while this watch exists (ui.gui_thread).
+        handle.listeners.append(lambda: post(self, self._on_away))
         if handle.away:
-            self._went.emit()
+            post(self, self._on_away)
 
     def _on_away(self) -> None:
         if not self.trying and not self.timer.isActive():
@@ -84,7 +92,7 @@ class ServerWatch(QObject):
                 found = connect_and_refresh(self.handle)
             except Exception:  # noqa: BLE001 - e.g. the password changed: keep trying
                 found = None, False
-            self._tried.emit(found)
+            post(self, self._on_tried, found, otherwise=lambda: _drop(found))
 
         self._run(work)
 
