@@ -11,33 +11,19 @@ import pytest
 from app import incidents as incident_service
 from app import staff
 from app.context import Context
-from app.models import Role
-from app.setup import init_store
 from db.connection import open_database
 from db.failover import Failover
-from tests.conftest import MANAGER_PIN, OWNER_PIN
-from tests.test_offline_gui import Network, counter, cut, incidents, tap
+from tests import test_offline_gui as base
+from tests.conftest import OWNER_PIN
+from tests.test_offline_gui import counter, cut, incidents, tap
 
 pytestmark = [pytest.mark.gui, pytest.mark.postgresql]
 VOUCHERS = 200
 WAIT_S = 10
 
 
-@pytest.fixture
-def network() -> Network:
-    return Network()
-
-
-@pytest.fixture
-def server_ctx(pg_url, clock):
-    ctx = Context(open_database(pg_url), clock)
-    init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
-               locale="nb_NO", language="en", timezone="Europe/Oslo", owner_name="Ingrid",
-               owner_pin=OWNER_PIN)
-    staff.add_staff(ctx, "Marco", Role.MANAGER, MANAGER_PIN)
-    staff.add_staff(ctx, "Sam", Role.CASHIER)
-    yield ctx
-    ctx.db.close()
+# The store on the server and the network: tests/test_offline_gui.py's fixtures.
+network, server_ctx = base.network, base.server_ctx
 
 
 def give_vouchers(server_ctx, n: int) -> None:
