@@ -93,16 +93,22 @@ class ApprovalKey:
         return "ApprovalKey(…)"
 
 
+def _canonical(fields: dict) -> bytes:
+    """Sorted JSON without spaces: the bytes a proof is the HMAC of."""
+    return json.dumps({"v": VERSION, **fields}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode()
+
+
 def content(*, uid: str, store_id: int, category_id: object, giver_id: object,
             remedies: Sequence, currency: str, approver_id: object, approver_name: object,
             at: str, terminal: str) -> bytes:
-    """The canonical bytes an approval's proof is the HMAC of (sorted JSON, no spaces)."""
-    return json.dumps({
-        "v": VERSION, "uid": uid, "store": store_id, "category": category_id,
+    """The canonical bytes an approval's proof is the HMAC of."""
+    return _canonical({
+        "uid": uid, "store": store_id, "category": category_id,
         "giver": giver_id, "remedies": [list(pair) for pair in remedies],
         "currency": currency, "approver": approver_id, "approver_name": approver_name,
         "at": at, "terminal": terminal,
-    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    })
 
 
 class GiverKey:
@@ -124,11 +130,11 @@ class GiverKey:
 def giver_content(*, uid: str, store_id: int, category_id: object, giver_id: object,
                   remedies: Sequence, currency: str, at: str, terminal: str) -> bytes:
     """The canonical bytes a giver's proof is the HMAC of (not an approval's: ``kind``)."""
-    return json.dumps({
-        "v": VERSION, "kind": "giver", "uid": uid, "store": store_id, "category": category_id,
+    return _canonical({
+        "kind": "giver", "uid": uid, "store": store_id, "category": category_id,
         "giver": giver_id, "remedies": [list(pair) for pair in remedies],
         "currency": currency, "at": at, "terminal": terminal,
-    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    })
 
 
 # The person signed in on each terminal context, with their key (see the module docstring).

@@ -215,12 +215,12 @@ def start(app: QApplication, db_path: str | Path | None, *,
 
 
 def _after_worker(window: QWidget, steps: list, resume, work, then, drop=None) -> None:
-    """Run ``work()`` in a worker thread (ui.copy_refresh.InWorker) while the counter takes
+    """Run ``work()`` in a worker thread (ui.copy_refresh.in_worker) while the counter takes
     taps; the start's next steps wait for it. Then ``then(value)`` is the next step (what
     ``work`` raised is raised there instead, so the start explains it as any step's
     trouble), and the steps go on - unless ``window`` went meanwhile (the app quit, or
     started again): then ``drop(value)`` lets go of what the work made."""
-    from ui.copy_refresh import InWorker
+    from ui.copy_refresh import in_worker
 
     held = steps[:]
     steps.clear()
@@ -240,7 +240,7 @@ def _after_worker(window: QWidget, steps: list, resume, work, then, drop=None) -
         steps[:] = [step, *held]
         resume()
 
-    InWorker(work, done, parent=QApplication.instance())
+    in_worker(work, done)
 
 
 def _connect_after_paint(app: QApplication, window: MainWindow, steps: list, db_path,

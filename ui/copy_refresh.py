@@ -17,8 +17,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-
 
 def refresh_in_worker(handle: Any, server: Any) -> None:
     """Refresh ``handle``'s copy from ``server`` (a connection only this thread uses);
@@ -67,30 +65,20 @@ def make_copy_in_worker(url: str, path, store_id: int) -> None:
         server.close()
 
 
-class InWorker(QObject):
-    """Runs ``work()`` in a thread of its own, then ``done((value, error))`` on the thread
-    this object lives on (the GUI thread): ``error`` is what ``work`` raised, or None.
+def in_worker(work: Callable[[], Any], done: Callable[[tuple], None]) -> None:
+    """Run ``work()`` in a thread of its own, then ``done((value, error))`` on the GUI
+    thread (ui.gui_thread.post): ``error`` is what ``work`` raised, or None."""
+    from PySide6.QtCore import QCoreApplication
 
-    Signals:
-        finished(object): (value, error), emitted from the worker thread.
-    """
+    from ui.gui_thread import post
 
-    finished = Signal(object)
+    app = QCoreApplication.instance()
 
-    def __init__(self, work: Callable[[], Any], done: Callable[[tuple], None],
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._work, self._done = work, done
-        self.finished.connect(self._on_finished, Qt.QueuedConnection)
-        threading.Thread(target=self._run, name="copy-refresh", daemon=True).start()
-
-    def _run(self) -> None:
+    def run() -> None:
         try:
-            result = (self._work(), None)
+            result = (work(), None)
         except Exception as error:  # noqa: BLE001 - handed to the GUI thread, which says it
             result = (None, error)
-        self.finished.emit(result)
+        post(app, done, result)
 
-    def _on_finished(self, result: tuple) -> None:
-        self._done(result)
-        self.deleteLater()
+    threading.Thread(target=run, name="copy-refresh", daemon=True).start()
