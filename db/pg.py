@@ -64,6 +64,17 @@ _TUPLES_OK = ExecStatus.TUPLES_OK
 CONNECT_TIMEOUT_S = 5
 LOCK_TIMEOUT_MS = 5000  # as SQLite's busy_timeout: wait this long for another's lock
 WRITE_LOCK, CHAIN_LOCK = 0x436F6D01, 0x436F6D02  # advisory lock keys
+#: Set for the app's own connection (its queries only; the server's configuration is the
+#: store's): no JIT compilation — it costs 10-100 ms and the planner asks for it when a
+#: table's statistics are missing or stale (right after an import), for queries that run in
+#: 1-20 ms; and no parallel workers — starting them costs more than the app's short reads
+#: (a week's rollup as a Parallel Append took 20-35 ms instead of ~1 ms, db.reports), and on
+#: a store's server they would take cores from the other terminals.
+SESSION_SETTINGS = (("jit", "off"), ("max_parallel_workers_per_gather", "0"))
+#: What a big import writes (db.csv_import.optimize: refresh_statistics), the rollup tables
+#: its triggers fill included.
+REFRESHED_TABLES = ("incidents", "incident_remedies", "vouchers", "followups",
+                    "summary_hours", "summary_staff", "summary_totals", "summary_remedies")
 
 
 def _token(match: re.Match) -> str:
@@ -809,10 +820,19 @@ class PgDatabase:
             raise _as_sqlite_error(error) from error
 
     def refresh_statistics(self) -> None:
-        """Fresh planner statistics for the tables a big import fills (best effort;
-        autovacuum would get there too, later)."""
+        """Fresh planner statistics and visibility map for the tables a big import fills,
+        the rollup tables its triggers wrote included (best effort; autovacuum would get
+        there too, later — until then the planner guesses, and every "index-only" scan of
+        the summary reads the table's pages too: nothing is marked all-visible yet).
+        ``VACUUM (ANALYZE)`` outside a transaction (it cannot run in one), ``ANALYZE``
+        inside one. Readers and the counter's taps go on meanwhile (neither takes a lock
+        that waits for the other)."""
+        tables = ", ".join(REFRESHED_TABLES)
         with suppress(sqlite3.Error):
-            self.conn.execute("ANALYZE incidents, incident_remedies, vouchers, followups")
+            if self.conn.in_transaction:
+                self.conn.execute(f"ANALYZE {tables}")
+            else:
+                self.conn.execute(f"VACUUM (ANALYZE) {tables}")
 
     def flush_erased(self) -> None:
         """After guest data was erased: ``VACUUM`` the tables erasure updates, so the old
@@ -883,7 +903,10 @@ def connect(url: str) -> psycopg.Connection:
     except psycopg.Error as error:
         raise health.DatabaseServerError.on_connect(describe_url(url), error) from None
     try:
-        conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+        # One statement, one round trip: the lock wait, and SESSION_SETTINGS.
+        conn.execute("SELECT " + ", ".join(
+            f"set_config('{name}', '{value}', false)"
+            for name, value in (("lock_timeout", str(LOCK_TIMEOUT_MS)), *SESSION_SETTINGS)))
     except psycopg.Error as error:  # the server went down just after it let us in
         with suppress(psycopg.Error):
             conn.close()
