@@ -9,8 +9,7 @@ The copy is opened by the app (pending migrations run: their time is printed) an
 statistics dropped. For PostgreSQL a throwaway cluster (``tests/pg_cluster``, fsync on) gets
 a migrated database and the same rows (``bench.chain.copy_to_postgresql``: COPY, the rollup
 tables too; then VACUUM ANALYZE, as the app does after its own import: db.pg
-refresh_statistics) and a CHECKPOINT (the copy's writes flushed before the weeks are
-timed).
+refresh_statistics). The load average is printed before and after each backend's weeks.
 
 On each backend: :func:`app.summary.weekly_summary` for random weeks (every query of the
 summary and the Python around them), p50 / p99, beside two floors of the same run over the
@@ -268,8 +267,6 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
-    parser.add_argument("--no-checkpoint", action="store_true",
-                        help="time the weeks while the server still writes out the copy")
     parser.add_argument("--tap-cost", action="store_true",
                         help="only what keeping summary_totals adds to one tap")
     args = parser.parse_args()
@@ -305,26 +302,9 @@ def main() -> None:
                 copy_to_postgresql(db, url)
                 print(f"[postgresql] copied in {time.perf_counter() - began:.0f} s",
                       flush=True)
-                if not args.no_checkpoint:
-                    settle(url)
                 show("postgresql", measure(url, end, args.runs))
             finally:
                 cluster.remove()
-
-
-def settle(url: str) -> None:
-    """After the copy (1M rows by COPY, then VACUUM ANALYZE: ~700 MB written and dirtied
-    in a minute), a CHECKPOINT, so that the server's writing them out does not overlap
-    the weeks measured: a server that gathered these rows over five years has no such
-    backlog (left alone, the checkpointer spreads it over the next ~5 minutes, exactly
-    while the summaries are timed)."""
-    import psycopg
-
-    began = time.perf_counter()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CHECKPOINT")
-    print(f"[postgresql] checkpoint after the copy: {time.perf_counter() - began:.1f} s",
-          flush=True)
 
 
 def main_tap_cost(args) -> None:
