@@ -27,6 +27,8 @@ ADD_PX, ADD_COMPACT_PX = 52, 40  # the round "+" (sizes also in ui/theme.py)
 CORNER_PT = 11  # the number, "Suggested" and "PIN"
 NUMBER_PAD_X, NUMBER_PAD_Y = 8, 2  # around the number, inside its 1 px frame
 LONG_PRESS_S = 0.5
+#: Arrangements a tile keeps (sizes × texts it went back and forth between).
+ARRANGED_KEPT = 6
 #: Seconds since an arbitrary point; replaced in tests so a long press needs no sleeping.
 monotonic: Callable[[], float] = time.monotonic
 
@@ -123,6 +125,8 @@ class Tile(QPushButton):
         self._stale = True
         self._pieces: dict[str, Piece] = {}
         self._icon: tuple[QRect, QPixmap] | None = None
+        #: (size, texts) -> (compact, pieces, icon, "+" geometry), see _arrange
+        self._arranged: dict[tuple, tuple] = {}
         self.add_button: QPushButton | None = None
         if addable:
             self.add_button = QPushButton(self, objectName="TileAdd", checkable=True)
@@ -245,9 +249,40 @@ class Tile(QPushButton):
     def _arrange(self) -> None:
         """Tall tile (when icon, title and value fit): number, badges and "+" along the top,
         the icon over the title. Short tile: no icon, the number in the corner, "+" on the
-        right, the title across the width."""
+        right, the title across the width.
+
+        What was worked out for a size and texts is kept (a few per tile): a grid that goes
+        back and forth between two heights (a banner or a taller undo bar coming and going)
+        finds the tiles' arrangement at once instead of measuring every text again."""
         self._stale = False
         w, h = self.width(), self.height()
+        key = (w, h, self._title, self._sub, self._number, self._badge, self._lock,
+               icons._device_ratio())  # noqa: SLF001 (the icon pixmap is drawn for it)
+        known = self._arranged.get(key)
+        if known is None:
+            self._measure(w, h)
+            if len(self._arranged) >= ARRANGED_KEPT:
+                self._arranged.pop(next(iter(self._arranged)))
+            add = self.add_button.geometry() if self.add_button is not None else None
+            self._arranged[key] = (self._compact, dict(self._pieces), self._icon, add)
+            return
+        compact, pieces, icon, add = known
+        self._set_compact(compact)
+        if add is not None:
+            self.add_button.setGeometry(add)
+        self._pieces, self._icon = dict(pieces), icon
+
+    def _set_compact(self, compact: bool) -> None:
+        if compact != self._compact:
+            self._compact = compact
+            # A smaller "+" leaves a short tile's title the width it needs.
+            part = self.add_button
+            if part is not None and bool(part.property("compact")) != compact:
+                part.setProperty("compact", compact)
+                repolish(part)
+
+    def _measure(self, w: int, h: int) -> None:
+        """Work out where everything goes on a tile ``w`` × ``h`` (see :meth:`_arrange`)."""
         text, sub = self._title, self._sub
         tall_top = 62 if self.add_button is not None else 36
         big = w >= BIG_TILE_W and h >= BIG_TILE_H
@@ -260,13 +295,7 @@ class Tile(QPushButton):
                                theme.TILE_BIG_PT if big else theme.TILE_PT)
         needed = fixed + _text_height(text, tall_font, w - 32)
         compact = h < needed
-        if compact != self._compact:
-            self._compact = compact
-            # A smaller "+" leaves a short tile's title the width it needs.
-            part = self.add_button
-            if part is not None and bool(part.property("compact")) != compact:
-                part.setProperty("compact", compact)
-                repolish(part)
+        self._set_compact(compact)
         pieces: dict[str, Piece] = {}
         corner = _corner_font()
         corner_fm = QFontMetrics(corner)
