@@ -82,6 +82,9 @@ class ReminderBanner(QFrame):
 
     outcome_requested = Signal(int)
     queue_requested = Signal()
+    #: Posted to itself (queued): a change read from the database later in the same turn of
+    #: the event loop, before anything is painted, not inside the tap that made it.
+    _refresh_soon = Signal()
 
     def __init__(self, controller: Controller, *, timer_factory: TimerFactory | None = None,
                  parent: QWidget | None = None) -> None:
@@ -132,6 +135,8 @@ class ReminderBanner(QFrame):
         self.ago_timer = (timer_factory or qtimer_factory)(self)
         self.ago_timer.setInterval(AGO_REFRESH_MS)
         self.ago_timer.timeout.connect(self._show_current)
+        self._refresh_queued = False
+        self._refresh_soon.connect(self._refresh_if_queued, Qt.QueuedConnection)
         # Bound methods, not lambdas: Qt drops them when this widget is destroyed.
         controller.changed.connect(self._on_changed)
         controller.language_changed.connect(self._on_language)
@@ -140,7 +145,20 @@ class ReminderBanner(QFrame):
         self.hide()
 
     def _on_changed(self, _changes: object) -> None:
-        self.refresh()
+        """A change while a cashier is in the middle of logging (the banner small: the tap
+        that saves is one): what is due is read once the tap's turn is over, not inside it.
+        A queued call runs before the (low-priority) repaint, so the first frame after the
+        tap shows it; several changes in one turn, and the scheduler's look after them,
+        read it once. Otherwise (an outcome, a snooze, another terminal) at once."""
+        if not self._compact:
+            self.refresh()
+        elif not self._refresh_queued:
+            self._refresh_queued = True
+            self._refresh_soon.emit()
+
+    def _refresh_if_queued(self) -> None:
+        if self._refresh_queued:
+            self.refresh()
 
     def _on_language(self, _code: str) -> None:
         self.retranslate()
@@ -151,6 +169,7 @@ class ReminderBanner(QFrame):
 
     def refresh(self) -> None:
         """Read what is due now from the database and show the most urgent."""
+        self._refresh_queued = False
         self.items = due_items(self.ctx)
         self.message_label.hide()
         self._show_current()
