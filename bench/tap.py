@@ -144,8 +144,7 @@ def _store(tmp: Path, size: int | None, opening: bool = True):
     from app.clock import FixedClock
     from app.context import open_context
     from bench.common import cache_ready
-    from bench.scaling_db import MARK, _catch_up, build, cache_path, last_moment, \
-        strip_statistics
+    from bench.scaling_db import MARK, _catch_up, build, cache_path, last_moment, strip_statistics
 
     path = tmp / "store.db"
     cached = cache_path(size)
@@ -205,6 +204,7 @@ def main() -> None:
     from ui.app import build_main_window
     from ui.gc_policy import settle_after_start
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         ctx, clock, what = _store(tmp, args.db, opening=not args.closed)
@@ -263,6 +263,8 @@ def main() -> None:
     manager = "nobody records outcomes" if args.no_manager else "a manager keeps up"
     print(f"{taps} taps on {what}, file database (WAL, synchronous=FULL), offscreen; "
           f"{manager}; floors in alternation with the taps")
+    print("load average (1 min) at the start / the end: "
+          f"{load_before:.2f} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(line("floor: bare QPushButton click -> repainted", button_wall))
     print(line("floor: raw sqlite3 INSERT+COMMIT", insert_wall))
     print(line("first tap: failure tile -> remedy tiles shown", first))
