@@ -17,6 +17,7 @@ from app.remedies_given import REMEDIES_MAX
 from app.settings import StoreSettings
 from ui.counter_tiles import Tile
 from ui.tile_grid import TileGrid
+from ui.wrapped_label import WrappedLabel
 
 
 class RemedyStep(QWidget):
@@ -43,7 +44,7 @@ class RemedyStep(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(14)
-        self.say_label = QLabel(objectName="SayThis", wordWrap=True)
+        self.say_label = WrappedLabel(objectName="SayThis", wordWrap=True)
         self.say_label.setTextFormat(Qt.PlainText)
         outer.addWidget(self.say_label)
         self.grid = TileGrid()

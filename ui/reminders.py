@@ -35,6 +35,7 @@ from ui.followup_queue import FollowUpQueue
 from ui.main_window import MainWindow
 from ui.outcome import open_outcome
 from ui.scheduler import ReminderScheduler, TimerFactory, qtimer_factory
+from ui.wrapped_label import WrappedLabel
 
 #: "How long ago" moves in minutes: a 30 s refresh while the banner is shown is plenty.
 AGO_REFRESH_MS = 30_000
@@ -66,7 +67,7 @@ TAKEN = _BASE.format(bg="#4F6D85", edge="#2C4152", fg="#FFFFFF", say="rgba(0,0,0
 
 
 def _label(name: str, wrap: bool = False) -> QLabel:
-    label = QLabel(objectName=name)
+    label = WrappedLabel(objectName=name)  # asked its height at each step of the counter
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.PlainText)
     return label
