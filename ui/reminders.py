@@ -137,6 +137,7 @@ class ReminderBanner(QFrame):
         self.ago_timer.setInterval(AGO_REFRESH_MS)
         self.ago_timer.timeout.connect(self._show_current)
         self._refresh_queued = False
+        self._owner_names: str | None = None
         self._refresh_soon.connect(self._refresh_if_queued, Qt.QueuedConnection)
         # Bound methods, not lambdas: Qt drops them when this widget is destroyed.
         controller.changed.connect(self._on_changed)
@@ -145,12 +146,14 @@ class ReminderBanner(QFrame):
         self.retranslate()
         self.hide()
 
-    def _on_changed(self, _changes: object) -> None:
+    def _on_changed(self, changes: object) -> None:
         """A change while a cashier is in the middle of logging (the banner small: the tap
         that saves is one): what is due is read once the tap's turn is over, not inside it.
         A queued call runs before the (low-priority) repaint, so the first frame after the
         tap shows it; several changes in one turn, and the scheduler's look after them,
         read it once. Otherwise (an outcome, a snooze, another terminal) at once."""
+        if getattr(changes, "staff", True):
+            self._owner_names = None
         if not self._compact:
             self.refresh()
         elif not self._refresh_queued:
@@ -193,7 +196,11 @@ class ReminderBanner(QFrame):
             self.setProperty("level", level)
 
     def _owners(self) -> str:
-        return ", ".join(m.name for m in staff.list_staff(self.ctx) if m.role is Role.OWNER)
+        """The owners' names, read once until the staff changes (not at every redraw)."""
+        if self._owner_names is None:
+            self._owner_names = ", ".join(m.name for m in staff.list_staff(self.ctx)
+                                          if m.role is Role.OWNER)
+        return self._owner_names
 
     def _show_current(self) -> None:
         item = self.current()
