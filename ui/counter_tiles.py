@@ -27,8 +27,11 @@ ADD_PX, ADD_COMPACT_PX = 52, 40  # the round "+" (sizes also in ui/theme.py)
 CORNER_PT = 11  # the number, "Suggested" and "PIN"
 NUMBER_PAD_X, NUMBER_PAD_Y = 8, 2  # around the number, inside its 1 px frame
 LONG_PRESS_S = 0.5
-#: Arrangements a tile keeps (sizes × texts it went back and forth between).
-ARRANGED_KEPT = 6
+#: Arrangements kept, for all tiles (see Tile._arrange): ten failures' remedy tiles at two
+#: or three sizes, and the failure tiles, fit many times over.
+ARRANGED_KEPT = 1024
+#: (size, texts, icon, "+") -> (compact, pieces, icon, "+" geometry), oldest first
+_ARRANGED: dict[tuple, tuple] = {}
 #: Seconds since an arbitrary point; replaced in tests so a long press needs no sleeping.
 monotonic: Callable[[], float] = time.monotonic
 
@@ -125,8 +128,6 @@ class Tile(QPushButton):
         self._stale = True
         self._pieces: dict[str, Piece] = {}
         self._icon: tuple[QRect, QPixmap] | None = None
-        #: (size, texts) -> (compact, pieces, icon, "+" geometry), see _arrange
-        self._arranged: dict[tuple, tuple] = {}
         self.add_button: QPushButton | None = None
         if addable:
             self.add_button = QPushButton(self, objectName="TileAdd", checkable=True)
@@ -154,6 +155,10 @@ class Tile(QPushButton):
 
     def set_texts(self, title: str, subtitle: str = "") -> None:
         self._title, self._sub = title, subtitle
+        self._changed()
+
+    def set_icon(self, name: str) -> None:
+        self.icon_name = name
         self._changed()
 
     def set_number(self, number: str) -> None:
@@ -251,20 +256,22 @@ class Tile(QPushButton):
         the icon over the title. Short tile: no icon, the number in the corner, "+" on the
         right, the title across the width.
 
-        What was worked out for a size and texts is kept (a few per tile): a grid that goes
-        back and forth between two heights (a banner or a taller undo bar coming and going)
-        finds the tiles' arrangement at once instead of measuring every text again."""
+        What was worked out for a size, texts and icon is kept (for every tile, the last
+        ``ARRANGED_KEPT``): a grid that goes back and forth between two heights (a banner or
+        a taller undo bar coming and going), or the remedy tiles of a failure seen before,
+        are arranged at once instead of measuring every text again."""
         self._stale = False
         w, h = self.width(), self.height()
         key = (w, h, self._title, self._sub, self._number, self._badge, self._lock,
+               self.icon_name, self.add_button is not None,
                icons._device_ratio())  # noqa: SLF001 (the icon pixmap is drawn for it)
-        known = self._arranged.get(key)
+        known = _ARRANGED.get(key)
         if known is None:
             self._measure(w, h)
-            if len(self._arranged) >= ARRANGED_KEPT:
-                self._arranged.pop(next(iter(self._arranged)))
+            if len(_ARRANGED) >= ARRANGED_KEPT:
+                _ARRANGED.pop(next(iter(_ARRANGED)))
             add = self.add_button.geometry() if self.add_button is not None else None
-            self._arranged[key] = (self._compact, dict(self._pieces), self._icon, add)
+            _ARRANGED[key] = (self._compact, dict(self._pieces), self._icon, add)
             return
         compact, pieces, icon, add = known
         self._set_compact(compact)
