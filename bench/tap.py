@@ -22,9 +22,14 @@ alternation with the taps (so both see the same load):
 Between rounds (not timed) a manager records the outcome of every follow-up due for more than
 ten minutes, as in a store where someone checks back. ``--no-manager`` leaves them all open.
 
+With ``--db`` the taps start at the store's opening when its last incident was logged while
+it was closed (the cached store's ends at night): follow-ups then fall due during the run,
+escalate, and the reminder banner is up, as at a real lunch. ``--closed`` taps from the last
+incident on instead (a closed store: every reminder waits for the opening, no banner).
+
 Targets: tap-to-saved p99 ≤ 50 ms on the demo store, ≤ 20 ms on 1M incidents (issue 13).
 
-    python -m bench.tap [--taps 400] [--db 1000000] [--no-manager]
+    python -m bench.tap [--taps 400] [--db 1000000] [--closed] [--no-manager]
 """
 
 from __future__ import annotations
