@@ -259,6 +259,11 @@ def cross_check(ctx: Context, store_id: int, entries: list[dict] | None,
         incidents = audit_chain.incidents_to_check(ctx.db, store_id, ids)
         remedies = audit_chain.remedies_to_check(ctx.db, store_id, ids)
         vouchers = audit_chain.vouchers_to_check(ctx.db, store_id, ids)
+    return _held_to_entries(checker, incidents, remedies, vouchers, complete)
+
+
+def _held_to_entries(checker: _Checker, incidents: list[dict], remedies: list[dict],
+                     vouchers: list[dict], complete: bool) -> list[Problem]:
     checker.incidents(incidents, complete)
     checker.remedies(remedies, vouchers)
     voided_later = checker.voids(incidents, complete)
@@ -266,6 +271,39 @@ def cross_check(ctx: Context, store_id: int, entries: list[dict] | None,
     if complete:
         checker.coverage_digests(voided_later, redeemed_later)
     return checker.problems
+
+
+def check_week(ctx: Context, store_id: int, start: str, end: str) -> list[Problem]:
+    """The problems between the store's incidents of ``[start, end)`` (undone ones too),
+    their remedies given and vouchers, and the entries about them: the same problems, in
+    the same order, as :func:`cross_check` with those incidents' ids.
+
+    Read as the week itself (db.verify_range's ``week_*``: one range of the store's time
+    index each), and rows a coverage entry vouches for (an import's, or those from before
+    the chain) stay in the database unless an entry is about them: the checker compares
+    nothing of them (their digest is ``comeback verify``'s, over the whole range it
+    covers), so a week of a million-incident import leaves the database as a few empty
+    reads, and a week the app logged as every row held to its entry."""
+    from db import verify_range
+
+    db = ctx.db
+    about = verify_range.week_entries(db, store_id, start, end)
+    entries = sorted(audit_db.entries_with_actions(db, store_id, COVERAGE_ACTIONS) + about,
+                     key=lambda e: e["id"])
+    checker = _Checker(ctx, store_id, entries)
+    # The entries are those of the week's incidents: each one they name was asked for.
+    checker.asked, checker.complete = {e["entity_id"] for e in about}, False
+    skip = {table: [payload["covers"][table] for _e, payload in checker.coverage]
+            for table in ("incidents", "remedies", "vouchers")}
+    also = sorted({e["entity_id"] for e, _p in checker.entries
+                   if e["entity"] == "incident" and isinstance(e["entity_id"], int)
+                   and checker.covered("incidents", e["entity_id"])})
+    codes = sorted({p["code"] for e, p in checker.entries
+                    if e["action"] == "voucher.redeemed" and isinstance(p.get("code"), str)})
+    incidents = verify_range.week_incidents(db, store_id, start, end, skip["incidents"], also)
+    remedies = verify_range.week_remedies(db, store_id, start, end, skip["remedies"])
+    vouchers = verify_range.week_vouchers(db, store_id, start, end, skip["vouchers"], codes)
+    return _held_to_entries(checker, incidents, remedies, vouchers, complete=False)
 
 
 #: Ids asked (a week's incidents) are read as the one range from the first to the last
