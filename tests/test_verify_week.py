@@ -15,6 +15,17 @@ from tests.test_audit_chain import _fill, _remedy
 EVERYTHING = ("2000-01-01T00:00:00+00:00", "2100-01-01T00:00:00+00:00")
 
 
+@pytest.fixture(params=["run", "scattered"])
+def shape(request, monkeypatch) -> str:
+    """The week's ids read as a run (a store of its own), or as the ids of a store whose
+    ids another store's are between (through the week's entries of the time index)."""
+    if request.param == "scattered":
+        run = verify_rows._is_run
+        monkeypatch.setattr(verify_rows, "_is_run",
+                            lambda ids, count=None: False if count else run(ids))
+    return request.param
+
+
 def _both(ctx: Context, start: str, end: str) -> tuple[list, list]:
     ids = [row["id"] for row in ctx.db.query(
         "SELECT id FROM incidents WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ?",
@@ -36,7 +47,8 @@ def _both(ctx: Context, start: str, end: str) -> tuple[list, list]:
     ("UPDATE incidents SET occurred_at = '2026-11-16T09:00:01+00:00' "
      "WHERE id = (SELECT min(id) FROM incidents)", True),
 ])
-def test_the_week_read_as_a_range_finds_what_the_reads_by_ids_find(ctx, clock, script, found):
+def test_the_week_read_as_a_range_finds_what_the_reads_by_ids_find(ctx, clock, shape, script,
+                                                                   found):
     _fill(ctx, clock)
     for statement in script.split("; "):
         ctx.db.execute(statement)
@@ -94,7 +106,8 @@ def imported(ctx, clock):
      "AND id = (SELECT max(id) FROM incident_remedies WHERE kind = 'refund')", True),
     ("UPDATE incidents SET staff_id = 1 WHERE id = (SELECT max(id) FROM incidents)", True),
 ])
-def test_an_imported_week_is_checked_as_its_rows_read_by_ids_are(ctx, imported, script, found):
+def test_an_imported_week_is_checked_as_its_rows_read_by_ids_are(ctx, imported, shape, script,
+                                                                  found):
     ctx.db.execute(script.format(**imported))
     first_new = ctx.db.execute("SELECT occurred_at FROM incidents WHERE id = ?",
                                [imported["later"]]).fetchone()[0]
