@@ -47,7 +47,7 @@ from app.approval import MAX_WRONG_PINS, Approval
 from app.clock import from_iso, to_iso
 from app.context import Context
 from app.errors import ComebackError, PinRejected
-from app.i18n import _
+from app.i18n import _, ngettext
 from db import approval_keys as keys_db
 from db import staff as staff_db
 
@@ -292,7 +292,8 @@ def _giver_proven(ctx: Context, uid: str, payload: dict, giver_id: int,
     if not all(isinstance(v, str) for v in (kdf, mac, terminal)):
         return False
     key = keys_db.key_for(ctx.db, ctx.store_id, giver_id, kdf)
-    if key is None or (key["replaced_at"] and from_iso(key["replaced_at"]) <= tapped_at):
+    if key is None or (key["replaced_at"] and from_iso(key["replaced_at"]) <= tapped_at) \
+            or _past_grace(ctx, key):
         return False
     try:
         expected = hmac.new(bytes.fromhex(key["approval_key"]), giver_content(
@@ -303,6 +304,15 @@ def _giver_proven(ctx: Context, uid: str, payload: dict, giver_id: int,
     except (TypeError, ValueError):
         return False
     return hmac.compare_digest(expected.encode(), mac.encode())
+
+
+def _past_grace(ctx: Context, key: dict) -> bool:
+    """Whether a new PIN replaced ``key`` longer ago than the store lets an old PIN prove
+    (``old_pin_grace_hours``, by the database's clock: a terminal cannot set it back). An
+    honest approval made while away is sent when the counter is back, soon after; one made
+    up later from an old PIN and dated before the change is not, or not within the hours."""
+    ago = key.get("replaced_for")
+    return ago is not None and ago > ctx.settings().old_pin_grace_hours * 3600
 
 
 def _check_approval(ctx: Context, uid: str, payload: dict, claimed: dict) -> None:
@@ -325,6 +335,15 @@ def _check_approval(ctx: Context, uid: str, payload: dict, claimed: dict) -> Non
         raise ApprovalNotProven(_(
             "The approval by {name} could not be proven: it was made with a PIN {name} no "
             "longer had at that time. Nothing of it was applied.").format(name=name))
+    if key is not None and _past_grace(ctx, key):
+        hours = ctx.settings().old_pin_grace_hours
+        raise ApprovalNotProven(ngettext(
+            "The approval by {name} could not be proven: it was made with a PIN {name} "
+            "changed more than {n} hour before it was sent (an old PIN proves approvals "
+            "only that long). Nothing of it was applied.",
+            "The approval by {name} could not be proven: it was made with a PIN {name} "
+            "changed more than {n} hours before it was sent (an old PIN proves approvals "
+            "only that long). Nothing of it was applied.", hours).format(name=name, n=hours))
     expected = None
     if key is not None:
         try:

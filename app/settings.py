@@ -235,6 +235,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("four_eyes", "bool", True, N_("Approver is a second person"),
             N_("The person who approves a remedy cannot be the one who gives it. An owner "
                "working alone can turn this off (the change is audited)."), _check_bool),
+    Setting("old_pin_grace_hours", "int", 24, N_("Old PIN proves for (hours)"),
+            N_("An approval made at a counter whose server was away, with a PIN changed "
+               "since, counts only when the counter sends it within this many hours of the "
+               "change (by the server's clock); later it is refused and shown to the "
+               "manager."), _check_int, limits=(1, 720)),
     Setting("signin_pin", "bool", True, N_("Sign-in needs a PIN"),
             N_("Staff sign in at the counter with their own PIN; what is recorded under a "
                "name was done by that person."), _check_bool),
@@ -285,6 +290,7 @@ class StoreSettings(NamedTuple):
     cashier_limit: int
     manager_limit: int
     four_eyes: bool
+    old_pin_grace_hours: int
     signin_pin: bool
     signin_idle_minutes: int
     backup_folder: str

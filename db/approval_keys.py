@@ -20,8 +20,9 @@ def replace_key(db: Database, store_id: int, staff_id: int, kdf: str, key_hex: s
     """A new PIN: its key becomes the person's key; the earlier ones are replaced now
     (they still prove approvals made before ``now_iso``). Inside the caller's transaction."""
     _not_a_copy(db)
-    db.execute("UPDATE approval_keys SET replaced_at = ? WHERE store_id = ? AND staff_id = ? "
-               "AND replaced_at IS NULL", [now_iso, store_id, staff_id])
+    db.execute(f"UPDATE approval_keys SET replaced_at = ?, replaced_epoch = {db.NOW_EPOCH} "
+               "WHERE store_id = ? AND staff_id = ? AND replaced_at IS NULL",
+               [now_iso, store_id, staff_id])
     db.execute("INSERT INTO approval_keys (store_id, staff_id, kdf, approval_key, made_at) "
                "VALUES (?, ?, ?, ?, ?)", [store_id, staff_id, kdf, key_hex, now_iso])
     db.execute("UPDATE staff SET approval_kdf = ? WHERE store_id = ? AND id = ?",
@@ -47,8 +48,11 @@ def add_first_key(db: Database, store_id: int, staff_id: int, pin_hash: str, kdf
 
 
 def key_for(db: Database, store_id: int, staff_id: int, kdf: str) -> dict | None:
-    """The key ``staff_id`` had with ``kdf`` (its ``approval_key`` hex, ``replaced_at``)."""
+    """The key ``staff_id`` had with ``kdf`` (its ``approval_key`` hex, ``replaced_at``), and
+    ``replaced_for``: how many seconds ago a new PIN replaced it by the database's own clock
+    (None while it is the person's key)."""
     rows = list(db.query(
-        "SELECT approval_key, made_at, replaced_at FROM approval_keys "
-        "WHERE store_id = ? AND staff_id = ? AND kdf = ?", [store_id, staff_id, kdf]))
+        f"SELECT approval_key, made_at, replaced_at, {db.NOW_EPOCH} - replaced_epoch "
+        "AS replaced_for FROM approval_keys WHERE store_id = ? AND staff_id = ? AND kdf = ?",
+        [store_id, staff_id, kdf]))
     return rows[0] if rows else None

@@ -30,8 +30,8 @@ BUSY_TIMEOUT_MS = 5000
 # needs no migration (one that skipped a migration landed out of number order does), and
 # that check needs no sqlite-utils.
 MIGRATION_SET = "comeback"
-NEWEST_MIGRATION = "0025_pg_remedy_rollup"
-MIGRATION_COUNT = 19
+NEWEST_MIGRATION = "0028_key_replaced_clock"
+MIGRATION_COUNT = 20
 
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 _CONTROL = re.compile(r"\s*(begin|commit|end|rollback|savepoint|release)\b", re.IGNORECASE)
@@ -49,6 +49,9 @@ class Database:
     sound_since: float | None = None
     backend = "sqlite"
     away = False  # a file is never away (a server can be: db.failover)
+    #: SQL for the database's own clock, whole seconds since 1970 (UTC): on a server it is
+    #: the server's clock, which no terminal sets (db.approval_keys).
+    NOW_EPOCH = "CAST(strftime('%s', 'now') AS INTEGER)"
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn

@@ -581,3 +581,22 @@ def m0025_pg_remedy_rollup(db: Database) -> None:
 
         migrate(db)
         migrate_0025(db)
+
+
+@migrations(name="0028_key_replaced_clock")
+def m0028_key_replaced_clock(db: Database) -> None:
+    """``approval_keys.replaced_epoch``: when a PIN replaced the key, by the database's own
+    clock (the server's, which no terminal sets), in seconds since 1970. An old key proves
+    approvals made before the change only while they are sent within the store's
+    ``old_pin_grace_hours`` of it (app.approval_proof). Keys replaced before this migration
+    get the time their ``replaced_at`` says."""
+    from datetime import datetime, timezone
+
+    db.execute("ALTER TABLE approval_keys ADD COLUMN replaced_epoch INTEGER")
+    for row in list(db.query("SELECT id, replaced_at FROM approval_keys "
+                             "WHERE replaced_at IS NOT NULL")):
+        when = datetime.fromisoformat(row["replaced_at"])
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        db.execute("UPDATE approval_keys SET replaced_epoch = ? WHERE id = ?",
+                   [int(when.timestamp()), row["id"]])

@@ -529,6 +529,7 @@ class PgDatabase:
     path = None
     backend = "postgresql"
     is_full = True
+    NOW_EPOCH = "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) AS BIGINT)"  # the server's clock
 
     def __init__(self, conn: PgConnection, url: str) -> None:
         self.conn = conn

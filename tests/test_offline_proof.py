@@ -259,6 +259,62 @@ def test_an_old_pin_used_offline_after_it_was_changed_is_refused(
     assert comps_on_server(server_ctx) == []
 
 
+def change_was_hours_ago(server_ctx: Context, staff_id: int, hours: int) -> None:
+    """The server's clock is real: move the recorded change back instead."""
+    server_ctx.db.execute("UPDATE approval_keys SET replaced_epoch = replaced_epoch - ? "
+                          "WHERE staff_id = ? AND replaced_epoch IS NOT NULL",
+                          [hours * 3600, staff_id])
+
+
+def test_an_old_pin_proves_approvals_only_within_the_grace_hours_of_its_change(
+        terminal, network, server_ctx, clock):
+    """Someone who knows Marco's old PIN and holds the counter's files can make an approval
+    dated before the change, at any time after it. The server counts the hours since the
+    change on its own clock: a day later, the old PIN proves nothing."""
+    people = ids(server_ctx)
+    cut(terminal, network)
+    kept_approved_comp(terminal, people)
+    clock.advance(minutes=5)
+    staff.set_pin(server_ctx, people["Marco"], "2580", by=people["Ingrid"])
+    change_was_hours_ago(server_ctx, people["Marco"], 25)
+    restore(terminal, network)
+    flushed = pending.TapSaver.for_database(terminal).flush()
+    assert not flushed.saved
+    assert "changed more than 24 hours before it was sent" in flushed.failed[0].message
+    assert comps_on_server(server_ctx) == []
+
+
+def test_the_owner_sets_how_long_an_old_pin_proves(terminal, network, server_ctx, clock):
+    from app import store_admin
+
+    people = ids(server_ctx)
+    store_admin.update_settings(server_ctx, people["Ingrid"], {"old_pin_grace_hours": 48})
+    cut(terminal, network)
+    kept_approved_comp(terminal, people)
+    clock.advance(minutes=5)
+    staff.set_pin(server_ctx, people["Marco"], "2580", by=people["Ingrid"])
+    change_was_hours_ago(server_ctx, people["Marco"], 25)
+    restore(terminal, network)
+    flushed = pending.TapSaver.for_database(terminal).flush()
+    assert len(flushed.saved) == 1 and not flushed.failed
+    assert comps_on_server(server_ctx) == [{"amount_minor": 50_000,
+                                            "approved_by": people["Marco"]}]
+
+
+def test_a_giver_proven_by_an_old_pin_past_its_hours_counts_as_a_cashier(
+        terminal, network, server_ctx, clock):
+    people = ids(server_ctx)
+    cut(terminal, network)
+    kept_tap_given_by_marco(terminal, people)
+    clock.advance(minutes=5)
+    staff.set_pin(server_ctx, people["Marco"], "2580", by=people["Ingrid"])
+    change_was_hours_ago(server_ctx, people["Marco"], 30)
+    restore(terminal, network)
+    flushed = pending.TapSaver.for_database(terminal).flush()
+    assert not flushed.saved and "counts as given by a cashier" in flushed.failed[0].message
+    assert remakes_on_server(server_ctx) == []
+
+
 # -- staff from before approval keys ------------------------------------------------------------
 
 @pytest.fixture
