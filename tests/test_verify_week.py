@@ -123,3 +123,33 @@ def test_a_week_without_incidents_reads_nothing_to_hold(ctx, clock):
     _fill(ctx, clock)
     assert verify_rows.check_week(ctx, ctx.store_id, *("2001-01-01T00:00:00+00:00",
                                                        "2001-01-08T00:00:00+00:00")) == []
+
+
+@pytest.mark.parametrize("script, found", [
+    ("SELECT 1", (False, False)),
+    ("UPDATE incident_remedies SET amount_minor = 2500 WHERE kind = 'refund' AND incident_id "
+     "IN (SELECT id FROM incidents WHERE store_id = 2)", (False, True)),
+    ("UPDATE incidents SET staff_id = 1 WHERE id = (SELECT max(id) FROM incidents "
+     "WHERE store_id = 1)", (True, False)),
+])
+def test_a_week_of_one_store_is_held_apart_from_the_other_stores_of_the_file(
+        ctx, clock, shape, script, found):
+    """Two stores in one file, their ids side by side: each store's week holds its own
+    rows only, read over the run of its ids or through its time index."""
+    from app.models import Role
+    from app.stores import add_store
+    from tests.conftest import MANAGER_PIN
+
+    other = Context(ctx.db, clock)
+    add_store(other, explicit=False, store_name="Bergen Kafé", preset="restaurant",
+              currency="NOK", locale="nb_NO", language="en", timezone="Europe/Oslo",
+              owner_name="Ola", owner_pin=OWNER_PIN)
+    staff.add_staff(other, "Marco", Role.MANAGER, MANAGER_PIN)
+    staff.add_staff(other, "Sam", Role.CASHIER)
+    for store in (ctx, other, ctx, other):
+        _fill(store, clock)
+    ctx.db.execute(script)
+    for store, wanted in zip((ctx, other), found, strict=True):
+        by_week, by_ids = _both(store, *EVERYTHING)
+        assert by_week == by_ids
+        assert bool(by_week) == wanted
