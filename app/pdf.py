@@ -205,8 +205,17 @@ def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
+def font_color(color) -> str:
+    """A colour for reportlab's paragraph markup, as ``rgb(r,g,b)``: the form it reads
+    first (css). ``#rrggbb`` is tried as a Python expression twice (a parse each) before
+    it is read as hex: ~0.1 ms a colour, 80 of them in a week with 40 notes. The same
+    colour, the PDF the same byte for byte."""
+    red, green, blue = (round(part * 255) for part in (color.red, color.green, color.blue))
+    return f"rgb({red},{green},{blue})"
+
+
 def _colored(text: str, color) -> str:
-    return f'<font color="#{color.hexval()[2:]}">{escape(text)}</font>'
+    return f'<font color="{font_color(color)}">{escape(text)}</font>'
 
 
 def _cover(summary: WeeklySummary, fmt: Formats, width: float) -> list:

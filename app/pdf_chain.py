@@ -44,6 +44,7 @@ from app.pdf import (
     _numbered_canvas,
     _p,
     escape,
+    font_color,
     grid_columns,
     page_size,
 )
@@ -70,7 +71,7 @@ def render_chain_pdf(report: ChainReport, target: str | Path | BinaryIO) -> None
                 WEEK), Spacer(1, 6)]
     for key, line in standing(report, fmt):
         color = GOOD if key == "best" else BAD
-        story.append(Paragraph(f'<font color="#{color.hexval()[2:]}">{escape(line)}</font>',
+        story.append(Paragraph(f'<font color="{font_color(color)}">{escape(line)}</font>',
                                FIX_TITLE))
     story += [_p(best_means(), SMALL), Spacer(1, 4)]
     story += _fixes(report, fmt)

@@ -316,6 +316,7 @@ def _reads(db, store_id: int, bounds: list[str], weeks: tuple[datetime, datetime
     reports_db.check_rows(db, store_id, prev, start, end, grace_s)
     reports_db.rollup_staff(db, store_id, prev, start, end)
     reports_db.rollup_hours(db, store_id, prev, end)
+    reports_db.category_names(db, store_id)
     reports_db.redeemed_voucher_times(db, store_id, prev, end)
     reports_db.guest_flags(db, store_id, *_guest_window(*weeks))
     reports_db.rollup_remedies(db, store_id, prev, start, end)
@@ -354,7 +355,12 @@ class _Hours:
         # (this week 1/0, weekday, hour, category id, incidents, value), in time order.
         self.rows = [(int(row[0] >= split[:width]), *local[row[0]], row[1], row[2], row[3])
                      for row in rows]
-        names = {row[1]: (row[5], row[6]) for row in rows}
+        if rows and len(rows[0]) == 4:  # the rollup's rows name no category
+            named = {row[0]: (row[1], row[2])
+                     for row in reports_db.category_names(ctx.db, ctx.store_id)}
+            names = {row[1]: named.get(row[1], (None, None)) for row in rows}
+        else:
+            names = {row[1]: (row[5], row[6]) for row in rows}
         self.names = {cid: (code or "", _shown(label)) for cid, (code, label) in names.items()}
 
     @staticmethod

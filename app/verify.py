@@ -186,20 +186,18 @@ def check_new(ctx: Context) -> Verdict:
 def check_for_report(ctx: Context, summary) -> Verdict:
     """The weekly PDF's check: the entries since the last intact check (as at start-up) and
     every incident of the summary's week held to its entries, so each figure on the page is
-    vouched for. Its cost follows the week, not the history; ``comeback verify`` (and the
-    back office's *Check the record*) walk the whole log."""
+    vouched for. Its cost follows the week, not the history (one range of the time index a
+    table: app.verify_rows.check_week); ``comeback verify`` (and the back office's *Check
+    the record*) walk the whole log."""
     from zoneinfo import ZoneInfo
 
     from app import verify_rows
     from app.clock import to_iso
-    from db import reports as reports_db
 
     new = check_new(ctx)
     start, end = summary.week.bounds(ZoneInfo(summary.timezone))
-    ids = reports_db.incident_ids_between(ctx.db, ctx.store_id, to_iso(start), to_iso(end))
-    problems = list(new.problems)
-    if ids:
-        problems += verify_rows.cross_check(ctx, ctx.store_id, None, incident_ids=ids)
+    problems = list(new.problems) + verify_rows.check_week(ctx, ctx.store_id, to_iso(start),
+                                                           to_iso(end))
     return Verdict(new.entries, tuple(problems), new.head, new.checked)
 
 

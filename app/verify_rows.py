@@ -259,6 +259,11 @@ def cross_check(ctx: Context, store_id: int, entries: list[dict] | None,
         incidents = audit_chain.incidents_to_check(ctx.db, store_id, ids)
         remedies = audit_chain.remedies_to_check(ctx.db, store_id, ids)
         vouchers = audit_chain.vouchers_to_check(ctx.db, store_id, ids)
+    return _held_to_entries(checker, incidents, remedies, vouchers, complete)
+
+
+def _held_to_entries(checker: _Checker, incidents: list[dict], remedies: list[dict],
+                     vouchers: list[dict], complete: bool) -> list[Problem]:
     checker.incidents(incidents, complete)
     checker.remedies(remedies, vouchers)
     voided_later = checker.voids(incidents, complete)
@@ -268,6 +273,48 @@ def cross_check(ctx: Context, store_id: int, entries: list[dict] | None,
     return checker.problems
 
 
+def check_week(ctx: Context, store_id: int, start: str, end: str) -> list[Problem]:
+    """The problems between the store's incidents of ``[start, end)`` (undone ones too),
+    their remedies given and vouchers, and the entries about them: the same problems, in
+    the same order, as :func:`cross_check` with those incidents' ids.
+
+    Read as the week itself, no list of ids (db.verify_range's ``week_*``: over the run of
+    the week's ids in each table's incident-id index, or, for a store whose ids other
+    stores' are between, through the week's entries of the time index), and rows a
+    coverage entry vouches for (an import's, or those from before the chain) stay in the
+    database unless an entry is about them: the checker compares nothing of them (their
+    digest is ``comeback verify``'s, over the whole range it covers). A week of a
+    million-incident import is a few reads that find nothing; a week the app logged has
+    every row held to its entry."""
+    from db import verify_range
+
+    db = ctx.db
+    low, high, count = verify_range.week_span(db, store_id, start, end)
+    if not count:
+        return []
+    # A run of ids (a store of its own) is read over it; else the week's index entries.
+    span = (low, high) if _is_run([low, high], count) else None
+    about = verify_range.week_entries(db, store_id, start, end, span)
+    entries = sorted(audit_db.entries_with_actions(db, store_id, COVERAGE_ACTIONS) + about,
+                     key=lambda e: e["id"])
+    checker = _Checker(ctx, store_id, entries)
+    # The entries are those of the week's incidents: each one they name was asked for.
+    checker.asked, checker.complete = {e["entity_id"] for e in about}, False
+    skip = {table: [payload["covers"][table] for _e, payload in checker.coverage]
+            for table in ("incidents", "remedies", "vouchers")}
+    also = sorted({e["entity_id"] for e, _p in checker.entries
+                   if e["entity"] == "incident" and isinstance(e["entity_id"], int)
+                   and checker.covered("incidents", e["entity_id"])})
+    codes = sorted({p["code"] for e, p in checker.entries
+                    if e["action"] == "voucher.redeemed" and isinstance(p.get("code"), str)})
+    incidents = verify_range.week_incidents(db, store_id, start, end, skip["incidents"], also,
+                                            span)
+    remedies = verify_range.week_remedies(db, store_id, start, end, skip["remedies"], span)
+    vouchers = verify_range.week_vouchers(db, store_id, start, end, skip["vouchers"], codes,
+                                          span)
+    return _held_to_entries(checker, incidents, remedies, vouchers, complete=False)
+
+
 #: Ids asked (a week's incidents) are read as the one range from the first to the last
 #: (db.verify_range: one query a table, not one per 500 ids) when that range holds at most
 #: this many ids for each one asked; a store of a chain, whose ids the other stores' ids
@@ -275,8 +322,10 @@ def cross_check(ctx: Context, store_id: int, entries: list[dict] | None,
 RUN_SPREAD = 2
 
 
-def _is_run(ids: list[int]) -> bool:
-    return ids[-1] - ids[0] + 1 <= RUN_SPREAD * len(ids) + 500
+def _is_run(ids: list[int], count: int | None = None) -> bool:
+    """Whether the sorted ``ids`` (or ``count`` ids from ``ids[0]`` to ``ids[-1]``) are a
+    run: their range holds few other ids."""
+    return ids[-1] - ids[0] + 1 <= RUN_SPREAD * (len(ids) if count is None else count) + 500
 
 
 class _Run:

@@ -22,9 +22,14 @@ alternation with the taps (so both see the same load):
 Between rounds (not timed) a manager records the outcome of every follow-up due for more than
 ten minutes, as in a store where someone checks back. ``--no-manager`` leaves them all open.
 
+With ``--db`` the taps start at the store's opening when its last incident was logged while
+it was closed (the cached store's ends at night): follow-ups then fall due during the run,
+escalate, and the reminder banner is up, as at a real lunch. ``--closed`` taps from the last
+incident on instead (a closed store: every reminder waits for the opening, no banner).
+
 Targets: tap-to-saved p99 ≤ 50 ms on the demo store, ≤ 20 ms on 1M incidents (issue 13).
 
-    python -m bench.tap [--taps 400] [--db 1000000] [--no-manager]
+    python -m bench.tap [--taps 400] [--db 1000000] [--closed] [--no-manager]
 """
 
 from __future__ import annotations
@@ -131,7 +136,7 @@ class InsertFloor:
         self.conn.close()
 
 
-def _store(tmp: Path, size: int | None):
+def _store(tmp: Path, size: int | None, opening: bool = True):
     """(ctx, clock, what) on a demo store, or on a copy of bench.scaling's store of
     ``size`` incidents set up as bench.scaling's taps are (no approval pad, no sign-in)."""
     if size is None:
@@ -143,17 +148,35 @@ def _store(tmp: Path, size: int | None):
     from app import settings
     from app.clock import FixedClock
     from app.context import open_context
-    from bench.scaling_db import build, last_moment, strip_statistics
+    from bench.common import cache_ready
+    from bench.scaling_db import MARK, _catch_up, build, cache_path, last_moment, strip_statistics
 
     path = tmp / "store.db"
-    shutil.copyfile(build(size), path)
+    cached = cache_path(size)
+    # The cache is shared by every bench on this machine: copied first, never opened for
+    # writing (a schema catch-up is applied to the copy).
+    shutil.copyfile(cached if cache_ready(cached, MARK) else build(size), path)
+    _catch_up(path)
     strip_statistics(path)
     clock = FixedClock(last_moment(path) + timedelta(minutes=1))
     ctx = open_context(path, clock)
     with ctx.db.atomic():
         settings.write(ctx.db, ctx.store_id, {"cashier_limit": 10**6,
                                               "manager_limit": 10**6, "signin_pin": False})
-    return ctx, clock, f"{size:,} incidents (bench.scaling's store, no statistics)"
+    when = ""
+    if opening:
+        # Taps while the store is open, as at a real counter: follow-ups fall due during the
+        # run and the reminder banner comes and goes (the store's last incident may be at
+        # night, when every reminder waits for the opening).
+        from app.followups import service_hours
+
+        hours = service_hours(ctx)
+        if not hours.is_open(clock.now()):
+            moment = hours.next_opening(clock.now())
+            if moment is not None:
+                clock.set(moment + timedelta(minutes=1))
+        when = ", taps from the opening" if hours.is_open(clock.now()) else ", store closed"
+    return ctx, clock, f"{size:,} incidents (bench.scaling's store, no statistics{when})"
 
 
 def _ratio(ours: list[float], floor: list[float]) -> str:
@@ -166,6 +189,9 @@ def main() -> None:
     parser.add_argument("--taps", type=int, default=400)
     parser.add_argument("--db", type=int, default=None, metavar="INCIDENTS",
                         help="a copy of bench.scaling's store of this many incidents")
+    parser.add_argument("--closed", action="store_true",
+                        help="--db: tap from the store's last incident on, even when the "
+                             "store is closed then (no reminder falls due)")
     parser.add_argument("--no-manager", action="store_true",
                         help="never record outcomes: let open follow-ups pile up")
     args = parser.parse_args()
@@ -183,9 +209,10 @@ def main() -> None:
     from ui.app import build_main_window
     from ui.gc_policy import settle_after_start
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        ctx, clock, what = _store(tmp, args.db)
+        ctx, clock, what = _store(tmp, args.db, opening=not args.closed)
         assert pragma(ctx.db, "synchronous") == 2, "expected synchronous=FULL"
         window = build_main_window(ctx)
         window.resize(1024, 768)
@@ -241,6 +268,8 @@ def main() -> None:
     manager = "nobody records outcomes" if args.no_manager else "a manager keeps up"
     print(f"{taps} taps on {what}, file database (WAL, synchronous=FULL), offscreen; "
           f"{manager}; floors in alternation with the taps")
+    print("load average (1 min) at the start / the end: "
+          f"{load_before:.2f} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(line("floor: bare QPushButton click -> repainted", button_wall))
     print(line("floor: raw sqlite3 INSERT+COMMIT", insert_wall))
     print(line("first tap: failure tile -> remedy tiles shown", first))

@@ -156,11 +156,19 @@ def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> l
 _COMPS = ("FROM incidents {i} INDEXED BY idx_incidents_guest_comps WHERE {i}.store_id = :store "
           "AND {i}.guest_key IS NOT NULL AND {i}.guest_key <> '' AND {i}.voided_at IS NULL "
           "AND {i}.cost_minor > 0 AND {visible}")
-# A flagged guest's latest comp before :end (the latest time, then the highest id): its
-# name, or its contact (printed masked) — looked up for the guests printed only.
-_LATEST = ("(SELECT n.{column} " + _COMPS.format(i="n", visible=visible("n.id")) +
-           " AND n.occurred_at >= g.last_at AND n.occurred_at < :end "
-           "AND n.guest_key = g.guest_key ORDER BY n.occurred_at DESC, n.id DESC LIMIT 1)")
+# A flagged guest's latest comp before :end: its time; and (the latest time, then the
+# highest id) its name, or its contact (printed masked). Looked up for the guests flagged
+# only, each by its own key and time in idx_incidents_guest: a short walk back from :end.
+_LATEST = ("(SELECT n.{column} FROM incidents n INDEXED BY idx_incidents_guest "
+           "WHERE n.guest_key = {key} AND n.occurred_at >= {since} "
+           "AND n.occurred_at < :end AND n.store_id = :store AND n.voided_at IS NULL "
+           f"AND n.cost_minor > 0 AND {visible('n.id')} "
+           "ORDER BY n.occurred_at DESC, n.id DESC LIMIT 1)")
+#: Two counts in one sum (``low + high * _PACK``): each is at most the comps read, far
+#: below 2**31. The grouping runs one aggregate per comp and column (~1,000 instructions
+#: each at a week of 3,800 incidents): two packed counts instead of four counts and two
+#: maximums of a text (each a copy of the time, taking SQLite's allocator's lock).
+_PACK = 2147483648
 
 
 def guest_flags(db: Database, store_id: int, read_from: str, last_start: str, start: str,
@@ -174,22 +182,34 @@ def guest_flags(db: Database, store_id: int, read_from: str, last_start: str, st
     comps since ``since``, their value, the latest comp's time, its guest name, its
     contact) — a guest is flagged in a week when comped more than once in the 30 days up to
     the week's end, at least once in the week; the name and contact only for this week's."""
-    this = "count(CASE WHEN occurred_at >= :since THEN 1 END)"
-    before = "count(CASE WHEN occurred_at < :start THEN 1 END)"
-    last_before = "max(CASE WHEN occurred_at < :start THEN occurred_at END)"
+    # (comps since :since) + (comps this week) * _PACK; (comps before :start) + (comps
+    # last week) * _PACK. (:since < :start and :last_start < :start: a week is 7 days.)
+    this = (f"CAST(sum(CASE WHEN occurred_at >= :start THEN {_PACK + 1} "
+            "WHEN occurred_at >= :since THEN 1 ELSE 0 END) AS BIGINT)")
+    before = (f"CAST(sum(CASE WHEN occurred_at >= :start THEN 0 WHEN occurred_at >= "
+              f":last_start THEN {_PACK + 1} ELSE 1 END) AS BIGINT)")
     grouped = (
-        f"SELECT guest_key, CASE WHEN {this} > 1 AND max(occurred_at) >= :start THEN 1 "
-        f"ELSE 0 END AS this_week, CASE WHEN {before} > 1 AND {last_before} >= :last_start "
-        f"THEN 1 ELSE 0 END AS last_week, {this} AS comps, "
-        "sum(CASE WHEN occurred_at >= :since THEN cost_minor ELSE 0 END) AS value_minor, "
-        "max(occurred_at) AS last_at "
+        f"SELECT guest_key, {this} AS this_packed, {before} AS before_packed, "
+        "sum(CASE WHEN occurred_at >= :since THEN cost_minor ELSE 0 END) AS value_minor "
         + _COMPS.format(i="incidents", visible=visible("id"))
         + " AND occurred_at >= :read_from AND occurred_at < :end GROUP BY guest_key")
+    flags = (
+        f"SELECT g.guest_key, CASE WHEN g.this_packed % {_PACK} > 1 "
+        f"AND g.this_packed / {_PACK} > 0 THEN 1 ELSE 0 END AS this_week, "
+        f"CASE WHEN g.before_packed % {_PACK} > 1 AND g.before_packed / {_PACK} > 0 "
+        f"THEN 1 ELSE 0 END AS last_week, g.this_packed % {_PACK} AS comps, g.value_minor "
+        f"FROM ({grouped}) g WHERE (g.this_packed % {_PACK} > 1 AND g.this_packed / {_PACK} "
+        f"> 0) OR (g.before_packed % {_PACK} > 1 AND g.before_packed / {_PACK} > 0)")
+    last_at = _LATEST.format(column="occurred_at", key="f.guest_key", since=":read_from")
+
+    def latest(column: str) -> str:
+        return _LATEST.format(column=column, key="f.guest_key", since=last_at)
+
     return _execute(db,
-        "SELECT g.this_week, g.last_week, g.comps, g.value_minor, g.last_at, "
-        f"CASE WHEN g.this_week = 1 THEN {_LATEST.format(column='guest_name')} END, "
-        f"CASE WHEN g.this_week = 1 THEN {_LATEST.format(column='guest_contact')} END "
-        f"FROM ({grouped}) g WHERE g.this_week = 1 OR g.last_week = 1",
+        f"SELECT f.this_week, f.last_week, f.comps, f.value_minor, {last_at}, "
+        f"CASE WHEN f.this_week = 1 THEN {latest('guest_name')} END, "
+        f"CASE WHEN f.this_week = 1 THEN {latest('guest_contact')} END "
+        f"FROM ({flags}) f",
         {"store": store_id, "read_from": read_from, "last_start": last_start,
          "start": start, "since": since, "end": end}).fetchall()
 
@@ -306,13 +326,21 @@ def rollup_weeks(db: Database, store_id: int, bounds: list[str]) -> list[dict]:
 
 
 def rollup_hours(db: Database, store_id: int, start: str, end: str) -> list[tuple]:
-    """As :func:`hours_by_category` with ``width`` 13, from ``summary_hours``."""
+    """(hour, category id, incidents, value) from ``summary_hours``, in time order: as
+    :func:`hours_by_category` with ``width`` 13, without the first time and the names
+    (:func:`category_names`: a week has some 1,500 of these rows at 1M, and a code and
+    label read and made a Python string for each was ~7 M instructions)."""
     return _execute(db,
-        "SELECT h.hour, h.category_id, h.incidents, h.value_minor, h.hour, c.code, c.label "
-        "FROM summary_hours h LEFT JOIN categories c ON c.id = h.category_id "
+        "SELECT h.hour, h.category_id, h.incidents, h.value_minor FROM summary_hours h "
         "WHERE h.store_id = :store AND h.hour >= :start AND h.hour < :end "
         "AND h.incidents > 0 ORDER BY h.hour, h.category_id",
         {"store": store_id, **_hours(start, end)}).fetchall()
+
+
+def category_names(db: Database, store_id: int) -> list[tuple]:
+    """(id, code, label) of each of the store's categories."""
+    return _execute(db, "SELECT id, code, label FROM categories WHERE store_id = :store "
+                    "ORDER BY id", {"store": store_id}).fetchall()
 
 
 def rollup_staff(db: Database, store_id: int, start: str, split: str, end: str

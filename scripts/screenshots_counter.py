@@ -63,6 +63,10 @@ def main() -> int:
         page.category_tile("foreign_object").click()
         page.remedy_step.tile_for("comp_item").click()
         grab(window, app, out / "confirm_flagged.png")
+        # The tallest bar: a severe failure whose remedy is a voucher (its code to hand over).
+        page.category_tile("undercooked").click()
+        page.remedy_step.tile_for("voucher").click()
+        grab(window, app, out / "confirm_flagged_voucher.png")
         page.details_toggle.click()
         page.open_staff_switch()
         grab(window, app, out / "counter_staff.png")

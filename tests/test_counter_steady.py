@@ -39,7 +39,8 @@ def test_the_undo_bar_and_undone_line_leave_the_failure_tiles_in_place(qtbot, wi
 
 
 @pytest.mark.parametrize(("category", "remedy"), [("undercooked", "remake"),
-                                               ("cold_food", "voucher")])
+                                               ("cold_food", "voucher"),
+                                               ("undercooked", "voucher")])
 def test_a_flagged_bar_or_a_voucher_code_fits_the_room_kept_for_it(qtbot, window, category,
                                                                    remedy):
     from ui.counter_parts import BOTTOM_H

@@ -535,6 +535,7 @@ class _FirstPaint(QObject):
         if event.type() == QEvent.Paint and not self._seen:
             self._seen = True
             QTimer.singleShot(0, self, self._then)
+            watched.removeEventFilter(self)  # no Python call per event of the page after
         return False
 
 

@@ -20,6 +20,7 @@ from app.models import Logged, Severity
 from app.settings import StoreSettings
 from ui import icons
 from ui.counter_tiles import repolish
+from ui.wrapped_label import WrappedLabel
 
 TICK_MS = 1000
 TimerFactory = Callable[[QObject], QTimer]
@@ -101,17 +102,17 @@ class ConfirmationBar(QFrame):
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         row = QHBoxLayout(self)
-        row.setContentsMargins(20, 8, 16, 8)
+        row.setContentsMargins(20, 4, 16, 4)
         row.setSpacing(16)
         self.icon_label = QLabel()
         row.addWidget(self.icon_label, 0, Qt.AlignVCenter)
         column = QVBoxLayout()
-        column.setSpacing(2)
-        self.flag_label = QLabel(objectName="FlagLine", wordWrap=True)
+        column.setSpacing(1)
+        self.flag_label = WrappedLabel(objectName="FlagLine", wordWrap=True)
         column.addWidget(self.flag_label)
-        self.title_label = QLabel(objectName="ConfirmTitle", wordWrap=True)
+        self.title_label = WrappedLabel(objectName="ConfirmTitle", wordWrap=True)
         column.addWidget(self.title_label)
-        self.line_label = QLabel(objectName="ConfirmLine", wordWrap=True)
+        self.line_label = WrappedLabel(objectName="ConfirmLine", wordWrap=True)
         column.addWidget(self.line_label)
         row.addLayout(column, 1)
         self.details_button = QPushButton(objectName="BigButton")

@@ -62,6 +62,15 @@ class _CurrentPageStack(QStackedWidget):
 
 
 
+class _FixedHeightBar(QWidget):
+    """A row of fixed height: its height never depends on its width, whatever wraps in it.
+    (Else every layout pass asks the wrapped heading's height at several widths, to clamp
+    it to the fixed height in the end: text laid out for nothing at every tap.)"""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt override)
+        return False
+
+
 class FittedHeading(QLabel):
     """The step's heading in the fixed-height header: word-wrapped, and set a little smaller
     when a long heading (Dutch, Czech, a narrow header beside the details panel) would
@@ -141,7 +150,7 @@ class CounterParts(QWidget):
         body.addLayout(main, 1)
         # A header of fixed height: the tiles below keep their size from step to step
         # (no re-layout of every tile on each tap).
-        header_bar = QWidget()
+        header_bar = _FixedHeightBar()
         header_bar.setFixedHeight(HEADER_H)
         header = QHBoxLayout(header_bar)
         header.setContentsMargins(0, 0, 0, 0)

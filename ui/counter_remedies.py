@@ -17,6 +17,7 @@ from app.remedies_given import REMEDIES_MAX
 from app.settings import StoreSettings
 from ui.counter_tiles import Tile
 from ui.tile_grid import TileGrid
+from ui.wrapped_label import WrappedLabel
 
 
 class RemedyStep(QWidget):
@@ -43,7 +44,7 @@ class RemedyStep(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(14)
-        self.say_label = QLabel(objectName="SayThis", wordWrap=True)
+        self.say_label = WrappedLabel(objectName="SayThis", wordWrap=True)
         self.say_label.setTextFormat(Qt.PlainText)
         outer.addWidget(self.say_label)
         self.grid = TileGrid()
@@ -66,17 +67,27 @@ class RemedyStep(QWidget):
 
     def show_category(self, category: Category, remedies: Sequence[Remedy],
                       suggested: Sequence[int], settings: StoreSettings) -> None:
-        """Build the tiles for ``category``; ``remedies`` come suggested-first."""
+        """Show the tiles for ``category``; ``remedies`` come suggested-first.
+
+        The tiles of the failure before are given the new remedies when there are as many
+        (the store's remedy menu: most failures): no widgets made, styled and measured anew
+        at each first tap. Each tile gives the remedy now at its place."""
         self.category, self._remedies = category, list(remedies)
         self._suggested, self._settings = set(suggested), settings
         self.pending = []
-        tiles = []
-        for remedy in self._remedies:
-            tile = Tile(remedy.label, remedy.icon, addable=True)
-            tile.clicked.connect(lambda _checked=False, r=remedy: self._tap(r))
-            tile.add_toggled.connect(lambda on, r=remedy: self.toggle(r, on))
+        tiles = self.grid.tiles()
+        if len(tiles) != len(self._remedies):
+            tiles = []
+            for index, remedy in enumerate(self._remedies):
+                tile = Tile(remedy.label, remedy.icon, addable=True)
+                tile.clicked.connect(lambda _checked=False, i=index: self._tap_at(i))
+                tile.add_toggled.connect(lambda on, i=index: self.toggle(self._remedies[i], on))
+                tiles.append(tile)
+        for tile, remedy in zip(tiles, self._remedies, strict=True):
+            if tile.icon_name != remedy.icon:
+                tile.set_icon(remedy.icon)
             tile.set_suggested(remedy.id in self._suggested)
-            tiles.append(tile)
+            tile.set_picked(False)
         self.grid.set_tiles(tiles)
         self.retranslate()
 
@@ -86,6 +97,9 @@ class RemedyStep(QWidget):
     def tile_for(self, code: str) -> Tile:
         index = next(i for i, r in enumerate(self._remedies) if r.code == code)
         return self.grid.tiles()[index]
+
+    def _tap_at(self, index: int) -> None:
+        self._tap(self._remedies[index])
 
     def _tap(self, remedy: Remedy) -> None:
         if self.pending:

@@ -27,6 +27,11 @@ ADD_PX, ADD_COMPACT_PX = 52, 40  # the round "+" (sizes also in ui/theme.py)
 CORNER_PT = 11  # the number, "Suggested" and "PIN"
 NUMBER_PAD_X, NUMBER_PAD_Y = 8, 2  # around the number, inside its 1 px frame
 LONG_PRESS_S = 0.5
+#: Arrangements kept, for all tiles (see Tile._arrange): ten failures' remedy tiles at two
+#: or three sizes, and the failure tiles, fit many times over.
+ARRANGED_KEPT = 1024
+#: (size, texts, icon, "+") -> (compact, pieces, icon, "+" geometry), oldest first
+_ARRANGED: dict[tuple, tuple] = {}
 #: Seconds since an arbitrary point; replaced in tests so a long press needs no sleeping.
 monotonic: Callable[[], float] = time.monotonic
 
@@ -152,6 +157,10 @@ class Tile(QPushButton):
         self._title, self._sub = title, subtitle
         self._changed()
 
+    def set_icon(self, name: str) -> None:
+        self.icon_name = name
+        self._changed()
+
     def set_number(self, number: str) -> None:
         self._number = number
         self._changed()
@@ -245,9 +254,42 @@ class Tile(QPushButton):
     def _arrange(self) -> None:
         """Tall tile (when icon, title and value fit): number, badges and "+" along the top,
         the icon over the title. Short tile: no icon, the number in the corner, "+" on the
-        right, the title across the width."""
+        right, the title across the width.
+
+        What was worked out for a size, texts and icon is kept (for every tile, the last
+        ``ARRANGED_KEPT``): a grid that goes back and forth between two heights (a banner or
+        a taller undo bar coming and going), or the remedy tiles of a failure seen before,
+        are arranged at once instead of measuring every text again."""
         self._stale = False
         w, h = self.width(), self.height()
+        key = (w, h, self._title, self._sub, self._number, self._badge, self._lock,
+               self.icon_name, self.add_button is not None,
+               icons._device_ratio())  # noqa: SLF001 (the icon pixmap is drawn for it)
+        known = _ARRANGED.get(key)
+        if known is None:
+            self._measure(w, h)
+            if len(_ARRANGED) >= ARRANGED_KEPT:
+                _ARRANGED.pop(next(iter(_ARRANGED)))
+            add = self.add_button.geometry() if self.add_button is not None else None
+            _ARRANGED[key] = (self._compact, dict(self._pieces), self._icon, add)
+            return
+        compact, pieces, icon, add = known
+        self._set_compact(compact)
+        if add is not None:
+            self.add_button.setGeometry(add)
+        self._pieces, self._icon = dict(pieces), icon
+
+    def _set_compact(self, compact: bool) -> None:
+        if compact != self._compact:
+            self._compact = compact
+            # A smaller "+" leaves a short tile's title the width it needs.
+            part = self.add_button
+            if part is not None and bool(part.property("compact")) != compact:
+                part.setProperty("compact", compact)
+                repolish(part)
+
+    def _measure(self, w: int, h: int) -> None:
+        """Work out where everything goes on a tile ``w`` × ``h`` (see :meth:`_arrange`)."""
         text, sub = self._title, self._sub
         tall_top = 62 if self.add_button is not None else 36
         big = w >= BIG_TILE_W and h >= BIG_TILE_H
@@ -260,13 +302,7 @@ class Tile(QPushButton):
                                theme.TILE_BIG_PT if big else theme.TILE_PT)
         needed = fixed + _text_height(text, tall_font, w - 32)
         compact = h < needed
-        if compact != self._compact:
-            self._compact = compact
-            # A smaller "+" leaves a short tile's title the width it needs.
-            part = self.add_button
-            if part is not None and bool(part.property("compact")) != compact:
-                part.setProperty("compact", compact)
-                repolish(part)
+        self._set_compact(compact)
         pieces: dict[str, Piece] = {}
         corner = _corner_font()
         corner_fm = QFontMetrics(corner)

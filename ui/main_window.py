@@ -24,6 +24,24 @@ from app.i18n import _
 from ui.controller import Controller
 
 
+class _PageStack(QStackedWidget):
+    """The pages: laid out for the page on show. QStackedLayout asks every page for its
+    height at a width, hidden ones too (the follow-up queue, the back office...), each time
+    the window is laid out; the window's height is the page on show's business."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt override)
+        page = self.currentWidget()
+        return page.hasHeightForWidth() if page is not None else False
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt override)
+        page = self.currentWidget()
+        return page.heightForWidth(width) if page is not None else -1
+
+
 class MainWindow(QMainWindow):
     def __init__(self, controller: Controller) -> None:
         super().__init__()
@@ -43,7 +61,7 @@ class MainWindow(QMainWindow):
         self._nav_group = QButtonGroup(self)
         self._nav_group.setExclusive(True)
         self._layout.addWidget(self.nav)
-        self.stack = QStackedWidget()
+        self.stack = _PageStack()
         self._layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._pages: dict[str, tuple[QWidget, QPushButton, Callable[[], str]]] = {}

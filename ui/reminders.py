@@ -35,6 +35,7 @@ from ui.followup_queue import FollowUpQueue
 from ui.main_window import MainWindow
 from ui.outcome import open_outcome
 from ui.scheduler import ReminderScheduler, TimerFactory, qtimer_factory
+from ui.wrapped_label import WrappedLabel
 
 #: "How long ago" moves in minutes: a 30 s refresh while the banner is shown is plenty.
 AGO_REFRESH_MS = 30_000
@@ -66,7 +67,7 @@ TAKEN = _BASE.format(bg="#4F6D85", edge="#2C4152", fg="#FFFFFF", say="rgba(0,0,0
 
 
 def _label(name: str, wrap: bool = False) -> QLabel:
-    label = QLabel(objectName=name)
+    label = WrappedLabel(objectName=name)  # asked its height at each step of the counter
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.PlainText)
     return label
@@ -82,6 +83,9 @@ class ReminderBanner(QFrame):
 
     outcome_requested = Signal(int)
     queue_requested = Signal()
+    #: Posted to itself (queued): a change read from the database later in the same turn of
+    #: the event loop, before anything is painted, not inside the tap that made it.
+    _refresh_soon = Signal()
 
     def __init__(self, controller: Controller, *, timer_factory: TimerFactory | None = None,
                  parent: QWidget | None = None) -> None:
@@ -132,6 +136,9 @@ class ReminderBanner(QFrame):
         self.ago_timer = (timer_factory or qtimer_factory)(self)
         self.ago_timer.setInterval(AGO_REFRESH_MS)
         self.ago_timer.timeout.connect(self._show_current)
+        self._refresh_queued = False
+        self._owner_names: str | None = None
+        self._refresh_soon.connect(self._refresh_if_queued, Qt.QueuedConnection)
         # Bound methods, not lambdas: Qt drops them when this widget is destroyed.
         controller.changed.connect(self._on_changed)
         controller.language_changed.connect(self._on_language)
@@ -139,8 +146,23 @@ class ReminderBanner(QFrame):
         self.retranslate()
         self.hide()
 
-    def _on_changed(self, _changes: object) -> None:
-        self.refresh()
+    def _on_changed(self, changes: object) -> None:
+        """A change while a cashier is in the middle of logging (the banner small: the tap
+        that saves is one): what is due is read once the tap's turn is over, not inside it.
+        A queued call runs before the (low-priority) repaint, so the first frame after the
+        tap shows it; several changes in one turn, and the scheduler's look after them,
+        read it once. Otherwise (an outcome, a snooze, another terminal) at once."""
+        if getattr(changes, "staff", True):
+            self._owner_names = None
+        if not self._compact:
+            self.refresh()
+        elif not self._refresh_queued:
+            self._refresh_queued = True
+            self._refresh_soon.emit()
+
+    def _refresh_if_queued(self) -> None:
+        if self._refresh_queued:
+            self.refresh()
 
     def _on_language(self, _code: str) -> None:
         self.retranslate()
@@ -151,6 +173,7 @@ class ReminderBanner(QFrame):
 
     def refresh(self) -> None:
         """Read what is due now from the database and show the most urgent."""
+        self._refresh_queued = False
         self.items = due_items(self.ctx)
         self.message_label.hide()
         self._show_current()
@@ -173,7 +196,11 @@ class ReminderBanner(QFrame):
             self.setProperty("level", level)
 
     def _owners(self) -> str:
-        return ", ".join(m.name for m in staff.list_staff(self.ctx) if m.role is Role.OWNER)
+        """The owners' names, read once until the staff changes (not at every redraw)."""
+        if self._owner_names is None:
+            self._owner_names = ", ".join(m.name for m in staff.list_staff(self.ctx)
+                                          if m.role is Role.OWNER)
+        return self._owner_names
 
     def _show_current(self) -> None:
         item = self.current()

@@ -87,7 +87,7 @@ QPushButton:focus {{ border-color: {ACCENT}; }}
 #ConfirmTitle {{ font-size: 16pt; font-weight: 700; }}
 #ConfirmLine {{ font-size: 13pt; color: #CFE3D6; }}
 #ConfirmBar #FlagLine {{ font-size: 16pt; font-weight: 800; color: #FFFFFF; background: {ALERT};
-    border-radius: 8px; padding: 6px 14px; }}
+    border-radius: 8px; padding: 3px 14px; }}
 #ConfirmBar #BigButton {{ padding: 0px 14px; min-height: 40px; max-height: 40px; font-size: 13pt; }}
 #UndoButton {{ font-size: 15pt; font-weight: 700; min-height: 52px; min-width: 150px;
     border-radius: 12px; background: #2A3642; }}

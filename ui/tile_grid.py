@@ -42,6 +42,11 @@ class TileGrid(QWidget):
         return list(self._tiles)
 
     def set_tiles(self, tiles: Sequence[Tile]) -> None:
+        """Lay out ``tiles`` (the ones shown now, given again with new texts: kept)."""
+        if list(tiles) == self._tiles:
+            self._held = None  # new contents: no thumb knows where they were
+            self._place()
+            return
         for tile in self._tiles:
             tile.hide()
             tile.deleteLater()
