@@ -17,10 +17,11 @@ Unpickling that file imports Babel (its patterns are Babel's objects), and impor
 costs a reading command more than all it prints (~30 M instructions of ``comeback
 followups``' ~300 M). So the three formats such a command prints - a short time, a medium
 date, money - are also written, as plain data taken from those same Babel objects, into a
-second, JSON file (:data:`PLAIN_PATH`, :func:`plain`): the pattern Babel compiled, the names
-Babel gives each text field (months, am/pm), the affixes, grouping and symbols of the
-currency pattern. ``app.plain_formats`` applies them as Babel's own code does, without
-importing Babel; anything it does not cover is Babel's, and the tests compare the two.
+second file, of JSON lines, one for each locale (:data:`PLAIN_PATH`, :func:`plain`): the
+pattern Babel compiled, the names Babel gives each text field (months, am/pm), the affixes,
+grouping and symbols of the currency pattern. ``app.plain_formats`` applies them as Babel's
+own code does, without importing Babel; anything it does not cover is Babel's, and the
+tests compare the two.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ KEYS = ("number_symbols", "decimal_formats", "currency_formats", "percent_format
         "day_periods", "eras", "quarters", "week_data", "plural_form", "currency_names",
         "currency_names_plural")
 
-#: The plain part (app.plain_formats), JSON; rebuilt with the pickle.
-PLAIN_PATH = PATH.with_name("babel-formats.json")
+#: The plain part (app.plain_formats), JSON lines (:func:`plain_text`); rebuilt with the pickle.
+PLAIN_PATH = PATH.with_name("babel-formats.jsonl")
 PLAIN_FORMAT = 1
 
 _FILE: dict | None = None
@@ -80,18 +81,23 @@ def _file() -> dict:
 
 
 def _plain_file() -> dict:
-    """The plain file's contents when made by the Babel installed, else ``{}``."""
+    """The plain file's first line (format, Babel's version, the currencies' digits) with
+    its whole ``text``, when made by the Babel installed; else ``{}``. Each locale is a line
+    of its own (:func:`plain_text`): a process parses the header and its locale's line."""
     global _PLAIN
     if _PLAIN is None:
         import json
 
         try:
-            found = json.loads(PLAIN_PATH.read_text(encoding="utf-8"))
+            text = PLAIN_PATH.read_text(encoding="utf-8")
+            found = json.loads(text.partition("\n")[0])
         except (OSError, ValueError):
             found = {}
         if not isinstance(found, dict) or found.get("format") != PLAIN_FORMAT or \
                 not _is_installed_babel(found.get("babel")):
             found = {}
+        else:
+            found["text"] = text
         _PLAIN = found
     return _PLAIN
 
@@ -122,11 +128,20 @@ def plain(name: str) -> dict | None:
         return _PLAIN_LOCALES[name]
     except KeyError:
         pass
-    import json
+    text = _plain_file().get("text", "")
+    start = text.find(f"\n{_line_key(name)}")
+    found = None
+    if start >= 0:
+        import json
 
-    text = _plain_file().get("locales", {}).get(name)
-    found = _PLAIN_LOCALES[name] = json.loads(text) if text is not None else None
+        found = json.loads(text[start + 1:text.index("\n", start + 1)])[1]
+    _PLAIN_LOCALES[name] = found
     return found
+
+
+def _line_key(name: str) -> str:
+    """How a locale's line begins: ``["nb_NO",{…}]``."""
+    return f'["{name}",'
 
 
 def currency_digits(currency: str) -> int:
@@ -214,32 +229,34 @@ def build() -> dict:
             "locales": locales}
 
 
-def build_plain() -> dict:
-    """The plain file's contents (app.plain_formats), from the Babel installed: for each
-    locale, its short time and medium date patterns and its standard currency pattern as
-    plain data, each left out when it uses what app.plain_formats does not do."""
+def plain_text() -> str:
+    """The plain file (app.plain_formats), from the Babel installed: a first line with the
+    file's format, Babel's version and the currencies' digits, then a line for each locale
+    with its short time and medium date patterns and its standard currency pattern as plain
+    data, each left out when it uses what app.plain_formats does not do."""
     import babel
     from babel import Locale
     from babel.core import get_global
 
-    locales = {}
+    fractions = {code: digits[0] for code, digits in get_global("currency_fractions").items()}
+    lines = [json_text({"format": PLAIN_FORMAT, "babel": babel.__version__,
+                        "fractions": fractions})]
     for name in LOCALES:
         parsed = Locale.parse(name)
         entry = {"short_time": _plain_pattern(parsed, parsed.time_formats["short"]),
                  "medium_date": _plain_pattern(parsed, parsed.date_formats["medium"]),
                  "money": _plain_money(parsed)}
-        # Each a JSON text of its own: a process parses only its locale's.
-        locales[name] = json_text({key: value for key, value in entry.items()
-                                   if value is not None})
-    fractions = {code: digits[0] for code, digits in get_global("currency_fractions").items()}
-    return {"format": PLAIN_FORMAT, "babel": babel.__version__, "fractions": fractions,
-            "locales": locales}
+        line = json_text([name, {key: value for key, value in entry.items()
+                                 if value is not None}])
+        assert line.startswith(_line_key(name))
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def json_text(value) -> str:
     import json
 
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 #: The pattern fields app.plain_formats computes itself (numbers: hours, minutes, days,
@@ -292,7 +309,7 @@ def write(path: Path = PATH, plain_path: Path = PLAIN_PATH) -> None:
     import pickle
 
     path.write_bytes(pickle.dumps(build(), protocol=4))
-    plain_path.write_text(json_text(build_plain()) + "\n", encoding="utf-8")
+    plain_path.write_text(plain_text(), encoding="utf-8")
 
 
 if __name__ == "__main__":
