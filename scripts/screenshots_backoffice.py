@@ -2,7 +2,8 @@
 
 The first run is grabbed on an empty database (time zone guess Europe/Oslo, English
 chosen, a store and an owner typed in); the back office on a demo store, opened by the
-owner: the staff list (one former cashier), the category editor, the remedy editor, and
+owner: the staff list (one former cashier), the category editor, the remedy editor, the
+store's settings, and
 the Guest data tab with a guest found (the erase not yet confirmed).
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots_backoffice.py [--out docs]
@@ -73,6 +74,17 @@ def back_office(app: QApplication, out: Path, tmp: Path) -> None:
     page.show_tab(page.remedies_tab)
     page.remedies_tab.select(catalog.remedy_by_code(ctx, "discount_20").id)
     grab(window, app, out / "categories-remedies.png")
+
+    page.show_tab(page.settings_tab)
+    from PySide6.QtWidgets import QScrollArea
+
+    app.processEvents()
+    shown = page.findChild(QWidget, "setting_old_pin_grace_hours")
+    scroll = shown.parent()
+    while not isinstance(scroll, QScrollArea):
+        scroll = scroll.parent()
+    scroll.ensureWidgetVisible(shown, 0, 200)
+    grab(window, app, out / "settings.png")  # who may give how much, sign-in, old PINs
 
     page.show_tab(page.guest_tab)
     guest = next(i for i in incidents.recent(ctx, 200) if i.guest_name)
