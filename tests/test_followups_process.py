@@ -31,3 +31,15 @@ def test_the_program_prints_its_follow_ups_and_ends_cleanly(cli_db):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Open follow-ups: 0")
     assert done.stderr == ""
+
+
+def test_the_program_writes_its_weekly_report_and_ends_cleanly(cli_db, tmp_path):
+    """``comeback report`` leaves its objects to the OS too: the PDF is whole all the same."""
+    cli_init_store(cli_db)
+    out = tmp_path / "week.pdf"
+    done = subprocess.run([sys.executable, "-m", "ui.entry", "report", "--db", str(cli_db),
+                           "--week", "2026-W47", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert out.read_bytes().startswith(b"%PDF") and out.read_bytes().rstrip().endswith(b"%%EOF")
