@@ -5,8 +5,6 @@ happened, where (table or order) and who, what was given, how long ago, and a li
 with. The words are made here, translated at the moment they are asked for.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple

@@ -16,8 +16,6 @@ For every open follow-up of a live incident, with the store's hours and grace pe
 alert, escalation or closing still to happen, so one single-shot timer is enough.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -327,7 +325,7 @@ class FurtherRemedy(NamedTuple):
 
 
 def further_remedy(ctx: Context, incident_id: int, remedies: Sequence[RemedyRequest],
-                   staff_id: int | None, approval: Approval | None = None) -> FurtherRemedy:
+                   staff_id: int | None, approval: "Approval | None" = None) -> FurtherRemedy:
     """The guest is still unhappy: give more (same approval rules) and check back again.
 
     Adds the remedies to the incident (+ vouchers) and a new follow-up, in one transaction.

@@ -9,6 +9,9 @@ Babel: given a name, Babel parses it again on every call (a list of 50 follow-up
 ~100 values: 4 µs a time instead of 23). For the locales stores use most, that ``Locale``
 reads the few parts of Babel's data the app formats with from one small file instead of
 loading the locale's whole data (app.locale_data); Babel still does all the formatting.
+A short time, a medium date and money - what a list of follow-ups prints - are first asked
+of app.plain_formats, which gives Babel's result from Babel's patterns without importing
+Babel (that import was most of such a command's cost); anything it does not hold is Babel's.
 """
 
 from __future__ import annotations
@@ -55,6 +58,11 @@ def _currency_pattern(locale: str, digits: int):
 def money(amount_minor: int, currency: str, locale: str) -> str:
     """Format integer minor units: money(123450, 'NOK', 'nb_NO') == '1\xa0234,50\xa0kr'."""
     digits = minor_digits(currency)
+    from app import plain_formats
+
+    text = plain_formats.money(amount_minor, digits, currency, locale)
+    if text is not None:
+        return text
     from decimal import Decimal
 
     from babel.numbers import format_currency
@@ -86,9 +94,15 @@ def local_time(when: datetime, tz: str) -> datetime:
 
 
 def short_time(when: datetime, tz: str, locale: str) -> str:
+    from app import plain_formats
+
+    local = local_time(when, tz)
+    text = plain_formats.short_time(local, locale)
+    if text is not None:
+        return text
     from babel.dates import format_time
 
-    return format_time(local_time(when, tz), format="short", locale=babel_locale(locale))
+    return format_time(local, format="short", locale=babel_locale(locale))
 
 
 def short_datetime(when: datetime, tz: str, locale: str) -> str:
@@ -105,6 +119,11 @@ def long_date(day: date, locale: str) -> str:
 
 
 def medium_date(day: date, locale: str) -> str:
+    from app import plain_formats
+
+    text = plain_formats.medium_date(day, locale)
+    if text is not None:
+        return text
     from babel.dates import format_date
 
     return format_date(day, format="medium", locale=babel_locale(locale))

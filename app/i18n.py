@@ -7,9 +7,12 @@ active language can change at run time: ``_`` looks it up on every call.
 
 from __future__ import annotations
 
-import gettext
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import gettext
 
 DOMAIN = "comeback"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "assets" / "locale"
@@ -21,7 +24,22 @@ LANGUAGES: dict[str, str] = {
     "cs": "Čeština",
 }
 
-_translations: gettext.NullTranslations = gettext.NullTranslations()
+class _Source:
+    """English, the source language: every message as written - what an empty
+    ``gettext.NullTranslations`` answers, without importing gettext (a command of an English
+    store needs no catalog)."""
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
+
+    def pgettext(self, context: str, message: str) -> str:
+        return message
+
+
+_translations: gettext.NullTranslations | _Source = _Source()
 _language = "en"
 _listeners: list[Callable[[str], None]] = []
 
@@ -42,14 +60,16 @@ def set_language(code: str) -> None:
         listener(code)
 
 
-def _catalog(code: str) -> gettext.NullTranslations:
+def _catalog(code: str) -> gettext.NullTranslations | _Source:
     """The compiled catalog of ``code`` (English, the source language, needs none).
 
     Opened by its known path: ``gettext.translation`` would first expand the code through
     the ``locale`` module's alias tables, ~1.5 ms of every non-English start."""
     path = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if code == "en" or not path.is_file():
-        return gettext.NullTranslations()
+        return _Source()
+    import gettext
+
     with path.open("rb") as handle:
         return gettext.GNUTranslations(handle)
 

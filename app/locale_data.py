@@ -12,11 +12,22 @@ with its own ``NumberPattern`` and ``DateTimePattern`` objects. Anything outside
 (another key, another locale, another Babel version, no file) is Babel's own full data, so
 the results are always Babel's; ``tests/test_locale_data.py`` holds them equal for every
 locale here and every currency.
+
+Unpickling that file imports Babel (its patterns are Babel's objects), and importing Babel
+costs a reading command more than all it prints (~30 M instructions of ``comeback
+followups``' ~300 M). So the three formats such a command prints - a short time, a medium
+date, money - are also written, as plain data taken from those same Babel objects, into a
+second file, of JSON lines, one for each locale (:data:`PLAIN_PATH`, :func:`plain`): the
+pattern Babel compiled, the names Babel gives each text field (months, am/pm), the affixes,
+grouping and symbols of the currency pattern. ``app.plain_formats`` applies them as Babel's
+own code does, without importing Babel; anything it does not cover is Babel's, and the
+tests compare the two.
 """
 
 from __future__ import annotations
 
-import pickle
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +49,13 @@ KEYS = ("number_symbols", "decimal_formats", "currency_formats", "percent_format
         "day_periods", "eras", "quarters", "week_data", "plural_form", "currency_names",
         "currency_names_plural")
 
+#: The plain part (app.plain_formats), JSON lines (:func:`plain_text`); rebuilt with the pickle.
+PLAIN_PATH = PATH.with_name("babel-formats.jsonl")
+PLAIN_FORMAT = 1
+
 _FILE: dict | None = None
+_PLAIN: dict | None = None
+_PLAIN_LOCALES: dict[str, dict | None] = {}
 _LOCALES: dict[str, Any] = {}
 #: (locale, key) read from Babel's full data because the part did not hold it (tests).
 MISSED: list[tuple[str, str]] = []
@@ -48,6 +65,8 @@ def _file() -> dict:
     """The file's contents when they were made by this Babel, else ``{}``."""
     global _FILE
     if _FILE is None:
+        import pickle
+
         import babel
 
         try:
@@ -61,9 +80,73 @@ def _file() -> dict:
     return _FILE
 
 
+def _plain_file() -> dict:
+    """The plain file's first line (format, Babel's version, the currencies' digits) with
+    its whole ``text``, when made by the Babel installed; else ``{}``. Each locale is a line
+    of its own (:func:`plain_text`): a process parses the header and its locale's line."""
+    global _PLAIN
+    if _PLAIN is None:
+        import json
+
+        try:
+            text = PLAIN_PATH.read_text(encoding="utf-8")
+            found = json.loads(text.partition("\n")[0])
+        except (OSError, ValueError):
+            found = {}
+        if not isinstance(found, dict) or found.get("format") != PLAIN_FORMAT or \
+                not _is_installed_babel(found.get("babel")):
+            found = {}
+        else:
+            found["text"] = text
+        _PLAIN = found
+    return _PLAIN
+
+
+def _is_installed_babel(version: str | None) -> bool:
+    """Whether ``import babel`` would load Babel ``version``: told without importing it by
+    the distribution's metadata folder beside the package that import would find
+    (``babel-2.19.0.dist-info``), else by importing it."""
+    if not version:
+        return False
+    loaded = sys.modules.get("babel")
+    if loaded is None:
+        for entry in sys.path:
+            entry = entry or "."
+            if os.path.isdir(os.path.join(entry, "babel")):
+                if any(os.path.isdir(os.path.join(entry, f"{name}-{version}.dist-info"))
+                       for name in ("babel", "Babel")):
+                    return True
+                break  # another version, or installed another way: ask Babel itself
+        import babel as loaded
+    return loaded.__version__ == version
+
+
+def plain(name: str) -> dict | None:
+    """The plain formats of locale ``name`` (app.plain_formats), None when the plain file
+    does not hold it (or was not made by the Babel installed)."""
+    try:
+        return _PLAIN_LOCALES[name]
+    except KeyError:
+        pass
+    text = _plain_file().get("text", "")
+    start = text.find(f"\n{_line_key(name)}")
+    found = None
+    if start >= 0:
+        import json
+
+        found = json.loads(text[start + 1:text.index("\n", start + 1)])[1]
+    _PLAIN_LOCALES[name] = found
+    return found
+
+
+def _line_key(name: str) -> str:
+    """How a locale's line begins: ``["nb_NO",{…}]``."""
+    return f'["{name}",'
+
+
 def currency_digits(currency: str) -> int:
     """Babel's ``get_currency_precision``: the currency's minor digits."""
-    fractions = _file().get("fractions")
+    fractions = _plain_file().get("fractions") or _file().get("fractions")
     if fractions is None:
         from babel.numbers import get_currency_precision
 
@@ -82,6 +165,8 @@ def locale(name: str):
 
             found = Locale.parse(name)
         else:
+            import pickle
+
             found = _part_locale(name, pickle.loads(part))
         _LOCALES[name] = found
     return found
@@ -124,6 +209,8 @@ def _plain(value):
 
 def build() -> dict:
     """The file's contents, from the Babel installed."""
+    import pickle
+
     import babel
     from babel import Locale
     from babel.core import get_global
@@ -142,10 +229,90 @@ def build() -> dict:
             "locales": locales}
 
 
-def write(path: Path = PATH) -> None:
+def plain_text() -> str:
+    """The plain file (app.plain_formats), from the Babel installed: a first line with the
+    file's format, Babel's version and the currencies' digits, then a line for each locale
+    with its short time and medium date patterns and its standard currency pattern as plain
+    data, each left out when it uses what app.plain_formats does not do."""
+    import babel
+    from babel import Locale
+    from babel.core import get_global
+
+    fractions = {code: digits[0] for code, digits in get_global("currency_fractions").items()}
+    lines = [json_text({"format": PLAIN_FORMAT, "babel": babel.__version__,
+                        "fractions": fractions})]
+    for name in LOCALES:
+        parsed = Locale.parse(name)
+        entry = {"short_time": _plain_pattern(parsed, parsed.time_formats["short"]),
+                 "medium_date": _plain_pattern(parsed, parsed.date_formats["medium"]),
+                 "money": _plain_money(parsed)}
+        line = json_text([name, {key: value for key, value in entry.items()
+                                 if value is not None}])
+        assert line.startswith(_line_key(name))
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def json_text(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+#: The pattern fields app.plain_formats computes itself (numbers: hours, minutes, days,
+#: months, years, as Babel's DateTimeFormat does) or looks up in names Babel gave (TEXT).
+NUMERIC_FIELDS = {"H": 2, "h": 2, "m": 2, "d": 2, "M": 2, "y": 4}
+TEXT_FIELDS = {"M": (3, 4, 5), "a": (1, 2, 3, 4, 5)}
+
+
+def _plain_pattern(parsed, pattern) -> dict | None:
+    """Babel's compiled ``%``-format of a date or time pattern and the names its text
+    fields take (Babel's own: each month's, am and pm); None for other fields."""
+    import re
+    from datetime import date, time
+
+    from babel.dates import DateTimeFormat
+
+    fields = sorted(set(re.findall(r"%\((\w+)\)s", pattern.format)))
+    texts = {}
+    for field in fields:
+        char, width = field[0], len(field)
+        if field != char * width:
+            return None
+        if width in TEXT_FIELDS.get(char, ()):
+            if char == "M":
+                texts[field] = [DateTimeFormat(date(2001, month, 1), parsed)[field]
+                                for month in range(1, 13)]
+            else:
+                texts[field] = [DateTimeFormat(time(hour), parsed)[field] for hour in (0, 12)]
+        elif width > NUMERIC_FIELDS.get(char, 0):
+            return None
+    return {"format": pattern.format, "fields": fields, "texts": texts}
+
+
+def _plain_money(parsed) -> dict | None:
+    """The standard currency pattern's parts that NumberPattern.apply uses for money (no
+    scientific, significant-digit, percent or quoted forms: those are Babel's)."""
+    pattern = parsed.currency_formats["standard"]
+    affixes = (*pattern.prefix, *pattern.suffix)
+    if pattern.exp_prec or "@" in pattern.pattern or pattern.scale or \
+            not pattern.number_pattern or any("'" in a or "¤¤" in a for a in affixes):
+        return None
+    symbols = parsed.number_symbols["latn"]
+    return {"prefix": list(pattern.prefix), "suffix": list(pattern.suffix),
+            "grouping": list(pattern.grouping), "int_min": pattern.int_prec[0],
+            "group": symbols.get("group", ","), "decimal": symbols.get("decimal", "."),
+            "symbols": dict(parsed.currency_symbols)}
+
+
+def write(path: Path = PATH, plain_path: Path = PLAIN_PATH) -> None:
+    import pickle
+
     path.write_bytes(pickle.dumps(build(), protocol=4))
+    plain_path.write_text(plain_text(), encoding="utf-8")
 
 
 if __name__ == "__main__":
     write()
     print(f"{PATH}: {PATH.stat().st_size:,} bytes, Babel's data of {len(LOCALES)} locales")
+    print(f"{PLAIN_PATH}: {PLAIN_PATH.stat().st_size:,} bytes, their plain formats")

@@ -5,8 +5,6 @@ hash, and 0.15 ms each to define instead of ~0.8 ms (Python 3.11 compiles five m
 frozen dataclass), which counts at start-up. None is ever unpacked or indexed as a tuple.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import Enum
 from typing import NamedTuple
@@ -201,7 +199,7 @@ class Changes(NamedTuple):
     #: Made by another terminal or process (read from the change feed, ui.live), not here.
     remote: bool = False
 
-    def __or__(self, other: Changes) -> Changes:
+    def __or__(self, other: "Changes") -> "Changes":
         return Changes(
             incidents=self.incidents or other.incidents,
             followups=self.followups or other.followups,

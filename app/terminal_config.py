@@ -13,8 +13,6 @@ given), ``store_id`` the store it serves. A missing or unreadable file is no
 configuration: the app starts on the default file as before.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import NamedTuple
