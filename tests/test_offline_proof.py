@@ -259,11 +259,17 @@ def test_an_old_pin_used_offline_after_it_was_changed_is_refused(
     assert comps_on_server(server_ctx) == []
 
 
-def change_was_hours_ago(server_ctx: Context, staff_id: int, hours: int) -> None:
-    """The server's clock is real: move the recorded change back instead."""
+def send_after_pin_change(terminal, network, server_ctx, clock, people: dict,
+                          hours_ago: int) -> pending.Flushed:
+    """Five minutes after the kept tap Marco's PIN changes; the counter sends ``hours_ago``
+    hours after the change (the server's clock is real: the recorded change moves back)."""
+    clock.advance(minutes=5)
+    staff.set_pin(server_ctx, people["Marco"], "2580", by=people["Ingrid"])
     server_ctx.db.execute("UPDATE approval_keys SET replaced_epoch = replaced_epoch - ? "
                           "WHERE staff_id = ? AND replaced_epoch IS NOT NULL",
-                          [hours * 3600, staff_id])
+                          [hours_ago * 3600, people["Marco"]])
+    restore(terminal, network)
+    return pending.TapSaver.for_database(terminal).flush()
 
 
 def test_an_old_pin_proves_approvals_only_within_the_grace_hours_of_its_change(
@@ -274,11 +280,7 @@ def test_an_old_pin_proves_approvals_only_within_the_grace_hours_of_its_change(
     people = ids(server_ctx)
     cut(terminal, network)
     kept_approved_comp(terminal, people)
-    clock.advance(minutes=5)
-    staff.set_pin(server_ctx, people["Marco"], "2580", by=people["Ingrid"])
-    change_was_hours_ago(server_ctx, people["Marco"], 25)
-    restore(terminal, network)
-    flushed = pending.TapSaver.for_database(terminal).flush()
+    flushed = send_after_pin_change(terminal, network, server_ctx, clock, people, 25)
     assert not flushed.saved
     assert "changed more than 24 hours before it was sent" in flushed.failed[0].message
     assert comps_on_server(server_ctx) == []
@@ -291,11 +293,7 @@ def test_the_owner_sets_how_long_an_old_pin_proves(terminal, network, server_ctx
     store_admin.update_settings(server_ctx, people["Ingrid"], {"old_pin_grace_hours": 48})
     cut(terminal, network)
     kept_approved_comp(terminal, people)
-    clock.advance(minutes=5)
-    staff.set_pin(server_ctx, people["Marco"], "2580", by=people["Ingrid"])
-    change_was_hours_ago(server_ctx, people["Marco"], 25)
-    restore(terminal, network)
-    flushed = pending.TapSaver.for_database(terminal).flush()
+    flushed = send_after_pin_change(terminal, network, server_ctx, clock, people, 25)
     assert len(flushed.saved) == 1 and not flushed.failed
     assert comps_on_server(server_ctx) == [{"amount_minor": 50_000,
                                             "approved_by": people["Marco"]}]
@@ -306,11 +304,7 @@ def test_a_giver_proven_by_an_old_pin_past_its_hours_counts_as_a_cashier(
     people = ids(server_ctx)
     cut(terminal, network)
     kept_tap_given_by_marco(terminal, people)
-    clock.advance(minutes=5)
-    staff.set_pin(server_ctx, people["Marco"], "2580", by=people["Ingrid"])
-    change_was_hours_ago(server_ctx, people["Marco"], 30)
-    restore(terminal, network)
-    flushed = pending.TapSaver.for_database(terminal).flush()
+    flushed = send_after_pin_change(terminal, network, server_ctx, clock, people, 30)
     assert not flushed.saved and "counts as given by a cashier" in flushed.failed[0].message
     assert remakes_on_server(server_ctx) == []
 

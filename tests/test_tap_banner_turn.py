@@ -28,7 +28,8 @@ class _Paints(QObject):
         return False
 
 
-def _banner_up(qtbot, ctx, clock, people):
+def banner_up(qtbot, ctx, clock, people):
+    """The main window with one reminder due (Table 7, cold food) in the banner."""
     window = shown_main_window(qtbot, ctx)
     logged = incidents.log_incident(
         ctx, category_id=catalog.category_by_code(ctx, "cold_food").id,
@@ -44,7 +45,7 @@ def _banner_up(qtbot, ctx, clock, people):
 
 def test_a_severe_failure_saved_with_the_banner_up_shows_in_the_first_frame_after_the_tap(
         qtbot, qapp, ctx, clock, people):
-    window, banner = _banner_up(qtbot, ctx, clock, people)
+    window, banner = banner_up(qtbot, ctx, clock, people)
     page = window.page("counter")
     seen: list = []
     real_refresh = banner.refresh
@@ -67,7 +68,7 @@ def test_a_severe_failure_saved_with_the_banner_up_shows_in_the_first_frame_afte
 
 
 def test_an_outcome_or_a_snooze_outside_a_tap_shows_at_once(qtbot, ctx, clock, people):
-    window, banner = _banner_up(qtbot, ctx, clock, people)
+    window, banner = banner_up(qtbot, ctx, clock, people)
     assert not banner.is_compact()
     banner.snooze(5)  # the banner's own button: read and redrawn in the same call
     assert not banner.isVisible()

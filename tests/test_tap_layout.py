@@ -8,9 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 
-from app import catalog, incidents
-from app.models import RemedyRequest
-from tests.conftest import shown_main_window
+from tests.test_tap_banner_turn import banner_up
 from ui.counter_parts import CATEGORIES
 
 pytestmark = pytest.mark.gui
@@ -33,15 +31,7 @@ def _count(ctx) -> int:
 
 def test_a_saved_tap_brings_the_failure_tiles_back_without_laying_them_out(
         qtbot, ctx, clock, people, monkeypatch):
-    window = shown_main_window(qtbot, ctx)
-    logged = incidents.log_incident(
-        ctx, category_id=catalog.category_by_code(ctx, "cold_food").id,
-        staff_id=people["Sam"], table_ref="7",
-        remedies=[RemedyRequest(catalog.remedy_by_code(ctx, "remake").id)])
-    clock.advance(minutes=6)
-    window.controller.announce(logged.changes)
-    banner = window.reminders.banner
-    assert banner.isVisible() and banner.headline_label.text().startswith("Table 7")
+    window, banner = banner_up(qtbot, ctx, clock, people)
     page = window.page("counter")
     qtbot.mouseClick(page.category_tile("long_wait"), Qt.LeftButton)  # one round first
     qtbot.mouseClick(page.remedy_step.tile_for("free_drink"), Qt.LeftButton)
