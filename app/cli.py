@@ -349,7 +349,12 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
     from app.stores import chosen_store_id, missing_store, store_ids
     from db import store as store_db  # app.setup.is_initialised, without what setting up needs
 
-    store_id = chosen_store_id()  # a bad COMEBACK_STORE is refused before opening
+    # A bad COMEBACK_STORE is refused before opening. A file with a single store needs no
+    # terminal.json to say which (finding that file imports platformdirs: ~10 % of
+    # ``comeback followups``): it is read only for a database of several stores.
+    explicit = chosen_store_id(explicit_only=True)
+    one_file = not (terminal and isinstance(db_path, str)) and isinstance(db_path, Path)
+    store_id = explicit if explicit is not None or one_file else chosen_store_id()
     if terminal and isinstance(db_path, str):
         from app.offline import open_terminal, unreachable_first
 
@@ -362,6 +367,9 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
     else:
         ctx = Context(open_checked(db_path, create=not must_exist, write=write,
                                    sound_since=sound_since), store_id=store_id)
+        if store_id is None:
+            held = store_ids(ctx.db)
+            ctx.store_id = held[0] if len(held) == 1 else chosen_store_id()
     _OPENED.append(ctx)
     if must_exist:
         if not store_db.store_exists(ctx.db, ctx.store_id):

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.cli import main
 from tests.conftest import cli_init_store
 
@@ -43,3 +45,37 @@ def test_the_program_writes_its_weekly_report_and_ends_cleanly(cli_db, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert out.read_bytes().startswith(b"%PDF") and out.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+def test_a_file_with_one_store_is_that_store_without_reading_terminal_json(tmp_path,
+                                                                          monkeypatch):
+    """Finding terminal.json imports platformdirs (~10 % of the command): a file that holds
+    one store needs no saved choice; a file of several stores still follows it."""
+    from app import terminal_config
+    from app.cli import _close_opened, _context
+
+    saved = tmp_path / "data" / "terminal.json"
+    monkeypatch.setattr(terminal_config, "path", lambda: saved)
+    monkeypatch.delenv("COMEBACK_STORE", raising=False)
+    terminal_config.save(terminal_config.TerminalConfig(None, "Bar", 2))
+    single, chain = tmp_path / "single.db", tmp_path / "chain.db"
+    cli_init_store(single)
+    cli_init_store(chain)
+    cli_init_store(chain)  # init on a database with a store adds the next one: store 2
+    try:
+        assert _context(single).store_id == 1
+        assert _context(chain).store_id == 2
+    finally:
+        _close_opened(refresh_statistics=False)
+
+
+@pytest.mark.sqlite_only  # a file: a server's terminal reads its saved store as before
+def test_the_follow_ups_of_a_one_store_file_do_not_import_platformdirs(cli_db):
+    cli_init_store(cli_db)
+    probe = ("import sys\nfrom app.cli import main\n"
+             f"code = main(['followups', '--db', {str(cli_db)!r}])\n"
+             "print(code, 'platformdirs' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 False"
