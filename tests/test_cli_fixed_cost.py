@@ -131,6 +131,7 @@ def test_followups_does_not_load_the_write_path(tmp_path):
     cli_init_store(path)
     loaded = _modules_after(f"from app.cli import main\n"
                             f"assert main(['followups', '--db', {str(path)!r}]) == 0")
-    assert "platformdirs" in loaded  # terminal.json was looked for
+    assert "app.followups" in loaded  # the command ran in the probe
+    assert "platformdirs" not in loaded  # one store in the file: terminal.json not needed
     assert not loaded & {"app.vouchers", "app.remedies_given", "app.approval_rule", "db.tap",
                          "app.audit_payload", "app.setup"}
