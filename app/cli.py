@@ -351,10 +351,10 @@ def _context(db_path: Path, must_exist: bool = True, write: bool = True,
 
     # A bad COMEBACK_STORE is refused before opening. A file with a single store needs no
     # terminal.json to say which (finding that file imports platformdirs: ~10 % of
-    # ``comeback followups``): it is read only for a database of several stores.
-    explicit = chosen_store_id(explicit_only=True)
-    one_file = not (terminal and isinstance(db_path, str)) and isinstance(db_path, Path)
-    store_id = explicit if explicit is not None or one_file else chosen_store_id()
+    # ``comeback followups``): a file reads it below, only when it holds several stores.
+    store_id = chosen_store_id(explicit_only=True)
+    if store_id is None and not isinstance(db_path, Path):
+        store_id = chosen_store_id()
     if terminal and isinstance(db_path, str):
         from app.offline import open_terminal, unreachable_first
 

@@ -144,14 +144,6 @@ def note_rows(db: Database, store_id: int, start: str, end: str, limit: int
     return rows, rows[0]["total"] if rows else 0
 
 
-def incident_ids_between(db: Database, store_id: int, start: str, end: str) -> list[int]:
-    """Every incident (undone ones too) with ``start <= occurred_at < end``."""
-    return [row["id"] for row in db.query(
-        "SELECT id FROM incidents WHERE store_id = ? AND occurred_at >= ? AND occurred_at < ? "
-        f"AND {visible('id')}",
-        [store_id, start, end])]
-
-
 # The comps that name a guest (idx_incidents_guest_comps: live, value > 0, a key).
 _COMPS = ("FROM incidents {i} INDEXED BY idx_incidents_guest_comps WHERE {i}.store_id = :store "
           "AND {i}.guest_key IS NOT NULL AND {i}.guest_key <> '' AND {i}.voided_at IS NULL "
