@@ -600,3 +600,13 @@ def m0028_key_replaced_clock(db: Database) -> None:
             when = when.replace(tzinfo=timezone.utc)
         db.execute("UPDATE approval_keys SET replaced_epoch = ? WHERE id = ?",
                    [int(when.timestamp()), row["id"]])
+
+
+@migrations(name="0029_pg_summary_reads")
+def m0029_pg_summary_reads(db: Database) -> None:
+    """PostgreSQL only: what a store-week summary reads on a server, from less (see
+    db/summary_rollup.py, GUEST_LATEST_INDEX): a flagged guest's latest comp from one index
+    entry, not every incident of the guest's 37 days sorted. Nothing changes on SQLite."""
+    from db.summary_rollup import migrate_guest_latest
+
+    migrate_guest_latest(db)
