@@ -1,7 +1,13 @@
 """One store-week summary on a 1,000,000-incident store, on SQLite and on PostgreSQL.
 
     python -m bench.summary_query [--size 1000000] [--runs 200] [--backend both|sqlite|postgresql]
+                                  [--pg] [--shape both|single|chain]
     python -m bench.summary_query --tap-cost [--backend …]   (what summary_totals adds to a tap)
+
+``--pg`` is ``--backend postgresql``. ``--shape``: the single 1M store (below), the chain of
+``bench.chain`` (50 stores × 20,000 incidents, each imported through the app; cached as
+/tmp/comeback-bench-chain.db and copied, never changed; 200 random (store, week) pairs, its
+floor the ``SELECT *`` of the pair's eight weeks), or both (the default).
 
 The store is ``bench.scaling_db``'s (one restaurant, five years, made through the app's own
 CSV import, no ANALYZE; cached as /tmp/comeback-scaling-<N>.db and copied, never changed).
@@ -267,11 +273,23 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
+    parser.add_argument("--pg", action="store_true", help="the same as --backend postgresql")
+    parser.add_argument("--shape", choices=("both", "single", "chain"), default="both",
+                        help="the 1M single store, the 50 × 20k chain, or both")
     parser.add_argument("--tap-cost", action="store_true",
                         help="only what keeping summary_totals adds to one tap")
     args = parser.parse_args()
+    if args.pg:
+        args.backend = "postgresql"
     if args.tap_cost:
         return main_tap_cost(args)
+    if args.shape in ("both", "single"):
+        single_store(args)
+    if args.shape in ("both", "chain"):
+        chain_shape(args)
+
+
+def single_store(args) -> None:
     from bench.chain import copy_to_postgresql
     from bench.common import cache_ready
     from bench.scaling_db import MARK, build, cache_path, last_moment, strip_statistics
@@ -305,6 +323,62 @@ def main() -> None:
                 show("postgresql", measure(url, end, args.runs))
             finally:
                 cluster.remove()
+
+
+def chain_shape(args) -> None:
+    """The 50 stores × 20,000 incidents of bench.chain (its cache copied, never changed):
+    random (store, week) pairs, each summary beside the ``SELECT *`` of its eight weeks."""
+    from bench import chain
+    from bench.common import cache_ready
+    from bench.scaling_db import strip_statistics
+
+    if not cache_ready(chain.CACHE, chain.MARK):
+        print(f"building {chain.CACHE} (bench.chain)…", flush=True)
+        chain.build(chain.CACHE)
+    shape = chain.Shape(chain.STORES, chain.END)
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        db = Path(tmp) / "chain.db"
+        shutil.copyfile(chain.CACHE, db)
+        chain.erase_as_of_today(db)
+        strip_statistics(db)
+        if args.backend in ("both", "sqlite"):
+            show_chain("sqlite", chain_weeks(str(db), args.runs, shape))
+        if args.backend in ("both", "postgresql"):
+            sys.path.insert(0, str(ROOT))
+            from tests.pg_cluster import Cluster
+
+            cluster = Cluster(fsync=True).start()
+            try:
+                url = cluster.new_database()
+                began = time.perf_counter()
+                chain.copy_to_postgresql(db, url)
+                print(f"[postgresql chain] copied in {time.perf_counter() - began:.0f} s",
+                      flush=True)
+                show_chain("postgresql", chain_weeks(url, args.runs, shape))
+            finally:
+                cluster.remove()
+
+
+def chain_weeks(target: str, runs: int, shape) -> dict:
+    from bench.chain import summary_weeks
+
+    load_before = os.getloadavg()
+    weeks = summary_weeks(target, runs, shape)
+    weeks["load"] = (load_before[0], os.getloadavg()[0])
+    weeks["runs"] = runs
+    return weeks
+
+
+def show_chain(name: str, m: dict) -> None:
+    p50, p99 = p50_p99(m["ours"])
+    f50, f99 = p50_p99(m["floor"])
+    print(f"[{name} chain] {m['runs']} random (store, week) pairs of 50 stores × 20k, "
+          f"{m['per_week']:.0f} incidents/week (load average {m['load'][0]:.2f} before, "
+          f"{m['load'][1]:.2f} after):")
+    print(f"    weekly_summary              p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  "
+          f"(target p99 ≤ 50 ms: {'OK' if p99 <= 50 else 'MISSED'})")
+    print(f"    floor SELECT * of 8 weeks   p50 {f50:7.2f} ms  p99 {f99:7.2f} ms  "
+          f"ratio p50 {p50 / f50:.2f}×, p99 {p99 / f99:.2f}×", flush=True)
 
 
 def main_tap_cost(args) -> None:
