@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -35,6 +36,9 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 #: The longest pause between two keys of one scan.
 GAP_MS = 60
@@ -95,6 +99,8 @@ class ScanCatcher(QObject):
                 or not self.active():
             self.give_back()
             return False
+        from PySide6.QtCore import Qt  # not at import: before the first paint (ui.qt_values)
+
         key, text = event.key(), event.text()
         plain = not (event.modifiers() & (Qt.ControlModifier | Qt.AltModifier
                                           | Qt.MetaModifier))
