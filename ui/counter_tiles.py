@@ -24,7 +24,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QStylePainter, QWidget
 
 from ui import icons, qt_values, theme
 
@@ -398,23 +398,22 @@ class Tile(QPushButton):
         if self._stale:
             self._arrange()
         # No setPen/setBrush here: their overloads would build the Qt namespace before the
-        # first paint (ui.qt_values); drawItemText takes the colour from a palette.
-        painter = QPainter(self)
+        # first paint (ui.qt_values); drawItemText takes the colour from a palette. The
+        # QStylePainter's, not self.style()'s: a QStyle in Python builds its 11 enums.
+        painter = QStylePainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
         if self._icon is not None:
             painter.drawPixmap(self._icon[0], self._icon[1])
         colours = {"number": theme.MUTED, "badge": theme.ACCENT, "lock": theme.WARN,
                    "title": theme.TEXT, "sub": theme.MUTED}
-        style = self.style()
         for name, piece in self._pieces.items():
             if name == "number":
                 frame = QPainterPath()
                 frame.addRoundedRect(QRectF(piece.rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
                 painter.strokePath(frame, _frame_pen())
             painter.setFont(piece.font)
-            style.drawItemText(painter, piece.rect, piece.flags,
-                               qt_values.text_palette(colours[name]), True, piece.text,
-                               QPalette.WindowText)
+            painter.drawItemText(piece.rect, piece.flags, qt_values.text_palette(colours[name]),
+                                 True, piece.text, QPalette.WindowText)
         painter.end()
 
     # -- long press = "+" -------------------------------------------------------------------
