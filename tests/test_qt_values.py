@@ -10,14 +10,12 @@ from ui import qt_values
 
 
 def test_each_number_is_qts_own():
-    assert qt_values.ALIGN_LEFT == Qt.AlignLeft.value
-    assert qt_values.ALIGN_HCENTER == Qt.AlignHCenter.value
-    assert qt_values.ALIGN_TOP == Qt.AlignTop.value
-    assert qt_values.ALIGN_VCENTER == Qt.AlignVCenter.value
-    assert qt_values.ALIGN_CENTER == Qt.AlignCenter.value
-    assert qt_values.TEXT_WORD_WRAP == Qt.TextWordWrap.value
-    assert qt_values.NO_FOCUS == Qt.NoFocus.value
-    assert qt_values.STRONG_FOCUS == Qt.StrongFocus.value
+    pairs = {"ALIGN_LEFT": Qt.AlignLeft, "ALIGN_HCENTER": Qt.AlignHCenter,
+             "ALIGN_TOP": Qt.AlignTop, "ALIGN_VCENTER": Qt.AlignVCenter,
+             "ALIGN_CENTER": Qt.AlignCenter, "TEXT_WORD_WRAP": Qt.TextWordWrap,
+             "NO_FOCUS": Qt.NoFocus, "STRONG_FOCUS": Qt.StrongFocus}
+    assert {name: getattr(qt_values, name) for name in pairs} == {
+        name: flag.value for name, flag in pairs.items()}
 
 
 def test_focus_and_alignment_set_through_properties_are_qts(qtbot):
