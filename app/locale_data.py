@@ -19,9 +19,11 @@ followups``' ~300 M). So the three formats such a command prints - a short time,
 date, money - are also written, as plain data taken from those same Babel objects, into a
 second file, of JSON lines, one for each locale (:data:`PLAIN_PATH`, :func:`plain`): the
 pattern Babel compiled, the names Babel gives each text field (months, am/pm), the affixes,
-grouping and symbols of the currency pattern. ``app.plain_formats`` applies them as Babel's
-own code does, without importing Babel; anything it does not cover is Babel's, and the
-tests compare the two.
+grouping and symbols of the currency pattern; and what the weekly report formats (its
+skeletons' and weekday patterns, the week's date range, a short date and time, the decimal
+and percent patterns: :func:`_report_formats`). ``app.plain_formats`` applies them as
+Babel's own code does, without importing Babel; anything it does not cover is Babel's, and
+the tests compare the two (tests/test_plain_formats.py, tests/test_plain_report_formats.py).
 """
 
 from __future__ import annotations
