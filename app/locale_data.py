@@ -19,9 +19,11 @@ followups``' ~300 M). So the three formats such a command prints - a short time,
 date, money - are also written, as plain data taken from those same Babel objects, into a
 second file, of JSON lines, one for each locale (:data:`PLAIN_PATH`, :func:`plain`): the
 pattern Babel compiled, the names Babel gives each text field (months, am/pm), the affixes,
-grouping and symbols of the currency pattern. ``app.plain_formats`` applies them as Babel's
-own code does, without importing Babel; anything it does not cover is Babel's, and the
-tests compare the two.
+grouping and symbols of the currency pattern; and what the weekly report formats (its
+skeletons' and weekday patterns, the week's date range, a short date and time, the decimal
+and percent patterns: :func:`_report_formats`). ``app.plain_formats`` applies them as
+Babel's own code does, without importing Babel; anything it does not cover is Babel's, and
+the tests compare the two (tests/test_plain_formats.py, tests/test_plain_report_formats.py).
 """
 
 from __future__ import annotations
@@ -245,7 +247,8 @@ def plain_text() -> str:
         parsed = Locale.parse(name)
         entry = {"short_time": _plain_pattern(parsed, parsed.time_formats["short"]),
                  "medium_date": _plain_pattern(parsed, parsed.date_formats["medium"]),
-                 "money": _plain_money(parsed)}
+                 "money": _plain_money(parsed),
+                 **_report_formats(parsed)}
         line = json_text([name, {key: value for key, value in entry.items()
                                  if value is not None}])
         assert line.startswith(_line_key(name))
@@ -260,9 +263,19 @@ def json_text(value) -> str:
 
 
 #: The pattern fields app.plain_formats computes itself (numbers: hours, minutes, days,
-#: months, years, as Babel's DateTimeFormat does) or looks up in names Babel gave (TEXT).
+#: months, years, as Babel's DateTimeFormat does) or looks up in names Babel gave (TEXT:
+#: a month's, am/pm, a weekday's - which depend on the month, the hour or the weekday alone).
 NUMERIC_FIELDS = {"H": 2, "h": 2, "m": 2, "d": 2, "M": 2, "y": 4}
-TEXT_FIELDS = {"M": (3, 4, 5), "a": (1, 2, 3, 4, 5)}
+TEXT_FIELDS = {"M": (3, 4, 5), "a": (1, 2, 3, 4, 5), "E": (1, 2, 3, 4, 5, 6),
+               "c": (3, 4, 5, 6)}
+#: The skeletons and patterns the weekly summary's dates are formatted with
+#: (app.report_text.Formats): the key each takes in a locale's line, and what Babel is
+#: asked (``format_skeleton(skeleton)``, or ``format_date(pattern)`` for "pattern:…").
+REPORT_PATTERNS = ("Ed", "E", "d", "MMMEd", "pattern:EEEE")
+#: The skeleton of the week's date range (``format_interval``) and the fields whose change
+#: app.plain_formats can tell (Babel's ``DateTimeFormat.extract`` of a date).
+INTERVAL_SKELETON = "yMMMd"
+INTERVAL_FIELDS = ("y", "M", "d")
 
 
 def _plain_pattern(parsed, pattern) -> dict | None:
@@ -283,11 +296,66 @@ def _plain_pattern(parsed, pattern) -> dict | None:
             if char == "M":
                 texts[field] = [DateTimeFormat(date(2001, month, 1), parsed)[field]
                                 for month in range(1, 13)]
+            elif char in "Ec":  # by weekday, Monday first (1 January 2001 was a Monday)
+                texts[field] = [DateTimeFormat(date(2001, 1, day), parsed)[field]
+                                for day in range(1, 8)]
             else:
                 texts[field] = [DateTimeFormat(time(hour), parsed)[field] for hour in (0, 12)]
         elif width > NUMERIC_FIELDS.get(char, 0):
             return None
     return {"format": pattern.format, "fields": fields, "texts": texts}
+
+
+def _report_formats(parsed) -> dict:
+    """What the weekly summary formats besides times, dates and money (app.report_text):
+    its skeletons' patterns, the week's date range, a short date and time, whole numbers
+    and percentages; each left out when it uses what app.plain_formats does not do."""
+    from babel.dates import PATTERN_CHAR_ORDER, match_skeleton, parse_pattern
+
+    patterns = {}
+    for key in REPORT_PATTERNS:
+        if key.startswith("pattern:"):
+            pattern = parse_pattern(key.partition(":")[2])
+        else:
+            skeletons = parsed.datetime_skeletons
+            found = key if key in skeletons else match_skeleton(key, skeletons)
+            pattern = skeletons[found] if found else None
+        plain = pattern and _plain_pattern(parsed, pattern)
+        if plain:
+            patterns[key] = plain
+    found = {"components": [parsed.language, parsed.territory], "patterns": patterns}
+    intervals = parsed.interval_formats.get(INTERVAL_SKELETON)
+    if intervals:
+        order = [field for field in PATTERN_CHAR_ORDER if field in intervals]
+        parts = {field: [_plain_pattern(parsed, parse_pattern(text))
+                         for text in intervals[field]] for field in order}
+        if set(order) <= set(INTERVAL_FIELDS) and all(
+                len(two) == 2 and all(two) for two in parts.values()):
+            found["interval"] = {"order": order, **parts}
+    short_date = _plain_pattern(parsed, parsed.date_formats["short"])
+    if short_date:
+        found["short_date"] = short_date
+        found["short_datetime"] = str(parsed.datetime_formats["short"]).replace("'", "")
+    for key, pattern in (("decimal", parsed.decimal_formats[None]),
+                         ("percent", parsed.percent_formats[None])):
+        number = _plain_number(parsed, pattern)
+        if number:
+            found[key] = number
+    return found
+
+
+def _plain_number(parsed, pattern) -> dict | None:
+    """A decimal or percent pattern's parts that NumberPattern.apply uses (as
+    :func:`_plain_money`, with the pattern's own fraction digits and scale)."""
+    affixes = (*pattern.prefix, *pattern.suffix)
+    if pattern.exp_prec or "@" in pattern.pattern or not pattern.number_pattern or \
+            any("'" in a or "¤" in a for a in affixes):
+        return None
+    symbols = parsed.number_symbols["latn"]
+    return {"prefix": list(pattern.prefix), "suffix": list(pattern.suffix),
+            "grouping": list(pattern.grouping), "int_min": pattern.int_prec[0],
+            "frac": list(pattern.frac_prec), "scale": pattern.scale,
+            "group": symbols.get("group", ","), "decimal": symbols.get("decimal", ".")}
 
 
 def _plain_money(parsed) -> dict | None:

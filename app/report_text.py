@@ -2,20 +2,18 @@
 and the Reports screen, so paper and screen always say the same thing.
 
 Money goes through :func:`app.formatting.money`; percentages, week ranges and hours use
-Babel with the store's locale. Every sentence goes through ``_``/``ngettext``.
+Babel with the store's locale, as :mod:`app.plain_formats` gives them for the locales of
+its file without importing Babel (importing it and loading its data was ~5 % of the weekly
+report's process); anything it does not hold is Babel's own. Every sentence goes through
+``_``/``ngettext``.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from babel import localedata
-from babel.dates import format_interval, format_skeleton, format_time
-from babel.numbers import format_decimal, format_percent
-
-from app import formatting, i18n
+from app import formatting, i18n, plain_formats
 from app.i18n import _, ngettext
 from app.models import Outcome, Severity
 from app.summary import Fix, WeeklySummary
@@ -44,10 +42,21 @@ def words_locale(locale: str, language: str) -> str:
     Norwegian formats should say "Monday", not "mandag": the language's own variant for
     the store's country (en_NO) when CLDR has one, else the bare language.
     """
-    store = formatting.babel_locale(locale)
-    if store.language == language:
+    from app.locale_data import plain
+
+    entry = plain(locale) if isinstance(locale, str) else None
+    if entry is not None and "components" in entry:
+        store_language, territory = entry["components"]
+    else:
+        store = formatting.babel_locale(locale)
+        store_language, territory = store.language, store.territory
+    if store_language == language:
         return locale
-    regional = f"{language}_{store.territory}" if store.territory else language
+    regional = f"{language}_{territory}" if territory else language
+    if plain(regional) is not None:  # a locale of the plain file is one of Babel's
+        return regional
+    from babel import localedata
+
     return regional if localedata.exists(regional) else language
 
 
@@ -76,18 +85,39 @@ class Formats:
 
     def money_whole(self, minor: int) -> str:
         """Rounded to whole units for tables: 'kr 1 590', '€ 1.590'."""
+        digits = formatting.minor_digits(self.currency)
+        if isinstance(minor, int) and minor >= 0:  # (Babel keeps a sign on "-0")
+            unit = 10 ** digits
+            text = plain_formats.money((minor + unit // 2) // unit, 0, self.currency,
+                                       self.locale)  # half up, as ROUND_HALF_UP
+            if text is not None:
+                return text
+        from decimal import ROUND_HALF_UP, Decimal
+
         from babel.numbers import format_currency
 
-        value = Decimal(minor).scaleb(-formatting.minor_digits(self.currency))
+        value = Decimal(minor).scaleb(-digits)
         return format_currency(value.quantize(Decimal(1), ROUND_HALF_UP), self.currency,
                                format=_whole_units(self.locale), locale=self._numbers,
                                currency_digits=False)
 
     def number(self, value: float) -> str:
+        text = plain_formats.decimal(value, self.locale)
+        if text is not None:
+            return text
+        from babel.numbers import format_decimal
+
         return format_decimal(value, locale=self._numbers)
 
     def percent(self, rate: float | None) -> str:
-        return "–" if rate is None else format_percent(rate, locale=self._numbers)
+        if rate is None:
+            return "–"
+        text = plain_formats.percent(rate, self.locale)
+        if text is not None:
+            return text
+        from babel.numbers import format_percent
+
+        return format_percent(rate, locale=self._numbers)
 
     def week_title(self) -> str:
         return _("Week {number}, {year}").format(number=self.summary.week.number,
@@ -95,29 +125,57 @@ class Formats:
 
     def week_range(self) -> str:
         days = self.summary.days
+        text = plain_formats.interval(days[0], days[-1], self.dates)
+        if text is not None:
+            return text
+        from babel.dates import format_interval
+
         return format_interval(days[0], days[-1], "yMMMd", locale=self._words)
+
+    def _skeleton(self, skeleton: str, day: date) -> str:
+        """``format_skeleton(skeleton, day)`` in the words' locale."""
+        text = plain_formats.pattern(skeleton, day, self.dates)
+        if text is not None:
+            return text
+        from babel.dates import format_skeleton
+
+        return format_skeleton(skeleton, day, locale=self._words)
+
+    def _short_time(self, when: datetime | time) -> str:
+        text = plain_formats.short_time(when, self.dates)
+        if text is not None:
+            return text
+        from babel.dates import format_time
+
+        return format_time(when, format="short", locale=self._words)
 
     def day(self, day: date) -> str:
         """Short weekday and day of month: 'man. 16.', 'Mon 16'."""
-        return format_skeleton("Ed", day, locale=self._words)
+        return self._skeleton("Ed", day)
 
     def day_lines(self, day: date) -> str:
         """Weekday over day of month, for chart axes."""
-        return "\n".join((format_skeleton("E", day, locale=self._words),
-                          format_skeleton("d", day, locale=self._words)))
+        return "\n".join((self._skeleton("E", day), self._skeleton("d", day)))
 
     def weekday(self, index: int) -> str:
-        return formatting.weekday_name(self.summary.days[index], self._words, "wide")
+        day = self.summary.days[index]
+        text = plain_formats.pattern("pattern:EEEE", day, self.dates)
+        if text is not None:
+            return text
+        return formatting.weekday_name(day, self._words, "wide")
 
     def hour(self, hour: int) -> str:
-        return format_time(time(hour, 0), format="short", locale=self._words)
+        return self._short_time(time(hour, 0))
 
     def moment(self, when: datetime) -> str:
-        day = format_skeleton("MMMEd", when.date(), locale=self._words)
-        return _("{day}, {time}").format(day=day, time=format_time(
-            when.time(), format="short", locale=self._words))
+        day = self._skeleton("MMMEd", when.date())
+        return _("{day}, {time}").format(day=day, time=self._short_time(when.time()))
 
     def printed(self) -> str:
+        text = plain_formats.short_datetime(formatting.local_time(
+            self.summary.generated_at, self.summary.timezone), self.dates)
+        if text is not None:
+            return text
         return formatting.short_datetime(self.summary.generated_at, self.summary.timezone,
                                          self._words)
 
