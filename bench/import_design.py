@@ -45,7 +45,12 @@ TABLES = ("incidents", "incident_remedies", "vouchers", "followups")
 SLICE = 2000
 DESIGNS = ("stage + copy", "write once, executemany", "write once, VALUES",
            "copy, no incident indexes", "copy, no remedy triggers",
-           "copy, remedy trigger guarded", "hidden by store, switch by UPDATE")
+           "copy, remedy trigger guarded", "hidden by store, switch by UPDATE",
+           "copy, indexes built after", "copy, unpinned indexes built after")
+#: The four tables' indexes an import into an empty store could build after its rows
+#: (every secondary index; the UNIQUE constraint's own index on vouchers.code cannot be
+#: dropped and stays).
+AFTER_TABLES = TABLES
 #: The WHEN a guard on summary_remedies_insert would take: rows of an import's remedy block.
 REMEDY_GUARD = ("NEW.id NOT BETWEEN (SELECT coalesce(min(first_remedy), 0) FROM import_staging) "
                 "AND (SELECT coalesce(max(last_remedy), -1) FROM import_staging)")
@@ -99,6 +104,21 @@ def child_design(design: str, rows_file: str, store: str) -> dict[str, float]:
         conn.execute("DROP TRIGGER summary_remedies_insert")
         conn.execute(f"{head} WHEN {REMEDY_GUARD}{begin}{body}")
     spent: dict[str, float] = {}
+    built_after = []
+    if design in ("copy, indexes built after", "copy, unpinned indexes built after"):
+        began = _cpu_s()
+        built_after = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({', '.join('?' * len(AFTER_TABLES))}) ORDER BY name",
+            AFTER_TABLES).fetchall()
+        if design == "copy, unpinned indexes built after":  # what the import drops
+            from db.import_staging import BUILT_AFTER
+            built_after = [(n, sql) for n, sql in built_after if n in BUILT_AFTER]
+        conn.execute("BEGIN IMMEDIATE")
+        for name, _sql in built_after:
+            conn.execute(f"DROP INDEX {name}")
+        conn.execute("COMMIT")
+        spent["drop"] = _cpu_s() - began
     if design == "hidden by store, switch by UPDATE":  # written under a store nobody reads
         conn.execute("INSERT INTO stores (id, created_at) VALUES (-1, 'x')")
         store_at = columns["incidents"].index("store_id")
@@ -147,8 +167,252 @@ def child_design(design: str, rows_file: str, store: str) -> dict[str, float]:
         conn.execute("COMMIT")
         spent["switch"] = _cpu_s() - began
         spent["switch wall"] = time.perf_counter() - wall
+    if built_after:
+        # The indexes made again from the rows (one sort each), in one write transaction at
+        # the end: the longest a tap would wait for this design.
+        began, wall = _cpu_s(), time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        for name, sql in built_after:
+            start = _cpu_s()
+            conn.execute(sql)
+            spent[f"index {name}"] = _cpu_s() - start
+        conn.execute("COMMIT")
+        spent["build"] = _cpu_s() - began
+        spent["build wall"] = time.perf_counter() - wall
     conn.close()
     return spent
+
+
+# -- reading and checking: in Python per row (today) or set-wise in SQL ---------------------
+
+#: The staged forms' columns filled by the SQL way's conversion (db.csv_import's TEMP tables).
+_CANONICAL = ("length({c}) = 25 AND substr({c}, 11, 1) = 'T' AND substr({c}, 20) = '+00:00' "
+              "AND datetime(substr({c}, 1, 19)) = replace(substr({c}, 1, 19), 'T', ' ') "
+              "AND {c} <= :latest")
+
+
+def _time_ok(column: str, optional: bool = True) -> str:
+    rule = _CANONICAL.format(c=column)
+    return f"({column} = '' OR ({rule}))" if optional else f"({rule})"
+
+
+def child_check(way: str, csv_path: str, store: str) -> dict[str, float]:
+    """Read, check and stage ``csv_path`` for an import into a fresh store, the way
+    ``way`` says ("python": app.csv_rows.Checker per row and db.csv_import.stage, as
+    app.csv_import does; "sql": the raw cells staged with executemany, checked set-wise,
+    converted by INSERT … SELECT into the same TEMP tables). CPU seconds by part."""
+    import csv as csv_module
+
+    from app import csv_import as app_import
+    from app.clock import FixedClock
+    from app.context import open_context
+    from app.csv_read import open_csv
+    from app.csv_rows import Checker
+    from app.csvio import COLUMNS
+    from app.setup import init_store
+    from db import csv_import as csv_db
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    ctx = open_context(store, FixedClock(END + timedelta(hours=1)))
+    init_store(ctx, store_name="Bench", preset="restaurant", currency="EUR",
+               locale="nl_NL", language="en", timezone="Europe/Amsterdam",
+               owner_name="Ingrid", owner_pin=PIN)
+    spent: dict[str, float] = {}
+    began = _cpu_s()
+    opened = open_csv(csv_path, set(COLUMNS), "cp1252")
+    reader = csv_module.reader(opened.text, delimiter=opened.delimiter)
+    header = app_import._header(reader)
+    checker = Checker(ctx, header)
+    csv_db.start(ctx.db)
+    spent["open"] = _cpu_s() - began
+    if way == "python":
+        began = _cpu_s()
+        stager = app_import._Stager(ctx)
+        stage = csv_db.stage
+        staged = [0.0]
+
+        def timed_stage(*args):
+            start = _cpu_s()
+            stage(*args)
+            staged[0] += _cpu_s() - start
+
+        csv_db.stage = timed_stage
+        end = reader.line_num
+        for raw in reader:
+            start, end = end + 1, reader.line_num
+            checked = checker.row(raw, start)
+            if checked is not None:
+                stager.add(start, checked)
+        stager.flush()
+        csv_db.stage = stage
+        total = _cpu_s() - began
+        spent["stage (TEMP tables)"] = staged[0]
+        spent["read, check"] = total - staged[0]
+    else:
+        conn = ctx.db.conn
+        names = [f"c{i}" for i in range(len(header))]
+        col = {name: f"r.c{header.index(name)}" for name in header}
+        began = _cpu_s()
+        conn.execute(f"CREATE TEMP TABLE raw (line INTEGER, {', '.join(names)})")
+        insert = f"INSERT INTO temp.raw VALUES (?, {', '.join('?' * len(names))})"
+        conn.executemany(insert, ((reader.line_num, *row) for row in reader))
+        conn.commit()
+        spent["read, stage raw cells"] = _cpu_s() - began
+        began = _cpu_s()
+        # The columns of few distinct values, checked in Python once per value (the same
+        # messages as a row's check): category, remedies with their amounts, approvers and
+        # total, staff names.
+        conn.execute("CREATE TEMP TABLE cats (code TEXT PRIMARY KEY, id, label, sev)")
+        conn.executemany("INSERT INTO temp.cats VALUES (?, ?, ?, ?)",
+                         [(c.code, c.id, c.label, c.default_severity.value)
+                          for c in checker.categories.values()])
+        conn.execute("CREATE TEMP TABLE given (k INTEGER PRIMARY KEY, remedies, amounts, "
+                     "approvers, total, wanted, n, cost, UNIQUE (remedies, amounts, approvers,"
+                     " total))")
+        conn.execute("CREATE TEMP TABLE given_items (k, i, remedy_id, kind, label, amount, "
+                     "percent, approver, PRIMARY KEY (k, i))")
+        combos = conn.execute(
+            f"SELECT DISTINCT {col['remedies']}, {col['remedy_amounts']}, "
+            f"{col['approved_by']}, {col['total']} FROM temp.raw r").fetchall()
+        for k, combo in enumerate(combos):
+            wanted, staged, count, cost = checker._check_given(*combo)
+            conn.execute("INSERT INTO temp.given VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         [k, *combo, wanted, count, cost])
+            conn.executemany("INSERT INTO temp.given_items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             [(k, i, *remedy) for i, (remedy, _v) in enumerate(staged)])
+        conn.execute("CREATE TEMP TABLE people (name TEXT PRIMARY KEY, key)")
+        people = {row[0] for row in conn.execute(
+            f"SELECT DISTINCT {col['staff']} FROM temp.raw r UNION "
+            f"SELECT DISTINCT {col['followup_by']} FROM temp.raw r")}
+        conn.executemany("INSERT INTO temp.people VALUES (?, ?)",
+                         [(name, checker._person("staff", name)) for name in people])
+        spent["distinct values (Python)"] = _cpu_s() - began
+        # One scan for the first bad row of the high-cardinality rules (times, lengths,
+        # the follow-up's order); a bad one is then named by a query per rule.
+        began = _cpu_s()
+        rules = [_time_ok(col["occurred_at"], optional=False),
+                 "c.id IS NOT NULL",
+                 f"lower(trim({col['severity']})) IN ('', 'low', 'medium', 'high')",
+                 f"(trim({col['currency']}) = '' OR upper(trim({col['currency']})) = 'EUR')",
+                 f"trim({col['repeat_guest']}) IN ('', '0', '1')",
+                 f"length(trim({col['note']})) <= 500",
+                 f"length(trim({col['guest_name']})) <= 80",
+                 f"length(trim({col['guest_contact']})) <= 120",
+                 f"length(trim({col['table']})) <= 20",
+                 f"length(trim({col['outcome_note']})) <= 500",
+                 f"lower(trim({col['outcome']})) IN ('', 'delighted', 'satisfied', "
+                 "'unhappy', 'left')",
+                 *(_time_ok(col[c]) for c in ("followup_due_at", "followup_done_at",
+                                              "followup_missed_at", "followup_escalated_at",
+                                              "voided_at")),
+                 f"({col['followup_done_at']} = '' OR {col['followup_done_at']} >= "
+                 f"{col['occurred_at']})",
+                 f"({col['followup_due_at']} <> '' OR ({col['followup_done_at']} = '' AND "
+                 f"{col['outcome']} = '' AND {col['followup_missed_at']} = ''))"]
+        bad = conn.execute(
+            "SELECT min(r.line) FROM temp.raw r LEFT JOIN temp.cats c ON c.code = "
+            f"trim({col['category']}) WHERE NOT ({' AND '.join(rules)})",
+            {"latest": checker.latest_text}).fetchone()[0]
+        spent["check scan (SQL)"] = _cpu_s() - began
+        if bad is not None:
+            raise SystemExit(f"the SQL check found line {bad} bad")
+        began = _cpu_s()
+        guest_key = checker._guest_key
+        conn.create_function("guest_key", 2, lambda n, c: guest_key(n or None, c or None),
+                             deterministic=True)
+        epoch = "CAST(strftime('%s', {}) AS INTEGER)"
+        occ = col["occurred_at"]
+        due, done = col["followup_due_at"], col["followup_done_at"]
+        conn.execute(
+            "INSERT INTO temp.import_incidents SELECT r.rowid, r.line, c.id, c.label, p.key, "
+            f"{occ}, coalesce(nullif(lower(trim({col['severity']})), ''), c.sev), "
+            f"nullif(trim({col['table']}), ''), nullif(trim({col['guest_name']}), ''), "
+            f"nullif(trim({col['guest_contact']}), ''), CASE WHEN {col['guest_name']} = '' "
+            f"AND {col['guest_contact']} = '' THEN NULL ELSE guest_key(trim("
+            f"{col['guest_name']}), trim({col['guest_contact']})) END, "
+            f"nullif(trim({col['note']}), ''), trim({col['repeat_guest']}) = '1', "
+            f"nullif({col['voided_at']}, ''), nullif(trim({col['terminal']}), ''), "
+            f"g.n, g.cost, CASE WHEN {due} = '' THEN NULL ELSE "
+            f"{epoch.format(due)} - {epoch.format(occ)} END, "
+            f"CASE WHEN {due} = '' OR {done} = '' THEN NULL ELSE "
+            f"{epoch.format(done)} - {epoch.format(occ)} END, "
+            f"CASE WHEN {due} <> '' AND {col['followup_missed_at']} <> '' THEN 1 ELSE 0 END, "
+            f"CASE WHEN {due} <> '' AND {col['followup_escalated_at']} <> '' THEN 1 ELSE 0 "
+            f"END, CASE WHEN {due} = '' THEN NULL ELSE nullif(lower(trim({col['outcome']})),"
+            f" '') END, CASE WHEN trim({col['note']}) <> '' OR ({due} <> '' AND "
+            f"trim({col['outcome']}) <> '' AND trim({col['outcome_note']}) <> '') THEN 1 "
+            "ELSE 0 END "
+            f"FROM temp.raw r JOIN temp.cats c ON c.code = trim({col['category']}) "
+            f"LEFT JOIN temp.people p ON p.name = {col['staff']} "
+            f"JOIN temp.given g ON g.remedies = {col['remedies']} AND g.amounts = "
+            f"{col['remedy_amounts']} AND g.approvers = {col['approved_by']} AND g.total = "
+            f"{col['total']} ORDER BY r.rowid")
+        spent["convert incidents (SQL)"] = _cpu_s() - began
+        began = _cpu_s()
+        conn.execute(
+            "INSERT INTO temp.import_remedies (incident_n, remedy_id, kind, label, "
+            "amount_minor, percent, paper_approved_by, given_at) SELECT r.rowid, "
+            f"i.remedy_id, i.kind, i.label, i.amount, i.percent, i.approver, {occ} "
+            f"FROM temp.raw r JOIN temp.given g ON g.remedies = {col['remedies']} AND "
+            f"g.amounts = {col['remedy_amounts']} AND g.approvers = {col['approved_by']} "
+            f"AND g.total = {col['total']} JOIN temp.given_items i ON i.k = g.k "
+            "ORDER BY r.rowid, i.i")
+        conn.execute(
+            "INSERT INTO temp.import_followups (incident_n, created_at, original_due_at, "
+            "done_at, done_by_key, outcome, outcome_note, missed_at, escalated_at) "
+            f"SELECT r.rowid, {occ}, {due}, nullif({done}, ''), p.key, "
+            f"nullif(lower(trim({col['outcome']})), ''), "
+            f"nullif(trim({col['outcome_note']}), ''), nullif({col['followup_missed_at']}, "
+            f"''), nullif({col['followup_escalated_at']}, '') FROM temp.raw r "
+            f"LEFT JOIN temp.people p ON p.name = {col['followup_by']} "
+            f"WHERE {due} <> '' ORDER BY r.rowid")
+        conn.commit()
+        spent["convert remedies, follow-ups (SQL)"] = _cpu_s() - began
+        began = _cpu_s()
+        # Vouchers: the rows that give one (a few per cent) go through Python, as today.
+        voucher_rows = conn.execute(
+            f"SELECT r.rowid, r.line, {col['voucher_codes']}, "
+            f"{col['vouchers_redeemed_at']}, g.wanted, {occ} FROM temp.raw r "
+            f"JOIN temp.given g ON g.remedies = {col['remedies']} AND g.amounts = "
+            f"{col['remedy_amounts']} AND g.approvers = {col['approved_by']} AND g.total = "
+            f"{col['total']} WHERE g.wanted > 0 OR {col['voucher_codes']} <> '' "
+            "ORDER BY r.rowid").fetchall()
+        for _n, line, codes, redeemed, wanted, _occurred in voucher_rows:
+            checker._vouchers(codes, redeemed, wanted, line)
+        spent["vouchers (Python)"] = _cpu_s() - began
+        began = _cpu_s()
+        conn.execute("DROP TABLE temp.raw")
+        spent["drop raw"] = _cpu_s() - began
+    spent["counts"] = list(csv_db.counts(ctx.db).values())
+    ctx.db.close()
+    return spent
+
+
+def _check_main(args, folder: Path, source: Path) -> int:
+    floors: list[float] = []
+    runs: dict[str, list[dict]] = {"python": [], "sql": []}
+    for _round in range(args.repeat):
+        floors.append(_child(["floor", str(folder / "bare.db"), str(source)])["cpu"])
+        Path(folder / "bare.db").unlink(missing_ok=True)
+        for way in runs:
+            runs[way].append(_child(["check", way, str(source), str(folder / "c.db")]))
+    floor = statistics.median(floors)
+    print(f"\nfloor (csv → executemany, bare table): {floor:.2f} CPU s (median of "
+          f"{len(floors)})")
+    for way, label in (("python", "per row in Python (app.csv_rows, today)"),
+                       ("sql", "raw cells staged, checked and converted in SQL")):
+        print(f"\nread, check and stage {label}: staged rows {runs[way][0]['counts']}")
+        total = 0.0
+        for part in runs[way][0]:
+            if part == "counts":
+                continue
+            cpu = statistics.median(run[part] for run in runs[way])
+            total += cpu
+            print(f"  {part:40} {cpu:6.2f} CPU s {cpu / floor:6.2f}×")
+        print(f"  {'all':40} {total:6.2f} CPU s {total / floor:6.2f}×")
+    print(f"\n(incidents: {args.incidents:,}; runs: {args.repeat}; medians; files in {folder})")
+    return 0
 
 
 def save_rows(store: Path, rows_file: Path) -> None:
@@ -181,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None)
     parser.add_argument("--designs", default=";".join(DESIGNS),
                         help="which designs, separated by ; (default: all)")
+    parser.add_argument("--check", action="store_true",
+                        help="measure reading and checking instead: per row in Python "
+                             "(today) against set-wise in SQL")
     parser.add_argument("--child", nargs="+", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -189,6 +456,8 @@ def main(argv: list[str] | None = None) -> int:
             child_import_floor(*rest)
             from bench.csv_io import CPU
             print(json.dumps({"cpu": CPU[0]}))
+        elif kind == "check":
+            print(json.dumps(child_check(*rest)))
         elif kind == "import":
             child_import(*rest)
             print(json.dumps({}))
@@ -203,11 +472,14 @@ def main(argv: list[str] | None = None) -> int:
     source = folder / f"generated-{args.incidents}.csv"
     if not source.exists():
         write_csv(folder / "generating.csv", args.incidents, seed=1, end=END).rename(source)
+    if args.check:
+        return _check_main(args, folder, source)
     imported, rows_file = folder / "imported.db", folder / "rows.pickle"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{imported}{suffix}").unlink(missing_ok=True)
-    _child(["import", str(imported), str(source)])
-    save_rows(imported, rows_file)
+    if not rows_file.exists():  # a kept folder's rows are reused (the generator's are fixed)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{imported}{suffix}").unlink(missing_ok=True)
+        _child(["import", str(imported), str(source)])
+        save_rows(imported, rows_file)
     floors: list[float] = []
     designs = [d.strip() for d in args.designs.split(";") if d.strip() in DESIGNS]
     figures: dict[str, list[dict[str, float]]] = {d: [] for d in designs}
@@ -232,6 +504,20 @@ def main(argv: list[str] | None = None) -> int:
             wall = statistics.median(run["switch wall"] for run in figures[design])
             print(f"{design}: the switch's UPDATE holds the write lock {wall:.2f} s "
                   f"({cpu:.2f} CPU s, {cpu / floor:.2f}× the floor's CPU)")
+    for design in designs:
+        if "build" in figures[design][0]:
+            build = statistics.median(run["build"] for run in figures[design])
+            drop = statistics.median(run["drop"] for run in figures[design])
+            wall = statistics.median(run["build wall"] for run in figures[design])
+            per = {t: statistics.median(run[t] for run in figures[design]) for t in TABLES}
+            total = sum(per.values()) + build + drop
+            print(f"{design}: dropping the indexes {drop:.2f} CPU s, building them again "
+                  f"{build:.2f} CPU s ({build / floor:.2f}× the floor's CPU) in one write "
+                  f"transaction of {wall:.2f} s; with the copy {total:.2f} CPU s, "
+                  f"{total / floor:.2f}× the floor")
+            for key in sorted(k for k in figures[design][0] if k.startswith("index ")):
+                print(f"    {key[6:]:34} "
+                      f"{statistics.median(run[key] for run in figures[design]):6.2f} CPU s")
     print(f"\n(incidents: {args.incidents:,}; runs: {args.repeat}; files in {folder})")
     return 0
 
