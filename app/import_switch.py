@@ -35,14 +35,6 @@ PAUSE_S = 0.002
 #: …and before the next slice as long as a tap announces itself (db.writers), up to this.
 YIELD_MAX_S = 0.5
 FIRST_SLICE, MIN_SLICE, MAX_SLICE = 200, 20, 20_000
-#: An import of at least this many incidents into a database whose incidents, remedies,
-#: vouchers and follow-ups are all empty (a restore into a new file) drops their secondary
-#: indexes, copies, and builds them again at the end: one sort per index instead of a
-#: random B-tree insert per row and index (docs/import-design.md).
-INDEXES_AFTER_MIN = 20_000
-#: Times an index build gives way to a tap before it is built without giving way (a tap
-#: waits for it then, or is kept and saved after it: app.pending).
-BUILD_TRIES = 5
 #: A staging import whose process has not copied a slice for this long is taken for dead
 #: also when its process cannot be checked (another computer).
 STALE_AFTER = timedelta(minutes=10)
@@ -86,12 +78,9 @@ def clean_killed(ctx: Context, *, pause: Callable[[float], None] = time.sleep) -
     """Delete the rows of every import whose process is gone; returns how many imports.
     Each slice is its own short transaction: the counter keeps saving meanwhile."""
     cleaned = 0
-    indexes = None
     for row in staging_db.staging_rows(ctx.db):
         if not is_running(ctx, row):
-            if indexes is None:  # what it may have dropped: the schema's own (~1 s, rare)
-                indexes = staging_db.schema_indexes()
-            discard(ctx, row, pause=pause, indexes=indexes)
+            discard(ctx, row, pause=pause)
             cleaned += 1
     return cleaned
 
@@ -107,17 +96,14 @@ def _let_taps_in(turnstile: Turnstile, pause: Callable[[float], None]) -> None:
         waited += 0.0005
 
 
-def discard(ctx: Context, row: dict, *, pause: Callable[[float], None] = time.sleep,
-            indexes: list[tuple[str, str]] = ()) -> None:
-    """Delete an import's rows a slice at a time; with its staging row, make again each of
-    ``indexes`` that is missing (those it dropped to build after its rows)."""
+def discard(ctx: Context, row: dict, *, pause: Callable[[float], None] = time.sleep) -> None:
     chunk = FIRST_SLICE * 5
     turnstile = _turnstile(ctx)
     try:
         while True:
             _let_taps_in(turnstile, pause)
             began = time.perf_counter()
-            if not staging_db.discard_step(ctx.db, row, chunk, indexes):
+            if not staging_db.discard_step(ctx.db, row, chunk):
                 return
             chunk = _next_size(chunk, time.perf_counter() - began)
             pause(PAUSE_S)
@@ -158,19 +144,17 @@ def switch_in(ctx: Context, owner_id: int, staff: dict[str, tuple[str, int | Non
     staging_db.copy_mode(db, True)
     try:
         plan = staging_db.reserve(db, ctx.store_id, counts, staff, owner_tag(), owner_id,
-                                  ctx.now_iso(),
-                                  indexes_after=counts["incidents"] >= INDEXES_AFTER_MIN)
+                                  ctx.now_iso())
         try:
             coverage = csv_db.coverage(db, ctx.store_id, plan["base"], counts)
             import_rollup.prepare(db, ctx.store_id)
             _copy(ctx, plan, between, pause)
-            _build_indexes(ctx, plan, between, pause)
             staging_db.copy_mode(db, False)
             return staging_db.switch(db, plan, ctx.now_iso(),
                                      lambda added: inside(added, coverage))
         except BaseException:
             staging_db.copy_mode(db, False)
-            _discard_own(ctx, plan["id"], pause, plan["dropped"])
+            _discard_own(ctx, plan["id"], pause)
             raise
     finally:
         staging_db.copy_mode(db, False)
@@ -215,42 +199,13 @@ def _copy_table(ctx: Context, plan: dict, table: str, size: int, turnstile: Turn
     return size
 
 
-def _build_indexes(ctx: Context, plan: dict, between: Hook | None,
-                   pause: Callable[[float], None]) -> None:
-    """Build the indexes the import dropped (``plan["dropped"]``), each in its own write
-    transaction that gives way to a tap (then built again after it, BUILD_TRIES times),
-    before the switch: the rows are still hidden by id meanwhile."""
-    dropped = plan["dropped"]
-    if not dropped:
-        return
-    turnstile = _turnstile(ctx)
-    try:
-        for done, (name, sql) in enumerate(dropped, 1):
-            tries = 0
-            while True:
-                _let_taps_in(turnstile, pause)
-                give_way = turnstile.anyone_waiting if tries < BUILD_TRIES else None
-                if staging_db.build_index(ctx.db, plan, name, sql, ctx.now_iso(), give_way):
-                    break
-                tries += 1
-            if between is not None:
-                between("indexes", done, len(dropped))
-            pause(PAUSE_S)
-    finally:
-        turnstile.close()
-
-
-def _discard_own(ctx: Context, staging_id: int, pause: Callable[[float], None],
-                 indexes: list[tuple[str, str]] = ()) -> None:
+def _discard_own(ctx: Context, staging_id: int, pause: Callable[[float], None]) -> None:
     """Best effort after a failure: what cannot be deleted now (the file went away, the disk
-    is full) stays invisible and goes with the next import (which also makes again the
-    indexes this one dropped, from the schema)."""
+    is full) stays invisible and goes with the next import."""
     try:
         row = next((r for r in staging_db.staging_rows(ctx.db) if r["id"] == staging_id),
                    None)
         if row is not None:
-            discard(ctx, row, pause=pause, indexes=indexes)
-        elif indexes:  # taken for dead and deleted by another import, which restored them
-            staging_db.restore_indexes(ctx.db, indexes)
+            discard(ctx, row, pause=pause)
     except Exception:  # noqa: BLE001 - the original failure is what the caller reports
         pass

@@ -107,9 +107,12 @@ def _phase(function, phase: str):
 
 def _phases() -> list:
     """(module, function, phase) timed in the import's child; what is left of the import's
-    time is reading and checking the rows (app.csv_rows)."""
-    from db import csv_import, import_rollup, import_staging
+    time is reading and checking the rows (app.csv_rows; set-wise: the distinct values and
+    the vouchers, app.import_setwise)."""
+    from db import csv_import, import_rollup, import_setwise, import_staging
     return [(csv_import, "stage", "stage (TEMP tables)"),
+            (import_setwise, "stage_raw", "read, stage raw cells"),
+            (import_setwise, "convert", "check and convert in SQL"),
             (csv_import, "coverage", "audit digests"),
             (import_rollup, "prepare", "rollup grouped"),
             (import_staging, "reserve", "reserve ids"),

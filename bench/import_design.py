@@ -18,7 +18,17 @@ the rollup's triggers skip the rows as they do during an import), CPU seconds pe
 * **write once, multi-row VALUES**: ``INSERT … VALUES (…), (…), …`` of ~600 rows per
   statement, 2,000 rows per write transaction (one statement journal per statement);
 * and, to show where the cost sits: the copy without the store's indexes on incidents, and
-  without the rollup's triggers on incident_remedies.
+  without the rollup's triggers on incident_remedies;
+* **indexes built after** (an import into a new database): the four tables' secondary
+  indexes dropped, the copy, then ``CREATE INDEX`` of each in one write transaction at the
+  end (timed: the longest a tap would wait); and the same for only the indexes no query
+  pins with ``INDEXED BY`` (the only ones that could be missing while others read).
+
+``--check`` measures reading and checking instead: the file read, checked and staged row
+by row in Python (app.csv_rows, as the import did) against the raw cells staged with
+``executemany``, checked set-wise in SQL and converted by ``INSERT … SELECT``
+(app.import_setwise), CPU seconds by part. (Set ``BENCH_CACHE_KB`` to try another page
+cache for the copy.)
 
 Floor, in the same run: ``bench.csv_io``'s (csv.reader → ``executemany`` into a bare
 table, one transaction). Prints medians of CPU seconds, each × the floor's CPU.
@@ -51,6 +61,10 @@ DESIGNS = ("stage + copy", "write once, executemany", "write once, VALUES",
 #: (every secondary index; the UNIQUE constraint's own index on vouchers.code cannot be
 #: dropped and stays).
 AFTER_TABLES = TABLES
+#: Those of them no query names with INDEXED BY (a query naming a missing index fails, so
+#: only these could be missing while taps and screens read during an import).
+UNPINNED = ("idx_incidents_summary", "idx_followups_incident", "idx_followups_open",
+            "idx_followups_missed", "idx_followups_outcome", "idx_vouchers_redeemed")
 #: The WHEN a guard on summary_remedies_insert would take: rows of an import's remedy block.
 REMEDY_GUARD = ("NEW.id NOT BETWEEN (SELECT coalesce(min(first_remedy), 0) FROM import_staging) "
                 "AND (SELECT coalesce(max(last_remedy), -1) FROM import_staging)")
@@ -71,7 +85,8 @@ def _fresh_store(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA cache_size = -49152")
+    # the import's page cache (db.csv_import.CACHE_KB), or another to try (BENCH_CACHE_KB)
+    conn.execute(f"PRAGMA cache_size = -{int(os.environ.get('BENCH_CACHE_KB', 49152))}")
     top = 1 << 40
     conn.execute("INSERT INTO import_staging (store_id, first_incident, last_incident, "
                  "first_remedy, last_remedy, first_voucher, last_voucher, first_followup, "
@@ -111,9 +126,8 @@ def child_design(design: str, rows_file: str, store: str) -> dict[str, float]:
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
             f"AND tbl_name IN ({', '.join('?' * len(AFTER_TABLES))}) ORDER BY name",
             AFTER_TABLES).fetchall()
-        if design == "copy, unpinned indexes built after":  # what the import drops
-            from db.import_staging import BUILT_AFTER
-            built_after = [(n, sql) for n, sql in built_after if n in BUILT_AFTER]
+        if design == "copy, unpinned indexes built after":
+            built_after = [(n, sql) for n, sql in built_after if n in UNPINNED]
         conn.execute("BEGIN IMMEDIATE")
         for name, _sql in built_after:
             conn.execute(f"DROP INDEX {name}")
@@ -185,17 +199,6 @@ def child_design(design: str, rows_file: str, store: str) -> dict[str, float]:
 
 # -- reading and checking: in Python per row (today) or set-wise in SQL ---------------------
 
-#: The staged forms' columns filled by the SQL way's conversion (db.csv_import's TEMP tables).
-_CANONICAL = ("length({c}) = 25 AND substr({c}, 11, 1) = 'T' AND substr({c}, 20) = '+00:00' "
-              "AND datetime(substr({c}, 1, 19)) = replace(substr({c}, 1, 19), 'T', ' ') "
-              "AND {c} <= :latest")
-
-
-def _time_ok(column: str, optional: bool = True) -> str:
-    rule = _CANONICAL.format(c=column)
-    return f"({column} = '' OR ({rule}))" if optional else f"({rule})"
-
-
 def child_check(way: str, csv_path: str, store: str) -> dict[str, float]:
     """Read, check and stage ``csv_path`` for an import into a fresh store, the way
     ``way`` says ("python": app.csv_rows.Checker per row and db.csv_import.stage, as
@@ -249,141 +252,34 @@ def child_check(way: str, csv_path: str, store: str) -> dict[str, float]:
         total = _cpu_s() - began
         spent["stage (TEMP tables)"] = staged[0]
         spent["read, check"] = total - staged[0]
-    else:
-        conn = ctx.db.conn
-        names = [f"c{i}" for i in range(len(header))]
-        col = {name: f"r.c{header.index(name)}" for name in header}
+    else:  # app.import_setwise, by part
+        from app import import_setwise
+        from db import import_setwise as setwise_db
+
+        parts = {"stage_raw": "read, stage raw cells",
+                 "convert": "check and convert (SQL)",
+                 "drop": "drop raw and lookup tables"}
+        real = {name: getattr(setwise_db, name) for name in parts}
+
+        def timed(name):
+            def run(*args, **kwargs):
+                start = _cpu_s()
+                try:
+                    return real[name](*args, **kwargs)
+                finally:
+                    spent[parts[name]] = spent.get(parts[name], 0.0) + _cpu_s() - start
+            return run
+
+        for name in parts:
+            setattr(setwise_db, name, timed(name))
         began = _cpu_s()
-        conn.execute(f"CREATE TEMP TABLE raw (line INTEGER, {', '.join(names)})")
-        insert = f"INSERT INTO temp.raw VALUES (?, {', '.join('?' * len(names))})"
-        conn.executemany(insert, ((reader.line_num, *row) for row in reader))
-        conn.commit()
-        spent["read, stage raw cells"] = _cpu_s() - began
-        began = _cpu_s()
-        # The columns of few distinct values, checked in Python once per value (the same
-        # messages as a row's check): category, remedies with their amounts, approvers and
-        # total, staff names.
-        conn.execute("CREATE TEMP TABLE cats (code TEXT PRIMARY KEY, id, label, sev)")
-        conn.executemany("INSERT INTO temp.cats VALUES (?, ?, ?, ?)",
-                         [(c.code, c.id, c.label, c.default_severity.value)
-                          for c in checker.categories.values()])
-        conn.execute("CREATE TEMP TABLE given (k INTEGER PRIMARY KEY, remedies, amounts, "
-                     "approvers, total, wanted, n, cost, UNIQUE (remedies, amounts, approvers,"
-                     " total))")
-        conn.execute("CREATE TEMP TABLE given_items (k, i, remedy_id, kind, label, amount, "
-                     "percent, approver, PRIMARY KEY (k, i))")
-        combos = conn.execute(
-            f"SELECT DISTINCT {col['remedies']}, {col['remedy_amounts']}, "
-            f"{col['approved_by']}, {col['total']} FROM temp.raw r").fetchall()
-        for k, combo in enumerate(combos):
-            wanted, staged, count, cost = checker._check_given(*combo)
-            conn.execute("INSERT INTO temp.given VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         [k, *combo, wanted, count, cost])
-            conn.executemany("INSERT INTO temp.given_items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             [(k, i, *remedy) for i, (remedy, _v) in enumerate(staged)])
-        conn.execute("CREATE TEMP TABLE people (name TEXT PRIMARY KEY, key)")
-        people = {row[0] for row in conn.execute(
-            f"SELECT DISTINCT {col['staff']} FROM temp.raw r UNION "
-            f"SELECT DISTINCT {col['followup_by']} FROM temp.raw r")}
-        conn.executemany("INSERT INTO temp.people VALUES (?, ?)",
-                         [(name, checker._person("staff", name)) for name in people])
-        spent["distinct values (Python)"] = _cpu_s() - began
-        # One scan for the first bad row of the high-cardinality rules (times, lengths,
-        # the follow-up's order); a bad one is then named by a query per rule.
-        began = _cpu_s()
-        rules = [_time_ok(col["occurred_at"], optional=False),
-                 "c.id IS NOT NULL",
-                 f"lower(trim({col['severity']})) IN ('', 'low', 'medium', 'high')",
-                 f"(trim({col['currency']}) = '' OR upper(trim({col['currency']})) = 'EUR')",
-                 f"trim({col['repeat_guest']}) IN ('', '0', '1')",
-                 f"length(trim({col['note']})) <= 500",
-                 f"length(trim({col['guest_name']})) <= 80",
-                 f"length(trim({col['guest_contact']})) <= 120",
-                 f"length(trim({col['table']})) <= 20",
-                 f"length(trim({col['outcome_note']})) <= 500",
-                 f"lower(trim({col['outcome']})) IN ('', 'delighted', 'satisfied', "
-                 "'unhappy', 'left')",
-                 *(_time_ok(col[c]) for c in ("followup_due_at", "followup_done_at",
-                                              "followup_missed_at", "followup_escalated_at",
-                                              "voided_at")),
-                 f"({col['followup_done_at']} = '' OR {col['followup_done_at']} >= "
-                 f"{col['occurred_at']})",
-                 f"({col['followup_due_at']} <> '' OR ({col['followup_done_at']} = '' AND "
-                 f"{col['outcome']} = '' AND {col['followup_missed_at']} = ''))"]
-        bad = conn.execute(
-            "SELECT min(r.line) FROM temp.raw r LEFT JOIN temp.cats c ON c.code = "
-            f"trim({col['category']}) WHERE NOT ({' AND '.join(rules)})",
-            {"latest": checker.latest_text}).fetchone()[0]
-        spent["check scan (SQL)"] = _cpu_s() - began
-        if bad is not None:
-            raise SystemExit(f"the SQL check found line {bad} bad")
-        began = _cpu_s()
-        guest_key = checker._guest_key
-        conn.create_function("guest_key", 2, lambda n, c: guest_key(n or None, c or None),
-                             deterministic=True)
-        epoch = "CAST(strftime('%s', {}) AS INTEGER)"
-        occ = col["occurred_at"]
-        due, done = col["followup_due_at"], col["followup_done_at"]
-        conn.execute(
-            "INSERT INTO temp.import_incidents SELECT r.rowid, r.line, c.id, c.label, p.key, "
-            f"{occ}, coalesce(nullif(lower(trim({col['severity']})), ''), c.sev), "
-            f"nullif(trim({col['table']}), ''), nullif(trim({col['guest_name']}), ''), "
-            f"nullif(trim({col['guest_contact']}), ''), CASE WHEN {col['guest_name']} = '' "
-            f"AND {col['guest_contact']} = '' THEN NULL ELSE guest_key(trim("
-            f"{col['guest_name']}), trim({col['guest_contact']})) END, "
-            f"nullif(trim({col['note']}), ''), trim({col['repeat_guest']}) = '1', "
-            f"nullif({col['voided_at']}, ''), nullif(trim({col['terminal']}), ''), "
-            f"g.n, g.cost, CASE WHEN {due} = '' THEN NULL ELSE "
-            f"{epoch.format(due)} - {epoch.format(occ)} END, "
-            f"CASE WHEN {due} = '' OR {done} = '' THEN NULL ELSE "
-            f"{epoch.format(done)} - {epoch.format(occ)} END, "
-            f"CASE WHEN {due} <> '' AND {col['followup_missed_at']} <> '' THEN 1 ELSE 0 END, "
-            f"CASE WHEN {due} <> '' AND {col['followup_escalated_at']} <> '' THEN 1 ELSE 0 "
-            f"END, CASE WHEN {due} = '' THEN NULL ELSE nullif(lower(trim({col['outcome']})),"
-            f" '') END, CASE WHEN trim({col['note']}) <> '' OR ({due} <> '' AND "
-            f"trim({col['outcome']}) <> '' AND trim({col['outcome_note']}) <> '') THEN 1 "
-            "ELSE 0 END "
-            f"FROM temp.raw r JOIN temp.cats c ON c.code = trim({col['category']}) "
-            f"LEFT JOIN temp.people p ON p.name = {col['staff']} "
-            f"JOIN temp.given g ON g.remedies = {col['remedies']} AND g.amounts = "
-            f"{col['remedy_amounts']} AND g.approvers = {col['approved_by']} AND g.total = "
-            f"{col['total']} ORDER BY r.rowid")
-        spent["convert incidents (SQL)"] = _cpu_s() - began
-        began = _cpu_s()
-        conn.execute(
-            "INSERT INTO temp.import_remedies (incident_n, remedy_id, kind, label, "
-            "amount_minor, percent, paper_approved_by, given_at) SELECT r.rowid, "
-            f"i.remedy_id, i.kind, i.label, i.amount, i.percent, i.approver, {occ} "
-            f"FROM temp.raw r JOIN temp.given g ON g.remedies = {col['remedies']} AND "
-            f"g.amounts = {col['remedy_amounts']} AND g.approvers = {col['approved_by']} "
-            f"AND g.total = {col['total']} JOIN temp.given_items i ON i.k = g.k "
-            "ORDER BY r.rowid, i.i")
-        conn.execute(
-            "INSERT INTO temp.import_followups (incident_n, created_at, original_due_at, "
-            "done_at, done_by_key, outcome, outcome_note, missed_at, escalated_at) "
-            f"SELECT r.rowid, {occ}, {due}, nullif({done}, ''), p.key, "
-            f"nullif(lower(trim({col['outcome']})), ''), "
-            f"nullif(trim({col['outcome_note']}), ''), nullif({col['followup_missed_at']}, "
-            f"''), nullif({col['followup_escalated_at']}, '') FROM temp.raw r "
-            f"LEFT JOIN temp.people p ON p.name = {col['followup_by']} "
-            f"WHERE {due} <> '' ORDER BY r.rowid")
-        conn.commit()
-        spent["convert remedies, follow-ups (SQL)"] = _cpu_s() - began
-        began = _cpu_s()
-        # Vouchers: the rows that give one (a few per cent) go through Python, as today.
-        voucher_rows = conn.execute(
-            f"SELECT r.rowid, r.line, {col['voucher_codes']}, "
-            f"{col['vouchers_redeemed_at']}, g.wanted, {occ} FROM temp.raw r "
-            f"JOIN temp.given g ON g.remedies = {col['remedies']} AND g.amounts = "
-            f"{col['remedy_amounts']} AND g.approvers = {col['approved_by']} AND g.total = "
-            f"{col['total']} WHERE g.wanted > 0 OR {col['voucher_codes']} <> '' "
-            "ORDER BY r.rowid").fetchall()
-        for _n, line, codes, redeemed, wanted, _occurred in voucher_rows:
-            checker._vouchers(codes, redeemed, wanted, line)
-        spent["vouchers (Python)"] = _cpu_s() - began
-        began = _cpu_s()
-        conn.execute("DROP TABLE temp.raw")
-        spent["drop raw"] = _cpu_s() - began
+        if import_setwise.stage(ctx, reader, header, checker) is None:
+            raise SystemExit("the set-wise way did not accept the file")
+        total = _cpu_s() - began
+        spent["distinct values, vouchers (Python)"] = total - sum(spent[p] for p in
+                                                                  parts.values())
+        for name in parts:
+            setattr(setwise_db, name, real[name])
     spent["counts"] = list(csv_db.counts(ctx.db).values())
     ctx.db.close()
     return spent

@@ -89,92 +89,6 @@ NEW_TERMINALS = ("INSERT INTO terminals (store_id, name, created_at) SELECT DIST
                  "ON CONFLICT (store_id, name) DO NOTHING")
 
 
-#: The store's tables whose secondary indexes an import into empty tables may build after
-#: its rows (:func:`reserve` with ``indexes_after``): one sort per index at the end instead
-#: of a random B-tree insert per row and index. UNIQUE indexes stay (they are constraints)…
-INDEXED_AFTER = ("incidents", "incident_remedies", "vouchers", "followups")
-#: …and so does every index a query names with ``INDEXED BY`` (such a query fails while its
-#: index is missing; tests/test_import_indexes_after.py checks the code for them): these
-#: are the ones built after the rows.
-BUILT_AFTER = ("idx_incidents_summary", "idx_followups_incident", "idx_followups_open",
-               "idx_followups_missed", "idx_followups_outcome", "idx_vouchers_redeemed")
-_SECONDARY = ("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-              "AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ("
-              + ", ".join(f"'{t}'" for t in INDEXED_AFTER) + ") ORDER BY name")
-
-
-def secondary_indexes(conn) -> list[tuple[str, str]]:
-    """(name, its CREATE INDEX statement) of the secondary indexes of INDEXED_AFTER."""
-    return [tuple(row) for row in conn.execute(_SECONDARY)]
-
-
-def built_after(conn) -> list[tuple[str, str]]:
-    """Those of :func:`secondary_indexes` an import into empty tables drops (BUILT_AFTER)."""
-    return [(name, sql) for name, sql in secondary_indexes(conn) if name in BUILT_AFTER]
-
-
-def schema_indexes() -> list[tuple[str, str]]:
-    """The secondary indexes the schema of this version has (a new database in memory,
-    migrated): what :func:`restore_indexes` makes again after a killed import."""
-    from db.connection import open_database
-
-    reference = open_database(None)
-    try:
-        return secondary_indexes(reference.conn)
-    finally:
-        reference.close()
-
-
-def _missing(conn, indexes: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    there = {row[0] for row in conn.execute("SELECT name FROM sqlite_master "
-                                            "WHERE type = 'index'")}
-    return [(name, sql) for name, sql in indexes if name not in there]
-
-
-def restore_indexes(db: Database, indexes: list[tuple[str, str]]) -> None:
-    """Make each of ``indexes`` that is missing again, in one write transaction (after a
-    failed import, its rows already deleted: the tables hold only what was there)."""
-    conn = db.conn
-    _begin(conn)
-    try:
-        for _name, sql in _missing(conn, indexes):
-            conn.execute(sql)
-        conn.execute("COMMIT")
-    except BaseException:
-        _rollback(conn)
-        raise
-
-
-def build_index(db: Database, plan: dict, name: str, sql: str, now: str,
-                give_way: Callable[[], bool] | None = None) -> bool:
-    """Build one of the indexes the import dropped (``plan["dropped"]``) from the copied
-    rows, in one write transaction that also stamps the heartbeat; gives way to a tap as
-    :func:`copy_batch` does (False: rolled back, build it again after the tap)."""
-    conn = db.conn
-    _begin(conn)
-    try:
-        if conn.execute("UPDATE import_staging SET beat_at = ? WHERE id = ? AND owner = ?",
-                        [now, plan["id"], plan["owner"]]).rowcount != 1:
-            raise Lost()
-        if _missing(conn, [(name, sql)]):
-            if give_way is not None:
-                conn.set_progress_handler(give_way, PROGRESS_STEPS)
-            try:
-                conn.execute(sql)
-            except sqlite3.OperationalError as error:
-                if give_way is None or "interrupted" not in str(error):
-                    raise
-                _rollback(conn)
-                return False
-            finally:
-                conn.set_progress_handler(None, 0)
-        conn.execute("COMMIT")
-    except BaseException:
-        _rollback(conn)
-        raise
-    return True
-
-
 def visible(column: str = "i.id") -> str:
     """SQL condition: the incident id ``column`` is not in an import still being copied."""
     return f"{column} NOT BETWEEN {_RANGE}"
@@ -239,7 +153,7 @@ def copy_mode(db: Database, on: bool) -> None:
 
 def reserve(db: Database, store_id: int, counts: dict[str, int],
             staff: dict[str, tuple[str, int | None]], owner: str, owner_id: int,
-            now: str, *, indexes_after: bool = False) -> dict:
+            now: str) -> dict:
     """Claim the id blocks for the staged rows in one short write transaction.
 
     ``counts``: staged rows per table (incidents, remedies, vouchers, followups); ``staff``
@@ -247,12 +161,6 @@ def reserve(db: Database, store_id: int, counts: dict[str, int],
     ``owner`` names the importing process, ``owner_id`` the owner whose PIN let it in.
     Returns the plan the other functions carry out. Raises :class:`AnotherImport` when an
     import is being copied in already. Call it in :func:`copy_mode`.
-
-    ``indexes_after``: when INDEXED_AFTER are all empty (a new database), their secondary
-    indexes are dropped in the same transaction, listed in ``plan["dropped"]``, to be
-    built again by :func:`build_index` before the switch (or restored by
-    :func:`discard_step` when the import fails). Every read stays correct meanwhile (the
-    rows are hidden by id as ever), only without those indexes.
     """
     import uuid  # ~8 ms (it imports platform): not on the counter's start-up path
 
@@ -263,12 +171,6 @@ def reserve(db: Database, store_id: int, counts: dict[str, int],
         if rows:
             raise AnotherImport(rows[0])
         base = {name: _newest(conn, table) for name, (table, _p, _t) in _TABLES.items()}
-        dropped: list[tuple[str, str]] = []
-        if indexes_after and not any(conn.execute(f"SELECT 1 FROM {table} LIMIT 1")
-                                     .fetchone() for table in INDEXED_AFTER):
-            dropped = built_after(conn)
-            for name, _sql in dropped:
-                conn.execute(f"DROP INDEX {name}")
         base["staff"] = _newest(conn, "staff") + STAFF_GAP
         new_staff, keyed = [], []
         for key, (name, staff_id) in staff.items():
@@ -287,7 +189,7 @@ def reserve(db: Database, store_id: int, counts: dict[str, int],
              *blocks["followups"], owner, now, now]).lastrowid
         plan = {"id": staging_id, "store": store_id, "owner": owner, "owner_id": owner_id,
                 "base": base, "uid": str(uuid.uuid4())[:24],
-                "counts": dict(counts), "new_staff": new_staff, "dropped": dropped}
+                "counts": dict(counts), "new_staff": new_staff}
         conn.execute(NEW_TERMINALS, [store_id, now])
         for name in _TABLES:  # the top row of each block: later rows get higher ids
             if counts[name]:
@@ -378,12 +280,10 @@ def switch(db: Database, plan: dict, created_at: str,
     return added
 
 
-def discard_step(db: Database, row: dict, chunk: int,
-                 indexes: list[tuple[str, str]] = ()) -> bool:
+def discard_step(db: Database, row: dict, chunk: int) -> bool:
     """Delete up to ``chunk`` rows of an import that will never be switched in (``row``:
     its ``import_staging`` row), children first, in one short transaction; the staging row
-    goes last, in the transaction that makes again each of ``indexes`` that is missing
-    (those an import into empty tables dropped). False once everything is gone."""
+    goes last. False once everything is gone."""
     conn = db.conn
     _begin(conn)
     try:
@@ -397,8 +297,6 @@ def discard_step(db: Database, row: dict, chunk: int,
                              [low, min(last, low + chunk - 1)])
                 conn.execute("COMMIT")
                 return True
-        for _name, sql in _missing(conn, list(indexes)):
-            conn.execute(sql)
         conn.execute("DELETE FROM import_staging WHERE id = ?", [row["id"]])
         conn.execute("COMMIT")
     except BaseException:
