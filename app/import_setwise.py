@@ -29,8 +29,8 @@ from app.csvio import COLUMNS
 from db import csv_import as csv_db
 from db import import_setwise as setwise_db
 
-#: Files of fewer rows are checked row by row (the set-wise path's fixed cost: its tables).
-MIN_ROWS = 2000
+#: Vouchers staged at a time.
+BATCH = 5000
 
 
 def stage(ctx: Context, reader, header: list[str], checker: Checker) -> int | None:
@@ -118,11 +118,12 @@ def _stage(ctx: Context, reader, header: list[str], checker: Checker,
 
 def _vouchers(ctx: Context, checker: Checker, col: dict[str, str]) -> bool:
     """Stage the vouchers of the rows that give any, checked by the checker as row by row
-    (codes in the file's form, used once, redemption times); False when a row is refused
-    or a code is taken in the database."""
+    (codes in the file's form, used once, redemption times), a batch at a time; False when
+    a row is refused or a code is taken in the database."""
     db = ctx.db
-    remedies = iter(setwise_db.voucher_remedies(db))
-    staged, n = [], 0
+    remedies = setwise_db.voucher_remedies(db)
+    staged: list[tuple] = []
+    n = 0
     for incident_n, line, codes_cell, redeemed_cell, wanted, occurred in \
             setwise_db.voucher_rows(db, col):
         codes = checker._vouchers(codes_cell, redeemed_cell, wanted, line)
@@ -131,12 +132,19 @@ def _vouchers(ctx: Context, checker: Checker, col: dict[str, str]) -> bool:
             checker._codes_to_check.extend((code, line) for code in given)
         expires = to_iso(datetime.fromisoformat(occurred) + checker.validity)
         for code, when in codes:
-            remedy_incident, remedy_n, amount = next(remedies)
-            if remedy_incident != incident_n:
+            remedy = next(remedies, None)
+            if remedy is None or remedy[0] != incident_n:
                 return False  # cannot be: the remedies were staged from the same rows
+            _incident, remedy_n, amount = remedy
             n += 1
             staged.append((n, incident_n, remedy_n, code, amount, occurred, expires, when))
+        if len(staged) >= BATCH:
+            if checker.settle():
+                return False
+            setwise_db.stage_vouchers(db, staged)
+            staged.clear()
     if checker.settle():
         return False
-    csv_db.stage(db, "import_vouchers", staged)
+    setwise_db.stage_vouchers(db, staged)
+    setwise_db.commit(db)
     return True

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
+from db import csv_import
 from db.connection import Database
 
 _LOOKUPS = """
@@ -37,9 +38,16 @@ _TABLES = ("import_raw", "import_categories", "import_given", "import_given_item
 _SPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
 
 
+#: The page cache while the file is staged set-wise (KiB): SQLite's sorter (the GROUP BY
+#: of :func:`people`) takes up to a cache's worth of memory, and staging needs none of the
+#: import's big cache for the copy (db.csv_import.CACHE_KB, given back by :func:`drop`).
+CACHE_KB = 4 * 1024
+
+
 def start(db: Database, width: int) -> None:
     """The raw table for a file of ``width`` columns and the empty lookup tables."""
     drop(db)
+    db.staging_cache(CACHE_KB)
     cells = ", ".join(f"c{i} TEXT" for i in range(width))
     db.conn.execute(f"CREATE TEMP TABLE import_raw (line INTEGER, {cells})")
     for statement in _LOOKUPS.split(";"):
@@ -190,28 +198,41 @@ def convert(db: Database, col: dict[str, str], currency: str, latest: str,
     return True
 
 
-def voucher_rows(db: Database, col: dict[str, str]) -> list[tuple]:
+def voucher_rows(db: Database, col: dict[str, str]) -> Iterator[tuple]:
     """(incident n, line, codes cell, redeemed cell, vouchers wanted, occurred_at) of each
-    row that gives a voucher or names a code, in the file's order."""
+    row that gives a voucher or names a code, in the file's order (a cursor)."""
     return db.conn.execute(
         f"SELECT r.rowid, r.line, {col['voucher_codes']}, {col['vouchers_redeemed_at']}, "
         f"g.wanted, {col['occurred_at']} FROM temp.import_raw r {_given_join(col)} "
         f"WHERE g.wanted > 0 OR {col['voucher_codes']} <> '' "
-        f"OR {col['vouchers_redeemed_at']} <> '' ORDER BY r.rowid").fetchall()
+        f"OR {col['vouchers_redeemed_at']} <> '' ORDER BY r.rowid")
 
 
-def voucher_remedies(db: Database) -> list[tuple[int, int, int]]:
-    """(incident n, remedy n, amount) of each staged voucher remedy, in order."""
+def voucher_remedies(db: Database) -> Iterator[tuple[int, int, int]]:
+    """(incident n, remedy n, amount) of each staged voucher remedy, in order (a cursor)."""
     return db.conn.execute("SELECT incident_n, n, amount_minor FROM temp.import_remedies "
-                           "WHERE kind = 'voucher' ORDER BY n").fetchall()
+                           "WHERE kind = 'voucher' ORDER BY n")
+
+
+def stage_vouchers(db: Database, rows: Sequence[tuple]) -> None:
+    """A batch of vouchers into db.csv_import's staging table, while :func:`voucher_rows`
+    is read (committed by :func:`commit`)."""
+    db.conn.executemany("INSERT INTO temp.import_vouchers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        rows)
+
+
+def commit(db: Database) -> None:
+    db.conn.commit()
 
 
 def drop(db: Database) -> None:
-    """Remove the raw and lookup tables (the staging tables stay: db.csv_import's)."""
+    """Remove the raw and lookup tables (the staging tables stay: db.csv_import's) and
+    give the import its page cache back."""
     if db.conn.in_transaction:
         db.conn.rollback()
     for table in _TABLES:
         db.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    db.staging_cache(csv_import.CACHE_KB)
 
 
 def clear_staged(db: Database) -> None:
