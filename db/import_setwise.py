@@ -91,10 +91,17 @@ def fill(db: Database, table: str, rows: Sequence[tuple]) -> None:
     db.conn.commit()
 
 
+#: A time in the stored form (what export writes): its shape, then its fields in range; a
+#: day after the 28th is checked against its month (SQLite's date() of a text keeps
+#: 2026-02-30 as it is; of its julian day, it gives 2026-03-02).
+_STORED = "[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]+00:00"
+
+
 def _time(cell: str, optional: bool = True) -> str:
-    rule = (f"length({cell}) = 25 AND substr({cell}, 11, 1) = 'T' AND substr({cell}, 20) = "
-            f"'+00:00' AND datetime(substr({cell}, 1, 19)) = "
-            f"replace(substr({cell}, 1, 19), 'T', ' ') AND {cell} <= :latest")
+    rule = (f"{cell} GLOB '{_STORED}' AND substr({cell}, 6, 2) BETWEEN '01' AND '12' "
+            f"AND substr({cell}, 9, 2) <> '00' AND substr({cell}, 12, 2) <= '23' "
+            f"AND (substr({cell}, 9, 2) <= '28' OR date(julianday(substr({cell}, 1, 10))) = "
+            f"substr({cell}, 1, 10)) AND {cell} <= :latest")
     return f"({cell} = '' OR ({rule}))" if optional else f"({rule})"
 
 

@@ -126,7 +126,7 @@ def test_a_valid_row_the_strict_rules_do_not_know_is_imported_row_by_row(
 
 @pytest.mark.parametrize("kind", ["future", "category", "follow-up order", "amounts",
                                   "code twice", "cells", "staff formula", "long note",
-                                  "huge cell"])
+                                  "huge cell", "no such day", "no such due day"])
 def test_a_bad_row_is_reported_as_row_by_row(tmp_path, monkeypatch, staged, kind):
     source = write_csv(tmp_path / "big.csv", ROWS, seed=5, end=START - timedelta(minutes=1))
     bad = tmp_path / "bad.csv"
@@ -156,6 +156,10 @@ def test_a_bad_row_is_reported_as_row_by_row(tmp_path, monkeypatch, staged, kind
             row.append("one too many")
         elif kind == "staff formula":
             _set(row, "staff", "=cmd")
+        elif kind == "no such day":  # SQLite's date() of the text would keep it
+            _set(row, "occurred_at", "2026-02-29T12:00:00+00:00")
+        elif kind == "no such due day":
+            _set(row, "followup_due_at", "2026-04-31T12:00:00+00:00")
         elif kind == "huge cell":  # more than the csv module reads: csv.Error
             _set(row, "note", "x" * 200_000)
         else:
