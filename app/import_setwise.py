@@ -74,7 +74,8 @@ def _rows(reader, occurred_at: int):
         end = reader.line_num
         break
     for row in reader:
-        yield (end + 1, *row)
+        if row:  # a blank line: skipped, as row by row
+            yield (end + 1, *row)
         end = reader.line_num
 
 

@@ -107,9 +107,10 @@ def _time(cell: str, optional: bool = True) -> str:
 
 def _text(cell: str, limit: int) -> str:
     """A free-text cell as the checker keeps it: no space to strip at either end (of any
-    kind), not made safe by a spreadsheet (a leading quote), at most ``limit`` long."""
+    kind), not made safe by a spreadsheet (a leading quote), at most ``limit`` long (and
+    no NUL, which SQLite's length() stops at)."""
     return (f"({cell} = '' OR (length({cell}) <= {limit} AND {cell} = trim({cell}, :space) "
-            f"AND substr({cell}, 1, 1) <> ''''))")
+            f"AND substr({cell}, 1, 1) <> '''' AND instr({cell}, char(0)) = 0))")
 
 
 def _given_join(col: dict[str, str], left: str = "") -> str:
