@@ -189,7 +189,8 @@ def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source,
     csv_db.start(ctx.db)
     try:
         count = None
-        if reopen is not None and not checker.check_duplicates:
+        if reopen is not None and not checker.check_duplicates \
+                and import_setwise.available(ctx):
             count = import_setwise.stage(ctx, reader, header, checker)
             if count is None:  # not accepted set-wise: row by row, from the top
                 opened = reopen()

@@ -33,6 +33,12 @@ from db import import_setwise as setwise_db
 BATCH = 5000
 
 
+def available(ctx: Context) -> bool:
+    """Whether the database can stage set-wise: SQLite (its TEMP tables and functions);
+    on PostgreSQL every file is checked row by row (db.pg_import)."""
+    return getattr(ctx.db, "backend", "sqlite") == "sqlite"
+
+
 def stage(ctx: Context, reader, header: list[str], checker: Checker) -> int | None:
     """Stage every row of ``reader`` (past its header) set-wise; the number of incidents,
     or None when the row-by-row check must do it (nothing staged then)."""
