@@ -65,6 +65,30 @@ def _label(name: str) -> QLabel:
     return label
 
 
+def _page(spacing: int, top: int = 4) -> tuple[QWidget, QVBoxLayout]:
+    """A page of the dialog's stack and its column."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    if top:
+        layout.setContentsMargins(0, top, 0, 0)
+    layout.setSpacing(spacing)
+    return page, layout
+
+
+def _closing_row(layout: QVBoxLayout, slot, *before: QWidget) -> QPushButton:
+    """The page's bottom row: ``before`` on the left, then one secondary button on the
+    right that calls ``slot``; returns that button (its text is set with the page's)."""
+    row = QHBoxLayout()
+    for widget in before:
+        row.addWidget(widget)
+    row.addStretch(1)
+    button = QPushButton(objectName="OutcomeSecondary")
+    button.clicked.connect(slot)
+    row.addWidget(button)
+    layout.addLayout(row)
+    return button
+
+
 class OutcomeDialog(TakesTheGuest, QDialog):
     """Record how a follow-up ended; "Still unhappy" goes on to a further remedy.
 
@@ -132,10 +156,7 @@ class OutcomeDialog(TakesTheGuest, QDialog):
 
     # -- pages ------------------------------------------------------------------------------
     def _build_choose(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(12)
+        page, layout = _page(12)
         self.say_label = _label("OutcomeSay")
         layout.addWidget(self.say_label)
         self.question_label = _label("OutcomeQuestion")
@@ -155,29 +176,20 @@ class OutcomeDialog(TakesTheGuest, QDialog):
         self.note_edit = QLineEdit(objectName="OutcomeNote")
         self.note_edit.setMaxLength(followups.OUTCOME_NOTE_MAX)
         layout.addWidget(self.note_edit)
-        row = QHBoxLayout()
         from ui.slip_actions import ReprintButton
 
         self.reprint_button = ReprintButton(self.controller, self.item.incident.id,
                                             self.item.voucher_codes,
                                             object_name="OutcomeSecondary",
                                             printer_set=bool(self.item.settings.printer))
-        row.addWidget(self.reprint_button)
-        row.addStretch(1)
-        self.cancel_button = QPushButton(objectName="OutcomeSecondary")
-        self.cancel_button.clicked.connect(self.reject)
-        row.addWidget(self.cancel_button)
-        layout.addLayout(row)
+        self.cancel_button = _closing_row(layout, self.reject, self.reprint_button)
         return page
 
     def _build_who(self) -> QWidget:
         from app import staff as staff_service
         from ui.staff_switch import StaffSwitch
 
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(12)
+        page, layout = _page(12)
         self.who_label = _label("OutcomeQuestion")
         layout.addWidget(self.who_label)
         self.who_switch = StaffSwitch()
@@ -185,12 +197,7 @@ class OutcomeDialog(TakesTheGuest, QDialog):
                               if m.role.can_approve], None)
         self.who_switch.picked.connect(self.checked_back_by)
         layout.addWidget(self.who_switch, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.who_cancel_button = QPushButton(objectName="OutcomeSecondary")
-        self.who_cancel_button.clicked.connect(self.reject)
-        row.addWidget(self.who_cancel_button)
-        layout.addLayout(row)
+        self.who_cancel_button = _closing_row(layout, self.reject)
         return page
 
     def checked_back_by(self, member: Staff) -> None:
@@ -211,10 +218,7 @@ class OutcomeDialog(TakesTheGuest, QDialog):
             self._take(member)  # now under the name of who checks back
 
     def _build_more(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(12)
+        page, layout = _page(12)
         self.more_label = _label("OutcomeQuestion")
         layout.addWidget(self.more_label)
         self.more_hint = _label("OutcomeGiven")
@@ -224,30 +228,18 @@ class OutcomeDialog(TakesTheGuest, QDialog):
         layout.addLayout(self.remedy_grid, 3)
         layout.addStretch(1)
         self.remedy_buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.nothing_button = QPushButton(objectName="OutcomeSecondary")
-        self.nothing_button.clicked.connect(self.accept)
-        row.addWidget(self.nothing_button)
-        layout.addLayout(row)
+        self.nothing_button = _closing_row(layout, self.accept)
         return page
 
     def _build_done(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setSpacing(16)
+        page, layout = _page(16, top=0)
         self.done_label = _label("OutcomeQuestion")
         layout.addWidget(self.done_label)
         self.codes_label = _label("OutcomeCodes")
         self.codes_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.codes_label)
         layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.done_button = QPushButton(objectName="OutcomeSecondary")
-        self.done_button.clicked.connect(self.accept)
-        row.addWidget(self.done_button)
-        layout.addLayout(row)
+        self.done_button = _closing_row(layout, self.accept)
         return page
 
     def _fill_remedies(self) -> None:
