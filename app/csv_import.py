@@ -4,9 +4,12 @@ Importing is an owner's action: it needs an owner's PIN, and its one audit entry
 the owner, the file's SHA-256 and the number of rows. Approvals in the file are kept as
 history ("on paper: Marco; imported by Ingrid"), never as live approvals.
 
-The file is read once, as a stream: each row is checked (:mod:`app.csv_rows`) and, while
-no row was bad, staged in batches into temporary tables (:mod:`db.csv_import`), so memory
-stays flat whatever the file's size and the counter can save taps meanwhile. Nothing is
+The file is read as a stream: each row is checked (:mod:`app.csv_rows`) and, while no row
+was bad, staged in batches into temporary tables (:mod:`db.csv_import`), so memory stays
+flat whatever the file's size and the counter can save taps meanwhile. A big file on
+SQLite is first staged set-wise (:mod:`app.import_setwise`: its raw cells, then checked
+and converted in SQL); a file that way does not accept is read again and checked row by
+row, which names each bad row. Nothing is
 written to the store unless every row is valid; then the rows are copied in short slices,
 invisible until one short transaction switches them all in (:mod:`app.import_switch`).
 Each bad row is reported with its line number (the line it starts on).
