@@ -243,7 +243,9 @@ def main(argv: Sequence[str] | None = None,
         from app.stores import chosen_store_id
 
         try:
-            chosen_store_id()  # a bad COMEBACK_STORE: said here, not as a traceback
+            # A bad COMEBACK_STORE: said here, not as a traceback (terminal.json is read
+            # only when the database does not say which store: app.context.open_context).
+            chosen_store_id(explicit_only=True)
         except ComebackError as error:
             print(_("comeback: error: {message}").format(message=error), file=sys.stderr)
             return EXIT_ERROR

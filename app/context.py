@@ -68,20 +68,42 @@ class Context:
 def open_context(path: str | Path | None, clock: Clock | None = None) -> Context:
     """Open (creating if needed) the database at ``path``, for the terminal's store
     (``app.stores``); a file or server that cannot be used raises the
-    ``app.errors.DatabaseProblem`` for its state."""
+    ``app.errors.DatabaseProblem`` for its state.
+
+    A file that holds one store is that store unless ``--store``/COMEBACK_STORE say
+    otherwise, as for the commands (app.cli._context): terminal.json, which finding
+    imports platformdirs (~25 M instructions, ~4 % of the counter's first paint), is read
+    only for a server or a file of several stores (or none yet)."""
     from app.stores import chosen_store_id
     from db.connection import is_server_url
     from db.health import DatabaseFileError, DatabaseServerError
 
-    store_id = chosen_store_id()
+    store_id = chosen_store_id(explicit_only=True)
     try:
         if is_server_url(path):  # a terminal: keeps logging while the server is away
             from app.offline import open_terminal
 
-            return open_terminal(str(path), clock, store_id=store_id)
+            return open_terminal(str(path), clock, store_id=store_id if store_id is not None
+                                 else chosen_store_id())
         database = open_database(path)
     except (DatabaseFileError, DatabaseServerError) as error:
         from app.dbfile import problem
 
         raise problem(error) from None
+    if store_id is None:
+        store_id = _the_one_store(database) or chosen_store_id()
     return Context(db=database, clock=clock or SystemClock(), store_id=store_id)
+
+
+def _the_one_store(database: Database) -> int | None:
+    """The number of the file's only store; None when it holds none or several (or cannot
+    be read now: the first read after opening explains that)."""
+    import sqlite3
+
+    from db.store import store_ids
+
+    try:
+        held = store_ids(database)
+    except sqlite3.DatabaseError:
+        return None
+    return held[0] if len(held) == 1 else None

@@ -19,7 +19,13 @@ everything loaded. The warm-up run is the terminal's first start (it connects, t
 and makes the terminal's copy of the store); the measured runs are the starts of a terminal
 that has a copy: painted from it, connected right after (ui.server_start).
 
-    python -m bench.startup [--runs 15] [--language cs] [--db postgresql://… | --pg]
+With ``--file PATH`` the counter starts on a copy of that SQLite file instead of the demo
+store (a store with years of history, e.g. bench.scaling's cached 1M-incident file), found
+sound and stamped first as on most days (bench.scaling.checked_today); the original is
+never opened.
+
+    python -m bench.startup [--runs 15] [--language cs] [--db postgresql://… | --pg |
+                            --file PATH]
 """
 
 from __future__ import annotations
@@ -49,6 +55,26 @@ def make_demo_db(path: Path | str, language: str = "en") -> int:
             settings.write(ctx.db, ctx.store_id, {"language": language})
     ctx.db.close()
     return result.incidents
+
+
+def copy_of(source: Path, db: Path) -> int:
+    """``source`` copied to ``db`` (with its -wal, if any), checked and stamped as the app
+    leaves it on most days; returns its incidents."""
+    import shutil
+    import sqlite3
+
+    from bench.scaling import checked_today
+
+    shutil.copyfile(source, db)
+    wal = Path(f"{source}-wal")
+    if wal.exists():
+        shutil.copyfile(wal, Path(f"{db}-wal"))
+    checked_today(db)
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    finally:
+        conn.close()
 
 
 def app_command(db: Path) -> list[str]:
@@ -194,6 +220,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--language", default="en",
                         help="the demo store's language: en (default), nb, es, nl or cs")
+    parser.add_argument("--file", type=Path, default=None,
+                        help="start on a copy of this SQLite file instead of the demo store")
     from bench import server
 
     server.add_options(parser)
@@ -203,7 +231,8 @@ def main() -> None:
     bare = [sys.executable, str(HERE / "bare_window.py")]
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.db"
-        count = make_demo_db(db, args.language)
+        count = (copy_of(args.file, db) if args.file is not None
+                 else make_demo_db(db, args.language))
         app = app_command(db)
         run_once(bare), run_once(app)  # warm the OS file cache; not counted
         floor, painted, ours, rss_floor, rss_ours, own = [], [], [], [], [], []
@@ -223,7 +252,8 @@ def main() -> None:
     numpy = "numpy installed (sqlite-utils imports it)" if importlib.util.find_spec(
         "numpy") else "no numpy"
     print(f"python {sys.executable} ({numpy}); app: {' '.join(app[:3])} in {HERE.parent}")
-    print(f"demo database: {count} incidents, language {args.language}; "
+    what = f"copy of {args.file}" if args.file is not None else "demo database"
+    print(f"{what}: {count} incidents, language {args.language}; "
           f"QPA {os.environ.get('QT_QPA_PLATFORM', 'offscreen')}; "
           f"runs {len(ours)} each, alternating")
     print(f"bare PySide6 window, first paint:  median {f50:6.1f} ms  "

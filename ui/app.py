@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import i18n
@@ -175,7 +175,10 @@ def start(app: QApplication, db_path: str | Path | None, *,
         if bench:
             print(f"painted {_ms_since_process_start():.1f}", flush=True)
         care = FileCare(app, window, db_path, timer_factory)
-        steps = [care.check,
+        from ui.qt_values import build_qt_namespace
+
+        # The Qt namespace first (not needed for the paint, ui.qt_values): no key pays for it.
+        steps = [build_qt_namespace, care.check,
                  lambda: care.when_checked(lambda: start_retention(window, timer_factory)),
                  window.page("counter").start_retry, lambda: add_reminders(window),
                  lambda: care.when_checked(lambda: check_audit_log(window)),
@@ -480,6 +483,7 @@ def _first_run_then_counter(app: QApplication, ctx: Context) -> QWidget:
     # system's time zone's country), not in English for everyone.
     i18n.set_language(store_admin.suggest_for_timezone(store_admin.guess_timezone())["language"])
     page = ServerChoicePage()
+    from PySide6.QtCore import Qt
 
     def alone(_config) -> None:
         page.close()

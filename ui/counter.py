@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from app import catalog
@@ -495,6 +495,8 @@ class CounterPage(CounterRetry, CounterParts):
 
     # -- keyboard ---------------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        from PySide6.QtCore import Qt  # not before the first paint: ui.qt_values
+
         key, text = event.key(), event.text()
         if key == Qt.Key_Escape:
             self.go_back()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QRect, QSize, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import Category, Logged, RemedyRequest, Staff
-from ui import icons, theme
+from ui import icons, qt_values, theme
 from ui.controller import Controller
 from ui.counter_tiles import repolish
 from ui.staff_switch import StaffButton
@@ -95,7 +95,9 @@ class FittedHeading(QLabel):
         if room.width() <= 0 or room.height() <= 0:
             return
         font = QFont(self.font())
-        flags = int(self.alignment() | Qt.TextWordWrap)
+        # Wrapped, the lines' width and height do not depend on the alignment (asking for
+        # it would build the Qt namespace before the first paint: ui.qt_values).
+        flags = qt_values.TEXT_WORD_WRAP
         size = theme.HEADING_PT
         while size > self.SMALLEST_PT:
             font.setPointSize(size)
@@ -117,7 +119,7 @@ class CounterParts(QWidget):
         """``timer_factory(parent)`` makes the undo countdown's timer (tests pass a fake)."""
         super().__init__(parent)
         self.setObjectName("CounterPage")
-        self.setFocusPolicy(Qt.StrongFocus)
+        qt_values.set_focus_policy(self, qt_values.STRONG_FOCUS)
         self.controller = controller
         self.ctx = controller.ctx
         self.step = CATEGORIES
@@ -156,7 +158,7 @@ class CounterParts(QWidget):
         header.setContentsMargins(0, 0, 0, 0)
         header.setSpacing(12)
         self.back_button = QPushButton(objectName="BackButton")
-        self.back_button.setFocusPolicy(Qt.NoFocus)
+        qt_values.set_focus_policy(self.back_button, qt_values.NO_FOCUS)
         self.back_button.setIcon(icons.icon("back", 24))
         self.back_button.setIconSize(QSize(24, 24))
         self.back_button.hide()
@@ -166,13 +168,13 @@ class CounterParts(QWidget):
         self.staff_button = StaffButton()
         header.addWidget(self.staff_button)
         self.details_toggle = QPushButton(objectName="DetailsToggle", checkable=True)
-        self.details_toggle.setFocusPolicy(Qt.NoFocus)
+        qt_values.set_focus_policy(self.details_toggle, qt_values.NO_FOCUS)
         header.addWidget(self.details_toggle)
         main.addWidget(header_bar)
         self.stack = _CurrentPageStack()
         self.category_grid = TileGrid()
         self.empty_label = QLabel(objectName="Heading", wordWrap=True)
-        self.empty_label.setAlignment(Qt.AlignCenter)
+        qt_values.set_alignment(self.empty_label, qt_values.ALIGN_CENTER)
         categories_page = QWidget()
         categories_layout = QVBoxLayout(categories_page)
         categories_layout.setContentsMargins(0, 0, 0, 0)

@@ -13,11 +13,20 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QPushButton, QStylePainter, QWidget
 
-from ui import icons, theme
+from ui import icons, qt_values, theme
 
 ICON_PX = 44
 BIG_ICON_PX = 60
@@ -70,7 +79,7 @@ def _tall_font(text: str, room: int, height: int, size: int) -> QFont:
 def _text_height(text: str, font: QFont, room: int) -> int:
     """Height of ``text`` word-wrapped to ``room`` pixels in ``font``."""
     return QFontMetrics(font).boundingRect(QRect(0, 0, max(room, 1), 10_000),
-                                           int(Qt.TextWordWrap), text).height()
+                                           qt_values.TEXT_WORD_WRAP, text).height()
 
 
 def repolish(widget: QWidget) -> None:
@@ -90,6 +99,15 @@ class Piece(NamedTuple):
     def needed(self) -> QRect:
         """The rectangle the text takes when drawn in ``rect``."""
         return QFontMetrics(self.font).boundingRect(self.rect, self.flags, self.text)
+
+
+@lru_cache(maxsize=1)
+def _frame_pen() -> QPen:
+    """The number's 1 px frame."""
+    pen = QPen()
+    pen.setColor(QColor(theme.BORDER))
+    pen.setWidth(1)
+    return pen
 
 
 def _corner_font() -> QFont:
@@ -119,7 +137,7 @@ class Tile(QPushButton):
                  addable: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Tile")
-        self.setFocusPolicy(Qt.NoFocus)
+        qt_values.set_focus_policy(self, qt_values.NO_FOCUS)
         self.icon_name = icon_name
         self._title, self._sub, self._number, self._badge, self._lock = (
             title, subtitle, number, "", "")
@@ -131,7 +149,7 @@ class Tile(QPushButton):
         self.add_button: QPushButton | None = None
         if addable:
             self.add_button = QPushButton(self, objectName="TileAdd", checkable=True)
-            self.add_button.setFocusPolicy(Qt.NoFocus)
+            qt_values.set_focus_policy(self.add_button, qt_values.NO_FOCUS)
             self.add_button.setIcon(icons.icon("plus", 28))
             self.add_button.setIconSize(QSize(28, 28))
             self.add_button.toggled.connect(self._on_add_toggled)
@@ -306,7 +324,7 @@ class Tile(QPushButton):
         pieces: dict[str, Piece] = {}
         corner = _corner_font()
         corner_fm = QFontMetrics(corner)
-        centre = int(Qt.AlignCenter)
+        centre = qt_values.ALIGN_CENTER
         number = None
         if self._number:
             size = _line(corner_fm, self._number) + QSize(2 * NUMBER_PAD_X - 2,
@@ -368,7 +386,8 @@ class Tile(QPushButton):
                           icons.pixmap(self.icon_name, icon_px))
             y += icon_px + 2
         pieces["title"] = Piece(text, QRect(left, y, width, title_h), font,
-                                int(Qt.AlignHCenter | Qt.AlignTop | Qt.TextWordWrap))
+                                qt_values.ALIGN_HCENTER | qt_values.ALIGN_TOP
+                                | qt_values.TEXT_WORD_WRAP)
         y += title_h + 2
         if sub:
             pieces["sub"] = Piece(sub, QRect(left, y, width, sub_h), sub_font, centre)
@@ -378,7 +397,10 @@ class Tile(QPushButton):
         super().paintEvent(event)  # the panel: background, border, hover, pressed, picked
         if self._stale:
             self._arrange()
-        painter = QPainter(self)
+        # No setPen/setBrush here: their overloads would build the Qt namespace before the
+        # first paint (ui.qt_values); drawItemText takes the colour from a palette. The
+        # QStylePainter's, not self.style()'s: a QStyle in Python builds its 11 enums.
+        painter = QStylePainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
         if self._icon is not None:
             painter.drawPixmap(self._icon[0], self._icon[1])
@@ -386,12 +408,12 @@ class Tile(QPushButton):
                    "title": theme.TEXT, "sub": theme.MUTED}
         for name, piece in self._pieces.items():
             if name == "number":
-                painter.setPen(QPen(QColor(theme.BORDER), 1))
-                painter.setBrush(Qt.NoBrush)
-                painter.drawRoundedRect(QRectF(piece.rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-            painter.setPen(QColor(colours[name]))
+                frame = QPainterPath()
+                frame.addRoundedRect(QRectF(piece.rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+                painter.strokePath(frame, _frame_pen())
             painter.setFont(piece.font)
-            painter.drawText(piece.rect, piece.flags, piece.text)
+            painter.drawItemText(piece.rect, piece.flags, qt_values.text_palette(colours[name]),
+                                 True, piece.text, QPalette.WindowText)
         painter.end()
 
     # -- long press = "+" -------------------------------------------------------------------

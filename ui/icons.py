@@ -16,8 +16,8 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, QRectF
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPixmap
 
 ICON_DIR = Path(__file__).resolve().parent.parent / "assets" / "icons"
 FALLBACK = "other"
@@ -66,7 +66,7 @@ def _rasterise(data: bytes, side: int) -> QPixmap:
 
     renderer = QSvgRenderer(QByteArray(data))
     pixmap = QPixmap(side, side)
-    pixmap.fill(Qt.transparent)
+    pixmap.fill(QColor(0, 0, 0, 0))  # Qt.transparent, without the Qt namespace (ui.qt_values)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.Antialiasing)
     renderer.render(painter, QRectF(0, 0, side, side))

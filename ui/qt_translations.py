@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+from PySide6.QtCore import QCoreApplication, QTranslator
 
 from app import i18n
 
@@ -28,6 +28,8 @@ _following = False
 
 
 def qt_translations_dir() -> Path:
+    from PySide6.QtCore import QLibraryInfo  # not for English (its enum: ~1.5 M instructions)
+
     return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
 
 

@@ -23,24 +23,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 #: The longest pause between two keys of one scan.
 GAP_MS = 60
 CODE_CHARS = frozenset("346789ABCDEFGHJKMNPQRTUVWXY-")  # app.vouchers.ALPHABET and "-"
 PAGES = ("counter", "followups")
-_TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
 
 
 def looks_like_code(typed: str) -> bool:
@@ -52,9 +48,25 @@ def looks_like_code(typed: str) -> bool:
         and typed.count("-") <= 1
 
 
+@lru_cache(maxsize=1)
+def _text_inputs() -> tuple[tuple[type, ...], type]:
+    """The text fields, and the combo box (a text field when editable). Imported at the
+    first key, not with the module: their enums cost ~8 M instructions before the counter's
+    first paint (ui.qt_values)."""
+    from PySide6.QtWidgets import (
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+    )
+
+    return (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox), QComboBox
+
+
 def _is_text_input(widget: object) -> bool:
-    return isinstance(widget, _TEXT_INPUTS) or (
-        isinstance(widget, QComboBox) and widget.isEditable())
+    fields, combo = _text_inputs()
+    return isinstance(widget, fields) or (isinstance(widget, combo) and widget.isEditable())
 
 
 class ScanCatcher(QObject):
@@ -95,6 +107,8 @@ class ScanCatcher(QObject):
                 or not self.active():
             self.give_back()
             return False
+        from PySide6.QtCore import Qt  # not at import: before the first paint (ui.qt_values)
+
         key, text = event.key(), event.text()
         plain = not (event.modifiers() & (Qt.ControlModifier | Qt.AltModifier
                                           | Qt.MetaModifier))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
 from app.models import Staff
-from ui import icons
+from ui import icons, qt_values
 from ui.counter_tiles import Tile
 from ui.tile_grid import TileGrid
 
@@ -24,7 +24,7 @@ class StaffButton(QPushButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("StaffButton")
-        self.setFocusPolicy(Qt.NoFocus)
+        qt_values.set_focus_policy(self, qt_values.NO_FOCUS)
         self.setIcon(icons.icon("user", 26))
         self.setIconSize(QSize(26, 26))
         self._member: Staff | None = None
