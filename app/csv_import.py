@@ -4,9 +4,12 @@ Importing is an owner's action: it needs an owner's PIN, and its one audit entry
 the owner, the file's SHA-256 and the number of rows. Approvals in the file are kept as
 history ("on paper: Marco; imported by Ingrid"), never as live approvals.
 
-The file is read once, as a stream: each row is checked (:mod:`app.csv_rows`) and, while
-no row was bad, staged in batches into temporary tables (:mod:`db.csv_import`), so memory
-stays flat whatever the file's size and the counter can save taps meanwhile. Nothing is
+The file is read as a stream: each row is checked (:mod:`app.csv_rows`) and, while no row
+was bad, staged in batches into temporary tables (:mod:`db.csv_import`), so memory stays
+flat whatever the file's size and the counter can save taps meanwhile. A big file on
+SQLite is first staged set-wise (:mod:`app.import_setwise`: its raw cells, then checked
+and converted in SQL); a file that way does not accept is read again and checked row by
+row, which names each bad row. Nothing is
 written to the store unless every row is valid; then the rows are copied in short slices,
 invisible until one short transaction switches them all in (:mod:`app.import_switch`).
 Each bad row is reported with its line number (the line it starts on).
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from app import approval, audit, import_switch, staff, vouchers
+from app import approval, audit, import_setwise, import_switch, staff, vouchers
 from app.context import Context
 from app.csv_read import NotACsv, Opened, open_csv, open_stream
 from app.csv_rows import Bad, Checker
@@ -32,6 +35,10 @@ from db import import_staging as staging_db
 
 BATCH = 5000
 PROBLEMS_KEPT = 200
+#: Files of at least this size (about 1,000 rows) are first staged set-wise
+#: (:mod:`app.import_setwise`); smaller ones, and any file that way does not accept, are
+#: checked row by row.
+SETWISE_BYTES = 150_000
 
 
 class OwnerPinNeeded(ValidationError):
@@ -81,18 +88,24 @@ def import_csv(ctx: Context, source: str | Path | TextIO, *, pin: str | None,
         raise _another_import(running)
     import_switch.clean_killed(ctx)
     known = set(COLUMNS)
+    reopen = None
     if isinstance(source, str | Path):
         prefer = "cp1250" if ctx.settings().locale.startswith("cs") else "cp1252"
         try:
             opened = open_csv(source, known, prefer)
         except NotACsv as error:
             raise ImportRefused([(1, str(error))]) from None
+        if Path(source).stat().st_size >= SETWISE_BYTES:
+            def reopen() -> Opened:  # to check it row by row after the set-wise try
+                return open_csv(source, known, prefer)
     else:
         opened = open_stream(source, known)
+    files = [opened]
     try:
-        return _import(ctx, opened, owner, source, between)
+        return _import(ctx, opened, owner, source, between, reopen, files)
     finally:
-        opened.text.close()
+        for each in files:
+            each.text.close()
 
 
 def _header(reader) -> list[str]:
@@ -168,7 +181,8 @@ def _another_import(row: dict) -> ImportRefused:
 
 
 def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source,
-            between: import_switch.Hook | None) -> Imported:
+            between: import_switch.Hook | None, reopen=None,
+            files: list[Opened] | None = None) -> Imported:
     reader = csv.reader(opened.text, delimiter=opened.delimiter)
     header = _header(reader)
     checker = Checker(ctx, header)
@@ -177,8 +191,21 @@ def _import(ctx: Context, opened: Opened, owner: tuple[int, str], source,
     stager = _Stager(ctx)
     csv_db.start(ctx.db)
     try:
+        count = None
+        if reopen is not None and not checker.check_duplicates \
+                and import_setwise.available(ctx):
+            count = import_setwise.stage(ctx, reader, header, checker)
+            if count is None:  # not accepted set-wise: row by row, from the top
+                opened = reopen()
+                if files is not None:
+                    files.append(opened)
+                reader = csv.reader(opened.text, delimiter=opened.delimiter)
+                _header(reader)
+                checker = Checker(ctx, header)
+            else:
+                stager.counts[0] = count
         end = reader.line_num
-        while True:
+        while count is None:
             start = end + 1
             try:
                 raw = next(reader)

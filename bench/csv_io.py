@@ -17,6 +17,9 @@ grouped, copy slices, switch, …; wall and CPU seconds, each beside the whole f
 longest the import held the store's write lock at a time (it copies in
 short slices, then switches in one short transaction): the longest a tap could wait.
 
+``--row-by-row`` also imports with every row checked in Python (the way before the
+set-wise staging, app.import_setwise), printed as "rows" beside the same floor.
+
 Prints the median seconds of each, the ratio to its floor and each peak RSS (targets at
 1,000,000 rows: export ≤ 2×, import ≤ 2.5× the floor, each ≤ 150 MB); beside them the CPU
 seconds of the same timed parts and their ratio, steadier than the wall clock when others
@@ -107,9 +110,12 @@ def _phase(function, phase: str):
 
 def _phases() -> list:
     """(module, function, phase) timed in the import's child; what is left of the import's
-    time is reading and checking the rows (app.csv_rows)."""
-    from db import csv_import, import_rollup, import_staging
+    time is reading and checking the rows (app.csv_rows; set-wise: the distinct values and
+    the vouchers, app.import_setwise)."""
+    from db import csv_import, import_rollup, import_setwise, import_staging
     return [(csv_import, "stage", "stage (TEMP tables)"),
+            (import_setwise, "stage_raw", "read, stage raw cells"),
+            (import_setwise, "convert", "check and convert in SQL"),
             (csv_import, "coverage", "audit digests"),
             (import_rollup, "prepare", "rollup grouped"),
             (import_staging, "reserve", "reserve ids"),
@@ -179,7 +185,17 @@ def child_export_floor(db: str, out: str) -> float:
     return time.perf_counter() - start
 
 
-CHILDREN = {"import": child_import, "import_floor": child_import_floor,
+def child_import_rows(db: str, csv_path: str) -> float:
+    """The import with every file checked row by row (app.csv_rows), as before the
+    set-wise staging (app.import_setwise): ``--row-by-row`` prints it beside."""
+    from app import csv_import
+
+    csv_import.SETWISE_BYTES = 1 << 62
+    return child_import(db, csv_path)
+
+
+CHILDREN = {"import": child_import, "import_rows": child_import_rows,
+            "import_floor": child_import_floor,
             "export": child_export, "export_floor": child_export_floor}
 
 
@@ -192,6 +208,8 @@ def _run(kind: str, a: Path, b: Path) -> tuple[float, float, float]:
     if done.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{done.stderr}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
+    if kind != "import":
+        return result["seconds"], result["rss_mb"], result["cpu"]
     if result.get("locked"):
         LOCKED.append(result["locked"])
         WRITES.append((result["writes"], result["locked_sum"]))
@@ -212,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--keep", type=Path, default=None,
                         help="folder for the files (default: a temporary one)")
+    parser.add_argument("--row-by-row", action="store_true",
+                        help="also import with every row checked in Python (the way before "
+                             "the set-wise staging), beside the same floor")
     parser.add_argument("--child", nargs=3, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -237,22 +258,30 @@ def main(argv: list[str] | None = None) -> int:
     out, floor_out = folder / "export.csv", folder / "floor.csv"
     for _round in range(args.repeat):  # paired: each figure beside its floor
         figures["import_floor"].append(_run("import_floor", _fresh(bare), source))
+        if args.row_by_row:
+            figures["import_rows"].append(_run("import_rows", _fresh(store), source))
         figures["import"].append(_run("import", _fresh(store), source))
         figures["export_floor"].append(_run("export_floor", store, floor_out))
         figures["export"].append(_run("export", store, out))
     print(f"\n{'':8} {'app s':>8} {'floor s':>8} {'ratio':>6} {'target':>7} "
           f"{'app RSS':>9} {'floor RSS':>10}   {'CPU s: app':>10} {'floor':>6} {'ratio':>6}")
     verdicts = []
-    for kind, target in (("export", 2.0), ("import", 2.5)):
+    kinds = [("export", 2.0), ("import", 2.5)]
+    if args.row_by_row:
+        kinds.append(("import_rows", 2.5))
+    for kind, target in kinds:
+        floor_kind = "import_floor" if kind == "import_rows" else f"{kind}_floor"
         app = statistics.median(s for s, _m, _c in figures[kind])
-        floor = statistics.median(s for s, _m, _c in figures[f"{kind}_floor"])
+        floor = statistics.median(s for s, _m, _c in figures[floor_kind])
         rss = max(m for _s, m, _c in figures[kind])
-        floor_rss = max(m for _s, m, _c in figures[f"{kind}_floor"])
+        floor_rss = max(m for _s, m, _c in figures[floor_kind])
         app_cpu = statistics.median(c for _s, _m, c in figures[kind])
-        floor_cpu = statistics.median(c for _s, _m, c in figures[f"{kind}_floor"])
+        floor_cpu = statistics.median(c for _s, _m, c in figures[floor_kind])
         ratio = app / floor
         ok = ratio <= target and rss <= 150
-        verdicts.append(ok)
+        if kind != "import_rows":  # shown for comparison only
+            verdicts.append(ok)
+        kind = "rows" if kind == "import_rows" else kind
         print(f"{kind:8} {app:8.2f} {floor:8.2f} {ratio:5.2f}× {'≤' + str(target) + '×':>7} "
               f"{rss:7.0f} MB {floor_rss:8.0f} MB  {'✓' if ok else '✗'}"
               f" {app_cpu:10.2f} {floor_cpu:6.2f} {app_cpu / floor_cpu:5.2f}×")

@@ -62,6 +62,8 @@ def test_a_bad_row_late_in_a_big_file_leaves_nothing_written(store, big_file, mo
 def test_a_tap_on_another_connection_is_saved_quickly_while_a_big_import_runs(
         store, big_file, monkeypatch):
     monkeypatch.setattr(csv_import, "BATCH", 1000)
+    monkeypatch.setattr(csv_import, "SETWISE_BYTES", 1 << 62)  # row by row (set-wise:
+    # tests/test_import_setwise.py)
     staging, go_on = threading.Event(), threading.Event()
     calls = []
     real_stage = csv_db.stage
