@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -22,18 +23,26 @@ def _run(code: str) -> str:
                           text=True, check=True).stdout
 
 
-def test_followups_formats_times_and_amounts_without_babel_s_whole_data(tmp_path):
+def test_followups_formats_times_and_amounts_without_babel_s_whole_data(tmp_path, monkeypatch):
+    # Logged at midday and listed five minutes later, on a fixed clock in both processes:
+    # after the store's closing time the follow-up would be listed as left open at closing.
+    from app.clock import SystemClock
+
+    logged = datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc)
+    monkeypatch.setattr(SystemClock, "now", lambda self: logged)
     path = tmp_path / "store.db"
     cli_init_store(path)
     assert main(["log", "--db", str(path), "--category", "cold_food", "--remedy", "remake",
                  "--remedy", "free_dessert:45", "--table", "7"]) == 0
-    out = _run(f"import sys\nfrom app.cli import main\n"
+    out = _run(f"import sys\nfrom datetime import datetime, timezone\n"
+               f"from app.clock import SystemClock\n"
+               f"SystemClock.now = lambda self: datetime(2026, 11, 24, 11, 5, tzinfo=timezone.utc)"
+               f"\n"
+               f"from app.cli import main\n"
                f"assert main(['followups', '--db', {str(path)!r}]) == 0\n"
                f"from babel import core, localedata\n"
                f"print('loaded:', sorted(localedata._cache), core._global_data is not None)")
-    # (logged on the real clock: after the store's closing time the follow-up is listed as
-    # left open at closing instead; either way it is printed, formatted the same)
-    assert "Open follow-ups: 1" in out or "Left open at closing on" in out
+    assert "Open follow-ups: 1" in out
     assert "Table 7 — Cold food · Remake (120,00\xa0kr) + Free dessert (45,00\xa0kr)" in out
     assert out.splitlines()[-1] == "loaded: [] False"
 
