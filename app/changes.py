@@ -97,6 +97,20 @@ def newest_id(db, store_id: int) -> int:
     return changes_db.newest_id(db, store_id)
 
 
+def forget_kept(db) -> None:
+    """The feed brought changes: read again what this handle keeps until the database
+    changes (its ``memo``: the settings, the open follow-ups; app.settings.load,
+    app.followups). On a server that "until" is told by the NOTIFY of each commit, which
+    reaches each connection of a terminal in its own time: the listening connection
+    (db.pg_listen) may read another terminal's change while this handle has not heard of
+    it yet, and the screens it wakes would redraw from what was kept before (a language
+    changed by the owner would never show on the counter). On SQLite the mark is never
+    late; this costs one read of each."""
+    memo = getattr(db, "memo", None)
+    if memo:
+        memo.clear()
+
+
 def summary(found: Iterable[Change]) -> Changes:
     """What the screens must redraw for these changes (``remote``: made elsewhere)."""
     flags: dict[str, bool] = {}

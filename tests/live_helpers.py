@@ -3,7 +3,7 @@ PostgreSQL database), sharing one FixedClock (tests/test_live_*.py)."""
 
 from __future__ import annotations
 
-from app import catalog, incidents, staff
+from app import catalog, changes, incidents, staff
 from app.context import Context
 from app.models import RemedyRequest, Role
 from app.setup import init_store
@@ -39,3 +39,11 @@ def log(ctx, code: str = "cold_food", remedy: str = "remake", **extra):
         ctx, category_id=catalog.category_by_code(ctx, code).id,
         staff_id=people(ctx)["Sam"],
         remedies=[RemedyRequest(catalog.remedy_by_code(ctx, remedy).id)], **extra)
+
+
+def woken(ctx) -> None:
+    """What a terminal does when the change feed wakes it (ui.live.LiveUpdates.catch_up):
+    it reads again what its handle kept (app.changes.forget_kept). On a server its own
+    connection hears of another terminal's commit by a NOTIFY that comes in its own time:
+    read at once, without being woken, it may still show what it kept before."""
+    changes.forget_kept(ctx.db)

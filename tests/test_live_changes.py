@@ -11,7 +11,7 @@ import pytest
 
 from app import changes, followup_taking, followups
 from app.errors import StateError
-from tests.live_helpers import log, make_store, people, terminal
+from tests.live_helpers import log, make_store, people, terminal, woken
 
 
 @pytest.fixture
@@ -87,6 +87,7 @@ def test_taking_a_followup_shows_on_the_other_terminal_and_stops_its_ringing(two
     clock.advance(minutes=5)
     assert [f.id for f in followups.due_to_announce(b)] == [logged.followup.id]
     followup_taking.take(a, logged.followup.id, people(a)["Marco"])
+    woken(b)  # by the feed; B's own connection may hear of the take later
     from app.followup_items import due_items
 
     item = due_items(b)[0]
@@ -96,6 +97,25 @@ def test_taking_a_followup_shows_on_the_other_terminal_and_stops_its_ringing(two
     # ...and it looks again when the take runs out, not every second meanwhile.
     assert followups.next_due_at(b) == clock.now() + followup_taking.TAKE_FOR
     assert [e.kind for e in changes.since(b.db, b.store_id, 0)][-1] == "followup.taken"
+
+
+def test_a_woken_terminal_shows_a_take_its_own_connection_has_not_heard_of_yet(
+        two, clock, monkeypatch):
+    """B keeps the open follow-ups until its connection hears of a change (on a server: the
+    NOTIFY, which comes in its own time); the feed that wakes it is read on another one."""
+    from db import connection
+
+    a, b = two
+    logged = log(a)
+    clock.advance(minutes=5)
+    heard = connection.data_mark
+    monkeypatch.setattr(connection, "data_mark", lambda database, store_id=None: (
+        "not heard yet" if database is b.db else heard(database, store_id)))
+    assert [f.id for f in followups.due_to_announce(b)] == [logged.followup.id]
+    followup_taking.take(a, logged.followup.id, people(a)["Marco"])
+    assert [f.id for f in followups.due_to_announce(b)] == [logged.followup.id]  # as kept
+    woken(b)
+    assert followups.due_to_announce(b) == []
 
 
 def test_a_take_runs_out_after_a_few_minutes(two, clock):

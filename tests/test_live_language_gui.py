@@ -26,6 +26,29 @@ def target(request, tmp_path) -> str:
 def test_a_language_changed_on_another_terminal_applies_here_live(qtbot, target, clock):
     a_ctx = make_store(target, clock)  # the owner's terminal
     b_ctx = terminal(target, clock)  # the counter
+    _language_follows_live(qtbot, a_ctx, b_ctx)
+
+
+def test_the_language_applies_even_when_the_counters_own_connection_hears_of_it_late(
+        qtbot, pg_url, clock, monkeypatch):
+    """A server's NOTIFY reaches each connection in its own time: the counter's listening
+    connection may read the owner's change before its main connection has heard of it
+    (whose settings are kept until it does: db.pg data_mark). Woken by the feed, the
+    counter reads them again anyway (app.changes.forget_kept); it used to redraw from the
+    kept ones and stay in English until the next change (now and then under load)."""
+    a_ctx = make_store(pg_url, clock)
+    b_ctx = terminal(pg_url, clock)
+    hears = b_ctx.db.data_mark
+
+    def not_heard_yet(store_id=None):
+        hears(store_id)
+        return ("not heard yet", b_ctx.db.conn.writes)  # moves with its own writes only
+
+    monkeypatch.setattr(b_ctx.db, "data_mark", not_heard_yet)
+    _language_follows_live(qtbot, a_ctx, b_ctx)
+
+
+def _language_follows_live(qtbot, a_ctx, b_ctx) -> None:
     window = shown_main_window(qtbot, b_ctx)  # with its live updates (ui.app.add_reminders)
     try:
         qtbot.waitUntil(lambda: not window.live.connecting, timeout=WAIT_MS)

@@ -245,6 +245,7 @@ class LiveUpdates(QObject):
         if not found:
             return []
         self.last_id = found[-1].id
+        changes.forget_kept(self.ctx.db)  # this handle may not have heard of them yet
         from app.offline_vouchers import note_changes
 
         note_changes(self.ctx, found)  # a terminal's copy: vouchers redeemed elsewhere
