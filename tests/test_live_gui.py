@@ -20,7 +20,7 @@ from ui.outcome import CHOOSE, WHO, OutcomeDialog
 from ui.reminders import install_reminders
 
 pytestmark = pytest.mark.gui
-WAIT_MS = 5000
+WAIT_MS = 20_000  # the longest a wake may take on a loaded machine (usually milliseconds)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -13,7 +13,7 @@ from tests.conftest import shown_main_window
 from tests.live_helpers import make_store, terminal
 
 pytestmark = pytest.mark.gui
-WAIT_MS = 5000
+WAIT_MS = 20_000  # the longest a wake may take on a loaded machine (usually milliseconds)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

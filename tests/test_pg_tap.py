@@ -149,7 +149,7 @@ def test_the_function_refuses_a_column_it_does_not_write_or_one_left_out(server)
 
 
 def _wait_for_the_server(database) -> None:
-    select.select([database.conn.raw.pgconn.socket], [], [], 5)
+    select.select([database.conn.raw.pgconn.socket], [], [], 30)
 
 
 def test_rows_read_ahead_are_read_again_once_anything_may_have_changed(pg_url, clock):
