@@ -39,17 +39,24 @@ def _log_at(path, when: datetime, code: str, remedy: str, **extra):
     return logged
 
 
-def _yesterday_noon() -> datetime:
+def _yesterday_noon(now: datetime) -> datetime:
     oslo = ZoneInfo("Europe/Oslo")
-    day = datetime.now(oslo).date() - timedelta(days=1)
+    day = now.astimezone(oslo).date() - timedelta(days=1)
     return datetime.combine(day, time(12), oslo).astimezone(timezone.utc)
 
 
-def test_followups_lists_open_ones_and_what_was_left_open(store_db, capsys):
+def test_followups_lists_open_ones_and_what_was_left_open(store_db, capsys, monkeypatch):
+    # The commands' clock fixed too (late in the evening: the store is open all day), so
+    # what is listed does not depend on when the suite runs.
+    from app.clock import SystemClock
+
+    clock = FixedClock(datetime(2026, 11, 24, 21, 50, tzinfo=timezone.utc))
+    monkeypatch.setattr(SystemClock, "now", lambda self: clock.now())
     capsys.readouterr()
     assert main(["log", "--db", str(store_db), "--category", "cold_food", "--remedy", "remake",
                  "--table", "7"]) == 0
-    _log_at(store_db, _yesterday_noon(), "long_wait", "free_drink", table_ref="12")
+    _log_at(store_db, _yesterday_noon(clock.now()), "long_wait", "free_drink", table_ref="12")
+    clock.advance(seconds=20)
     capsys.readouterr()
     assert main(["followups", "--db", str(store_db)]) == 0
     out = capsys.readouterr().out.splitlines()
