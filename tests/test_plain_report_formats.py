@@ -147,14 +147,19 @@ def test_the_staff_median_is_statistics_median():
         assert type(_median(values)) is type(statistics.median(values))
 
 
-def test_the_weekly_report_process_does_not_import_babel(tmp_path):
+def test_the_weekly_report_process_does_not_import_babel(tmp_path, monkeypatch):
+    from app.clock import SystemClock
+
+    # Logged on a fixed clock: the machine's date (date.today(), in its own time zone) is
+    # not always the store's week (late on a Sunday in UTC it is Monday in Oslo).
+    monkeypatch.setattr(SystemClock, "now",
+                        lambda self: datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc))
     path = tmp_path / "store.db"
     cli_init_store(path)
     out = tmp_path / "week.pdf"
     assert main(["log", "--db", str(path), "--category", "cold_food", "--remedy", "remake",
                  "--remedy", "free_dessert:45", "--table", "7"]) == 0
-    year, number, _day = date.today().isocalendar()  # the week the incident is in
-    week = f"{year}-W{number:02d}"
+    week = "2026-W48"  # the week the incident is in (Tuesday 24 November 2026)
     code = (f"import sys\nfrom app.cli import main\n"
             f"assert main(['report', '--db', {str(path)!r}, '--week', {week!r}, "
             f"'--out', {str(out)!r}]) == 0\n"
