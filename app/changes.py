@@ -104,8 +104,8 @@ def forget_kept(db) -> None:
     reaches each connection of a terminal in its own time: the listening connection
     (db.pg_listen) may read another terminal's change while this handle has not heard of
     it yet, and the screens it wakes would redraw from what was kept before (a language
-    changed by the owner would never show on the counter). On SQLite the mark is never
-    late; this costs one read of each."""
+    changed by the owner did not show on the counter until something else changed). On
+    SQLite the mark is never late; this costs one read of each."""
     memo = getattr(db, "memo", None)
     if memo:
         memo.clear()
