@@ -350,19 +350,24 @@ def single_store(args) -> None:
         if args.backend in ("both", "sqlite"):
             show("sqlite", measure(str(db), end, args.runs))
         if args.backend in ("both", "postgresql"):
-            sys.path.insert(0, str(ROOT))
-            from tests.pg_cluster import Cluster
+            on_postgresql("postgresql", lambda url: copy_to_postgresql(db, url),
+                          lambda url: show("postgresql", measure(url, end, args.runs)))
 
-            cluster = Cluster(fsync=True).start()
-            try:
-                url = cluster.new_database()
-                began = time.perf_counter()
-                copy_to_postgresql(db, url)
-                print(f"[postgresql] copied in {time.perf_counter() - began:.0f} s",
-                      flush=True)
-                show("postgresql", measure(url, end, args.runs))
-            finally:
-                cluster.remove()
+
+def on_postgresql(label: str, copy, run) -> None:
+    """A throwaway cluster (fsync on): ``copy(url)`` timed and said, then ``run(url)``."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pg_cluster import Cluster
+
+    cluster = Cluster(fsync=True).start()
+    try:
+        url = cluster.new_database()
+        began = time.perf_counter()
+        copy(url)
+        print(f"[{label}] copied in {time.perf_counter() - began:.0f} s", flush=True)
+        run(url)
+    finally:
+        cluster.remove()
 
 
 def chain_shape(args) -> None:
@@ -384,19 +389,9 @@ def chain_shape(args) -> None:
         if args.backend in ("both", "sqlite"):
             show_chain("sqlite", chain_weeks(str(db), args.runs, shape))
         if args.backend in ("both", "postgresql"):
-            sys.path.insert(0, str(ROOT))
-            from tests.pg_cluster import Cluster
-
-            cluster = Cluster(fsync=True).start()
-            try:
-                url = cluster.new_database()
-                began = time.perf_counter()
-                chain.copy_to_postgresql(db, url)
-                print(f"[postgresql chain] copied in {time.perf_counter() - began:.0f} s",
-                      flush=True)
-                show_chain("postgresql", chain_weeks(url, args.runs, shape))
-            finally:
-                cluster.remove()
+            on_postgresql("postgresql chain", lambda url: chain.copy_to_postgresql(db, url),
+                          lambda url: show_chain("postgresql",
+                                                 chain_weeks(url, args.runs, shape)))
 
 
 def chain_weeks(target: str, runs: int, shape) -> dict:
