@@ -29,7 +29,7 @@ day. Voided incidents count nowhere. Definitions (also printed as footnotes on t
 # No ``from __future__ import annotations`` here: typing.NamedTuple compiles each string
 # annotation (a ForwardRef) when its class is made; real types cost it ~5 M instructions
 # less for this module's twelve figures, ~0.3 % of a weekly report's process.
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -337,7 +337,8 @@ def _shown(label: str) -> str:
 
 class _Hours:
     """The two weeks' incidents and their value per category and UTC hour, each hour on its
-    local weekday and hour: by day, by hour, per category and the fixes' peaks.
+    local weekday and hour: by day, by hour, per category and the fixes' peaks, counted in
+    one pass over the rows.
 
     A UTC hour is one local hour in every zone whose offset is whole hours; where it is not
     (an offset of :30 or :45, or a change that is not on the hour), the minute is used."""
@@ -352,9 +353,6 @@ class _Hours:
             local = self._local(rows, tz, width)
             if local is not None:
                 break
-        # (this week 1/0, weekday, hour, category id, incidents, value), in time order.
-        self.rows = [(int(row[0] >= split[:width]), *local[row[0]], row[1], row[2], row[3])
-                     for row in rows]
         if rows and len(rows[0]) == 4:  # the rollup's rows name no category
             named = {row[0]: (row[1], row[2])
                      for row in reports_db.category_names(ctx.db, ctx.store_id)}
@@ -362,16 +360,62 @@ class _Hours:
         else:
             names = {row[1]: (row[5], row[6]) for row in rows}
         self.names = {cid: (code or "", _shown(label)) for cid, (code, label) in names.items()}
+        # Per week (0: the week before, 1: this week): incidents by weekday and by hour, and
+        # per category (in the order first seen) its incidents and value; this week's
+        # incidents per category by weekday and by hour (in the order first seen: a tie
+        # goes to the earlier), for the peaks.
+        self._by_day = ([0] * 7, [0] * 7)
+        self._by_hour = ([0] * 24, [0] * 24)
+        self._categories: tuple[dict[int, list[int]], dict[int, list[int]]] = ({}, {})
+        self._peaks: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
+        split = split[:width]
+        for row in rows:
+            bucket, cid, count, value = row[0], row[1], row[2], row[3]
+            day, hour = local[bucket]
+            this = 1 if bucket >= split else 0
+            self._by_day[this][day] += count
+            self._by_hour[this][hour] += count
+            figures = self._categories[this].get(cid)
+            if figures is None:
+                self._categories[this][cid] = [count, value]
+            else:
+                figures[0] += count
+                figures[1] += value
+            if this:
+                peaks = self._peaks.get(cid)
+                if peaks is None:
+                    peaks = self._peaks[cid] = ({}, {})
+                days, hours = peaks
+                days[day] = days.get(day, 0) + count
+                hours[hour] = hours.get(hour, 0) + count
 
     @staticmethod
     def _local(rows: list[tuple], tz: ZoneInfo, width: int) -> dict | None:
-        """bucket → (weekday, hour) in the store's zone; None if a bucket spans two."""
+        """bucket → (weekday, hour) in the store's zone; None if a bucket spans two.
+
+        The zone's offset is looked up once per UTC date: where it is the same at the
+        date's first and last second (every date but a change's), each bucket of the date
+        is its UTC hour moved by it; on a change's date each bucket is converted itself."""
         first, last = (":00:00+00:00", ":59:59+00:00") if width == 13 else \
             (":00+00:00", ":59+00:00")
+        unit = 3600 if width == 13 else 60
         local = {}
+        offsets: dict[str, timedelta | None] = {}
         for row in rows:
             bucket = row[0]
             if bucket in local:
+                continue
+            day = bucket[:10]
+            if day not in offsets:
+                a = datetime.fromisoformat(day + "T00:00:00+00:00")
+                offset = a.astimezone(tz).utcoffset()
+                b = datetime.fromisoformat(day + "T23:59:59+00:00").astimezone(tz)
+                offsets[day] = offset if b.utcoffset() == offset \
+                    and offset.total_seconds() % unit == 0 else None
+            offset = offsets[day]
+            if offset is not None:
+                at = datetime.fromisoformat(bucket + first) + offset
+                local[bucket] = (at.weekday(), at.hour)
                 continue
             a = datetime.fromisoformat(bucket + first).astimezone(tz)
             b = datetime.fromisoformat(bucket + last).astimezone(tz)
@@ -381,23 +425,13 @@ class _Hours:
         return local
 
     def by_day_and_hour(self, this: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        by_day, by_hour = [0] * 7, [0] * 24
-        for week, day, hour, _cid, count, _value in self.rows:
-            if week == this:
-                by_day[day] += count
-                by_hour[hour] += count
-        return tuple(by_day), tuple(by_hour)
+        return tuple(self._by_day[this]), tuple(self._by_hour[this])
 
     def categories(self) -> tuple[CategoryFigure, ...]:
-        buckets: tuple[dict[int, list[int]], dict[int, list[int]]] = (
-            defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]))
-        for week, _day, _hour, cid, count, value in self.rows:
-            figures = buckets[week][cid]
-            figures[0] += count
-            figures[1] += value
-        before, now = buckets
-        figures = [CategoryFigure(cid, *self.names[cid], now[cid][0], now[cid][1],
-                                  before[cid][0], before[cid][1])
+        before, now = self._categories
+        nothing = (0, 0)
+        figures = [CategoryFigure(cid, *self.names[cid], *now.get(cid, nothing),
+                                  *before.get(cid, nothing))
                    for cid in {**now, **before}]
         figures.sort(key=lambda f: (-f.incidents, -f.value_minor, -f.incidents_before,
                                     f.label))
@@ -405,13 +439,8 @@ class _Hours:
 
     def peaks(self, category_id: int) -> tuple[int, int]:
         """This week's busiest weekday and hour of a category (ties: the earlier first)."""
-        days: Counter[int] = Counter()
-        hours: Counter[int] = Counter()
-        for week, day, hour, cid, count, _value in self.rows:
-            if week == 1 and cid == category_id:
-                days[day] += count
-                hours[hour] += count
-        return days.most_common(1)[0][0], hours.most_common(1)[0][0]
+        days, hours = self._peaks[category_id]
+        return max(days, key=days.__getitem__), max(hours, key=hours.__getitem__)
 
 
 def _followups(totals: dict, checks: list[tuple], this: int,

@@ -20,8 +20,12 @@ refresh_statistics). The load average is printed before and after each backend's
 On each backend: :func:`app.summary.weekly_summary` for random weeks (every query of the
 summary and the Python around them), p50 / p99, beside two floors of the same run over the
 eight weeks it reads (same store, same range): a bare ``SELECT count(*)``, and ``SELECT *``
-of those incident rows. Then the time of each query of one summary (where the time goes;
-on PostgreSQL they are answered from one round trip, db.summary_ahead).
+of those incident rows. Then where the time of a summary goes: the median client CPU, the
+server's CPU (its backend's /proc schedstat, when the server runs on this machine) and the
+time both waited for a core, and the five slowest summaries (their place in the run, week,
+and the same three figures: the tail is the machine's when the CPU and waits grow there and
+not in a week of its own); and the time of each query of one summary (on PostgreSQL they
+are answered from one round trip, db.summary_ahead).
 Target (issues 13 and 14): p99 ≤ 50 ms.
 """
 
@@ -171,10 +175,11 @@ def measure(target: str, end, runs: int) -> dict:
                     per_query[__n].append((time.perf_counter() - began) * 1000)
 
             setattr(module, name, functools.wraps(function)(timed))
-    ours, count_floor, fetch_floor, sizes = [], [], [], []
+    ours, count_floor, fetch_floor, sizes, trace = [], [], [], [], []
+    server = _server_pid(ctx.db)
     load_before = os.getloadavg()
     try:
-        for week in weeks:
+        for position, week in enumerate(weeks):
             start, _e = week.shifted(1 - TREND_WEEKS).bounds(tz)
             _s, stop = week.bounds(tz)
             span = [ctx.store_id, to_iso(start), to_iso(stop)]
@@ -186,17 +191,43 @@ def measure(target: str, end, runs: int) -> dict:
             ctx.db.execute("SELECT * FROM incidents WHERE store_id = ? AND occurred_at >= ? "
                            "AND occurred_at < ?", span).fetchall()
             fetch_floor.append((time.perf_counter() - began) * 1000)
+            before = (time.process_time(), _scheduled("self"), _scheduled(server))
             began = time.perf_counter()
             summary = weekly_summary(ctx, week)
             ours.append((time.perf_counter() - began) * 1000)
+            after = (time.process_time(), _scheduled("self"), _scheduled(server))
             sizes.append(summary.this.incidents)
+            trace.append((ours[-1], position, str(week), summary.this.incidents,
+                          (after[0] - before[0]) * 1000, after[2][0] - before[2][0],
+                          after[1][1] - before[1][1] + after[2][1] - before[2][1]))
     finally:
         for name, (module, function) in wrapped.items():
             setattr(module, name, function)
         ctx.db.close()
     return {"ours": ours, "count": count_floor, "fetch": fetch_floor,
             "per_week": statistics.mean(sizes), "queries": per_query, "runs": runs,
-            "load": (load_before[0], os.getloadavg()[0])}
+            "load": (load_before[0], os.getloadavg()[0]), "trace": trace}
+
+
+def _server_pid(db) -> int | None:
+    """The PostgreSQL backend serving ``db`` when it runs on this machine (its /proc entry
+    is readable), else None (SQLite, or a server elsewhere)."""
+    conn = getattr(getattr(db, "conn", None), "raw", None)
+    pid = getattr(getattr(conn, "info", None), "backend_pid", None)
+    return pid if pid and os.access(f"/proc/{pid}/schedstat", os.R_OK) else None
+
+
+def _scheduled(pid) -> tuple[float, float]:
+    """A process's time on a CPU and waiting for one (the run queue) so far, in ms
+    (/proc/<pid>/schedstat; zeros where it cannot be read)."""
+    if pid is None:
+        return 0.0, 0.0
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            on_cpu, waiting, _slices = stat.read().split()
+    except OSError:
+        return 0.0, 0.0
+    return int(on_cpu) / 1e6, int(waiting) / 1e6
 
 
 def show(name: str, m: dict) -> None:
@@ -210,6 +241,15 @@ def show(name: str, m: dict) -> None:
     print(f"    floor SELECT count(*) 8 wk  p50 {c50:7.2f} ms  p99 {c99:7.2f} ms")
     print(f"    floor SELECT * of 8 weeks   p50 {f50:7.2f} ms  p99 {f99:7.2f} ms  "
           f"ratio p50 {p50 / f50:.2f}×, p99 {p99 / f99:.2f}×")
+    trace = m["trace"]
+    here, server = (statistics.median(t[n] for t in trace) for n in (4, 5))
+    print(f"    per summary, median: CPU of this process {here:.2f} ms, of the server's "
+          f"backend {server:.2f} ms "
+          f"(0: SQLite, in this process), both waiting for a core "
+          f"{statistics.median(t[6] for t in trace):.2f} ms; the five slowest:")
+    for wall, position, week, incidents, client, server, waiting in sorted(trace)[-5:][::-1]:
+        print(f"      #{position:<3d} {week} ({incidents} incidents) {wall:6.2f} ms: CPU here "
+              f"{client:5.2f}, server {server:5.2f}, waiting for a core {waiting:5.2f}")
     runs = m["runs"]
     print("    per query (ms per summary, the biggest first):")
     for query, samples in sorted(m["queries"].items(), key=lambda kv: -sum(kv[1])):
@@ -310,19 +350,24 @@ def single_store(args) -> None:
         if args.backend in ("both", "sqlite"):
             show("sqlite", measure(str(db), end, args.runs))
         if args.backend in ("both", "postgresql"):
-            sys.path.insert(0, str(ROOT))
-            from tests.pg_cluster import Cluster
+            on_postgresql("postgresql", lambda url: copy_to_postgresql(db, url),
+                          lambda url: show("postgresql", measure(url, end, args.runs)))
 
-            cluster = Cluster(fsync=True).start()
-            try:
-                url = cluster.new_database()
-                began = time.perf_counter()
-                copy_to_postgresql(db, url)
-                print(f"[postgresql] copied in {time.perf_counter() - began:.0f} s",
-                      flush=True)
-                show("postgresql", measure(url, end, args.runs))
-            finally:
-                cluster.remove()
+
+def on_postgresql(label: str, copy, run) -> None:
+    """A throwaway cluster (fsync on): ``copy(url)`` timed and said, then ``run(url)``."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pg_cluster import Cluster
+
+    cluster = Cluster(fsync=True).start()
+    try:
+        url = cluster.new_database()
+        began = time.perf_counter()
+        copy(url)
+        print(f"[{label}] copied in {time.perf_counter() - began:.0f} s", flush=True)
+        run(url)
+    finally:
+        cluster.remove()
 
 
 def chain_shape(args) -> None:
@@ -344,19 +389,9 @@ def chain_shape(args) -> None:
         if args.backend in ("both", "sqlite"):
             show_chain("sqlite", chain_weeks(str(db), args.runs, shape))
         if args.backend in ("both", "postgresql"):
-            sys.path.insert(0, str(ROOT))
-            from tests.pg_cluster import Cluster
-
-            cluster = Cluster(fsync=True).start()
-            try:
-                url = cluster.new_database()
-                began = time.perf_counter()
-                chain.copy_to_postgresql(db, url)
-                print(f"[postgresql chain] copied in {time.perf_counter() - began:.0f} s",
-                      flush=True)
-                show_chain("postgresql", chain_weeks(url, args.runs, shape))
-            finally:
-                cluster.remove()
+            on_postgresql("postgresql chain", lambda url: chain.copy_to_postgresql(db, url),
+                          lambda url: show_chain("postgresql",
+                                                 chain_weeks(url, args.runs, shape)))
 
 
 def chain_weeks(target: str, runs: int, shape) -> dict:

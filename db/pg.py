@@ -83,6 +83,19 @@ WRITE_LOCK, CHAIN_LOCK = 0x436F6D01, 0x436F6D02  # advisory lock keys
 #: (a week's rollup as a Parallel Append took 20-35 ms instead of ~1 ms, db.reports), and on
 #: a store's server they would take cores from the other terminals.
 SESSION_SETTINGS = (("jit", "off"), ("max_parallel_workers_per_gather", "0"))
+#: The reads sent ahead together (PgDatabase.read_ahead: the weekly summary's ten, a tap's
+#: checks) are prepared at their first use and run by their generic plan, planned once per
+#: connection. With the server's default (``auto``) each statement was planned afresh for
+#: its first ten calls (psycopg prepares it at its sixth, the server tries five custom
+#: plans) and for good where the estimates favour a custom plan (the eight weeks' rollup):
+#: ~5 ms of a week's ~15 ms on the server while planning, ~1 ms per summary after. Each of
+#: them reads one store's range of an index whatever the values: its generic plan reads the
+#: same index ranges as the custom plans (a tiny table hashed instead of looked up, an index
+#: scan for a bitmap one), and runs no slower (docs/summary-on-postgresql.md). Only for
+#: those reads: the setting is put back in the same round trip, the app's other statements
+#: keep the server's.
+_GENERIC_PLANS = "SET plan_cache_mode = force_generic_plan"
+_PLANS_AS_BEFORE = "RESET plan_cache_mode"
 #: What a big import writes (db.csv_import.optimize: refresh_statistics), the rollup tables
 #: its triggers fill included.
 REFRESHED_TABLES = ("incidents", "incident_remedies", "vouchers", "followups",
@@ -656,12 +669,20 @@ class PgDatabase:
             kept = self._read_as_one(texts)
             if kept is None:
                 with conn.raw.pipeline():
-                    sent = [(key, conn.raw.execute(key[0], list(key[1]))) for key in texts]
+                    # Prepared at their first use, and run by their generic plan
+                    # (_GENERIC_PLANS): planned once on this connection, not per call.
+                    conn.raw.execute(_GENERIC_PLANS)
+                    sent = [(key, conn.raw.execute(key[0], list(key[1]), prepare=True))
+                            for key in texts]
+                    conn.raw.execute(_PLANS_AS_BEFORE)
                 kept = {}
                 for key, cursor in sent:
                     self._json_shapes[key[0]] = _json_shape(key[0], cursor)
                     kept[key] = _ReadAhead.of(cursor)
         except psycopg.Error:
+            if not conn.raw.closed:  # a read failed before the setting was put back
+                with suppress(psycopg.Error):
+                    conn.raw.execute(_PLANS_AS_BEFORE)
             return  # each read is asked again when its caller asks, and fails there
         self._read_ahead = (store_id, mark, kept)
 

@@ -12,6 +12,7 @@ queries group by the UTC hour (or minute) for it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from db.connection import Database
 from db.import_staging import visible
@@ -412,13 +413,21 @@ _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 def _positional(sql: str, params: dict) -> tuple[str, list]:
     """``sql`` with each ``:name`` as ``?`` and the values in the order they appear."""
-    values: list = []
+    text, names = _marked(sql)
+    return text, [params[name] for name in names]
+
+
+@lru_cache(maxsize=128)
+def _marked(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` with each ``:name`` as ``?``, and the names in order (once per statement:
+    a summary turns sixteen into positional ones)."""
+    names: list[str] = []
 
     def mark(match: re.Match) -> str:
-        values.append(params[match[1]])
+        names.append(match[1])
         return "?"
 
-    return _NAMED.sub(mark, sql), values
+    return _NAMED.sub(mark, sql), tuple(names)
 
 
 def _execute(db: Database, sql: str, params: dict):
