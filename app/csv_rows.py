@@ -95,7 +95,7 @@ class Checker:
                 column=column, n=staff.NAME_MAX))
         return name
 
-    def _person(self, column: str, text: str) -> str | None:
+    def person(self, column: str, text: str) -> str | None:
         """The key of a staff member named in ``column`` (created if new)."""
         if not text:
             return None
@@ -200,13 +200,13 @@ class Checker:
         repeat = repeat.strip() if repeat else ""
         if repeat not in ("", "0", "1"):
             raise Bad(_("repeat_guest must be 0, 1 or empty."))
-        given = self._given(remedies, amounts, approved_by, total)
+        given = self.given_of(remedies, amounts, approved_by, total)
         # (an empty cell, most of them: no call)
         guest_name = self._text("guest_name", guest_name, incidents.GUEST_NAME_MAX) \
             if guest_name else None
         guest_contact = self._text("guest_contact", guest_contact,
                                    incidents.GUEST_CONTACT_MAX) if guest_contact else None
-        staff_key = self._person("staff", staff_name) if staff_name else None
+        staff_key = self.person("staff", staff_name) if staff_name else None
         twin = None  # checked against the database with the batch (settle)
         if self.check_duplicates and (staff_key is None or staff_key in self.staff):
             twin = (occurred, category.id, self.staff.get(staff_key) if staff_key else None,
@@ -215,15 +215,15 @@ class Checker:
         incident = [category.id, category.label, staff_key, occurred, severity,
                     self._text("table", table, incidents.TABLE_MAX) if table else None,
                     guest_name, guest_contact,
-                    self._guest_key(guest_name, guest_contact)
+                    self.guest_key(guest_name, guest_contact)
                     if guest_name or guest_contact else None,
                     note, int(repeat == "1"),
                     self._when("voided_at", voided) if voided else None,
-                    self._terminal(terminal) if terminal else None]
+                    self.terminal_name(terminal) if terminal else None]
         wanted, staged, remedy_count, cost = given
         given_codes = None
         if wanted or voucher_codes or redeemed:
-            codes = self._vouchers(voucher_codes, redeemed, wanted, line)
+            codes = self.voucher_cells(voucher_codes, redeemed, wanted, line)
             given_codes = [code for code, _when in codes if code is not None]
             expires = to_iso(datetime.fromisoformat(occurred) + self.validity)
             result = []
@@ -252,10 +252,15 @@ class Checker:
         if twin is not None:
             self._twins.append(twin)
         if given_codes:
-            self._codes_to_check.extend((code, line) for code in given_codes)
+            self.check_codes(given_codes, line)
         return incident, result, followup
 
-    def _guest_key(self, name: str | None, contact: str | None) -> str | None:
+    def check_codes(self, codes: list[str], line: int) -> None:
+        """Voucher codes given on ``line``: asked of the database at the next :meth:`settle`
+        (each already taken there is refused)."""
+        self._codes_to_check.extend((code, line) for code in codes)
+
+    def guest_key(self, name: str | None, contact: str | None) -> str | None:
         """incidents.guest_key, remembered: the same guests come back row after row."""
         key = self._guests.get((name, contact))
         if key is None:
@@ -293,7 +298,7 @@ class Checker:
             self._codes_to_check.clear()
         return sorted(found.items())
 
-    def _terminal(self, text: str) -> str | None:
+    def terminal_name(self, text: str) -> str | None:
         """The terminal it was logged on (the column is optional; empty: not recorded)."""
         if not text or not text.strip():
             return None
@@ -320,7 +325,7 @@ class Checker:
                 self._amounts[text] = minor
         return minor
 
-    def _given(self, remedies: str, amounts: str, approved_by: str, total: str
+    def given_of(self, remedies: str, amounts: str, approved_by: str, total: str
                ) -> tuple[int, list, int, int]:
         """(vouchers wanted, [((remedy id, kind, label, amount, percent, paper approver),
         is a voucher)], how many remedies, their value) — remembered per distinct
@@ -373,7 +378,7 @@ class Checker:
         return (sum(1 for _r, is_voucher in staged if is_voucher), staged, len(staged),
                 sum(amount for _r, amount, _n in given))
 
-    def _vouchers(self, codes_cell: str, times_cell: str, wanted: int, line: int
+    def voucher_cells(self, codes_cell: str, times_cell: str, wanted: int, line: int
                   ) -> list[tuple[str | None, str | None]]:
         codes_cell = codes_cell.strip()
         codes = codes_cell.split(SEP) if codes_cell else []
@@ -415,7 +420,7 @@ class Checker:
         if outcome is not None and outcome not in _OUTCOMES:
             raise Bad(_("outcome must be delighted, satisfied, unhappy, left or empty."))
         note = self._text("outcome_note", note, followups.OUTCOME_NOTE_MAX) if note else None
-        by = self._person("followup_by", by) if by else None
+        by = self.person("followup_by", by) if by else None
         if due is None:
             if done or missed or escalated or outcome or note or by:
                 raise Bad(_("follow-up details are given but followup_due_at is empty."))

@@ -3,7 +3,8 @@
 The raw cells go into a TEMP table with one ``executemany``; the columns of few distinct
 values (category, the remedies with their amounts, approvers and total, staff names,
 terminals) are checked here once per distinct value by the row checker's own methods
-(:class:`app.csv_rows.Checker`); ``INSERT … SELECT`` (:func:`db.import_setwise.convert`)
+(:class:`app.csv_rows.Checker`: ``given_of``, ``person``, ``terminal_name``, ``guest_key``,
+``voucher_cells``); ``INSERT … SELECT`` (:func:`db.import_setwise.convert`)
 stages the same rows the row-by-row check would have, holding every row to strict rules
 for the rest meanwhile (times already in the stored form and not in the future, lengths,
 the follow-up's cells). Rows with vouchers (a few per cent) go through the
@@ -98,24 +99,24 @@ def _stage(ctx: Context, reader, header: list[str], checker: Checker,
     for k, cells in enumerate(setwise_db.distinct(
             db, [col["remedies"], col["remedy_amounts"], col["approved_by"], col["total"]])):
         _usual(*cells)
-        wanted, staged, count, cost = checker._given(*cells)
+        wanted, staged, count, cost = checker.given_of(*cells)
         given.append((k, *cells, wanted, count, cost))
         items.extend((k, i, *remedy) for i, (remedy, _voucher) in enumerate(staged))
     setwise_db.fill(db, "import_given", given)
     setwise_db.fill(db, "import_given_items", items)
     named = setwise_db.people(db, col["staff"], col["followup_by"], col["followup_due_at"])
     _usual(*named)
-    setwise_db.fill(db, "import_people", [(cell, checker._person("staff", cell))
+    setwise_db.fill(db, "import_people", [(cell, checker.person("staff", cell))
                                           for cell in named])
     terminals = [cell for (cell,) in setwise_db.distinct(db, [col["terminal"]],
                                                          f"{col['terminal']} <> ''")]
     _usual(*terminals)
-    setwise_db.fill(db, "import_terminal_cells", [(cell, checker._terminal(cell))
+    setwise_db.fill(db, "import_terminal_cells", [(cell, checker.terminal_name(cell))
                                                   for cell in terminals])
     limits = {"table": incidents.TABLE_MAX, "guest_name": incidents.GUEST_NAME_MAX,
               "guest_contact": incidents.GUEST_CONTACT_MAX, "note": incidents.NOTE_MAX,
               "outcome_note": followups.OUTCOME_NOTE_MAX}
-    db.conn.create_function("guest_key", 2, checker._guest_key, deterministic=True)
+    db.conn.create_function("guest_key", 2, checker.guest_key, deterministic=True)
     if not setwise_db.convert(db, col, checker.currency, checker.latest_text, limits):
         return None
     if not _vouchers(ctx, checker, col):
@@ -133,10 +134,10 @@ def _vouchers(ctx: Context, checker: Checker, col: dict[str, str]) -> bool:
     n = 0
     for incident_n, line, codes_cell, redeemed_cell, wanted, occurred in \
             setwise_db.voucher_rows(db, col):
-        codes = checker._vouchers(codes_cell, redeemed_cell, wanted, line)
+        codes = checker.voucher_cells(codes_cell, redeemed_cell, wanted, line)
         given = [code for code, _when in codes if code is not None]
         if given:
-            checker._codes_to_check.extend((code, line) for code in given)
+            checker.check_codes(given, line)
         expires = to_iso(datetime.fromisoformat(occurred) + checker.validity)
         for code, when in codes:
             remedy = next(remedies, None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 
 from db import csv_import
 from db.connection import Database
@@ -33,9 +34,15 @@ CREATE TEMP TABLE import_terminal_cells (cell TEXT PRIMARY KEY, name TEXT);
 """
 _TABLES = ("import_raw", "import_categories", "import_given", "import_given_items",
            "import_people", "import_terminal_cells")
-#: Every character Python's str.strip() removes: a cell that starts or ends with one is left
-#: to the row-by-row check (SQL's trim() alone removes only spaces).
-_SPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+
+
+@cache
+def _space() -> str:
+    """Every character Python's str.strip() removes: a cell that starts or ends with one is
+    left to the row-by-row check (SQL's trim() alone removes only spaces). Found when first
+    needed: the walk over every code point is ~90 ms, which an import of a small file (or
+    any module importing this one) need not pay."""
+    return "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
 
 
 #: The page cache while the file is staged set-wise (KiB): SQLite's sorter (the GROUP BY
@@ -186,7 +193,7 @@ def convert(db: Database, col: dict[str, str], currency: str, latest: str,
         f"LEFT JOIN temp.import_people p ON p.cell = {col['staff']} "
         f"LEFT JOIN temp.import_people pb ON pb.cell = {col['followup_by']} "
         f"LEFT JOIN temp.import_terminal_cells t ON t.cell = {col['terminal']} "
-        "ORDER BY r.rowid", {"latest": latest, "currency": currency, "space": _SPACE})
+        "ORDER BY r.rowid", {"latest": latest, "currency": currency, "space": _space()})
     if conn.execute("SELECT 1 FROM temp.import_incidents WHERE line < 0 LIMIT 1").fetchone():
         return False
     conn.execute(
