@@ -84,7 +84,7 @@ def build(incidents: int, end: datetime | None = None, seed: int = 1) -> Path:
     from app.clock import FixedClock
     from app.context import Context
     from app.csv_import import import_csv
-    from app.demo import DEMO_STAFF
+    from app.demo import DEMO_STAFF, random_pin
     from app.privacy import erase_expired_guest_details
     from app.setup import init_store
     from bench.generator import write_csv
@@ -95,12 +95,13 @@ def build(incidents: int, end: datetime | None = None, seed: int = 1) -> Path:
     clock = FixedClock(end + timedelta(minutes=1))
     ctx = Context(database, clock)
     init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
-               locale="nb_NO", language="en", timezone="Europe/Oslo")
-    for name, role, pin in DEMO_STAFF:
-        staff.add_staff(ctx, name, role, pin)
+               locale="nb_NO", language="en", timezone="Europe/Oslo",
+               owner_name=DEMO_STAFF[0][0], owner_pin=(owner_pin := random_pin()))
+    for name, role in DEMO_STAFF[1:]:
+        staff.add_staff(ctx, name, role, random_pin())
     csv_path = path.with_suffix(".csv")
     write_csv(csv_path, incidents, seed=seed, end=end)
-    imported = import_csv(ctx, csv_path)
+    imported = import_csv(ctx, csv_path, pin=owner_pin)
     erase_expired_guest_details(ctx)
     csv_path.unlink()
     database.conn.execute(f"PRAGMA user_version={MARK}")
