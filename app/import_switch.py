@@ -147,7 +147,7 @@ def switch_in(ctx: Context, owner_id: int, staff: dict[str, tuple[str, int | Non
                                   ctx.now_iso())
         try:
             coverage = csv_db.coverage(db, ctx.store_id, plan["base"], counts)
-            import_rollup.prepare(db, ctx.store_id)
+            import_rollup.prepare(db, ctx.store_id, owner_id)
             _copy(ctx, plan, between, pause)
             staging_db.copy_mode(db, False)
             return staging_db.switch(db, plan, ctx.now_iso(),

@@ -299,8 +299,9 @@ def _weekly_summary(ctx: Context, week: Week, settings) -> WeeklySummary:
         # Approvals that came in an import are shown as the history they are.
         + tuple(ApproverFigure(0, paper_approval_text(r["paper_name"], r["imported_by_name"]),
                                r["approvals"], r["value_minor"])
-                for r in (reports_db.paper_approval_totals(ctx.db, ctx.store_id, start_iso,
-                                                           end_iso)
+                for r in ((reports_db.rollup_paper if hourly
+                           else reports_db.paper_approval_totals)(ctx.db, ctx.store_id,
+                                                                  start_iso, end_iso)
                           if not hourly or any(r["paper"] for r in remedy_rows) else ())))
 
 
@@ -321,6 +322,7 @@ def _reads(db, store_id: int, bounds: list[str], weeks: tuple[datetime, datetime
     reports_db.guest_flags(db, store_id, *_guest_window(*weeks))
     reports_db.rollup_remedies(db, store_id, prev, start, end)
     reports_db.rollup_approvals(db, store_id, start, end)
+    reports_db.rollup_paper(db, store_id, start, end)  # asked when one was on paper
     reports_db.note_rows(db, store_id, start, end, NOTES_MAX)  # asked when a note is counted
     terminals_db.count_terminals(db, store_id)  # app.terminals.week_figures
 

@@ -16,7 +16,7 @@ The rollup's tables and triggers stay db.summary_rollup's (not changed here).
 
 from __future__ import annotations
 
-from db import summary_rollup
+from db import paper_rollup, summary_rollup
 from db.connection import Database
 
 #: The staged rows as the rollup's statements read incidents and remedies. Only the
@@ -27,7 +27,7 @@ _INCIDENTS = (
     "CREATE TEMP VIEW import_rollup_incidents AS SELECT n AS id, {store} AS store_id, "
     "occurred_at, category_id, severity, repeat_guest, remedy_count, cost_minor, "
     "followup_due_s, followup_done_s, followup_missed, escalations, outcome, noted, "
-    "voided_at FROM temp.import_incidents")
+    "voided_at, {owner} AS imported_by FROM temp.import_incidents")
 _STAFF = (
     "CREATE TEMP VIEW import_rollup_staff AS SELECT t.n AS id, {store} AS store_id, "
     "t.occurred_at, s.staff_id AS staff_id, t.cost_minor, t.voided_at "
@@ -50,6 +50,8 @@ def _statements() -> dict[str, str]:
             "summary_totals", "temp.import_rollup_incidents"),
         "import_rollup_remedy": summary_rollup.remedies_grouped(
             "temp.import_rollup_incidents", "temp.import_rollup_remedies"),
+        "import_rollup_paper": paper_rollup.paper_grouped(  # migration 0030
+            "temp.import_rollup_incidents", "temp.import_rollup_remedies"),
     }
 
 
@@ -68,12 +70,13 @@ def drop(db: Database) -> None:
         db.conn.execute(f"DROP VIEW IF EXISTS temp.{view}")
 
 
-def prepare(db: Database, store_id: int) -> None:
+def prepare(db: Database, store_id: int, owner_id: int) -> None:
     """Group the staged rows (their staff resolved: after db.import_staging.reserve) into
-    the import's rollup rows, outside any write lock."""
+    the import's rollup rows, outside any write lock. ``owner_id``: the owner importing
+    (the rows' ``imported_by``)."""
     drop(db)
     conn = db.conn
-    conn.execute(_INCIDENTS.format(store=int(store_id)))
+    conn.execute(_INCIDENTS.format(store=int(store_id), owner=int(owner_id)))
     conn.execute(_STAFF.format(store=int(store_id)))
     conn.execute(_REMEDIES)
     for name, sql in _statements().items():

@@ -610,3 +610,15 @@ def m0029_pg_summary_reads(db: Database) -> None:
     from db.summary_rollup import migrate_guest_latest
 
     migrate_guest_latest(db)
+
+
+@migrations(name="0030_summary_paper")
+def m0030_summary_paper(db: Database) -> None:
+    """``summary_paper``: the approvals on paper an import brought (its history), per store,
+    UTC hour, name on paper and importing owner, filled in from every live incident's
+    remedies and kept by triggers since, as the summary's other rollups: a week's are one
+    short range, read with the summary's other reads, not every incident of the week
+    joined to its remedies. See db/paper_rollup.py."""
+    from db.paper_rollup import migrate
+
+    migrate(db)

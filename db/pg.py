@@ -99,7 +99,8 @@ _PLANS_AS_BEFORE = "RESET plan_cache_mode"
 #: What a big import writes (db.csv_import.optimize: refresh_statistics), the rollup tables
 #: its triggers fill included.
 REFRESHED_TABLES = ("incidents", "incident_remedies", "vouchers", "followups",
-                    "summary_hours", "summary_staff", "summary_totals", "summary_remedies")
+                    "summary_hours", "summary_staff", "summary_totals", "summary_remedies",
+                    "summary_paper")
 
 
 def _token(match: re.Match) -> str:

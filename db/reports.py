@@ -402,6 +402,18 @@ def rollup_approvals(db: Database, store_id: int, start: str, end: str) -> list[
         {"store": store_id, **_hours(start, end)}))
 
 
+def rollup_paper(db: Database, store_id: int, start: str, end: str) -> list[dict]:
+    """As :func:`paper_approval_totals`, from ``summary_paper`` (db.paper_rollup)."""
+    return list(_query(db,
+        "SELECT p.paper_name, st.name AS imported_by_name, sum(p.approvals) AS approvals, "
+        "sum(p.value_minor) AS value_minor "
+        "FROM summary_paper p LEFT JOIN staff st ON st.id = p.imported_key "
+        "WHERE p.store_id = :store AND p.hour >= :start AND p.hour < :end "
+        "AND p.approvals > 0 GROUP BY p.paper_name, p.imported_key, st.name "
+        "ORDER BY value_minor DESC, p.paper_name",
+        {"store": store_id, **_hours(start, end)}))
+
+
 # -- reads sent ahead (PostgreSQL) ------------------------------------------------------------
 # The summary's reads of a whole-hour week are known once its bounds are: on PostgreSQL they
 # go to the server together in one round trip (db.summary_ahead; db.pg's ``read_ahead``),

@@ -99,7 +99,8 @@ TABLES_0018 = ("summary_hours", "summary_staff")
 #: Every rollup table: what the triggers make of the incidents and remedies, never copied
 #: from one database into another (db.store_copy: the target's triggers fill them in as the
 #: rows arrive; a copy on top would count every incident twice).
-DERIVED = ("summary_hours", "summary_staff", "summary_totals", "summary_remedies")
+DERIVED = ("summary_hours", "summary_staff", "summary_totals", "summary_remedies",
+           "summary_paper")  # (db.paper_rollup, migration 0030)
 
 
 def _create(table: str) -> str:
@@ -431,7 +432,7 @@ def keep(db, tables: tuple[str, ...], net: bool = True) -> None:
 
 
 def recomputed(db) -> dict[str, set[tuple]]:
-    """Both tables as they should be, counted afresh from the live incidents (non-zero rows;
+    """Every rollup table as they should be, counted afresh from the live incidents (non-zero rows;
     what the tests compare :func:`kept` with)."""
     result = {}
     for table, (_keys, exprs, figures) in _TABLES.items():
@@ -441,6 +442,8 @@ def recomputed(db) -> dict[str, set[tuple]]:
         result[table] = {tuple(row) for row in db.execute(
             f"SELECT {', '.join(group)}, {', '.join(sums)} FROM incidents "
             f"WHERE voided_at IS NULL AND {visible('id')} GROUP BY {', '.join(group)}")}
+    from db import paper_rollup
+
     keys = ("i.store_id", "substr(i.occurred_at, 1, 13)", "r.remedy_id", "r.kind", "r.label",
             "coalesce(r.approved_by, 0)")
     result["summary_remedies"] = {tuple(row) for row in db.execute(
@@ -448,11 +451,14 @@ def recomputed(db) -> dict[str, set[tuple]]:
         f"sum({_PAPER.format(p='r.')}) FROM incidents i "
         "JOIN incident_remedies r ON r.incident_id = i.id "
         f"WHERE i.voided_at IS NULL AND {visible('i.id')} GROUP BY {', '.join(keys)}")}
+    result["summary_paper"] = paper_rollup.recomputed(db)
     return result
 
 
 def kept(db) -> dict[str, set[tuple]]:
-    """Both tables' rows that hold anything."""
+    """Every rollup table's rows that hold anything."""
+    from db import paper_rollup
+
     result = {}
     for table, (keys, _exprs, figures) in _TABLES.items():
         names = [name for name, _share in figures]
@@ -462,6 +468,7 @@ def kept(db) -> dict[str, set[tuple]]:
     result["summary_remedies"] = {tuple(row) for row in db.execute(
         f"SELECT {', '.join(_REMEDY_KEYS)}, {', '.join(_REMEDY_FIGURES)} FROM summary_remedies "
         "WHERE given <> 0 OR value_minor <> 0 OR paper <> 0")}
+    result["summary_paper"] = paper_rollup.kept(db)
     return result
 
 
