@@ -142,3 +142,38 @@ def test_the_week_s_paper_approvals_from_the_rollup_are_those_of_the_incidents(c
                        ("2026-11-10T18:00:00+00:00", "2026-11-10T19:00:00+00:00")):
         assert reports.rollup_paper(ctx.db, ctx.store_id, start, end) == \
             reports.paper_approval_totals(ctx.db, ctx.store_id, start, end)
+
+
+@pytest.mark.sqlite_only
+def test_a_store_moved_to_the_server_and_backed_up_again_keeps_its_paper_approvals_once(
+        backend, pg_url, tmp_path, clock):
+    """``migrate-to`` and a backup of the server leave summary_paper to the target's
+    triggers (db.summary_rollup.DERIVED): every approval on paper counted once there."""
+    from app.context import Context
+    from app.moving import copy_to_file, migrate_to
+    from app.setup import init_store
+    from db.connection import open_database
+
+    source = tmp_path / "kafe.db"
+    ctx = Context(db=open_database(source), clock=clock)
+    init_store(ctx, store_name="Fjord Kafé", preset="restaurant", currency="NOK",
+               locale="nb_NO", language="en", timezone="Europe/Oslo",
+               owner_name="Ingrid", owner_pin=OWNER_PIN)
+    _history(ctx, extra=5)
+    before = _same(ctx.db)
+    approvers = _approvers(ctx)
+    ctx.db.close()
+    assert sum(r[4] for r in before) == 10
+    migrate_to(source, pg_url, clock)
+    server = Context(db=open_database(pg_url), clock=clock)
+    try:
+        assert _same(server.db) == before
+        assert _approvers(server) == approvers
+        copy_to_file(server.db, tmp_path / "backup.db")
+    finally:
+        server.db.close()
+    backup = open_database(tmp_path / "backup.db")
+    try:
+        assert _same(backup) == before
+    finally:
+        backup.close()
