@@ -281,6 +281,10 @@ def _weekly_summary(ctx: Context, week: Week, settings) -> WeeklySummary:
     approvals = (reports_db.rollup_approvals if hourly else reports_db.approval_totals)(
         ctx.db, ctx.store_id, start_iso, end_iso)
     notes, noted = _notes(ctx, tz, start_iso, end_iso) if totals[1]["noted"] else ((), 0)
+    # Approvals that came in an import (history), asked only when the week has some.
+    paper = ((reports_db.rollup_paper if hourly else reports_db.paper_approval_totals)(
+        ctx.db, ctx.store_id, start_iso, end_iso)
+        if not hourly or any(r["paper"] for r in remedy_rows) else [])
     from app.terminals import week_figures
 
     return WeeklySummary(
@@ -299,10 +303,7 @@ def _weekly_summary(ctx: Context, week: Week, settings) -> WeeklySummary:
         # Approvals that came in an import are shown as the history they are.
         + tuple(ApproverFigure(0, paper_approval_text(r["paper_name"], r["imported_by_name"]),
                                r["approvals"], r["value_minor"])
-                for r in ((reports_db.rollup_paper if hourly
-                           else reports_db.paper_approval_totals)(ctx.db, ctx.store_id,
-                                                                  start_iso, end_iso)
-                          if not hourly or any(r["paper"] for r in remedy_rows) else ())))
+                for r in paper))
 
 
 def _reads(db, store_id: int, bounds: list[str], weeks: tuple[datetime, datetime, datetime],

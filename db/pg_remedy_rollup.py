@@ -38,6 +38,7 @@ def by_remedy(remedies: str, sign: int) -> str:
 
 #: The function behind migration 0018's three statement triggers on incident_remedies
 #: (they call it by name): the same branches, each read from the transition table.
+#: (Migration 0030 makes it again with the approvals on paper first: db.paper_rollup.)
 FUNCTION = (
     "CREATE OR REPLACE FUNCTION comeback_summary_remedies() RETURNS trigger "
     "LANGUAGE plpgsql AS $$ BEGIN "

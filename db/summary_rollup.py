@@ -49,6 +49,7 @@ queries leave them out. tests/test_summary_rollup.py compares the tables with
 
 from __future__ import annotations
 
+from db import paper_rollup
 from db.import_staging import visible
 
 #: (column of summary_hours, one incident's share in terms of its columns, prefixed).
@@ -432,8 +433,8 @@ def keep(db, tables: tuple[str, ...], net: bool = True) -> None:
 
 
 def recomputed(db) -> dict[str, set[tuple]]:
-    """Every rollup table as they should be, counted afresh from the live incidents (non-zero rows;
-    what the tests compare :func:`kept` with)."""
+    """Every rollup table as it should be, counted afresh from the live incidents
+    (non-zero rows; what the tests compare :func:`kept` with)."""
     result = {}
     for table, (_keys, exprs, figures) in _TABLES.items():
         group = [e.format(p="") for e in exprs]
@@ -442,8 +443,6 @@ def recomputed(db) -> dict[str, set[tuple]]:
         result[table] = {tuple(row) for row in db.execute(
             f"SELECT {', '.join(group)}, {', '.join(sums)} FROM incidents "
             f"WHERE voided_at IS NULL AND {visible('id')} GROUP BY {', '.join(group)}")}
-    from db import paper_rollup
-
     keys = ("i.store_id", "substr(i.occurred_at, 1, 13)", "r.remedy_id", "r.kind", "r.label",
             "coalesce(r.approved_by, 0)")
     result["summary_remedies"] = {tuple(row) for row in db.execute(
@@ -457,8 +456,6 @@ def recomputed(db) -> dict[str, set[tuple]]:
 
 def kept(db) -> dict[str, set[tuple]]:
     """Every rollup table's rows that hold anything."""
-    from db import paper_rollup
-
     result = {}
     for table, (keys, _exprs, figures) in _TABLES.items():
         names = [name for name, _share in figures]
