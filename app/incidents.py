@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 # the functions that write: a reading command (``comeback followups``) loads none of it.
 
 NOTE_MAX = 500
+#: A tap is decided at most this often: from the reads kept on a server's terminal, then
+#: from fresh reads (again if the store's catalog changed between its reads and its write).
+TAP_ATTEMPTS = 3
 TABLE_MAX = 20
 GUEST_NAME_MAX = 80
 GUEST_CONTACT_MAX = 120
@@ -98,6 +101,7 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     manager's approval are taken at that time.
     """
     from app import remedies_given, vouchers
+    from app.errors import ComebackError, DatabaseProblem, StateError
     from db import tap as tap_db
     from db import vouchers as vouchers_db
 
@@ -105,24 +109,44 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
         written = incidents_db.incident_id_by_uid(ctx.db, uid)
         if written is not None:
             return get_logged(ctx, written)
+    else:
+        import uuid  # ~8 ms (it imports platform): only when an incident is written
+
+        # Made here, not at the write: a tap decided twice (below) is written once.
+        uid = str(uuid.uuid4())
     # What is checked below (the category, remedies, staff, settings, the guest's earlier
     # failures, whether a voucher code is free: a code made now for each remedy, in case it
-    # is a voucher): one round trip to a server, not one each.
+    # is a voucher): one round trip to a server, not one each; none once the store's
+    # catalog, staff and settings are kept on this terminal (db.tap.reading_ahead), when
+    # the write checks they did not change meanwhile. When they did, or a refusal was
+    # decided from them, the tap is decided again from fresh reads.
     requested = [r.remedy_id for r in remedies or () if isinstance(r, RemedyRequest)]
-    codes: list[str] = []
+    for attempt in range(TAP_ATTEMPTS):
+        codes: list[str] = []
 
-    def expected() -> list[tuple[str, tuple]]:
-        codes.extend(vouchers.new_code() for _r in requested[:remedies_given.REMEDIES_MAX])
-        return (_guest_read(ctx, guest_name, guest_contact, at)
-                + [(vouchers_db.CODE_TAKEN, (code,)) for code in codes])
+        def expected(codes: list[str] = codes) -> list[tuple[str, tuple]]:
+            codes.extend(vouchers.new_code() for _r in requested[:remedies_given.REMEDIES_MAX])
+            return (_guest_read(ctx, guest_name, guest_contact, at)
+                    + [(vouchers_db.CODE_TAKEN, (code,)) for code in codes])
 
-    with tap_db.reading_ahead(
-            ctx.db, ctx.store_id, category_id, requested,
-            [staff_id, approval.staff_id if approval is not None else None], expected):
-        return _log_incident(ctx, category_id=category_id, remedies=remedies,
-                             staff_id=staff_id, severity=severity, table_ref=table_ref,
-                             guest_name=guest_name, guest_contact=guest_contact, note=note,
-                             approval=approval, uid=uid, at=at, codes=codes)
+        from_earlier = False
+        try:
+            with tap_db.reading_ahead(
+                    ctx.db, ctx.store_id, category_id, requested,
+                    [staff_id, approval.staff_id if approval is not None else None], expected,
+                    earlier=attempt == 0) as from_earlier:
+                return _log_incident(ctx, category_id=category_id, remedies=remedies,
+                                     staff_id=staff_id, severity=severity, table_ref=table_ref,
+                                     guest_name=guest_name, guest_contact=guest_contact,
+                                     note=note, approval=approval, uid=uid, at=at, codes=codes)
+        except tap_db.ReadsChanged:
+            if attempt == TAP_ATTEMPTS - 1:
+                raise StateError(_("The store's categories, remedies or staff were changed on "
+                                   "another counter while this was saved. Tap it again.")) from None
+        except ComebackError as refused:
+            if not from_earlier or isinstance(refused, DatabaseProblem):
+                raise
+    raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
 def _guest_read(ctx: Context, name: object, contact: object, at: datetime | None
@@ -175,8 +199,9 @@ def _log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRe
 
     settings = ctx.settings()
     key = guest_key(guest_name, guest_contact)
+    since = None if key is None else to_iso(now - timedelta(days=settings.repeat_guest_days))
     repeat = key is not None and incidents_db.guest_had_incident_since(
-        ctx.db, ctx.store_id, key, to_iso(now - timedelta(days=settings.repeat_guest_days)))
+        ctx.db, ctx.store_id, key, since)
     flagged = repeat or severity is Severity.HIGH
     due = now if flagged else now + timedelta(minutes=category.followup_minutes)
     now_iso = to_iso(now)
@@ -199,6 +224,7 @@ def _log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyRe
             **tap_db.counted(now_iso, given_rows, due_iso)}),
         remedies=given_rows,
         followup={"created_at": now_iso, "original_due_at": due_iso, "due_at": due_iso},
+        guest_since=since,
         audit=audit.entry(ctx, staff_id, "incident.logged", "incident",
                           category=category.code, category_id=category.id,
                           category_label=category.label, severity=severity.value,

@@ -30,8 +30,8 @@ BUSY_TIMEOUT_MS = 5000
 # needs no migration (one that skipped a migration landed out of number order does), and
 # that check needs no sqlite-utils.
 MIGRATION_SET = "comeback"
-NEWEST_MIGRATION = "0030_summary_paper"
-MIGRATION_COUNT = 22
+NEWEST_MIGRATION = "0031_pg_read_stamps"
+MIGRATION_COUNT = 23
 
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 _CONTROL = re.compile(r"\s*(begin|commit|end|rollback|savepoint|release)\b", re.IGNORECASE)

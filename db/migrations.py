@@ -622,3 +622,16 @@ def m0030_summary_paper(db: Database) -> None:
     from db.paper_rollup import migrate
 
     migrate(db)
+
+
+@migrations(name="0031_pg_read_stamps")
+def m0031_pg_read_stamps(db: Database) -> None:
+    """PostgreSQL only: a stamp per store that moves on with every change to its categories,
+    remedies, staff and settings (row triggers), and ``comeback_log_tap`` checking the
+    stamp its caller's reads were made under, and that a voucher code is still free: a
+    terminal keeps those reads from tap to tap, and a tap is one round trip, its write. See
+    db/pg_tap.py. Nothing changes on SQLite."""
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        from db.pg_tap import migrate_0031
+
+        migrate_0031(db)

@@ -39,6 +39,7 @@ from psycopg.pq import ExecStatus, TransactionStatus
 
 from db import health
 from db.import_staging import visible
+from db.pg_tap import READS_CHANGED, STAMP, ReadsChanged
 
 # Tables whose rows have an ``id`` the caller may want back (``cursor.lastrowid``).
 _ID_TABLES = frozenset({"stores", "staff", "categories", "remedies", "remedy_rules",
@@ -154,6 +155,8 @@ _SERVER_GONE = frozenset({"57P01", "57P02", "57P03"})
 
 def _as_sqlite_error(error: psycopg.Error) -> Exception:
     """The DB-API class of sqlite3 that callers already catch for this kind of error."""
+    if error.sqlstate == READS_CHANGED:  # a tap decided from reads that changed (db.pg_tap)
+        return ReadsChanged(error.diag.message_primary or str(error))
     if isinstance(error, psycopg.OperationalError) and (
             error.sqlstate is None or error.sqlstate[:2] == "08"
             or error.sqlstate in _SERVER_GONE):
@@ -333,6 +336,12 @@ class _ReadAhead:
     def cursor(self) -> _ReadBack:
         return _ReadBack(self)
 
+
+#: The mark of reads answered from kept rows: held by their stamp, which the tap's write
+#: checks, not by :meth:`PgDatabase.data_mark`.
+_STAMPED = object()
+#: Reads kept from tap to tap at most (a store's categories, remedies and staff are tens).
+_KEPT_MAX = 500
 
 #: Result types whose values come back the same through JSON as psycopg reads them.
 _AS_JSON = frozenset(psycopg.adapters.types[name].oid
@@ -582,6 +591,13 @@ class PgDatabase:
         #: Each read sent ahead so far: its column names when its rows can come back as
         #: JSON unchanged, else None (see _read_as_one).
         self._json_shapes: dict[str, tuple[str, ...] | None] = {}
+        #: Reads kept from tap to tap (read_ahead's ``keep``): (store, the stamp they were
+        #: read under, {(sql, params): rows}); and the stamp of the reads being answered
+        #: now (None: none kept, each read asked as it comes), which the tap's write checks.
+        self._kept: tuple[int, int, dict] | None = None
+        self._stamp: int | None = None
+        #: (store, guest key): the newest failure of the guest this terminal wrote (db.tap)
+        self.guests_written: dict[tuple[int, str], str] = {}
 
     def data_mark(self, store_id: int | None = None) -> object:
         """A value that changes whenever what the database holds for ``store_id`` may have
@@ -611,6 +627,10 @@ class PgDatabase:
                     pgconn.notify_handler(notice)
         except psycopg.Error:
             return object()
+        if self._read_ahead is not None and self._read_ahead[1] is _STAMPED:
+            # Answered from reads kept from earlier taps, which only the tap's write checks:
+            # what is made of them (the settings' memo) holds for this tap alone.
+            return (conn.session, conn.writes, self._heard, self._stamp)
         return (conn.session, conn.writes, self._heard)
 
     def _heard_one(self, notice) -> None:
@@ -643,7 +663,10 @@ class PgDatabase:
         keys = cursor.names()
         return (dict(zip(keys, row, strict=True)) for row in cursor.fetchall())
 
-    def read_ahead(self, store_id: int, reads: Sequence[tuple[str, Sequence]]) -> None:
+    def read_ahead(self, store_id: int, reads: Sequence[tuple[str, Sequence]], *,
+                   keep: Sequence[tuple[str, Sequence]] = (),
+                   assume: Sequence[tuple[str, Sequence, list[tuple]]] = (),
+                   earlier: bool = True) -> bool:
         """Send ``reads`` (SELECTs with their parameters) to the server together, one round
         trip, and answer the same statements with the same parameters from their rows
         afterwards, for as long as :meth:`data_mark` says nothing may have changed since
@@ -653,22 +676,45 @@ class PgDatabase:
         other: one round trip instead of five. The first time a read is sent it goes in a
         pipeline of statements; once each of them is known to give integers and text,
         they go as one statement (:meth:`_read_as_one`). Best effort: when the reads
-        cannot be sent, each is asked when its caller asks, as without this."""
-        self._read_ahead = None
+        cannot be sent, each is asked when its caller asks, as without this.
+
+        A tap's (db.tap.reading_ahead): ``keep``, reads of the tables the store's stamp
+        covers (db.pg_tap.STAMPED), are sent with the stamp in the same statement and kept
+        from tap to tap with it; ``assume``, reads the tap's write checks itself (a voucher
+        code is free, the guest's earlier failures) with the rows guessed for them, are
+        answered so when nothing has to be sent (else they are sent with the rest). When
+        every ``keep`` read is kept and there are no ``reads`` (and ``earlier``), nothing
+        is sent: they are answered from the kept rows, and the tap's write checks their
+        stamp (:meth:`write_tap`): one round trip a tap, the write. Returns whether they
+        were answered so, from earlier reads."""
+        self._read_ahead, self._stamp = None, None
         conn = self.conn
         if conn.in_transaction or conn.raw.closed:
-            return
+            return False
+        keys = [(translate(sql)[0], tuple(parameters)) for sql, parameters in keep]
+        kept = self._kept if self._kept is not None and self._kept[0] == store_id else None
+        if keep and earlier and not reads and kept is not None \
+                and all(key in kept[2] for key in keys):
+            answers = {key: kept[2][key] for key in keys}
+            answers.update({(translate(sql)[0], tuple(parameters)): _ReadAhead(
+                True, ["guessed"], rows) for sql, parameters, rows in assume})
+            self._read_ahead, self._stamp = (store_id, _STAMPED, answers), kept[1]
+            return True
         try:
             mark = self.data_mark(store_id)  # its first LISTEN may find the server gone
         except sqlite3.Error:
-            return  # each read is asked when its caller asks, and fails there
+            return False  # each read is asked when its caller asks, and fails there
         if type(mark) is object:  # no mark to hold the rows to: read each when asked
-            return
-        texts = [(translate(sql)[0], tuple(parameters)) for sql, parameters in reads]
+            return False
+        stamp_key = (translate(STAMP)[0], (store_id,))
+        texts = list(dict.fromkeys(
+            [(translate(sql)[0], tuple(parameters)) for sql, parameters in reads]
+            + [(translate(sql)[0], tuple(parameters)) for sql, parameters, _rows in assume]
+            + keys + ([stamp_key] if keep else [])))
         conn.round_trips += 1
         try:
-            kept = self._read_as_one(texts)
-            if kept is None:
+            answers = self._read_as_one(texts)
+            if answers is None:
                 with conn.raw.pipeline():
                     # Prepared at their first use, and run by their generic plan
                     # (_GENERIC_PLANS): planned once on this connection, not per call.
@@ -676,16 +722,23 @@ class PgDatabase:
                     sent = [(key, conn.raw.execute(key[0], list(key[1]), prepare=True))
                             for key in texts]
                     conn.raw.execute(_PLANS_AS_BEFORE)
-                kept = {}
+                answers = {}
                 for key, cursor in sent:
                     self._json_shapes[key[0]] = _json_shape(key[0], cursor)
-                    kept[key] = _ReadAhead.of(cursor)
+                    answers[key] = _ReadAhead.of(cursor)
         except psycopg.Error:
             if not conn.raw.closed:  # a read failed before the setting was put back
                 with suppress(psycopg.Error):
                     conn.raw.execute(_PLANS_AS_BEFORE)
-            return  # each read is asked again when its caller asks, and fails there
-        self._read_ahead = (store_id, mark, kept)
+            return False  # each read is asked again when its caller asks, and fails there
+        self._read_ahead = (store_id, mark, answers)
+        if keep:
+            stamp = answers.pop(stamp_key).rows[0][0]
+            fresh = {key: answers[key] for key in keys}
+            if kept is not None and kept[1] == stamp and len(kept[2]) < _KEPT_MAX:
+                fresh = {**kept[2], **fresh}  # other categories, remedies, staff read before
+            self._kept, self._stamp = (store_id, stamp, fresh), stamp
+        return False
 
     def _read_as_one(self, texts: list[tuple[str, tuple]]
                      ) -> dict[tuple[str, tuple], _ReadAhead] | None:
@@ -704,7 +757,7 @@ class PgDatabase:
                 for key, names, found in zip(texts, shapes, row, strict=True)}
 
     def forget_read_ahead(self) -> None:
-        self._read_ahead = None
+        self._read_ahead, self._stamp = None, None
 
     def _read_back(self, sql: str, parameters: Any) -> _ReadBack | None:
         store_id, mark, kept = self._read_ahead
@@ -713,7 +766,8 @@ class PgDatabase:
         rows = kept.get((translate(sql)[0], tuple(parameters)))
         if rows is None:
             return None
-        if self.conn.in_transaction or self.data_mark(store_id) != mark:
+        if self.conn.in_transaction or (
+                mark is not _STAMPED and self.data_mark(store_id) != mark):
             self._read_ahead = None  # something may have changed: read it again
             return None
         return rows.cursor()
@@ -799,7 +853,7 @@ class PgDatabase:
         sent when the transaction ends (db.pg_tap)."""
         from db.pg_tap import write
 
-        return write(self, tap)
+        return write(self, tap, self._stamp)
 
     def write_lock(self):
         """The step that SQLite runs under ``BEGIN IMMEDIATE`` (a PIN check and its lockout

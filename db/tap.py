@@ -29,6 +29,7 @@ from db import incidents as incidents_db
 from db import vouchers as vouchers_db
 from db._sql import insert_row
 from db.connection import Database
+from db.pg_tap import ReadsChanged as ReadsChanged  # what a server's tap write may raise
 
 
 class Tap(NamedTuple):
@@ -36,12 +37,15 @@ class Tap(NamedTuple):
     ``remedies``: incident_remedies columns (no ``incident_id``), each with an optional
     ``"voucher"`` (vouchers columns without ``incident_id``/``incident_remedy_id``);
     ``followup``: followups columns (no ``incident_id``); ``audit``: the arguments of
-    :func:`db.audit.append` (``entity_id`` is the new incident's id)."""
+    :func:`db.audit.append` (``entity_id`` is the new incident's id); ``guest_since``: the
+    time from which the guest's earlier failures were looked for (``repeat_guest`` is
+    what was found; a server's write checks it), None when the incident has no guest."""
 
     incident: dict
     remedies: list[dict]
     followup: dict
     audit: dict
+    guest_since: str | None = None
 
 
 class Written(NamedTuple):
@@ -81,7 +85,10 @@ def write(db: Database, tap: Tap) -> Written:
     first asked for (after the transaction, which the write goes out with)."""
     server = _own(db, "write_tap")
     if server is not None:
-        return server(tap)
+        written = server(tap)
+        if tap.guest_since is not None:
+            _remember_guest(server.__self__, tap.incident)
+        return written
     incident_id = incidents_db.insert_incident(db, tap.incident)
     if incident_id is None:
         return Written(None)
@@ -98,31 +105,84 @@ def write(db: Database, tap: Tap) -> Written:
     return Written(incident_id, tuple(given_ids), followup_id)
 
 
+#: Reads a tap's write checks itself on a server (db.pg_tap): a voucher code taken meanwhile
+#: raises ReadsChanged. Answered "no row" when nothing else has to be read first.
+CHECKED_BY_WRITE = frozenset({vouchers_db.CODE_TAKEN})
+#: The guests whose failures a terminal remembers writing (db.pg's ``guests_written``) at
+#: most; then it starts again (a guest it does not remember is taken for a new one, and the
+#: write says when that was wrong).
+GUESTS_REMEMBERED = 5000
+
+
+def _remember_guest(server, incident: dict) -> None:
+    """Remember the guest of an incident this terminal writes, and when: its next failure
+    within the store's window is answered "an earlier one" without asking the server."""
+    written = server.guests_written
+    if len(written) >= GUESTS_REMEMBERED:
+        written.clear()
+    key = (incident["store_id"], incident["guest_key"])
+    written[key] = max(written.get(key, ""), incident["occurred_at"])
+
+
+def _guess_guest(server, parameters: tuple) -> list[tuple] | None:
+    """The answer to a tap's guest read (db.incidents.guest_read) from what this terminal
+    wrote: an earlier failure since the read's time if it wrote one, else none — a guest it
+    never wrote a failure for is mostly a new one. The write checks the guess (the read's
+    time goes with it: Tap.guest_since); None: not the tap's read (another incident
+    excluded)."""
+    store_id, key, since, exclude = parameters
+    if exclude is not None:
+        return None
+    return [(1,)] if server.guests_written.get((store_id, key), "") >= since else []
+
+
+#: Reads a tap's write checks itself on a server (db.pg_tap: a voucher code taken meanwhile
+#: raises ReadsChanged): answered "no row" when nothing else has to be read first.
+CHECKED_BY_WRITE = frozenset({vouchers_db.CODE_TAKEN})
+
+
 @contextmanager
 def reading_ahead(db: Database, store_id: int, category_id: int, remedy_ids: Iterable[int],
                   staff_ids: Iterable[int | None],
-                  more: Callable[[], list[tuple[str, tuple]]] | None = None
-                  ) -> Iterator[None]:
+                  more: Callable[[], list[tuple[str, tuple]]] | None = None, *,
+                  earlier: bool = True) -> Iterator[bool]:
     """Inside the block, what a tap checks before it writes — its category, remedies, staff
     (the one who gives, the one who approves), the store's settings and what ``more()``
     returns (reads the caller expects to make: statement, parameters; asked only when
     reading ahead) — is read from the server in one round trip at its start (a handle with
     ``read_ahead``: db.pg), not one each when asked; a SQLite file is read as it is asked.
-    A read asked with other parameters than read ahead is simply read then."""
+    A read asked with other parameters than read ahead is simply read then.
+
+    On a server the category, remedies, staff and settings are kept from tap to tap with
+    the store's stamp, and the guest's earlier failures and whether a voucher code is free
+    are guessed (:func:`_guess_guest`; free), all of which the tap's write checks
+    (db.pg_tap): nothing is sent before the write. The block's value: True when its reads
+    were answered so, from earlier reads (a refusal decided from them is to be decided
+    again from fresh reads, as is a write that raised :class:`ReadsChanged`:
+    ``earlier=False`` reads them now)."""
     ahead = _own(db, "read_ahead")
     if ahead is None:
-        yield
+        yield False
         return
     from db import catalog, staff, store
 
-    reads = [(catalog.CATEGORY, (store_id, category_id))]
-    reads += [(catalog.REMEDY, (store_id, remedy)) for remedy in dict.fromkeys(remedy_ids)]
-    reads += [(staff.MEMBER, (store_id, member)) for member in dict.fromkeys(staff_ids)
-              if member is not None]
-    reads.append((store.SETTINGS, (store_id,)))
-    reads += more() if more is not None else []
-    ahead(store_id, reads)
+    keep = [(catalog.CATEGORY, (store_id, category_id))]
+    keep += [(catalog.REMEDY, (store_id, remedy)) for remedy in dict.fromkeys(remedy_ids)]
+    keep += [(staff.MEMBER, (store_id, member)) for member in dict.fromkeys(staff_ids)
+             if member is not None]
+    keep.append((store.SETTINGS, (store_id,)))
+    server = ahead.__self__
+    guest_sql = incidents_db.guest_read(store_id, "", "")[0]
+    assume, asked = [], []
+    for sql, parameters in more() if more is not None else []:
+        guess = ([] if sql in CHECKED_BY_WRITE else
+                 _guess_guest(server, parameters) if sql == guest_sql else None)
+        if guess is None:
+            asked.append((sql, parameters))
+        else:
+            assume.append((sql, parameters, guess))
+    from_earlier = ahead(store_id, asked, keep=keep, assume=assume, earlier=earlier)
     try:
-        yield
+        yield from_earlier
     finally:
-        ahead.__self__.forget_read_ahead()  # the server's (a terminal's handle may be away)
+        server.forget_read_ahead()  # the server's (a terminal's handle may be away)

@@ -150,8 +150,8 @@ LOSE_CONNECTION_MID_WRITE = """
 import db.pg_tap as pg_tap
 _real = pg_tap.write
 _cut = []
-def _broken(database, tap):
-    written = _real(database, tap)
+def _broken(database, tap, stamp):
+    written = _real(database, tap, stamp)
     if not _cut:  # once: the tap kept meanwhile is written normally
         _cut.append(True)
         # goes out with the tap's write, after it, before its COMMIT
