@@ -105,11 +105,8 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
     from db import tap as tap_db
     from db import vouchers as vouchers_db
 
-    if uid is not None:
-        written = incidents_db.incident_id_by_uid(ctx.db, uid)
-        if written is not None:
-            return get_logged(ctx, written)
-    else:
+    retried = uid is not None  # a kept tap sent again may be in the database already
+    if uid is None:
         import uuid  # ~8 ms (it imports platform): only when an incident is written
 
         # Made here, not at the write: a tap decided twice (below) is written once.
@@ -144,8 +141,14 @@ def log_incident(ctx: Context, *, category_id: int, remedies: Sequence[RemedyReq
                 raise StateError(_("The store's categories, remedies or staff were changed on "
                                    "another counter while this was saved. Tap it again.")) from None
         except ComebackError as refused:
-            if not from_earlier or isinstance(refused, DatabaseProblem):
+            if from_earlier and not isinstance(refused, DatabaseProblem):
+                continue
+            # A tap with this uid written before (the write finds it and returns it) is
+            # not refused now that its checks would say no (an approval since expired).
+            written = incidents_db.incident_id_by_uid(ctx.db, uid) if retried else None
+            if written is None:
                 raise
+            return get_logged(ctx, written)
     raise AssertionError("unreachable")  # the last attempt returns or raises
 
 

@@ -40,7 +40,7 @@ from app.errors import ComebackError
 from app.i18n import _
 from app.models import Changes, Logged, RemedyRequest, Severity
 from db import faults
-from db.connection import busy_timeout, database_file, tap_transaction
+from db.connection import busy_timeout, database_file, tap_transaction, tap_write
 from db.outbox import Outbox, outbox_path
 from db.writers import Turnstile, writers_path
 
@@ -460,8 +460,11 @@ class TapSaver:
         (tried every :data:`POLL_S`), announced to a big import so that it lets the tap
         in before its next slice (:mod:`db.writers`); on a terminal, nothing is read from
         its copy meanwhile (a tap is written and read back on the server, or fails as one)."""
+        # A redemption kept while the server was away is applied inside one transaction;
+        # a failure logged is one write transaction of its own (db.connection.tap_write).
+        block = tap_write if tap.kind == KIND_LOG else tap_transaction
         with self.turnstile.waiting(), self._server_only(), \
-                tap_transaction(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
+                block(self.ctx.db, self.busy_ms / 1000 if wait else 0, POLL_S):
             return apply(self.ctx, tap, prove)
 
     def _server_only(self):

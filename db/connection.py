@@ -164,6 +164,11 @@ class Database:
         finally:
             conn.execute(f"PRAGMA busy_timeout={int(before)}")
 
+    def tap_write(self, wait_s: float, poll_s: float):
+        """A tap's block (:func:`tap_write`): on a file, :meth:`polled_write` around it
+        all, the write lock taken before its reads."""
+        return self.polled_write(wait_s, poll_s)
+
     @contextmanager
     def polled_write(self, wait_s: float, poll_s: float) -> Iterator[None]:
         """The block in one write transaction, taking the write lock first: tried every
@@ -458,6 +463,15 @@ def tap_transaction(database: Database, wait_s: float, poll_s: float):
     """Run the block in one write transaction, the lock waited for at most ``wait_s``
     (then "database is locked"); see :meth:`Database.polled_write`. The counter's tap."""
     return database.polled_write(wait_s, poll_s)
+
+
+def tap_write(database: Database, wait_s: float, poll_s: float):
+    """Run a tap that logs an incident (app.incidents.log_incident: its reads, then its one
+    write), each lock waited for at most ``wait_s``. On a file, :func:`tap_transaction`
+    around it all. On a server, no transaction around it (db.pg ``tap_write``): its write
+    is one transaction of its own that checks what the tap was decided from, and its reads
+    are kept from the tap before or sent ahead together, as outside a transaction."""
+    return database.tap_write(wait_s, poll_s)
 
 
 def database_file(database: Database) -> Path | None:

@@ -398,6 +398,10 @@ class Failover:
         """A tap's transaction on the server (see db.pg); fails at once while away."""
         return self._on_server(lambda server: server.polled_write(wait_s, poll_s))
 
+    def tap_write(self, wait_s: float, poll_s: float):
+        """A tap's block on the server (see db.pg); fails at once while away."""
+        return self._on_server(lambda server: server.tap_write(wait_s, poll_s))
+
     def chain_lock(self, store_id: int):
         return self._on_server(lambda server: server.chain_lock(store_id))
 

@@ -598,6 +598,8 @@ class PgDatabase:
         self._stamp: int | None = None
         #: (store, guest key): the newest failure of the guest this terminal wrote (db.tap)
         self.guests_written: dict[tuple[int, str], str] = {}
+        #: Inside :meth:`tap_write`: each transaction's wait for a row lock, in ms.
+        self._lock_ms: int | None = None
 
     def data_mark(self, store_id: int | None = None) -> object:
         """A value that changes whenever what the database holds for ``store_id`` may have
@@ -796,6 +798,8 @@ class PgDatabase:
             conn.execute(f"RELEASE SAVEPOINT {savepoint}")
             return
         conn.send_ahead("BEGIN")
+        if self._lock_ms is not None:  # goes out with BEGIN, ends with the transaction
+            conn.send_ahead(f"SET LOCAL lock_timeout = {self._lock_ms}")
         try:
             yield self
         except BaseException:
@@ -845,8 +849,22 @@ class PgDatabase:
     def polled_write(self, wait_s: float, poll_s: float) -> Iterator[None]:
         """A tap's transaction (see the SQLite one): no file-wide lock to take first here,
         only row locks, waited for at most ``wait_s`` (``lock_timeout`` 0 would be none)."""
-        with self.lock_wait(max(1, int(wait_s * 1000))), self.atomic():
+        with self.tap_write(wait_s, poll_s), self.atomic():
             yield
+
+    @contextmanager
+    def tap_write(self, wait_s: float, poll_s: float) -> Iterator[None]:
+        """A tap's block (db.connection.tap_write): no transaction around it - its write is
+        a transaction of its own, one statement that checks what the tap was decided from
+        (db.pg_tap), and its reads are kept or sent ahead outside any transaction - and
+        each transaction in it waits at most ``wait_s`` for a row lock (``SET LOCAL
+        lock_timeout``, sent with its BEGIN: no round trip of its own, none to set it
+        back)."""
+        before, self._lock_ms = self._lock_ms, max(1, int(wait_s * 1000))
+        try:
+            yield
+        finally:
+            self._lock_ms = before
 
     def write_tap(self, tap):
         """A tap's writes (db.tap.write) in one call of the server's comeback_log_tap,
