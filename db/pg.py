@@ -341,7 +341,7 @@ class _ReadAhead:
 #: checks, not by :meth:`PgDatabase.data_mark`.
 _STAMPED = object()
 #: Reads kept from tap to tap at most (a store's categories, remedies and staff are tens).
-_KEPT_MAX = 500
+_KEPT_MAX = 2000
 
 #: Result types whose values come back the same through JSON as psycopg reads them.
 _AS_JSON = frozenset(psycopg.adapters.types[name].oid
@@ -668,6 +668,7 @@ class PgDatabase:
     def read_ahead(self, store_id: int, reads: Sequence[tuple[str, Sequence]], *,
                    keep: Sequence[tuple[str, Sequence]] = (),
                    assume: Sequence[tuple[str, Sequence, list[tuple]]] = (),
+                   whole: Sequence[tuple[str, str]] = (),
                    earlier: bool = True) -> bool:
         """Send ``reads`` (SELECTs with their parameters) to the server together, one round
         trip, and answer the same statements with the same parameters from their rows
@@ -687,8 +688,11 @@ class PgDatabase:
         answered so when nothing has to be sent (else they are sent with the rest). When
         every ``keep`` read is kept and there are no ``reads`` (and ``earlier``), nothing
         is sent: they are answered from the kept rows, and the tap's write checks their
-        stamp (:meth:`write_tap`): one round trip a tap, the write. Returns whether they
-        were answered so, from earlier reads."""
+        stamp (:meth:`write_tap`): one round trip a tap, the write. ``whole``: (a read of
+        one row by ``(store_id, id)``, the read of all the store's rows of its table): when
+        the reads are sent, the table's rows go with them and each is kept as that read's
+        answer, so a tap of another category, remedy or member has nothing to send either.
+        Returns whether they were answered so, from earlier reads."""
         self._read_ahead, self._stamp = None, None
         conn = self.conn
         if conn.in_transaction or conn.raw.closed:
@@ -709,10 +713,12 @@ class PgDatabase:
         if type(mark) is object:  # no mark to hold the rows to: read each when asked
             return False
         stamp_key = (translate(STAMP)[0], (store_id,))
+        tables = [(translate(one)[0], (translate(every)[0], (store_id,)))
+                  for one, every in whole] if keep else []
         texts = list(dict.fromkeys(
             [(translate(sql)[0], tuple(parameters)) for sql, parameters in reads]
             + [(translate(sql)[0], tuple(parameters)) for sql, parameters, _rows in assume]
-            + keys + ([stamp_key] if keep else [])))
+            + keys + [every for _one, every in tables] + ([stamp_key] if keep else [])))
         conn.round_trips += 1
         try:
             answers = self._read_as_one(texts)
@@ -737,6 +743,11 @@ class PgDatabase:
         if keep:
             stamp = answers.pop(stamp_key).rows[0][0]
             fresh = {key: answers[key] for key in keys}
+            for one, every in tables:
+                rows = answers.pop(every)
+                at = rows.keys.index("id")
+                fresh.update({(one, (store_id, row[at])): _ReadAhead(True, rows.keys, [row])
+                              for row in rows.rows})
             if kept is not None and kept[1] == stamp and len(kept[2]) < _KEPT_MAX:
                 fresh = {**kept[2], **fresh}  # other categories, remedies, staff read before
             self._kept, self._stamp = (store_id, stamp, fresh), stamp

@@ -154,9 +154,11 @@ def reading_ahead(db: Database, store_id: int, category_id: int, remedy_ids: Ite
     A read asked with other parameters than read ahead is simply read then.
 
     On a server the category, remedies, staff and settings are kept from tap to tap with
-    the store's stamp, and the guest's earlier failures and whether a voucher code is free
-    are guessed (:func:`_guess_guest`; free), all of which the tap's write checks
-    (db.pg_tap): nothing is sent before the write. The block's value: True when its reads
+    the store's stamp (read whole, a store's categories, remedies and staff are tens of
+    rows: a tap of another category has nothing to read either), and the guest's earlier
+    failures and whether a voucher code is free are guessed (:func:`_guess_guest`; free),
+    all of which the tap's write checks (db.pg_tap): nothing is sent before the write.
+    The block's value: True when its reads
     were answered so, from earlier reads (a refusal decided from them is to be decided
     again from fresh reads, as is a write that raised :class:`ReadsChanged`:
     ``earlier=False`` reads them now)."""
@@ -171,6 +173,9 @@ def reading_ahead(db: Database, store_id: int, category_id: int, remedy_ids: Ite
     keep += [(staff.MEMBER, (store_id, member)) for member in dict.fromkeys(staff_ids)
              if member is not None]
     keep.append((store.SETTINGS, (store_id,)))
+    whole = [(one, f"SELECT * FROM {table} WHERE store_id = ?")
+             for one, table in ((catalog.CATEGORY, "categories"), (catalog.REMEDY, "remedies"),
+                                (staff.MEMBER, "staff"))]
     server = ahead.__self__
     guest_sql = incidents_db.guest_read(store_id, "", "")[0]
     assume, asked = [], []
@@ -181,7 +186,8 @@ def reading_ahead(db: Database, store_id: int, category_id: int, remedy_ids: Ite
             asked.append((sql, parameters))
         else:
             assume.append((sql, parameters, guess))
-    from_earlier = ahead(store_id, asked, keep=keep, assume=assume, earlier=earlier)
+    from_earlier = ahead(store_id, asked, keep=keep, assume=assume, whole=whole,
+                         earlier=earlier)
     try:
         yield from_earlier
     finally:
