@@ -59,6 +59,17 @@ def _tap(ctx: Context, clock, remedy, member, category_id: int = 1, **details):
                                   remedies=[RemedyRequest(remedy.id)], **details)
 
 
+@pytest.fixture
+def kept(counters, clock):
+    """The two terminals, a cashier and a remedy free to give, after one tap here: this
+    terminal keeps the store's catalog, staff and settings."""
+    here, there = counters
+    sam, _changes = staff.add_staff(here, "Sam", Role.CASHIER)
+    remedy = _free_remedy(here)
+    _tap(here, clock, remedy, sam)
+    return here, there, sam, remedy
+
+
 def test_a_second_tap_sends_only_its_write(counters, clock):
     """Also with another category, remedy and cashier than the first tap's: the first
     read kept the store's categories, remedies and staff whole."""
@@ -80,36 +91,31 @@ def test_a_second_tap_sends_only_its_write(counters, clock):
     assert again.followup.due_at == clock.now()  # a repeat guest goes to the manager at once
 
 
-def test_a_remedy_made_to_need_a_pin_on_another_counter_needs_it_here(counters, clock):
-    here, there = counters
-    sam, _changes = staff.add_staff(here, "Sam", Role.CASHIER)
-    remedy = _free_remedy(here)
-    _tap(here, clock, remedy, sam)  # this terminal now keeps the remedy as free to give
+def _needs_a_pin(there: Context, _sam, remedy) -> None:
     there.db.execute("UPDATE remedies SET approval_above_minor = 0 WHERE id = ?", [remedy.id])
-    with pytest.raises(ApprovalRequired):
+
+
+def _let_go(there: Context, sam, _remedy) -> None:
+    staff.update_staff(there, sam.id, by=staff.list_staff(there)[0].id, active=False)
+
+
+@pytest.mark.parametrize(("change", "refused"), [(_needs_a_pin, ApprovalRequired),
+                                                 (_let_go, NotFound)],
+                         ids=["a remedy made to need a PIN", "the cashier let go"])
+def test_what_another_counter_changed_is_refused_here(kept, clock, change, refused):
+    """The other counter changes what this one keeps: a tap decided from the kept rows is
+    refused by its write and decided again, and then refused for what changed."""
+    here, there, sam, remedy = kept
+    change(there, sam, remedy)
+    with pytest.raises(refused):
         _tap(here, clock, remedy, sam)
     assert _incidents(here) == 1
 
 
-def test_a_cashier_let_go_on_another_counter_cannot_tap_here(counters, clock):
-    here, there = counters
-    sam, _changes = staff.add_staff(here, "Sam", Role.CASHIER)
-    remedy = _free_remedy(here)
-    _tap(here, clock, remedy, sam)
-    owner = staff.list_staff(there)[0].id
-    staff.update_staff(there, sam.id, by=owner, active=False)
-    with pytest.raises(NotFound):
-        _tap(here, clock, remedy, sam)
-    assert _incidents(here) == 1
-
-
-def test_a_refusal_decided_from_kept_reads_is_asked_again(counters, clock):
-    here, there = counters
-    sam, _changes = staff.add_staff(here, "Sam", Role.CASHIER)
-    remedy = _free_remedy(here)
+def test_a_refusal_decided_from_kept_reads_is_asked_again(kept, clock):
+    here, there, sam, remedy = kept
     owner = staff.list_staff(there)[0].id
     category = catalog.get_category(here, 1)
-    _tap(here, clock, remedy, sam)
     catalog_admin.set_category_hidden(there, owner, category.id, True)
     with pytest.raises(ValidationError):  # kept as shown; the write said it changed
         _tap(here, clock, remedy, sam)
@@ -119,11 +125,8 @@ def test_a_refusal_decided_from_kept_reads_is_asked_again(counters, clock):
     assert _incidents(here) == 2
 
 
-def test_a_guest_seen_at_another_counter_is_a_repeat_guest_here(counters, clock):
-    here, there = counters
-    sam, _changes = staff.add_staff(here, "Sam", Role.CASHIER)
-    remedy = _free_remedy(here)
-    _tap(here, clock, remedy, sam)
+def test_a_guest_seen_at_another_counter_is_a_repeat_guest_here(kept, clock):
+    here, there, sam, remedy = kept
     _tap(there, clock, remedy, sam, guest_name="Kari Nordmann")
     logged = _tap(here, clock, remedy, sam, guest_name="Kari Nordmann")
     assert logged.incident.repeat_guest
@@ -161,14 +164,11 @@ def test_a_voucher_code_taken_meanwhile_is_not_given_twice(counters, clock, monk
         == ["ABC-346", "ABC-347", "DEF-789"]
 
 
-def test_a_catalog_that_keeps_changing_is_told_and_nothing_is_written(counters, clock,
+def test_a_catalog_that_keeps_changing_is_told_and_nothing_is_written(kept, clock,
                                                                        monkeypatch):
     from db import pg_tap
 
-    here, there = counters
-    sam, _changes = staff.add_staff(here, "Sam", Role.CASHIER)
-    remedy = _free_remedy(here)
-    _tap(here, clock, remedy, sam)
+    here, there, sam, remedy = kept
     real = pg_tap.write
 
     def changed_first(database, tap, stamp):
