@@ -10,6 +10,12 @@ writes nothing), each remedy and its voucher, the follow-up, then — under the 
 ``db.audit._APPEND`` does. It decides nothing: the approval rule, the voucher codes and the
 audit entry's text are the caller's (app.incidents), checked before, as on SQLite.
 
+Since migration 0031 it also checks, before it writes anything, the facts its caller
+decided from, which the caller may have kept from earlier taps or guessed (db.tap
+``reading_ahead``): the store's read stamp (:data:`STAMP_TABLE`), the guest's earlier
+failures since the window's start, and that each voucher code is free. One that does not
+hold raises :data:`READS_CHANGED` and nothing is written; the caller decides again.
+
 The call waits in ``db.pg`` until the transaction ends (its ids are read afterwards); a
 transaction that is this call alone goes out as that one statement, which is a transaction
 of its own (no BEGIN and COMMIT around it): one round trip.
@@ -190,10 +196,13 @@ def _known_fast(var: str, names: tuple[str, ...], what: str) -> str:
 FUNCTION = _function(_known)
 #: Migration 0025's: the same, the keys checked by :func:`_known_fast`.
 FUNCTION_0025 = _function(_known_fast)
-#: Migration 0031's: the same, with its caller's reads checked (made when migrating: it
-#: holds the text of db.incidents' guest read).
+
+
 def function_0031() -> str:
+    """Migration 0031's: the same, with its caller's reads checked (made when migrating: it
+    holds the text of db.incidents' guest read)."""
     return _function(_known_fast, stamped=True)
+
 
 #: Reading a store's chain head (the tap's audit append, ``db.audit.last_entry``) and the
 #: newest entry of an action (``db.audit.last_of``) ask for the highest id among the

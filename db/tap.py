@@ -136,11 +136,6 @@ def _guess_guest(server, parameters: tuple) -> list[tuple] | None:
     return [(1,)] if server.guests_written.get((store_id, key), "") >= since else []
 
 
-#: Reads a tap's write checks itself on a server (db.pg_tap: a voucher code taken meanwhile
-#: raises ReadsChanged): answered "no row" when nothing else has to be read first.
-CHECKED_BY_WRITE = frozenset({vouchers_db.CODE_TAKEN})
-
-
 @contextmanager
 def reading_ahead(db: Database, store_id: int, category_id: int, remedy_ids: Iterable[int],
                   staff_ids: Iterable[int | None],
@@ -158,10 +153,9 @@ def reading_ahead(db: Database, store_id: int, category_id: int, remedy_ids: Ite
     rows: a tap of another category has nothing to read either), and the guest's earlier
     failures and whether a voucher code is free are guessed (:func:`_guess_guest`; free),
     all of which the tap's write checks (db.pg_tap): nothing is sent before the write.
-    The block's value: True when its reads
-    were answered so, from earlier reads (a refusal decided from them is to be decided
-    again from fresh reads, as is a write that raised :class:`ReadsChanged`:
-    ``earlier=False`` reads them now)."""
+    The block's value: True when its reads were answered so, from earlier reads (a refusal
+    decided from them is to be decided again from fresh reads, as is a write that raised
+    :class:`ReadsChanged`: ``earlier=False`` reads them now)."""
     ahead = _own(db, "read_ahead")
     if ahead is None:
         yield False
