@@ -51,6 +51,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bench.common import latency_line, manager_checks_back, percentile
+from bench.log_incidents import round_trips
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TARGET_P99_MS = 50.0
@@ -164,12 +165,6 @@ class PgInsertFloor:
     def close(self) -> None:
         self.conn.execute("DROP TABLE bench_floor")
         self.conn.close()
-
-
-def _round_trips(ctx) -> int | None:
-    """Round trips to the server so far (db.pg counts them); None on a file."""
-    server = getattr(ctx.db, "server", None)
-    return getattr(getattr(server, "conn", None), "round_trips", None)
 
 
 def _store(tmp: Path, size: int | None, opening: bool = True):
@@ -293,13 +288,13 @@ def main() -> None:
                                        strict=False) if not r.needs_approval(r.value_minor)]
             tile = tiles[(i // len(codes)) % len(tiles)]
             mark = len(pauses.pauses)
-            sent = _round_trips(ctx)
+            sent = round_trips(ctx.db)
             start, cpu_start = time.perf_counter(), time.process_time()
             QTest.mouseClick(tile, Qt.LeftButton)
             saved_ms = (time.perf_counter() - start) * 1000
             cpu_ms = (time.process_time() - cpu_start) * 1000
             if sent is not None and i >= 20:
-                trips.append(_round_trips(ctx) - sent)
+                trips.append(round_trips(ctx.db) - sent)
             app.processEvents()
             shown_ms = (time.perf_counter() - start) * 1000
             floors = button.once(app), insert.once()
